@@ -1,0 +1,5 @@
+import sys
+
+from musicstudio.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""The ``musicstudio`` command: the GUI, ``info`` and ``convert``.
+
+Exit codes: 0 success, 2 usage error, 3 bad input (a file that cannot be read, or one that needed
+repairs), 1 an internal error. Errors are one line on stderr; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from musicstudio import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+COMMANDS = ("info", "convert", "gui")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        raise UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="musicstudio", description="Music Studio: compose with a piano roll and "
+                     "generative models. With no command, the app opens.")
+    parser.add_argument("--version", action="version", version=f"Music Studio {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("file", nargs="?", help="a .mid or .msproj file to open")
+
+    info = sub.add_parser("info", help="describe a MIDI file or project")
+    info.add_argument("file")
+
+    convert = sub.add_parser("convert", help="convert between .mid, .msproj and .wav")
+    convert.add_argument("input", help=".mid or .msproj")
+    convert.add_argument("output", help=".mid, .msproj or .wav")
+    convert.add_argument("--bits", type=int, choices=(16, 24), default=16, help="WAV sample size (default 16)")
+    convert.add_argument("--soundfont", help="a .sf2 file for WAV output (default: found automatically)")
+    convert.add_argument("--force", action="store_true", help="render WAV files over 60 minutes")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    rest = [a for a in argv if a != "--debug"]  # --debug is accepted anywhere on the line
+    if not (rest and rest[0] in COMMANDS) and not {"-h", "--help", "--version"} & set(rest):
+        rest.insert(0, "gui")  # no command, or just a file: open the app
+    argv = (["--debug"] if debug else []) + rest
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "info":
+            return cmd_info(Path(args.file))
+        if args.command == "convert":
+            return cmd_convert(args)
+        from musicstudio.app import run_gui
+        return run_gui(args.file)
+    except UsageError as e:
+        print(f"musicstudio: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as e:  # --help / --version
+        return int(e.code or 0)
+    except KeyboardInterrupt:
+        print("musicstudio: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        from musicstudio.audio.errors import AudioError
+        from musicstudio.io.errors import MusicFileError
+        if debug:
+            traceback.print_exc()
+        if isinstance(e, (MusicFileError, AudioError)):
+            print(f"musicstudio: {e}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"musicstudio: internal error: {type(e).__name__}: {e} (run with --debug for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def cmd_info(path: Path) -> int:
+    from musicstudio.io.files import open_song
+    from musicstudio.io.song_info import describe
+
+    result = open_song(path)
+    print(describe(path, result))
+    damage = [w.message for w in result.warnings if w.damage]
+    if damage:
+        more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
+        print(f"musicstudio: {path.name}: damaged file, loaded with repairs: {damage[0]}{more}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from musicstudio.io.files import MIDI_SUFFIXES, open_song, save_song
+    from musicstudio.io.project import SUFFIX
+
+    src, dst = Path(args.input), Path(args.output)
+    out_kind = dst.suffix.lower()
+    if src.suffix.lower() == ".wav":
+        raise UsageError("cannot convert from WAV: recorded audio cannot be turned back into notes")
+    if out_kind not in MIDI_SUFFIXES + (SUFFIX, ".wav"):
+        raise UsageError(f"unknown output type {dst.suffix or '(none)'}: use .mid, .msproj or .wav")
+    result = open_song(src)
+    for w in result.warnings:
+        print(f"musicstudio: {src.name}: warning: {w.message}", file=sys.stderr)
+    if out_kind == ".wav":
+        from musicstudio.audio.render import export_wav
+        seconds = export_wav(result.song, dst, bits=args.bits, soundfont=args.soundfont, force=args.force)
+        print(f"{dst}: {seconds:.1f} s, 44.1 kHz stereo, {args.bits}-bit")
+    else:
+        save_song(result.song, dst)
+        print(f"{dst}: {len(result.song.tracks)} tracks, {result.song.note_count} notes")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

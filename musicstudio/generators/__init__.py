@@ -1,0 +1,1 @@
+"""Generative backends (LSTM, VAE, GAN): codecs, models, sampling, training. Never imports Qt."""

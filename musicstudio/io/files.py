@@ -1,0 +1,39 @@
+"""Opening and saving a song by file type: .mid/.midi (MIDI) and .msproj (project)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from musicstudio.core.song import Song
+from musicstudio.io.midi_read import ImportResult, MidiWarning, import_midi
+from musicstudio.io.midi_write import export_midi
+from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX, Project, load_project, save_project
+
+MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar", ".rmi")
+
+
+def is_project(path: Path) -> bool:
+    return path.suffix.lower() == PROJECT_SUFFIX
+
+
+def open_song(path: str | Path) -> ImportResult:
+    """Open a MIDI file or a project as a song (projects load without warnings).
+
+    Raises :class:`~musicstudio.io.errors.MidiImportError` or :class:`~musicstudio.io.errors.ProjectError`.
+    """
+    path = Path(path)
+    if is_project(path):
+        return ImportResult(load_project(path).song, [])
+    return import_midi(path)
+
+
+def save_song(song: Song, path: str | Path) -> None:
+    """Save as a project (.msproj) or export as MIDI (any other name)."""
+    path = Path(path)
+    if is_project(path):
+        save_project(Project(song), path)
+    else:
+        export_midi(song, path)
+
+
+__all__ = ["open_song", "save_song", "is_project", "MIDI_SUFFIXES", "MidiWarning"]

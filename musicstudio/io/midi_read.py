@@ -1,0 +1,501 @@
+"""MIDI import: a hardened Standard MIDI File reader that builds the song model directly.
+
+It reads SMF types 0, 1 and 2 at any PPQ (rescaled to the model's PPQ), is lenient where real files
+need it (data bytes over 127 clipped, running status after meta and SysEx events, notes without an
+end) and strict where safety needs it (size, note count, track count, time division, absurd times).
+Anything that goes wrong becomes a :class:`MidiImportError` naming the file and the reason; what
+was repaired comes back as warnings.
+
+The reader is our own rather than mido's so that a 1,000,000-note file is refused before millions
+of message objects exist, and so that every oddity is counted instead of raised.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from musicstudio.core.instruments import instrument_name
+from musicstudio.core.key import Key, KeySignature, is_valid_key
+from musicstudio.core.meter import TimeSignature, is_valid_time_signature
+from musicstudio.core.note import Note
+from musicstudio.core.song import Song
+from musicstudio.core.tempo import Tempo
+from musicstudio.core.ticks import PPQ
+from musicstudio.core.track import Track
+from musicstudio.io.errors import MidiImportError, describe_os_error
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NOTES = 1_000_000
+MAX_TRACKS = 1024
+MAX_BARS = 100_000  # of 4/4: about 55 hours at 120 BPM; anything later is a damaged time value
+DRUM_CHANNEL = 9
+
+
+class MidiWarning(NamedTuple):
+    """Something odd that the import got past. ``damage`` marks a repair of a broken file, as
+    opposed to a harmless habit of some MIDI writers."""
+
+    message: str
+    damage: bool
+
+
+@dataclass
+class ImportResult:
+    song: Song
+    warnings: list[MidiWarning] = field(default_factory=list)
+    source_format: int = 1
+    source_ppq: int = PPQ
+
+    @property
+    def damaged(self) -> bool:
+        return any(w.damage for w in self.warnings)
+
+
+def import_midi(path: str | Path) -> ImportResult:
+    """Read a MIDI file into a song. Raises :class:`MidiImportError` for anything that cannot load."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise MidiImportError(path, "it is a folder, not a MIDI file")
+        if size > MAX_FILE_BYTES:
+            raise MidiImportError(path, f"the file is {size / 2**20:.0f} MB; Music Studio opens MIDI "
+                                        f"files up to {MAX_FILE_BYTES // 2**20} MB")
+        data = path.read_bytes()
+    except OSError as e:
+        raise MidiImportError(path, f"it could not be read ({describe_os_error(e)})") from e
+    return parse_midi(data, path)
+
+
+def parse_midi(data: bytes, name: str | Path = "MIDI data") -> ImportResult:
+    """Parse the bytes of a MIDI file. ``name`` is what error messages call the file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise MidiImportError(name, f"the data is {len(data) / 2**20:.0f} MB; Music Studio opens MIDI "
+                                    f"files up to {MAX_FILE_BYTES // 2**20} MB")
+    try:
+        return _Reader(bytes(data), name).read()
+    except MidiImportError:
+        raise
+    except MemoryError as e:
+        raise MidiImportError(name, "it needs more memory than this computer has free") from e
+    except RecursionError as e:  # pragma: no cover - nothing here recurses, but stay safe
+        raise MidiImportError(name, "it is damaged in a way Music Studio cannot read") from e
+    except Exception as e:
+        raise MidiImportError(name, f"it is damaged in a way Music Studio cannot read "
+                                    f"({type(e).__name__}: {e})") from e
+
+
+# -- what a non-MIDI file looks like ----------------------------------------------------------------
+_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"), (b"OggS", "an Ogg audio file"),
+    (b"fLaC", "a FLAC audio file"), (b"ID3", "an MP3 audio file"), (b"\x1f\x8b", "a gzip archive"),
+    (b"MThd", "a MIDI file"),
+)
+
+
+def _what_is(data: bytes) -> str:
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "a WAV audio file"
+    for magic, what in _SIGNATURES:
+        if data.startswith(magic):
+            return what
+    head = data[:512]
+    if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+        return "a text file"
+    return ""
+
+
+def _unwrap_rmid(data: bytes) -> bytes | None:
+    """The MIDI data inside a RIFF 'RMID' file, or None."""
+    pos = 12
+    while pos + 8 <= len(data):
+        cid, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if cid == b"data":
+            return data[pos + 8:pos + 8 + size]
+        pos += 8 + size + (size & 1)
+    return None
+
+
+class _Channel:
+    """What one track chunk played on one MIDI channel, grouped by the program each note began under."""
+
+    __slots__ = ("voices", "program", "open")
+
+    def __init__(self) -> None:
+        self.voices: dict[int | None, list] = defaultdict(list)  # program -> [(pitch, start, end, velocity)]
+        self.program: int | None = None
+        self.open: dict[int, deque] = defaultdict(deque)   # pitch -> (start, velocity, program), first in first out
+
+
+class _Reader:
+    def __init__(self, data: bytes, name: str | Path):
+        self.data = data
+        self.name = name
+        self.counts: dict[str, int] = defaultdict(int)   # repeated oddities are reported once, counted
+        self.notes_total = 0
+        self.tempos: list[tuple[int, int]] = []
+        self.signatures: list[tuple[int, int, int]] = []
+        self.keys: list[tuple[int, int, int]] = []
+        self.warnings: list[MidiWarning] = []
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def fail(self, reason: str) -> MidiImportError:
+        return MidiImportError(self.name, reason)
+
+    def warn(self, message: str, damage: bool) -> None:
+        if len(self.warnings) < 100:
+            self.warnings.append(MidiWarning(message, damage))
+
+    def count(self, kind: str, n: int = 1) -> None:
+        self.counts[kind] += n
+
+    # -- file structure ---------------------------------------------------------------------------
+    def read(self) -> ImportResult:
+        data = self.data
+        if not data:
+            raise self.fail("the file is empty")
+        if data[:4] == b"RIFF" and data[8:12] == b"RMID":
+            inner = _unwrap_rmid(data)
+            if inner is None:
+                raise self.fail("it is a RIFF MIDI file with no MIDI data inside")
+            data = self.data = inner
+        if data[:4] != b"MThd":
+            what = _what_is(data)
+            if what:
+                raise self.fail(f"it is {what}, not a MIDI file")
+            raise self.fail("it is not a MIDI file (it does not start with a MIDI header)")
+        if len(data) < 14:
+            raise self.fail("the file ends inside its header (it is cut short)")
+        header_len = int.from_bytes(data[4:8], "big")
+        if header_len < 6:
+            raise self.fail("its header is damaged (too short)")
+        fmt = int.from_bytes(data[8:10], "big")
+        declared_tracks = int.from_bytes(data[10:12], "big")
+        division = int.from_bytes(data[12:14], "big")
+        if division & 0x8000:
+            fps = 256 - (division >> 8)
+            raise self.fail(f"it counts time in SMPTE frames ({fps} per second) instead of beats; "
+                            "Music Studio reads beat-based MIDI files only")
+        if division == 0:
+            raise self.fail("its header says a beat has 0 ticks, so no note has a time")
+        self.ppq = division
+        if fmt not in (0, 1, 2):
+            self.warn(f"unknown MIDI file type {fmt}; read as type 1", True)
+        elif fmt == 2:
+            self.warn("type 2 file (independent patterns): its tracks were laid out in parallel", False)
+        self.max_tick = MAX_BARS * 4 * division
+
+        chunks = []
+        pos = 8 + header_len
+        while pos < len(data):
+            if pos + 8 > len(data):
+                self.warn(f"{len(data) - pos} stray bytes at the end of the file were ignored", True)
+                break
+            cid = data[pos:pos + 4]
+            size = int.from_bytes(data[pos + 4:pos + 8], "big")
+            start = pos + 8
+            end = start + size
+            if cid != b"MTrk":
+                if all(32 <= b < 127 for b in cid):
+                    pos = end  # an unknown chunk with a proper name: skip it, as the standard says
+                    continue
+                self.warn(f"unreadable data after track {len(chunks)} was ignored", True)
+                break
+            if end > len(data):
+                missing = end - len(data)
+                self.warn(f"track {len(chunks) + 1} is cut short: it claims {_size(size)} but the file "
+                          f"ends {_size(missing)} early", True)
+                end = len(data)
+            chunks.append((start, end))
+            pos = end
+        if not chunks:
+            raise self.fail("it holds no tracks (the file is cut short after its header)")
+        if declared_tracks != len(chunks):
+            # Fewer tracks than announced means lost data; more is only a miscount.
+            self.warn(f"the header announces {declared_tracks:,} tracks but the file holds {len(chunks):,}",
+                      declared_tracks > len(chunks))
+
+        tracks: list[Track] = []
+        title = ""
+        empty = 0
+        for index, (start, end) in enumerate(chunks):
+            named, channels, has_meta, has_events = self.read_track(index, start, end)
+            name = named or ""
+            voices = [(ch, program, notes) for ch, c in sorted(channels.items())
+                      for program, notes in c.voices.items() if notes]
+            if voices:
+                for ch, program, notes in voices:
+                    if len(voices) == 1:
+                        label = name
+                    else:
+                        label = f"{name} - " if name else ""
+                        label += instrument_name(program or 0, ch == DRUM_CHANNEL)
+                    tracks.append(self.make_track(label, ch, program, notes))
+                if len(tracks) > MAX_TRACKS:
+                    raise self.fail(f"it has more than {MAX_TRACKS:,} tracks with notes; "
+                                    "Music Studio opens up to that many")
+            elif (index == 0 and fmt != 0 and len(chunks) > 1
+                  and not any(c.program is not None for c in channels.values())):
+                title = name  # the conductor track of a type 1 file names the song
+            elif named is not None:
+                ch, program = next(((ch, c.program) for ch, c in channels.items() if c.program is not None), (0, 0))
+                tracks.append(self.make_track(name, ch, program, []))  # a named track with no notes yet
+            elif not has_events:
+                empty += 1
+        if empty:
+            self.warn(f"{empty:,} empty track{'s were' if empty > 1 else ' was'} skipped", False)
+        self.report_counts()
+        song = Song(tracks=tuple(tracks), tempos=self.tempo_map(), time_signatures=self.meter_map(),
+                    key_signatures=self.key_map(), title=title)
+        if not song.note_count:
+            self.warn("the file holds no notes", False)
+        return ImportResult(song, self.warnings, fmt, self.ppq)
+
+    def make_track(self, name: str, channel: int, program: int | None, raw_notes: list) -> Track:
+        scale = self.scale
+        notes = []
+        for pitch, start, end, velocity in raw_notes:
+            s = scale(start)
+            notes.append(Note(pitch, s, max(1, scale(end) - s), velocity))
+        return Track(name, program or 0, channel == DRUM_CHANNEL, tuple(notes))
+
+    def scale(self, tick: int) -> int:
+        """File ticks to model ticks, rounded to the nearest."""
+        return (tick * PPQ * 2 + self.ppq) // (self.ppq * 2)
+
+    # -- one track chunk --------------------------------------------------------------------------
+    def read_track(self, index: int, pos: int, end: int):
+        data = self.data
+        channels: dict[int, _Channel] = defaultdict(_Channel)
+        name = None  # None: the track has no name event at all
+        tick = 0
+        status = 0
+        cancelled_by_sysex = False
+        ended = False
+        has_meta = False
+        has_events = False
+        track_no = index + 1
+        max_tick = self.max_tick
+        while pos < end:
+            # delta time: a variable-length quantity of at most four bytes
+            delta = 0
+            for _ in range(4):
+                if pos >= end:
+                    self.count("cut")
+                    return self.close_track(name, channels, tick, has_meta, has_events)
+                b = data[pos]
+                pos += 1
+                delta = (delta << 7) | (b & 0x7F)
+                if b < 0x80:
+                    break
+            else:
+                self.warn(f"track {track_no}: a time value longer than MIDI allows; the rest of the track "
+                          "was skipped", True)
+                break
+            tick += delta
+            if pos >= end:
+                self.count("cut")
+                break
+            b = data[pos]
+            if b >= 0x80:
+                pos += 1
+                if b < 0xF0:
+                    status = b
+                    cancelled_by_sysex = False
+                elif b == 0xFF:  # meta event
+                    if pos >= end:
+                        self.count("cut")
+                        break
+                    mtype = data[pos]
+                    pos += 1
+                    length, pos = _vlq(data, pos, end)
+                    if length is None or pos + length > end:
+                        claimed = f" claims {_size(length)} but only {_size(end - pos)} remain" if length is not None else " is cut short"
+                        self.warn(f"track {track_no}: an event{claimed}; the rest of the track was skipped", True)
+                        break
+                    body = data[pos:pos + length]
+                    pos += length
+                    has_meta = True
+                    if mtype == 0x2F:
+                        ended = True
+                    elif mtype == 0x03 and name is None:
+                        name = _text(body)
+                    elif mtype in (0x51, 0x58, 0x59):
+                        self.conductor_event(track_no, tick, mtype, body)
+                    continue
+                elif b in (0xF0, 0xF7):  # SysEx
+                    length, pos = _vlq(data, pos, end)
+                    if length is None or pos + length > end:
+                        claimed = f" claims {_size(length)} but only {_size(end - pos)} remain" if length is not None else " is cut short"
+                        self.warn(f"track {track_no}: a SysEx message{claimed}; the rest of the track was skipped", True)
+                        break
+                    pos += length
+                    cancelled_by_sysex = status != 0
+                    continue
+                else:  # system common / real-time bytes do not belong in a file
+                    self.count("stray")
+                    pos += {0xF1: 1, 0xF2: 2, 0xF3: 1}.get(b, 0)
+                    continue
+            elif status == 0:
+                self.count("no status")
+                pos += 1
+                continue
+            elif cancelled_by_sysex:
+                self.count("running after sysex")
+                cancelled_by_sysex = False
+            kind = status & 0xF0
+            if pos >= end:
+                self.count("cut")
+                break
+            d1 = data[pos]
+            pos += 1
+            if d1 > 127:
+                self.count("clipped")
+                d1 = 127
+            if kind in (0xC0, 0xD0):
+                d2 = 0
+            else:
+                if pos >= end:
+                    self.count("cut")
+                    break
+                d2 = data[pos]
+                pos += 1
+                if d2 > 127:
+                    self.count("clipped")
+                    d2 = 127
+            has_events = True
+            if ended:
+                self.count("after end")
+                ended = False
+            if kind == 0x90 or kind == 0x80:
+                if tick > max_tick:
+                    raise self.fail(f"track {track_no} places a note over {MAX_BARS:,} bars into the song; "
+                                    "its time values are damaged")
+                channel = channels[status & 0x0F]
+                if kind == 0x90 and d2:
+                    channel.open[d1].append((tick, d2, channel.program))
+                else:
+                    starts = channel.open.get(d1)
+                    if starts:
+                        start, velocity, program = starts.popleft()
+                        channel.voices[program].append((d1, start, tick, velocity))
+                        self.notes_total += 1
+                        if self.notes_total > MAX_NOTES:
+                            raise self.fail(f"it holds over {MAX_NOTES:,} notes; Music Studio opens files "
+                                            "up to that many")
+            elif kind == 0xC0:
+                channels[status & 0x0F].program = d1
+        return self.close_track(name, channels, tick, has_meta, has_events)
+
+    def close_track(self, name, channels, last_tick, has_meta, has_events):
+        """End the notes still sounding when the track ends."""
+        for channel in channels.values():
+            for pitch, starts in channel.open.items():
+                for start, velocity, program in starts:
+                    end = last_tick if last_tick > start else start + self.ppq
+                    channel.voices[program].append((pitch, start, end, velocity))
+                    self.notes_total += 1
+                    self.count("unended")
+            channel.open.clear()
+        if self.notes_total > MAX_NOTES:
+            raise self.fail(f"it holds over {MAX_NOTES:,} notes; Music Studio opens files up to that many")
+        return name, channels, has_meta, has_events
+
+    def conductor_event(self, track_no: int, tick: int, mtype: int, body: bytes) -> None:
+        if tick > self.max_tick:
+            raise self.fail(f"track {track_no} places a tempo or meter change over {MAX_BARS:,} bars into "
+                            "the song; its time values are damaged")
+        if mtype == 0x51:
+            us = int.from_bytes(body[:3], "big") if len(body) >= 3 else 0
+            if len(body) != 3 or us == 0:
+                self.warn(f"track {track_no}: an impossible tempo ({'0 BPM' if us == 0 else 'bad length'}) "
+                          "was ignored", True)
+                return
+            self.tempos.append((tick, us))
+        elif mtype == 0x58:
+            if len(body) < 2:
+                self.warn(f"track {track_no}: a damaged time signature was ignored", True)
+                return
+            numerator, power = body[0], body[1]
+            denominator = 2 ** power if power < 8 else 0
+            if not is_valid_time_signature(numerator, denominator):
+                shown = f"{numerator}/{denominator}" if denominator else f"{numerator}/2^{power}"
+                self.warn(f"track {track_no}: an impossible time signature ({shown}) was ignored", True)
+                return
+            self.signatures.append((tick, numerator, denominator))
+        else:
+            if len(body) < 2:
+                self.warn(f"track {track_no}: a damaged key signature was ignored", True)
+                return
+            sharps = body[0] - 256 if body[0] > 127 else body[0]
+            if not is_valid_key(sharps, body[1]):
+                accidentals = f"{abs(sharps)} {'sharps' if sharps > 0 else 'flats'}"
+                self.warn(f"track {track_no}: an impossible key signature ({accidentals}) was ignored", True)
+                return
+            self.keys.append((tick, sharps, body[1]))
+
+    # -- the maps, rescaled -----------------------------------------------------------------------
+    def tempo_map(self) -> tuple[Tempo, ...]:
+        return tuple(Tempo(self.scale(t), us) for t, us in sorted(self.tempos, key=lambda e: e[0]))
+
+    def meter_map(self) -> tuple[TimeSignature, ...]:
+        return tuple(TimeSignature(self.scale(t), n, d) for t, n, d in sorted(self.signatures, key=lambda e: e[0]))
+
+    def key_map(self) -> tuple[KeySignature, ...]:
+        return tuple(KeySignature(self.scale(t), Key(s, bool(m))) for t, s, m in sorted(self.keys, key=lambda e: e[0]))
+
+    def report_counts(self) -> None:
+        c = self.counts
+        if c["cut"]:
+            self.warn(f"{c['cut']} track{'s end' if c['cut'] > 1 else ' ends'} in the middle of an event "
+                      "(the file is cut short)", True)
+        if c["clipped"]:
+            self.warn(f"{c['clipped']:,} values over 127 were clipped to 127", True)
+        if c["no status"]:
+            self.warn(f"{c['no status']:,} bytes without a status were skipped", True)
+        if c["running after sysex"]:
+            self.warn(f"{c['running after sysex']:,} events after SysEx messages had no status byte; "
+                      "the previous status was used", True)
+        if c["stray"]:
+            self.warn(f"{c['stray']:,} real-time bytes that do not belong in a file were skipped", True)
+        if c["unended"]:
+            self.warn(f"{c['unended']:,} notes had no end; they were ended with their track", False)
+        if c["after end"]:
+            self.warn(f"{c['after end']} track{'s have' if c['after end'] > 1 else ' has'} events after the "
+                      "end-of-track marker; they were kept", False)
+
+
+def _vlq(data: bytes, pos: int, end: int) -> tuple[int | None, int]:
+    """A variable-length quantity of at most four bytes, or None if it is damaged."""
+    value = 0
+    for _ in range(4):
+        if pos >= end:
+            return None, pos
+        b = data[pos]
+        pos += 1
+        value = (value << 7) | (b & 0x7F)
+        if b < 0x80:
+            return value, pos
+    return None, pos
+
+
+def _text(body: bytes) -> str:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("latin-1")
+    return "".join(ch for ch in text if ch >= " " or ch == "\t").strip()
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "an unreadable size"
+    if n >= 2**20:
+        return f"{n / 2**20:.0f} MB"
+    if n >= 2**10:
+        return f"{n / 2**10:.0f} KB"
+    return f"{n} byte{'s' if n != 1 else ''}"
