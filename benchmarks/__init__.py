@@ -1,0 +1,1 @@
+"""Benchmarks: each module's ``run()`` returns figures; ``python -m benchmarks`` prints them all."""

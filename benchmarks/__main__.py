@@ -1,0 +1,26 @@
+"""Run every benchmark and print its figures: ``make bench`` or ``python -m benchmarks [NAME ...]``."""
+
+import importlib
+import platform
+import sys
+import time
+
+BENCHMARKS = ("bench_midi", "bench_wav")
+
+
+def main(names: list[str]) -> int:
+    print(f"Music Studio benchmarks on {platform.machine()} ({platform.processor() or 'cpu'}), "
+          f"Python {platform.python_version()}")
+    for name in names or BENCHMARKS:
+        module = importlib.import_module(f"benchmarks.{name}")
+        started = time.perf_counter()
+        print(f"\n== {name}: {module.__doc__.strip().splitlines()[0]}")
+        for label, value, unit, target in module.run():
+            verdict = "" if target is None else ("  ok" if target(value) else "  MISSES TARGET")
+            print(f"  {label:<52} {value:>10.3f} {unit}{verdict}")
+        print(f"  ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
