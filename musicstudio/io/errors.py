@@ -30,6 +30,10 @@ class WavExportError(MusicFileError):
     """A WAV file that could not be written."""
 
 
+class SettingsError(MusicFileError):
+    """The settings file could not be written (reading one never fails: defaults are used)."""
+
+
 def describe_os_error(error: OSError) -> str:
     """An OSError as a reason a musician can act on."""
     import errno

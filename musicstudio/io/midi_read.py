@@ -30,6 +30,7 @@ from musicstudio.io.errors import MidiImportError, describe_os_error
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 1_000_000
 MAX_TRACKS = 1024
+MAX_CHUNKS = 0xFFFF  # chunks of any kind; a header can announce at most this many tracks
 MAX_BARS = 100_000  # of 4/4: about 55 hours at 120 BPM; anything later is a damaged time value
 DRUM_CHANNEL = 9
 
@@ -190,11 +191,17 @@ class _Reader:
         self.max_tick = MAX_BARS * 4 * division
 
         chunks = []
+        seen = 0  # chunks of any kind, skipped ones included
         pos = 8 + header_len
         while pos < len(data):
             if pos + 8 > len(data):
                 self.warn(f"{len(data) - pos} stray bytes at the end of the file were ignored", True)
                 break
+            seen += 1
+            if seen > MAX_CHUNKS:
+                # A header counts at most 65,535 tracks: a file of millions of tiny chunks is damaged
+                # (and would otherwise cost many seconds and gigabytes before any other limit is reached).
+                raise self.fail(f"it holds more than {MAX_CHUNKS:,} chunks, more than a MIDI file can have")
             cid = data[pos:pos + 4]
             size = int.from_bytes(data[pos + 4:pos + 8], "big")
             start = pos + 8
@@ -235,17 +242,17 @@ class _Reader:
                         label = f"{name} - " if name else ""
                         label += instrument_name(program or 0, ch == DRUM_CHANNEL)
                     tracks.append(self.make_track(label, ch, program, notes))
-                if len(tracks) > MAX_TRACKS:
-                    raise self.fail(f"it has more than {MAX_TRACKS:,} tracks with notes; "
-                                    "Music Studio opens up to that many")
-            elif (index == 0 and fmt != 0 and len(chunks) > 1
-                  and not any(c.program is not None for c in channels.values())):
-                title = name  # the conductor track of a type 1 file names the song
+            elif index == 0 and fmt != 0 and not any(c.program is not None for c in channels.values()):
+                # The conductor track of a type 1 file names the song, even when it is the only track
+                # (the file of a song with a title and no tracks yet).
+                title = name
             elif named is not None:
                 ch, program = next(((ch, c.program) for ch, c in channels.items() if c.program is not None), (0, 0))
                 tracks.append(self.make_track(name, ch, program, []))  # a named track with no notes yet
             elif not has_events:
                 empty += 1
+            if len(tracks) > MAX_TRACKS:  # named tracks without notes count too: each is a track to show
+                raise self.fail(f"it has more than {MAX_TRACKS:,} tracks; Music Studio opens up to that many")
         if empty:
             self.warn(f"{empty:,} empty track{'s were' if empty > 1 else ' was'} skipped", False)
         self.report_counts()
@@ -286,7 +293,7 @@ class _Reader:
             for _ in range(4):
                 if pos >= end:
                     self.count("cut")
-                    return self.close_track(name, channels, tick, has_meta, has_events)
+                    return self.close_track(name, channels, tick, has_meta, has_events, track_no)
                 b = data[pos]
                 pos += 1
                 delta = (delta << 7) | (b & 0x7F)
@@ -314,7 +321,8 @@ class _Reader:
                     pos += 1
                     length, pos = _vlq(data, pos, end)
                     if length is None or pos + length > end:
-                        claimed = f" claims {_size(length)} but only {_size(end - pos)} remain" if length is not None else " is cut short"
+                        claimed = (f" claims {_size(length)} but only {_size(end - pos)} remain"
+                                   if length is not None else " is cut short")
                         self.warn(f"track {track_no}: an event{claimed}; the rest of the track was skipped", True)
                         break
                     body = data[pos:pos + length]
@@ -330,8 +338,10 @@ class _Reader:
                 elif b in (0xF0, 0xF7):  # SysEx
                     length, pos = _vlq(data, pos, end)
                     if length is None or pos + length > end:
-                        claimed = f" claims {_size(length)} but only {_size(end - pos)} remain" if length is not None else " is cut short"
-                        self.warn(f"track {track_no}: a SysEx message{claimed}; the rest of the track was skipped", True)
+                        claimed = (f" claims {_size(length)} but only {_size(end - pos)} remain"
+                                   if length is not None else " is cut short")
+                        self.warn(f"track {track_no}: a SysEx message{claimed}; the rest of the track was skipped",
+                                  True)
                         break
                     pos += length
                     cancelled_by_sysex = status != 0
@@ -389,12 +399,17 @@ class _Reader:
                                             "up to that many")
             elif kind == 0xC0:
                 channels[status & 0x0F].program = d1
-        return self.close_track(name, channels, tick, has_meta, has_events)
+        return self.close_track(name, channels, tick, has_meta, has_events, track_no)
 
-    def close_track(self, name, channels, last_tick, has_meta, has_events):
+    def close_track(self, name, channels, last_tick, has_meta, has_events, track_no=0):
         """End the notes still sounding when the track ends."""
         for channel in channels.values():
             for pitch, starts in channel.open.items():
+                if starts and last_tick > self.max_tick:
+                    # Ending the note there would make it last over MAX_BARS bars: the same damaged time
+                    # value that a note-off at that tick is refused for.
+                    raise self.fail(f"track {track_no} ends a note over {MAX_BARS:,} bars into the song; "
+                                    "its time values are damaged")
                 for start, velocity, program in starts:
                     end = last_tick if last_tick > start else start + self.ppq
                     channel.voices[program].append((pitch, start, end, velocity))
