@@ -5,7 +5,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("bench_midi", "bench_wav")
+BENCHMARKS = ("bench_midi", "bench_wav", "bench_piano_roll")
 
 
 def main(names: list[str]) -> int:

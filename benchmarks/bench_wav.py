@@ -24,7 +24,7 @@ def run():
         synth = Synth(sf, SAMPLE_RATE)
         load = time.perf_counter() - t
 
-        def synthesis():
+        def synthesis(synth=synth):
             renderer = Renderer(synth, schedule(song, SAMPLE_RATE))
             out = np.zeros((round((seconds + 2) * SAMPLE_RATE), 2), np.float32)
             for start in range(0, len(out), 4096):
@@ -34,7 +34,7 @@ def run():
         t_synth = median_seconds(synthesis, repeat=3)
         synth.close()
         with tempfile.TemporaryDirectory() as folder:
-            t_total = median_seconds(lambda: export_wav(song, Path(folder) / "x.wav", soundfont=sf), repeat=3)
+            t_total = median_seconds(lambda sf=sf: export_wav(song, Path(folder) / "x.wav", soundfont=sf), repeat=3)
         figures += [
             (f"{name}: SoundFont load", load, "s", None),
             (f"{name}: synthesis speed (song + 2 s tail)", (seconds + 2) / t_synth, "x realtime", lambda v: v >= 100),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def display_problem() -> str | None:
@@ -33,6 +34,7 @@ def run_gui(path: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     window = MainWindow()
     window.show()
-    if path:
-        window.open_file(path)
+    restored = window.files.offer_recovery()
+    if path and not restored:
+        window.files.open_file(Path(path))
     return app.exec()

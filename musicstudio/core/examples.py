@@ -32,7 +32,7 @@ def dense_song(notes: int, tracks: int = 8, seed: int = 2) -> Song:
     out = []
     for t in range(tracks):
         step = PPQ // 4
-        line = tuple(Note(36 + rnd.randrange(60), (i // 2) * step, step * (1 + rnd.randrange(4)), 40 + rnd.randrange(80))
-                     for i in range(per_track))
+        line = tuple(Note(36 + rnd.randrange(60), (i // 2) * step, step * (1 + rnd.randrange(4)),
+                          40 + rnd.randrange(80)) for i in range(per_track))
         out.append(Track(f"Track {t + 1}", (t * 8) % 128, t == tracks - 1, line))
     return Song(tuple(out), title="Dense")

@@ -16,6 +16,10 @@ class Track:
     program: int = 0          # General MIDI program 0-127 (for drums: the kit)
     is_drum: bool = False     # played on MIDI channel 10
     notes: tuple[Note, ...] = field(default=())
+    # How the track is heard and shown: kept in projects, not in MIDI files, and not part of equality.
+    muted: bool = field(default=False, compare=False)
+    solo: bool = field(default=False, compare=False)
+    colour: str = field(default="", compare=False)   # "#rrggbb", or "" for the palette colour
 
     def __post_init__(self) -> None:
         if not 0 <= self.program <= 127:
@@ -30,6 +34,10 @@ class Track:
 
     def with_program(self, program: int) -> Track:
         return replace(self, program=program)
+
+    def with_mix(self, muted: bool | None = None, solo: bool | None = None, colour: str | None = None) -> Track:
+        return replace(self, muted=self.muted if muted is None else muted, solo=self.solo if solo is None else solo,
+                       colour=self.colour if colour is None else colour)
 
     @property
     def end_tick(self) -> int:

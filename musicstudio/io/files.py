@@ -7,7 +7,8 @@ from pathlib import Path
 from musicstudio.core.song import Song
 from musicstudio.io.midi_read import ImportResult, MidiWarning, import_midi
 from musicstudio.io.midi_write import export_midi
-from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX, Project, load_project, save_project
+from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX
+from musicstudio.io.project import Project, load_project, save_project
 
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar", ".rmi")
 

@@ -56,6 +56,9 @@ def project_to_dict(project: Project) -> dict:
                     "program": t.program,
                     "drum": t.is_drum,
                     "notes": [[n.pitch, n.start, n.duration, n.velocity] for n in t.notes],
+                    "muted": t.muted,
+                    "solo": t.solo,
+                    "colour": t.colour,
                 }
                 for t in song.tracks
             ],
@@ -76,7 +79,8 @@ def project_from_dict(data: dict, path: str | Path = "project") -> Project:
         raise bad("its format version is missing")
     if schema > SCHEMA_VERSION:
         raise ProjectError(path, f"it was saved by a newer Music Studio (project format {schema}; this "
-                                 f"version {__version__} reads up to format {SCHEMA_VERSION}). Update Music Studio to open it")
+                                 f"version {__version__} reads up to format {SCHEMA_VERSION}). "
+                                 "Update Music Studio to open it")
     if data.get("ppq", PPQ) != PPQ:
         raise bad(f"it counts {data.get('ppq')!r} ticks per beat instead of {PPQ}")
     try:
@@ -88,7 +92,8 @@ def project_from_dict(data: dict, path: str | Path = "project") -> Project:
             tempos.append(Tempo(tick, us))
         signatures = []
         for tick, num, den in s["time_signatures"]:
-            if not (_tick(tick) and isinstance(num, int) and isinstance(den, int) and is_valid_time_signature(num, den)):
+            if not (_tick(tick) and isinstance(num, int) and isinstance(den, int)
+                    and is_valid_time_signature(num, den)):
                 raise bad(f"impossible time signature {num!r}/{den!r}")
             signatures.append(TimeSignature(tick, num, den))
         keys = []
@@ -106,7 +111,10 @@ def project_from_dict(data: dict, path: str | Path = "project") -> Project:
                 notes = tuple(make_note(*n) for n in t["notes"])
             except (TypeError, ValueError) as e:
                 raise bad(f"track {len(tracks) + 1}: {e}") from e
-            tracks.append(Track(name, program, drum, notes))
+            muted, solo, colour = t.get("muted", False), t.get("solo", False), t.get("colour", "")
+            if not (isinstance(muted, bool) and isinstance(solo, bool) and isinstance(colour, str)):
+                raise bad(f"track {len(tracks) + 1} has an impossible mute, solo or colour")
+            tracks.append(Track(name, program, drum, notes, muted, solo, colour))
         title = s.get("title", "")
         if not isinstance(title, str):
             raise bad("the song title is not text")

@@ -28,8 +28,8 @@ def describe(path: Path, result: ImportResult) -> str:
     lines = [
         f"{path.name}",
         f"  title      {song.title or '(none)'}",
-        f"  source     " + (f"MIDI type {result.source_format}, {result.source_ppq} PPQ" if path.suffix.lower() != ".msproj"
-                            else "Music Studio project"),
+        "  source     " + (f"MIDI type {result.source_format}, {result.source_ppq} PPQ"
+                             if path.suffix.lower() != ".msproj" else "Music Studio project"),
         f"  length     {song.bar_count} bars, {format_duration(seconds)}",
         f"  tempo      {tempo}",
         f"  meter      {meters}",

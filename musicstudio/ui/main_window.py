@@ -1,111 +1,205 @@
-"""The main window: open a song, see it, export it. The piano-roll editor will replace the view."""
+"""The main window: track list, piano roll, transport, undo history, menus and shortcuts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDockWidget, QInputDialog, QLabel, QMainWindow, QToolBar, QUndoView
 
-from musicstudio.core.song import Song
-from musicstudio.io.errors import MusicFileError
-from musicstudio.io.files import MIDI_SUFFIXES, open_song, save_song
-from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX
-from musicstudio.ui.song_view import SongView
-
-OPEN_FILTER = f"Songs (*{PROJECT_SUFFIX} {' '.join('*' + s for s in MIDI_SUFFIXES)});;All files (*)"
+from musicstudio.io.settings import Settings, load_settings, save_settings, user_data_dir
+from musicstudio.ui.autosave import Autosaver, install_crash_hook
+from musicstudio.ui.document import SongDocument
+from musicstudio.ui.file_actions import FileActions
+from musicstudio.ui.piano_roll import PianoRoll
+from musicstudio.ui.piano_roll.snap import SNAP_CHOICES
+from musicstudio.ui.track_list import TrackList
+from musicstudio.ui.transport import TransportBar
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None, autosave_ms: int | None = None) -> None:
         super().__init__()
-        self.path: Path | None = None
-        self.view = SongView(self)
-        self.setCentralWidget(self.view)
+        self.settings = settings if settings is not None else load_settings()
+        self.document = SongDocument(self)
+        self.roll = PianoRoll(self.document, self)
+        self.setCentralWidget(self.roll)
+        self.tracks = TrackList(self.document, self)
+        self.transport = TransportBar(self.document, self)
+        self.files = FileActions(self)
+        self._build_docks()
+        self._build_toolbars()
+        self._build_menus()
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
         self.setAcceptDrops(True)
-        self._build_menus()
-        self.resize(1100, 640)
-        self.show_song(Song(), None)
+
+        self.tracks.track_selected.connect(self.roll.set_track)
+        self.tracks.drag_requested.connect(self.files.drag_out)
+        self.roll.playhead_moved.connect(self.transport.show_position)
+        self.transport.loop_toggled.connect(self._loop_toggled)
+        self.document.changed.connect(self._song_changed)
+        self.document.path_changed.connect(self._update_title)
+        self.document.undo_stack.cleanChanged.connect(self._update_title)
+
+        self.autosaver = Autosaver(self.document.project, lambda: self.document.modified, user_data_dir(),
+                                   self.settings.autosave_seconds, self, interval_ms=autosave_ms)
+        self.autosaver.failed.connect(
+            lambda message: self.statusBar().showMessage(f"Autosave failed: {message}", 10000))
+        self._uninstall_crash_hook = install_crash_hook(self.autosaver)
+        self.files.new_song()
+        self._restore_window()
+
+    # -- building -----------------------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        dock = QDockWidget("Tracks", self)
+        dock.setObjectName("tracks")
+        dock.setWidget(self.tracks)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.history = QDockWidget("Undo history", self)
+        self.history.setObjectName("history")
+        self.history.setWidget(QUndoView(self.document.undo_stack))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history)
+        self.history.hide()
+
+    def _build_toolbars(self) -> None:
+        self.addToolBar(self.transport)
+        tools = QToolBar("Tools", self)
+        tools.setObjectName("tools")
+        group = QActionGroup(self)
+        self.select_tool = QAction("⬚ Select", self, checkable=True, checked=True, shortcut=QKeySequence("S"),
+                                   toolTip="Select, move and resize notes; double-click adds or deletes (S)")
+        self.draw_tool = QAction("✎ Draw", self, checkable=True, shortcut=QKeySequence("D"),
+                                 toolTip="Click or drag to draw notes; right-click deletes (D)")
+        for action, tool in ((self.select_tool, "select"), (self.draw_tool, "draw")):
+            group.addAction(action)
+            tools.addAction(action)
+            action.triggered.connect(lambda _=False, t=tool: self.roll.set_tool(t))
+        tools.addSeparator()
+        tools.addWidget(QLabel(" Snap "))
+        self.snap = QComboBox()
+        self.snap.addItems(list(SNAP_CHOICES))
+        self.snap.setCurrentText(self.settings.snap if self.settings.snap in SNAP_CHOICES else "1/16")
+        self.roll.set_snap(self.snap.currentText())
+        self.snap.currentTextChanged.connect(self._snap_changed)
+        tools.addWidget(self.snap)
+        self.addToolBar(tools)
+
+    def _roll_action(self, text: str, keys, slot, menu) -> QAction:
+        """An editing action whose shortcut works while the piano roll has focus."""
+        action = QAction(text, self)
+        keys = keys if isinstance(keys, list) else [keys]
+        action.setShortcuts([k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())  # not the checked flag as an argument
+        self.roll.addAction(action)
+        if menu is not None:
+            menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        for text, shortcut, slot in (
-            ("&Open…", QKeySequence.StandardKey.Open, self.open_dialog),
-            ("Save &As…", QKeySequence.StandardKey.SaveAs, self.save_dialog),
-            ("&Export MIDI…", QKeySequence("Ctrl+E"), self.export_dialog),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(shortcut)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+        self.files.build_menu(self.menuBar().addMenu("&File"))
+        edit = self.menuBar().addMenu("&Edit")
+        stack = self.document.undo_stack
+        undo = stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        r = self.roll
+        self._roll_action("Cu&t", QKeySequence.StandardKey.Cut, r.cut_selection, edit)
+        self._roll_action("&Copy", QKeySequence.StandardKey.Copy, r.copy_selection, edit)
+        self._roll_action("&Paste at playhead", QKeySequence.StandardKey.Paste, r.paste, edit)
+        self._roll_action("&Duplicate", "Ctrl+D", r.duplicate_selection, edit)
+        self._roll_action("De&lete", [QKeySequence.StandardKey.Delete, "Backspace"], r.delete_selection, edit)
+        edit.addSeparator()
+        self._roll_action("Select &all", QKeySequence.StandardKey.SelectAll, r.select_all, edit)
+        self._roll_action("Select &none", "Esc", lambda: r.set_selection([]), edit)
+        edit.addSeparator()
+        self._roll_action("&Quantize", "Q", r.quantize_selection, edit)
+        self._roll_action("&Transpose…", "Ctrl+T", self.ask_transpose, edit)
+        notes = self.menuBar().addMenu("&Notes")
+        for text, keys, semis in (("Up a semitone", "Up", 1), ("Down a semitone", "Down", -1),
+                                  ("Up an octave", "Shift+Up", 12), ("Down an octave", "Shift+Down", -12)):
+            self._roll_action(text, keys, lambda _=False, s=semis: r.nudge(semitones=s), notes)
+        self._roll_action("Earlier by a grid step", "Left", lambda: r.nudge(ticks=-r.grid_step), notes)
+        self._roll_action("Later by a grid step", "Right", lambda: r.nudge(ticks=r.grid_step), notes)
+        view = self.menuBar().addMenu("&View")
+        self._roll_action("Zoom &in", ["Ctrl+=", "Ctrl++"], lambda: r.zoom(1.25), view)
+        self._roll_action("Zoom &out", "Ctrl+-", lambda: r.zoom(0.8), view)
+        self._roll_action("Taller rows", "Ctrl+Shift+=", lambda: r.zoom_rows(1.2), view)
+        self._roll_action("Shorter rows", "Ctrl+Shift+-", lambda: r.zoom_rows(1 / 1.2), view)
+        view.addSeparator()
+        view.addAction(self.history.toggleViewAction())
+        key = QAction("Highlight the &key's scale", self, checkable=True, checked=True)
+        key.toggled.connect(lambda on: (setattr(r, "key_highlight", on), r.refresh()))
+        view.addAction(key)
+        play = self.menuBar().addMenu("&Transport")
+        play.addActions([self.transport.play, self.transport.stop, self.transport.loop, self.transport.record])
 
-    # -- songs --------------------------------------------------------------------------------------
-    def show_song(self, song: Song, path: Path | None) -> None:
-        self.song, self.path = song, path
-        self.view.set_song(song)
-        name = path.name if path else "Untitled"
-        self.setWindowTitle(f"{name} — Music Studio")
-        self.summary.setText(f"{len(song.tracks)} tracks · {song.note_count:,} notes · {song.bar_count} bars · "
-                             f"{song.tempo_bpm:.0f} BPM · {song.key.name}")
-
-    def open_file(self, path: str | Path) -> bool:
-        """Open a song; on failure show why and keep the current song."""
-        path = Path(path)
-        try:
-            result = open_song(path)
-        except MusicFileError as e:
-            QMessageBox.warning(self, "Cannot open file", str(e))
-            return False
-        self.show_song(result.song, path)
-        if result.warnings:
-            details = "\n".join(f"• {w.message}" for w in result.warnings)
-            self.statusBar().showMessage(f"Opened with {len(result.warnings)} warning(s): {result.warnings[0].message}")
-            if result.damaged:
-                QMessageBox.information(self, "File repaired while opening", f"{path.name} was damaged:\n{details}")
-        return True
-
-    def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open", "", OPEN_FILTER)
-        if name:
-            self.open_file(name)
-
-    def _save(self, name: str) -> None:
-        try:
-            save_song(self.song, name)
-        except MusicFileError as e:
-            QMessageBox.warning(self, "Cannot save", str(e))
+    # -- reactions ----------------------------------------------------------------------------------
+    def ask_transpose(self) -> None:
+        if not self.roll.selection:
             return
-        self.statusBar().showMessage(f"Saved {Path(name).name}", 5000)
+        semis, ok = QInputDialog.getInt(self, "Transpose", "Semitones (negative: down):", 12, -48, 48)
+        if ok and not self.roll.transpose_selection(semis):
+            self.statusBar().showMessage("That would move notes outside the MIDI range", 5000)
 
-    def save_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save project", "", f"Music Studio project (*{PROJECT_SUFFIX})")
-        if name:
-            self._save(name if name.endswith(PROJECT_SUFFIX) else name + PROJECT_SUFFIX)
+    def _snap_changed(self, label: str) -> None:
+        self.roll.set_snap(label)
+        self.settings.snap = label
 
-    def export_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export MIDI", "", "MIDI file (*.mid)")
-        if name:
-            self._save(name if Path(name).suffix.lower() in MIDI_SUFFIXES else name + ".mid")
+    def _loop_toggled(self, on: bool) -> None:
+        if on and self.roll.loop is None:
+            song = self.document.song
+            self.roll.set_loop((0, song.meter.bar_start(min(song.bar_count, 4))))
+        elif not on:
+            self.roll.set_loop(None)
+
+    def _song_changed(self) -> None:
+        song = self.document.song
+        self.summary.setText(f"{len(song.tracks)} tracks · {song.note_count:,} notes · {song.bar_count} bars · "
+                             f"{song.tempo_bpm:.0f} BPM · {song.time_signatures[0]} · {song.key.name}")
+        self._update_title()
+
+    def _update_title(self, *_) -> None:
+        self.setWindowTitle(f"{self.document.display_name}[*] — Music Studio")
+        self.setWindowModified(self.document.modified)
+
+    # -- window state -------------------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        self.resize(1280, 760)
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        if self.settings.window_state:
+            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode()))
+
+    def save_window_settings(self) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self.settings.window_state = bytes(self.saveState().toBase64()).decode()
+        save_settings(self.settings)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.autosaver.stop()
+        self.autosaver.discard()
+        self._uninstall_crash_hook()
+        self.save_window_settings()
+        event.accept()
 
     # -- drag and drop ------------------------------------------------------------------------------
-    def _dropped_song(self, mime) -> Path | None:
-        for url in mime.urls() if mime.hasUrls() else []:
-            path = Path(url.toLocalFile())
-            if path.suffix.lower() in MIDI_SUFFIXES + (PROJECT_SUFFIX,):
-                return path
-        return None
-
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self._dropped_song(event.mimeData()):
+        if self.files.dropped_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        path = self._dropped_song(event.mimeData())
-        if path:
+        paths = self.files.dropped_paths(event.mimeData())
+        if paths:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
-            self.open_file(path)
+            for path in paths:
+                self.files.import_or_open(Path(path))

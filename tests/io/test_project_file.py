@@ -5,8 +5,7 @@ import pytest
 
 from musicstudio.core import Key, KeySignature, Note, Song, Tempo, TimeSignature, Track
 from musicstudio.io.errors import ProjectError
-from musicstudio.io.project import (SCHEMA_VERSION, Project, backup_path, load_project, project_to_dict,
-                                    save_project)
+from musicstudio.io.project import SCHEMA_VERSION, Project, backup_path, load_project, project_to_dict, save_project
 
 
 def rich_song() -> Song:

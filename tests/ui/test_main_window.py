@@ -1,64 +1,185 @@
-"""The first main window: open, show, refuse bad files without losing the song, drop files."""
+"""The main window: files, title, tracks, drops, autosave and what the piano roll paints."""
+
+from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtWidgets import QMessageBox
 
+from musicstudio.core import Note, Song, Track
+from musicstudio.io.midi_read import import_midi
 from musicstudio.io.midi_write import export_midi
-from musicstudio.ui.song_view import BACKGROUND, track_colour
+from musicstudio.io.project import load_project
+from musicstudio.io.settings import Settings
+from musicstudio.ui import palette
+from musicstudio.ui.autosave import pending_recovery
+from musicstudio.ui.file_actions import empty_song
+from musicstudio.ui.main_window import MainWindow
 
 
-def test_starts_empty_and_titled(main_window):
-    assert main_window.windowTitle() == "Untitled — Music Studio"
-    assert main_window.song.note_count == 0
-    assert "0 tracks" in main_window.summary.text()
+def write_mid(folder: Path, song: Song, name: str = "four.mid") -> Path:
+    path = folder / name
+    export_midi(song, path)
+    return path
 
 
-def test_opens_a_midi_file(main_window, tmp_path, four_voice_song):
-    path = tmp_path / "four.mid"
-    export_midi(four_voice_song, path)
-    assert main_window.open_file(path)
-    assert main_window.song == four_voice_song
+def test_starts_with_one_empty_track_and_a_clean_title(main_window):
+    assert main_window.document.song == empty_song()
+    assert main_window.windowTitle() == "Untitled[*] — Music Studio"
+    assert not main_window.isWindowModified()
+    assert "1 tracks" in main_window.summary.text()
+
+
+def test_title_shows_unsaved_changes_until_saved(main_window, tmp_path):
+    main_window.roll.add_notes([Note(60, 0, 480, 100)])
+    assert main_window.isWindowModified()
+    path = tmp_path / "tune.msproj"
+    assert main_window.files.save_to(path)
+    assert not main_window.isWindowModified()
+    assert main_window.windowTitle() == "tune.msproj[*] — Music Studio"
+    assert load_project(path).song == main_window.document.song
+    main_window.document.undo_stack.undo()
+    assert main_window.isWindowModified()
+
+
+def test_opens_a_midi_file_and_remembers_it(main_window, tmp_path, four_voice_song):
+    path = write_mid(tmp_path, four_voice_song)
+    assert main_window.files.open_file(path)
+    assert main_window.document.song == four_voice_song
     assert main_window.windowTitle().startswith("four.mid")
     assert "256 notes" in main_window.summary.text()
+    assert main_window.settings.recent_files[0] == str(path.resolve())
+    assert main_window.tracks.table.rowCount() == 4
 
 
 def test_a_corrupt_file_shows_why_and_keeps_the_song(main_window, tmp_path, four_voice_song, monkeypatch):
-    good = tmp_path / "four.mid"
-    export_midi(four_voice_song, good)
-    main_window.open_file(good)
+    main_window.files.open_file(write_mid(tmp_path, four_voice_song))
     shown = []
-    monkeypatch.setattr("musicstudio.ui.main_window.QMessageBox.warning",
-                        lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
     bad = tmp_path / "photo.mid"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    assert not main_window.open_file(bad)
+    assert not main_window.files.open_file(bad)
     assert shown == [("Cannot open file", "photo.mid: it is a PNG image, not a MIDI file")]
-    assert main_window.song == four_voice_song
+    assert main_window.document.song == four_voice_song
     assert main_window.windowTitle().startswith("four.mid")
 
 
-def test_dropping_a_midi_file_opens_it(main_window, tmp_path, four_voice_song):
-    path = tmp_path / "dropped.mid"
-    export_midi(four_voice_song, path)
+def drop(window, path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    main_window.dropEvent(event)
-    assert main_window.song == four_voice_song
+    window.dropEvent(event)
 
 
-def test_the_song_view_paints_notes_where_they_are(main_window, four_voice_song, tmp_path):
-    main_window.show_song(four_voice_song, None)
-    view = main_window.view
-    image = view.grab().toImage()
-    image.save(str(tmp_path / "song_view.png"))
-    for index, track in enumerate(four_voice_song.tracks):
-        note = track.notes[5]
-        centre = view.note_rect(note.pitch, note.start, note.end).center()
-        assert QColor(image.pixel(int(centre.x()), int(centre.y()))) == track_colour(index)
-    # The top row of the view is padding above the highest note: background there.
-    high = view.pitch_span()[1]
-    empty = view.note_rect(high, 240, 480).center()
-    pixel = QColor(image.pixel(int(empty.x()), int(empty.y())))
-    assert pixel == BACKGROUND
+def test_dropping_midi_opens_into_an_untouched_song_and_imports_otherwise(main_window, tmp_path, four_voice_song):
+    path = write_mid(tmp_path, four_voice_song)
+    drop(main_window, path)
+    assert main_window.document.song == four_voice_song
+    drop(main_window, path)
+    assert len(main_window.document.song.tracks) == 8
+    main_window.document.undo_stack.undo()   # the import is one undo step
+    assert main_window.document.song == four_voice_song
+
+
+def test_track_list_edits_are_undoable(main_window):
+    tracks = main_window.tracks
+    tracks.table.item(0, 1).setText("Lead")
+    assert main_window.document.song.tracks[0].name == "Lead"
+    tracks.table.cellWidget(0, 2).setCurrentIndex(73)
+    assert main_window.document.song.tracks[0].program == 73
+    tracks.table.cellWidget(0, 2).setCurrentIndex(128)
+    assert main_window.document.song.tracks[0].is_drum
+    tracks.table.item(0, 3).setCheckState(Qt.CheckState.Checked)
+    assert main_window.document.song.tracks[0].muted
+    tracks.add_track()
+    assert len(main_window.document.song.tracks) == 2
+    stack = main_window.document.undo_stack
+    while stack.canUndo():
+        stack.undo()
+    assert main_window.document.song == empty_song()
+    assert not main_window.document.song.tracks[0].muted
+
+
+def test_tempo_meter_and_key_edits_are_undoable(main_window):
+    t = main_window.transport
+    t.tempo.setValue(96)
+    t.meter.setCurrentText("3/4")
+    t.key.setCurrentText("D minor")
+    song = main_window.document.song
+    assert round(song.tempo_bpm) == 96 and str(song.time_signatures[0]) == "3/4" and song.key.name == "D minor"
+    for _ in range(3):
+        main_window.document.undo_stack.undo()
+    assert main_window.document.song == empty_song()
+    assert t.tempo.value() == 120
+
+
+def test_autosave_writes_within_the_interval_and_a_restart_restores(qtbot, app_dirs, monkeypatch, four_voice_song):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    first = MainWindow(Settings(), autosave_ms=100)
+    qtbot.addWidget(first)
+    first.files.open_file(write_mid(app_dirs, four_voice_song))
+    first.roll.add_notes([Note(90, 0, 120, 50)])
+    edited = first.document.song
+    qtbot.waitUntil(lambda: pending_recovery(first.autosaver.folder) is not None, timeout=2000)
+    # A crash: the window goes away without its close handler; the autosave stays.
+    first.autosaver.stop()
+    first._uninstall_crash_hook()
+    first.hide()
+    second = MainWindow(Settings())
+    qtbot.addWidget(second)
+    assert second.files.offer_recovery()
+    assert second.document.song == edited
+    assert second.isWindowModified()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    second.close()
+    assert pending_recovery(second.autosaver.folder) is None
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(main_window, monkeypatch):
+    main_window.roll.add_notes([Note(60, 0, 480, 100)])
+    asked = []
+
+    def cancel(*args, **kwargs):
+        asked.append(args[1:3])
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", cancel)
+    main_window.close()
+    assert asked and main_window.isVisible()
+
+
+def test_drag_out_carries_a_midi_file_of_the_selection(main_window, tmp_path):
+    from musicstudio.ui.drag_out import clip_mime_data
+
+    notes = [Note(60, 1920 + 0, 240, 90), Note(64, 1920 + 240, 240, 90)]
+    main_window.roll.add_notes(notes)
+    song, name = main_window.files.dragged_song()
+    mime = clip_mime_data(song, name)
+    path = Path(mime.urls()[0].toLocalFile())
+    assert path.suffix == ".mid" and path.is_file()
+    imported = import_midi(path).song
+    assert imported.tracks[0].notes == (Note(60, 0, 240, 90), Note(64, 240, 240, 90))
+
+
+def test_the_piano_roll_paints_notes_where_they_are(main_window, tmp_path):
+    roll = main_window.roll
+    notes = [Note(60, 0, 480, 100), Note(64, 480, 960, 100), Note(67, 1920, 240, 100)]
+    song = Song((Track("Lead", 0, False, tuple(notes)), Track("Pad", 48, False, (Note(72, 0, 1920, 80),))))
+    main_window.document.load(song, None)
+    roll.geometry.centre_on_pitch(66, roll.canvas.height())
+    roll.refresh()
+    image = roll.canvas.grab().toImage()
+    image.save(str(tmp_path / "piano_roll.png"))
+    g = roll.geometry
+    colour = palette.track_colour(0)
+    for n in notes:
+        x, y = g.x_of(n.start) + n.duration * g.px_per_tick / 2, g.y_of(n.pitch) + g.row_height / 2
+        pixel = QColor(image.pixel(int(x), int(y)))
+        assert abs(pixel.hue() - colour.hue()) <= 3 and pixel.saturation() > 100, (n, pixel.name())
+    # The ghost note of the other track is drawn grey, not in a track colour.
+    ghost = QColor(image.pixel(int(g.x_of(960)), int(g.y_of(72) + g.row_height / 2)))
+    assert ghost.saturation() < 40 and ghost.value() > palette.BACKGROUND.value() + 20
+    # Empty space far from any note is the background of its row.
+    empty = QColor(image.pixel(int(g.x_of(3050)), int(g.y_of(62) + g.row_height / 2)))
+    assert empty.value() < 60  # dark row background; a note there would be bright (value > 200)

@@ -1,0 +1,83 @@
+"""Export WAV with a progress dialog: the render runs in a worker thread, Cancel stops it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from musicstudio.core.song import Song
+from musicstudio.workers.render_worker import WavExportJob, start_in_thread
+
+STEPS = 1000
+
+
+class WavExportDialog(QProgressDialog):
+    """Shows a :class:`WavExportJob`'s progress; Cancel (or closing the dialog) cancels it.
+
+    ``done(path)`` is emitted when the WAV is written; a failure is shown in a message box and
+    emits ``failed(message)``. Note: ``done`` is this dialog's signal and hides ``QDialog.done(int)``;
+    close the dialog with ``accept()``, ``reject()`` or ``close()``.
+    """
+
+    done = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, job: WavExportJob, parent: QWidget | None = None):
+        super().__init__(f"Rendering {job.path.name}…", "Cancel", 0, STEPS, parent)
+        self.setWindowTitle("Export WAV")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(500)   # a render that takes less shows no dialog at all
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.job = job
+        self.thread_ = None          # the QThread, once started
+        self.result_path: str | None = None
+        self.error: str | None = None
+        self.ended = False
+        # Not ``connect(job.cancel)``: the job lives in the busy worker thread, whose event queue is
+        # not read during the render; the cancel flag is set directly from the GUI thread instead.
+        self.canceled.connect(self._cancel_job)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_finished)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+
+    def start(self) -> None:
+        self.setValue(0)
+        self.thread_ = start_in_thread(self.job)
+
+    def _cancel_job(self) -> None:
+        if not self.ended:
+            self.job.cancel()
+
+    def _on_progress(self, fraction: float) -> None:
+        if not self.ended:
+            self.setValue(round(fraction * STEPS))
+
+    def _on_finished(self, path: str, seconds: float) -> None:
+        self.ended = True
+        self.result_path = path
+        self.setValue(STEPS)
+        self.accept()  # not close(): closing a progress dialog means Cancel
+        self.done.emit(path)
+
+    def _on_failed(self, message: str) -> None:
+        self.ended = True
+        self.error = message
+        self.reject()
+        QMessageBox.warning(self.parentWidget(), "Cannot export WAV", message)
+        self.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self.ended = True
+        self.reject()
+
+
+def export_wav_with_progress(parent: QWidget | None, song: Song, path: str | Path, bits: int = 16,
+                             soundfont: str | Path | None = None) -> WavExportDialog:
+    """Start rendering ``song`` into ``path`` off the GUI thread, with a progress dialog over ``parent``."""
+    dialog = WavExportDialog(WavExportJob(song, path, bits, soundfont), parent)
+    dialog.start()
+    return dialog

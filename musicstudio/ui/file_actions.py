@@ -1,0 +1,280 @@
+"""The File menu: new, open, save, import, export, recent files, recovery and the drag-out of MIDI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from musicstudio.core.changes import TrackChange
+from musicstudio.core.song import Song
+from musicstudio.core.track import Track
+from musicstudio.io.errors import MusicFileError
+from musicstudio.io.files import MIDI_SUFFIXES
+from musicstudio.io.midi_read import ImportResult, import_midi
+from musicstudio.io.midi_write import export_midi
+from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX
+from musicstudio.io.project import load_project, save_project
+from musicstudio.io.settings import add_recent
+from musicstudio.ui.autosave import pending_recovery
+
+if TYPE_CHECKING:
+    from musicstudio.ui.main_window import MainWindow
+
+OPEN_FILTER = f"Songs (*{PROJECT_SUFFIX} {' '.join('*' + s for s in MIDI_SUFFIXES)});;All files (*)"
+MIDI_FILTER = f"MIDI files ({' '.join('*' + s for s in MIDI_SUFFIXES)})"
+
+
+def empty_song() -> Song:
+    """What File ▸ New gives: one empty piano track, ready to draw in."""
+    return Song((Track("Track 1"),))
+
+
+class FileActions:
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.document = window.document
+        self.recent_menu: QMenu | None = None
+        self.wav_dialog = None
+
+    def build_menu(self, menu: QMenu) -> None:
+        w = self.window
+        for text, keys, slot in (
+            ("&New", QKeySequence.StandardKey.New, self.new_dialog),
+            ("&Open…", QKeySequence.StandardKey.Open, self.open_dialog),
+        ):
+            menu.addAction(self._action(text, keys, slot))
+        self.recent_menu = menu.addMenu("Open &recent")
+        self._fill_recent()
+        menu.addSeparator()
+        menu.addAction(self._action("&Save", QKeySequence.StandardKey.Save, self.save))
+        menu.addAction(self._action("Save &as…", QKeySequence.StandardKey.SaveAs, self.save_as))
+        menu.addSeparator()
+        menu.addAction(self._action("&Import MIDI as new tracks…", QKeySequence("Ctrl+I"), self.import_dialog))
+        menu.addAction(self._action("&Export MIDI…", QKeySequence("Ctrl+E"), self.export_midi_dialog))
+        menu.addAction(self._action("Export &WAV…", QKeySequence("Ctrl+Shift+E"), self.export_wav_dialog))
+        menu.addSeparator()
+        menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, w.close))
+
+    def _action(self, text, keys, slot) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(keys)
+        action.triggered.connect(lambda _=False: slot())
+        return action
+
+    def _fill_recent(self) -> None:
+        menu = self.recent_menu
+        if menu is None:
+            return
+        menu.clear()
+        for name in self.window.settings.recent_files:
+            menu.addAction(Path(name).name, lambda n=name: self.open_file(Path(n))).setToolTip(name)
+        menu.setEnabled(bool(self.window.settings.recent_files))
+
+    def _remember(self, path: Path) -> None:
+        add_recent(self.window.settings, path)
+        self.window.settings.last_folder = str(path.parent)
+        self._fill_recent()
+
+    def _folder(self) -> str:
+        return self.window.settings.last_folder or str(Path.home())
+
+    # -- new and open -------------------------------------------------------------------------------
+    def new_song(self) -> None:
+        self.document.load(empty_song(), None)
+
+    def new_dialog(self) -> None:
+        if self.maybe_save():
+            self.new_song()
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open", self._folder(), OPEN_FILTER)
+        if name:
+            self.open_file(Path(name))
+
+    def read(self, path: Path) -> tuple[Song, list[dict], ImportResult | None] | None:
+        """Read a song; on failure show why (the current song stays) and give None."""
+        try:
+            if path.suffix.lower() == PROJECT_SUFFIX:
+                project = load_project(path)
+                return project.song, project.history, None
+            result = import_midi(path)
+            return result.song, [], result
+        except MusicFileError as e:
+            QMessageBox.warning(self.window, "Cannot open file", str(e))
+            return None
+
+    def open_file(self, path: Path) -> bool:
+        read = self.read(path)
+        if read is None:
+            return False
+        song, history, result = read
+        if not song.tracks:
+            song = Song((Track("Track 1"),), song.tempos, song.time_signatures, song.key_signatures, song.title)
+        is_project = result is None
+        self.document.load(song, path if is_project else None, history, source=path)
+        self._remember(path)
+        self._show_warnings(path, result)
+        self.window.statusBar().showMessage(f"Opened {path.name}", 5000)
+        return True
+
+    def _show_warnings(self, path: Path, result: ImportResult | None) -> None:
+        if result is None or not result.warnings:
+            return
+        lines = "\n".join(f"• {w.message}" for w in result.warnings)
+        if result.damaged:
+            QMessageBox.information(self.window, "File repaired while opening", f"{path.name} was damaged:\n\n{lines}")
+        else:
+            self.window.statusBar().showMessage(f"{path.name}: {result.warnings[0].message}", 10000)
+
+    def import_tracks(self, path: Path) -> bool:
+        """Add a MIDI file's tracks to the song, as one undo step."""
+        read = self.read(path)
+        if read is None:
+            return False
+        song, _, result = read
+        start = len(self.document.song.tracks)
+        changes = [TrackChange(start + i, None, t) for i, t in enumerate(song.tracks)]
+        if changes:
+            self.document.edit_many(changes, f"Import {path.name}")
+        self._show_warnings(path, result)
+        return True
+
+    def import_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Import MIDI", self._folder(), MIDI_FILTER)
+        if name:
+            self.import_tracks(Path(name))
+
+    def import_or_open(self, path: Path) -> bool:
+        """A dropped file: a project opens; MIDI is imported as new tracks, or opened into an untouched song."""
+        untouched = not self.document.modified and self.document.song.note_count == 0
+        if path.suffix.lower() == PROJECT_SUFFIX or untouched:
+            return (untouched or self.maybe_save()) and self.open_file(path)
+        return self.import_tracks(path)
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the autosaved song. Returns True if it was restored."""
+        path = pending_recovery(self.window.autosaver.folder)
+        if path is None:
+            return False
+        answer = QMessageBox.question(self.window, "Restore unsaved work?",
+                                      "Music Studio did not close properly last time. Restore the song you were "
+                                      "working on?")
+        if answer != QMessageBox.StandardButton.Yes:
+            self.window.autosaver.discard()
+            return False
+        return self.restore(path)
+
+    def restore(self, path: Path) -> bool:
+        try:
+            project = load_project(path)
+        except MusicFileError as e:
+            QMessageBox.warning(self.window, "Cannot restore", str(e))
+            return False
+        self.document.load(project.song, None, project.history, modified=True)
+        return True
+
+    # -- save ---------------------------------------------------------------------------------------
+    def save(self) -> bool:
+        path = self.document.path
+        if path is None or path.suffix.lower() != PROJECT_SUFFIX:
+            return self.save_as()
+        return self.save_to(path)
+
+    def save_as(self) -> bool:
+        start = str(Path(self._folder()) / (Path(self.document.display_name).stem + PROJECT_SUFFIX))
+        name, _ = QFileDialog.getSaveFileName(self.window, "Save project", start,
+                                              f"Music Studio project (*{PROJECT_SUFFIX})")
+        if not name:
+            return False
+        path = Path(name if name.endswith(PROJECT_SUFFIX) else name + PROJECT_SUFFIX)
+        return self.save_to(path)
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            save_project(self.document.project(), path)
+        except MusicFileError as e:
+            QMessageBox.warning(self.window, "Cannot save", str(e))
+            return False
+        self.document.set_path(path)
+        self.document.undo_stack.setClean()
+        self.window.autosaver.discard()
+        self._remember(path)
+        self.window.statusBar().showMessage(f"Saved {path.name}", 5000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes. False means: the user cancelled, do not go on."""
+        if not self.document.modified:
+            return True
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes", f"Save the changes to {self.document.display_name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- export -------------------------------------------------------------------------------------
+    def _export_name(self, title: str, suffix: str, filter_: str) -> Path | None:
+        start = str(Path(self._folder()) / (Path(self.document.display_name).stem + suffix))
+        name, _ = QFileDialog.getSaveFileName(self.window, title, start, filter_)
+        if not name:
+            return None
+        return Path(name if Path(name).suffix else name + suffix)
+
+    def export_midi_dialog(self) -> None:
+        path = self._export_name("Export MIDI", ".mid", MIDI_FILTER)
+        if path is None:
+            return
+        try:
+            export_midi(self.document.song, path)
+        except MusicFileError as e:
+            QMessageBox.warning(self.window, "Cannot export", str(e))
+            return
+        self.window.statusBar().showMessage(f"Exported {path.name}", 5000)
+
+    def export_wav_dialog(self) -> None:
+        path = self._export_name("Export WAV", ".wav", "WAV audio (*.wav)")
+        if path is not None:
+            self.export_wav(path)
+
+    def export_wav(self, path: Path):
+        """Render off the GUI thread with a cancellable progress dialog."""
+        from musicstudio.ui.export_wav import export_wav_with_progress
+        self.wav_dialog = export_wav_with_progress(self.window, self.document.song, path,
+                                                   soundfont=self.window.settings.soundfont or None)
+        self.wav_dialog.done.connect(lambda p: self.window.statusBar().showMessage(f"Exported {Path(p).name}", 5000))
+        return self.wav_dialog
+
+    # -- drag and drop ------------------------------------------------------------------------------
+    def dragged_song(self) -> tuple[Song, str]:
+        """What a drag out of the app carries: the selected notes, or the current track."""
+        song, roll = self.document.song, self.window.roll
+        track = roll.active_track
+        if track is None:
+            return song, self.document.display_name
+        if roll.selection:
+            start = min(n.start for n in roll.selection)
+            start -= start % song.meter.signature_at(start).bar_ticks
+            notes = tuple(n.moved_by(-start) for n in roll.selection)
+            name = f"{track.name or 'clip'} selection"
+        else:
+            notes, name = track.notes, track.name or "track"
+        clip = Track(track.name, track.program, track.is_drum, notes)
+        return Song((clip,), song.tempos[:1], song.time_signatures[:1], song.key_signatures[:1], song.title), name
+
+    def drag_out(self) -> None:
+        from musicstudio.ui.drag_out import start_drag
+        song, name = self.dragged_song()
+        start_drag(self.window, song, name)
+
+    @staticmethod
+    def dropped_paths(mime) -> list[str]:
+        if not mime.hasUrls():
+            return []
+        paths = [url.toLocalFile() for url in mime.urls()]
+        return [p for p in paths if Path(p).suffix.lower() in MIDI_SUFFIXES + (PROJECT_SUFFIX,)]
