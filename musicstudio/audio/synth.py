@@ -65,7 +65,10 @@ class Synth:
 
     def all_notes_off(self) -> None:
         for channel in range(16):
-            self._fs.cc(channel, 123, 0)
+            self.all_notes_off_channel(channel)
+
+    def all_notes_off_channel(self, channel: int) -> None:
+        self._fs.cc(channel, 123, 0)
 
     def render(self, frames: int, out: np.ndarray | None = None) -> np.ndarray:
         """The next ``frames`` stereo frames as float32 (frames x 2), written into ``out`` if given."""

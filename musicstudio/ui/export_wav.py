@@ -16,12 +16,12 @@ STEPS = 1000
 class WavExportDialog(QProgressDialog):
     """Shows a :class:`WavExportJob`'s progress; Cancel (or closing the dialog) cancels it.
 
-    ``done(path)`` is emitted when the WAV is written; a failure is shown in a message box and
-    emits ``failed(message)``. Note: ``done`` is this dialog's signal and hides ``QDialog.done(int)``;
+    ``exported(path)`` is emitted when the WAV is written; a failure is shown in a message box and
+    emits ``failed(message)``.
     close the dialog with ``accept()``, ``reject()`` or ``close()``.
     """
 
-    done = Signal(str)
+    exported = Signal(str)
     failed = Signal(str)
 
     def __init__(self, job: WavExportJob, parent: QWidget | None = None):
@@ -61,7 +61,7 @@ class WavExportDialog(QProgressDialog):
         self.result_path = path
         self.setValue(STEPS)
         self.accept()  # not close(): closing a progress dialog means Cancel
-        self.done.emit(path)
+        self.exported.emit(path)
 
     def _on_failed(self, message: str) -> None:
         self.ended = True

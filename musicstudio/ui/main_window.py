@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QInputDialog, QLabel, QMainWindow, QToolBar, QUndoView
 
+from musicstudio.io.errors import MusicFileError
 from musicstudio.io.settings import Settings, load_settings, save_settings, user_data_dir
 from musicstudio.ui.autosave import Autosaver, install_crash_hook
 from musicstudio.ui.document import SongDocument
@@ -16,6 +17,7 @@ from musicstudio.ui.piano_roll import PianoRoll
 from musicstudio.ui.piano_roll.snap import SNAP_CHOICES
 from musicstudio.ui.track_list import TrackList
 from musicstudio.ui.transport import TransportBar
+from musicstudio.workers.render_worker import wait_for_threads
 
 
 class MainWindow(QMainWindow):
@@ -188,7 +190,11 @@ class MainWindow(QMainWindow):
         self.autosaver.stop()
         self.autosaver.discard()
         self._uninstall_crash_hook()
-        self.save_window_settings()
+        wait_for_threads()  # a WAV export still running is cancelled and joined
+        try:
+            self.save_window_settings()
+        except MusicFileError as e:  # the window closes all the same; only its layout is not kept
+            self.statusBar().showMessage(str(e))
         event.accept()
 
     # -- drag and drop ------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_exports_and_reports_done(qtbot, parent, tmp_path, soundfont, warnings_s
     assert isinstance(dialog, WavExportDialog)
     canceled = []
     dialog.canceled.connect(lambda: canceled.append(True))
-    with qtbot.waitSignal(dialog.done, timeout=20_000) as blocker:
+    with qtbot.waitSignal(dialog.exported, timeout=20_000) as blocker:
         pass
     assert blocker.args == [str(path)]
     assert canceled == []  # finishing is not cancelling
@@ -58,7 +58,7 @@ def test_exports_and_reports_done(qtbot, parent, tmp_path, soundfont, warnings_s
 def test_24_bit_export(qtbot, parent, tmp_path, soundfont, warnings_shown):
     path = tmp_path / "song.wav"
     dialog = export_wav_with_progress(parent, four_voice_song(bars=1), path, bits=24, soundfont=soundfont)
-    with qtbot.waitSignal(dialog.done, timeout=20_000):
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
         pass
     assert int.from_bytes(path.read_bytes()[34:36], "little") == 24
 
@@ -67,7 +67,7 @@ def test_the_cancel_button_stops_the_render_and_leaves_no_file(qtbot, parent, tm
     path = tmp_path / "song.wav"
     dialog = export_wav_with_progress(parent, four_voice_song(bars=64), path, soundfont=soundfont)
     done = []
-    dialog.done.connect(done.append)
+    dialog.exported.connect(done.append)
     qtbot.waitUntil(lambda: dialog.value() > 0, timeout=10_000)
     assert dialog.thread_ in running_threads()
     button = dialog.findChild(QPushButton)
@@ -108,7 +108,7 @@ def test_a_bad_bit_depth_is_refused_before_anything_starts(qtbot, parent, tmp_pa
 
 def test_closing_after_the_end_is_harmless(qtbot, parent, tmp_path, soundfont, warnings_shown):
     dialog = export_wav_with_progress(parent, four_voice_song(bars=1), tmp_path / "song.wav", soundfont=soundfont)
-    with qtbot.waitSignal(dialog.done, timeout=20_000):
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
         pass
     qtbot.waitUntil(lambda: not running_threads(), timeout=5000)
     dialog.show()

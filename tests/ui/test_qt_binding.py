@@ -19,3 +19,17 @@ def test_painting_does_not_leak_references_to_none():
     after = sys.getrefcount(None)
     painter.end()
     assert after >= before - 10, f"None lost {before - after} references"
+
+
+def test_emitting_signals_does_not_leak_references_to_true():
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal()
+
+    emitter = Emitter()
+    emitter.ping.connect(lambda: None)
+    before = sys.getrefcount(True)
+    for _ in range(2000):
+        emitter.ping.emit()
+    assert sys.getrefcount(True) >= before - 10
