@@ -34,6 +34,7 @@ def run_gui(path: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     window = MainWindow()
     window.show()
+    window.start_sound()
     restored = window.files.offer_recovery()
     if path and not restored:
         window.files.open_file(Path(path))

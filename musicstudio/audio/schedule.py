@@ -26,6 +26,38 @@ class SynthEvent(NamedTuple):
     velocity: int = 0   # or 1 for a drum kit, for PROGRAM
 
 
+CLICK_CHANNEL = 9
+CLICK_DOWNBEAT, CLICK_BEAT = 76, 77   # GM high and low wood block
+CLICK_TICKS = 60
+
+
+def audible_tracks(song: Song) -> list[int]:
+    """Indices of the tracks that sound: the soloed ones if any are, else all that are not muted."""
+    soloed = [i for i, t in enumerate(song.tracks) if t.solo]
+    return soloed or [i for i, t in enumerate(song.tracks) if not t.muted]
+
+
+def click_events(song: Song, sample_rate: int, start_tick: int, end_tick: int,
+                 frame_offset: int = 0) -> list[SynthEvent]:
+    """Metronome clicks on every beat in [start_tick, end_tick), louder on the downbeat."""
+    timeline = Timeline(song.tempos)
+    meter = song.meter
+    events = [SynthEvent(frame_offset, PROGRAM, CLICK_CHANNEL, 0, 1)]
+    bar = meter.bar_at(start_tick)
+    while meter.bar_start(bar) < end_tick:
+        sig = meter.signature_at(meter.bar_start(bar))
+        for beat in range(sig.numerator):
+            tick = meter.bar_start(bar) + beat * sig.beat_ticks
+            if start_tick <= tick < end_tick:
+                pitch, velocity = (CLICK_DOWNBEAT, 120) if beat == 0 else (CLICK_BEAT, 90)
+                on = timeline.frame_at(tick, sample_rate) + frame_offset
+                off = timeline.frame_at(tick + CLICK_TICKS, sample_rate) + frame_offset
+                events += [SynthEvent(on, NOTE_ON, CLICK_CHANNEL, pitch, velocity),
+                           SynthEvent(off, NOTE_OFF, CLICK_CHANNEL, pitch)]
+        bar += 1
+    return events
+
+
 def schedule(song: Song, sample_rate: int, tracks: Sequence[int] | None = None) -> list[SynthEvent]:
     """Every event of the song (or of the given track indices) at its frame, in playing order."""
     timeline = Timeline(song.tempos)
@@ -38,6 +70,11 @@ def schedule(song: Song, sample_rate: int, tracks: Sequence[int] | None = None) 
         for n in track.notes:
             events.append(SynthEvent(timeline.frame_at(n.start, sample_rate), NOTE_ON, channel, n.pitch, n.velocity))
             events.append(SynthEvent(timeline.frame_at(n.end, sample_rate), NOTE_OFF, channel, n.pitch))
+    return sort_events(events)
+
+
+def sort_events(events: list[SynthEvent]) -> list[SynthEvent]:
+    """Playing order: by frame; at one frame programs first, then note-offs, then note-ons."""
     events.sort(key=lambda e: (e.frame, e.kind))
     return events
 

@@ -70,3 +70,35 @@ def find_soundfont(setting: str | os.PathLike | None = None) -> Path:
                 continue
     raise SoundFontError("no General MIDI SoundFont found: install fluid-soundfont-gm, or set "
                          f"{ENV_VAR} to a .sf2 file")
+
+
+def soundfont_presets(path: Path) -> list[tuple[int, int, str]]:
+    """(bank, program, name) of every instrument in a SoundFont, read from its preset headers
+    (the 'phdr' chunk of the 'pdta' list) without loading the samples."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if head[:4] != b"RIFF" or head[8:12] != b"sfbk":
+            raise SoundFontError(f"{path} is not a SoundFont (.sf2) file")
+        while True:
+            chunk = f.read(12)
+            if len(chunk) < 12:
+                return []
+            cid, size, kind = struct.unpack("<4sI4s", chunk)
+            if cid != b"LIST" or kind != b"pdta":
+                f.seek(size - 4 + (size & 1), 1)
+                continue
+            end = f.tell() + size - 4
+            while f.tell() + 8 <= end:
+                sub, sub_size = struct.unpack("<4sI", f.read(8))
+                if sub != b"phdr":
+                    f.seek(sub_size + (sub_size & 1), 1)
+                    continue
+                raw = f.read(sub_size)
+                presets = []
+                for i in range(0, len(raw) - 38, 38):  # the last record is the terminal "EOP"
+                    name, program, bank = struct.unpack("<20sHH", raw[i:i + 24])
+                    presets.append((bank, program, name.split(b"\0")[0].decode("latin-1").strip()))
+                return sorted(presets)
+            return []

@@ -247,7 +247,8 @@ class FileActions:
         from musicstudio.ui.export_wav import export_wav_with_progress
         self.wav_dialog = export_wav_with_progress(self.window, self.document.song, path,
                                                    soundfont=self.window.settings.soundfont or None)
-        self.wav_dialog.exported.connect(lambda p: self.window.statusBar().showMessage(f"Exported {Path(p).name}", 5000))
+        self.wav_dialog.exported.connect(
+            lambda p: self.window.statusBar().showMessage(f"Exported {Path(p).name}", 5000))
         return self.wav_dialog
 
     # -- drag and drop ------------------------------------------------------------------------------

@@ -13,10 +13,14 @@ from musicstudio.io.settings import Settings, load_settings, save_settings, user
 from musicstudio.ui.autosave import Autosaver, install_crash_hook
 from musicstudio.ui.document import SongDocument
 from musicstudio.ui.file_actions import FileActions
+from musicstudio.ui.keyboard_input import KeyboardInput
 from musicstudio.ui.piano_roll import PianoRoll
 from musicstudio.ui.piano_roll.snap import SNAP_CHOICES
+from musicstudio.ui.recording import RecordingSession
+from musicstudio.ui.sound_settings import SoundSettingsDialog
 from musicstudio.ui.track_list import TrackList
 from musicstudio.ui.transport import TransportBar
+from musicstudio.workers.playback import PlaybackController
 from musicstudio.workers.render_worker import wait_for_threads
 
 
@@ -30,10 +34,16 @@ class MainWindow(QMainWindow):
         self.tracks = TrackList(self.document, self)
         self.transport = TransportBar(self.document, self)
         self.files = FileActions(self)
+        self.playback = PlaybackController(self)
+        self.recording = RecordingSession(self)
+        self.keyboard_input = KeyboardInput(self)
         self._build_docks()
         self._build_toolbars()
         self._build_menus()
         self.summary = QLabel()
+        self.sound_status = QLabel("🔇 sound off")
+        self.statusBar().addPermanentWidget(self.keyboard_input.label)
+        self.statusBar().addPermanentWidget(self.sound_status)
         self.statusBar().addPermanentWidget(self.summary)
         self.setAcceptDrops(True)
 
@@ -41,6 +51,7 @@ class MainWindow(QMainWindow):
         self.tracks.drag_requested.connect(self.files.drag_out)
         self.roll.playhead_moved.connect(self.transport.show_position)
         self.transport.loop_toggled.connect(self._loop_toggled)
+        self._connect_sound()
         self.document.changed.connect(self._song_changed)
         self.document.path_changed.connect(self._update_title)
         self.document.undo_stack.cleanChanged.connect(self._update_title)
@@ -140,6 +151,67 @@ class MainWindow(QMainWindow):
         view.addAction(key)
         play = self.menuBar().addMenu("&Transport")
         play.addActions([self.transport.play, self.transport.stop, self.transport.loop, self.transport.record])
+        play.addSeparator()
+        click = QAction("&Metronome", self, checkable=True, shortcut=QKeySequence("Ctrl+M"))
+        click.toggled.connect(self.playback.set_metronome)
+        overdub = QAction("&Overdub (keep the notes under a take)", self, checkable=True, checked=True)
+        overdub.toggled.connect(lambda on: self._record_setting(overdub=on))
+        quantize = QAction("&Quantize takes to the snap grid", self, checkable=True)
+        quantize.toggled.connect(lambda on: self._record_setting(quantize_grid=self.roll.grid_step if on else 0))
+        piano = QAction("Computer &keyboard as piano", self, checkable=True, shortcut=QKeySequence("Ctrl+K"))
+        piano.toggled.connect(self.keyboard_input.set_enabled)
+        play.addActions([click, overdub, quantize, piano])
+        play.addSeparator()
+        play.addAction("&Sound settings…", self.sound_settings)
+
+    def _connect_sound(self) -> None:
+        pb, t, roll = self.playback, self.transport, self.roll
+        t.play_requested.connect(lambda: pb.play(roll.playhead))
+        t.stop_requested.connect(self._stop)
+        t.record_toggled.connect(self._record_toggled)
+        roll.loop_changed.connect(lambda: pb.set_loop(roll.loop))
+        roll.audition_requested.connect(self._audition)
+        pb.position_changed.connect(roll.set_playhead)
+        pb.playing_changed.connect(lambda playing: t.play.setEnabled(not playing))
+        pb.problem.connect(self._sound_problem)
+        self.document.changed.connect(lambda: pb.set_song(self.document.song))
+
+    def start_sound(self) -> bool:
+        """Load the synthesizer and open the audio output; without them the app works, silently."""
+        ok = self.playback.start(self.settings.soundfont or None, self.settings.audio_device or None,
+                                 self.settings.buffer_size)
+        if ok:
+            self.sound_status.setText("🔊 sound on")
+            self.sound_status.setToolTip("")
+        return ok
+
+    def _sound_problem(self, reason: str) -> None:
+        self.sound_status.setText("🔇 sound off")
+        self.sound_status.setToolTip(reason)
+        self.statusBar().showMessage(reason, 15000)
+
+    def _audition(self, pitch: int, velocity: int) -> None:
+        track = self.roll.active_track
+        self.playback.audition(pitch, velocity, track.program if track else 0, bool(track and track.is_drum))
+
+    def _stop(self) -> None:
+        if self.recording.active:
+            self.transport.record.setChecked(False)
+        self.playback.stop()
+
+    def _record_toggled(self, on: bool) -> None:
+        if on:
+            self.recording.start()
+            if not self.recording.active:
+                self.transport.record.setChecked(False)
+        elif self.recording.active:
+            count = self.recording.stop()
+            self.statusBar().showMessage(f"Recorded {count} notes", 5000)
+
+    def sound_settings(self) -> None:
+        dialog = SoundSettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.start_sound()
 
     # -- reactions ----------------------------------------------------------------------------------
     def ask_transpose(self) -> None:
@@ -148,6 +220,10 @@ class MainWindow(QMainWindow):
         semis, ok = QInputDialog.getInt(self, "Transpose", "Semitones (negative: down):", 12, -48, 48)
         if ok and not self.roll.transpose_selection(semis):
             self.statusBar().showMessage("That would move notes outside the MIDI range", 5000)
+
+    def _record_setting(self, **changes) -> None:
+        from dataclasses import replace
+        self.recording.settings = replace(self.recording.settings, **changes)
 
     def _snap_changed(self, label: str) -> None:
         self.roll.set_snap(label)
@@ -191,6 +267,8 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         self._uninstall_crash_hook()
         wait_for_threads()  # a WAV export still running is cancelled and joined
+        self.keyboard_input.set_enabled(False)
+        self.playback.shutdown()
         try:
             self.save_window_settings()
         except MusicFileError as e:  # the window closes all the same; only its layout is not kept

@@ -78,9 +78,9 @@ class NoteCanvas(QWidget):
             hidden = self.drag.originals if self.drag and self.drag.kind != "band" else []
             self._paint_notes(p, active, colour, t0, t1, outline=True, hidden=hidden)
         if active is not None:
-            if self.drag and self.drag.preview:
-                for n in self.drag.preview:
-                    self._paint_note(p, n, colour, selected=True)
+            previews = (self.drag.preview if self.drag else []) + roll.preview
+            for n in previews:
+                self._paint_note(p, n, colour, selected=True)
         x = g.x_of(roll.playhead)
         p.setPen(QPen(palette.PLAYHEAD, 1.5))
         p.drawLine(QPointF(x, 0), QPointF(x, h))

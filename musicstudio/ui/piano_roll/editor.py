@@ -48,6 +48,7 @@ class PianoRoll(QWidget):
         self.tool = "select"
         self.clipboard: list[Note] = []
         self.key_highlight = True
+        self.preview: list[Note] = []    # notes being recorded, shown before they are in the song
         self._indexes = IndexCache()
 
         self.canvas = NoteCanvas(self)
@@ -132,6 +133,11 @@ class PianoRoll(QWidget):
         self.loop_changed.emit()
         self.canvas.update()
         self.ruler.update()
+
+    def set_preview(self, notes: list[Note]) -> None:
+        if notes or self.preview:
+            self.preview = list(notes)
+            self.canvas.update()
 
     def audition(self, pitch: int, velocity: int = 100) -> None:
         self.audition_requested.emit(pitch, velocity)

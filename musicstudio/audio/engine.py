@@ -1,0 +1,199 @@
+"""The playback engine: the song, the metronome and live notes through one synthesizer.
+
+Pure Python with no Qt: an audio callback (or a test, or an offline render) asks it for the next
+block of samples. Note timing comes from the event schedule (sample-accurate), never from a
+sleeping thread. The GUI thread only queues requests; the synthesizer is touched in ``render``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import NamedTuple
+
+import numpy as np
+
+from musicstudio.audio.schedule import (
+    CLICK_CHANNEL,
+    NOTE_OFF,
+    NOTE_ON,
+    PROGRAM,
+    Renderer,
+    SynthEvent,
+    audible_tracks,
+    click_events,
+    schedule,
+    sort_events,
+)
+from musicstudio.audio.synth import Synth
+from musicstudio.core.song import Song
+from musicstudio.io.timeline import Timeline
+
+LIVE_CHANNEL = 15          # auditions and played notes; takes the selected track's program
+AUDITION_SECONDS = 0.35
+TAIL_SECONDS = 2.0
+
+
+class LiveNote(NamedTuple):
+    on: bool
+    pitch: int
+    velocity: int = 0
+    program: int = 0
+    is_drum: bool = False
+
+
+class PlaybackEngine:
+    def __init__(self, synth: Synth):
+        self.synth = synth
+        self.sample_rate = synth.sample_rate
+        self.volume = 0.8
+        self.metronome = False
+        self._lock = threading.Lock()
+        self._live: deque[LiveNote] = deque()
+        self._offs: list[tuple[int, int]] = []    # (clock frame due, pitch) for auditions
+        self._program = (-1, False)
+        self.clock = 0                              # frames rendered since the engine started
+        self.song = Song()
+        self.timeline = Timeline(self.song.tempos)
+        self.events: list[SynthEvent] = []
+        self.renderer: Renderer | None = None
+        self.playing = False
+        self.frame = 0                              # song position, in frames from the song's start
+        self.loop: tuple[int, int] | None = None    # frames
+        self.end_frame = 0
+        self._reset_synth = False
+
+    # -- requests from the GUI thread ---------------------------------------------------------------
+    def set_song(self, song: Song) -> None:
+        """Play this song from now on (an edit during playback is heard at once, from where it is)."""
+        events = schedule(song, self.sample_rate, audible_tracks(song))
+        timeline = Timeline(song.tempos)
+        end = timeline.frame_at(song.end_tick, self.sample_rate)
+        with self._lock:
+            self.song, self.timeline, self.end_frame = song, timeline, end
+            self.events = self._with_clicks(events, 0, song.length_ticks)
+            if self.playing:
+                self.renderer = Renderer(self.synth, self.events, self.frame)
+                self._reset_synth = True
+
+    def _with_clicks(self, events: list[SynthEvent], start_tick: int, end_tick: int, offset: int = 0):
+        if not self.metronome:
+            return events
+        end_tick = max(end_tick, self.song.meter.bar_start(self.song.bar_count + 64))
+        return sort_events(events + click_events(self.song, self.sample_rate, start_tick, end_tick, offset))
+
+    def set_metronome(self, on: bool) -> None:
+        self.metronome = on
+        self.set_song(self.song)
+
+    def play(self, from_tick: int = 0, count_in_bars: int = 0) -> None:
+        """Start at ``from_tick``; with a count-in, the metronome clicks that many bars first."""
+        start = self.timeline.frame_at(from_tick, self.sample_rate)
+        events = list(self.events)
+        if count_in_bars:
+            meter = self.song.meter
+            bar = meter.bar_at(from_tick)
+            ticks = meter.signature_at(from_tick).bar_ticks * count_in_bars
+            # The count-in is the bar before the start (or a copy of the first bar), played ahead of it.
+            count_in = self.timeline.frame_at(ticks, self.sample_rate)
+            clicks = click_events(self.song, self.sample_rate, meter.bar_start(bar), meter.bar_start(bar) + ticks,
+                                  frame_offset=start - self.timeline.frame_at(meter.bar_start(bar), self.sample_rate)
+                                  - count_in)
+            events = sort_events(events + clicks)
+            start -= count_in
+        with self._lock:
+            self.events = events
+            self.frame = start
+            self.renderer = Renderer(self.synth, events, start)
+            self.playing = True
+            self._reset_synth = True
+
+    def stop(self) -> None:
+        with self._lock:
+            self.playing = False
+            self.renderer = None
+            self._reset_synth = True
+
+    def set_loop(self, start_tick: int | None, end_tick: int | None = None) -> None:
+        with self._lock:
+            if start_tick is None or end_tick is None or end_tick <= start_tick:
+                self.loop = None
+            else:
+                self.loop = (self.timeline.frame_at(start_tick, self.sample_rate),
+                             self.timeline.frame_at(end_tick, self.sample_rate))
+
+    def note_on(self, pitch: int, velocity: int, program: int = 0, is_drum: bool = False) -> None:
+        self._live.append(LiveNote(True, pitch, velocity, program, is_drum))
+
+    def note_off(self, pitch: int) -> None:
+        self._live.append(LiveNote(False, pitch))
+
+    def audition(self, pitch: int, velocity: int = 100, program: int = 0, is_drum: bool = False) -> None:
+        """Sound a note now, for a moment (a key clicked, a note drawn)."""
+        self.note_on(pitch, velocity, program, is_drum)
+        self._live.append(LiveNote(False, pitch, -1))  # -1: end it after AUDITION_SECONDS
+
+    @property
+    def position_tick(self) -> int:
+        return self.timeline.tick_at(max(0, self.frame) / self.sample_rate)
+
+    @property
+    def finished(self) -> bool:
+        """Played past the end of the song and its release tail (never while looping)."""
+        return self.playing and self.loop is None and self.frame > self.end_frame + TAIL_SECONDS * self.sample_rate
+
+    # -- the audio thread ---------------------------------------------------------------------------
+    def render(self, out: np.ndarray) -> np.ndarray:
+        """Fill ``out`` (frames x 2, float32) with the next block: the callback's whole work."""
+        frames = len(out)
+        with self._lock:
+            if self._reset_synth:
+                self._reset_synth = False
+                self.synth.all_notes_off()
+            self._apply_live(frames)
+            if self.playing and self.renderer is not None:
+                self._render_song(out)
+            else:
+                self.synth.render(frames, out)
+        self.clock += frames
+        if self.volume != 1.0:
+            out *= self.volume
+        return out
+
+    def _apply_live(self, frames: int) -> None:
+        synth = self.synth
+        while self._live:
+            live = self._live.popleft()
+            if live.on:
+                if (live.program, live.is_drum) != self._program:
+                    synth.set_program(LIVE_CHANNEL, live.program, live.is_drum)
+                    self._program = (live.program, live.is_drum)
+                synth.note_on(LIVE_CHANNEL, live.pitch, live.velocity)
+            elif live.velocity == -1:
+                self._offs.append((self.clock + int(AUDITION_SECONDS * self.sample_rate), live.pitch))
+            else:
+                synth.note_off(LIVE_CHANNEL, live.pitch)
+        if self._offs:
+            due = [o for o in self._offs if o[0] < self.clock + frames]
+            for o in due:
+                synth.note_off(LIVE_CHANNEL, o[1])
+                self._offs.remove(o)
+
+    def _render_song(self, out: np.ndarray) -> None:
+        pos, frames = 0, len(out)
+        while pos < frames:
+            n = frames - pos
+            if self.loop is not None and self.loop[0] <= self.frame < self.loop[1]:
+                n = min(n, self.loop[1] - self.frame)
+            self.renderer.render(out[pos:pos + n])
+            pos += n
+            self.frame += n
+            if self.loop is not None and self.frame == self.loop[1]:
+                self.frame = self.loop[0]
+                self.renderer = Renderer(self.synth, self.events, self.frame)
+                for channel in range(16):
+                    if channel != LIVE_CHANNEL:
+                        self.synth.all_notes_off_channel(channel)
+
+
+__all__ = ["PlaybackEngine", "LiveNote", "LIVE_CHANNEL", "CLICK_CHANNEL", "NOTE_ON", "NOTE_OFF", "PROGRAM"]

@@ -1,0 +1,115 @@
+"""Recording a seed phrase into the selected track: count-in, live notes, the take as one undo step.
+
+Notes come from a MIDI input port or from the computer keyboard (see keyboard_input.py); both
+reach ``note_on``/``note_off`` with a clock time, and the recorder turns times into ticks.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from musicstudio.audio.midi_input import MidiInput, input_ports
+from musicstudio.audio.recorder import Recorder, RecordSettings
+from musicstudio.core.changes import NoteChange
+from musicstudio.core.edits import notes_in_range
+
+if TYPE_CHECKING:
+    from musicstudio.ui.main_window import MainWindow
+
+PREVIEW_MS = 33
+
+
+class RecordingSession(QObject):
+    started = Signal()
+    stopped = Signal(int)        # notes recorded
+
+    def __init__(self, window: MainWindow, clock: Callable[[], float] = time.perf_counter):
+        super().__init__(window)
+        self.window = window
+        self.clock = clock
+        self.settings = RecordSettings()
+        self.recorder: Recorder | None = None
+        self.midi = MidiInput(self._midi_message, clock)
+        self.port_name: str | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(PREVIEW_MS)
+        self._timer.timeout.connect(self._show_preview)
+
+    @property
+    def active(self) -> bool:
+        return self.recorder is not None
+
+    def open_port(self, name: str | None = None, port=None) -> bool:
+        """Listen to a MIDI input (the first one present if no name). False if there is none."""
+        if port is None:
+            names = input_ports()
+            name = name if name in names else (names[0] if names else None)
+            if name is None:
+                return False
+        try:
+            self.midi.open(name, port)
+        except (OSError, IOError) as e:
+            self.window.statusBar().showMessage(f"MIDI input {name} could not be opened: {e}", 8000)
+            return False
+        self.port_name = name or getattr(port, "name", "MIDI input")
+        return True
+
+    def start(self) -> None:
+        w = self.window
+        if w.roll.active_track is None or self.active:
+            return
+        start_tick = w.roll.playhead
+        self.recorder = Recorder(w.document.song, start_tick, self.clock(), self.settings)
+        if self.midi.port is None and not self.open_port():
+            w.keyboard_input.set_enabled(True)   # no MIDI device: the computer keyboard plays
+        w.playback.play(start_tick, count_in_bars=self.settings.count_in_bars)
+        self._timer.start()
+        self.started.emit()
+
+    def stop(self) -> int:
+        """End the take and add it to the track as one undoable step; returns its note count."""
+        recorder, self.recorder = self.recorder, None
+        self._timer.stop()
+        w = self.window
+        w.playback.stop()
+        w.roll.set_preview([])
+        if recorder is None:
+            return 0
+        now = self.clock()
+        take = recorder.finish(now)
+        track = w.roll.active_track
+        if take and track is not None:
+            removed = () if self.settings.overdub else tuple(notes_in_range(track.notes, *recorder.replaced_span(now)))
+            w.document.edit(NoteChange(w.roll.track_index, removed, tuple(take)), "Record take")
+            w.roll.set_selection(list(take))
+        self.stopped.emit(len(take))
+        return len(take)
+
+    # -- notes arriving -----------------------------------------------------------------------------
+    def note_on(self, clock: float, pitch: int, velocity: int) -> None:
+        if self.recorder is not None:
+            self.recorder.note_on(clock, pitch, velocity)
+
+    def note_off(self, clock: float, pitch: int) -> None:
+        if self.recorder is not None:
+            self.recorder.note_off(clock, pitch)
+
+    def _midi_message(self, clock: float, message) -> None:
+        """From the MIDI input's thread: hear it now, record it, never touch widgets here."""
+        w = self.window
+        track = w.roll.active_track
+        on = message.type == "note_on" and message.velocity > 0
+        if on:
+            w.playback.note_on(message.note, message.velocity, track.program if track else 0,
+                               bool(track and track.is_drum))
+        else:
+            w.playback.note_off(message.note)
+        if self.recorder is not None:
+            self.recorder.message(clock, message)
+
+    def _show_preview(self) -> None:
+        if self.recorder is not None:
+            self.window.roll.set_preview(self.recorder.preview(self.clock()))

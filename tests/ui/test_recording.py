@@ -1,0 +1,78 @@
+"""Recording a seed in the window: the computer keyboard as piano, count-in, the take as one undo step;
+and no sound card is a reason shown, not a crash."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from musicstudio.core import Note
+
+
+class FakeClock:
+    def __init__(self, now: float = 100.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_without_a_sound_card_the_window_says_why(main_window, monkeypatch):
+    monkeypatch.setattr("musicstudio.audio.output.output_devices", lambda: [])
+    assert not main_window.start_sound()
+    assert "no audio output device" in main_window.sound_status.toolTip()
+    assert main_window.sound_status.text().startswith("🔇")
+    main_window.transport.play.trigger()         # play asks, is told why, nothing breaks
+    assert "No playback" in main_window.statusBar().currentMessage()
+
+
+def test_record_from_the_computer_keyboard_with_count_in(main_window):
+    w = main_window
+    clock = FakeClock(100.0)
+    w.recording.clock = clock
+    w.roll.set_playhead(1920)                    # record into bar 2
+    w.transport.record.setChecked(True)          # count-in: one 4/4 bar at 120 BPM = 2 s
+    assert w.recording.active and w.keyboard_input.enabled
+    canvas = w.roll.canvas
+    clock.now = 102.0                            # bar 2, beat 1
+    QTest.keyPress(canvas, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    clock.now = 102.25
+    QTest.keyRelease(canvas, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    clock.now = 102.5                            # beat 2: E (the D key)
+    QTest.keyPress(canvas, Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier)
+    w.recording._show_preview()
+    assert [n.pitch for n in w.roll.preview] == [60, 64]   # shown live, before the take lands
+    clock.now = 103.0
+    QTest.keyRelease(canvas, Qt.Key.Key_D, Qt.KeyboardModifier.NoModifier)
+    w.transport.record.setChecked(False)
+    velocity = w.keyboard_input.piano.velocity
+    assert w.roll.active_track.notes == (Note(60, 1920, 240, velocity), Note(64, 2400, 480, velocity))
+    assert w.roll.preview == []
+    w.document.undo_stack.undo()
+    assert w.roll.active_track.notes == ()
+
+
+def test_piano_keys_do_not_fire_shortcuts_while_playing_the_keyboard(main_window):
+    w = main_window
+    w.keyboard_input.set_enabled(True)
+    QTest.keyClick(w.roll.canvas, Qt.Key.Key_D)   # D is the draw tool's shortcut, and a piano key here
+    assert w.roll.tool == "select"
+    QTest.keyClick(w.roll.canvas, Qt.Key.Key_X)   # octave up
+    assert w.keyboard_input.piano.octave == 5
+    w.keyboard_input.set_enabled(False)
+    QTest.keyClick(w.roll.canvas, Qt.Key.Key_D)
+    assert w.roll.tool == "draw"
+
+
+def test_replace_mode_removes_the_notes_under_the_take(main_window):
+    w = main_window
+    w.roll.add_notes([Note(50, 0, 240, 100), Note(52, 4000, 240, 100)])
+    clock = FakeClock(0.0)
+    w.recording.clock = clock
+    from dataclasses import replace
+    w.recording.settings = replace(w.recording.settings, overdub=False, count_in_bars=0)
+    w.roll.set_playhead(0)
+    w.transport.record.setChecked(True)
+    w.recording.note_on(0.1, 72, 90)
+    w.recording.note_off(0.3, 72)
+    clock.now = 1.0                              # stop after two beats: replaces ticks 0-960
+    w.transport.record.setChecked(False)
+    assert [n.pitch for n in w.roll.active_track.notes] == [72, 52]
