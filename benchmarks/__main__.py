@@ -5,7 +5,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("bench_midi", "bench_wav", "bench_piano_roll")
+BENCHMARKS = ("bench_midi", "bench_wav", "bench_piano_roll", "bench_audio")
 
 
 def main(names: list[str]) -> int:
