@@ -8,6 +8,8 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QInputDialog, QLabel, QMainWindow, QToolBar, QUndoView
 
+from musicstudio.audio.errors import AudioError
+from musicstudio.audio.soundfont import find_soundfont, soundfont_presets
 from musicstudio.io.errors import MusicFileError
 from musicstudio.io.settings import Settings, load_settings, save_settings, user_data_dir
 from musicstudio.ui.autosave import Autosaver, install_crash_hook
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
         piano = QAction("Computer &keyboard as piano", self, checkable=True, shortcut=QKeySequence("Ctrl+K"))
         piano.toggled.connect(self.keyboard_input.set_enabled)
         play.addActions([click, overdub, quantize, piano])
+        self.midi_menu = play.addMenu("MIDI &input")
+        self.midi_menu.aboutToShow.connect(self._fill_midi_menu)  # listed afresh each time: hot-plugging works
         play.addSeparator()
         play.addAction("&Sound settings…", self.sound_settings)
 
@@ -182,8 +186,15 @@ class MainWindow(QMainWindow):
                                  self.settings.buffer_size)
         if ok:
             self.sound_status.setText("🔊 sound on")
-            self.sound_status.setToolTip("")
+            self.sound_status.setToolTip(f"SoundFont: {self.playback.engine.synth.soundfont}")
+        self._show_soundfont_instruments()
         return ok
+
+    def _show_soundfont_instruments(self) -> None:
+        try:
+            self.tracks.set_instrument_names(soundfont_presets(find_soundfont(self.settings.soundfont or None)))
+        except (AudioError, OSError):
+            pass  # General MIDI names stay
 
     def _sound_problem(self, reason: str) -> None:
         self.sound_status.setText("🔇 sound off")
@@ -207,6 +218,18 @@ class MainWindow(QMainWindow):
         elif self.recording.active:
             count = self.recording.stop()
             self.statusBar().showMessage(f"Recorded {count} notes", 5000)
+
+    def _fill_midi_menu(self) -> None:
+        from musicstudio.audio.midi_input import input_ports
+
+        self.midi_menu.clear()
+        ports = input_ports()
+        if not ports:
+            self.midi_menu.addAction("No MIDI input found (the computer keyboard plays: Ctrl+K)").setEnabled(False)
+        for name in ports:
+            action = self.midi_menu.addAction(name, lambda n=name: self.recording.open_port(n))
+            action.setCheckable(True)
+            action.setChecked(name == self.recording.port_name)
 
     def sound_settings(self) -> None:
         dialog = SoundSettingsDialog(self.settings, self)

@@ -60,11 +60,24 @@ class TrackList(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self._filling = False
+        self.instrument_names = [f"{p + 1}. {name}" for p, name in enumerate(GM_PROGRAMS)] + ["Drums"]
         self.table.itemChanged.connect(self._item_changed)
         self.table.currentCellChanged.connect(lambda row, *_: row >= 0 and not self._filling
                                               and self.track_selected.emit(row))
         document.changed.connect(self.refresh)
         self.refresh()
+
+    def set_instrument_names(self, presets: list[tuple[int, int, str]]) -> None:
+        """Name the instruments as the SoundFont does (bank 0; General MIDI names where it has none)."""
+        names = {program: name for bank, program, name in presets if bank == 0}
+        self.instrument_names = [f"{p + 1}. {names.get(p) or gm}" for p, gm in enumerate(GM_PROGRAMS)] + ["Drums"]
+        for i in range(self.table.rowCount()):
+            combo = self.table.cellWidget(i, COL_INSTRUMENT)
+            if combo is not None:
+                combo.blockSignals(True)
+                for entry, text in enumerate(self.instrument_names):
+                    combo.setItemText(entry, text)
+                combo.blockSignals(False)
 
     def current(self) -> int:
         return self.table.currentRow()
@@ -93,7 +106,7 @@ class TrackList(QWidget):
             combo = self.table.cellWidget(i, COL_INSTRUMENT)
             if combo is None:
                 combo = QComboBox()
-                combo.addItems([f"{p + 1}. {name}" for p, name in enumerate(GM_PROGRAMS)] + ["Drums"])
+                combo.addItems(self.instrument_names)
                 combo.currentIndexChanged.connect(lambda entry, c=combo: self._instrument_changed(c, entry))
                 self.table.setCellWidget(i, COL_INSTRUMENT, combo)
             combo.blockSignals(True)

@@ -272,3 +272,17 @@ def test_ghost_notes_of_other_tracks_are_not_editable(roll):
     assert roll.roll.track_index == 1
     roll.click(roll.point(100, 60))
     assert roll.roll.selection == []
+
+
+def test_pinch_zooms(roll):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+    from PySide6.QtWidgets import QApplication
+
+    g = roll.roll.geometry
+    before = g.px_per_tick
+    pos = QPointF(200, 100)
+    event = QNativeGestureEvent(Qt.NativeGestureType.ZoomNativeGesture, QPointingDevice.primaryPointingDevice(),
+                                2, pos, pos, roll.canvas.mapToGlobal(pos), 0.5, QPointF(0, 0), 1)
+    QApplication.sendEvent(roll.canvas, event)
+    assert g.px_per_tick == pytest.approx(before * 1.5)

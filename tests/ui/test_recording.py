@@ -76,3 +76,42 @@ def test_replace_mode_removes_the_notes_under_the_take(main_window):
     clock.now = 1.0                              # stop after two beats: replaces ticks 0-960
     w.transport.record.setChecked(False)
     assert [n.pitch for n in w.roll.active_track.notes] == [72, 52]
+
+
+def test_a_device_that_disappears_mid_playback_turns_sound_off_with_a_reason(main_window, qtbot):
+    class FakeStream:
+        active = True
+
+        def abort(self):
+            pass
+
+        def close(self):
+            pass
+
+    from musicstudio.audio.engine import PlaybackEngine
+    from musicstudio.audio.output import AudioOutput
+    from musicstudio.audio.soundfont import bundled_soundfont
+    from musicstudio.audio.synth import Synth
+
+    pb = main_window.playback
+    pb.engine = PlaybackEngine(Synth(bundled_soundfont()))
+    pb.output = AudioOutput(pb.engine)
+    pb.output.stream = FakeStream()
+    assert pb.available
+    pb._timer.start()
+    pb.output._finished()                     # PortAudio's finished callback: the device went away
+    with qtbot.waitSignal(pb.problem, timeout=1000) as blocker:
+        pass
+    assert "unplugged" in blocker.args[0]
+    assert not pb.available
+    assert "unplugged" in main_window.sound_status.toolTip()
+
+
+def test_the_midi_input_menu_lists_ports_afresh(main_window, monkeypatch):
+    ports = [[], ["Keystation 49"]]
+    monkeypatch.setattr("musicstudio.audio.midi_input.input_ports", lambda: ports[0])
+    main_window._fill_midi_menu()
+    assert "No MIDI input" in main_window.midi_menu.actions()[0].text()
+    ports[0] = ["Keystation 49"]
+    main_window._fill_midi_menu()
+    assert [a.text() for a in main_window.midi_menu.actions()] == ["Keystation 49"]
