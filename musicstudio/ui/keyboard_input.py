@@ -47,7 +47,7 @@ class KeyboardInput(QObject):
 
     def _show(self) -> None:
         low = self.piano.pitch_of("a")
-        self.label.setText(f"⌨ Piano {pitch_name(low) if low is not None else ''} · velocity {self.piano.velocity}"
+        self.label.setText(f"Keyboard piano from {pitch_name(low) if low is not None else ''} · velocity {self.piano.velocity}"
                            " · Z/X octave · C/V velocity")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name

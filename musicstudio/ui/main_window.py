@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         self._build_toolbars()
         self._build_menus()
         self.summary = QLabel()
-        self.sound_status = QLabel("🔇 sound off")
+        self.sound_status = QLabel("Sound off")
         self.statusBar().addPermanentWidget(self.keyboard_input.label)
         self.statusBar().addPermanentWidget(self.sound_status)
         self.statusBar().addPermanentWidget(self.summary)
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         ok = self.playback.start(self.settings.soundfont or None, self.settings.audio_device or None,
                                  self.settings.buffer_size)
         if ok:
-            self.sound_status.setText("🔊 sound on")
+            self.sound_status.setText("Sound on")
             self.sound_status.setToolTip(f"SoundFont: {self.playback.engine.synth.soundfont}")
         self._show_soundfont_instruments()
         return ok
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
             pass  # General MIDI names stay
 
     def _sound_problem(self, reason: str) -> None:
-        self.sound_status.setText("🔇 sound off")
+        self.sound_status.setText("Sound off")
         self.sound_status.setToolTip(reason)
         self.statusBar().showMessage(reason, 15000)
 
