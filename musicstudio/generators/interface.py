@@ -1,0 +1,111 @@
+"""The generator interface the app and the CLI use, whatever the backend (Markov, LSTM, VAE, GAN).
+
+A request carries the seed and every parameter; a generator answers with takes. Cancel and progress
+are honoured during generation: the GUI's worker thread passes a CancelToken and a callback.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Protocol
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.key import Key
+from musicstudio.core.note import Note
+from musicstudio.core.ticks import PPQ
+
+STEP = PPQ // 4           # the 16th-note grid every backend works on
+BAR = 16 * STEP           # a 4/4 bar
+
+
+class GenerationError(Exception):
+    """Generation failed; ``str(error)`` is a message for the user."""
+
+
+class GenerationCancelled(GenerationError):
+    def __init__(self) -> None:
+        super().__init__("generation was cancelled")
+
+
+class CancelToken:
+    """Set from any thread; the generator checks it between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise GenerationCancelled()
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    seed: Clip                                   # the phrase to continue (may be empty)
+    bars: int = 4                                # how much to generate
+    variations: int = 4                          # how many takes, made in one batch
+    temperature: float = 1.0
+    top_p: float = 1.0                           # nucleus sampling; 1.0 keeps every token
+    random_seed: int = 0                         # the same request and seed give the same takes
+    key: Key | None = None                       # lock pitches to this key's scale
+    pitch_range: tuple[int, int] = (0, 127)      # inclusive
+    options: dict = field(default_factory=dict)  # the backend's own parameters
+
+    def __post_init__(self) -> None:
+        if self.bars < 1 or self.variations < 1:
+            raise ValueError("ask for at least one bar and one variation")
+        if self.temperature <= 0:
+            raise ValueError(f"temperature must be above 0, not {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top-p must be in (0, 1], not {self.top_p}")
+        low, high = self.pitch_range
+        if not 0 <= low <= high <= 127:
+            raise ValueError(f"pitch range {low}-{high} is not inside 0-127")
+
+    def allows(self, pitch: int) -> bool:
+        """Whether a generated pitch may appear: in range and, with a key lock, in the scale."""
+        low, high = self.pitch_range
+        return low <= pitch <= high and (self.key is None or self.key.contains(pitch))
+
+    def record(self) -> dict:
+        """The parameters as plain data, for a take's generation record in the project file."""
+        data = asdict(self)
+        data.pop("seed")
+        data["key"] = None if self.key is None else [self.key.sharps, int(self.key.minor)]
+        data["pitch_range"] = list(self.pitch_range)
+        return data
+
+
+@dataclass(frozen=True)
+class Take:
+    """One generated variation: notes counted from the end of the seed (or from 0 with no seed)."""
+
+    notes: tuple[Note, ...]
+    length: int                  # ticks
+    backend: str
+    model: str
+    request: dict                # GenerationRequest.record()
+    variation: int = 0
+
+    def record(self) -> dict:
+        return {"backend": self.backend, "model": self.model, "variation": self.variation, **self.request}
+
+
+Progress = Callable[[float], None]
+
+
+class Generator(Protocol):
+    backend: str                 # "markov", "lstm", "vae", "gan"
+    name: str                    # the model's folder name
+    device: str                  # "cpu", "cuda:0", ...
+
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        ...

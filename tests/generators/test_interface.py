@@ -1,0 +1,41 @@
+import threading
+
+import pytest
+
+from musicstudio.core import Key, Note
+from musicstudio.core.clip import Clip
+from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationRequest, Take
+
+SEED = Clip((Note(60, 0, 480, 100),), 1920)
+
+
+def test_request_checks_its_parameters():
+    for bad in ({"bars": 0}, {"variations": 0}, {"temperature": 0}, {"top_p": 0}, {"top_p": 1.5},
+                {"pitch_range": (60, 50)}, {"pitch_range": (-1, 50)}):
+        with pytest.raises(ValueError):
+            GenerationRequest(SEED, **bad)
+
+
+def test_key_lock_and_range():
+    request = GenerationRequest(SEED, key=Key(0), pitch_range=(48, 72))
+    assert request.allows(60) and not request.allows(61) and not request.allows(74) and not request.allows(47)
+    assert GenerationRequest(SEED).allows(61)
+
+
+def test_the_record_is_plain_data_for_the_project_file():
+    request = GenerationRequest(SEED, bars=8, variations=2, temperature=0.9, random_seed=42, key=Key(-3, True))
+    take = Take((Note(62, 0, 240, 90),), 3840, "lstm", "lstm-events", request.record(), variation=1)
+    record = take.record()
+    assert record == {"backend": "lstm", "model": "lstm-events", "variation": 1, "bars": 8, "variations": 2,
+                      "temperature": 0.9, "top_p": 1.0, "random_seed": 42, "key": [-3, 1],
+                      "pitch_range": [0, 127], "options": {}}
+
+
+def test_cancel_from_another_thread():
+    token = CancelToken()
+    token.check()
+    threading.Thread(target=token.cancel).start()
+    while not token.cancelled:
+        pass
+    with pytest.raises(GenerationCancelled):
+        token.check()
