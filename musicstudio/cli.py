@@ -1,4 +1,4 @@
-"""The ``musicstudio`` command: the GUI, ``info`` and ``convert``.
+"""The ``musicstudio`` command: the GUI, ``info``, ``convert`` and the generator tools (``corpus``).
 
 Exit codes: 0 success, 2 usage error, 3 bad input (a file that cannot be read, or one that needed
 repairs), 1 an internal error. Errors are one line on stderr; ``--debug`` adds the traceback.
@@ -15,6 +15,8 @@ from musicstudio import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 COMMANDS = ("info", "convert", "gui")
+# commands with their own argument parser, handed the rest of the line
+DELEGATED = {"corpus": "musicstudio.generators.corpus"}
 
 
 class UsageError(Exception):
@@ -32,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Music Studio {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("corpus", help="build or summarize the training corpus (see: musicstudio corpus --help)")
 
     gui = sub.add_parser("gui", help="open the app (the default)")
     gui.add_argument("file", nargs="?", help="a .mid or .msproj file to open")
@@ -50,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:
+        import importlib
+        return importlib.import_module(DELEGATED[argv[0]]).main(argv[1:])
     debug = "--debug" in argv
     rest = [a for a in argv if a != "--debug"]  # --debug is accepted anywhere on the line
     if not (rest and rest[0] in COMMANDS) and not {"-h", "--help", "--version"} & set(rest):

@@ -8,6 +8,7 @@ Command line (wired into ``musicstudio corpus``)::
 
     musicstudio corpus build [--midi DIR] [--limit N] [--cache DIR] [--processes N]
                              [--collections a,b] [--docs FILE] [--no-round-trip] [--quiet]
+    musicstudio corpus report [--cache DIR] [--docs FILE] [--no-round-trip]
 """
 
 from __future__ import annotations
@@ -199,43 +200,51 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="parse music21's corpus (and MIDI files) into the cache")
     build.add_argument("--midi", metavar="DIR", help="also read every MIDI file under DIR")
     build.add_argument("--limit", type=int, metavar="N", help="at most N pieces per collection")
-    build.add_argument("--cache", metavar="DIR", default=str(DEFAULT_CACHE),
-                       help=f"cache folder (default {DEFAULT_CACHE})")
     build.add_argument("--processes", type=int, default=2, metavar="N", help="worker processes (default 2)")
     build.add_argument("--collections", default=",".join(MUSIC21_COLLECTIONS),
                        help="music21 collections, comma-separated; empty for none (default: all five)")
-    build.add_argument("--docs", metavar="FILE", help="also write the Markdown summary to FILE")
-    build.add_argument("--no-round-trip", action="store_true",
-                       help="skip measuring how many pieces each codec round-trips")
     build.add_argument("--quiet", action="store_true", help="no progress line")
+    report = sub.add_parser("report", help="write the summary of a built corpus again (no parsing)")
+    for command in (build, report):
+        command.add_argument("--cache", metavar="DIR", default=str(DEFAULT_CACHE),
+                             help=f"cache folder (default {DEFAULT_CACHE})")
+        command.add_argument("--docs", metavar="FILE", help="also write the Markdown summary to FILE")
+        command.add_argument("--no-round-trip", action="store_true",
+                             help="skip measuring how many pieces each codec round-trips")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``musicstudio corpus build ...``; returns an exit code (0 done, 2 usage, 3 bad input)."""
+    """``musicstudio corpus build|report ...``; returns an exit code (0 done, 1 missing music21,
+    2 usage, 3 bad input: no MIDI folder, an unknown collection, no or a damaged cache)."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
-    collections = [c for c in args.collections.split(",") if c]
-    if args.limit is not None and args.limit < 1:
-        print("musicstudio corpus: --limit must be at least 1", file=sys.stderr)
-        return 2
+    cache = Path(args.cache)
     try:
-        manifest = build_corpus(args.cache, collections, args.midi, args.processes, args.limit,
-                                progress=not args.quiet)
-    except (ValueError, FileNotFoundError) as e:
+        if args.action == "build":
+            if args.limit is not None and args.limit < 1:
+                print("musicstudio corpus: --limit must be at least 1", file=sys.stderr)
+                return 2
+            collections = [c for c in args.collections.split(",") if c]
+            manifest = build_corpus(cache, collections, args.midi, args.processes, args.limit,
+                                    progress=not args.quiet)
+        else:
+            manifest = load_corpus(cache).manifest
+        summary = summarize(manifest)
+        shares = None
+        if not args.no_round_trip:
+            started = time.monotonic()
+            corpus = load_corpus(cache)
+            shares = round_trip_shares(corpus.piece(i) for i in range(len(corpus)))
+            summary["round_trip_seconds"] = round(time.monotonic() - started, 1)
+    except (ValueError, FileNotFoundError, CorpusCacheError) as e:
         print(f"musicstudio corpus: {e}", file=sys.stderr)
         return 3
     except ImportError as e:
         print(f"musicstudio corpus: {e}", file=sys.stderr)
         return 1
-    cache = Path(args.cache)
-    summary = summarize(manifest)
-    shares = None
-    if not args.no_round_trip:
-        corpus = load_corpus(cache)
-        shares = round_trip_shares(corpus.piece(i) for i in range(len(corpus)))
     write_summary(cache, summary, shares, args.docs)
     t = summary["totals"]
     print(f"corpus: {t['pieces']:,} pieces, {t['notes']:,} notes, {t['bars']:,} bars, {t['failures']:,} parse "

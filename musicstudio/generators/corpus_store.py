@@ -59,9 +59,6 @@ class Manifest:
         return cls(tuple(PieceInfo.from_json(p) for p in d["pieces"]), tuple(d.get("failures", ())),
                    d.get("build", {}), d.get("arrays", {}).get("sha256", ""))
 
-    def split_of(self, piece_id: str) -> str:
-        return next(p.split for p in self.pieces if p.id == piece_id)
-
 
 def _write_atomically(path: Path, write) -> None:
     tmp = path.with_name(path.name + ".tmp")

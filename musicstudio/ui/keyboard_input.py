@@ -47,8 +47,8 @@ class KeyboardInput(QObject):
 
     def _show(self) -> None:
         low = self.piano.pitch_of("a")
-        self.label.setText(f"Keyboard piano from {pitch_name(low) if low is not None else ''} · velocity {self.piano.velocity}"
-                           " · Z/X octave · C/V velocity")
+        start = pitch_name(low) if low is not None else ""
+        self.label.setText(f"Keyboard piano from {start} · velocity {self.piano.velocity} · Z/X octave · C/V velocity")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()

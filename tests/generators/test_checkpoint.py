@@ -5,8 +5,15 @@ import json
 import pytest
 import torch
 
-from musicstudio.generators.checkpoint import (CONFIG, WEIGHTS, CheckpointError, load_state_into, read_config,
-                                               save_tensors, write_config)
+from musicstudio.generators.checkpoint import (
+    CONFIG,
+    WEIGHTS,
+    CheckpointError,
+    load_state_into,
+    read_config,
+    save_tensors,
+    write_config,
+)
 
 
 def small_model(hidden: int = 8) -> torch.nn.Module:
