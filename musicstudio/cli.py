@@ -16,7 +16,9 @@ from musicstudio import __version__
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 COMMANDS = ("info", "convert", "gui")
 # commands with their own argument parser, handed the rest of the line
-DELEGATED = {"corpus": "musicstudio.generators.corpus"}
+DELEGATED = {"corpus": "musicstudio.generators.corpus", "train": "musicstudio.generators.training.command",
+             "eval": "musicstudio.generators.evaluate", "generate": "musicstudio.generators.generate_command",
+             "models": "musicstudio.generators.generate_command"}
 
 
 class UsageError(Exception):
@@ -35,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("corpus", help="build or summarize the training corpus (see: musicstudio corpus --help)")
+    sub.add_parser("train", help="train a generator (see: musicstudio train --help)")
+    sub.add_parser("eval", help="evaluate a model and write its report (see: musicstudio eval --help)")
+    sub.add_parser("generate", help="continue a MIDI seed with a model (see: musicstudio generate --help)")
+    sub.add_parser("models", help="list the installed models")
 
     gui = sub.add_parser("gui", help="open the app (the default)")
     gui.add_argument("file", nargs="?", help="a .mid or .msproj file to open")
@@ -55,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
         import importlib
-        return importlib.import_module(DELEGATED[argv[0]]).main(argv[1:])
+        module = importlib.import_module(DELEGATED[argv[0]])
+        return module.main(argv[1:]) if argv[0] != "models" else module.models_main(argv[1:])
     debug = "--debug" in argv
     rest = [a for a in argv if a != "--debug"]  # --debug is accepted anywhere on the line
     if not (rest and rest[0] in COMMANDS) and not {"-h", "--help", "--version"} & set(rest):

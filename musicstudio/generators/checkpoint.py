@@ -78,6 +78,33 @@ def save_tensors(folder: str | Path, tensors: dict) -> Path:
     return path
 
 
+def save_arrays(folder: str | Path, arrays: dict) -> Path:
+    """Numpy arrays into ``weights.safetensors`` (for models that need no torch)."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    path = Path(folder) / WEIGHTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(tmp))
+    tmp.replace(path)
+    return path
+
+
+def load_arrays(folder: str | Path) -> dict:
+    """The weights as numpy arrays (safetensors only)."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    path = Path(folder) / WEIGHTS
+    if not path.is_file():
+        raise CheckpointError(path, "the model has no weights.safetensors")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
+        raise CheckpointError(path, f"the weights are damaged or truncated ({e})") from None
+
+
 def load_state_into(module, folder: str | Path) -> None:
     """Load the folder's weights into ``module``: every tensor present, every shape matching."""
     path = Path(folder) / WEIGHTS

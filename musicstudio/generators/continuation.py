@@ -1,0 +1,85 @@
+"""Continuing a seed with a token model: the sampling loop every token backend (Markov, LSTM) shares.
+
+A :class:`TokenModel` answers one question, "given what came before, how likely is each next token",
+for a batch of rows at once. :func:`continue_phrase` turns a :class:`GenerationRequest` into takes: the
+seed becomes tokens, each variation is a row of the batch, masks apply the key lock and pitch range,
+temperature and top-p shape the distribution, and a numpy generator seeded from the request draws the
+tokens, so the same request gives the same takes.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any, Protocol
+
+import numpy as np
+
+from musicstudio.generators.interface import BAR, STEP, CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP, TokenPhrases
+from musicstudio.generators.sampling import sample, shaped
+
+STEPS_PER_BAR = BAR // STEP
+
+
+class TokenModel(Protocol):
+    def begin(self, seed: np.ndarray, rows: int) -> Any:
+        """A state for ``rows`` copies of the seed tokens (possibly none)."""
+
+    def log_probs(self, state: Any) -> np.ndarray:
+        """``(rows, vocab)`` natural-log probabilities of the next token."""
+
+    def push(self, state: Any, tokens: np.ndarray) -> Any:
+        """The state after each row's next token."""
+
+
+def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: GenerationRequest, backend: str,
+                    name: str, progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Take]:
+    """``request.variations`` takes of ``request.bars`` bars continuing the request's seed."""
+    seed_tokens, seed_steps, shift = phrases.seed_tokens(request.seed)
+    target = request.bars * STEPS_PER_BAR
+    rows = request.variations
+    rng = np.random.default_rng(request.random_seed)
+    allowed = phrases.allowed(request, shift)
+    step_len = phrases.steps_of()
+    is_shift = step_len > 0
+    velocity = int(median(n.velocity for n in request.seed.notes)) if request.seed.notes else 100
+
+    state = model.begin(seed_tokens, rows)
+    elapsed = np.zeros(rows, dtype=np.int64)
+    since_move = np.zeros(rows, dtype=np.int64)
+    out: list[list[int]] = [[] for _ in range(rows)]
+    reported = -1.0
+    while True:
+        if cancel is not None:
+            cancel.check()
+        active = elapsed < target
+        if not active.any():
+            break
+        masks = np.broadcast_to(allowed, (rows, len(allowed))).copy()
+        if not phrases.is_melody:
+            remaining = target - elapsed
+            masks &= ~is_shift | (step_len <= np.maximum(remaining, 1)[:, None])  # no shift past the end
+            stuck = since_move >= MAX_EVENTS_PER_STEP
+            masks[stuck] &= is_shift
+        probs = shaped(model.log_probs(state), request.temperature, request.top_p, masks)
+        tokens = sample(probs, rng)
+        for r in np.flatnonzero(active):
+            out[r].append(int(tokens[r]))
+        moved = step_len[tokens]
+        elapsed += np.where(active, moved, 0)
+        since_move = np.where(moved > 0, 0, since_move + 1)
+        state = model.push(state, tokens)
+        done = float(np.minimum(elapsed, target).sum()) / (target * rows)
+        if progress is not None and done - reported >= 0.02:
+            reported = done
+            progress(done)
+    if progress is not None:
+        progress(1.0)
+    record = request.record()
+    takes = []
+    for r in range(rows):
+        notes = phrases.take_notes(seed_tokens, np.asarray(out[r], dtype=np.int64), seed_steps, target, shift,
+                                   velocity)
+        takes.append(Take(notes=notes, length=target * STEP, backend=backend, model=name, request=record,
+                          variation=r))
+    return takes

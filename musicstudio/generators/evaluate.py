@@ -1,0 +1,235 @@
+"""``musicstudio eval MODEL [--data test|valid|DIR]``: how good is a model, in numbers and pictures.
+
+1. **Likelihood** (token models): cross-entropy per step and per note, perplexity, next-step and
+   note-onset accuracy on the held-out sequences, in the model's own codec.
+2. **Continuations**: for up to ``--samples`` held-out phrases of at least 12 bars, the first 4 bars are
+   the seed and the model writes the next 8 (temperature 1.0, one take, random seed = the phrase's
+   number); the true next 8 bars are the reference. Yang & Lerch overlapping areas and KL, the musical
+   statistics (pitch-class entropy, scale consistency, groove, empty beats, polyphony, MuseGAN's EB, UPC,
+   QN) of both sets side by side.
+3. **Free samples** from an empty seed, with the same statistics.
+4. **Novelty**: the longest span of each continuation copied bar for bar from the training split, and
+   the cosine similarity of style vectors to the training music.
+5. **Audio**: energy and mean level of FluidSynth renders of generated and held-out phrases.
+6. **Pictures**: a sample's piano roll, pitch / step / duration histograms, the model's loss curves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.generators.interface import BAR, GenerationRequest
+
+SEED_BARS, CONTINUATION_BARS = 4, 8
+STAT_NAMES = ("pitch_class_entropy", "scale_consistency", "groove_consistency", "empty_beat_rate", "polyphony",
+              "total_note_count", "pitch_range")
+
+
+def phrase_of(tracks, phrases) -> tuple[Note, ...]:
+    """What a model of this codec would see of a piece: a melody model the first pitched track's line
+    (moved by octaves into range), an events model every pitched note."""
+    from musicstudio.generators.codecs.grid import on_grid
+
+    pitched = [t for t in tracks if not t.is_drum and t.notes]
+    if not pitched:
+        return ()
+    if phrases is not None and phrases.is_melody:
+        notes, _ = phrases.fit_seed(Clip(pitched[0].notes, 0))
+        return notes
+    return on_grid(tuple(n for t in pitched for n in t.notes))
+
+
+def window(notes, first_bar: int, bars: int) -> tuple[Note, ...]:
+    start, end = first_bar * BAR, (first_bar + bars) * BAR
+    return tuple(n._replace(start=n.start - start, duration=min(n.end, end) - n.start)
+                 for n in notes if start <= n.start < end)
+
+
+def held_out(args, corpus, phrases) -> list[tuple[str, tuple[Note, ...], str]]:
+    """(name, notes, meter class) of each held-out phrase: a corpus split or a folder of MIDI files."""
+    out = []
+    data = Path(args.data)
+    if data.is_dir():
+        from musicstudio.io.errors import MusicFileError
+        from musicstudio.io.files import open_song
+        for path in sorted(p for p in data.rglob("*") if p.suffix.lower() in (".mid", ".midi")):
+            try:
+                song = open_song(path).song
+            except MusicFileError as e:
+                print(f"musicstudio eval: skipping {e}", file=sys.stderr)
+                continue
+            meter = song.time_signatures[0]
+            out.append((path.name, phrase_of(song.tracks, phrases),
+                        "bar" if (meter.numerator, meter.denominator) in ((4, 4), (2, 4)) else "other"))
+        return out
+    if args.data not in ("test", "valid"):
+        raise ValueError(f"--data is 'test', 'valid' or a folder of MIDI files, not {args.data!r}")
+    for info in corpus.select(args.data):
+        piece = corpus.piece(info.id)
+        out.append((info.id, phrase_of(piece.tracks, phrases), info.meter_class))
+    return out
+
+
+def likelihood(generator, codec_sequences) -> dict:
+    from musicstudio.generators.evaluation.likelihood import likelihood_report
+
+    log_p, top, onsets = [], [], []
+    for tokens in codec_sequences:
+        lp, t = generator.score(tokens)
+        log_p.append(lp)
+        top.append(t)
+        onsets.append(generator.phrases.onsets(tokens))
+    return likelihood_report(np.concatenate(log_p), np.concatenate(onsets), np.concatenate(top))
+
+
+def statistics(phrases_: list) -> dict:
+    from musicstudio.generators.evaluation.features import phrase_features
+    from musicstudio.generators.evaluation.musegan import musegan_metrics
+
+    feats = [phrase_features(p, length=CONTINUATION_BARS * BAR) for p in phrases_]
+    out = {name: float(np.nanmean([f[name] for f in feats])) for name in STAT_NAMES}
+    mg = [musegan_metrics({"take": p}, length=CONTINUATION_BARS * BAR)["tracks"]["take"] for p in phrases_]
+    for name in ("EB", "UPC", "QN"):
+        out[name] = float(np.nanmean([m[name] for m in mg]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="musicstudio eval", description="Evaluate a model; write JSON, Markdown "
+                                "and pictures.")
+    p.add_argument("model", help="a model name or folder")
+    p.add_argument("--data", default="test", help="test (default), valid, or a folder of MIDI files")
+    p.add_argument("--samples", type=int, default=100, help="held-out seeds to continue (default 100)")
+    p.add_argument("--free", type=int, default=20, help="free samples from an empty seed (default 20)")
+    p.add_argument("--out", metavar="DIR", help="report folder (default docs/eval/MODEL)")
+    p.add_argument("--corpus", default="cache/corpus", metavar="DIR", help="corpus cache (for splits, training)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--no-audio", action="store_true", help="skip the FluidSynth renders")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.corpus_store import CorpusCacheError
+    from musicstudio.generators.registry import ModelRegistry
+    try:
+        generator = ModelRegistry().load(args.model, args.device)
+        from musicstudio.generators.corpus import load_corpus
+        corpus = load_corpus(args.corpus)
+        report = evaluate(generator, corpus, args)
+    except (CheckpointError, CorpusCacheError, ValueError, FileNotFoundError) as e:
+        print(f"musicstudio eval: {e}", file=sys.stderr)
+        return 3
+    print(report)
+    return 0
+
+
+def evaluate(generator, corpus, args) -> Path:
+    from musicstudio.generators.evaluation import pictures
+    from musicstudio.generators.evaluation.novelty import TrainingIndex, training_similarity
+    from musicstudio.generators.evaluation.overlap import compare_sets, mean_oa
+    from musicstudio.generators.evaluation.report import write_report
+    from musicstudio.generators.registry import ModelRegistry
+
+    started = time.monotonic()
+    folder = ModelRegistry().resolve(args.model)
+    out = Path(args.out) if args.out else Path("docs") / "eval" / generator.name
+    out.mkdir(parents=True, exist_ok=True)
+    phrases = getattr(generator, "phrases", None)
+    log = lambda msg: print(f"{generator.name}: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    metrics: dict = {"model": generator.name, "backend": generator.backend, "data": args.data}
+
+    held = held_out(args, corpus, phrases)
+    if hasattr(generator, "score") and phrases is not None:
+        log(f"likelihood on {len(held)} held-out phrases ...")
+        sequences = [phrases.codec.encode(n) for _, n, _ in held if n]
+        metrics["likelihood"] = likelihood(generator, sequences)
+
+    long_enough = [(name, n) for name, n, meter in held
+                   if meter == "bar" and n and max(x.start for x in n) >= (SEED_BARS + CONTINUATION_BARS - 1) * BAR]
+    chosen = long_enough[::max(1, len(long_enough) // args.samples)][:args.samples]
+    log(f"continuing {len(chosen)} held-out seeds ({SEED_BARS} bars -> {CONTINUATION_BARS} bars) ...")
+    seeds, generated, reference = [], [], []
+    for i, (_, notes) in enumerate(chosen):
+        seed = Clip(window(notes, 0, SEED_BARS), SEED_BARS * BAR)
+        take = generator.generate(GenerationRequest(seed=seed, bars=CONTINUATION_BARS, variations=1,
+                                                    random_seed=i))[0]
+        seeds.append(seed.notes)
+        generated.append(take.notes)
+        reference.append(window(notes, SEED_BARS, CONTINUATION_BARS))
+    log(f"{args.free} free samples ...")
+    free = [t.notes for t in generator.generate(GenerationRequest(seed=Clip((), 0), bars=CONTINUATION_BARS,
+                                                                  variations=max(1, args.free), random_seed=7))]
+
+    comparison = compare_sets(generated, reference)
+    free_comparison = compare_sets(free, reference)
+    metrics["continuations"] = {
+        "seeds": len(chosen), "mean_overlap_area": mean_oa(comparison), "mean_kl": mean_oa(comparison, "kl"),
+        "generated": statistics(generated), "held_out": statistics(reference),
+        "overlap_by_feature": {k: {"oa": v["oa"], "kl": v["kl"]} for k, v in comparison.items()}}
+    metrics["free_samples"] = {"samples": len(free), "mean_overlap_area": mean_oa(free_comparison),
+                               "generated": statistics(free)}
+    gen_sc = metrics["continuations"]["generated"]["scale_consistency"]
+    ref_sc = metrics["continuations"]["held_out"]["scale_consistency"]
+    metrics["continuations"]["scale_consistency_gap"] = abs(gen_sc - ref_sc)
+
+    log("indexing the training split for novelty ...")
+    index = TrainingIndex()
+    training = []
+    for info in corpus.select("train"):
+        notes = phrase_of(corpus.piece(info.id).tracks, phrases)
+        if notes:
+            index.add(notes)
+            training.append(notes)
+    copies = [index.longest_copy(g, CONTINUATION_BARS * BAR).bars for g in generated]
+    sample = training[::max(1, len(training) // 2000)]
+    similar = [training_similarity(g, sample) for g in generated[:50]]
+    metrics["novelty"] = {
+        "longest_copied_bars_mean": float(np.mean(copies)) if copies else float("nan"),
+        "longest_copied_bars_max": int(max(copies, default=0)),
+        "samples_copying_at_most_2_bars": int(sum(c <= 2 for c in copies)),
+        "samples": len(copies),
+        "held_out_copying_at_most_2_bars": int(sum(index.longest_copy(r, CONTINUATION_BARS * BAR).bars <= 2
+                                                   for r in reference)),
+        "cosine_to_training_mean": float(np.nanmean([s["to_mean"] for s in similar])) if similar else float("nan"),
+        "cosine_to_nearest_training": float(np.nanmean([s["nearest"] for s in similar])) if similar else
+        float("nan")}
+
+    if not args.no_audio:
+        log("rendering audio ...")
+        try:
+            from musicstudio.generators.evaluation.audio_level import phrase_level
+            gen_levels = [phrase_level(g) for g in generated[:20] if g]
+            ref_levels = [phrase_level(r) for r in reference[:20] if r]
+            metrics["audio"] = {
+                "generated_energy": float(np.mean([x.energy for x in gen_levels])),
+                "generated_rms_dbfs": float(np.mean([x.rms_dbfs for x in gen_levels])),
+                "held_out_energy": float(np.mean([x.energy for x in ref_levels])),
+                "held_out_rms_dbfs": float(np.mean([x.rms_dbfs for x in ref_levels]))}
+        except Exception as e:  # no FluidSynth: the report says so instead of failing
+            metrics["audio"] = {"skipped": f"{type(e).__name__}: {e}"}
+
+    pics = []
+    if generated:
+        both = tuple(seeds[0]) + tuple(n.moved_by(ticks=SEED_BARS * BAR) for n in generated[0])
+        pics.append(pictures.piano_roll_png(both, out / "sample.png", f"{generator.name}: seed (bars 1-4) and "
+                                            f"continuation (bars 5-12)"))
+        pics.append(pictures.histograms_png(generated, reference, out / "histograms.png",
+                                            f"{generator.name} continuations vs held-out"))
+    if (folder / "history.csv").exists():
+        pics.append(pictures.loss_curves_png(folder / "history.csv", out / "loss.png", f"{generator.name} training"))
+    metrics["seconds"] = round(time.monotonic() - started, 1)
+    _, md = write_report(out, generator.name, metrics, pics)
+    log(f"report in {md} ({metrics['seconds']:.0f} s)")
+    return md
+
+
+if __name__ == "__main__":
+    sys.exit(main())

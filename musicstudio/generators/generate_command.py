@@ -1,0 +1,166 @@
+"""``musicstudio generate`` (continue a MIDI seed with a model) and ``musicstudio models`` (what is installed).
+
+The output MIDI file holds the seed track and one track per take, each take placed right after the seed,
+so it opens in any DAW (or in Music Studio) ready to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.key import parse_key
+from musicstudio.core.track import Track
+from musicstudio.generators.interface import BAR, GenerationError, GenerationRequest
+
+
+def _range(text: str) -> tuple[int, int]:
+    low, sep, high = text.partition("-")
+    try:
+        out = (int(low), int(high)) if sep else None
+    except ValueError:
+        out = None
+    if out is None:
+        raise argparse.ArgumentTypeError(f"a pitch range is LOW-HIGH in MIDI numbers, e.g. 48-84, not {text!r}")
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="musicstudio generate", description="Continue a MIDI seed with a model.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--backend", help="markov, lstm, ...: the installed model of that backend")
+    which.add_argument("--model", help="a model name (see: musicstudio models) or a model folder")
+    p.add_argument("--seed", required=True, metavar="IN.mid", help="the phrase to continue (.mid or .msproj)")
+    p.add_argument("--out", required=True, metavar="OUT.mid", help="where to write the seed and the takes")
+    p.add_argument("--track", type=int, default=None, metavar="N",
+                   help="which track of the seed file (1 = first; default the first with notes)")
+    p.add_argument("--seed-bars", type=int, default=None, metavar="N", help="use only the last N bars of the seed")
+    p.add_argument("--bars", type=int, default=4, help="bars to generate (default 4)")
+    p.add_argument("--variations", type=int, default=4, help="takes to make (default 4)")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling, 0 < p <= 1 (default 1: off)")
+    p.add_argument("--random-seed", type=int, default=0, help="the same seed gives the same takes (default 0)")
+    p.add_argument("--key", help="lock pitches to a key's scale: 'D minor', 'Bb', or 'song' for the seed's key")
+    p.add_argument("--range", type=_range, default=(0, 127), metavar="LOW-HIGH", help="pitch range (MIDI numbers)")
+    p.add_argument("--device", default="auto", help="auto|cpu|cuda|mps")
+    p.add_argument("--models-dir", action="append", default=[], metavar="DIR", help="also look for models here")
+    p.add_argument("--quiet", action="store_true", help="no progress line")
+    return p
+
+
+def _pick_model(registry, args) -> str:
+    if args.model:
+        return args.model
+    candidates = [m for m in registry.models() if m.backend == args.backend]
+    if not candidates:
+        from musicstudio.generators.backends import BACKENDS
+        if args.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {args.backend!r}: use one of {', '.join(BACKENDS)}")
+        raise ValueError(f"no {args.backend} model is installed (see: musicstudio models)")
+    exact = [m for m in candidates if m.name == args.backend]
+    return (exact or candidates)[0].name
+
+
+def _seed_clip(song, args) -> tuple[Clip, Track]:
+    pitched = [t for t in song.tracks if not t.is_drum]
+    if args.track is not None:
+        if not 1 <= args.track <= len(song.tracks):
+            raise ValueError(f"the seed file has {len(song.tracks)} tracks, so there is no track {args.track}")
+        track = song.tracks[args.track - 1]
+    else:
+        with_notes = [t for t in pitched if t.notes]
+        if not with_notes:
+            raise ValueError("the seed file has no notes to continue")
+        track = with_notes[0]
+    end = -(-max((n.end for n in track.notes), default=0) // BAR) * BAR  # to the end of the bar
+    start = 0
+    if args.seed_bars is not None:
+        if args.seed_bars < 1:
+            raise ValueError("--seed-bars must be at least 1")
+        start = max(0, end - args.seed_bars * BAR)
+    notes = tuple(n.moved_by(ticks=-start) for n in track.notes if start <= n.start < end)
+    return Clip(notes, end - start), track
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 written, 2 usage, 3 bad input (seed file, model), 1 internal error."""
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.devices import DeviceError
+    from musicstudio.generators.registry import ModelRegistry
+    from musicstudio.io.errors import MusicFileError
+    from musicstudio.io.files import open_song, save_song
+
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    try:
+        song = open_song(Path(args.seed)).song
+        seed, track = _seed_clip(song, args)
+        key = None
+        if args.key:
+            key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
+        request = GenerationRequest(seed=seed, bars=args.bars, variations=args.variations,
+                                    temperature=args.temperature, top_p=args.top_p, random_seed=args.random_seed,
+                                    key=key, pitch_range=args.range)
+        registry = ModelRegistry()
+        for folder in args.models_dir:
+            registry.add_folder(folder)
+        generator = registry.load(_pick_model(registry, args), args.device)
+    except (ValueError, DeviceError) as e:
+        print(f"musicstudio generate: {e}", file=sys.stderr)
+        return 2
+    except (MusicFileError, CheckpointError) as e:
+        print(f"musicstudio generate: {e}", file=sys.stderr)
+        return 3
+
+    def progress(done: float) -> None:
+        if not args.quiet:
+            print(f"\r{generator.name}: {done:4.0%}", end="", file=sys.stderr, flush=True)
+
+    try:
+        takes = generator.generate(request, progress)
+    except GenerationError as e:
+        print(f"\nmusicstudio generate: {e}", file=sys.stderr)
+        return 3
+    if not args.quiet:
+        print(file=sys.stderr)
+    seed_track = Track(track.name or "Seed", track.program, False, seed.notes)
+    tracks = [seed_track] + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
+                                   tuple(n.moved_by(ticks=seed.length) for n in t.notes)) for t in takes]
+    out = replace(song, tracks=tuple(tracks))
+    save_song(out, Path(args.out))
+    counts = ", ".join(str(len(t.notes)) for t in takes)
+    print(f"{args.out}: seed ({len(seed.notes)} notes) + {len(takes)} takes of {args.bars} bars from "
+          f"{generator.name} on {generator.device} (notes per take: {counts})")
+    return 0
+
+
+def models_main(argv: list[str] | None = None) -> int:
+    from musicstudio.generators.registry import default_folders, find_models
+
+    p = argparse.ArgumentParser(prog="musicstudio models", description="List the installed models.")
+    p.add_argument("--names", action="store_true", help="only the names, one per line")
+    p.add_argument("--dir", action="append", default=[], metavar="DIR", help="also look in DIR")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    models, problems = find_models(default_folders() + [Path(d) for d in args.dir])
+    for m in models:
+        if args.names:
+            print(m.name)
+        else:
+            print(f"{m.name:<18} {m.backend:<7} {m.codec:<8} {m.size_bytes / 1e6:6.1f} MB  {m.summary[:80]}")
+    for problem in problems:
+        print(f"musicstudio models: cannot use {problem}", file=sys.stderr)
+    if not models and not args.names:
+        print("no models installed", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The LSTM backend: continue a seed phrase over the polyphonic events codec."""

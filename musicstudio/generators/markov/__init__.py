@@ -1,0 +1,1 @@
+"""The n-gram Markov baseline: the bar every neural backend must clear."""

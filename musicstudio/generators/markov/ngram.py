@@ -1,0 +1,216 @@
+"""An n-gram model over tokens with interpolated absolute discounting (Ney, Essen & Kneser 1994).
+
+For the order-k estimate of token ``v`` after context ``h`` (the last k-1 tokens)::
+
+    P_k(v | h) = max(c(h, v) - D, 0) / c(h)  +  gamma(h) * P_{k-1}(v | h')
+
+where ``h'`` drops the oldest token, ``c(h)`` counts every time ``h`` was followed by a token, and
+``gamma(h)`` is the mass the discount (and the pruning of rare n-grams) frees, so each distribution sums
+to 1. An unseen context hands over to the shorter one entirely. The order-1 estimate is add-one smoothed,
+so no token ever has probability 0.
+
+Counts live in sorted int64 key arrays (context id * V + token, with contexts written in base V + 1,
+where V marks the start of a sequence), so counting is ``np.unique`` and lookup is ``np.searchsorted``;
+the whole model is a handful of arrays that go into a safetensors file as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+CHUNK_TOKENS = 4_000_000   # count this many tokens at a time, then merge
+
+
+def _context_ids(padded: np.ndarray, width: int, base: int) -> np.ndarray:
+    """For each position i of ``padded[width:]``, the id of ``padded[i - width + ... i - 1]``
+    (``width`` tokens, the newest in the lowest digit)."""
+    n = len(padded) - width
+    ids = np.zeros(n, dtype=np.int64)
+    for j in range(width):  # j = 0 is the newest token of the context
+        ids += padded[width - 1 - j: width - 1 - j + n] * base ** j
+    return ids
+
+
+def _merge_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+
+
+class NGramModel:
+    def __init__(self, vocab: int, order: int, discount: float, keys: list[np.ndarray], counts: list[np.ndarray],
+                 min_count: int = 1):
+        if order < 1 or not keys or len(keys) != order or len(counts) != order:
+            raise ValueError("an n-gram model needs one key and count array per order")
+        if not 0 < discount < 1:
+            raise ValueError(f"the discount must be between 0 and 1, not {discount}")
+        self.vocab, self.order, self.discount, self.min_count = vocab, order, float(discount), min_count
+        self.base = vocab + 1
+        self.keys = [np.asarray(k, dtype=np.int64) for k in keys]
+        self.counts = [np.asarray(c, dtype=np.int64) for c in counts]
+        self._context_tables()
+
+    # -- fitting -----------------------------------------------------------------------------------------
+    @classmethod
+    def fit(cls, sequences: Iterable[np.ndarray], vocab: int, order: int, discount: float = 0.75,
+            min_count: int = 1, progress=None) -> NGramModel:
+        """Count every n-gram of the sequences. N-grams of order 3 and up seen fewer than ``min_count``
+        times are dropped (their mass goes to the shorter contexts); totals per context keep them."""
+        base = vocab + 1
+        parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(order)]
+        totals: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(order)]
+        pending: list[np.ndarray] = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal pending, size
+            if not pending:
+                return
+            for k in range(order):  # k = context length
+                keys = np.concatenate([_context_ids(p, k, base) * vocab + p[k:] for p in
+                                       (np.concatenate([np.full(k, vocab, np.int64), s]) for s in pending)])
+                u, c = np.unique(keys, return_counts=True)
+                parts[k].append((u, c))
+                if len(parts[k]) > 8:
+                    parts[k] = [_merge_counts(parts[k])]
+            pending, size = [], 0
+
+        for s in sequences:
+            s = np.asarray(s, dtype=np.int64)
+            if len(s) == 0:
+                continue
+            if s.min() < 0 or s.max() >= vocab:
+                raise ValueError(f"token outside the vocabulary 0..{vocab - 1}")
+            pending.append(s)
+            size += len(s)
+            if size >= CHUNK_TOKENS:
+                flush()
+                if progress is not None:
+                    progress()
+        flush()
+        keys, counts = [], []
+        for k in range(order):
+            if not parts[k]:
+                raise ValueError("no training tokens")
+            u, c = _merge_counts(parts[k])
+            keys.append(u)
+            counts.append(c)
+        del totals
+        model = cls(vocab, order, discount, keys, counts, min_count)
+        if min_count > 1:
+            model._prune(min_count)
+        return model
+
+    def _prune(self, min_count: int) -> None:
+        """Drop rare n-grams of order 3 and up; the context totals keep counting them."""
+        for k in range(2, self.order):
+            keep = self.counts[k] >= min_count
+            self.keys[k], self.counts[k] = self.keys[k][keep], self.counts[k][keep]
+        self._context_tables(keep_totals=True)
+
+    def _context_tables(self, keep_totals: bool = False) -> None:
+        """Per context: the total count (including pruned n-grams) and the discounted mass kept."""
+        old = getattr(self, "_totals", None) if keep_totals else None
+        self._ctx, self._totals, self._kept = [], [], []
+        for k in range(self.order):
+            ctx = self.keys[k] // self.vocab
+            unique, start = np.unique(ctx, return_index=True)
+            kept = np.add.reduceat(np.maximum(self.counts[k] - self.discount, 0.0), start) if len(ctx) else \
+                np.zeros(0)
+            if old is not None:
+                oc, ot = old[k]
+                total = ot[np.searchsorted(oc, unique)]
+                # contexts whose every n-gram was pruned lose their row; that only makes them "unseen"
+            else:
+                total = np.add.reduceat(self.counts[k], start) if len(ctx) else np.zeros(0, np.int64)
+            self._ctx.append(unique)
+            self._totals.append((unique, total.astype(np.float64)))
+            self._kept.append(kept)
+
+    # -- probabilities -------------------------------------------------------------------------------------
+    def distribution(self, contexts: np.ndarray) -> np.ndarray:
+        """``(rows, vocab)`` probabilities of the next token after each row of ``contexts``
+        (``(rows, order - 1)`` token ids, oldest first, ``vocab`` for "before the start")."""
+        contexts = np.asarray(contexts, dtype=np.int64).reshape(len(contexts), -1)
+        rows, V = len(contexts), self.vocab
+        unigram = np.zeros(V)
+        unigram[self.keys[0] % V] = self.counts[0]
+        p = np.broadcast_to((unigram + 1) / (unigram.sum() + V), (rows, V)).copy()
+        for k in range(1, self.order):
+            ids = np.zeros(rows, dtype=np.int64)
+            for j in range(k):
+                ids += contexts[:, contexts.shape[1] - 1 - j] * self.base ** j
+            ctx, (_, total) = self._ctx[k], self._totals[k]
+            at = np.minimum(np.searchsorted(ctx, ids), max(len(ctx) - 1, 0))
+            seen = (ctx[at] == ids) if len(ctx) else np.zeros(rows, bool)
+            if not seen.any():
+                continue
+            lo = np.searchsorted(self.keys[k], ids * V)
+            hi = np.searchsorted(self.keys[k], ids * V + V)
+            lengths = np.where(seen, hi - lo, 0)
+            which = np.repeat(np.arange(rows), lengths)
+            offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            idx = np.repeat(lo, lengths) + offsets
+            dense = np.zeros((rows, V))
+            dense[which, self.keys[k][idx] % V] = np.maximum(self.counts[k][idx] - self.discount, 0.0)
+            t = np.where(seen, total[at], 1.0)
+            gamma = np.where(seen, 1.0 - self._kept[k][at] / t, 1.0)
+            p = np.where(seen[:, None], dense / t[:, None] + gamma[:, None] * p, p)
+        return p
+
+    def contexts_of(self, sequence: np.ndarray) -> np.ndarray:
+        """For each position of ``sequence``, the ``order - 1`` tokens before it (start-padded)."""
+        width = self.order - 1
+        padded = np.concatenate([np.full(width, self.vocab, np.int64), np.asarray(sequence, np.int64)])
+        n = len(sequence)
+        if width == 0:
+            return np.zeros((n, 0), np.int64)
+        return np.stack([padded[j:j + n] for j in range(width)], axis=1)
+
+    def score(self, sequence: np.ndarray, chunk: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token of ``sequence`` given what precedes it, and whether it was the
+        most likely token."""
+        sequence = np.asarray(sequence, dtype=np.int64)
+        contexts = self.contexts_of(sequence)
+        log_p, top = np.empty(len(sequence)), np.empty(len(sequence), dtype=bool)
+        for i in range(0, len(sequence), chunk):
+            p = self.distribution(contexts[i:i + chunk])
+            target = sequence[i:i + chunk]
+            log_p[i:i + chunk] = np.log(p[np.arange(len(target)), target])
+            top[i:i + chunk] = p.argmax(axis=1) == target
+        return log_p, top
+
+    # -- storage -----------------------------------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {}
+        for k in range(self.order):
+            out[f"keys.{k}"] = self.keys[k]
+            out[f"counts.{k}"] = self.counts[k].astype(np.int32)  # half the file; counts stay far below 2**31
+            out[f"totals.{k}"] = self._totals[k][1].astype(np.int32)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], vocab: int, order: int, discount: float,
+                    min_count: int = 1) -> NGramModel:
+        model = cls.__new__(cls)
+        model.vocab, model.order, model.discount, model.min_count = vocab, order, float(discount), min_count
+        model.base = vocab + 1
+        model.keys = [np.asarray(arrays[f"keys.{k}"], np.int64) for k in range(order)]
+        model.counts = [np.asarray(arrays[f"counts.{k}"], np.int64) for k in range(order)]
+        for k in range(order):
+            keys = model.keys[k]
+            if len(keys) != len(model.counts[k]) or (len(keys) > 1 and np.any(np.diff(keys) <= 0)):
+                raise ValueError(f"the order-{k + 1} counts are damaged (unsorted or mismatched)")
+            if len(keys) and (keys.min() < 0 or keys.max() >= model.base ** k * vocab):
+                raise ValueError(f"the order-{k + 1} counts hold ids outside the vocabulary")
+        model._context_tables()
+        model._totals = []
+        for k in range(order):
+            total = np.asarray(arrays[f"totals.{k}"], np.float64)
+            if len(total) != len(model._ctx[k]):
+                raise ValueError(f"the order-{k + 1} context totals do not match the counts")
+            model._totals.append((model._ctx[k], total))
+        return model

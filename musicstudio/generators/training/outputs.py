@@ -1,0 +1,138 @@
+"""What a training run leaves in its model folder besides weights and config: ``history.csv``,
+``loss.png`` and ``card.md`` (data and split hashes, exact command, epochs, wall time, hardware, metrics)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import platform
+from pathlib import Path
+
+from musicstudio.generators.corpus_store import Corpus
+from musicstudio.generators.training.data import DataConfig, split_pieces
+
+HISTORY = "history.csv"
+LOSS_PNG = "loss.png"
+CARD = "card.md"
+SPLITS = ("train", "valid", "test")
+
+
+def split_hashes(corpus: Corpus, data: DataConfig) -> dict[str, dict]:
+    """Per split: how many pieces the config uses and a sha256 over their ids and content hashes."""
+    by_id = {p.id: p for p in corpus.infos}
+    out = {}
+    for split in SPLITS:
+        ids = split_pieces(corpus, split, data)
+        digest = hashlib.sha256("\n".join(f"{i} {by_id[i].content_hash}" for i in sorted(ids)).encode())
+        out[split] = {"pieces": len(ids), "sha256": digest.hexdigest()}
+    return out
+
+
+def write_history(folder: Path, rows: list[dict]) -> Path:
+    path = Path(folder) / HISTORY
+    names: list[str] = []
+    for row in rows:
+        names.extend(k for k in row if k not in names)
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def read_history(folder: Path) -> list[dict]:
+    path = Path(folder) / HISTORY
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def _number(text: str):
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return text
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def write_loss_png(folder: Path, title: str) -> Path | None:
+    """The loss curves; None (and a note on stderr) when matplotlib is not installed."""
+    try:
+        from musicstudio.generators.evaluation.pictures import loss_curves_png
+        return loss_curves_png(Path(folder) / HISTORY, Path(folder) / LOSS_PNG, title)
+    except ImportError:
+        import sys
+        print("musicstudio train: matplotlib is not installed, so no loss.png (pip install matplotlib)",
+              file=sys.stderr)
+        return None
+
+
+def hardware(device: str) -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    text = f"{cpu}, {os.cpu_count()} logical CPUs"
+    if device.startswith("cuda"):
+        from musicstudio.generators.devices import describe_device
+        text += f"; GPU {describe_device(device)}"
+    return text
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def write_card(folder: Path, *, name: str, backend: str, summary: str, command: str, data: DataConfig,
+               hashes: dict, corpus: Corpus, epochs: int, seconds: float, device: str, metrics: dict,
+               parameters: int | None, config: dict, notes: list[str] = ()) -> Path:
+    collections = data.collections or sorted({p.collection for p in corpus.infos})
+    built = corpus.manifest.build
+    lines = [f"# {name}", "", summary, "",
+             "| | |", "|---|---|",
+             f"| backend | `{backend}` |",
+             f"| command | `{command}` |",
+             f"| epochs | {epochs} |",
+             f"| wall time | {seconds:.0f} s ({seconds / 60:.1f} min) |",
+             f"| device | {device} ({hardware(device)}) |",
+             f"| torch | {_torch_version()} |"]
+    if parameters is not None:
+        lines.append(f"| parameters | {parameters:,} |")
+    size = sum(f.stat().st_size for f in Path(folder).glob("weights.safetensors"))
+    if size:
+        lines.append(f"| weights | {size / 1e6:.2f} MB |")
+    lines += ["", "## Data", "",
+              f"music21 corpus collections: {', '.join(collections)} (music21 {built.get('music21', '?')}); "
+              f"meters: {', '.join(data.meter_classes) if data.meter_classes else 'all'}; training transposed by "
+              f"{list(data.transpose)} semitones. Corpus arrays sha256 `{corpus.manifest.arrays_sha256[:16]}`. "
+              "Licences vary inside music21's corpus (some collections are non-commercial, Essen's status "
+              "is unclear).", "",
+              "| split | pieces | sha256 of ids and content hashes |", "|---|---:|---|"]
+    lines += [f"| {s} | {h['pieces']:,} | `{h['sha256']}` |" for s, h in hashes.items()]
+    lines += ["", "## Metrics", "", "| metric | value |", "|---|---:|"]
+    lines += [f"| {k} | {_format(v)} |" for k, v in metrics.items()]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    lines += ["", "## Training history", "", f"`{HISTORY}`, and the curves in `{LOSS_PNG}`:", "",
+              f"![loss]({LOSS_PNG})", "", "## Config", "", "```json", json.dumps(config, indent=2, sort_keys=True),
+              "```", ""]
+    path = Path(folder) / CARD
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _torch_version() -> str:
+    try:
+        import torch
+        return torch.__version__
+    except ImportError:
+        return "not used"
