@@ -8,6 +8,7 @@ pkgs=(libfluidsynth3 libportaudio2
       libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
       libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 xvfb xauth)
+pkgs+=(desktop-file-utils)  # 0.3 MB: tests/packaging validates the .desktop entry with it
 if [ "${WITH_SOUNDFONT:-0}" = 1 ]; then pkgs+=(fluid-soundfont-gm); fi
 if ! python3 -c "import ensurepip, venv" 2>/dev/null; then pkgs+=(python3-venv); fi
 
