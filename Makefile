@@ -2,6 +2,8 @@
 # make test  set up and run every test, then the layering contract
 # make bench set up and print the benchmark figures
 # make lint  ruff and the layering contract
+# make package        build the desktop bundle into dist/musicstudio/ (PyInstaller) and print its size
+# make package-check  run the built bundle: startup time, open, convert, export WAV, generate with each model
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # The CPU build of torch (under 1 GB); `make TORCH=torch` takes the default CUDA-enabled build.
 TORCH  ?= torch==2.13.0
 
-.PHONY: setup system-deps run test bench lint clean
+.PHONY: setup system-deps run test bench lint clean package package-check
 
 system-deps:
 	@WITH_SOUNDFONT=$(WITH_SOUNDFONT) packaging/install-system-deps.sh
@@ -38,5 +40,19 @@ lint: setup
 	$(BIN)/ruff check musicstudio tests benchmarks
 	$(BIN)/lint-imports
 
+PKG_STAMP := $(VENV)/.installed-package
+$(PKG_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[package]'
+	touch $@
+
+package: setup $(PKG_STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/musicstudio.spec
+	@echo "bundle: dist/musicstudio, $$(du -sh dist/musicstudio | cut -f1) ($$(find dist/musicstudio -type f | wc -l) files)"
+
+package-check: setup
+	@test -x dist/musicstudio/musicstudio || $(MAKE) package
+	$(BIN)/python packaging/check_bundle.py dist/musicstudio
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
