@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
+
+# Set to 1 (packaging/check_bundle.py does), the app quits with 0 once its window is shown and prints
+# "shown: <title> | <notes> notes | <seconds> s", the seconds counted from the start of run_gui.
+QUIT_AFTER_SHOWN = "MUSICSTUDIO_QUIT_AFTER_SHOWN"
 
 
 def display_problem() -> str | None:
@@ -19,6 +24,7 @@ def display_problem() -> str | None:
 
 
 def run_gui(path: str | None = None) -> int:
+    started = time.perf_counter()
     problem = display_problem()
     if problem:
         print(f"musicstudio: {problem}", file=sys.stderr)
@@ -33,9 +39,20 @@ def run_gui(path: str | None = None) -> int:
     app.setOrganizationName("Music Studio")
     app.setApplicationVersion(__version__)
     window = MainWindow()
+    from musicstudio.workers.generation import GenerationService
+
+    window.attach_generation(GenerationService())  # the composition root hands the UI its generation worker
     window.show()
     window.start_sound()
     restored = window.files.offer_recovery()
     if path and not restored:
         window.files.open_file(Path(path))
+    if os.environ.get(QUIT_AFTER_SHOWN) == "1":
+        from PySide6.QtCore import QTimer
+
+        def report_and_quit() -> None:  # runs once the event loop has shown the window
+            print(f"shown: {window.windowTitle()} | {window.document.song.note_count} notes | "
+                  f"{time.perf_counter() - started:.2f} s", flush=True)
+            app.quit()
+        QTimer.singleShot(0, report_and_quit)
     return app.exec()
