@@ -90,15 +90,22 @@ def likelihood(generator, codec_sequences) -> dict:
 
 
 def statistics(phrases_: list) -> dict:
+    if not phrases_:
+        return {}
     from musicstudio.generators.evaluation.features import phrase_features
     from musicstudio.generators.evaluation.musegan import musegan_metrics
 
     feats = [phrase_features(p, length=CONTINUATION_BARS * BAR) for p in phrases_]
-    out = {name: float(np.nanmean([f[name] for f in feats])) for name in STAT_NAMES}
+    out = {name: _mean([f[name] for f in feats]) for name in STAT_NAMES}
     mg = [musegan_metrics({"take": p}, length=CONTINUATION_BARS * BAR)["tracks"]["take"] for p in phrases_]
     for name in ("EB", "UPC", "QN"):
-        out[name] = float(np.nanmean([m[name] for m in mg]))
+        out[name] = _mean([m[name] for m in mg])
     return out
+
+
+def _mean(values) -> float:
+    values = [v for v in values if not np.isnan(v)]
+    return float(np.mean(values)) if values else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +175,8 @@ def evaluate(generator, corpus, args) -> Path:
     free = [t.notes for t in generator.generate(GenerationRequest(seed=Clip((), 0), bars=CONTINUATION_BARS,
                                                                   variations=max(1, args.free), random_seed=7))]
 
+    if not chosen:
+        log("no held-out phrase has 12 bars in 4/4 or 2/4: no continuation statistics")
     comparison = compare_sets(generated, reference)
     free_comparison = compare_sets(free, reference)
     metrics["continuations"] = {
@@ -176,9 +185,10 @@ def evaluate(generator, corpus, args) -> Path:
         "overlap_by_feature": {k: {"oa": v["oa"], "kl": v["kl"]} for k, v in comparison.items()}}
     metrics["free_samples"] = {"samples": len(free), "mean_overlap_area": mean_oa(free_comparison),
                                "generated": statistics(free)}
-    gen_sc = metrics["continuations"]["generated"]["scale_consistency"]
-    ref_sc = metrics["continuations"]["held_out"]["scale_consistency"]
-    metrics["continuations"]["scale_consistency_gap"] = abs(gen_sc - ref_sc)
+    if chosen:
+        gen_sc = metrics["continuations"]["generated"]["scale_consistency"]
+        ref_sc = metrics["continuations"]["held_out"]["scale_consistency"]
+        metrics["continuations"]["scale_consistency_gap"] = abs(gen_sc - ref_sc)
 
     log("indexing the training split for novelty ...")
     index = TrainingIndex()
@@ -198,9 +208,8 @@ def evaluate(generator, corpus, args) -> Path:
         "samples": len(copies),
         "held_out_copying_at_most_2_bars": int(sum(index.longest_copy(r, CONTINUATION_BARS * BAR).bars <= 2
                                                    for r in reference)),
-        "cosine_to_training_mean": float(np.nanmean([s["to_mean"] for s in similar])) if similar else float("nan"),
-        "cosine_to_nearest_training": float(np.nanmean([s["nearest"] for s in similar])) if similar else
-        float("nan")}
+        "cosine_to_training_mean": _mean([s["to_mean"] for s in similar]),
+        "cosine_to_nearest_training": _mean([s["nearest"] for s in similar])}
 
     if not args.no_audio:
         log("rendering audio ...")
@@ -209,10 +218,11 @@ def evaluate(generator, corpus, args) -> Path:
             gen_levels = [phrase_level(g) for g in generated[:20] if g]
             ref_levels = [phrase_level(r) for r in reference[:20] if r]
             metrics["audio"] = {
-                "generated_energy": float(np.mean([x.energy for x in gen_levels])),
-                "generated_rms_dbfs": float(np.mean([x.rms_dbfs for x in gen_levels])),
-                "held_out_energy": float(np.mean([x.energy for x in ref_levels])),
-                "held_out_rms_dbfs": float(np.mean([x.rms_dbfs for x in ref_levels]))}
+                "phrases": len(gen_levels),
+                "generated_energy": _mean([x.energy for x in gen_levels]),
+                "generated_rms_dbfs": _mean([x.rms_dbfs for x in gen_levels]),
+                "held_out_energy": _mean([x.energy for x in ref_levels]),
+                "held_out_rms_dbfs": _mean([x.rms_dbfs for x in ref_levels])}
         except Exception as e:  # no FluidSynth: the report says so instead of failing
             metrics["audio"] = {"skipped": f"{type(e).__name__}: {e}"}
 

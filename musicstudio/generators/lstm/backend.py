@@ -14,6 +14,7 @@ from musicstudio.generators.codecs import EventCodec, MelodyCodec
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm.model import EventLSTM, LSTMConfig
+from musicstudio.generators.lstm.stepper import NumpyStepper, torch_log_probs
 from musicstudio.generators.phrases import TokenPhrases
 
 BACKEND = "lstm"
@@ -21,11 +22,11 @@ _EVENTS = {"codec": "events", "low": 0, "high": 127, "max_shift": 16, "velocity_
 _DATA = {"collections": None, "meter_classes": None, "transpose": list(range(-5, 7))}
 CONFIGS = {
     "lstm": {"summary": "2-layer LSTM over the events codec with a bar-position input",
-             "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.2},
+             "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1},
              "data": _DATA,
              "batches": {"window": 256, "batch_size": 64, "per_epoch": 400, "valid_windows": 1024},
-             "train": {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "plateau",
-                       "max_minutes": 55}},
+             "train": {"epochs": 14, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
+                       "max_minutes": 62}},
     "lstm-tiny": {"summary": "a tiny LSTM for tests", "codec": _EVENTS,
                   "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1},
                   "data": {**_DATA, "transpose": [0], "limit": 30},
@@ -87,7 +88,7 @@ def collate(items, pad: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 def train(run) -> None:
     from musicstudio.generators.training.data import split_sequences
-    from musicstudio.generators.training.loop import LoopConfig, fit
+    from musicstudio.generators.training.loop import LoopConfig, fit, seed_everything
     from musicstudio.generators.training.outputs import split_hashes, write_card, write_history, write_loss_png
 
     cfg = run.config
@@ -102,6 +103,7 @@ def train(run) -> None:
     run.log(f"{run.name}: {len(train_seqs):,} training sequences ({sum(map(len, train_seqs)):,} tokens), "
             f"{len(valid_seqs):,} validation sequences")
     model_config = LSTMConfig(vocab=codec.size, **cfg["model"])
+    seed_everything(loop.seed)  # the initial weights too
     model = EventLSTM(model_config)
     pad = codec.size
     valid_items = windows(valid_seqs, phrases, b["window"], b["valid_windows"], np.random.default_rng(99))
@@ -142,36 +144,47 @@ def train(run) -> None:
 
 
 class LSTMGenerator:
+    """Continues seeds with an :class:`EventLSTM`. On the CPU each sampling step runs in numpy
+    (:class:`~musicstudio.generators.lstm.stepper.NumpyStepper`); on other devices, in torch."""
+
     backend = BACKEND
 
     def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str):
         self.name, self.model, self.phrases, self.device = name, model.to(device).eval(), phrases, device
         self._steps_of = phrases.steps_of()
+        self._stepper = NumpyStepper(self.model) if torch.device(device).type == "cpu" else None
 
     # the TokenModel protocol -----------------------------------------------------------------------------
     @torch.no_grad()
     def begin(self, seed: np.ndarray, rows: int):
+        """The seed runs once through torch (one call for the whole sequence); the rows copy its state."""
         seed = np.asarray(seed, np.int64)
         inputs = np.concatenate([[self.model.start_token], seed])
         positions = np.concatenate([[0], step_positions(seed, self._steps_of)])
         # inputs[i] predicts the token at positions[i + 1]; the last input predicts the next token
         next_position = int(positions[-1] + (self._steps_of[seed[-1]] if len(seed) else 0))
         target_pos = np.concatenate([positions[1:], [next_position]])
-        x = torch.from_numpy(inputs).to(self.device).unsqueeze(0).expand(rows, -1)
-        p = torch.from_numpy(target_pos).to(self.device).unsqueeze(0).expand(rows, -1)
-        logits, state = self.model(x, p)
-        return {"logits": logits[:, -1], "state": state, "position": np.full(rows, next_position, np.int64)}
+        x = torch.from_numpy(inputs).to(self.device).unsqueeze(0)
+        p = torch.from_numpy(target_pos).to(self.device).unsqueeze(0)
+        logits, (h, c) = self.model(x, p)
+        log_p = np.repeat(torch_log_probs(logits[:, -1]), rows, axis=0)
+        h, c = h.repeat(1, rows, 1), c.repeat(1, rows, 1)
+        state = NumpyStepper.from_torch((h, c)) if self._stepper is not None else (h, c)
+        return {"log_probs": log_p, "state": state, "position": np.full(rows, next_position, np.int64)}
 
     def log_probs(self, state) -> np.ndarray:
-        return F.log_softmax(state["logits"].float(), dim=-1).cpu().numpy()
+        return state["log_probs"]
 
     @torch.no_grad()
     def push(self, state, tokens: np.ndarray):
         position = state["position"] + self._steps_of[tokens]
+        if self._stepper is not None:
+            log_p, lstm_state = self._stepper.step(tokens, position, state["state"])
+            return {"log_probs": log_p, "state": lstm_state, "position": position}
         x = torch.from_numpy(tokens).to(self.device).unsqueeze(1)
         p = torch.from_numpy(position).to(self.device).unsqueeze(1)
         logits, lstm_state = self.model(x, p, state["state"])
-        return {"logits": logits[:, -1], "state": lstm_state, "position": position}
+        return {"log_probs": torch_log_probs(logits[:, -1]), "state": lstm_state, "position": position}
 
     @torch.no_grad()
     def score(self, tokens: np.ndarray, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:

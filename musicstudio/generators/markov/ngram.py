@@ -60,6 +60,9 @@ class NGramModel:
         """Count every n-gram of the sequences. N-grams of order 3 and up seen fewer than ``min_count``
         times are dropped (their mass goes to the shorter contexts); totals per context keep them."""
         base = vocab + 1
+        if base ** (order - 1) * vocab >= 2 ** 63:
+            raise ValueError(f"order {order} is too long for a vocabulary of {vocab} (the n-gram ids would "
+                             "not fit in 64 bits)")
         parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(order)]
         totals: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(order)]
         pending: list[np.ndarray] = []

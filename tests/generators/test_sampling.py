@@ -1,0 +1,45 @@
+"""Temperature, top-p and masks shape the next-token distribution as documented; sampling is reproducible."""
+
+import numpy as np
+import pytest
+
+from musicstudio.generators.sampling import sample, shaped
+
+LOG_P = np.log(np.array([[0.5, 0.3, 0.15, 0.05]]))
+
+
+def test_temperature_one_keeps_the_distribution():
+    assert np.allclose(shaped(LOG_P), [[0.5, 0.3, 0.15, 0.05]])
+
+
+def test_low_temperature_sharpens_and_high_flattens():
+    cold, hot = shaped(LOG_P, temperature=0.3)[0], shaped(LOG_P, temperature=3.0)[0]
+    assert cold[0] > 0.5 and hot[0] < 0.5
+    assert np.allclose(cold.sum(), 1) and np.allclose(hot.sum(), 1)
+
+
+def test_top_p_keeps_the_smallest_set_reaching_p():
+    p = shaped(LOG_P, top_p=0.7)[0]
+    assert p[2] == 0 and p[3] == 0
+    assert np.allclose(p[:2], [0.5 / 0.8, 0.3 / 0.8])
+    assert shaped(LOG_P, top_p=0.1)[0][0] == 1.0  # the top token always stays
+
+
+def test_masked_tokens_are_never_drawn():
+    allowed = np.array([False, True, False, True])
+    p = shaped(LOG_P, allowed=allowed)
+    assert p[0, 0] == 0 and p[0, 2] == 0
+    draws = sample(np.repeat(p, 1000, axis=0), np.random.default_rng(0))
+    assert set(draws.tolist()) <= {1, 3}
+
+
+def test_a_row_with_nothing_allowed_keeps_its_distribution():
+    p = shaped(LOG_P, allowed=np.zeros(4, bool))
+    assert np.allclose(p, [[0.5, 0.3, 0.15, 0.05]])
+
+
+def test_sampling_follows_the_probabilities_and_repeats_with_the_seed():
+    probs = np.repeat(np.array([[0.7, 0.2, 0.1]]), 20000, axis=0)
+    a = sample(probs, np.random.default_rng(5))
+    assert np.array_equal(a, sample(probs, np.random.default_rng(5)))
+    assert np.bincount(a, minlength=3) / len(a) == pytest.approx([0.7, 0.2, 0.1], abs=0.02)
