@@ -33,16 +33,23 @@ STAT_NAMES = ("pitch_class_entropy", "scale_consistency", "groove_consistency", 
 
 
 def phrase_of(tracks, phrases) -> tuple[Note, ...]:
-    """What a model of this codec would see of a piece: a melody model the first pitched track's line
-    (moved by octaves into range), an events model every pitched note."""
+    """What a model of this codec would see of a piece: a melody model the first pitched track that fits
+    its range (moved by whole octaves where that helps), an events model every pitched note."""
     from musicstudio.generators.codecs.grid import on_grid
+    from musicstudio.generators.codecs.melody import monophonic
 
     pitched = [t for t in tracks if not t.is_drum and t.notes]
     if not pitched:
         return ()
     if phrases is not None and phrases.is_melody:
-        notes, _ = phrases.fit_seed(Clip(pitched[0].notes, 0))
-        return notes
+        low, high = phrases.codec.low, phrases.codec.high
+        for t in pitched:
+            line = monophonic(on_grid(t.notes))
+            lo, hi = min(n.pitch for n in line), max(n.pitch for n in line)
+            for shift in (0, 12, -12, 24, -24):
+                if low <= lo + shift and hi + shift <= high:
+                    return tuple(n._replace(pitch=n.pitch + shift) for n in line)
+        return ()
     return on_grid(tuple(n for t in pitched for n in t.notes))
 
 
@@ -155,8 +162,14 @@ def evaluate(generator, corpus, args) -> Path:
 
     held = held_out(args, corpus, phrases)
     if hasattr(generator, "score") and phrases is not None:
-        log(f"likelihood on {len(held)} held-out phrases ...")
-        sequences = [phrases.codec.encode(n) for _, n, _ in held if n]
+        if args.data in ("test", "valid"):  # the sequences the model was validated on, from the other split
+            from musicstudio.generators.checkpoint import read_config
+            from musicstudio.generators.training.data import DataConfig, split_sequences
+            data = DataConfig.from_dict(read_config(folder).get("data") or {})
+            sequences = split_sequences(corpus, args.data, phrases.codec, data, augment=False)
+        else:
+            sequences = [phrases.codec.encode(n) for _, n, _ in held if n]
+        log(f"likelihood on {len(sequences)} held-out sequences ...")
         metrics["likelihood"] = likelihood(generator, sequences)
 
     long_enough = [(name, n) for name, n, meter in held

@@ -1,0 +1,99 @@
+"""``musicstudio generate`` and ``musicstudio models`` through the real CLI entry."""
+
+import pytest
+
+from musicstudio.cli import main
+from musicstudio.core.key import Key
+from musicstudio.core.note import Note
+from musicstudio.core.song import Song
+from musicstudio.core.track import Track
+from musicstudio.generators.interface import BAR
+from musicstudio.generators.training.command import main as train_main
+from musicstudio.io.files import open_song
+from musicstudio.io.midi_write import export_midi
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory, tiny_corpus_dir):
+    root = tmp_path_factory.mktemp("models")
+    assert train_main(["markov", "--config", "markov-tiny", "--out", str(root / "markov-tiny"), "--corpus",
+                       str(tiny_corpus_dir), "--quiet"]) == 0
+    return root
+
+
+@pytest.fixture(autouse=True)
+def only_test_models(monkeypatch):
+    """The shipped models/ folder stays out of these tests: only --models-dir counts."""
+    monkeypatch.setattr("musicstudio.generators.registry.default_folders", lambda: [])
+
+
+@pytest.fixture
+def seed_file(tmp_path):
+    notes = tuple(Note(p, i * 480, 480, 70) for i, p in enumerate([62, 64, 65, 67, 69, 67, 65, 64]))
+    path = tmp_path / "seed.mid"
+    export_midi(Song((Track("Flute", 73, False, notes),)).with_key(Key(-1, True)), path)
+    return path
+
+
+def generate(models_dir, seed_file, out, *extra):
+    return main(["generate", "--models-dir", str(models_dir), "--seed", str(seed_file), "--out", str(out),
+                 "--quiet", *extra])
+
+
+def test_generate_writes_the_seed_and_one_track_per_take(models_dir, seed_file, tmp_path, capsys):
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed_file, out, "--backend", "markov", "--bars", "3", "--variations", "2",
+                    "--key", "song", "--random-seed", "4") == 0
+    assert "2 takes of 3 bars" in capsys.readouterr().out
+    song = open_song(out).song
+    assert [t.name for t in song.tracks] == ["Flute", "markov-tiny take 1", "markov-tiny take 2"]
+    assert all(t.program == 73 for t in song.tracks)
+    seed_end = 2 * BAR
+    for take in song.tracks[1:]:
+        assert take.notes and all(seed_end <= n.start < seed_end + 3 * BAR for n in take.notes)
+        assert all(Key(-1, True).contains(n.pitch) for n in take.notes)
+
+
+def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path):
+    a, b = tmp_path / "a.mid", tmp_path / "b.mid"
+    for out in (a, b):
+        assert generate(models_dir, seed_file, out, "--model", "markov-tiny", "--random-seed", "9") == 0
+    assert open_song(a).song.tracks == open_song(b).song.tracks
+
+
+@pytest.mark.parametrize("extra, code, words", [
+    (["--backend", "gan"], 2, "unknown backend"),
+    (["--backend", "lstm"], 2, "no lstm model is installed"),
+    (["--model", "markov-tiny", "--range", "60"], 2, "LOW-HIGH"),
+    (["--model", "markov-tiny", "--temperature", "0"], 2, "temperature"),
+    (["--model", "markov-tiny", "--key", "H major"], 2, "not a key"),
+    (["--model", "markov-tiny", "--track", "5"], 2, "no track 5"),
+    (["--model", "nothing-here"], 3, "no model of that name"),
+])
+def test_bad_requests_are_one_clear_line(models_dir, seed_file, tmp_path, capsys, extra, code, words):
+    assert generate(models_dir, seed_file, tmp_path / "x.mid", *extra) == code
+    err = capsys.readouterr().err.strip()
+    assert words in err and "Traceback" not in err
+
+
+def test_a_corrupt_seed_file_is_bad_input(models_dir, tmp_path, capsys):
+    bad = tmp_path / "bad.mid"
+    bad.write_bytes(b"MThd\x00\x00\x00\x06\x00\x01")
+    assert generate(models_dir, bad, tmp_path / "x.mid", "--model", "markov-tiny") == 3
+    assert "bad.mid" in capsys.readouterr().err
+
+
+def test_models_lists_names_and_details(models_dir, capsys):
+    assert main(["models", "--dir", str(models_dir), "--names"]) == 0
+    assert "markov-tiny" in capsys.readouterr().out.split()
+    assert main(["models", "--dir", str(models_dir)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("markov-tiny"))
+    assert "markov" in line and "melody" in line and "MB" in line
+
+
+def test_models_reports_a_broken_model_folder(models_dir, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "config.json").write_text("{")
+    assert main(["models", "--dir", str(tmp_path)]) == 0
+    assert "broken" in capsys.readouterr().err
