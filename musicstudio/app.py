@@ -39,6 +39,9 @@ def run_gui(path: str | None = None) -> int:
     app.setOrganizationName("Music Studio")
     app.setApplicationVersion(__version__)
     window = MainWindow()
+    from musicstudio.workers.generation import GenerationService
+
+    window.attach_generation(GenerationService())  # the composition root hands the UI its generation worker
     window.show()
     window.start_sound()
     restored = window.files.offer_recovery()

@@ -40,6 +40,9 @@ class Settings:
     last_folder: str = ""
     audio_device: str = ""
     buffer_size: int = 256      # audio frames per block
+    model_folders: list[str] = field(default_factory=list)   # added with "Add model folder…"
+    generate_model: str = ""    # the model last picked in the Generate panel
+    generate_on_cpu: bool = False
     read_only: bool = field(default=False, compare=False, repr=False, metadata={"saved": False})
     problems: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"saved": False})
 
@@ -52,6 +55,7 @@ def _is_int(value) -> bool:
 _CHECKS = {
     "schema": lambda v: _is_int(v) and v >= 1,
     "recent_files": lambda v: isinstance(v, list),
+    "model_folders": lambda v: isinstance(v, list) and all(isinstance(p, str) and p for p in v),
     "autosave_seconds": lambda v: _is_int(v) and 0 <= v <= 24 * 3600,
     "buffer_size": lambda v: _is_int(v) and 16 <= v <= 16384,
 }
@@ -111,6 +115,7 @@ def settings_to_dict(settings: Settings) -> dict:
     data = {f.name: getattr(settings, f.name) for f in _saved_fields()}
     data["schema"] = SCHEMA_VERSION
     data["recent_files"] = list(settings.recent_files)
+    data["model_folders"] = list(settings.model_folders)
     return data
 
 

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(
             lambda message: self.statusBar().showMessage(f"Autosave failed: {message}", 10000))
         self._uninstall_crash_hook = install_crash_hook(self.autosaver)
+        self.generate = None   # the Generate panel, once attach_generation gives it a worker
         self.files.new_song()
         self._restore_window()
 
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
             self._roll_action(text, keys, lambda _=False, s=semis: r.nudge(semitones=s), notes)
         self._roll_action("Earlier by a grid step", "Left", lambda: r.nudge(ticks=-r.grid_step), notes)
         self._roll_action("Later by a grid step", "Right", lambda: r.nudge(ticks=r.grid_step), notes)
-        view = self.menuBar().addMenu("&View")
+        view = self.view_menu = self.menuBar().addMenu("&View")
         self._roll_action("Zoom &in", ["Ctrl+=", "Ctrl++"], lambda: r.zoom(1.25), view)
         self._roll_action("Zoom &out", "Ctrl+-", lambda: r.zoom(0.8), view)
         self._roll_action("Taller rows", "Ctrl+Shift+=", lambda: r.zoom_rows(1.2), view)
@@ -236,6 +237,26 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.start_sound()
 
+    def attach_generation(self, service) -> None:
+        """Add the Generate panel, driving ``service`` (a workers.generation.GenerationService, which the
+        app creates: the UI never imports the generators' torch side itself)."""
+        from musicstudio.ui.generate import GeneratePanel
+
+        self.generate = GeneratePanel(self.document, self.roll, self.playback, service, self.settings, self)
+        self.generate.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.generate_dock = QDockWidget("Generate", self)
+        self.generate_dock.setObjectName("generate")
+        self.generate_dock.setWidget(self.generate)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.generate_dock)
+        self.restoreDockWidget(self.generate_dock)
+        self.view_menu.addAction(self.generate_dock.toggleViewAction())
+        self._roll_action("&Generate", "Ctrl+G", self._generate_from_roll, None)
+
+    def _generate_from_roll(self) -> None:
+        if self.generate is not None:
+            self.generate_dock.show()
+            self.generate.generate()
+
     # -- reactions ----------------------------------------------------------------------------------
     def ask_transpose(self) -> None:
         if not self.roll.selection:
@@ -290,6 +311,8 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         self._uninstall_crash_hook()
         wait_for_threads()  # a WAV export still running is cancelled and joined
+        if self.generate is not None:
+            self.generate.shutdown()  # a generation still running is cancelled and its thread joined
         self.keyboard_input.set_enabled(False)
         self.playback.shutdown()
         try:

@@ -1,0 +1,160 @@
+"""The model picker: installed models with what their cards say, the card itself, "Add model folder…",
+and the device the models run on, with a CPU override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def size_text(size_bytes: int) -> str:
+    return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 1e5 else f"{size_bytes / 1e3:.0f} kB"
+
+
+class CardDialog(QDialog):
+    """A model's card.md, rendered."""
+
+    def __init__(self, info, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Model card: {info.name}")
+        self.resize(720, 640)
+        self.text = QTextBrowser()
+        self.text.setOpenExternalLinks(False)
+        try:
+            card = Path(info.card).read_text("utf-8")
+        except OSError as e:
+            card = f"# {info.name}\n\nThis model has no readable card.md ({e.strerror or e})."
+        self.text.setSearchPaths([str(info.folder)])   # so the card's loss.png shows
+        self.text.setMarkdown(card)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+
+class ModelPicker(QWidget):
+    model_changed = Signal()
+    folder_added = Signal(str)
+    device_changed = Signal()
+
+    def __init__(self, service, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.infos: list = []
+        self.combo = QComboBox()
+        self.combo.setToolTip("The installed models (shipped ones and those in folders you added)")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumWidth(200)
+        self.card_button = QPushButton("Card…")
+        self.card_button.setToolTip("The model card: data, training command, metrics")
+        self.add_button = QPushButton("Add model folder…")
+        self.add_button.setToolTip("A model folder (config.json + weights.safetensors) or a folder of them")
+        self.device = QLabel("Device: finding out…")
+        self.cpu = QCheckBox("Use the CPU")
+        self.cpu.setToolTip("Run on the CPU even when a GPU is available")
+        row = QHBoxLayout()
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.card_button)
+        device_row = QHBoxLayout()
+        device_row.addWidget(self.device, 1)
+        device_row.addWidget(self.cpu)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.add_button)
+        layout.addLayout(device_row)
+        self.combo.currentIndexChanged.connect(self._show_current)
+        self.card_button.clicked.connect(self.show_card)
+        self.add_button.clicked.connect(self.ask_folder)
+        self.cpu.toggled.connect(self._cpu_toggled)
+        service.device_found.connect(self._device_found)
+        self.refresh()
+
+    # -- models -----------------------------------------------------------------------------------
+    def refresh(self, select: str | None = None) -> None:
+        current = select or (self.current.name if self.current else None)
+        self.infos = self.service.models()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        for info in self.infos:
+            self.combo.addItem(f"{info.name}  ({info.backend}, {size_text(info.size_bytes)})")
+        names = [i.name for i in self.infos]
+        self.combo.setCurrentIndex(names.index(current) if current in names else 0 if names else -1)
+        self.combo.blockSignals(False)
+        self._show_current()
+
+    @property
+    def current(self):
+        index = self.combo.currentIndex()
+        return self.infos[index] if 0 <= index < len(self.infos) else None
+
+    def select(self, name: str) -> bool:
+        names = [i.name for i in self.infos]
+        if name in names:
+            self.combo.setCurrentIndex(names.index(name))
+            return True
+        return False
+
+    def _show_current(self) -> None:
+        info = self.current
+        self.card_button.setEnabled(info is not None)
+        if info is None:
+            problems = self.service.problems()
+            self.summary.setText("No models are installed. Add a model folder, or train one "
+                                 "(musicstudio train …)." + ("\n" + "\n".join(problems) if problems else ""))
+        else:
+            self.summary.setText(f"{info.summary or 'No card summary.'}\n"
+                                 f"{info.backend} backend · {info.codec} codec · {size_text(info.size_bytes)}")
+            self.summary.setToolTip(str(info.folder))
+        self.model_changed.emit()
+
+    def show_card(self) -> None:
+        if self.current is not None:
+            CardDialog(self.current, self).exec()
+
+    def ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add model folder")
+        if folder:
+            self.add_folder(folder)
+
+    def add_folder(self, folder: str) -> int:
+        """Add a folder of models; returns how many new models it brought."""
+        before = {i.name for i in self.infos}
+        self.service.add_folder(folder)
+        self.refresh()
+        added = [i.name for i in self.infos if i.name not in before]
+        if added:
+            self.select(added[0])
+        self.folder_added.emit(folder)
+        return len(added)
+
+    # -- device -----------------------------------------------------------------------------------
+    @property
+    def wanted_device(self) -> str:
+        return "cpu" if self.cpu.isChecked() else "auto"
+
+    def _cpu_toggled(self) -> None:
+        self.device.setText("Device: finding out…")
+        self.service.find_device(self.wanted_device)
+        self.device_changed.emit()
+
+    def _device_found(self, device: str, name: str) -> None:
+        self.device.setText(f"Device: {name}")
+        self.device.setToolTip(device)

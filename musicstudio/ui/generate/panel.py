@@ -1,0 +1,389 @@
+"""The Generate panel: pick a model, say what seeds it and where the takes go, set the shared parameters,
+generate in the background, then flip through the takes, hear them in place, keep one or discard them.
+
+Generation runs in a worker (:class:`musicstudio.workers.generation.GenerationService`, handed in by
+the app); this panel only sends requests and shows what comes back. Nothing changes the song until a
+take is kept, as one undoable command that also records how the take was made.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from musicstudio.core.changes import ChangeError
+from musicstudio.ui.generate.audition import TakeAudition
+from musicstudio.ui.generate.keep import KeepTakeCommand
+from musicstudio.ui.generate.model_picker import ModelPicker
+from musicstudio.ui.generate.parameters import ParameterForm
+from musicstudio.ui.generate.record import take_record
+from musicstudio.ui.generate.seed import MODES, SOURCES, SeedError, SeedPlan, plan_seed
+from musicstudio.ui.generate.takes import TakeList
+from musicstudio.workers.generation_job import GenerationJob, GenerationResult
+
+REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing from the bars before them. Our "
+                  "token backends (Markov, LSTM) only look left, so the bars after are not taken into account.")
+
+
+class GeneratePanel(QWidget):
+    message = Signal(str)          # for the status bar
+    takes_ready = Signal()         # a generation's takes are in the list
+    take_kept = Signal()
+
+    def __init__(self, document, roll, playback, service, settings=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document, self.roll, self.service, self.settings = document, roll, service, settings
+        self.plan: SeedPlan | None = None        # of the takes shown (or being made)
+        self.result: GenerationResult | None = None
+        self.model_name = ""
+        self.job: int | None = None
+        self.audition_player = TakeAudition(playback, document, self)
+
+        self.picker = ModelPicker(service)
+        self.source = QComboBox()
+        for key, text in SOURCES.items():
+            self.source.addItem(text, key)
+        self.mode = QComboBox()
+        for key, text in MODES.items():
+            self.mode.addItem(text, key)
+        self.mode.setItemData(list(MODES).index("regenerate"), REGENERATE_TIP, Qt.ItemDataRole.ToolTipRole)
+        self.mode.setToolTip("Where the takes go. " + REGENERATE_TIP)
+        self.seed_text = QLabel()
+        self.seed_text.setWordWrap(True)
+        self.params = ParameterForm()
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setToolTip("Make the takes (Ctrl+G in the piano roll)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.takes = TakeList()
+        self.audition_button = QPushButton("Audition")
+        self.audition_button.setToolTip("Hear the take in the song, from a bar before it (Space in the list)")
+        self.keep_button = QPushButton("Keep")
+        self.keep_button.setToolTip("Put this take in the song: one undo step (Enter in the list)")
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Throw these takes away (Delete in the list)")
+        self._build()
+
+        self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.audition_button.clicked.connect(self.audition)
+        self.keep_button.clicked.connect(self.keep)
+        self.discard_button.clicked.connect(self.discard)
+        self.takes.currentRowChanged.connect(self._take_changed)
+        self.takes.audition_requested.connect(self.audition)
+        self.takes.keep_requested.connect(self.keep)
+        self.takes.discard_requested.connect(self.discard)
+        self.source.currentIndexChanged.connect(self.describe_seed)
+        self.mode.currentIndexChanged.connect(self.describe_seed)
+        self.picker.folder_added.connect(self._remember_folder)
+        self.picker.device_changed.connect(self._remember_device)
+        self.picker.model_changed.connect(self._model_changed)
+        roll.selection_changed.connect(self.describe_seed)
+        roll.loop_changed.connect(self.describe_seed)
+        document.changed.connect(self._song_changed)
+        document.replaced.connect(self._song_replaced)
+        service.started.connect(self._started)
+        service.progress.connect(self._progress)
+        service.finished.connect(self._finished)
+        service.failed.connect(self._failed)
+        service.cancelled.connect(self._cancelled)
+        self._restore_settings()
+        service.find_device(self.picker.wanted_device)
+        self._show_takes_controls()
+        self._song_changed()
+
+    def _build(self) -> None:
+        model = QGroupBox("Model")
+        QVBoxLayout(model).addWidget(self.picker)
+        seed = QGroupBox("Seed")
+        seed_form = QFormLayout(seed)
+        seed_form.addRow("From", self.source)
+        seed_form.addRow("Takes go", self.mode)
+        seed_form.addRow(self.seed_text)
+        params = QGroupBox("Parameters")
+        QVBoxLayout(params).addWidget(self.params)
+        run = QHBoxLayout()
+        run.addWidget(self.generate_button, 1)
+        run.addWidget(self.cancel_button)
+        takes = QGroupBox("Takes")
+        takes_layout = QVBoxLayout(takes)
+        takes_layout.addWidget(self.takes, 1)
+        buttons = QHBoxLayout()
+        for b in (self.audition_button, self.keep_button, self.discard_button):
+            buttons.addWidget(b)
+        takes_layout.addLayout(buttons)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        for w in (model, seed, params):
+            layout.addWidget(w)
+        layout.addLayout(run)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(takes, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.setMinimumWidth(330)
+
+    # -- settings ---------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        if s is None:
+            return
+        for folder in getattr(s, "model_folders", []):
+            self.service.add_folder(folder)
+        self.picker.refresh()
+        if getattr(s, "generate_model", ""):
+            self.picker.select(s.generate_model)
+        self.picker.cpu.blockSignals(True)
+        self.picker.cpu.setChecked(bool(getattr(s, "generate_on_cpu", False)))
+        self.picker.cpu.blockSignals(False)
+
+    def _remember_folder(self, folder: str) -> None:
+        if self.settings is not None and folder not in self.settings.model_folders:
+            self.settings.model_folders.append(folder)
+
+    def _remember_device(self) -> None:
+        if self.settings is not None:
+            self.settings.generate_on_cpu = self.picker.cpu.isChecked()
+
+    def _model_changed(self) -> None:
+        info = self.picker.current
+        if self.settings is not None and info is not None:
+            self.settings.generate_model = info.name
+        self._show_takes_controls()
+
+    # -- the seed ---------------------------------------------------------------------------------
+    @property
+    def source_key(self) -> str:
+        return self.source.currentData()
+
+    @property
+    def mode_key(self) -> str:
+        return self.mode.currentData()
+
+    def set_source(self, key: str) -> None:
+        self.source.setCurrentIndex(list(SOURCES).index(key))
+
+    def set_mode(self, key: str) -> None:
+        self.mode.setCurrentIndex(list(MODES).index(key))
+
+    def current_plan(self) -> SeedPlan:
+        song = self.document.song
+        return plan_seed(song, self.roll.track_index, self.source_key, self.mode_key, self.roll.selection,
+                         self.roll.loop)
+
+    def describe_seed(self) -> None:
+        song = self.document.song
+        self.params.bars.setEnabled(self.mode_key != "regenerate")
+        try:
+            plan = self.current_plan()
+        except SeedError as e:
+            self.seed_text.setText(f"<i>{str(e)[0].upper() + str(e)[1:]}.</i>")
+            return
+        meter = song.meter
+        count = len(plan.seed.notes)
+        first, last = meter.bar_at(plan.seed_start) + 1, meter.bar_at(max(plan.seed_start, plan.at - 1)) + 1
+        seed = f"{count} notes in bars {first}-{last}" if plan.seed.length else "nothing (from scratch)"
+        where = f"bar {meter.bar_at(plan.at) + 1}"
+        if plan.mode == "regenerate":
+            text = f"Regenerates {plan.bars} bars from {where}, continuing {seed}."
+        elif plan.mode == "new track":
+            text = f"Continues {seed} from {where}, in a new track."
+        else:
+            text = f"Continues {seed} from {where}."
+        self.seed_text.setText(text)
+
+    # -- generating -------------------------------------------------------------------------------
+    def generate(self) -> int | None:
+        """Send the request; returns the job id, or None (and says why) when there is nothing to send."""
+        info = self.picker.current
+        if info is None:
+            self._say("No model is installed: add a model folder first.")
+            return None
+        try:
+            plan = self.current_plan()
+        except SeedError as e:
+            self._say(f"Cannot generate: {e}.")
+            return None
+        if self.params.fresh_seed.isChecked() and self.plan is not None:
+            self.params.roll_seed()      # a new seed for each generation after the first
+        try:
+            request = self.params.request(plan.seed, self.document.song.key, plan.bars)
+        except ValueError as e:
+            self._say(f"Cannot generate: {e}.")
+            return None
+        self.discard(quiet=True)
+        self.plan, self.model_name = plan, info.name
+        self.job = self.service.submit(GenerationJob(str(info.folder), request, self.picker.wanted_device))
+        self.generate_button.setText("Generate again")
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self._say(f"Generating {request.variations} takes of {request.bars} bars with {info.name}…")
+        return self.job
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.service.cancel()
+
+    def _started(self, job: int) -> None:
+        if job == self.job:
+            self.progress.setValue(0)
+
+    def _progress(self, job: int, done: float) -> None:
+        if job == self.job:
+            self.progress.setValue(int(done * 1000))
+
+    def _finished(self, job: int, result: GenerationResult) -> None:
+        if job != self.job:
+            return
+        self.job, self.result = None, result
+        self.cancel_button.setEnabled(False)
+        self.progress.setValue(1000)
+        plan = self.plan
+        lengths = [plan.end - plan.at if plan.end is not None else t.length for t in result.takes]
+        self.takes.set_takes(result.takes, lengths)
+        notes = " ".join(result.notes)
+        self._say(f"{len(result.takes)} takes from {self.model_name} on {result.device} in "
+                  f"{result.seconds:.1f} s. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())
+        self._show_takes_controls()
+        self._take_changed()
+        self.takes.setFocus()
+        self.takes_ready.emit()
+
+    def _failed(self, job: int, message: str) -> None:
+        if job == self.job:
+            self.job = None
+            self._idle()
+            self._say(f"Generation failed: {message}", error=True)
+
+    def _cancelled(self, job: int) -> None:
+        if job == self.job:
+            self.job = None
+            self._idle()
+            self._say("Cancelled; the song is unchanged.")
+
+    def _idle(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.progress.setValue(0)
+        self._show_takes_controls()
+
+    # -- takes ------------------------------------------------------------------------------------
+    def _show_takes_controls(self) -> None:
+        has = bool(self.takes.takes)
+        for b in (self.audition_button, self.keep_button, self.discard_button):
+            b.setEnabled(has)
+        self.generate_button.setEnabled(self.picker.current is not None)
+
+    def placed_notes(self):
+        take = self.takes.current_take
+        return () if take is None or self.plan is None else self.plan.placed(take)
+
+    def _take_changed(self, *_) -> None:
+        self.roll.set_preview(list(self.placed_notes()))
+        if self.audition_player.active:
+            self.audition()
+
+    def flip(self, index: int) -> bool:
+        return self.takes.flip(index)
+
+    def _take_name(self) -> str:
+        take = self.takes.current_take
+        return f"{self.model_name} take {take.variation + 1}" if take is not None else self.model_name
+
+    def song_with_take(self):
+        """The song as it would be with the current take kept (None without a take, or when the song
+        changed so that the take no longer fits)."""
+        take, plan, song = self.takes.current_take, self.plan, self.document.song
+        if take is None or plan is None:
+            return None
+        try:
+            return plan.change(song, self.placed_notes(), self._take_name()).apply(song)
+        except (ChangeError, IndexError):
+            return None
+
+    def audition(self) -> bool:
+        take, plan = self.takes.current_take, self.plan
+        song = self.song_with_take()
+        if song is None:
+            return False
+        bar = song.meter.signature_at(plan.at).bar_ticks
+        end = plan.end if plan.end is not None else plan.at + take.length
+        return self.audition_player.play(song, plan.at - bar, end)
+
+    def keep(self) -> bool:
+        """Keep the current take: one undo step that adds its notes and its generation record."""
+        take, plan, song = self.takes.current_take, self.plan, self.document.song
+        if take is None or plan is None:
+            return False
+        notes = self.placed_notes()
+        change = plan.change(song, notes, self._take_name())
+        try:
+            change.apply(song)
+        except (ChangeError, IndexError):
+            self._say("The song changed where these takes go; generate again.", error=True)
+            return False
+        record = take_record(take, plan, notes, plan.target_track(song), self.result.device)
+        self.audition_player.stop()
+        self.document.undo_stack.push(KeepTakeCommand(self.document, change, record,
+                                                      f"Keep {self._take_name()}"))
+        if plan.mode != "new track" and self.roll.track_index == plan.track:
+            self.roll.set_selection(list(notes))
+        self._clear_takes()
+        self._say(f"Kept {self._take_name_of(take)} ({len(notes)} notes). Undo takes it back.")
+        self.take_kept.emit()
+        return True
+
+    def _take_name_of(self, take) -> str:
+        return f"{self.model_name} take {take.variation + 1}"
+
+    def discard(self, quiet: bool = False) -> None:
+        if self.takes.takes and not quiet:
+            self._say("Takes discarded.")
+        self._clear_takes()
+
+    def _clear_takes(self) -> None:
+        self.audition_player.stop()
+        self.takes.set_takes([])
+        self.roll.set_preview([])
+        self._show_takes_controls()
+
+    # -- the song ---------------------------------------------------------------------------------
+    def _song_changed(self) -> None:
+        self.params.show_song_key(self.document.song.key)
+        self.describe_seed()
+
+    def _song_replaced(self) -> None:
+        self.cancel()
+        self.discard(quiet=True)
+        self.plan = None
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #d9534f;" if error else "")
+        self.status.setText(text)
+        self.message.emit(text)
+
+    def shutdown(self) -> None:
+        self.audition_player.stop()
+        self.service.shutdown()

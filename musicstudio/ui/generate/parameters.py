@@ -1,0 +1,124 @@
+"""The parameters every backend shares: bars, variations, temperature, top-p, random seed (with a dice),
+key lock (the song's key by default) and pitch range."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.key import Key
+from musicstudio.core.note import pitch_name
+from musicstudio.generators.interface import GenerationRequest
+from musicstudio.ui.transport import KEYS
+
+MAX_SEED = 2**31 - 1
+SONG_KEY, NO_KEY = 0, 1   # the first two entries of the key box; all keys follow
+
+
+class PitchBox(QSpinBox):
+    """A MIDI pitch, shown with its name (60 = C4)."""
+
+    def __init__(self, value: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setRange(0, 127)
+        self.setValue(value)
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
+        return f"{pitch_name(value)} ({value})"
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+        digits = text.rsplit("(", 1)[-1].rstrip(")").strip()
+        return int(digits) if digits.isdigit() else self.value()
+
+    def validate(self, text: str, pos: int):
+        digits = text.rsplit("(", 1)[-1].rstrip(")").strip()
+        if not digits:
+            return QValidator.State.Intermediate, text, pos
+        ok = digits.isdigit() and 0 <= int(digits) <= 127
+        return (QValidator.State.Acceptable if ok else QValidator.State.Invalid), text, pos
+
+
+class ParameterForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.bars = QSpinBox(minimum=1, maximum=64, value=4, suffix=" bars")
+        self.bars.setToolTip("How much to generate (bars of 4/4: 16 sixteenth steps each)")
+        self.variations = QSpinBox(minimum=1, maximum=16, value=4)
+        self.variations.setToolTip("How many takes to make at once; keys 1-9 flip through them")
+        self.temperature = QDoubleSpinBox(minimum=0.05, maximum=3.0, singleStep=0.05, value=1.0, decimals=2)
+        self.temperature.setToolTip("Below 1: safer, more repetitive; above 1: wilder")
+        self.top_p = QDoubleSpinBox(minimum=0.05, maximum=1.0, singleStep=0.05, value=1.0, decimals=2)
+        self.top_p.setToolTip("Nucleus sampling: keep only the most likely choices that make up this much of the "
+                              "probability (1 keeps everything)")
+        self.seed = QSpinBox(minimum=0, maximum=MAX_SEED, value=random.randrange(MAX_SEED))
+        self.seed.setToolTip("The same seed and parameters give the same takes")
+        self.dice = QPushButton("Roll")
+        self.dice.setToolTip("Pick a new random seed")
+        self.dice.clicked.connect(self.roll_seed)
+        self.fresh_seed = QCheckBox("new each time", checked=True)
+        self.fresh_seed.setToolTip("Roll a new seed for every Generate (the kept take records the seed it used)")
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.dice)
+        seed_row.addWidget(self.fresh_seed)
+        self.key = QComboBox()
+        self.key.addItems(["Song key", "Off (any pitch)"] + [k.name for k in KEYS])
+        self.key.setToolTip("Lock the generated pitches to a key's scale")
+        self.low, self.high = PitchBox(0), PitchBox(127)
+        self.low.setToolTip("The lowest pitch a take may use")
+        self.high.setToolTip("The highest pitch a take may use")
+        self.low.valueChanged.connect(lambda v: self.high.setValue(max(v, self.high.value())))
+        self.high.valueChanged.connect(lambda v: self.low.setValue(min(v, self.low.value())))
+        range_row = QHBoxLayout()
+        range_row.addWidget(self.low, 1)
+        range_row.addWidget(self.high, 1)
+        form.addRow("Length", self.bars)
+        form.addRow("Variations", self.variations)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Top-p", self.top_p)
+        form.addRow("Random seed", seed_row)
+        form.addRow("Key lock", self.key)
+        form.addRow("Pitch range", range_row)
+        for box in (self.bars, self.variations, self.seed, self.low, self.high):
+            box.valueChanged.connect(self.changed)
+        for box in (self.temperature, self.top_p):
+            box.valueChanged.connect(self.changed)
+        self.key.currentIndexChanged.connect(self.changed)
+
+    def roll_seed(self) -> None:
+        self.seed.setValue(random.randrange(MAX_SEED))
+
+    def show_song_key(self, key: Key) -> None:
+        self.key.setItemText(SONG_KEY, f"Song key ({key.name})")
+
+    def locked_key(self, song_key: Key) -> Key | None:
+        index = self.key.currentIndex()
+        if index == SONG_KEY:
+            return song_key
+        if index == NO_KEY:
+            return None
+        return KEYS[index - 2]
+
+    def request(self, seed: Clip, song_key: Key, bars: int | None = None) -> GenerationRequest:
+        """The request for ``seed`` (``bars`` overrides the length box, for regenerated bars)."""
+        return GenerationRequest(seed=seed, bars=bars or self.bars.value(), variations=self.variations.value(),
+                                 temperature=round(self.temperature.value(), 4), top_p=round(self.top_p.value(), 4),
+                                 random_seed=self.seed.value(), key=self.locked_key(song_key),
+                                 pitch_range=(self.low.value(), self.high.value()))

@@ -1,0 +1,62 @@
+"""The generation record of a kept take, as stored in the project's history, and the way back to the
+request that made it, so a take can be generated again exactly. Pure data, no Qt.
+
+A record (``kind: "take"``) holds the backend, the model, the variation, every request parameter
+(bars, variations, temperature, top_p, random_seed, key, pitch_range, options), the seed phrase, where
+the take went in the song and the notes that were kept.
+"""
+
+from __future__ import annotations
+
+import time
+
+from musicstudio import __version__
+from musicstudio.core.clip import Clip
+from musicstudio.core.key import Key
+from musicstudio.core.note import Note, make_note
+from musicstudio.generators.interface import GenerationRequest, Take
+from musicstudio.ui.generate.seed import SeedPlan
+
+KIND = "take"
+
+
+def _notes(notes) -> list[list[int]]:
+    return [[n.pitch, n.start, n.duration, n.velocity] for n in notes]
+
+
+def take_record(take: Take, plan: SeedPlan, notes: tuple[Note, ...], track: int, device: str) -> dict:
+    return {
+        "kind": KIND,
+        **take.record(),
+        "device": device,
+        "seed": {"start": plan.seed_start, "length": plan.seed.length, "notes": _notes(plan.seed.notes)},
+        "placement": {"mode": plan.mode, "track": track, "at": plan.at, "end": plan.end},
+        "notes": _notes(notes),
+        "kept": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "app_version": __version__,
+    }
+
+
+def request_from_record(record: dict) -> GenerationRequest:
+    """The request that made a recorded take (raises ValueError, KeyError or TypeError for a bad record)."""
+    seed = record["seed"]
+    key = record.get("key")
+    return GenerationRequest(
+        seed=Clip(tuple(make_note(*n) for n in seed["notes"]), int(seed["length"])),
+        bars=int(record["bars"]), variations=int(record["variations"]),
+        temperature=float(record["temperature"]), top_p=float(record["top_p"]),
+        random_seed=int(record["random_seed"]),
+        key=None if key is None else Key(int(key[0]), bool(key[1])),
+        pitch_range=(int(record["pitch_range"][0]), int(record["pitch_range"][1])),
+        options=dict(record.get("options") or {}))
+
+
+def recorded_notes(record: dict) -> tuple[Note, ...]:
+    return tuple(make_note(*n) for n in record["notes"])
+
+
+def placed_again(record: dict, take: Take) -> tuple[Note, ...]:
+    """A regenerated take's notes placed where the recorded one went."""
+    p = record["placement"]
+    plan = SeedPlan(int(p["track"]), Clip((), 0), 0, int(p["at"]), p["mode"], end=p.get("end"))
+    return plan.placed(take)

@@ -1,0 +1,84 @@
+"""The takes of one generation: a list with a mini piano roll each. Keys 1-9 pick a take, Space auditions
+it, Enter keeps it, Delete discards them all."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+
+from musicstudio.core.note import pitch_name
+from musicstudio.generators.interface import BAR, Take
+from musicstudio.ui.generate.mini_roll import SIZE, mini_roll
+
+DIGITS = {getattr(Qt.Key, f"Key_{i}"): i - 1 for i in range(1, 10)}
+TAKE_COLOUR = QColor("#f1a34e")
+
+
+def describe_take(index: int, take: Take) -> str:
+    if not take.notes:
+        return f"{index + 1}  silence"
+    low, high = min(n.pitch for n in take.notes), max(n.pitch for n in take.notes)
+    return f"{index + 1}  {len(take.notes)} notes, {pitch_name(low)}–{pitch_name(high)}"
+
+
+class TakeList(QListWidget):
+    audition_requested = Signal()
+    keep_requested = Signal()
+    discard_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.takes: list[Take] = []
+        self.setIconSize(SIZE)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setToolTip("Takes: 1-9 pick one, Space auditions it in the song, Enter keeps it, Delete discards all")
+
+    def set_takes(self, takes: list[Take], lengths: list[int] | None = None) -> None:
+        self.clear()
+        self.takes = list(takes)
+        for i, take in enumerate(self.takes):
+            length = lengths[i] if lengths else take.length
+            notes = tuple(n for n in take.notes if n.start < length)
+            item = QListWidgetItem(QIcon(mini_roll(notes, length, TAKE_COLOUR, bar=BAR)), describe_take(i, take))
+            self.addItem(item)
+        if self.takes:
+            self.setCurrentRow(0)
+
+    @property
+    def current_take(self) -> Take | None:
+        row = self.currentRow()
+        return self.takes[row] if 0 <= row < len(self.takes) else None
+
+    def flip(self, index: int) -> bool:
+        if 0 <= index < self.count():
+            self.setCurrentRow(index)
+            return True
+        return False
+
+    # Keys: taken before the window's shortcuts (Space plays the song there)
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._handles(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _handles(self, event) -> bool:
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        return plain and (event.key() in DIGITS or event.key() in (
+            Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if not self._handles(event):
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        if key in DIGITS:
+            self.flip(DIGITS[key])
+        elif key == Qt.Key.Key_Space:
+            self.audition_requested.emit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.keep_requested.emit()
+        else:
+            self.discard_requested.emit()
+        event.accept()

@@ -1,0 +1,272 @@
+"""The Generate panel end to end, offscreen, for every installed backend: a MIDI seed is selected,
+four takes are made in the background, flipped, one is kept, undone, redone, saved and reopened with its
+generation record; and cancel, errors, audition and the other placements."""
+
+import json
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from musicstudio.core import Note, Song, Track
+from musicstudio.generators.interface import BAR
+from musicstudio.generators.registry import ModelRegistry
+from musicstudio.io.midi_write import export_midi
+from musicstudio.io.project import load_project
+from musicstudio.ui.generate.model_picker import CardDialog
+from musicstudio.ui.generate.record import placed_again, recorded_notes, request_from_record
+from musicstudio.workers.generation import GenerationService
+
+QUARTER = BAR // 4
+SEED_MELODY = [Note(p, i * QUARTER, QUARTER, 88) for i, p in enumerate([60, 62, 64, 65, 67, 65, 64, 62])]
+
+
+def installed_models() -> dict:
+    """One model per installed backend: the one named like the backend, else the smallest."""
+    chosen = {}
+    for info in sorted(ModelRegistry().models(), key=lambda m: (m.name != m.backend, m.size_bytes)):
+        chosen.setdefault(info.backend, info)
+    return chosen
+
+
+MODELS = installed_models()
+BACKENDS = sorted(MODELS) or [pytest.param("none", marks=pytest.mark.skip(reason="no models installed"))]
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return ModelRegistry()  # shared, so each model loads once for the module
+
+
+@pytest.fixture
+def studio(main_window, registry):
+    main_window.attach_generation(GenerationService(registry))
+    main_window.generate_dock.show()
+    return main_window
+
+
+def open_seed(window, tmp_path, notes=SEED_MELODY):
+    path = tmp_path / "seed.mid"
+    export_midi(Song((Track("Melody", 0, False, tuple(notes)),)), path)
+    assert window.files.open_file(path)
+    return window.document.song
+
+
+def generate(qtbot, panel, model, variations=4, bars=2, timeout=120_000):
+    assert panel.picker.select(model.name)
+    panel.params.variations.setValue(variations)
+    panel.params.bars.setValue(bars)
+    with qtbot.waitSignal(panel.takes_ready, timeout=timeout):
+        qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    return panel.takes.takes
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_seed_generate_flip_keep_undo_redo_save_reopen(qtbot, studio, tmp_path, registry, backend):
+    model = MODELS[backend]
+    panel, roll, document = studio.generate, studio.roll, studio.document
+    seed_song = open_seed(studio, tmp_path)
+    QTest.keyClick(roll.canvas, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)   # select the seed
+    assert len(roll.selection) == len(SEED_MELODY)
+    panel.set_source("selection")
+    panel.set_mode("continue")
+    assert "Continues 8 notes in bars 1-2 from bar 3" in panel.seed_text.text()
+
+    takes = generate(qtbot, panel, model, variations=4)
+    assert len(takes) == 4 and panel.takes.count() == 4
+    assert all(t.backend == backend and t.model == model.name for t in takes)
+    assert document.song == seed_song and not document.history            # nothing changes before a keep
+    previews = []
+    for key, row in ((Qt.Key.Key_2, 1), (Qt.Key.Key_4, 3), (Qt.Key.Key_3, 2)):
+        QTest.keyClick(panel.takes, key)
+        assert panel.takes.currentRow() == row
+        previews.append(list(roll.preview))
+        assert roll.preview == [n.moved_by(2 * BAR) for n in takes[row].notes]
+    kept = takes[2]
+    placed = tuple(n.moved_by(2 * BAR) for n in kept.notes)
+
+    QTest.keyClick(panel.takes, Qt.Key.Key_Return)                          # keep take 3
+    assert panel.takes.count() == 0 and roll.preview == []
+    assert sorted(document.song.tracks[0].notes) == sorted(seed_song.tracks[0].notes + placed)
+    assert len(document.history) == 1 and document.undo_stack.count() == 1
+    record = document.history[0]
+    assert (record["backend"], record["model"], record["variation"]) == (backend, model.name, 2)
+    assert record["bars"] == 2 and record["variations"] == 4
+
+    document.undo_stack.undo()
+    assert document.song == seed_song and document.history == []
+    document.undo_stack.redo()
+    assert sorted(document.song.tracks[0].notes) == sorted(seed_song.tracks[0].notes + placed)
+    assert document.history == [record]
+
+    path = tmp_path / "kept.msproj"
+    assert studio.files.save_to(path)
+    assert studio.files.open_file(path)
+    reopened = studio.document
+    assert sorted(reopened.song.tracks[0].notes) == sorted(seed_song.tracks[0].notes + placed)
+    assert reopened.history == [json.loads(json.dumps(record))]
+    assert load_project(path).history[0]["random_seed"] == record["random_seed"]
+
+    # the record is enough to make the same take again
+    saved = reopened.history[0]
+    again = registry.load(saved["model"], "cpu").generate(request_from_record(saved))[saved["variation"]]
+    assert placed_again(saved, again) == recorded_notes(saved) == placed
+
+
+@pytest.fixture
+def markov(registry):
+    models = [m for m in registry.models() if m.backend == "markov"]
+    if not models:
+        pytest.skip("no Markov model is installed")
+    return min(models, key=lambda m: m.size_bytes)
+
+
+def test_cancel_returns_within_100_ms_and_leaves_the_song(qtbot, studio, tmp_path, markov):
+    panel, document = studio.generate, studio.document
+    song = open_seed(studio, tmp_path)
+    panel.set_source("track")
+    panel.picker.select(markov.name)
+    generate(qtbot, panel, markov, variations=1, bars=1)    # the model is loaded now
+    panel.discard()
+    panel.params.variations.setValue(16)
+    panel.params.bars.setValue(64)
+    with qtbot.waitSignal(panel.service.progress, timeout=20_000):
+        qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    assert panel.cancel_button.isEnabled()
+    t = time.perf_counter()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    returned = time.perf_counter() - t
+    qtbot.waitUntil(lambda: not panel.service.working, timeout=1000)
+    stopped = time.perf_counter() - t
+    assert returned < 0.1 and stopped < 0.1, (returned, stopped)
+    assert not panel.cancel_button.isEnabled() and "Cancelled" in panel.status.text()
+    assert panel.takes.count() == 0 and document.song == song and document.undo_stack.count() == 0
+
+
+@pytest.fixture
+def shared_folders(registry):
+    """Folders a test adds to the shared registry are taken out again after it."""
+    before = list(registry.folders)
+    yield
+    registry.folders[:] = before
+
+
+def test_a_damaged_model_is_a_message_and_the_song_is_untouched(qtbot, studio, tmp_path, markov, shared_folders):
+    broken = tmp_path / "models" / "broken"
+    broken.mkdir(parents=True)
+    config = json.loads((markov.folder / "config.json").read_text())
+    config["name"] = "broken"
+    (broken / "config.json").write_text(json.dumps(config))
+    (broken / "weights.safetensors").write_bytes(b"\x10\x00\x00\x00not safetensors at all")
+    panel, document = studio.generate, studio.document
+    song = open_seed(studio, tmp_path)
+    assert panel.picker.add_folder(str(tmp_path / "models")) == 1
+    assert panel.picker.current.name == "broken"
+    assert studio.settings.model_folders == [str(tmp_path / "models")]
+    panel.set_source("track")
+    with qtbot.waitSignal(panel.service.failed, timeout=20_000):
+        qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    assert "Generation failed" in panel.status.text() and "weights.safetensors" in panel.status.text()
+    assert document.song == song and document.undo_stack.count() == 0 and panel.takes.count() == 0
+
+
+def test_space_auditions_the_take_in_place_without_changing_the_song(qtbot, studio, tmp_path, markov, monkeypatch):
+    panel, document, playback = studio.generate, studio.document, studio.playback
+    song = open_seed(studio, tmp_path)
+    panel.set_source("track")
+    generate(qtbot, panel, markov, variations=2)
+    played = []
+    monkeypatch.setattr(playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
+    QTest.keyClick(panel.takes, Qt.Key.Key_Space)
+    take = panel.takes.current_take
+    assert played == [BAR]                                  # a bar before the take, at bar 3
+    heard = panel.audition_player.song
+    assert sorted(heard.tracks[0].notes) == sorted(song.tracks[0].notes + panel.placed_notes())
+    assert document.song == song
+    assert panel.audition_player.active
+    playback.position_changed.emit(2 * BAR + take.length)  # the take has played to its end
+    assert not panel.audition_player.active and panel.audition_player.song is None
+
+
+def test_regenerate_bars_replaces_them_as_one_undo_step(qtbot, studio, tmp_path, markov):
+    panel, document, roll = studio.generate, studio.document, studio.roll
+    notes = SEED_MELODY + [n.moved_by(2 * BAR) for n in SEED_MELODY]     # bars 1-2 and 3-4
+    song = open_seed(studio, tmp_path, notes)
+    roll.set_loop((2 * BAR, 3 * BAR))
+    panel.set_source("bars")
+    panel.set_mode("regenerate")
+    assert "Regenerates 1 bars from bar 3" in panel.seed_text.text()
+    assert not panel.params.bars.isEnabled()
+    takes = generate(qtbot, panel, markov, variations=3, bars=4)
+    assert all(t.length == BAR for t in takes)               # the span decides the length
+    QTest.keyClick(panel.takes, Qt.Key.Key_Return)
+    track = document.song.tracks[0].notes
+    assert {n for n in track if 2 * BAR <= n.start < 3 * BAR} == set(panel.plan.placed(takes[0]))
+    assert {n for n in track if not 2 * BAR <= n.start < 3 * BAR} == set(notes[:8] + notes[12:])
+    assert document.history[0]["placement"] == {"mode": "regenerate", "track": 0, "at": 2 * BAR, "end": 3 * BAR}
+    document.undo_stack.undo()
+    assert document.song == song
+
+
+def test_a_take_can_go_into_a_new_track(qtbot, studio, tmp_path, markov):
+    panel, document = studio.generate, studio.document
+    song = open_seed(studio, tmp_path)
+    panel.set_source("track")
+    panel.set_mode("new track")
+    generate(qtbot, panel, markov, variations=2)
+    QTest.keyClick(panel.takes, Qt.Key.Key_2)
+    assert panel.keep()
+    tracks = document.song.tracks
+    assert len(tracks) == 2 and tracks[0] == song.tracks[0]
+    assert tracks[1].name == f"{markov.name} take 2" and document.history[0]["placement"]["track"] == 1
+    document.undo_stack.undo()
+    assert document.song == song and document.history == []
+
+
+def test_discard_and_nothing_to_seed(qtbot, studio, tmp_path, markov):
+    panel, document = studio.generate, studio.document
+    song = open_seed(studio, tmp_path)
+    panel.set_source("selection")
+    assert studio.roll.selection == []
+    assert panel.generate() is None and "select the notes" in panel.status.text()
+    panel.set_source("track")
+    generate(qtbot, panel, markov, variations=2)
+    QTest.keyClick(panel.takes, Qt.Key.Key_Delete)
+    assert panel.takes.count() == 0 and studio.roll.preview == [] and document.song == song
+    assert not panel.keep_button.isEnabled()
+
+
+def test_the_picker_shows_cards_and_the_device(qtbot, studio, markov):
+    picker = studio.generate.picker
+    assert picker.select(markov.name)
+    assert markov.summary[:30] in picker.summary.text() and "markov backend" in picker.summary.text()
+    dialog = CardDialog(picker.current, studio)
+    assert "Metrics" in dialog.text.toPlainText()
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: picker.device.text() != "Device: finding out…", timeout=60_000)
+    assert picker.device.text() in ("Device: CPU",) or picker.device.toolTip().startswith("cuda")
+    with qtbot.waitSignal(studio.generate.service.device_found, timeout=60_000):
+        picker.cpu.setChecked(True)
+    assert picker.device.text() == "Device: CPU" and studio.settings.generate_on_cpu
+
+
+def test_seed_key_lock_defaults_to_the_songs_key(studio):
+    params = studio.generate.params
+    assert params.key.currentText() == "Song key (C major)"
+    assert params.locked_key(studio.document.song.key) == studio.document.song.key
+
+
+def test_the_pitch_boxes_show_names():
+    from musicstudio.ui.generate.parameters import PitchBox
+
+    box = PitchBox(60)
+    assert box.text() == "C4 (60)"
+    assert box.valueFromText("G4 (67)") == 67
+
+
+def test_without_a_model_the_panel_says_so(qtbot, main_window, tmp_path):
+    main_window.attach_generation(GenerationService(ModelRegistry([tmp_path])))
+    panel = main_window.generate
+    assert panel.picker.current is None and not panel.generate_button.isEnabled()
+    assert "No models are installed" in panel.picker.summary.text()
