@@ -4,6 +4,7 @@ the corpus's pieces.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from typing import Iterable
 
@@ -16,6 +17,12 @@ from musicstudio.generators.corpus_store import Manifest
 METER_CLASSES = ("bar", "flagged", "other")
 
 
+def split_hash(pieces) -> str:
+    """sha256 over the sorted lines "id content-hash" of the pieces: equal hashes, equal splits."""
+    lines = sorted(f"{p.id} {p.content_hash}" for p in pieces)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def summarize(manifest: Manifest) -> dict:
     """Pieces, notes and bars per split and per collection; failures; duplicates; meters."""
     def blank() -> dict:
@@ -24,6 +31,8 @@ def summarize(manifest: Manifest) -> dict:
     splits = {s: blank() for s in SPLITS}
     collections: dict[str, dict] = defaultdict(lambda: {**blank(), "failures": 0, "exact_on_grid": 0,
                                                         "meters": Counter(), "splits": Counter()})
+    for name in SPLITS:
+        splits[name]["sha256"] = split_hash(p for p in manifest.pieces if p.split == name)
     for p in manifest.pieces:
         for row in (splits[p.split], collections[p.collection]):
             row["pieces"] += 1
@@ -140,9 +149,11 @@ def summary_markdown(summary: dict, shares: dict | None = None) -> str:
              f"{_n(t['failures'])} parse failures.** Every piece is quantized to the 16th grid (120 ticks at 480 PPQ); "
              "pickup bars are shifted so that bar lines fall on the grid's bars.", "",
              f"Split rule: {summary['split_rule']}.", "",
-             "## Per split", "", "| split | pieces | notes | bars |", "|---|---:|---:|---:|"]
+             "## Per split", "", "| split | pieces | notes | bars | sha256 of the sorted lines \"id content-hash\" |",
+             "|---|---:|---:|---:|---|"]
     for name, row in summary["splits"].items():
-        lines.append(f"| {name} | {_n(row['pieces'])} | {_n(row['notes'])} | {_n(row['bars'])} |")
+        lines.append(f"| {name} | {_n(row['pieces'])} | {_n(row['notes'])} | {_n(row['bars'])} | "
+                     f"`{row.get('sha256', '')}` |")
     lines += ["", "## Per collection", "",
               "| collection | pieces | notes | bars | train / valid / test | exact on the grid | "
               "4/4, 2/4 / 3/4, 6/8 / other meters | parse failures |",

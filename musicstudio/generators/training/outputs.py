@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import platform
@@ -21,12 +20,13 @@ SPLITS = ("train", "valid", "test")
 
 def split_hashes(corpus: Corpus, data: DataConfig) -> dict[str, dict]:
     """Per split: how many pieces the config uses and a sha256 over their ids and content hashes."""
+    from musicstudio.generators.corpus_report import split_hash
+
     by_id = {p.id: p for p in corpus.infos}
     out = {}
     for split in SPLITS:
         ids = split_pieces(corpus, split, data)
-        digest = hashlib.sha256("\n".join(f"{i} {by_id[i].content_hash}" for i in sorted(ids)).encode())
-        out[split] = {"pieces": len(ids), "sha256": digest.hexdigest()}
+        out[split] = {"pieces": len(ids), "sha256": split_hash(by_id[i] for i in ids)}
     return out
 
 
