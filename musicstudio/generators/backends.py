@@ -9,6 +9,7 @@ from types import ModuleType
 BACKENDS = {
     "markov": "musicstudio.generators.markov.backend",
     "lstm": "musicstudio.generators.lstm.backend",
+    "vae": "musicstudio.generators.vae.backend",
 }
 
 

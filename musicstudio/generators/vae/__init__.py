@@ -1,0 +1,1 @@
+"""A MusicVAE-style melody VAE: encode, decode, sample, vary, interpolate, latent sliders."""

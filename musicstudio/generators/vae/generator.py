@@ -1,0 +1,211 @@
+"""The VAE as a generator (the interface every backend offers) and as an instrument (the ``vae`` API the
+app calls): encode, decode, sample, vary, interpolate, and latent sliders.
+
+Phrases are 2 bars (32 sixteenths). A longer clip is handled 2-bar chunk by chunk from its start: it
+encodes to one z per chunk and decodes chunk after chunk. Clips are moved by whole octaves into the
+codec's range on the way in and back on the way out, as the token backends do.
+
+``generate(request)``: with an empty seed (or ``options["mode"] == "sample"``) each take decodes
+z ~ N(0, I) scaled by the temperature; with a seed (``"vary"``) each take decodes variations of the
+seed's last 2 bars, z = mu + ``amount`` * noise. Either way ``request.bars`` are filled with 2-bar blocks
+whose noise drifts from block to block (``options["drift"]``, default 0.25: the share of fresh noise),
+decoded with the request's temperature and top-p, the key lock and pitch range masked out of the
+logits, and every draw taken from a numpy generator seeded with ``request.random_seed``.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import median
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.key import Key
+from musicstudio.core.note import Note
+from musicstudio.generators.codecs.grid import STEP_TICKS
+from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.phrases import TokenPhrases
+from musicstudio.generators.vae.attributes import coordinates
+from musicstudio.generators.vae.decoding import decode_tokens, slerp
+from musicstudio.generators.vae.model import MelodyVAE
+
+PHRASE_BARS = 2
+Phrase = tuple[Note, ...]
+
+
+class VAEGenerator:
+    backend = "vae"
+
+    def __init__(self, name: str, model: MelodyVAE, phrases: TokenPhrases, sliders: Sequence[str], device: str):
+        self.name, self.phrases, self.device = name, phrases, device
+        self.model = model.to(device).eval()
+        self.steps = model.config.steps
+        self.latent = model.config.latent
+        self.slider_names = tuple(sliders)
+        self._directions = model.directions.detach().cpu().numpy().astype(np.float32)
+        self._centre = model.centre.detach().cpu().numpy().astype(np.float32)
+
+    # -- clips <-> tokens ---------------------------------------------------------------------------------
+    def clip_tokens(self, clip: Clip) -> tuple[np.ndarray, int]:
+        """``(chunks, 32)`` tokens of the clip from its start (at least one chunk), and the octave shift."""
+        notes, shift = self.phrases.fit_seed(clip)
+        steps = -(-clip.length // STEP_TICKS) if clip.length else 0
+        if notes:
+            steps = max(steps, max(-(-n.end // STEP_TICKS) for n in notes))
+        chunks = max(1, math.ceil(steps / self.steps))
+        tokens = self.phrases.codec.encode(notes, steps=chunks * self.steps)
+        return tokens.reshape(chunks, self.steps), shift
+
+    def _notes(self, tokens: np.ndarray, shift: int, velocity: int, length: int | None = None) -> Phrase:
+        """Notes of a token row (chunks laid end to end), back in the user's octave, cut at ``length``."""
+        tokens = np.asarray(tokens).reshape(-1)
+        end = length if length is not None else len(tokens) * STEP_TICKS
+        out = []
+        for n in self.phrases.codec.decode(tokens, velocity=velocity):
+            if n.start < end and 0 <= n.pitch - shift <= 127:
+                out.append(n._replace(pitch=n.pitch - shift, duration=min(n.end, end) - n.start))
+        return tuple(out)
+
+    def _allowed(self, key: Key | None, pitch_range: tuple[int, int], shift: int) -> np.ndarray:
+        request = GenerationRequest(seed=Clip((), 0), key=key, pitch_range=tuple(pitch_range))
+        return self.phrases.allowed(request, shift)
+
+    @torch.no_grad()
+    def _encode_tokens(self, tokens: np.ndarray) -> np.ndarray:
+        x = torch.as_tensor(np.asarray(tokens, np.int64).reshape(-1, self.steps), device=self.device)
+        mu, _ = self.model.encode(x)
+        return mu.cpu().numpy()
+
+    # -- the vae API --------------------------------------------------------------------------------------
+    def encode(self, clip: Clip) -> np.ndarray:
+        """The posterior means ``(chunks, latent)`` of the clip's 2-bar chunks."""
+        tokens, _ = self.clip_tokens(clip)
+        return self._encode_tokens(tokens)
+
+    def decode(self, z: np.ndarray, temperature: float = 0.0, random_seed: int = 0, key: Key | None = None,
+               pitch_range: tuple[int, int] = (0, 127), transpose: int = 0, velocity: int = 100) -> Phrase:
+        """Notes for ``z`` (``(latent,)`` or ``(chunks, latent)``: chunk k starts at bar 2k); greedy at
+        temperature 0. ``transpose`` is the octave shift :meth:`clip_tokens` reported (0 for samples)."""
+        z = np.asarray(z, np.float32).reshape(-1, self.latent)
+        tokens = decode_tokens(self.model, z, temperature, 1.0, self._allowed(key, pitch_range, transpose),
+                               np.random.default_rng(random_seed))
+        return self._notes(tokens, transpose, velocity)
+
+    def sample(self, n: int, temperature: float = 1.0, random_seed: int = 0, key: Key | None = None,
+               pitch_range: tuple[int, int] = (0, 127)) -> list[Phrase]:
+        """``n`` 2-bar phrases decoded from z ~ N(0, I) (scaled by ``temperature``)."""
+        rng = np.random.default_rng(random_seed)
+        z = rng.standard_normal((n, self.latent)).astype(np.float32) * temperature
+        tokens = decode_tokens(self.model, z, temperature, 1.0, self._allowed(key, pitch_range, 0), rng)
+        return [self._notes(t, 0, 100) for t in tokens]
+
+    def vary(self, clip: Clip, amount: float = 0.5, n: int = 4, random_seed: int = 0,
+             temperature: float = 0.0) -> list[Phrase]:
+        """``n`` variations of the clip: each chunk's z plus ``amount`` times Gaussian noise."""
+        tokens, shift = self.clip_tokens(clip)
+        mu = self._encode_tokens(tokens)
+        rng = np.random.default_rng(random_seed)
+        velocity = _velocity(clip)
+        allowed = self._allowed(None, (0, 127), shift)
+        out = []
+        for _ in range(n):
+            z = mu + amount * rng.standard_normal(mu.shape).astype(np.float32)
+            out.append(self._notes(decode_tokens(self.model, z, temperature, 1.0, allowed, rng), shift, velocity))
+        return out
+
+    def interpolate(self, a: Clip, b: Clip, steps: int = 8) -> list[Phrase]:
+        """``steps`` phrases from A to B (both ends included): spherical interpolation between their
+        posterior means, chunk by chunk (over the chunks both have), decoded greedily."""
+        if steps < 2:
+            raise ValueError("an interpolation has at least 2 steps (A and B)")
+        (ta, sa), (tb, sb) = self.clip_tokens(a), self.clip_tokens(b)
+        chunks = min(len(ta), len(tb))
+        za, zb = self._encode_tokens(ta[:chunks]), self._encode_tokens(tb[:chunks])
+        ts = np.linspace(0.0, 1.0, steps)
+        z = np.stack([np.stack([slerp(za[c], zb[c], t) for c in range(chunks)]) for t in ts])
+        tokens = decode_tokens(self.model, z.reshape(-1, self.latent)).reshape(steps, -1)
+        va, vb = _velocity(a), _velocity(b)
+        return [self._notes(row, sa if t < 0.5 else sb, va if t < 0.5 else vb) for row, t in zip(tokens, ts)]
+
+    # -- latent sliders -----------------------------------------------------------------------------------
+    def directions(self) -> dict[str, np.ndarray]:
+        """The named slider vectors saved with the model (attribute vectors, then principal components)."""
+        return {name: self._directions[i].copy() for i, name in enumerate(self.slider_names)}
+
+    def move(self, z: np.ndarray, name: str, amount: float) -> np.ndarray:
+        """``z`` moved ``amount`` vectors along the slider ``name``."""
+        try:
+            i = self.slider_names.index(name)
+        except ValueError:
+            raise KeyError(f"no slider {name!r}: the model has {', '.join(self.slider_names) or 'none'}") from None
+        return np.asarray(z, np.float32) + np.float32(amount) * self._directions[i]
+
+    def sliders_for(self, clip: Clip) -> dict[str, float]:
+        """The clip's coordinates on each slider (0: the training phrases' mean; averaged over chunks)."""
+        z = self.encode(clip)
+        coords = np.mean([coordinates(row, self._directions, self._centre) for row in z], axis=0) \
+            if len(self.slider_names) else []
+        return {name: float(c) for name, c in zip(self.slider_names, coords)}
+
+    def decode_with(self, clip: Clip, values: dict[str, float]) -> Phrase:
+        """The clip after moving the named sliders to ``values`` (others stay), decoded greedily."""
+        tokens, shift = self.clip_tokens(clip)
+        z = self._encode_tokens(tokens)
+        for row in range(len(z)):
+            coords = coordinates(z[row], self._directions, self._centre)
+            for name, value in values.items():
+                i = self.slider_names.index(name)
+                z[row] = z[row] + np.float32(value - coords[i]) * self._directions[i]
+        return self._notes(decode_tokens(self.model, z), shift, _velocity(clip))
+
+    # -- the generator interface --------------------------------------------------------------------------
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        options = request.options
+        mode = options.get("mode") or ("vary" if request.seed.notes else "sample")
+        if mode not in ("sample", "vary"):
+            raise ValueError(f"the VAE generates with mode 'sample' or 'vary', not {mode!r}")
+        rng = np.random.default_rng(request.random_seed)
+        rows, blocks = request.variations, math.ceil(request.bars / PHRASE_BARS)
+        drift = float(options.get("drift", 0.25))
+        velocity = _velocity(request.seed)
+        if mode == "vary" and request.seed.notes:
+            _, shift = self.clip_tokens(request.seed)
+            last = self._last_phrase(request.seed)
+            centre, scale = self._encode_tokens(last)[0], float(options.get("amount", 0.5))
+        else:
+            shift, centre, scale = 0, np.zeros(self.latent, np.float32), request.temperature
+        allowed = self.phrases.allowed(request, shift)
+        noise = rng.standard_normal((rows, self.latent))
+        parts = []
+        for k in range(blocks):
+            if cancel is not None:
+                cancel.check()
+            if k:
+                noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, self.latent))
+            z = (centre + scale * noise).astype(np.float32)
+            parts.append(decode_tokens(self.model, z, request.temperature, request.top_p, allowed, rng))
+            if progress is not None:
+                progress((k + 1) / blocks)
+        tokens = np.concatenate(parts, axis=1)
+        length = request.bars * BAR
+        record = request.record()
+        return [Take(notes=self._notes(tokens[r], shift, velocity, length), length=length, backend=self.backend,
+                     model=self.name, request=record, variation=r) for r in range(rows)]
+
+    def _last_phrase(self, clip: Clip) -> np.ndarray:
+        """The tokens of the clip's last 2 bars (its last chunk boundary on a bar line)."""
+        tokens, _ = self.clip_tokens(clip)
+        flat = tokens.reshape(-1)
+        notes, _ = self.phrases.fit_seed(clip)
+        used = max(-(-clip.length // STEP_TICKS), max((-(-n.end // STEP_TICKS) for n in notes), default=0))
+        bars = max(PHRASE_BARS, -(-used // (self.steps // PHRASE_BARS)))
+        end = bars * (self.steps // PHRASE_BARS)
+        return flat[end - self.steps:end][None]
+
+
+def _velocity(clip: Clip) -> int:
+    return int(median(n.velocity for n in clip.notes)) if clip.notes else 100
