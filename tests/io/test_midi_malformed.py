@@ -4,11 +4,13 @@ Each file is checked twice: in process with ``import_midi``, and through the com
 (``python -m musicstudio info FILE``), which must exit 3 with exactly one line on stderr, quickly and
 in bounded memory.
 
-How the child's peak memory is measured: the child is started with ``subprocess.Popen`` and reaped
-with ``os.wait4(pid)``, which returns the resource usage of exactly that one process (its
-``ru_maxrss``), so nothing else the test run does can leak into the figure and no wrapper script is
-needed between the test and the real command line. (``RUSAGE_CHILDREN`` would not do: its
-``ru_maxrss`` is the largest of all children ever reaped, so it cannot be taken as a delta.)
+How the child's peak memory is measured: on Linux a process's ``ru_maxrss`` is not its own alone. At
+``exec`` the kernel carries over the high-water mark of the memory it replaces, and a child forked from
+this test run starts with a copy of (or, with vfork, a share in) the test run's memory, so a child of a
+1 GiB pytest process reports at least 1 GiB whatever it does. The command line is therefore started by a
+small go-between (``_PEAK_PROBE``): a fresh interpreter of a few MiB that starts the real command,
+reaps it with ``os.wait4`` and writes that child's ``ru_maxrss`` to a file. The child then inherits only
+the go-between's few MiB, so the figure is the command line's own peak.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -87,25 +88,39 @@ def test_exactly_the_track_limit_still_loads():
 
 
 # -- through the command line -----------------------------------------------------------------------
+_PEAK_PROBE = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def _run_info(path: Path) -> tuple[int, str, float, int]:
     """Run ``python -m musicstudio info path``; returns (exit code, stderr, seconds, peak RSS in bytes)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
     out_path, err_path = path.with_suffix(".stdout"), path.with_suffix(".stderr")
+    peak_path = path.with_suffix(".peak")
+    peak_path.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "musicstudio", "info", str(path)]
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "musicstudio", "info", str(path)],
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT, env=env)
-        killer = threading.Timer(60, proc.kill)  # a hung child fails the test instead of the run
-        killer.start()
+        proc = subprocess.Popen([sys.executable, "-c", _PEAK_PROBE, str(peak_path), *command],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT, env=env,
+                                start_new_session=True)
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a hung child fails the test instead of the run
+            os.killpg(proc.pid, 9)
+            proc.wait()
+            pytest.fail(f"{path.name}: the command line did not finish in 60 s")
         seconds = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
-    rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024  # bytes vs KiB
-    return proc.returncode, err_path.read_text("utf-8", errors="replace"), seconds, rss
+    peak = int(peak_path.read_text())
+    rss = peak if sys.platform == "darwin" else peak * 1024  # bytes vs KiB
+    return code, err_path.read_text("utf-8", errors="replace"), seconds, rss
 
 
 @pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4 to measure the child's memory")
