@@ -237,12 +237,14 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.start_sound()
 
-    def attach_generation(self, service) -> None:
+    def attach_generation(self, service, owned: bool = True) -> None:
         """Add the Generate panel, driving ``service`` (a workers.generation.GenerationService, which the
-        app creates: the UI never imports the generators' torch side itself)."""
+        app creates: the UI never imports the generators' torch side itself). An ``owned`` service is shut
+        down when the window closes."""
         from musicstudio.ui.generate import GeneratePanel
 
         self.generate = GeneratePanel(self.document, self.roll, self.playback, service, self.settings, self)
+        self.generate.owns_service = owned
         self.generate.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.generate_dock = QDockWidget("Generate", self)
         self.generate_dock.setObjectName("generate")

@@ -1,232 +1,228 @@
-"""Generation off the GUI thread: one worker thread runs one request at a time and answers through signals.
+"""Generation off the GUI thread: a worker process runs one request at a time; results come back as signals.
 
-A :class:`GenerationService` lives in the GUI thread. :meth:`~GenerationService.submit` hands a
-:class:`GenerationJob` to its worker thread and returns a job id; a second submit cancels the first
-(through its :class:`~musicstudio.generators.interface.CancelToken`) and only the newest job's signals
-reach the GUI. :meth:`~GenerationService.cancel` answers at once (``cancelled``), the worker stops at its
-next sampling step. Errors never escape: a damaged checkpoint or a missing device becomes ``failed``
-with a message; a GPU that runs out of memory is retried on the CPU, with a note in the result.
+A :class:`GenerationService` lives in the GUI thread. It starts the generation process
+(:func:`musicstudio.workers.generation_child.serve`, spawned) on first use, sends it jobs through a pipe,
+and a reader :class:`QThread` turns what the process answers into signals. :meth:`~GenerationService.submit`
+returns a job id and supersedes the job before it; only the current job's signals are passed on.
+:meth:`~GenerationService.cancel` answers at once (``cancelled``); the process stops at its next sampling
+step. Errors never escape: a damaged checkpoint or a missing device becomes ``failed`` with a message, a
+GPU out of memory is retried on the CPU (with a note in the result), and a process that dies is reported
+and started afresh for the next request. Models load lazily in the process and stay cached there.
 
-Models load lazily in the worker thread, through a :class:`~musicstudio.generators.registry.ModelRegistry`
-that keeps them cached. The worker touches no widget.
+Why a process and not a thread: in a thread, importing torch froze the GUI for 0.7 s, and while a
+numpy sampling loop ran every Qt call of the GUI thread that released the interpreter lock had to wait
+up to 5 ms to get it back, so a progress update took 3-30 ms (see benchmarks/bench_generate_ui.py).
 """
 
 from __future__ import annotations
 
 import logging
-import time
+import multiprocessing
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal
 
-from musicstudio.generators.checkpoint import CheckpointError
-from musicstudio.generators.devices import DeviceError, describe_device, pick_device
-from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationError
-from musicstudio.generators.registry import ModelInfo, ModelRegistry, find_models
-from musicstudio.workers.generation_job import GenerationJob, GenerationResult
+from musicstudio.generators.registry import ModelInfo, ModelRegistry, default_folders, find_models
+from musicstudio.workers.generation_child import serve
+from musicstudio.workers.generation_job import GenerationJob
 
 log = logging.getLogger(__name__)
-PROGRESS_STEP = 0.02          # at most about 50 progress signals a job
-OOM_NOTE = "The GPU ran out of memory, so these takes were made on the CPU."
 
 
-def is_out_of_memory(error: BaseException) -> bool:
-    """torch.cuda.OutOfMemoryError, or the RuntimeError older torch raised, without importing torch."""
-    return type(error).__name__ == "OutOfMemoryError" or (
-        isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
+class _EventReader(QThread):
+    """Blocks on the process's pipe (without the interpreter lock) and passes each event on."""
 
+    event = Signal(object)
+    lost = Signal()
 
-def run_job(registry, job: GenerationJob, token: CancelToken, progress=None) -> GenerationResult:
-    """Load the model (cached) and generate; a GPU out of memory is retried once on the CPU.
-    Raises GenerationCancelled, CheckpointError, DeviceError, GenerationError or a bug."""
-    started = time.perf_counter()
-    token.check()
-    generator = registry.load(job.model, job.device)
-    token.check()
-    notes = []
-    try:
-        takes = generator.generate(job.request, progress, token)
-    except Exception as e:
-        if not is_out_of_memory(e) or generator.device == "cpu":
-            raise
-        log.warning("%s ran out of memory on %s; retrying on the CPU", job.model, generator.device)
-        notes.append(OOM_NOTE)
-        generator = registry.load(job.model, "cpu")
-        takes = generator.generate(job.request, progress, token)
-    return GenerationResult(takes, generator.device, time.perf_counter() - started, notes)
-
-
-class _Runner(QObject):
-    """Lives in the worker thread; every slot runs there."""
-
-    started = Signal(int)
-    progress = Signal(int, float)
-    finished = Signal(int, object)      # job id, GenerationResult
-    failed = Signal(int, str)
-    cancelled = Signal(int)
-    device_found = Signal(str, str)     # device, its name for people
-
-    def __init__(self, registry):
+    def __init__(self, connection):
         super().__init__()
-        self.registry = registry
+        self.setObjectName("generation events")
+        self.connection = connection
 
-    @Slot(int, object, object)
-    def run(self, job_id: int, job: GenerationJob, token: CancelToken) -> None:
-        if token.cancelled:  # superseded while it waited
-            self.cancelled.emit(job_id)
-            return
-        self.started.emit(job_id)
-        reported = [-1.0]
-
-        def progress(done: float) -> None:
-            if done - reported[0] >= PROGRESS_STEP or (done >= 1.0 > reported[0]):
-                reported[0] = done
-                self.progress.emit(job_id, done)
-
-        try:
-            result = run_job(self.registry, job, token, progress)
-        except GenerationCancelled:
-            self.cancelled.emit(job_id)
-        except (CheckpointError, DeviceError, GenerationError) as e:
-            self.failed.emit(job_id, str(e))
-        except MemoryError as e:
-            self.failed.emit(job_id, f"there is not enough memory for this request ({e or 'MemoryError'}): "
-                                     "ask for fewer bars or variations")
-        except Exception as e:  # a bug: shown to the user and logged, never swallowed
-            log.exception("generation with %s failed", job.model)
-            if is_out_of_memory(e):
-                self.failed.emit(job_id, f"out of memory: {e}")
-            else:
-                self.failed.emit(job_id, f"internal error: {type(e).__name__}: {e}")
-        else:
-            self.finished.emit(job_id, result)
-
-    @Slot(str)
-    def find_device(self, wanted: str) -> None:
-        try:
-            device = pick_device(wanted)
-            self.device_found.emit(device, describe_device(device))
-        except (DeviceError, ImportError, RuntimeError) as e:
-            self.device_found.emit("cpu", f"CPU ({e})")
+    def run(self) -> None:
+        while True:
+            try:
+                message = self.connection.recv()
+            except (EOFError, OSError):
+                self.lost.emit()
+                return
+            self.event.emit(message)
 
 
 class GenerationService(QObject):
-    """The GUI thread's handle on generation. Signals carry the job id of :meth:`submit`; only the
-    current job's signals are passed on, so a superseded job is never heard from."""
+    """The GUI thread's handle on generation. Signals carry the job id of :meth:`submit`."""
 
     started = Signal(int)
     progress = Signal(int, float)
     finished = Signal(int, object)      # job id, GenerationResult
     failed = Signal(int, str)           # job id, a message for the user
     cancelled = Signal(int)
-    device_found = Signal(str, str)     # "cuda" / "cpu" ..., "NVIDIA H100" / "CPU"
-    idle = Signal()                     # the worker has nothing left to do (tests and benchmarks wait on it)
+    device_found = Signal(str, str)     # "cuda" / "cpu" ..., "NVIDIA H100 80GB HBM3" / "CPU"
+    idle = Signal()                     # the process has no job left, current or superseded
 
-    _run = Signal(int, object, object)
-    _find_device = Signal(str)
-
-    def __init__(self, registry=None, parent: QObject | None = None):
+    def __init__(self, folders: list[str | Path] | None = None, factory: tuple[str, dict] | None = None,
+                 parent: QObject | None = None):
+        """``folders``: where models are (default: the shipped ``models/``); ``factory``: a registry
+        maker for the process (tests), see :func:`~musicstudio.workers.generation_child.make_registry`."""
         super().__init__(parent)
-        self.registry = registry if registry is not None else ModelRegistry()
+        self.folders = [Path(f) for f in (folders if folders is not None else default_folders())]
+        self.factory = factory
         self.current: int | None = None
         self._next_id = 0
-        self._token: CancelToken | None = None
-        self._pending = 0                 # jobs handed to the worker and not yet ended
-        self._thread = QThread()
-        self._thread.setObjectName("generation")
-        self._runner = _Runner(self.registry)
-        self._runner.moveToThread(self._thread)
-        self._run.connect(self._runner.run)
-        self._find_device.connect(self._runner.find_device)
-        self._runner.started.connect(self._on_started)
-        self._runner.progress.connect(self._on_progress)
-        self._runner.finished.connect(self._on_finished)
-        self._runner.failed.connect(self._on_failed)
-        self._runner.cancelled.connect(self._on_cancelled)
-        self._runner.device_found.connect(self.device_found)
-        self._thread.finished.connect(self._runner.deleteLater)
-        self._thread.start()
+        self._pending = 0
+        self._process = None
+        self._commands = None
+        self._reader: _EventReader | None = None
+        self._cancelled_upto = None
 
     # -- models -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
-        return self.registry.models()
+        return ModelRegistry(self.folders).models()
 
     def problems(self) -> list[str]:
         """Why folders that look like models cannot be used."""
-        return find_models(self.registry.folders)[1]
+        return find_models(self.folders)[1]
 
     def add_folder(self, folder) -> None:
-        self.registry.add_folder(folder)
+        self.folders.append(Path(folder))
+        if self.running:
+            self._send(("add_folder", str(folder)))
 
     def find_device(self, wanted: str = "auto") -> None:
-        """Ask the worker which device ``wanted`` means here; ``device_found`` answers (torch loads there,
-        not in the GUI thread)."""
-        self._find_device.emit(wanted)
+        """Ask the process which device ``wanted`` means here; ``device_found`` answers."""
+        self._send(("device", wanted))
+
+    # -- the process ------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        commands_out, self._commands = context.Pipe(duplex=False)
+        events_in, events_out = context.Pipe(duplex=False)
+        # every job so far is over, except the one being submitted now
+        self._cancelled_upto = context.RawValue("q", self._next_id if self.current is None else self.current - 1)
+        self._process = context.Process(
+            target=serve, name="musicstudio-generation", daemon=True,
+            args=(commands_out, events_out, self._cancelled_upto, [str(f) for f in self.folders], self.factory))
+        self._process.start()
+        commands_out.close()   # ours are the other ends: when the process dies, reading gives EOF
+        events_out.close()
+        self._reader = _EventReader(events_in)
+        self._reader.event.connect(self._on_event)
+        self._reader.lost.connect(self._on_lost)
+        self._reader.start()
+
+    def _send(self, message: tuple) -> None:
+        if not self.running:
+            self._stop_reader()
+            self._start()
+        try:
+            self._commands.send(message)
+        except (OSError, ValueError) as e:  # the process died just now; the reader reports it
+            log.warning("could not reach the generation process: %s", e)
+
+    def _stop_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.wait(2000)
+            self._reader = None
 
     # -- jobs -------------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
+        """Whether a job is current (the GUI waits for its takes)."""
         return self.current is not None
 
     @property
     def working(self) -> bool:
-        """Whether the worker thread still has a job, current or superseded."""
+        """Whether the process still has a job, current or superseded."""
         return self._pending > 0
 
     def submit(self, job: GenerationJob) -> int:
         """Start ``job``, cancelling the one before; returns its id."""
-        if self._token is not None:
-            self._token.cancel()
+        if self._cancelled_upto is not None:
+            self._cancelled_upto.value = self._next_id   # supersede whatever came before
         self._next_id += 1
         self.current = self._next_id
-        self._token = CancelToken()
         self._pending += 1
-        self._run.emit(self.current, job, self._token)
+        self._send(("generate", self.current, job))
         return self.current
 
     def cancel(self) -> None:
-        """Stop the current job. ``cancelled`` comes at once; the worker stops at its next step."""
+        """Stop the current job. ``cancelled`` comes at once; the process stops at its next step."""
         if self.current is None:
             return
         job_id, self.current = self.current, None
-        self._token.cancel()
+        if self._cancelled_upto is not None:
+            self._cancelled_upto.value = job_id
         self.cancelled.emit(job_id)
 
-    def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel and stop the worker thread (the app is closing). True if it stopped."""
-        if self._token is not None:
-            self._token.cancel()
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel, stop the process and the reader (the app is closing). True if they stopped in time."""
         self.current = None
-        self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        if self._process is None:
+            return True
+        if self._cancelled_upto is not None:
+            self._cancelled_upto.value = self._next_id
+        try:
+            self._commands.send(("quit",))
+        except (OSError, ValueError):
+            pass
+        self._process.join(timeout_ms / 1000)
+        stopped = not self._process.is_alive()
+        if not stopped:
+            self._process.terminate()
+            self._process.join(1)
+        self._commands.close()
+        self._stop_reader()
+        self._process = None
+        self._pending = 0
+        return stopped
 
-    # -- from the worker (queued into the GUI thread) ---------------------------------------------
-    def _ended(self) -> None:
-        self._pending -= 1
+    # -- from the reader thread (queued into the GUI thread) --------------------------------------
+    def _on_event(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "device":
+            self.device_found.emit(message[1], message[2])
+            return
+        job_id = message[1]
+        current = job_id == self.current
+        if kind == "started":
+            if current:
+                self.started.emit(job_id)
+        elif kind == "progress":
+            if current:
+                self.progress.emit(job_id, message[2])
+        else:  # finished, failed, cancelled: the job is over
+            if current:
+                self.current = None
+                if kind == "finished":
+                    self.finished.emit(job_id, message[2])
+                elif kind == "failed":
+                    self.failed.emit(job_id, message[2])
+                else:
+                    self.cancelled.emit(job_id)
+            self._job_ended()
+
+    def _job_ended(self) -> None:
+        self._pending = max(0, self._pending - 1)
         if self._pending == 0:
             self.idle.emit()
 
-    def _on_started(self, job_id: int) -> None:
-        if job_id == self.current:
-            self.started.emit(job_id)
-
-    def _on_progress(self, job_id: int, done: float) -> None:
-        if job_id == self.current:
-            self.progress.emit(job_id, done)
-
-    def _on_finished(self, job_id: int, result: GenerationResult) -> None:
-        if job_id == self.current:
-            self.current = None
-            self.finished.emit(job_id, result)
-        self._ended()
-
-    def _on_failed(self, job_id: int, message: str) -> None:
-        if job_id == self.current:
-            self.current = None
-            self.failed.emit(job_id, message)
-        self._ended()
-
-    def _on_cancelled(self, job_id: int) -> None:
-        if job_id == self.current:  # cancelled by the token without cancel() (shutdown)
-            self.current = None
-            self.cancelled.emit(job_id)
-        self._ended()
+    def _on_lost(self) -> None:
+        """The process ended without being asked (crashed, or killed for memory)."""
+        if self._process is None:
+            return  # shut down on purpose
+        self._process.join(1)
+        code = self._process.exitcode
+        self._process = None
+        if self._pending:
+            self._pending = 0
+            if self.current is not None:
+                job_id, self.current = self.current, None
+                why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                self.failed.emit(job_id, f"the generation process stopped unexpectedly ({why}, perhaps out "
+                                         "of memory); it starts again with the next request")
+            self.idle.emit()

@@ -1,5 +1,5 @@
-"""What the UI sends to the generation worker and what comes back: plain values, no Qt and no torch, so
-the UI can build jobs without importing the generators' torch side."""
+"""What the UI sends to the generation worker and what comes back: plain, picklable values, no Qt and no
+torch, so the UI can build jobs without importing the generators' torch side."""
 
 from __future__ import annotations
 
@@ -21,3 +21,4 @@ class GenerationResult:
     device: str                  # where the takes were made ("cpu", "cuda", ...)
     seconds: float               # loading (the first time) and generating
     notes: list[str] = field(default_factory=list)   # things the user should know (a CPU retry)
+    loaded: bool = False         # this request loaded the model (later ones find it cached)

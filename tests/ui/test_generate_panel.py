@@ -36,12 +36,20 @@ BACKENDS = sorted(MODELS) or [pytest.param("none", marks=pytest.mark.skip(reason
 
 @pytest.fixture(scope="module")
 def registry():
-    return ModelRegistry()  # shared, so each model loads once for the module
+    return ModelRegistry()
+
+
+@pytest.fixture(scope="module")
+def service():
+    """One generation process for the module, so each model loads once."""
+    service = GenerationService()
+    yield service
+    assert service.shutdown(10_000)
 
 
 @pytest.fixture
-def studio(main_window, registry):
-    main_window.attach_generation(GenerationService(registry))
+def studio(main_window, service):
+    main_window.attach_generation(service, owned=False)
     main_window.generate_dock.show()
     return main_window
 
@@ -110,7 +118,7 @@ def test_seed_generate_flip_keep_undo_redo_save_reopen(qtbot, studio, tmp_path, 
 
     # the record is enough to make the same take again
     saved = reopened.history[0]
-    again = registry.load(saved["model"], "cpu").generate(request_from_record(saved))[saved["variation"]]
+    again = registry.load(saved["model"], saved["device"]).generate(request_from_record(saved))[saved["variation"]]
     assert placed_again(saved, again) == recorded_notes(saved) == placed
 
 
@@ -144,15 +152,9 @@ def test_cancel_returns_within_100_ms_and_leaves_the_song(qtbot, studio, tmp_pat
     assert panel.takes.count() == 0 and document.song == song and document.undo_stack.count() == 0
 
 
-@pytest.fixture
-def shared_folders(registry):
-    """Folders a test adds to the shared registry are taken out again after it."""
-    before = list(registry.folders)
-    yield
-    registry.folders[:] = before
-
-
-def test_a_damaged_model_is_a_message_and_the_song_is_untouched(qtbot, studio, tmp_path, markov, shared_folders):
+def test_a_damaged_model_is_a_message_and_the_song_is_untouched(qtbot, main_window, tmp_path, markov):
+    main_window.attach_generation(GenerationService())  # its own: the folder added stays with it
+    studio = main_window
     broken = tmp_path / "models" / "broken"
     broken.mkdir(parents=True)
     config = json.loads((markov.folder / "config.json").read_text())
@@ -266,7 +268,7 @@ def test_the_pitch_boxes_show_names():
 
 
 def test_without_a_model_the_panel_says_so(qtbot, main_window, tmp_path):
-    main_window.attach_generation(GenerationService(ModelRegistry([tmp_path])))
+    main_window.attach_generation(GenerationService([tmp_path]))
     panel = main_window.generate
     assert panel.picker.current is None and not panel.generate_button.isEnabled()
     assert "No models are installed" in panel.picker.summary.text()

@@ -48,6 +48,7 @@ class GeneratePanel(QWidget):
         self.result: GenerationResult | None = None
         self.model_name = ""
         self.job: int | None = None
+        self.owns_service = True
         self.audition_player = TakeAudition(playback, document, self)
 
         self.picker = ModelPicker(service)
@@ -385,5 +386,8 @@ class GeneratePanel(QWidget):
         self.message.emit(text)
 
     def shutdown(self) -> None:
+        """The window is closing: stop hearing takes, cancel, and stop the worker if it is ours."""
         self.audition_player.stop()
-        self.service.shutdown()
+        self.cancel()
+        if self.owns_service:
+            self.service.shutdown()

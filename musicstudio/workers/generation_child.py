@@ -1,0 +1,146 @@
+"""The generation process: loads models and samples takes away from the app's process. No Qt here.
+
+The app's :class:`~musicstudio.workers.generation.GenerationService` starts :func:`serve` in a spawned
+process and talks to it through two pipes. Running there rather than in a thread of the app means the
+GUI thread never waits for the interpreter lock while torch is imported, a checkpoint is read or a
+numpy sampling loop runs (measured: a 0.7 s freeze importing torch in a thread, 20-50 ms gaps while
+sampling), and a backend that crashes or is killed for memory takes only this process with it.
+
+Commands (app -> here): ``("generate", job_id, GenerationJob)``, ``("device", wanted)``,
+``("add_folder", folder)``, ``("quit",)``. Events (here -> app): ``("started", id)``,
+``("progress", id, fraction)``, ``("finished", id, GenerationResult)``, ``("failed", id, message)``,
+``("cancelled", id)``, ``("device", device, name)``. A job is cancelled when the shared counter
+``cancelled_upto`` reaches its id: the app raises it to cancel or to supersede.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+
+from musicstudio.generators.checkpoint import CheckpointError
+from musicstudio.generators.devices import DeviceError
+from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationError
+from musicstudio.workers.generation_job import GenerationJob, GenerationResult
+
+log = logging.getLogger(__name__)
+PROGRESS_STEP = 0.02          # at most about 50 progress events a job
+OOM_NOTE = "The GPU ran out of memory, so these takes were made on the CPU."
+
+
+class SharedCancelToken(CancelToken):
+    """Cancelled when the app raises the shared counter to this job's id (or by :meth:`cancel`)."""
+
+    def __init__(self, job_id: int, cancelled_upto):
+        super().__init__()
+        self.job_id, self.shared = job_id, cancelled_upto
+
+    @property
+    def cancelled(self) -> bool:
+        return self.shared.value >= self.job_id or super().cancelled
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise GenerationCancelled()
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """torch.cuda.OutOfMemoryError, or the RuntimeError older torch raised, without importing torch."""
+    return type(error).__name__ == "OutOfMemoryError" or (
+        isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
+
+
+def run_job(registry, job: GenerationJob, token: CancelToken, progress=None, loaded: set | None = None
+            ) -> GenerationResult:
+    """Load the model (cached by the registry) and generate; a GPU out of memory is retried once on the
+    CPU. Raises GenerationCancelled, CheckpointError, DeviceError, GenerationError or a bug."""
+    started = time.perf_counter()
+    loaded = set() if loaded is None else loaded
+    first = (job.model, job.device) not in loaded
+    token.check()
+    generator = registry.load(job.model, job.device)
+    loaded.add((job.model, job.device))
+    token.check()
+    notes = []
+    try:
+        takes = generator.generate(job.request, progress, token)
+    except Exception as e:
+        if not is_out_of_memory(e) or generator.device == "cpu":
+            raise
+        log.warning("%s ran out of memory on %s; retrying on the CPU", job.model, generator.device)
+        notes.append(OOM_NOTE)
+        generator = registry.load(job.model, "cpu")
+        takes = generator.generate(job.request, progress, token)
+    return GenerationResult(takes, generator.device, time.perf_counter() - started, notes, first)
+
+
+def make_registry(folders, factory: tuple[str, dict] | None = None):
+    """The registry models load through: ``ModelRegistry(folders)``, or ``factory`` = ("module:callable",
+    keyword arguments) called with ``folders`` (tests pass a fake backend that way)."""
+    if factory is None:
+        from musicstudio.generators.registry import ModelRegistry
+        return ModelRegistry(folders)
+    path, kwargs = factory
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)(folders, **kwargs)
+
+
+def describe(wanted: str) -> tuple[str, str]:
+    from musicstudio.generators.devices import describe_device, pick_device
+    try:
+        device = pick_device(wanted)
+        return device, describe_device(device)
+    except (DeviceError, ImportError, RuntimeError) as e:
+        return "cpu", f"CPU ({e})"
+
+
+def generate(registry, events, job_id: int, job: GenerationJob, token: CancelToken, loaded: set) -> None:
+    if token.cancelled:  # superseded while it waited
+        events.send(("cancelled", job_id))
+        return
+    events.send(("started", job_id))
+    reported = [-1.0]
+
+    def progress(done: float) -> None:
+        if done - reported[0] >= PROGRESS_STEP or (done >= 1.0 > reported[0]):
+            reported[0] = done
+            events.send(("progress", job_id, done))
+
+    try:
+        result = run_job(registry, job, token, progress, loaded)
+    except GenerationCancelled:
+        events.send(("cancelled", job_id))
+    except (CheckpointError, DeviceError, GenerationError) as e:
+        events.send(("failed", job_id, str(e)))
+    except MemoryError as e:
+        events.send(("failed", job_id, f"there is not enough memory for this request ({e or 'MemoryError'}): "
+                                       "ask for fewer bars or variations"))
+    except Exception as e:  # a bug: shown to the user and logged, never swallowed
+        log.exception("generation with %s failed", job.model)
+        message = f"out of memory: {e}" if is_out_of_memory(e) else f"internal error: {type(e).__name__}: {e}"
+        events.send(("failed", job_id, message))
+    else:
+        events.send(("finished", job_id, result))
+
+
+def serve(commands, events, cancelled_upto, folders, factory=None) -> None:
+    """The process's main loop: runs until ``("quit",)`` or until the app's end of the pipe closes."""
+    logging.basicConfig(level=logging.WARNING, format="musicstudio generation: %(message)s")
+    registry = make_registry(folders, factory)
+    loaded: set = set()
+    while True:
+        try:
+            message = commands.recv()
+        except (EOFError, OSError):
+            return
+        kind = message[0]
+        if kind == "quit":
+            return
+        if kind == "add_folder":
+            registry.add_folder(message[1])
+        elif kind == "device":
+            events.send(("device", *describe(message[1])))
+        elif kind == "generate":
+            job_id, job = message[1], message[2]
+            generate(registry, events, job_id, job, SharedCancelToken(job_id, cancelled_upto), loaded)
