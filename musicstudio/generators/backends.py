@@ -9,6 +9,8 @@ from types import ModuleType
 BACKENDS = {
     "markov": "musicstudio.generators.markov.backend",
     "lstm": "musicstudio.generators.lstm.backend",
+    "lstm-notes": "musicstudio.generators.lstm_notes.backend",
+    "lstm-ensemble": "musicstudio.generators.lstm.ensemble",
     "vae": "musicstudio.generators.vae.backend",
 }
 

@@ -157,11 +157,17 @@ def evaluate(generator, corpus, args) -> Path:
     out = Path(args.out) if args.out else Path("docs") / "eval" / generator.name
     out.mkdir(parents=True, exist_ok=True)
     phrases = getattr(generator, "phrases", None)
-    log = lambda msg: print(f"{generator.name}: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+
+    def log(message: str) -> None:
+        print(f"{generator.name}: {message}", file=sys.stderr, flush=True)
+
     metrics: dict = {"model": generator.name, "backend": generator.backend, "data": args.data}
 
     held = held_out(args, corpus, phrases)
-    if hasattr(generator, "score") and phrases is not None:
+    if hasattr(generator, "likelihood"):  # a model with figures of its own (lstm-notes: per note)
+        log(f"likelihood on {len(held)} held-out phrases ...")
+        metrics["likelihood"] = generator.likelihood([n for _, n, _ in held if n])
+    elif hasattr(generator, "score") and phrases is not None:
         if args.data in ("test", "valid"):  # the sequences the model was validated on, from the other split
             from musicstudio.generators.checkpoint import read_config
             from musicstudio.generators.training.data import DataConfig, split_sequences

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
 from musicstudio.generators.codecs import EventCodec, MelodyCodec
 from musicstudio.generators.continuation import continue_phrase
@@ -24,9 +25,16 @@ CONFIGS = {
     "lstm": {"summary": "2-layer LSTM over the events codec with a bar-position input",
              "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1},
              "data": _DATA,
-             "batches": {"window": 256, "batch_size": 64, "per_epoch": 400, "valid_windows": 1024},
-             "train": {"epochs": 14, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
-                       "max_minutes": 62}},
+             "batches": {"window": 256, "batch_size": 64, "per_epoch": 250, "valid_windows": 1024},
+             "train": {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
+                       "max_minutes": 60, "precision": "bf16"}},
+    "lstm-member": {"summary": "an ensemble member: the lstm network trained for a quarter of an hour (pick the "
+                                "seed with --set train.seed=N)",
+                    "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1},
+                    "data": _DATA,
+                    "batches": {"window": 256, "batch_size": 64, "per_epoch": 100, "valid_windows": 1024},
+                    "train": {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
+                              "max_minutes": 15, "precision": "bf16"}},
     "lstm-tiny": {"summary": "a tiny LSTM for tests", "codec": _EVENTS,
                   "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1},
                   "data": {**_DATA, "transpose": [0], "limit": 30},
@@ -187,18 +195,23 @@ class LSTMGenerator:
         return {"log_probs": torch_log_probs(logits[:, -1]), "state": lstm_state, "position": position}
 
     @torch.no_grad()
-    def score(self, tokens: np.ndarray, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    def distributions(self, tokens: np.ndarray, chunk: int = 2048):
+        """For a whole sequence, chunk by chunk: ``(log_probs (n, vocab) tensor, targets (n,) tensor)``,
+        the log-probabilities of each token given every token before it (the state carried over)."""
         tokens = np.asarray(tokens, np.int64)
         inputs = np.concatenate([[self.model.start_token], tokens[:-1]])
         positions = step_positions(tokens, self._steps_of)
-        log_p, top = [], []
         state = None
         for i in range(0, len(tokens), chunk):
             x = torch.from_numpy(inputs[i:i + chunk]).to(self.device).unsqueeze(0)
             p = torch.from_numpy(positions[i:i + chunk]).to(self.device).unsqueeze(0)
             logits, state = self.model(x, p, state)
-            lp = F.log_softmax(logits[0].float(), dim=-1)
-            y = torch.from_numpy(tokens[i:i + chunk]).to(self.device)
+            yield F.log_softmax(logits[0].float(), dim=-1), torch.from_numpy(tokens[i:i + chunk]).to(self.device)
+
+    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token given the ones before, and whether it was the top guess."""
+        log_p, top = [], []
+        for lp, y in self.distributions(tokens):
             log_p.append(lp.gather(1, y[:, None])[:, 0].cpu().numpy())
             top.append((lp.argmax(dim=1) == y).cpu().numpy())
         return np.concatenate(log_p), np.concatenate(top)
@@ -206,7 +219,8 @@ class LSTMGenerator:
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
-        return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
+        with one_blas_thread():
+            return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
 
 
 def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:

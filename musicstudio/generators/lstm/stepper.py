@@ -25,6 +25,10 @@ from musicstudio.generators.lstm.model import EventLSTM
 State = tuple[list[np.ndarray], list[np.ndarray]]  # (h per layer, c per layer), each (rows, hidden)
 
 
+def _matrix(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float32)
+
+
 class NumpyStepper:
     def __init__(self, model: EventLSTM):
         c = model.config
@@ -38,13 +42,13 @@ class NumpyStepper:
         self.token_table = ((p["embed.weight"] @ w_ih0[:, :c.embed].T + bias0) * scale).astype(np.float32)
         self.position_table = ((p["position.weight"] @ w_ih0[:, c.embed:].T) * scale).astype(np.float32) \
             if c.positions else None
-        self.recurrent = [np.ascontiguousarray(p[f"lstm.weight_hh_l{k}"].T * scale, np.float32) for k in range(c.layers)]
+        self.recurrent = [_matrix(p[f"lstm.weight_hh_l{k}"].T * scale) for k in range(c.layers)]
         self.stacked = [None] + [
-            np.ascontiguousarray(np.concatenate([p[f"lstm.weight_ih_l{k}"].T, p[f"lstm.weight_hh_l{k}"].T]) * scale, np.float32)
+            _matrix(np.concatenate([p[f"lstm.weight_ih_l{k}"].T, p[f"lstm.weight_hh_l{k}"].T]) * scale)
             for k in range(1, c.layers)]
         self.bias = [None] + [((p[f"lstm.bias_ih_l{k}"] + p[f"lstm.bias_hh_l{k}"]) * scale).astype(np.float32)
                               for k in range(1, c.layers)]
-        self.head_w = np.ascontiguousarray(p["head.weight"].T)
+        self.head_w = _matrix(p["head.weight"].T)
         self.head_b = p["head.bias"]
 
     @staticmethod

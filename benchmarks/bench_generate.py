@@ -1,0 +1,85 @@
+"""Generation with the shipped models: 8 bars x 4 variations after a 4-bar seed (target for lstm: 150 ms).
+
+The request the app sends most: continue a 4-bar seed by 8 bars, four variations in one batch, at
+temperature 1. Each model gets a melodic seed (a folk tune, the first four bars of "Muss i denn") and a
+chordal one (four-voice chords on every beat); the figures are medians of 7 runs after one warm-up, with
+the per-step latency (one sampling step: the network for four rows, masks, top-p, the draw) and the
+ensemble's cost against one lstm. The lstm target applies to the melodic seed; the chordal seed, with
+roughly three times as many events per bar, is reported beside it. Models that are not installed are
+skipped.
+"""
+
+import statistics
+import time
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.generators.interface import BAR, GenerationRequest
+from musicstudio.generators.registry import ModelRegistry
+
+TARGET_S = 0.150
+REPEAT = 7
+MODELS = ("lstm", "lstm-ensemble", "lstm-notes", "markov-events")
+
+# (pitch, start in 8ths, length in 8ths): four bars in G major
+_TUNE = [(67, 0, 2), (72, 2, 2), (72, 4, 1), (71, 5, 1), (72, 6, 2), (74, 8, 2), (76, 10, 2), (76, 12, 2),
+         (74, 14, 1), (72, 15, 1), (71, 16, 2), (72, 18, 1), (74, 19, 1), (72, 20, 4), (67, 24, 2),
+         (72, 26, 2), (72, 28, 1), (71, 29, 1), (72, 30, 2)]
+MELODY = Clip(tuple(Note(p, s * 240, d * 240, 90) for p, s, d in _TUNE), 4 * BAR)
+_CHORDS = [(55, 59, 62, 67), (48, 55, 64, 72), (50, 57, 62, 66), (55, 59, 62, 67)]
+CHORDS = Clip(tuple(Note(p, bar * BAR + beat * 480, 480, 80) for bar, chord in enumerate(_CHORDS)
+                    for beat in range(4) for p in chord), 4 * BAR)
+
+
+def _counting(generator):
+    """Count the sampling steps of ``generator`` (calls of push, or of predict for lstm-notes)."""
+    name = "push" if hasattr(generator, "push") else "predict"
+    original = getattr(generator, name)
+    counter = {"steps": 0}
+
+    def counted(*args):
+        counter["steps"] += 1
+        return original(*args)
+
+    setattr(generator, name, counted)
+    return counter, lambda: setattr(generator, name, original)
+
+
+def _time(generator, seed: Clip) -> tuple[float, float]:
+    """Median seconds for the request, and the median seconds per sampling step."""
+    counter, restore = _counting(generator)
+    totals, per_step = [], []
+    try:
+        for i in range(REPEAT + 1):
+            counter["steps"] = 0
+            started = time.perf_counter()
+            generator.generate(GenerationRequest(seed=seed, bars=8, variations=4, random_seed=i))
+            elapsed = time.perf_counter() - started
+            if i:  # the first run warms up
+                totals.append(elapsed)
+                per_step.append(elapsed / max(counter["steps"], 1))
+    finally:
+        restore()
+    return statistics.median(totals), statistics.median(per_step)
+
+
+def run():
+    registry = ModelRegistry()
+    installed = {m.name for m in registry.models()}
+    figures, times = [], {}
+    for name in MODELS:
+        if name not in installed:
+            figures.append((f"{name}: not installed, skipped", 0.0, "", None))
+            continue
+        generator = registry.load(name, "cpu")
+        for label, seed in (("melodic", MELODY), ("chordal", CHORDS)):
+            total, step = _time(generator, seed)
+            times[name, label] = total
+            target = (lambda v: v <= TARGET_S * 1000) if name == "lstm" and label == "melodic" else None
+            figures += [(f"{name}: 8 bars x 4 variations, {label} seed (median)", total * 1000, "ms", target),
+                        (f"{name}: per sampling step, {label} seed", step * 1000, "ms", None)]
+    for label in ("melodic", "chordal"):
+        if ("lstm", label) in times and ("lstm-ensemble", label) in times:
+            figures.append((f"ensemble cost: lstm-ensemble / lstm, {label} seed",
+                            times["lstm-ensemble", label] / times["lstm", label], "x", None))
+    return figures
