@@ -110,6 +110,38 @@ def statistics(phrases_: list) -> dict:
     return out
 
 
+CONSTRAINT_SEEDS = 25
+LOCK_RANGE = (55, 79)   # G3 to G5
+
+
+def constraints(generator, seeds: list) -> dict:
+    """Key lock and pitch range, and the same request giving the same takes, over held-out ``seeds``.
+
+    Seed ``i`` is continued for the report's 8 bars in 4 variations with the key locked to one of the major
+    and minor keys from six flats to six sharps in turn (most of them foreign to the seed: the hard case)
+    and the pitch range G3-G5; the request is made again with the same random seed and compared note for
+    note."""
+    from musicstudio.core.key import Key
+
+    pitches = in_scale = in_range = identical = 0
+    for i, notes in enumerate(seeds):
+        key = Key(i % 13 - 6, bool(i % 2))  # six flats to six sharps, major and minor
+        request = GenerationRequest(seed=Clip(tuple(notes), SEED_BARS * BAR), bars=CONTINUATION_BARS,
+                                    variations=4, random_seed=100 + i, key=key, pitch_range=LOCK_RANGE)
+        takes = generator.generate(request)
+        again = generator.generate(request)
+        identical += [t.notes for t in takes] == [t.notes for t in again]
+        for take in takes:
+            for n in take.notes:
+                pitches += 1
+                in_scale += key.contains(n.pitch)
+                in_range += LOCK_RANGE[0] <= n.pitch <= LOCK_RANGE[1]
+    return {"requests": len(seeds), "variations_each": 4, "pitches": pitches,
+            "in_scale_share": in_scale / pitches if pitches else float("nan"),
+            "in_range_share": in_range / pitches if pitches else float("nan"),
+            "identical_when_repeated": f"{identical}/{len(seeds)}"}
+
+
 def _mean(values) -> float:
     values = [v for v in values if not np.isnan(v)]
     return float(np.mean(values)) if values else float("nan")
@@ -194,6 +226,9 @@ def evaluate(generator, corpus, args) -> Path:
     free = [t.notes for t in generator.generate(GenerationRequest(seed=Clip((), 0), bars=CONTINUATION_BARS,
                                                                   variations=max(1, args.free), random_seed=7))]
 
+    if chosen:
+        log("constraints: key lock, pitch range and repeatability ...")
+        metrics["constraints"] = constraints(generator, seeds[:CONSTRAINT_SEEDS])
     if not chosen:
         log("no held-out phrase has 12 bars in 4/4 or 2/4: no continuation statistics")
     comparison = compare_sets(generated, reference)

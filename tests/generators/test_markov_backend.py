@@ -151,6 +151,10 @@ def test_eval_writes_json_markdown_and_pictures(models_dir, tiny_corpus_dir, tmp
     assert report["continuations"]["seeds"] == 4
     assert 0 <= report["continuations"]["mean_overlap_area"] <= 1
     assert report["novelty"]["samples"] == report["continuations"]["seeds"]
+    locked = report["constraints"]
+    assert locked["requests"] == 4 and locked["pitches"] > 0
+    assert locked["in_scale_share"] == 1.0 and locked["in_range_share"] == 1.0
+    assert locked["identical_when_repeated"] == "4/4"
     assert {p.name for p in out.glob("*.png")} >= {"sample.png", "histograms.png", "loss.png"}
     assert "## Pictures" in (out / "markov-tiny.md").read_text()
 
