@@ -18,7 +18,8 @@ COMMANDS = ("info", "convert", "gui")
 # commands with their own argument parser, handed the rest of the line
 DELEGATED = {"corpus": "musicstudio.generators.corpus", "train": "musicstudio.generators.training.command",
              "eval": "musicstudio.generators.evaluate", "generate": "musicstudio.generators.generate_command",
-             "models": "musicstudio.generators.generate_command"}
+             "models": "musicstudio.generators.generate_command",
+             "finetune": "musicstudio.generators.fine_tune.command"}
 
 
 class UsageError(Exception):
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("eval", help="evaluate a model and write its report (see: musicstudio eval --help)")
     sub.add_parser("generate", help="continue a MIDI seed with a model (see: musicstudio generate --help)")
     sub.add_parser("models", help="list the installed models")
+    sub.add_parser("finetune", help="fine-tune a model on a folder of MIDI files (see: musicstudio finetune --help)")
 
     gui = sub.add_parser("gui", help="open the app (the default)")
     gui.add_argument("file", nargs="?", help="a .mid or .msproj file to open")

@@ -49,9 +49,17 @@ def model_info(folder: str | Path) -> ModelInfo:
                      weights.stat().st_size, config["codec"].get("codec", "?"))
 
 
+def user_models_folder() -> Path:
+    """Where the models the user makes go (fine-tunes): ``models/`` in the app's data folder."""
+    from musicstudio.io.settings import user_data_dir
+    return user_data_dir(create=False) / "models"
+
+
 def default_folders() -> list[Path]:
+    """The shipped ``models/``, and the user's models folder once it exists."""
     from musicstudio.resources import models_path
-    return [models_path()]
+    user = user_models_folder()
+    return [models_path()] + ([user] if user.is_dir() else [])
 
 
 def find_models(folders: list[str | Path] | None = None) -> tuple[list[ModelInfo], list[str]]:

@@ -71,12 +71,13 @@ def settings_path() -> Path:
     return (Path(folder) if folder else platformdirs.user_config_path(APP_NAME)) / FILE_NAME
 
 
-def user_data_dir() -> Path:
-    """The folder for the app's own data (autosave, caches), created if needed.
-    ``$MUSICSTUDIO_DATA_DIR`` overrides it."""
+def user_data_dir(create: bool = True) -> Path:
+    """The folder for the app's own data (autosave, caches, the user's models), created if needed
+    (unless ``create`` is False). ``$MUSICSTUDIO_DATA_DIR`` overrides it."""
     folder = os.environ.get(DATA_DIR_ENV)
     path = Path(folder) if folder else platformdirs.user_data_path(APP_NAME)
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
