@@ -2,6 +2,11 @@
 
 The output MIDI file holds the seed track and one track per take, each take placed right after the seed,
 so it opens in any DAW (or in Music Studio) ready to compare.
+
+A VAE model has modes of its own (``--mode``): ``sample`` (phrases from the prior, no seed needed),
+``vary`` (takes around the seed's last 2 bars), ``interpolate`` (from the seed to ``--seed-b`` in
+``--steps`` phrases, one track each) and ``slide`` (the seed re-decoded with ``--slider NAME=VALUE``
+moved; ``--slider list`` prints the sliders and the seed's coordinates).
 """
 
 from __future__ import annotations
@@ -13,8 +18,12 @@ from pathlib import Path
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import parse_key
+from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.interface import BAR, GenerationError, GenerationRequest
+
+MODES = ("continue", "sample", "vary", "interpolate", "slide")
+VAE_MODES = MODES[1:]
 
 
 def _range(text: str) -> tuple[int, int]:
@@ -33,7 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--backend", help="markov, lstm, ...: the installed model of that backend")
     which.add_argument("--model", help="a model name (see: musicstudio models) or a model folder")
-    p.add_argument("--seed", required=True, metavar="IN.mid", help="the phrase to continue (.mid or .msproj)")
+    p.add_argument("--seed", metavar="IN.mid", help="the phrase to continue (.mid or .msproj); needed except "
+                   "with --mode sample")
+    p.add_argument("--mode", default="continue", choices=MODES,
+                   help="continue (default, any model); with a VAE also sample, vary, interpolate, slide")
+    p.add_argument("--seed-b", metavar="B.mid", help="interpolate: the phrase to arrive at")
+    p.add_argument("--steps", type=int, default=8, help="interpolate: phrases from A to B, both included (default 8)")
+    p.add_argument("--slider", action="append", default=[], metavar="NAME=VALUE",
+                   help="slide: move a slider to VALUE (repeatable); 'list' shows them")
+    p.add_argument("--amount", type=float, default=0.5, help="vary: how far from the seed (default 0.5)")
     p.add_argument("--out", required=True, metavar="OUT.mid", help="where to write the seed and the takes")
     p.add_argument("--track", type=int, default=None, metavar="N",
                    help="which track of the seed file (1 = first; default the first with notes)")
@@ -85,6 +102,51 @@ def _seed_clip(song, args) -> tuple[Clip, Track]:
     return Clip(notes, end - start), track
 
 
+def _slider_values(generator, specs: list[str]) -> dict[str, float]:
+    values = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        if not sep or name not in generator.slider_names:
+            raise ValueError(f"a slider is NAME=VALUE with NAME one of {', '.join(generator.slider_names)}, "
+                             f"not {spec!r}")
+        try:
+            values[name] = float(value)
+        except ValueError:
+            raise ValueError(f"{spec!r}: the value must be a number, e.g. {name}=1.5") from None
+    return values
+
+
+def _vae_edit(generator, song, seed: Clip, track: Track, args) -> int:
+    """``--mode interpolate`` and ``--mode slide``: phrases from the VAE's latent space, one track each."""
+    from musicstudio.io.files import open_song, save_song
+
+    if args.mode == "interpolate":
+        if not args.seed_b:
+            raise ValueError("--mode interpolate needs --seed-b B.mid, the phrase to arrive at")
+        other = open_song(Path(args.seed_b)).song
+        b, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars))
+        phrases = generator.interpolate(seed, b, args.steps)
+        names = [f"{generator.name} step {k + 1} of {len(phrases)}" for k in range(len(phrases))]
+        length = max(seed.length, b.length)
+    else:
+        if args.slider == ["list"] or not args.slider:
+            for name, value in generator.sliders_for(seed).items():
+                print(f"{name:>20} {value:+.2f}")
+            return 0
+        values = _slider_values(generator, args.slider)
+        phrases = [generator.decode_with(seed, values)]
+        names = [f"{generator.name} " + ", ".join(f"{k}={v:+g}" for k, v in values.items())]
+        length = seed.length
+    seed_track = Track(track.name or "Seed", track.program, False, seed.notes)
+    tracks = [seed_track] + [Track(name, track.program, False, tuple(n.moved_by(ticks=length) for n in notes))
+                             for name, notes in zip(names, phrases)]
+    save_song(replace(song, tracks=tuple(tracks)), Path(args.out))
+    counts = ", ".join(str(len(p)) for p in phrases)
+    print(f"{args.out}: seed ({len(seed.notes)} notes) + {len(phrases)} phrases from {generator.name} "
+          f"({args.mode}; notes per phrase: {counts})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 written, 2 usage, 3 bad input (seed file, model), 1 internal error."""
     from musicstudio.generators.checkpoint import CheckpointError
@@ -98,18 +160,29 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     try:
-        song = open_song(Path(args.seed)).song
-        seed, track = _seed_clip(song, args)
+        if args.seed is None and args.mode != "sample":
+            raise ValueError("--seed IN.mid is needed (only --mode sample works without one)")
+        if args.seed is not None:
+            song = open_song(Path(args.seed)).song
+            seed, track = _seed_clip(song, args)
+        else:
+            song, track = Song(), Track("Seed", 0, False, ())
+            seed = Clip((), 0)
         key = None
         if args.key:
             key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
+        options = {"mode": args.mode, "amount": args.amount} if args.mode in ("sample", "vary") else {}
         request = GenerationRequest(seed=seed, bars=args.bars, variations=args.variations,
                                     temperature=args.temperature, top_p=args.top_p, random_seed=args.random_seed,
-                                    key=key, pitch_range=args.range)
+                                    key=key, pitch_range=args.range, options=options)
         registry = ModelRegistry()
         for folder in args.models_dir:
             registry.add_folder(folder)
         generator = registry.load(_pick_model(registry, args), args.device)
+        if args.mode in VAE_MODES and generator.backend != "vae":
+            raise ValueError(f"--mode {args.mode} needs a VAE model; {generator.name} is {generator.backend}")
+        if args.mode in ("interpolate", "slide"):
+            return _vae_edit(generator, song, seed, track, args)
     except (ValueError, DeviceError) as e:
         print(f"musicstudio generate: {e}", file=sys.stderr)
         return 2
@@ -128,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     if not args.quiet:
         print(file=sys.stderr)
-    seed_track = Track(track.name or "Seed", track.program, False, seed.notes)
-    tracks = [seed_track] + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
+    seed_track = [Track(track.name or "Seed", track.program, False, seed.notes)] if seed.notes else []
+    tracks = seed_track + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
                                    tuple(n.moved_by(ticks=seed.length) for n in t.notes)) for t in takes]
     out = replace(song, tracks=tuple(tracks))
     save_song(out, Path(args.out))

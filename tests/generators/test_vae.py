@@ -176,3 +176,65 @@ def test_weights_of_another_size_are_refused(models_dir, tmp_path):
     (folder / "config.json").write_text(json.dumps(config))
     with pytest.raises(CheckpointError, match="shape"):
         ModelRegistry([tmp_path]).load(folder, "cpu")
+
+
+# -- musicstudio generate --mode ... ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def phrase_files(tmp_path_factory):
+    from musicstudio.core.song import Song
+    from musicstudio.core.track import Track
+    from musicstudio.io.files import save_song
+
+    root = tmp_path_factory.mktemp("phrases")
+    for name, clip in (("a.mid", SEED), ("b.mid", OTHER)):
+        save_song(Song(tracks=(Track("Melody", 0, False, clip.notes),)), root / name)
+    return root
+
+
+def _generate(models_dir, *args) -> int:
+    from musicstudio.generators.generate_command import main as generate_main
+
+    return generate_main(["--model", "vae-tiny", "--models-dir", str(models_dir), "--quiet", *map(str, args)])
+
+
+def _tracks(path):
+    from musicstudio.io.files import open_song
+
+    return open_song(path).song.tracks
+
+
+def test_cli_samples_from_the_prior_without_a_seed(models_dir, tmp_path):
+    out = tmp_path / "sampled.mid"
+    assert _generate(models_dir, "--mode", "sample", "--bars", 2, "--variations", 3, "--out", out) == 0
+    tracks = _tracks(out)
+    assert len(tracks) == 3 and all(t.notes and max(n.end for n in t.notes) <= 2 * BAR for t in tracks)
+
+
+def test_cli_interpolates_between_two_files(models_dir, phrase_files, tmp_path):
+    out = tmp_path / "between.mid"
+    assert _generate(models_dir, "--mode", "interpolate", "--seed", phrase_files / "a.mid",
+                     "--seed-b", phrase_files / "b.mid", "--steps", 5, "--out", out) == 0
+    tracks = _tracks(out)
+    assert len(tracks) == 1 + 5 and tracks[-1].name.endswith("step 5 of 5")
+
+
+def test_cli_slides_and_lists_the_sliders(models_dir, phrase_files, tmp_path, capsys):
+    out = tmp_path / "slid.mid"
+    assert _generate(models_dir, "--mode", "slide", "--seed", phrase_files / "a.mid",
+                     "--slider", "note_density=1.5", "--out", out) == 0
+    assert len(_tracks(out)) == 2
+    capsys.readouterr()
+    assert _generate(models_dir, "--mode", "slide", "--seed", phrase_files / "a.mid", "--slider", "list",
+                     "--out", out) == 0
+    assert "note_density" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--mode", "slide", "--slider", "loudness=2"], "NAME=VALUE"),
+    (["--mode", "slide", "--slider", "note_density=lots"], "must be a number"),
+    (["--mode", "interpolate"], "--seed-b"),
+])
+def test_cli_bad_vae_requests_are_one_clear_line(models_dir, phrase_files, tmp_path, capsys, extra, words):
+    assert _generate(models_dir, "--seed", phrase_files / "a.mid", "--out", tmp_path / "x.mid", *extra) == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1
