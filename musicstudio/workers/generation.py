@@ -12,6 +12,10 @@ and started afresh for the next request. Models load lazily in the process and s
 Why a process and not a thread: in a thread, importing torch froze the GUI for 0.7 s, and while a
 numpy sampling loop ran every Qt call of the GUI thread that released the interpreter lock had to wait
 up to 5 ms to get it back, so a progress update took 3-30 ms (see benchmarks/bench_generate_ui.py).
+
+The VAE studio's operations (:meth:`~GenerationService.submit_vae`: encode a clip, move its sliders,
+interpolate) go to the same process in a lane of their own: a VAE job supersedes the VAE job before it
+(a slider dragged on), never a generation, and answers through the ``vae_*`` signals.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from musicstudio.generators.registry import ModelInfo, ModelRegistry, default_folders, find_models
 from musicstudio.workers.generation_child import serve
-from musicstudio.workers.generation_job import GenerationJob
+from musicstudio.workers.generation_job import GenerationJob, VAEJob
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,9 @@ class GenerationService(QObject):
     cancelled = Signal(int)
     device_found = Signal(str, str)     # "cuda" / "cpu" ..., "NVIDIA H100 80GB HBM3" / "CPU"
     idle = Signal()                     # the process has no job left, current or superseded
+    vae_finished = Signal(int, object)  # job id, VAEResult
+    vae_failed = Signal(int, str)
+    vae_cancelled = Signal(int)
 
     def __init__(self, folders: list[str | Path] | None = None, factory: tuple[str, dict] | None = None,
                  parent: QObject | None = None):
@@ -75,6 +82,8 @@ class GenerationService(QObject):
         self._commands = None
         self._reader: _EventReader | None = None
         self._cancelled_upto = None
+        self.current_vae: int | None = None
+        self._vae_cancelled_upto = None
 
     # -- models -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
@@ -104,9 +113,12 @@ class GenerationService(QObject):
         events_in, events_out = context.Pipe(duplex=False)
         # every job so far is over, except the one being submitted now
         self._cancelled_upto = context.RawValue("q", self._next_id if self.current is None else self.current - 1)
+        self._vae_cancelled_upto = context.RawValue(
+            "q", self._next_id if self.current_vae is None else self.current_vae - 1)
         self._process = context.Process(
             target=serve, name="musicstudio-generation", daemon=True,
-            args=(commands_out, events_out, self._cancelled_upto, [str(f) for f in self.folders], self.factory))
+            args=(commands_out, events_out, self._cancelled_upto, [str(f) for f in self.folders], self.factory,
+                  self._vae_cancelled_upto))
         self._process.start()
         commands_out.close()   # ours are the other ends: when the process dies, reading gives EOF
         events_out.close()
@@ -150,6 +162,26 @@ class GenerationService(QObject):
         self._send(("generate", self.current, job))
         return self.current
 
+    def submit_vae(self, job: VAEJob) -> int:
+        """Start a VAE studio operation, superseding the VAE job before it (not a generation); returns its
+        id. ``vae_finished`` / ``vae_failed`` / ``vae_cancelled`` answer."""
+        if self._vae_cancelled_upto is not None:
+            self._vae_cancelled_upto.value = self._next_id
+        self._next_id += 1
+        self.current_vae = self._next_id
+        self._pending += 1
+        self._send(("vae", self.current_vae, job))
+        return self.current_vae
+
+    def cancel_vae(self) -> None:
+        """Forget the current VAE job (``vae_cancelled`` at once); the process skips it if it has not begun."""
+        if self.current_vae is None:
+            return
+        job_id, self.current_vae = self.current_vae, None
+        if self._vae_cancelled_upto is not None:
+            self._vae_cancelled_upto.value = job_id
+        self.vae_cancelled.emit(job_id)
+
     def cancel(self) -> None:
         """Stop the current job. ``cancelled`` comes at once; the process stops at its next step."""
         if self.current is None:
@@ -161,11 +193,12 @@ class GenerationService(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel, stop the process and the reader (the app is closing). True if they stopped in time."""
-        self.current = None
+        self.current = self.current_vae = None
         if self._process is None:
             return True
-        if self._cancelled_upto is not None:
-            self._cancelled_upto.value = self._next_id
+        for counter in (self._cancelled_upto, self._vae_cancelled_upto):
+            if counter is not None:
+                counter.value = self._next_id
         try:
             self._commands.send(("quit",))
         except (OSError, ValueError):
@@ -188,6 +221,9 @@ class GenerationService(QObject):
             self.device_found.emit(message[1], message[2])
             return
         job_id = message[1]
+        if job_id == self.current_vae:
+            self._on_vae_event(kind, message)
+            return
         current = job_id == self.current
         if kind == "started":
             if current:
@@ -206,6 +242,18 @@ class GenerationService(QObject):
                     self.cancelled.emit(job_id)
             self._job_ended()
 
+    def _on_vae_event(self, kind: str, message: tuple) -> None:
+        if kind not in ("finished", "failed", "cancelled"):
+            return
+        job_id, self.current_vae = message[1], None
+        if kind == "finished":
+            self.vae_finished.emit(job_id, message[2])
+        elif kind == "failed":
+            self.vae_failed.emit(job_id, message[2])
+        else:
+            self.vae_cancelled.emit(job_id)
+        self._job_ended()
+
     def _job_ended(self) -> None:
         self._pending = max(0, self._pending - 1)
         if self._pending == 0:
@@ -220,9 +268,13 @@ class GenerationService(QObject):
         self._process = None
         if self._pending:
             self._pending = 0
+            why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            message = (f"the generation process stopped unexpectedly ({why}, perhaps out of memory); it starts "
+                       "again with the next request")
             if self.current is not None:
                 job_id, self.current = self.current, None
-                why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                self.failed.emit(job_id, f"the generation process stopped unexpectedly ({why}, perhaps out "
-                                         "of memory); it starts again with the next request")
+                self.failed.emit(job_id, message)
+            if self.current_vae is not None:
+                job_id, self.current_vae = self.current_vae, None
+                self.vae_failed.emit(job_id, message)
             self.idle.emit()

@@ -6,11 +6,13 @@ GUI thread never waits for the interpreter lock while torch is imported, a check
 numpy sampling loop runs (measured: a 0.7 s freeze importing torch in a thread, 20-50 ms gaps while
 sampling), and a backend that crashes or is killed for memory takes only this process with it.
 
-Commands (app -> here): ``("generate", job_id, GenerationJob)``, ``("device", wanted)``,
-``("add_folder", folder)``, ``("quit",)``. Events (here -> app): ``("started", id)``,
-``("progress", id, fraction)``, ``("finished", id, GenerationResult)``, ``("failed", id, message)``,
-``("cancelled", id)``, ``("device", device, name)``. A job is cancelled when the shared counter
-``cancelled_upto`` reaches its id: the app raises it to cancel or to supersede.
+Commands (app -> here): ``("generate", job_id, GenerationJob)``, ``("vae", job_id, VAEJob)``,
+``("device", wanted)``, ``("add_folder", folder)``, ``("quit",)``. Events (here -> app): ``("started", id)``,
+``("progress", id, fraction)``, ``("finished", id, GenerationResult | VAEResult)``, ``("failed", id,
+message)``, ``("cancelled", id)``, ``("device", device, name)``. A job is cancelled when the shared counter
+``cancelled_upto`` reaches its id: the app raises it to cancel or to supersede. VAE jobs (the studio's
+slider moves, encodings and interpolations) have their own counter, ``vae_cancelled_upto``, so a slider
+move supersedes the move before it without cancelling a generation, and the other way round.
 """
 
 from __future__ import annotations
@@ -18,11 +20,20 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from statistics import median
 
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.devices import DeviceError
 from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationError
-from musicstudio.workers.generation_job import GenerationJob, GenerationResult
+from musicstudio.workers.generation_job import (
+    EncodeClip,
+    GenerationJob,
+    GenerationResult,
+    Interpolate,
+    MoveSliders,
+    VAEJob,
+    VAEResult,
+)
 
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.02          # at most about 50 progress events a job
@@ -107,8 +118,14 @@ def generate(registry, events, job_id: int, job: GenerationJob, token: CancelTok
             reported[0] = done
             events.send(("progress", job_id, done))
 
+    answer(events, job_id, job.model, lambda: run_job(registry, job, token, progress, loaded))
+
+
+def answer(events, job_id: int, model: str, work) -> None:
+    """Run ``work()`` and send what became of it: finished with its result, cancelled, or failed with a
+    message for the user (a bug is logged too, never swallowed)."""
     try:
-        result = run_job(registry, job, token, progress, loaded)
+        result = work()
     except GenerationCancelled:
         events.send(("cancelled", job_id))
     except (CheckpointError, DeviceError, GenerationError) as e:
@@ -117,15 +134,63 @@ def generate(registry, events, job_id: int, job: GenerationJob, token: CancelTok
         events.send(("failed", job_id, f"there is not enough memory for this request ({e or 'MemoryError'}): "
                                        "ask for fewer bars or variations"))
     except Exception as e:  # a bug: shown to the user and logged, never swallowed
-        log.exception("generation with %s failed", job.model)
+        log.exception("generation with %s failed", model)
         message = f"out of memory: {e}" if is_out_of_memory(e) else f"internal error: {type(e).__name__}: {e}"
         events.send(("failed", job_id, message))
     else:
         events.send(("finished", job_id, result))
 
 
-def serve(commands, events, cancelled_upto, folders, factory=None) -> None:
+def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = None) -> VAEResult:
+    """One VAE studio operation on the model's ``vae`` API. A model that is not a VAE is a GenerationError."""
+    started = time.perf_counter()
+    loaded = set() if loaded is None else loaded
+    first = (job.model, job.device) not in loaded
+    token.check()
+    generator = registry.load(job.model, job.device)
+    loaded.add((job.model, job.device))
+    if not all(hasattr(generator, name) for name in ("sliders_for", "decode_with", "interpolate")):
+        raise GenerationError(f"{generator.name} is a {generator.backend} model: the VAE studio needs a VAE "
+                              "(pick one in the model box)")
+    token.check()
+    op = job.op
+    if isinstance(op, EncodeClip):
+        sliders, phrases = generator.sliders_for(op.clip), [generator.decode_with(op.clip, {})]
+    elif isinstance(op, MoveSliders):
+        unknown = sorted(set(op.values) - set(generator.slider_names))
+        if unknown:
+            raise GenerationError(f"{generator.name} has no slider {', '.join(unknown)}")
+        sliders, phrases = dict(op.values), [moved_phrase(generator, op.clip, op.values)]
+    elif isinstance(op, Interpolate):
+        sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps))
+    else:
+        raise GenerationError(f"the VAE studio has no operation {type(op).__name__}")
+    return VAEResult(op, phrases, sliders, generator.device, time.perf_counter() - started, first)
+
+
+def moved_phrase(generator, clip, values: dict[str, float]):
+    """The clip with each of its 2-bar chunks moved by (value - the clip's position) along the named sliders,
+    decoded greedily. For a 2-bar clip that is ``decode_with(clip, values)``; for a longer one the chunks
+    keep their differences (``decode_with`` would move every chunk to the same value)."""
+    position = generator.sliders_for(clip)
+    z = generator.encode(clip)
+    for name, value in values.items():
+        z = generator.move(z, name, float(value) - position[name])
+    _, shift = generator.clip_tokens(clip)
+    velocity = int(median(n.velocity for n in clip.notes)) if clip.notes else 100
+    return generator.decode(z, transpose=shift, velocity=velocity)
+
+
+def vae(registry, events, job_id: int, job: VAEJob, token: CancelToken, loaded: set) -> None:
+    if token.cancelled:  # superseded while it waited (a slider moved on)
+        events.send(("cancelled", job_id))
+        return
+    answer(events, job_id, job.model, lambda: run_vae_job(registry, job, token, loaded))
+
+
+def serve(commands, events, cancelled_upto, folders, factory=None, vae_cancelled_upto=None) -> None:
     """The process's main loop: runs until ``("quit",)`` or until the app's end of the pipe closes."""
+    vae_cancelled_upto = cancelled_upto if vae_cancelled_upto is None else vae_cancelled_upto
     logging.basicConfig(level=logging.WARNING, format="musicstudio generation: %(message)s")
     registry = make_registry(folders, factory)
     loaded: set = set()
@@ -144,3 +209,6 @@ def serve(commands, events, cancelled_upto, folders, factory=None) -> None:
         elif kind == "generate":
             job_id, job = message[1], message[2]
             generate(registry, events, job_id, job, SharedCancelToken(job_id, cancelled_upto), loaded)
+        elif kind == "vae":
+            job_id, job = message[1], message[2]
+            vae(registry, events, job_id, job, SharedCancelToken(job_id, vae_cancelled_upto), loaded)

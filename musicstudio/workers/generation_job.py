@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
 from musicstudio.generators.interface import GenerationRequest, Take
 
 
@@ -22,3 +24,49 @@ class GenerationResult:
     seconds: float               # loading (the first time) and generating
     notes: list[str] = field(default_factory=list)   # things the user should know (a CPU retry)
     loaded: bool = False         # this request loaded the model (later ones find it cached)
+
+
+# -- the VAE studio's operations (run in the generation process on a VAE's ``vae`` API) ---------------------
+@dataclass(frozen=True)
+class EncodeClip:
+    """Where ``clip`` sits on each latent slider, and how the VAE hears it back (decoded greedily)."""
+    clip: Clip
+
+
+@dataclass(frozen=True)
+class MoveSliders:
+    """``clip`` after moving the named sliders to ``values`` (the others stay where the clip puts them)."""
+    clip: Clip
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Interpolate:
+    """``steps`` phrases from A to B, both ends included (so ``steps - 2`` in between)."""
+    a: Clip
+    b: Clip
+    steps: int
+
+    def __post_init__(self) -> None:
+        if self.steps < 2:
+            raise ValueError("an interpolation has at least 2 steps (A and B)")
+
+
+VAEOperation = EncodeClip | MoveSliders | Interpolate
+
+
+@dataclass(frozen=True)
+class VAEJob:
+    model: str                   # a model name or folder; it must be a VAE
+    op: VAEOperation
+    device: str = "auto"
+
+
+@dataclass(frozen=True)
+class VAEResult:
+    op: VAEOperation             # what was asked
+    phrases: list[tuple[Note, ...]]   # encode and move: one phrase; interpolate: ``steps`` phrases, A to B
+    sliders: dict[str, float]    # encode: the clip's position on each slider; move: the values asked
+    device: str
+    seconds: float
+    loaded: bool = False

@@ -36,6 +36,50 @@ class FakeGenerator:
                 for v in range(request.variations)]
 
 
+class FakeVAE:
+    """The VAE API the studio uses, on a toy latent: a clip's position on "note_density" is its note count,
+    decoding gives that many notes, and each operation takes ``op_seconds``."""
+
+    backend = "vae"
+    slider_names = ("note_density", "pitch_height")
+
+    def __init__(self, name, device, op_seconds=0.0):
+        self.name, self.device, self.op_seconds = name, device, op_seconds
+
+    def _wait(self):
+        time.sleep(self.op_seconds)
+
+    def sliders_for(self, clip):
+        self._wait()
+        return {"note_density": float(len(clip.notes)), "pitch_height": 0.0}
+
+    def encode(self, clip):
+        import numpy as np
+        return np.array([[float(len(clip.notes)), 0.0]], np.float32)
+
+    def move(self, z, name, amount):
+        z = z.copy()
+        z[:, self.slider_names.index(name)] += amount
+        return z
+
+    def clip_tokens(self, clip):
+        return None, 0
+
+    def decode(self, z, temperature=0.0, random_seed=0, key=None, pitch_range=(0, 127), transpose=0, velocity=100):
+        count = max(0, round(float(z[0, 0])))
+        return tuple(Note(60, i * 120, 120, velocity) for i in range(count))
+
+    def decode_with(self, clip, values):
+        return self.decode(self.move(self.encode(clip), "note_density",
+                                     values.get("note_density", len(clip.notes)) - len(clip.notes)))
+
+    def interpolate(self, a, b, steps):
+        self._wait()
+        na, nb = len(a.notes), len(b.notes)
+        return [tuple(Note(60, i * 120, 120, 90) for i in range(round(na + (nb - na) * k / (steps - 1))))
+                for k in range(steps)]
+
+
 class FakeRegistry:
     def __init__(self, folders, **options):
         self.folders, self.options = list(folders), options
@@ -48,8 +92,11 @@ class FakeRegistry:
         if name == "damaged":
             raise CheckpointError("models/damaged/weights.safetensors", "the weights are damaged or truncated")
         device = "cuda" if device == "auto" else device
+        if name == "vae" and (name, device) not in self.cache:
+            self.cache[(name, device)] = FakeVAE(name, device, self.options.get("op_seconds", 0.0))
         if (name, device) not in self.cache:
             options = dict(self.options)
+            options.pop("op_seconds", None)
             if device == "cpu" and options.get("fail") == "oom":
                 options.pop("fail")
             self.cache[(name, device)] = FakeGenerator(name, device, **options)

@@ -1,6 +1,6 @@
 """The generation worker: results and progress through signals from a separate process, supersede, cancel
 within 100 ms, errors as messages, CPU retry after a GPU runs out of memory, a crashed process reported and
-restarted, models loaded once."""
+restarted, models loaded once; the VAE studio's operations in a lane of their own."""
 
 import time
 
@@ -11,7 +11,7 @@ from musicstudio.core.note import Note
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.workers.generation import GenerationService
 from musicstudio.workers.generation_child import OOM_NOTE, is_out_of_memory
-from musicstudio.workers.generation_job import GenerationJob
+from musicstudio.workers.generation_job import EncodeClip, GenerationJob, Interpolate, MoveSliders, VAEJob
 
 SEED = Clip((Note(60, 0, 240, 90),), 1920)
 START = 60_000  # a spawned process imports numpy and the generators first
@@ -145,3 +145,72 @@ def test_the_device_is_found_in_the_process(qtbot, make_service):
     with qtbot.waitSignal(service.device_found, timeout=START) as blocker:
         service.find_device("cpu")
     assert blocker.args == ["cpu", "CPU"]
+
+
+# -- the VAE studio's lane ------------------------------------------------------------------------------------
+FOUR = Clip(tuple(Note(60 + i, i * 240, 240, 90) for i in range(4)), 1920)
+
+
+def test_vae_operations_encode_move_and_interpolate(qtbot, make_service):
+    service = make_service()
+    with qtbot.waitSignal(service.vae_finished, timeout=START) as blocker:
+        job_id = service.submit_vae(VAEJob("vae", EncodeClip(FOUR)))
+    assert blocker.args[0] == job_id and service.current_vae is None
+    encoded = blocker.args[1]
+    assert encoded.sliders == {"note_density": 4.0, "pitch_height": 0.0} and len(encoded.phrases[0]) == 4
+    assert encoded.loaded and encoded.device == "cuda"
+    with qtbot.waitSignal(service.vae_finished, timeout=5000) as blocker:
+        service.submit_vae(VAEJob("vae", MoveSliders(FOUR, {"note_density": 7.0})))
+    moved = blocker.args[1]
+    assert len(moved.phrases) == 1 and len(moved.phrases[0]) == 7 and not moved.loaded
+    with qtbot.waitSignal(service.vae_finished, timeout=5000) as blocker:
+        service.submit_vae(VAEJob("vae", Interpolate(FOUR, Clip((), 1920), steps=6)))
+    assert [len(p) for p in blocker.args[1].phrases] == [4, 3, 2, 2, 1, 0]
+    with pytest.raises(ValueError):
+        Interpolate(FOUR, FOUR, steps=1)
+
+
+def test_a_newer_slider_move_supersedes_an_older_one(qtbot, make_service):
+    service = make_service(op_seconds=0.05)
+    finished, failed = [], []
+    service.vae_finished.connect(lambda job_id, result: finished.append((job_id, result)))
+    service.vae_failed.connect(lambda *a: failed.append(a))
+    with qtbot.waitSignal(service.vae_finished, timeout=START):
+        service.submit_vae(VAEJob("vae", EncodeClip(FOUR)))     # started and loaded
+    finished.clear()
+    ids = [service.submit_vae(VAEJob("vae", MoveSliders(FOUR, {"note_density": float(n)}))) for n in range(5, 10)]
+    qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+    qtbot.waitUntil(lambda: not service.working, timeout=2000)
+    assert [job_id for job_id, _ in finished] == [ids[-1]] and not failed   # only the latest is heard from
+    assert len(finished[0][1].phrases[0]) == 9
+
+
+def test_vae_jobs_and_generation_do_not_supersede_each_other(qtbot, make_service):
+    service = make_service(step_seconds=0.01, steps=30)
+    generated, studio = [], []
+    service.finished.connect(lambda job_id, result: generated.append(job_id))
+    service.vae_finished.connect(lambda job_id, result: studio.append(job_id))
+    with qtbot.waitSignal(service.started, timeout=START):
+        generation = service.submit(job())
+    move = service.submit_vae(VAEJob("vae", MoveSliders(FOUR, {"note_density": 2.0})))
+    assert service.busy and service.current == generation and service.current_vae == move
+    qtbot.waitUntil(lambda: bool(generated) and bool(studio), timeout=5000)
+    assert generated == [generation] and studio == [move]
+    encode = service.submit_vae(VAEJob("vae", EncodeClip(FOUR)))
+    with qtbot.waitSignal(service.vae_cancelled, timeout=100):
+        service.cancel_vae()
+    assert service.current_vae is None and encode
+    qtbot.waitUntil(lambda: not service.working, timeout=2000)
+
+
+def test_the_studio_on_a_model_that_is_not_a_vae_is_a_message(qtbot, make_service):
+    service = make_service()
+    with qtbot.waitSignal(service.vae_failed, timeout=START) as blocker:
+        service.submit_vae(VAEJob("fake", EncodeClip(FOUR)))
+    assert blocker.args[1] == "fake is a fake model: the VAE studio needs a VAE (pick one in the model box)"
+    with qtbot.waitSignal(service.vae_failed, timeout=5000) as blocker:
+        service.submit_vae(VAEJob("vae", MoveSliders(FOUR, {"no_such_slider": 1.0})))
+    assert "has no slider no_such_slider" in blocker.args[1]
+    with qtbot.waitSignal(service.vae_failed, timeout=5000) as blocker:
+        service.submit_vae(VAEJob("damaged", EncodeClip(FOUR)))
+    assert "damaged or truncated" in blocker.args[1]
