@@ -14,3 +14,23 @@ from musicstudio.core.song import Song  # noqa: E402
 def four_voice_song() -> Song:
     """16 bars, four voices, 120 BPM: 256 notes."""
     return make_four_voice_song()
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus_dir(tmp_path_factory):
+    """Cache folder of the first 100 Essen folk tunes (about 15 s to build), for generator and UI tests."""
+    from musicstudio.generators.corpus import build_corpus, load_corpus
+
+    cache = tmp_path_factory.mktemp("tiny_corpus")
+    build_corpus(cache, collections=("essenFolksong",), processes=1, limit=100, progress=False)
+    essen = load_corpus(cache).manifest
+    if not {p.split for p in essen.pieces} >= {"train", "valid", "test"}:
+        pytest.fail("the tiny corpus lacks a split: raise the limit")
+    return cache
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tiny_corpus_dir):
+    from musicstudio.generators.corpus import load_corpus
+
+    return load_corpus(tiny_corpus_dir)

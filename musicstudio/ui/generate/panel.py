@@ -4,6 +4,9 @@ generate in the background, then flip through the takes, hear them in place, kee
 Generation runs in a worker (:class:`musicstudio.workers.generation.GenerationService`, handed in by
 the app); this panel only sends requests and shows what comes back. Nothing changes the song until a
 take is kept, as one undoable command that also records how the take was made.
+
+Two pages share the model picker and the takes: *Generate* (seed, parameters, Generate) and the *VAE
+studio* (:mod:`.vae_studio`: latent sliders and interpolation), whose interpolations come back as takes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +34,7 @@ from musicstudio.ui.generate.parameters import ParameterForm
 from musicstudio.ui.generate.record import take_record
 from musicstudio.ui.generate.seed import MODES, SOURCES, SeedError, SeedPlan, plan_seed
 from musicstudio.ui.generate.takes import TakeList
+from musicstudio.ui.generate.vae_studio import VAEStudio
 from musicstudio.workers.generation_job import GenerationJob, GenerationResult
 
 REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing from the bars before them. Our "
@@ -80,6 +85,8 @@ class GeneratePanel(QWidget):
         self.keep_button.setToolTip("Put this take in the song: one undo step (Enter in the list)")
         self.discard_button = QPushButton("Discard")
         self.discard_button.setToolTip("Throw these takes away (Delete in the list)")
+        self.studio = VAEStudio(self)
+        self.pages = QTabWidget()
         self._build()
 
         self.generate_button.clicked.connect(self.generate)
@@ -123,6 +130,16 @@ class GeneratePanel(QWidget):
         run = QHBoxLayout()
         run.addWidget(self.generate_button, 1)
         run.addWidget(self.cancel_button)
+        generate_page = QWidget()
+        generate_layout = QVBoxLayout(generate_page)
+        generate_layout.setContentsMargins(0, 4, 0, 0)
+        for w in (seed, params):
+            generate_layout.addWidget(w)
+        generate_layout.addLayout(run)
+        generate_layout.addStretch(1)
+        self.pages.addTab(generate_page, "Generate")
+        self.pages.addTab(self.studio, "VAE studio")
+        self.pages.setTabToolTip(1, "Latent sliders and interpolation, with a VAE model")
         takes = QGroupBox("Takes")
         takes_layout = QVBoxLayout(takes)
         takes_layout.addWidget(self.takes, 1)
@@ -132,9 +149,8 @@ class GeneratePanel(QWidget):
         takes_layout.addLayout(buttons)
         inner = QWidget()
         layout = QVBoxLayout(inner)
-        for w in (model, seed, params):
-            layout.addWidget(w)
-        layout.addLayout(run)
+        layout.addWidget(model)
+        layout.addWidget(self.pages)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(takes, 1)
@@ -259,19 +275,32 @@ class GeneratePanel(QWidget):
     def _finished(self, job: int, result: GenerationResult) -> None:
         if job != self.job:
             return
-        self.job, self.result = None, result
+        self.job = None
         self.cancel_button.setEnabled(False)
         self.progress.setValue(1000)
-        plan = self.plan
-        lengths = [plan.end - plan.at if plan.end is not None else t.length for t in result.takes]
-        self.takes.set_takes(result.takes, lengths)
         notes = " ".join(result.notes)
-        self._say(f"{len(result.takes)} takes from {self.model_name} on {result.device} in "
-                  f"{result.seconds:.1f} s. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())
+        self.show_takes(result.takes, self.plan, self.model_name, result,
+                        f"{len(result.takes)} takes from {self.model_name} on {result.device} in "
+                        f"{result.seconds:.1f} s. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())
+
+    def show_takes(self, takes, plan: SeedPlan, name: str, result: GenerationResult, message: str) -> None:
+        """Put ``takes`` in the list to flip, audition and keep (generated here, or made by the VAE studio:
+        those supersede a generation still running)."""
+        if self.job is not None:
+            self.cancel()
+        self.audition_player.stop()
+        self.plan, self.model_name, self.result = plan, name, result
+        lengths = [plan.end - plan.at if plan.end is not None else t.length for t in takes]
+        self.takes.set_takes(takes, lengths)
+        self._say(message)
         self._show_takes_controls()
         self._take_changed()
         self.takes.setFocus()
         self.takes_ready.emit()
+
+    def set_page(self, key: str) -> None:
+        """Show the "generate" or the "vae" (studio) page."""
+        self.pages.setCurrentWidget(self.studio if key == "vae" else self.pages.widget(0))
 
     def _failed(self, job: int, message: str) -> None:
         if job == self.job:
@@ -385,9 +414,12 @@ class GeneratePanel(QWidget):
         self.status.setText(text)
         self.message.emit(text)
 
+    say = _say   # for the studio page
+
     def shutdown(self) -> None:
         """The window is closing: stop hearing takes, cancel, and stop the worker if it is ours."""
         self.audition_player.stop()
         self.cancel()
+        self.studio.clear()
         if self.owns_service:
             self.service.shutdown()

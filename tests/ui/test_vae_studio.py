@@ -1,0 +1,260 @@
+"""The VAE studio end to end, offscreen, on a tiny VAE trained for the module: encode a selection (the
+sliders show its position), move the note-density slider (the phrase gets denser or sparser), drag
+(coalesced to the latest value, auditioned on release), reset, keep as one undo step; interpolate between
+two selections or two takes (the requested number of phrases, as takes or end to end); and a model that
+is not a VAE disables the studio with a hint."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from musicstudio.core import Note, Song, Track
+from musicstudio.core.clip import Clip
+from musicstudio.generators.interface import BAR
+from musicstudio.generators.registry import ModelRegistry
+from musicstudio.generators.training.command import main as train_main
+from musicstudio.io.midi_write import export_midi
+from musicstudio.resources import models_path
+from musicstudio.ui.generate.latent_sliders import SCALE
+from musicstudio.workers.generation import GenerationService
+
+E, Q = BAR // 8, BAR // 4
+# two bars of a folk-like tune: the tiny VAE hears it well enough that note density moves it both ways
+PHRASE_A = (Note(67, 0, Q, 90), Note(67, Q, E, 90), Note(69, Q + E, E, 90), Note(71, 2 * Q, Q, 90),
+            Note(72, 3 * Q, Q, 90), Note(74, 4 * Q, E, 90), Note(72, 4 * Q + E, E, 90), Note(71, 5 * Q, E, 90),
+            Note(69, 5 * Q + E, E, 90), Note(67, 6 * Q, 2 * Q, 90))
+PHRASE_B = tuple(Note(p, 2 * BAR + i * E, E, 80) for i, p in enumerate([60, 62, 64, 65, 67, 69, 67, 65,
+                                                                         64, 62, 60, 62, 64, 65, 67, 67]))
+MARKOV = models_path() / "markov-melody"
+
+
+@pytest.fixture(scope="module")
+def vae_models(tmp_path_factory, tiny_corpus_dir):
+    root = tmp_path_factory.mktemp("studio_models")
+    assert train_main(["vae", "--config", "vae-tiny", "--out", str(root / "vae-tiny"), "--corpus",
+                       str(tiny_corpus_dir), "--quiet"]) == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def vae(vae_models):
+    """The same model in the test's process, to check what the studio shows."""
+    return ModelRegistry([vae_models]).load("vae-tiny", "cpu")
+
+
+@pytest.fixture(scope="module")
+def service(vae_models):
+    folders = [vae_models] + ([MARKOV] if (MARKOV / "config.json").exists() else [])
+    service = GenerationService(folders)
+    yield service
+    assert service.shutdown(10_000)
+
+
+@pytest.fixture
+def studio(main_window, service, tmp_path):
+    main_window.attach_generation(service, owned=False)
+    main_window.generate_dock.show()
+    panel = main_window.generate
+    assert panel.picker.select("vae-tiny")
+    path = tmp_path / "seed.mid"
+    export_midi(Song((Track("Melody", 0, False, PHRASE_A + PHRASE_B),)), path)
+    assert main_window.files.open_file(path)
+    return main_window
+
+
+def select_bars(window, first: int, last: int) -> list:
+    notes = [n for n in window.document.song.tracks[0].notes if (first - 1) * BAR <= n.start < last * BAR]
+    window.roll.set_selection(notes)
+    return notes
+
+
+def encode(qtbot, window, first=1, last=2):
+    select_bars(window, first, last)
+    with qtbot.waitSignal(window.generate.service.vae_finished, timeout=120_000):
+        QTest.keyClick(window.roll.canvas, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier |
+                       Qt.KeyboardModifier.AltModifier)
+    return window.generate.studio
+
+
+def move(qtbot, studio, name, value):
+    with qtbot.waitSignal(studio.service.vae_finished, timeout=20_000):
+        studio.sliders.set_value(name, value)
+    qtbot.waitUntil(lambda: studio.job is None, timeout=20_000)
+    return studio.current
+
+
+def test_encode_selection_shows_where_the_phrase_sits(qtbot, studio, vae):
+    panel = studio.generate
+    stud = encode(qtbot, studio)
+    assert panel.pages.currentWidget() is stud and stud.phrase.label == "10 notes in bars 1-2 of Melody"
+    clip = Clip(PHRASE_A, 2 * BAR)
+    expected = vae.sliders_for(clip)
+    assert stud.sliders.names == vae.slider_names and "note_density" in stud.sliders.names
+    for name, value in expected.items():
+        assert stud.sliders.sliders[name].home == pytest.approx(value, abs=1e-4)
+        assert stud.sliders.sliders[name].value() == round(value * SCALE)
+    assert stud.heard == vae.decode_with(clip, {})                     # how the VAE hears it
+    assert studio.roll.preview == list(stud.heard)
+    assert "Encoded 10 notes in bars 1-2" in panel.status.text()
+    assert stud.keep_button.isEnabled() and stud.sliders.isEnabled()
+
+
+def test_moving_the_note_density_slider_moves_the_phrase_that_way(qtbot, studio, vae):
+    stud = encode(qtbot, studio)
+    home = stud.sliders.sliders["note_density"].home
+    denser = move(qtbot, stud, "note_density", home + 2.0)
+    assert studio.roll.preview == list(denser)
+    sparser = move(qtbot, stud, "note_density", home - 2.0)
+    # the tiny model saturates going up (the phrase already has 8 of its 10 notes); the direction must hold
+    assert len(sparser) < len(stud.heard) <= len(denser), (len(sparser), len(stud.heard), len(denser))
+    assert len(sparser) < len(denser)
+    assert stud.sliders.moved() == {"note_density": pytest.approx(home - 2.0, abs=0.01)}
+    # the studio's phrase is the API's decode_with on this 2-bar phrase
+    assert sparser == vae.decode_with(Clip(PHRASE_A, 2 * BAR), {"note_density": round(home - 2.0, 2)})
+    assert "(-2.0" in stud.sliders.values_shown["note_density"].text() or \
+        "(-1.99)" in stud.sliders.values_shown["note_density"].text()
+    assert studio.document.undo_stack.count() == 0                         # nothing kept yet
+
+
+def test_a_drag_decodes_the_latest_value_and_auditions_on_release(qtbot, studio, monkeypatch):
+    stud = encode(qtbot, studio)
+    played, sent = [], []
+    monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
+    submit = stud.service.submit_vae
+    monkeypatch.setattr(stud.service, "submit_vae", lambda job: sent.append(job.op) or submit(job))
+    slider = stud.sliders.sliders["note_density"]
+    home = slider.value()
+    slider.setSliderDown(True)
+    for step in range(1, 21):                  # 20 moves before the process can answer one
+        slider.setValue(home + 10 * step)
+    slider.setSliderDown(False)                # released: heard once the latest value is decoded
+    assert played == []
+    qtbot.waitUntil(lambda: stud.job is None and stud.wanted is None and bool(played), timeout=20_000)
+    assert len(sent) == 2                                          # the first move, then the latest
+    assert sent[-1].values == {"note_density": pytest.approx((home + 200) / SCALE)}
+    assert played == [0]                                           # a bar before the phrase (bar 1: from 0)
+    heard = stud.panel.audition_player.song.tracks[0].notes             # the song with the moved phrase
+    assert set(heard) == set(PHRASE_B) | set(studio.roll.preview) == set(PHRASE_B) | set(stud.current)
+    assert set(studio.document.song.tracks[0].notes) == set(PHRASE_A + PHRASE_B)   # the song is unchanged
+
+
+def test_reset_space_and_enter_keep_as_one_undo_step(qtbot, studio, monkeypatch):
+    document = studio.document
+    song = document.song
+    stud = encode(qtbot, studio)
+    slider = stud.sliders.sliders["note_density"]
+    home = slider.home
+    move(qtbot, stud, "note_density", home + 2.0)
+    QTest.keyClick(slider, Qt.Key.Key_Escape)                         # reset
+    assert slider.value() == round(home * SCALE) and stud.current == stud.heard and stud.sliders.moved() == {}
+    denser = move(qtbot, stud, "note_density", home + 2.0)
+    played = []
+    monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
+    slider.setFocus()
+    QTest.keyClick(slider, Qt.Key.Key_Space)                          # audition
+    assert played == [0] and document.song == song
+    with qtbot.waitSignal(stud.service.vae_finished, timeout=20_000):  # it encodes the kept phrase again
+        QTest.keyClick(slider, Qt.Key.Key_Return)                     # keep
+    track = document.song.tracks[0].notes
+    assert {n for n in track if n.start < 2 * BAR} == set(denser)
+    assert {n for n in track if n.start >= 2 * BAR} == set(PHRASE_B)
+    assert document.undo_stack.count() == 1 and document.undo_stack.undoText() == "Keep VAE phrase"
+    record = document.history[0]
+    assert record["backend"] == "vae" and record["model"] == "vae-tiny" and record["operation"] == "sliders"
+    assert record["values"] == {"note_density": pytest.approx(home + 2.0, abs=0.01)}
+    assert record["placement"] == {"mode": "regenerate", "track": 0, "at": 0, "end": 2 * BAR}
+    assert set(stud.phrase.replaced) == set(denser)                   # the kept phrase, encoded again
+    document.undo_stack.undo()
+    assert document.song == song and document.history == []
+    document.undo_stack.redo()
+    assert {n for n in document.song.tracks[0].notes if n.start < 2 * BAR} == set(denser)
+
+
+def set_ab(qtbot, window, a_bars, b_bars):
+    for key, (first, last) in ((Qt.Key.Key_A, a_bars), (Qt.Key.Key_B, b_bars)):
+        select_bars(window, first, last)
+        QTest.keyClick(window.roll.canvas, key, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+
+
+def test_interpolation_gives_the_requested_phrases_between_a_and_b_as_takes(qtbot, studio, vae):
+    panel, document = studio.generate, studio.document
+    song = document.song
+    stud = panel.studio
+    set_ab(qtbot, studio, (1, 2), (3, 4))
+    assert stud.a.label == "10 notes in bars 1-2 of Melody" and stud.b.label == "16 notes in bars 3-4 of Melody"
+    stud.between.setValue(3)
+    stud.ends.setChecked(False)
+    stud.layout_box.setCurrentIndex(stud.layout_box.findData("takes"))
+    with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
+        QTest.keyClick(studio.roll.canvas, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier |
+                       Qt.KeyboardModifier.AltModifier)
+    takes = panel.takes.takes
+    assert len(takes) == 3 and panel.takes.count() == 3                 # the 3 phrases between A and B
+    expected = vae.interpolate(Clip(PHRASE_A, 2 * BAR), Clip(tuple(n.moved_by(-2 * BAR) for n in PHRASE_B),
+                                                               2 * BAR), 5)
+    assert [t.notes for t in takes] == [tuple(n for n in p if n.start < 2 * BAR) for p in expected[1:4]]
+    assert all(t.length == 2 * BAR and t.backend == "vae" for t in takes)
+    assert panel.plan.at == 4 * BAR and panel.plan.mode == "continue"  # after the later phrase
+    assert "3 phrases between A and B" in panel.status.text() and document.song == song
+    QTest.keyClick(panel.takes, Qt.Key.Key_2)
+    QTest.keyClick(panel.takes, Qt.Key.Key_Return)                      # keep the middle one
+    assert {n for n in document.song.tracks[0].notes if n.start >= 4 * BAR} == \
+        {n.moved_by(4 * BAR) for n in takes[1].notes}
+    assert document.undo_stack.count() == 1 and document.history[0]["operation"] == "interpolate"
+    assert document.history[0]["step"] == 2 and document.history[0]["between"] == 3
+    document.undo_stack.undo()
+    assert document.song == song
+
+
+def test_interpolation_end_to_end_between_two_takes_in_a_new_track(qtbot, studio):
+    panel, document = studio.generate, studio.document
+    song = document.song
+    stud = panel.studio
+    panel.set_source("track")
+    panel.params.variations.setValue(2)
+    panel.params.bars.setValue(2)
+    with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
+        panel.generate()
+    for key, button in ((Qt.Key.Key_1, stud.a_take), (Qt.Key.Key_2, stud.b_take)):
+        QTest.keyClick(panel.takes, key)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert stud.a.label.startswith("vae-tiny take 1") and stud.b.label.startswith("vae-tiny take 2")
+    assert stud.a.start == 4 * BAR and stud.a.replaced == ()
+    stud.between.setValue(2)
+    stud.ends.setChecked(True)
+    stud.layout_box.setCurrentIndex(stud.layout_box.findData("end to end"))
+    stud.place_box.setCurrentIndex(stud.place_box.findData("new track"))
+    with qtbot.waitSignal(panel.takes_ready, timeout=60_000):
+        qtbot.mouseClick(stud.interpolate_button, Qt.MouseButton.LeftButton)
+    (take,) = panel.takes.takes
+    assert take.length == 4 * 2 * BAR                                 # A, 2 between, B: end to end
+    assert panel.keep()
+    tracks = document.song.tracks
+    assert len(tracks) == 2 and tracks[0] == song.tracks[0] and tracks[1].name == "vae-tiny blend take 1"
+    assert {n.start // (2 * BAR) for n in tracks[1].notes} <= {3, 4, 5, 6}   # after the takes, bars 7-14
+    document.undo_stack.undo()
+    assert document.song == song
+
+
+def test_a_model_that_is_not_a_vae_disables_the_studio_with_a_hint(qtbot, studio):
+    panel = studio.generate
+    stud = panel.studio
+    if not (MARKOV / "config.json").exists():
+        pytest.skip("the shipped Markov melody model is not installed")
+    assert panel.picker.select("markov-melody")
+    assert "markov-melody is a markov model; the VAE studio needs a VAE" in stud.hint.text()
+    assert "Pick vae-tiny" in stud.hint.text()
+    assert not stud.encode_button.isEnabled() and not stud.interpolate_button.isEnabled()
+    assert not stud.sliders.names and not stud._shortcuts["encode"].isEnabled()
+    select_bars(studio, 1, 2)
+    assert not stud.encode_selection()
+    assert panel.picker.select("vae-tiny")
+    assert stud.encode_button.isEnabled() and stud.sliders.names and "Encode selection" in stud.hint.text()
+
+
+def test_nothing_selected_is_a_message(qtbot, studio):
+    stud = studio.generate.studio
+    studio.roll.set_selection([])
+    assert not stud.encode_selection()
+    assert "Nothing to encode: select the notes" in studio.generate.status.text()
+    assert not stud.set_phrase("A", "take") and "there is no take" in studio.generate.status.text()
