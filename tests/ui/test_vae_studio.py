@@ -86,7 +86,7 @@ def move(qtbot, studio, name, value):
 def test_encode_selection_shows_where_the_phrase_sits(qtbot, studio, vae):
     panel = studio.generate
     stud = encode(qtbot, studio)
-    assert panel.pages.currentWidget() is stud and stud.phrase.label == "10 notes in bars 1-2 of Melody"
+    assert panel.pages.currentWidget() is stud.sliders_page and stud.phrase.label == "10 notes in bars 1-2 of Melody"
     clip = Clip(PHRASE_A, 2 * BAR)
     expected = vae.sliders_for(clip)
     assert stud.sliders.names == vae.slider_names and "note_density" in stud.sliders.names
@@ -181,6 +181,7 @@ def test_interpolation_gives_the_requested_phrases_between_a_and_b_as_takes(qtbo
     song = document.song
     stud = panel.studio
     set_ab(qtbot, studio, (1, 2), (3, 4))
+    assert panel.pages.currentWidget() is stud.blend_page
     assert stud.a.label == "10 notes in bars 1-2 of Melody" and stud.b.label == "16 notes in bars 3-4 of Melody"
     stud.between.setValue(3)
     stud.ends.setChecked(False)
@@ -243,6 +244,7 @@ def test_a_model_that_is_not_a_vae_disables_the_studio_with_a_hint(qtbot, studio
         pytest.skip("the shipped Markov melody model is not installed")
     assert panel.picker.select("markov-melody")
     assert "markov-melody is a markov model; the VAE studio needs a VAE" in stud.hint.text()
+    assert stud.blend_hint.text() == stud.hint.text()
     assert "Pick vae-tiny" in stud.hint.text()
     assert not stud.encode_button.isEnabled() and not stud.interpolate_button.isEnabled()
     assert not stud.sliders.names and not stud._shortcuts["encode"].isEnabled()

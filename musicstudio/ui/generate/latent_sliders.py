@@ -58,6 +58,7 @@ class LatentSlider(QSlider):
         self.setPageStep(50)
         self.setToolTip(slider_tip(name))
         self.setMinimumWidth(120)
+        self.setMinimumHeight(26)          # room for the marker under the handle
 
     @property
     def amount(self) -> float:
@@ -90,8 +91,7 @@ class LatentSlider(QSlider):
         x, h = self._x_of(self.home), self.height()
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(MARKER)
-        p.drawPolygon(QPolygonF([QPointF(x, h - 6), QPointF(x - 4.5, h), QPointF(x + 4.5, h)]))
-        p.drawPolygon(QPolygonF([QPointF(x, 6), QPointF(x - 4.5, 0), QPointF(x + 4.5, 0)]))
+        p.drawPolygon(QPolygonF([QPointF(x, h - 6), QPointF(x - 5, h), QPointF(x + 5, h)]))   # under the groove
         p.end()
 
     # Space, Enter and Escape belong to the studio while a slider has the focus (Space plays the song elsewhere)
@@ -144,8 +144,12 @@ class LatentSliders(QWidget):
         return tuple(self.sliders)
 
     def set_names(self, names) -> None:
+        if tuple(names) == self.names:
+            return
         for w in self._rows:
             self.grid.removeWidget(w)
+            w.hide()
+            w.setParent(None)
             w.deleteLater()
         self._rows, self.sliders, self.values_shown = [], {}, {}
         for row, name in enumerate(names):

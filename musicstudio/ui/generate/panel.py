@@ -5,8 +5,8 @@ Generation runs in a worker (:class:`musicstudio.workers.generation.GenerationSe
 the app); this panel only sends requests and shows what comes back. Nothing changes the song until a
 take is kept, as one undoable command that also records how the take was made.
 
-Two pages share the model picker and the takes: *Generate* (seed, parameters, Generate) and the *VAE
-studio* (:mod:`.vae_studio`: latent sliders and interpolation), whose interpolations come back as takes.
+Three pages share the model picker and the takes: *Generate* (seed, parameters, Generate) and the VAE
+studio's *VAE sliders* and *VAE interpolate* (:mod:`.vae_studio`), whose interpolations come back as takes.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,32 @@ from musicstudio.workers.generation_job import GenerationJob, GenerationResult
 
 REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing from the bars before them. Our "
                   "token backends (Markov, LSTM) only look left, so the bars after are not taken into account.")
+
+
+class PageTabs(QTabWidget):
+    """Tabs as tall as the page shown (QTabWidget asks for the tallest page's height), so the takes below
+    keep their room; pages not shown are Ignored in the minimum size."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.currentChanged.connect(self._fit)
+
+    def _fit(self) -> None:
+        for i in range(self.count()):
+            policy = QSizePolicy.Policy.Preferred if i == self.currentIndex() else QSizePolicy.Policy.Ignored
+            self.widget(i).setSizePolicy(policy, policy)
+        self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name (QTabWidget's is the tallest page's)
+        return False
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        page = self.currentWidget()
+        if page is not None:
+            hint.setHeight(page.sizeHint().height() + self.tabBar().sizeHint().height() + 6)
+        return hint
 
 
 class GeneratePanel(QWidget):
@@ -86,7 +113,7 @@ class GeneratePanel(QWidget):
         self.discard_button = QPushButton("Discard")
         self.discard_button.setToolTip("Throw these takes away (Delete in the list)")
         self.studio = VAEStudio(self)
-        self.pages = QTabWidget()
+        self.pages = PageTabs()
         self._build()
 
         self.generate_button.clicked.connect(self.generate)
@@ -138,8 +165,11 @@ class GeneratePanel(QWidget):
         generate_layout.addLayout(run)
         generate_layout.addStretch(1)
         self.pages.addTab(generate_page, "Generate")
-        self.pages.addTab(self.studio, "VAE studio")
-        self.pages.setTabToolTip(1, "Latent sliders and interpolation, with a VAE model")
+        self.pages.addTab(self.studio.sliders_page, "VAE sliders")
+        self.pages.addTab(self.studio.blend_page, "VAE interpolate")
+        self.pages.setTabToolTip(1, "Move a phrase along a VAE model's named directions")
+        self.pages.setTabToolTip(2, "The phrases between two phrases, with a VAE model")
+        self.pages._fit()
         takes = QGroupBox("Takes")
         takes_layout = QVBoxLayout(takes)
         takes_layout.addWidget(self.takes, 1)
@@ -298,9 +328,11 @@ class GeneratePanel(QWidget):
         self.takes.setFocus()
         self.takes_ready.emit()
 
+    PAGES = ("generate", "sliders", "interpolate")
+
     def set_page(self, key: str) -> None:
-        """Show the "generate" or the "vae" (studio) page."""
-        self.pages.setCurrentWidget(self.studio if key == "vae" else self.pages.widget(0))
+        """Show the "generate", "sliders" or "interpolate" page."""
+        self.pages.setCurrentIndex(self.PAGES.index(key))
 
     def _failed(self, job: int, message: str) -> None:
         if job == self.job:

@@ -19,7 +19,8 @@ def describe_take(index: int, take: Take) -> str:
     if not take.notes:
         return f"{index + 1}  silence"
     low, high = min(n.pitch for n in take.notes), max(n.pitch for n in take.notes)
-    return f"{index + 1}  {len(take.notes)} notes, {pitch_name(low)}–{pitch_name(high)}"
+    count = len(take.notes)
+    return f"{index + 1}  {count} note{'' if count == 1 else 's'}, {pitch_name(low)}–{pitch_name(high)}"
 
 
 class TakeList(QListWidget):

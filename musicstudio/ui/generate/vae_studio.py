@@ -1,5 +1,5 @@
-"""The VAE studio, a page of the Generate panel: shape a phrase on the checkpoint's named sliders, and blend
-two phrases.
+"""The VAE studio, two pages of the Generate panel: shape a phrase on the checkpoint's named sliders
+("VAE sliders"), and blend two phrases ("VAE interpolate").
 
 *Sliders*: "Encode selection" asks the VAE where the selected bars sit on each slider (the markers) and
 shows, as ghost notes, how it hears them. Dragging a slider re-decodes live: one move is in the
@@ -12,21 +12,20 @@ that records the model and the slider values.
 between (spherical interpolation of their latent codes), which become the panel's takes, laid end to end
 in one take or one take each, after the later of A and B in its track or a new one.
 
-Everything the model does runs in the generation process (:meth:`GenerationService.submit_vae`); this
-page only sends operations and shows what comes back.
+Everything the model does runs in the generation process (:meth:`GenerationService.submit_vae`); these
+pages only send operations and show what comes back.
 """
 
 from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -60,8 +59,9 @@ SHORTCUTS = {                    # window-wide while the Generate panel is shown
     "reset": "Ctrl+Alt+R",
     "keep": "Ctrl+Alt+K",
 }
-INTRO = ("Shape a phrase on the model's sliders, or blend two phrases. Select two bars or more in the piano "
-         "roll, then Encode selection.")
+INTRO = "Shape a phrase on the model's sliders: select two bars or more in the piano roll, then Encode selection."
+BLEND_INTRO = ("Blend two phrases: set A and B from selections or from takes, then Interpolate. The phrases between "
+               "them become takes.")
 
 
 def slider_names(folder) -> list[str]:
@@ -74,12 +74,12 @@ def slider_names(folder) -> list[str]:
     return [str(s) for s in sliders] if isinstance(sliders, list) else []
 
 
-class VAEStudio(QWidget):
-    """Lives in ``panel`` (a GeneratePanel) and uses its document, roll, service, model picker, audition
-    player, takes and status line."""
+class VAEStudio(QObject):
+    """Its two pages (``sliders_page``, ``blend_page``) live in ``panel`` (a GeneratePanel), whose document,
+    roll, service, model picker, audition player, takes and status line it uses."""
 
-    def __init__(self, panel, parent: QWidget | None = None):
-        super().__init__(parent)
+    def __init__(self, panel):
+        super().__init__(panel)
         self.panel = panel
         self.document, self.roll, self.service = panel.document, panel.roll, panel.service
         self.info = None                              # the current model, when it is a VAE
@@ -95,8 +95,9 @@ class VAEStudio(QWidget):
         self.a: StudioPhrase | None = None
         self.b: StudioPhrase | None = None
 
-        self.hint = QLabel(INTRO)
-        self.hint.setWordWrap(True)
+        self.hint, self.blend_hint = QLabel(INTRO), QLabel(BLEND_INTRO)
+        for label in (self.hint, self.blend_hint):
+            label.setWordWrap(True)
         self.encode_button = QPushButton("Encode selection")
         self.encode_button.setToolTip(f"Find where the selected bars sit on the sliders ({SHORTCUTS['encode']})")
         self.phrase_text = QLabel("No phrase yet.")
@@ -164,8 +165,10 @@ class VAEStudio(QWidget):
         self._model_changed()
 
     def _build(self) -> None:
-        phrase = QGroupBox("Sliders")
-        phrase_layout = QVBoxLayout(phrase)
+        self.sliders_page, self.blend_page = QWidget(), QWidget()
+        phrase_layout = QVBoxLayout(self.sliders_page)
+        phrase_layout.setContentsMargins(8, 8, 8, 8)
+        phrase_layout.addWidget(self.hint)
         top = QHBoxLayout()
         top.addWidget(self.encode_button)
         top.addWidget(self.phrase_text, 1)
@@ -176,9 +179,14 @@ class VAEStudio(QWidget):
         for b in (self.reset_button, self.audition_button, self.keep_button):
             buttons.addWidget(b)
         phrase_layout.addLayout(buttons)
+        phrase_layout.addStretch(1)
 
-        blend = QGroupBox("Interpolate")
-        form = QFormLayout(blend)
+        blend_layout = QVBoxLayout(self.blend_page)
+        blend_layout.setContentsMargins(8, 8, 8, 8)
+        blend_layout.addWidget(self.blend_hint)
+        form = QFormLayout()
+        blend_layout.addLayout(form)
+        blend_layout.addStretch(1)
         for which, text, sel, take in (("A", self.a_text, self.a_selection, self.a_take),
                                        ("B", self.b_text, self.b_selection, self.b_take)):
             row = QHBoxLayout()
@@ -193,13 +201,6 @@ class VAEStudio(QWidget):
         form.addRow("Lay out", self.layout_box)
         form.addRow("Goes", self.place_box)
         form.addRow(self.interpolate_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.hint)
-        layout.addWidget(phrase)
-        layout.addWidget(blend)
-        layout.addStretch(1)
 
     def _make_shortcuts(self, host: QWidget) -> dict[str, QShortcut]:
         """Window-wide keys, on the panel (shown whenever the Generate dock is), so they work from the roll."""
@@ -233,12 +234,14 @@ class VAEStudio(QWidget):
             where = (f" Pick {', '.join(vaes)} in the model box above." if vaes
                      else " Add a VAE model folder, or train one (musicstudio train vae).")
             self.hint.setText(f"<b>{why}</b>{where}")
+            self.blend_hint.setText(f"<b>{why}</b>{where}")
             self.sliders.set_names([])
             self.phrase, self.current = None, None
             self.phrase_text.setText("No phrase yet.")
             self.roll.set_preview([])
         else:
             self.hint.setText(INTRO)
+            self.blend_hint.setText(BLEND_INTRO)
             names = slider_names(self.info.folder)
             self.sliders.set_names(names)
             self.no_sliders.setVisible(not names)
@@ -311,7 +314,7 @@ class VAEStudio(QWidget):
             self.panel.say(f"Nothing to encode: {e}.", error=True)
             return False
         self._encode(phrase)
-        self.panel.set_page("vae")
+        self.panel.set_page("sliders")
         return True
 
     def _encode(self, phrase: StudioPhrase) -> None:
@@ -459,7 +462,7 @@ class VAEStudio(QWidget):
         else:
             self.b = phrase
             self.b_text.setText(phrase.label)
-        self.panel.set_page("vae")
+        self.panel.set_page("interpolate")
         self._enable()
         self.panel.say(f"Phrase {which}: {phrase.label}." + ("" if self.a and self.b else
                                                               f" Now set {'B' if which == 'A' else 'A'}."))
