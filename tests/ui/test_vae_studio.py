@@ -260,3 +260,18 @@ def test_nothing_selected_is_a_message(qtbot, studio):
     assert not stud.encode_selection()
     assert "Nothing to encode: select the notes" in studio.generate.status.text()
     assert not stud.set_phrase("A", "take") and "there is no take" in studio.generate.status.text()
+
+
+def test_arrow_keys_move_a_slider_and_the_phrase_is_heard_once_decoded(qtbot, studio, monkeypatch):
+    stud = encode(qtbot, studio)
+    played = []
+    monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
+    slider = stud.sliders.sliders["note_density"]
+    slider.setFocus()
+    start = slider.value()
+    for _ in range(3):
+        QTest.keyClick(slider, Qt.Key.Key_PageDown)             # half a unit each
+    assert slider.value() == start - 150
+    qtbot.waitUntil(lambda: stud.job is None and stud.wanted is None and bool(played), timeout=20_000)
+    assert stud.sliders.moved() == {"note_density": pytest.approx((start - 150) / SCALE)}
+    assert studio.roll.preview == list(stud.current) and played[-1] == 0

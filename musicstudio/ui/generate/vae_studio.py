@@ -223,6 +223,8 @@ class VAEStudio(QObject):
     def _model_changed(self) -> None:
         info = self.panel.picker.current
         was = self.info
+        if info is not None and was is not None and info.folder == was.folder:
+            return                            # the list was refreshed, the model is the same
         self.info = info if info is not None and info.backend == "vae" else None
         self._cancel_job()
         if self.info is None:
