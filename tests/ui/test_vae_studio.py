@@ -275,3 +275,36 @@ def test_arrow_keys_move_a_slider_and_the_phrase_is_heard_once_decoded(qtbot, st
     qtbot.waitUntil(lambda: stud.job is None and stud.wanted is None and bool(played), timeout=20_000)
     assert stud.sliders.moved() == {"note_density": pytest.approx((start - 150) / SCALE)}
     assert studio.roll.preview == list(stud.current) and played[-1] == 0
+
+
+# -- the pure parts -------------------------------------------------------------------------------------------
+def test_interpolation_takes_end_to_end_or_one_each_and_where_they_go():
+    from musicstudio.ui.generate.vae_phrases import StudioPhrase, interpolation_plan, interpolation_takes
+
+    a = StudioPhrase(0, 0, Clip(PHRASE_A, 2 * BAR), PHRASE_A, "A")
+    b = StudioPhrase(1, 4 * BAR, Clip((), 1 * BAR), (), "B")             # one bar: phrases are cut to A's 2
+    phrases = [(Note(60 + k, 0, 3 * BAR, 90), Note(70, 2 * BAR + 10, 10, 90)) for k in range(5)]
+    (one,) = interpolation_takes(phrases, a, b, "m", "end to end", include_ends=True)
+    assert one.length == 5 * 2 * BAR and [n.start for n in one.notes] == [k * 2 * BAR for k in range(5)]
+    assert all(n.duration == 2 * BAR for n in one.notes)                  # cut at each phrase's end
+    takes = interpolation_takes(phrases, a, b, "m", "takes", include_ends=False)
+    assert [t.notes[0].pitch for t in takes] == [61, 62, 63] and [t.variation for t in takes] == [0, 1, 2]
+    assert [t.request["step"] for t in takes] == [1, 2, 3] and takes[0].request["between"] == 3
+    plan = interpolation_plan(a, b, "continue")
+    assert (plan.track, plan.at, plan.mode) == (1, 5 * BAR, "continue")
+    assert interpolation_plan(a, b, "new track").mode == "new track"
+    with pytest.raises(ValueError):
+        interpolation_takes(phrases, a, b, "m", "sideways", True)
+
+
+def test_slider_names_come_from_the_config_and_a_checkpoint_without_them_has_none(tmp_path):
+    import json
+
+    from musicstudio.ui.generate.vae_studio import slider_names
+
+    (tmp_path / "config.json").write_text(json.dumps({"sliders": ["note_density", "component_1"]}))
+    assert slider_names(tmp_path) == ["note_density", "component_1"]
+    (tmp_path / "config.json").write_text(json.dumps({"backend": "vae"}))   # saved before training ended
+    assert slider_names(tmp_path) == []
+    (tmp_path / "config.json").write_text("{not json")
+    assert slider_names(tmp_path) == []
