@@ -30,6 +30,7 @@ from musicstudio.workers.generation_job import (
     GenerationJob,
     GenerationResult,
     Interpolate,
+    MixCorners,
     MoveSliders,
     VAEJob,
     VAEResult,
@@ -163,6 +164,8 @@ def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = 
         sliders, phrases = dict(op.values), [moved_phrase(generator, op.clip, op.values)]
     elif isinstance(op, Interpolate):
         sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps))
+    elif isinstance(op, MixCorners):
+        sliders, phrases = {}, [mixed_phrase(generator, op)]
     else:
         raise GenerationError(f"the VAE studio has no operation {type(op).__name__}")
     return VAEResult(op, phrases, sliders, generator.device, time.perf_counter() - started, first)
@@ -178,6 +181,19 @@ def moved_phrase(generator, clip, values: dict[str, float]):
         z = generator.move(z, name, float(value) - position[name])
     _, shift = generator.clip_tokens(clip)
     velocity = int(median(n.velocity for n in clip.notes)) if clip.notes else 100
+    return generator.decode(z, transpose=shift, velocity=velocity)
+
+
+def mixed_phrase(generator, op: MixCorners):
+    """The corners' posterior means mixed by ``op.weights()`` (over the 2-bar chunks all four have),
+    decoded greedily in the octave and touch of the nearest corner."""
+    weights = op.weights()
+    codes = [generator.encode(clip) for clip in op.corners]
+    chunks = min(len(z) for z in codes)
+    z = sum(w * code[:chunks] for w, code in zip(weights, codes))
+    nearest = op.corners[max(range(4), key=weights.__getitem__)]
+    _, shift = generator.clip_tokens(nearest)
+    velocity = int(median(n.velocity for n in nearest.notes)) if nearest.notes else 100
     return generator.decode(z, transpose=shift, velocity=velocity)
 
 

@@ -52,7 +52,20 @@ class Interpolate:
             raise ValueError("an interpolation has at least 2 steps (A and B)")
 
 
-VAEOperation = EncodeClip | MoveSliders | Interpolate
+@dataclass(frozen=True)
+class MixCorners:
+    """The phrase at ``(x, y)`` (0-1, from the top left) of a pad whose corners are A (top left), B (top
+    right), C (bottom left) and D (bottom right): their latent codes mixed bilinearly."""
+    corners: tuple[Clip, Clip, Clip, Clip]
+    x: float
+    y: float
+
+    def weights(self) -> tuple[float, float, float, float]:
+        x, y = min(max(self.x, 0.0), 1.0), min(max(self.y, 0.0), 1.0)
+        return (1 - x) * (1 - y), x * (1 - y), (1 - x) * y, x * y
+
+
+VAEOperation = EncodeClip | MoveSliders | Interpolate | MixCorners
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The VAE studio end to end, offscreen, on a tiny VAE trained for the module: encode a selection (the
 sliders show its position), move the note-density slider (the phrase gets denser or sparser), drag
 (coalesced to the latest value, auditioned on release), reset, keep as one undo step; interpolate between
-two selections or two takes (the requested number of phrases, as takes or end to end); and a model that
-is not a VAE disables the studio with a hint."""
+two selections or two takes (the requested number of phrases, as takes or end to end); mix four phrases
+on the pad; and a model that is not a VAE disables the studio with a hint."""
 
 import pytest
 from PySide6.QtCore import Qt
@@ -216,7 +216,8 @@ def test_interpolation_end_to_end_between_two_takes_in_a_new_track(qtbot, studio
     panel.params.bars.setValue(2)
     with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
         panel.generate()
-    for key, button in ((Qt.Key.Key_1, stud.a_take), (Qt.Key.Key_2, stud.b_take)):
+    take_button = {which: stud.corner_widgets[which][0][2] for which in "AB"}      # on the interpolate page
+    for key, button in ((Qt.Key.Key_1, take_button["A"]), (Qt.Key.Key_2, take_button["B"])):
         QTest.keyClick(panel.takes, key)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert stud.a.label.startswith("vae-tiny take 1") and stud.b.label.startswith("vae-tiny take 2")
@@ -308,3 +309,39 @@ def test_slider_names_come_from_the_config_and_a_checkpoint_without_them_has_non
     assert slider_names(tmp_path) == []
     (tmp_path / "config.json").write_text("{not json")
     assert slider_names(tmp_path) == []
+
+
+def test_the_pad_mixes_four_phrases_and_the_phrase_at_the_dot_becomes_a_take(qtbot, studio, vae, monkeypatch):
+    panel, document = studio.generate, studio.document
+    song = document.song
+    stud = panel.studio
+    for which, bars in zip("ABCD", ((1, 2), (3, 4), (3, 4), (1, 2))):
+        select_bars(studio, *bars)
+        assert stud.set_phrase(which, "selection")
+    pad = stud.pad_page.pad
+    assert pad.isEnabled() and pad.filled == [True] * 4
+    played = []
+    monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
+    panel.set_page("pad")
+    qtbot.waitExposed(pad)
+    with qtbot.waitSignal(panel.takes_ready, timeout=60_000):            # drag to the top left, let go
+        QTest.mousePress(pad, Qt.MouseButton.LeftButton, pos=pad.point_of(0.5, 0.5).toPoint())
+        QTest.mouseMove(pad, pad.point_of(0.2, 0.2).toPoint())
+        QTest.mouseMove(pad, pad.point_of(0.0, 0.0).toPoint())
+        QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=pad.point_of(0.0, 0.0).toPoint())
+    (take,) = panel.takes.takes
+    a = Clip(PHRASE_A, 2 * BAR)
+    assert take.notes == vae.decode_with(a, {})                       # at corner A: A as the VAE hears it
+    assert take.request["operation"] == "pad" and (take.request["x"], take.request["y"]) == (0.0, 0.0)
+    assert panel.plan.at == 4 * BAR and played == [3 * BAR]           # after the latest corner, heard at once
+    pad.setFocus()
+    with qtbot.waitSignal(panel.takes_ready, timeout=20_000):          # nudge right: a mix of A and B
+        QTest.keyClick(pad, Qt.Key.Key_Right)
+    (nudged,) = panel.takes.takes
+    assert (pad.x, pad.y) == (0.05, 0.0) and nudged.request["x"] == 0.05
+    QTest.keyClick(pad, Qt.Key.Key_Return)                             # keep
+    assert document.undo_stack.count() == 1 and document.history[0]["operation"] == "pad"
+    assert {n for n in document.song.tracks[0].notes if n.start >= 4 * BAR} == \
+        {n.moved_by(4 * BAR) for n in nudged.notes}
+    document.undo_stack.undo()
+    assert document.song == song

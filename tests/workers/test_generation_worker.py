@@ -11,7 +11,14 @@ from musicstudio.core.note import Note
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.workers.generation import GenerationService
 from musicstudio.workers.generation_child import OOM_NOTE, is_out_of_memory
-from musicstudio.workers.generation_job import EncodeClip, GenerationJob, Interpolate, MoveSliders, VAEJob
+from musicstudio.workers.generation_job import (
+    EncodeClip,
+    GenerationJob,
+    Interpolate,
+    MixCorners,
+    MoveSliders,
+    VAEJob,
+)
 
 SEED = Clip((Note(60, 0, 240, 90),), 1920)
 START = 60_000  # a spawned process imports numpy and the generators first
@@ -168,6 +175,14 @@ def test_vae_operations_encode_move_and_interpolate(qtbot, make_service):
     assert [len(p) for p in blocker.args[1].phrases] == [4, 3, 2, 2, 1, 0]
     with pytest.raises(ValueError):
         Interpolate(FOUR, FOUR, steps=1)
+    corners = (FOUR, Clip(FOUR.notes[:2], 1920), Clip((), 1920), Clip(FOUR.notes * 2, 1920))   # 4, 2, 0, 8 notes
+    counts = []
+    for x, y in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5), (0.5, 0)):
+        with qtbot.waitSignal(service.vae_finished, timeout=5000) as blocker:
+            service.submit_vae(VAEJob("vae", MixCorners(corners, x, y)))
+        counts.append(len(blocker.args[1].phrases[0]))
+    assert counts == [4, 2, 0, 8, 4, 3]                       # the corners, the middle, half way from A to B
+    assert MixCorners(corners, 2.0, -1.0).weights() == (0.0, 1.0, 0.0, 0.0)
 
 
 def test_a_newer_slider_move_supersedes_an_older_one(qtbot, make_service):

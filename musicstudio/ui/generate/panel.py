@@ -5,8 +5,9 @@ Generation runs in a worker (:class:`musicstudio.workers.generation.GenerationSe
 the app); this panel only sends requests and shows what comes back. Nothing changes the song until a
 take is kept, as one undoable command that also records how the take was made.
 
-Three pages share the model picker and the takes: *Generate* (seed, parameters, Generate) and the VAE
-studio's *VAE sliders* and *VAE interpolate* (:mod:`.vae_studio`), whose interpolations come back as takes.
+Four pages share the model picker and the takes: *Generate* (seed, parameters, Generate) and the VAE
+studio's *VAE sliders*, *VAE interpolate* and *VAE pad* (:mod:`.vae_studio`), whose interpolations and pad
+phrases come back as takes.
 """
 
 from __future__ import annotations
@@ -167,8 +168,10 @@ class GeneratePanel(QWidget):
         self.pages.addTab(generate_page, "Generate")
         self.pages.addTab(self.studio.sliders_page, "VAE sliders")
         self.pages.addTab(self.studio.blend_page, "VAE interpolate")
+        self.pages.addTab(self.studio.pad_page, "VAE pad")
         self.pages.setTabToolTip(1, "Move a phrase along a VAE model's named directions")
         self.pages.setTabToolTip(2, "The phrases between two phrases, with a VAE model")
+        self.pages.setTabToolTip(3, "Mix four phrases on a square pad, with a VAE model")
         self.pages._fit()
         takes = QGroupBox("Takes")
         takes_layout = QVBoxLayout(takes)
@@ -313,9 +316,10 @@ class GeneratePanel(QWidget):
                         f"{len(result.takes)} takes from {self.model_name} on {result.device} in "
                         f"{result.seconds:.1f} s. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())
 
-    def show_takes(self, takes, plan: SeedPlan, name: str, result: GenerationResult, message: str) -> None:
+    def show_takes(self, takes, plan: SeedPlan, name: str, result: GenerationResult, message: str,
+                   focus: bool = True) -> None:
         """Put ``takes`` in the list to flip, audition and keep (generated here, or made by the VAE studio:
-        those supersede a generation still running)."""
+        those supersede a generation still running). ``focus``: the list takes the keyboard focus."""
         if self.job is not None:
             self.cancel()
         self.audition_player.stop()
@@ -325,13 +329,14 @@ class GeneratePanel(QWidget):
         self._say(message)
         self._show_takes_controls()
         self._take_changed()
-        self.takes.setFocus()
+        if focus:
+            self.takes.setFocus()
         self.takes_ready.emit()
 
-    PAGES = ("generate", "sliders", "interpolate")
+    PAGES = ("generate", "sliders", "interpolate", "pad")
 
     def set_page(self, key: str) -> None:
-        """Show the "generate", "sliders" or "interpolate" page."""
+        """Show the "generate", "sliders", "interpolate" or "pad" page."""
         self.pages.setCurrentIndex(self.PAGES.index(key))
 
     def _failed(self, job: int, message: str) -> None:

@@ -3,7 +3,8 @@
 A :class:`StudioPhrase` is a phrase of the song (the selection widened to whole bars) or a take, with
 its notes counted from its first bar. Moving its sliders gives a phrase that replaces it in place; an
 interpolation between two of them gives phrases that go after the later one (in its track or a new
-one), laid end to end in one take or one take each.
+one), laid end to end in one take or one take each. A pad mixes four of them (A, B, C, D at its corners);
+the phrase at the dot goes after the latest of them, as one take.
 """
 
 from __future__ import annotations
@@ -79,9 +80,13 @@ def slider_take(phrase: StudioPhrase, notes: tuple[Note, ...], model: str, value
     return Take(tuple(notes), phrase.clip.length, "vae", model, request, 0)
 
 
-def interpolation_length(a: StudioPhrase, b: StudioPhrase) -> int:
-    """How long each in-between phrase is: the chunks both have, cut to the longer of A and B."""
-    return min(min(a.chunks, b.chunks) * PHRASE, max(a.clip.length, b.clip.length, BAR))
+def interpolation_length(*phrases: StudioPhrase) -> int:
+    """How long a phrase made of these is: the 2-bar chunks all have, cut to the longest of them."""
+    return min(min(p.chunks for p in phrases) * PHRASE, max(max(p.clip.length for p in phrases), BAR))
+
+
+def _cut(notes, length: int) -> tuple[Note, ...]:
+    return tuple(n.with_duration(min(n.end, length) - n.start) for n in notes if n.start < length)
 
 
 def interpolation_takes(phrases: list[tuple[Note, ...]], a: StudioPhrase, b: StudioPhrase, model: str,
@@ -96,13 +101,11 @@ def interpolation_takes(phrases: list[tuple[Note, ...]], a: StudioPhrase, b: Stu
     request = {"operation": "interpolate", "steps": steps, "between": steps - 2, "include_ends": include_ends,
                "layout": layout, "a": a.record(), "b": b.record()}
 
-    def cut(notes):
-        return tuple(n.with_duration(min(n.end, length) - n.start) for n in notes if n.start < length)
-
     if layout == "end to end":
-        notes = tuple(n.moved_by(k * length) for k, (_, p) in enumerate(chosen) for n in cut(p))
+        notes = tuple(n.moved_by(k * length) for k, (_, p) in enumerate(chosen) for n in _cut(p, length))
         return [Take(notes, length * len(chosen), "vae", model, {**request, "step": None}, 0)]
-    return [Take(cut(p), length, "vae", model, {**request, "step": step}, k) for k, (step, p) in enumerate(chosen)]
+    return [Take(_cut(p, length), length, "vae", model, {**request, "step": step}, k)
+            for k, (step, p) in enumerate(chosen)]
 
 
 def interpolation_plan(a: StudioPhrase, b: StudioPhrase, place: str) -> SeedPlan:
@@ -111,3 +114,19 @@ def interpolation_plan(a: StudioPhrase, b: StudioPhrase, place: str) -> SeedPlan
         raise ValueError(f"unknown place {place!r}")
     later = max(a, b, key=lambda p: p.end)
     return SeedPlan(b.track, a.clip, a.start, later.end, place)
+
+
+def mix_take(notes, corners: tuple[StudioPhrase, ...], x: float, y: float, model: str) -> Take:
+    """The pad's phrase at ``(x, y)`` as a take (its record holds the corners and the position)."""
+    length = interpolation_length(*corners)
+    request = {"operation": "pad", "x": round(x, 4), "y": round(y, 4),
+               "corners": {name: c.record() for name, c in zip("ABCD", corners)}}
+    return Take(_cut(notes, length), length, "vae", model, request, 0)
+
+
+def mix_plan(corners: tuple[StudioPhrase, ...], place: str) -> SeedPlan:
+    """Where the pad's phrase goes: after the latest corner, in A's track or a new track."""
+    if place not in PLACES:
+        raise ValueError(f"unknown place {place!r}")
+    a = corners[0]
+    return SeedPlan(a.track, a.clip, a.start, max(c.end for c in corners), place)

@@ -39,6 +39,7 @@ from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.latent_sliders import LatentSliders
 from musicstudio.ui.generate.record import take_record
 from musicstudio.ui.generate.seed import SeedError
+from musicstudio.ui.generate.vae_pad import PAD_INTRO, PadPage
 from musicstudio.ui.generate.vae_phrases import (
     LAYOUTS,
     PLACES,
@@ -51,6 +52,7 @@ from musicstudio.ui.generate.vae_phrases import (
 )
 from musicstudio.workers.generation_job import EncodeClip, GenerationResult, Interpolate, MoveSliders, VAEJob
 
+CORNERS = "ABCD"
 SHORTCUTS = {                    # window-wide while the Generate panel is shown
     "encode": "Ctrl+Alt+E",
     "set_a": "Ctrl+Alt+A",
@@ -92,8 +94,8 @@ class VAEStudio(QObject):
         self.job_payload = None
         self.wanted: dict | None = None               # slider values waiting for the move in flight
         self.audition_after = False                   # audition when the latest move is decoded
-        self.a: StudioPhrase | None = None
-        self.b: StudioPhrase | None = None
+        self.corners: dict[str, StudioPhrase | None] = dict.fromkeys(CORNERS)   # A and B blend; all four: the pad
+        self.corner_widgets: dict[str, list[tuple[QLabel, QPushButton, QPushButton]]] = {c: [] for c in CORNERS}
 
         self.hint, self.blend_hint = QLabel(INTRO), QLabel(BLEND_INTRO)
         for label in (self.hint, self.blend_hint):
@@ -116,16 +118,6 @@ class VAEStudio(QObject):
         self.keep_button.setToolTip(f"Replace the encoded bars with the moved phrase: one undo step (Enter on a "
                                     f"slider, {SHORTCUTS['keep']})")
 
-        self.a_text, self.b_text = QLabel("–"), QLabel("–")
-        for label in (self.a_text, self.b_text):
-            label.setWordWrap(True)
-            label.setMinimumWidth(120)
-        self.a_selection, self.b_selection = QPushButton("Selection"), QPushButton("Selection")
-        self.a_take, self.b_take = QPushButton("Take"), QPushButton("Take")
-        for which, sel, take in (("A", self.a_selection, self.a_take), ("B", self.b_selection, self.b_take)):
-            key = SHORTCUTS["set_a" if which == "A" else "set_b"]
-            sel.setToolTip(f"Phrase {which} is the selected bars ({key})")
-            take.setToolTip(f"Phrase {which} is the take shown in the takes list")
         self.between = QSpinBox(minimum=1, maximum=14, value=6)
         self.between.setToolTip("How many phrases to make between A and B")
         self.ends = QCheckBox("with A and B at the ends", checked=True)
@@ -140,6 +132,7 @@ class VAEStudio(QObject):
         self.interpolate_button = QPushButton("Interpolate")
         self.interpolate_button.setToolTip(f"Make the phrases between A and B as takes ({SHORTCUTS['interpolate']})")
         self._build()
+        self.pad_page = PadPage(self)
         self._shortcuts = self._make_shortcuts(panel)
 
         self.encode_button.clicked.connect(self.encode_selection)
@@ -151,10 +144,6 @@ class VAEStudio(QObject):
         self.sliders.audition_requested.connect(self.audition)
         self.sliders.keep_requested.connect(self.keep)
         self.sliders.reset_requested.connect(self.reset)
-        self.a_selection.clicked.connect(lambda: self.set_phrase("A", "selection"))
-        self.b_selection.clicked.connect(lambda: self.set_phrase("B", "selection"))
-        self.a_take.clicked.connect(lambda: self.set_phrase("A", "take"))
-        self.b_take.clicked.connect(lambda: self.set_phrase("B", "take"))
         self.interpolate_button.clicked.connect(self.interpolate)
         self.service.vae_finished.connect(self._finished)
         self.service.vae_failed.connect(self._failed)
@@ -187,13 +176,8 @@ class VAEStudio(QObject):
         form = QFormLayout()
         blend_layout.addLayout(form)
         blend_layout.addStretch(1)
-        for which, text, sel, take in (("A", self.a_text, self.a_selection, self.a_take),
-                                       ("B", self.b_text, self.b_selection, self.b_take)):
-            row = QHBoxLayout()
-            row.addWidget(text, 1)
-            row.addWidget(sel)
-            row.addWidget(take)
-            form.addRow(which, row)
+        for which in "AB":
+            form.addRow(which, self.corner_row(which))
         steps = QHBoxLayout()
         steps.addWidget(self.between)
         steps.addWidget(self.ends, 1)
@@ -201,6 +185,32 @@ class VAEStudio(QObject):
         form.addRow("Lay out", self.layout_box)
         form.addRow("Goes", self.place_box)
         form.addRow(self.interpolate_button)
+
+    def corner_row(self, which: str) -> QHBoxLayout:
+        """A row that shows phrase ``which`` (A-D) and sets it from the selection or the current take (the
+        blend and the pad pages each have their own rows for the same phrases)."""
+        label, selection, take = QLabel("–"), QPushButton("Selection"), QPushButton("Take")
+        label.setWordWrap(True)
+        label.setMinimumWidth(120)
+        key = {"A": SHORTCUTS["set_a"], "B": SHORTCUTS["set_b"]}.get(which)
+        selection.setToolTip(f"Phrase {which} is the selected bars" + (f" ({key})" if key else ""))
+        take.setToolTip(f"Phrase {which} is the take shown in the takes list")
+        selection.clicked.connect(lambda: self.set_phrase(which, "selection"))
+        take.clicked.connect(lambda: self.set_phrase(which, "take"))
+        self.corner_widgets[which].append((label, selection, take))
+        row = QHBoxLayout()
+        row.addWidget(label, 1)
+        row.addWidget(selection)
+        row.addWidget(take)
+        return row
+
+    @property
+    def a(self) -> StudioPhrase | None:
+        return self.corners["A"]
+
+    @property
+    def b(self) -> StudioPhrase | None:
+        return self.corners["B"]
 
     def _make_shortcuts(self, host: QWidget) -> dict[str, QShortcut]:
         """Window-wide keys, on the panel (shown whenever the Generate dock is), so they work from the roll."""
@@ -235,8 +245,8 @@ class VAEStudio(QObject):
                 why = f"{info.name} is a {info.backend} model; the VAE studio needs a VAE."
             where = (f" Pick {', '.join(vaes)} in the model box above." if vaes
                      else " Add a VAE model folder, or train one (musicstudio train vae).")
-            self.hint.setText(f"<b>{why}</b>{where}")
-            self.blend_hint.setText(f"<b>{why}</b>{where}")
+            for label in (self.hint, self.blend_hint, self.pad_page.hint):
+                label.setText(f"<b>{why}</b>{where}")
             self.sliders.set_names([])
             self.phrase, self.current = None, None
             self.phrase_text.setText("No phrase yet.")
@@ -244,6 +254,7 @@ class VAEStudio(QObject):
         else:
             self.hint.setText(INTRO)
             self.blend_hint.setText(BLEND_INTRO)
+            self.pad_page.hint.setText(PAD_INTRO)
             names = slider_names(self.info.folder)
             self.sliders.set_names(names)
             self.no_sliders.setVisible(not names)
@@ -255,12 +266,14 @@ class VAEStudio(QObject):
 
     def _enable(self) -> None:
         vae = self.info is not None
-        for w in (self.encode_button, self.a_selection, self.b_selection, self.between, self.ends,
-                  self.layout_box, self.place_box):
+        for w in (self.encode_button, self.between, self.ends, self.layout_box, self.place_box):
             w.setEnabled(vae)
         has_take = vae and self.panel.takes.current_take is not None
-        self.a_take.setEnabled(has_take)
-        self.b_take.setEnabled(has_take)
+        for rows in self.corner_widgets.values():
+            for _label, selection, take in rows:
+                selection.setEnabled(vae)
+                take.setEnabled(has_take)
+        self.pad_page.enable(vae)
         has_phrase = vae and self.phrase is not None
         self.sliders.setEnabled(has_phrase)
         for b in (self.reset_button, self.audition_button, self.keep_button):
@@ -270,7 +283,8 @@ class VAEStudio(QObject):
             shortcut.setEnabled(vae)
 
     # -- jobs -------------------------------------------------------------------------------------
-    def _submit(self, kind: str, op, payload=None) -> int:
+    def submit(self, kind: str, op, payload=None) -> int:
+        """Send a VAE operation (superseding the one in flight); its answer comes back by ``kind``."""
         self.job_kind, self.job_payload = kind, payload
         self.job = self.service.submit_vae(VAEJob(str(self.info.folder), op, self.panel.picker.wanted_device))
         return self.job
@@ -280,6 +294,7 @@ class VAEStudio(QObject):
             self.job = None
             self.service.cancel_vae()
         self.wanted, self.audition_after = None, False
+        self.pad_page.wanted = None
 
     def _finished(self, job: int, result) -> None:
         if job != self.job:
@@ -292,14 +307,19 @@ class VAEStudio(QObject):
             self._moved(result)
         elif kind == "interpolate":
             self._interpolated(payload, result)
-        if self.wanted is not None and self.job is None:
+        elif kind == "mix":
+            self.pad_page.mixed(payload, result)
+        if self.job is None and self.wanted is not None:
             self._send_move()
+        elif self.job is None and self.pad_page.wanted is not None:
+            self.pad_page.send()
         self._enable()
 
     def _failed(self, job: int, message: str) -> None:
         if job != self.job:
             return
         self.job, self.wanted, self.audition_after = None, None, False
+        self.pad_page.wanted = None
         self.panel.say(f"The VAE studio could not do that: {message}", error=True)
         self._enable()
 
@@ -321,7 +341,7 @@ class VAEStudio(QObject):
 
     def _encode(self, phrase: StudioPhrase) -> None:
         self.wanted, self.audition_after = None, False
-        self._submit("encode", EncodeClip(phrase.clip), phrase)
+        self.submit("encode", EncodeClip(phrase.clip), phrase)
         self.phrase_text.setText(f"Encoding {phrase.label}…")
 
     def _encoded(self, phrase: StudioPhrase, result) -> None:
@@ -352,7 +372,7 @@ class VAEStudio(QObject):
 
     def _send_move(self) -> None:
         values, self.wanted = self.wanted, None
-        self._submit("move", MoveSliders(self.phrase.clip, values), values)
+        self.submit("move", MoveSliders(self.phrase.clip, values), values)
 
     def _moved(self, result) -> None:
         if self.phrase is None:
@@ -433,16 +453,20 @@ class VAEStudio(QObject):
     def clear(self) -> None:
         """Forget the phrases (a new song)."""
         self._cancel_job()
-        self.phrase, self.current, self.heard, self.a, self.b = None, None, (), None, None
+        self.phrase, self.current, self.heard = None, None, ()
+        self.corners = dict.fromkeys(CORNERS)
         self.sliders.set_position({})
         self.phrase_text.setText("No phrase yet.")
-        self.a_text.setText("–")
-        self.b_text.setText("–")
+        for rows in self.corner_widgets.values():
+            for label, _selection, _take in rows:
+                label.setText("–")
+        self.pad_page.corners_changed()
         self._enable()
 
     # -- interpolation ----------------------------------------------------------------------------
     def set_phrase(self, which: str, source: str) -> bool:
-        """Make the selection (``source="selection"``) or the panel's current take (``"take"``) phrase A or B."""
+        """Make the selection (``source="selection"``) or the panel's current take (``"take"``) phrase
+        ``which`` (A, B: the blend's ends; C, D too: the pad's corners)."""
         if self.info is None:
             return False
         song = self.document.song
@@ -458,16 +482,16 @@ class VAEStudio(QObject):
                 self.panel.say(f"Cannot set {which}: there is no take; generate some first.", error=True)
                 return False
             phrase = phrase_from_take(song, plan, take, f"{self.panel.model_name} take {take.variation + 1}")
-        if which == "A":
-            self.a = phrase
-            self.a_text.setText(phrase.label)
-        else:
-            self.b = phrase
-            self.b_text.setText(phrase.label)
-        self.panel.set_page("interpolate")
+        self.corners[which] = phrase
+        for label, _selection, _take in self.corner_widgets[which]:
+            label.setText(phrase.label)
+        if which in "AB" and self.panel.pages.currentWidget() is not self.pad_page:
+            self.panel.set_page("interpolate")
+        self.pad_page.corners_changed()
         self._enable()
-        self.panel.say(f"Phrase {which}: {phrase.label}." + ("" if self.a and self.b else
-                                                              f" Now set {'B' if which == 'A' else 'A'}."))
+        missing = [c for c in (CORNERS if which in "CD" or self.panel.pages.currentWidget() is self.pad_page
+                               else "AB") if self.corners[c] is None]
+        self.panel.say(f"Phrase {which}: {phrase.label}." + (f" Now set {', '.join(missing)}." if missing else ""))
         return True
 
     def interpolate(self) -> int | None:
@@ -478,7 +502,7 @@ class VAEStudio(QObject):
         payload = (self.a, self.b, self.layout_box.currentData(), self.place_box.currentData(),
                    self.ends.isChecked())
         self.wanted, self.audition_after = None, False
-        self._submit("interpolate", Interpolate(self.a.clip, self.b.clip, steps), payload)
+        self.submit("interpolate", Interpolate(self.a.clip, self.b.clip, steps), payload)
         self.panel.say(f"Interpolating {self.between.value()} phrases between A and B with {self.model_name}…")
         return self.job
 
