@@ -9,9 +9,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from musicstudio.ui.generate.latent_pad import LatentPad
-from musicstudio.ui.generate.vae_phrases import PLACES, mix_plan, mix_take
+from musicstudio.ui.generate.vae_phrases import mix_plan, mix_take
 from musicstudio.workers.generation_job import GenerationResult, MixCorners
 
+PLACES = {"continue": "After the latest of the four", "new track": "After them, in a new track"}
 PAD_INTRO = ("Mix four phrases: set A, B, C and D from selections or takes, then drag the dot. Let go to hear "
              "the phrase there; Enter keeps it.")
 
@@ -29,7 +30,7 @@ class PadPage(QWidget):
         self.pad = LatentPad()
         self.place_box = QComboBox()
         for key, text in PLACES.items():
-            self.place_box.addItem(text, key)
+            self.place_box.addItem(text, key)      # the keys of vae_phrases.PLACES
         self.place_box.setToolTip("The phrase goes after the latest of the four, in A's track or in a new track")
         self.where = QLabel()
         self.where.setWordWrap(True)
@@ -98,7 +99,8 @@ class PadPage(QWidget):
         plan = mix_plan(corners, self.place_box.currentData())
         self.panel.roll.set_preview(list(plan.placed(mix_take(self.notes, corners, x, y, self.studio.model_name))))
         self.where.setText(f"A {_share(corners, x, y, 0)} · B {_share(corners, x, y, 1)} · "
-                           f"C {_share(corners, x, y, 2)} · D {_share(corners, x, y, 3)}: {len(self.notes)} notes.")
+                           f"C {_share(corners, x, y, 2)} · D {_share(corners, x, y, 3)}: {len(self.notes)} "
+                           f"note{'' if len(self.notes) == 1 else 's'}.")
         if self.wanted is None and self.commit_after:
             self.commit_after = False
             self.commit()

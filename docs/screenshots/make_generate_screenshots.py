@@ -1,0 +1,152 @@
+"""Screenshots of the Generate panel's takes and of the VAE studio, with the shipped models, under xvfb:
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/screenshots/make_generate_screenshots.py
+
+Writes generate-takes.png (4 takes continuing the first 4 bars of Ode to Joy, take 2 previewed),
+vae-studio-sliders.png (bars 1-2 encoded, note density and pitch height moved, the moved phrase as ghost
+notes) and vae-studio.png (then 4 phrases interpolated between bars 1-2 and bars 3-4, end points included,
+as takes after them) and vae-pad.png (the four-corner pad, the phrase at its dot as a take) next to
+this script. Settings go to a temporary folder, never the user's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODEL = os.environ.get("MUSICSTUDIO_SCREENSHOT_MODEL", "vae")   # a VAE: it makes the takes too
+Q = 480
+# Ode to Joy, bars 1-4 (public domain)
+ODE = [(64, 0, Q), (64, Q, Q), (65, 2 * Q, Q), (67, 3 * Q, Q),
+       (67, 4 * Q, Q), (65, 5 * Q, Q), (64, 6 * Q, Q), (62, 7 * Q, Q),
+       (60, 8 * Q, Q), (60, 9 * Q, Q), (62, 10 * Q, Q), (64, 11 * Q, Q),
+       (64, 12 * Q, 3 * Q // 2), (62, 13 * Q + Q // 2, Q // 2), (62, 14 * Q, 2 * Q)]
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="musicstudio-shots-"))
+    os.environ["MUSICSTUDIO_CONFIG_DIR"] = str(tmp / "config")
+    os.environ["MUSICSTUDIO_DATA_DIR"] = str(tmp / "data")
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from musicstudio.core import Note, Song, Track
+    from musicstudio.generators.interface import BAR
+    from musicstudio.io.settings import Settings
+    from musicstudio.ui.main_window import MainWindow
+    from musicstudio.workers.generation import GenerationService
+
+    app = QApplication(sys.argv)
+    window = MainWindow(Settings())
+    folders = os.environ.get("MUSICSTUDIO_SCREENSHOT_FOLDERS")    # default: the shipped models/
+    service = GenerationService(folders.split(os.pathsep) if folders else None)
+    window.attach_generation(service)
+    window.resize(1400, 900)
+    window.show()
+    window.generate_dock.show()
+    window.resizeDocks([window.generate_dock], [540], Qt.Orientation.Horizontal)
+    song = Song((Track("Melody", 0, False, tuple(Note(p, s, d, 92) for p, s, d in ODE)),))
+    window.document.load(song, None)
+    panel, roll = window.generate, window.roll
+    roll.zoom(0.25, 0)                       # bars 1-9 in view
+    roll.geometry.centre_on_pitch(66, roll.canvas.height())
+    roll.refresh()
+
+    def settle(seconds: float = 0.3) -> None:
+        end = time.time() + seconds
+        while time.time() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.01)
+
+    def wait_for(condition, what: str, timeout: float = 180) -> None:
+        end = time.time() + timeout
+        while not condition():
+            if time.time() > end:
+                raise SystemExit(f"timed out waiting for {what}; status: {panel.status.text()}")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.01)
+
+    def select_bars(first: int, last: int) -> None:
+        roll.set_selection([n for n in window.document.song.tracks[0].notes
+                            if (first - 1) * BAR <= n.start < last * BAR])
+
+    def shoot(name: str) -> None:
+        settle(0.5)
+        path = HERE / name
+        window.grab().save(str(path))
+        print("wrote", path)
+
+    settle(1.0)
+    if not panel.picker.select(MODEL):
+        raise SystemExit(f"no model {MODEL!r} installed: {[i.name for i in panel.picker.infos]}")
+
+    # the takes: continue the 4 bars
+    panel.set_source("track")
+    panel.set_mode("continue")
+    panel.params.variations.setValue(4)
+    panel.params.bars.setValue(4)
+    panel.params.fresh_seed.setChecked(False)
+    panel.params.seed.setValue(7)
+    ready = []
+    panel.takes_ready.connect(lambda: ready.append(1))
+    panel.generate()
+    wait_for(lambda: ready, "the takes")
+    panel.flip(1)
+    bar = panel.findChild(QScrollArea).verticalScrollBar()
+    bar.setValue(bar.maximum())              # the panel scrolls: show the takes
+    shoot("generate-takes.png")
+    bar.setValue(0)
+    panel.discard()
+
+    # the VAE studio: encode bars 1-2, move two sliders
+    studio = panel.studio
+    select_bars(1, 2)
+    studio.encode_selection()
+    wait_for(lambda: studio.job is None and studio.phrase is not None, "the encoding")
+    for name, delta in (("note_density", 1.2), ("pitch_height", 0.8)):
+        if name in studio.sliders.sliders:
+            studio.sliders.set_value(name, studio.sliders.sliders[name].home + delta)
+            wait_for(lambda: studio.job is None and studio.wanted is None, f"the {name} move")
+    roll.set_selection([])
+    studio.sliders.sliders.get("note_density", studio.encode_button).setFocus()
+    shoot("vae-studio-sliders.png")
+
+    # then interpolate between bars 1-2 and bars 3-4, as takes after them
+    select_bars(1, 2)
+    studio.set_phrase("A", "selection")
+    select_bars(3, 4)
+    studio.set_phrase("B", "selection")
+    roll.set_selection([])
+    studio.between.setValue(4)
+    studio.ends.setChecked(True)
+    studio.layout_box.setCurrentIndex(studio.layout_box.findData("takes"))
+    ready.clear()
+    studio.interpolate()
+    wait_for(lambda: ready, "the interpolation")
+    panel.flip(2)
+    shoot("vae-studio.png")
+
+    # and the pad: C and D are the same bars the other way round, the dot a little off the middle
+    panel.set_page("pad")
+    for which, bars in (("C", (3, 4)), ("D", (1, 2))):
+        select_bars(*bars)
+        studio.set_phrase(which, "selection")
+    roll.set_selection([])
+    ready.clear()
+    studio.pad_page.pad.set_position(0.3, 0.35)      # as a click there would
+    wait_for(lambda: ready, "the pad's phrase")
+    studio.pad_page.pad.setFocus()
+    shoot("vae-pad.png")
+
+    window.document.undo_stack.setClean()
+    window.close()
+    service.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
