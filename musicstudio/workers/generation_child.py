@@ -11,7 +11,7 @@ Commands (app -> here): ``("generate", job_id, GenerationJob)``, ``("vae", job_i
 ``("progress", id, fraction)``, ``("finished", id, GenerationResult | VAEResult)``, ``("failed", id,
 message)``, ``("cancelled", id)``, ``("device", device, name)``. A job is cancelled when the shared counter
 ``cancelled_upto`` reaches its id: the app raises it to cancel or to supersede. VAE jobs (the studio's
-slider moves, encodings and interpolations) have their own counter, ``vae_cancelled_upto``, so a slider
+slider moves, encodings, interpolations and pad mixes) have their own counter, ``vae_cancelled_upto``, so a slider
 move supersedes the move before it without cancelling a generation, and the other way round.
 """
 

@@ -351,9 +351,13 @@ class VAEStudio(QObject):
         self.phrase_text.setText(phrase.label)
         self._preview()
         same = len(set(self._placed(self.heard)) & set(phrase.replaced))
-        self.panel.say(f"Encoded {phrase.label} with {self.model_name}: the markers show where it sits, the "
-                        f"ghost notes how the VAE hears it ({same} of {len(phrase.replaced)} notes the same). "
-                        "Drag a slider; Enter keeps, Escape resets.")
+        heard = f"the ghost notes show how the VAE hears it ({same} of {len(phrase.replaced)} notes the same)"
+        if self.sliders.names:
+            self.panel.say(f"Encoded {phrase.label} with {self.model_name}: the markers show where it sits, "
+                           f"{heard}. Drag a slider; Enter keeps, Escape resets.")
+        else:
+            self.panel.say(f"Encoded {phrase.label} with {self.model_name}: {heard}. This model has no sliders; "
+                           "blend phrases on the interpolate and pad pages.")
 
     def _slider_changed(self) -> None:
         if self.phrase is None:
