@@ -43,10 +43,13 @@ class FakeVAE:
     backend = "vae"
     slider_names = ("note_density", "pitch_height")
 
-    def __init__(self, name, device, op_seconds=0.0):
-        self.name, self.device, self.op_seconds = name, device, op_seconds
+    def __init__(self, name, device, op_seconds=0.0, fail=None):
+        self.name, self.device, self.op_seconds, self.fail = name, device, op_seconds, fail
 
     def _wait(self):
+        if self.fail == "crash":
+            import os
+            os._exit(3)
         time.sleep(self.op_seconds)
 
     def sliders_for(self, clip):
@@ -93,7 +96,8 @@ class FakeRegistry:
             raise CheckpointError("models/damaged/weights.safetensors", "the weights are damaged or truncated")
         device = "cuda" if device == "auto" else device
         if name == "vae" and (name, device) not in self.cache:
-            self.cache[(name, device)] = FakeVAE(name, device, self.options.get("op_seconds", 0.0))
+            self.cache[(name, device)] = FakeVAE(name, device, self.options.get("op_seconds", 0.0),
+                                                 self.options.get("fail"))
         if (name, device) not in self.cache:
             options = dict(self.options)
             options.pop("op_seconds", None)

@@ -229,3 +229,11 @@ def test_the_studio_on_a_model_that_is_not_a_vae_is_a_message(qtbot, make_servic
     with qtbot.waitSignal(service.vae_failed, timeout=5000) as blocker:
         service.submit_vae(VAEJob("damaged", EncodeClip(FOUR)))
     assert "damaged or truncated" in blocker.args[1]
+
+
+def test_a_process_that_dies_during_a_vae_job_is_reported_to_the_studio(qtbot, make_service):
+    service = make_service(fail="crash")
+    with qtbot.waitSignal(service.vae_failed, timeout=START) as blocker:
+        service.submit_vae(VAEJob("vae", EncodeClip(FOUR)))
+    assert "stopped unexpectedly (exit code 3" in blocker.args[1] and service.current_vae is None
+    qtbot.waitUntil(lambda: not service.running and not service.working, timeout=2000)
