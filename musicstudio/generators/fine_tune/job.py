@@ -9,7 +9,8 @@ so far); there is no ``config.json`` until the end, so a cancelled fine-tune is 
 ``resume=True`` goes on from the last whole epoch.
 
 Progress reaches the caller as plain dicts through ``events`` (the app's worker sends them over a pipe):
-``{"kind": "stage", "text"}``, ``{"kind": "reading", "done", "total"}``, ``{"kind": "progress", "epoch",
+``{"kind": "folder", "out", "name"}`` (where the model goes, once known), ``{"kind": "stage", "text"}``,
+``{"kind": "reading", "done", "total"}``, ``{"kind": "progress", "epoch",
 "epochs", "done"}`` (share of the epoch), ``{"kind": "epoch", "epoch", "epochs", "train_loss",
 "valid_loss", "before"}``.
 """
@@ -26,26 +27,15 @@ from typing import Callable
 
 from musicstudio.generators.checkpoint import CheckpointError, read_config
 from musicstudio.generators.fine_tune.folder import FineTuneCancelled, FineTuneError, FolderData, read_folder
+from musicstudio.generators.fine_tune.spec import DEFAULT_EPOCHS, SUPPORTED, FineTuneJob
 
-SUPPORTED = ("markov", "lstm")
-DEFAULT_EPOCHS = 8
+__all__ = ["DEFAULT_EPOCHS", "SUPPORTED", "FineTuneCancelled", "FineTuneError", "FineTuneJob", "FineTuneResult",
+           "fine_tune", "unfinished"]
+
 RESUME = "resume"
 JOB_FILE = "fine_tune.json"
 
 Events = Callable[[dict], None]
-
-
-@dataclass(frozen=True)
-class FineTuneJob:
-    """What to fine-tune (plain values: the app sends it to the worker process)."""
-
-    base: str                    # the base model's folder
-    folder: str                  # the MIDI folder
-    out: str | None = None       # the new model's folder (default: a new folder in the user's models folder)
-    epochs: int = DEFAULT_EPOCHS
-    resume: bool = False
-    device: str = "cpu"
-    name: str | None = None      # the new model's name (default: the out folder's name)
 
 
 @dataclass
@@ -168,6 +158,7 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
         raise FineTuneError(f"there is no folder at {midi}")
     out = _prepare_out(job, base_folder, base_name, midi)
     name = job.name or out.name
+    emit({"kind": "folder", "out": str(out), "name": name})
     emit({"kind": "stage", "text": f"Reading the MIDI files in {midi} …"})
     from musicstudio.generators.phrases import TokenPhrases
     try:
