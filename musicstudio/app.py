@@ -39,9 +39,11 @@ def run_gui(path: str | None = None) -> int:
     app.setOrganizationName("Music Studio")
     app.setApplicationVersion(__version__)
     window = MainWindow()
+    from musicstudio.workers.fine_tune import FineTuneService
     from musicstudio.workers.generation import GenerationService
 
-    window.attach_generation(GenerationService())  # the composition root hands the UI its generation worker
+    # the composition root hands the UI its generation worker, and what makes fine-tune workers
+    window.attach_generation(GenerationService(), fine_tunes=FineTuneService)
     window.show()
     window.start_sound()
     restored = window.files.offer_recovery()

@@ -237,10 +237,11 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.start_sound()
 
-    def attach_generation(self, service, owned: bool = True) -> None:
+    def attach_generation(self, service, owned: bool = True, fine_tunes=None) -> None:
         """Add the Generate panel, driving ``service`` (a workers.generation.GenerationService, which the
         app creates: the UI never imports the generators' torch side itself). An ``owned`` service is shut
-        down when the window closes."""
+        down when the window closes. ``fine_tunes``: makes a workers.fine_tune.FineTuneService, for
+        "Train on my MIDI folder…" (the menu item is there only with it)."""
         from musicstudio.ui.generate import GeneratePanel
 
         self.generate = GeneratePanel(self.document, self.roll, self.playback, service, self.settings, self)
@@ -253,6 +254,18 @@ class MainWindow(QMainWindow):
         self.restoreDockWidget(self.generate_dock)
         self.view_menu.addAction(self.generate_dock.toggleViewAction())
         self._roll_action("&Generate", "Ctrl+G", self._generate_from_roll, None)
+        if fine_tunes is not None:
+            self.fine_tunes = fine_tunes
+            self.generate_menu = self.menuBar().addMenu("&Generate")
+            self.generate_menu.addAction("&Train on my MIDI folder…", self.train_on_midi_folder)
+
+    def train_on_midi_folder(self):
+        """Open the fine-tune dialog (one per window); the new model lands in the Generate panel's picker."""
+        from musicstudio.ui.generate.fine_tune import open_fine_tune
+
+        self.generate_dock.show()
+        self.fine_tune_dialog = open_fine_tune(self.generate, self.fine_tunes)
+        return self.fine_tune_dialog
 
     def _generate_from_roll(self) -> None:
         if self.generate is not None:
@@ -315,6 +328,8 @@ class MainWindow(QMainWindow):
         wait_for_threads()  # a WAV export still running is cancelled and joined
         if self.generate is not None:
             self.generate.shutdown()  # a generation still running is cancelled and its thread joined
+        if getattr(self, "fine_tune_dialog", None) is not None:
+            self.fine_tune_dialog.close()  # a fine-tune still running is cancelled (it can be resumed)
         self.keyboard_input.set_enabled(False)
         self.playback.shutdown()
         try:
