@@ -5,6 +5,7 @@ are clear errors."""
 
 import json
 import random
+import shutil
 
 import pytest
 
@@ -154,3 +155,13 @@ def test_the_command_writes_to_the_users_models_folder_which_the_app_lists(tmp_p
     assert root == tmp_path / "data" / "models" and root in default_folders()
     names = sorted(m.name for m in ModelRegistry().models() if m.folder.parent == root)
     assert names == ["markov-tiny-my-midi", "markov-tiny-my-midi-2"]
+
+
+def test_backends_that_cannot_be_fine_tuned_say_so(tmp_path, base_models, midi_folder):
+    base = tmp_path / "a-vae"
+    shutil.copytree(base_models / "markov-tiny", base)
+    config = json.loads((base / "config.json").read_text())
+    (base / "config.json").write_text(json.dumps({**config, "backend": "vae"}))
+    with pytest.raises(FineTuneError, match="fine-tuning vae models is not supported yet"):
+        fine_tune(FineTuneJob(str(base), str(midi_folder), str(tmp_path / "out")))
+    assert not (tmp_path / "out").exists()

@@ -47,7 +47,8 @@ def _printer(quiet: bool):
         if kind == "stage":
             print(event["text"], file=sys.stderr, flush=True)
         elif kind == "epoch":
-            print(f"  epoch {event['epoch']}/{event['epochs']}: train {event['train_loss']:.4f}, valid "
+            step = event.get("label") or f"epoch {event['epoch']}/{event['epochs']}"
+            print(f"  {step}: train {event['train_loss']:.4f}, valid "
                   f"{event['valid_loss']:.4f} (base model {event['before']:.4f})", file=sys.stderr, flush=True)
     return show
 

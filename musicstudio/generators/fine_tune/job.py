@@ -10,9 +10,9 @@ so far); there is no ``config.json`` until the end, so a cancelled fine-tune is 
 
 Progress reaches the caller as plain dicts through ``events`` (the app's worker sends them over a pipe):
 ``{"kind": "folder", "out", "name"}`` (where the model goes, once known), ``{"kind": "stage", "text"}``,
-``{"kind": "reading", "done", "total"}``, ``{"kind": "progress", "epoch",
-"epochs", "done"}`` (share of the epoch), ``{"kind": "epoch", "epoch", "epochs", "train_loss",
-"valid_loss", "before"}``.
+``{"kind": "reading", "done", "total"}``, ``{"kind": "progress", "epoch", "epochs", "done"}`` (share of the
+epoch), ``{"kind": "epoch", "epoch", "epochs", "train_loss", "valid_loss", "before"[, "label"]}`` (markov's
+"epochs" are the shares of the folder's counts it tries).
 """
 
 from __future__ import annotations

@@ -101,7 +101,8 @@ def fine_tune_markov(work):
         if best is None or valid < best[0] - 1e-4:
             best = (valid, index, model)
         work.emit({"kind": "epoch", "epoch": index + 1, "epochs": len(SHARES), "train_loss": row["train_loss"],
-                   "valid_loss": row["valid_loss"], "before": history[0]["valid_loss"]})
+                   "valid_loss": row["valid_loss"], "before": history[0]["valid_loss"],
+                   "label": f"{share:.0%} of the counts from the folder"})
     before = history[0]["valid_loss"]
     after, chosen, model = best
     out = work.out

@@ -240,8 +240,9 @@ class FineTuneDialog(QDialog):
     def _epoch(self, event: dict) -> None:
         self.plot.add(event)
         self.progress.setValue(int(1000 * event["epoch"] / max(event["epochs"], 1)))
-        self.status.setText(f"Epoch {event['epoch']} of {event['epochs']}: validation loss {event['valid_loss']:.3f} "
-                            f"(the base model: {event['before']:.3f}).")
+        step = f"Epoch {event['epoch']} of {event['epochs']}" + (f" ({event['label']})" if event.get("label") else "")
+        self.status.setText(f"{step}: validation loss {event['valid_loss']:.3f} (the base model: "
+                            f"{event['before']:.3f}).")
 
     def _finished(self, result: dict) -> None:
         self.result, self.resume_folder = result, ""
