@@ -1,39 +1,23 @@
-"""Fine-tuning an LSTM: the base model's weights go on training on the folder's pieces, with the shared
-training loop (:func:`musicstudio.generators.training.loop.fit`: resume, early stopping), at a tenth
-of the usual learning rate, for a few epochs. An epoch is about one pass over the folder's (transposed)
-training tokens in random windows; validation runs over every token of the validation pieces, in order.
-The best epoch's weights are kept in ``resume/`` until the end, so a cancelled run leaves no model behind.
+"""Fine-tuning an LSTM: the base model's weights go on training on the folder's pieces
+(:func:`.torch_fit.fit_from_base`) at a seventh of the shipped model's learning rate, for a few epochs.
+An epoch is about one pass over the folder's (transposed) training tokens in random windows; validation
+runs over every token of the validation pieces, in order.
 """
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
 
 from musicstudio.generators.checkpoint import load_state_into, save_tensors, write_config
 from musicstudio.generators.fine_tune.card import write_fine_tune_card
-from musicstudio.generators.fine_tune.folder import FineTuneCancelled
+from musicstudio.generators.fine_tune.torch_fit import FitSettings, fit_from_base
 from musicstudio.generators.phrases import TokenPhrases
 from musicstudio.generators.training.outputs import write_history, write_loss_png
 
 SETTINGS = {"window": 256, "batch_size": 16, "lr": 3e-4, "min_lr": 3e-5, "patience": 3, "clip_norm": 1.0,
             "min_batches": 4, "max_batches": 40}
-BEST = "best.safetensors"
-
-
-class _Run:
-    """What :func:`fit` needs to know about the run (the train command's TrainingRun, for one process)."""
-
-    rank, world, quiet, main = 0, 1, True, True
-
-    def __init__(self, work, device: str):
-        self.out, self.name, self.device = work.out, work.name, device
-        self.resume = work.job.resume and (work.out / "resume" / "state.json").is_file()
-
-    def log(self, message: str) -> None:
-        pass
 
 
 def in_order_windows(sequences: list[np.ndarray], steps_of: np.ndarray, start_token: int, length: int):
@@ -53,13 +37,11 @@ def in_order_windows(sequences: list[np.ndarray], steps_of: np.ndarray, start_to
 def fine_tune_lstm(work):
     import torch
     import torch.nn.functional as F
-    from safetensors.torch import load_file, save_file
 
     from musicstudio.generators.devices import pick_device
     from musicstudio.generators.fine_tune.job import FineTuneResult
     from musicstudio.generators.lstm.backend import collate, windows
     from musicstudio.generators.lstm.model import EventLSTM, LSTMConfig
-    from musicstudio.generators.training.loop import LoopConfig, fit
 
     config = work.base_config
     phrases = TokenPhrases.from_vocabulary(config["codec"])
@@ -79,78 +61,23 @@ def fine_tune_lstm(work):
     valid_batches = [collate(valid_items[i:i + s["batch_size"]], pad)
                      for i in range(0, len(valid_items), s["batch_size"])]
     dev = torch.device(device)
-    epochs = work.job.epochs
-    state = {"epoch": 0, "batches": 0, "train": [0.0, 0.0], "valid": [0.0, 0.0]}
 
-    def train_batches(epoch: int, rng: np.random.Generator) -> list:
-        work.check()
-        state.update(epoch=epoch, batches=0, train=[0.0, 0.0], valid=[0.0, 0.0])
+    def make_batches(epoch: int, rng: np.random.Generator) -> list:
         items = windows(train_seqs, phrases, s["window"], per_epoch * s["batch_size"], rng)
         return [collate(items[i:i + s["batch_size"]], pad) for i in range(0, len(items), s["batch_size"])]
 
-    def loss_fn(m, batch):
+    def batch_loss(m, batch):
         x, p, y = (t.to(dev) for t in batch)
         logits, _ = m(x, p)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), y.reshape(-1), ignore_index=-100)
-        weight = float((y != -100).sum())
-        totals = state["train" if m.training else "valid"]
-        totals[0] += float(loss.detach()) * weight
-        totals[1] += weight
-        if m.training:
-            if work.cancel is not None and work.cancel.cancelled:
-                raise FineTuneCancelled()
-            state["batches"] += 1
-            work.emit({"kind": "progress", "epoch": state["epoch"], "epochs": epochs,
-                       "done": state["batches"] / per_epoch})
-        return loss, weight
+        return loss, float((y != -100).sum())
 
-    def mean(totals) -> float:
-        return round(totals[0] / max(totals[1], 1e-9), 5)
-
-    @torch.no_grad()
-    def validation_loss(m) -> float:
-        m.to(dev).eval()
-        for batch in valid_batches:
-            loss_fn(m, batch)
-        value = mean(state["valid"])
-        state["valid"] = [0.0, 0.0]
-        return value
-
-    resume_dir = work.out / "resume"
-    before_file = resume_dir / "before.json"
-    if work.job.resume and before_file.is_file():
-        before = json.loads(before_file.read_text("utf-8"))["valid_loss"]
-    else:
-        work.emit({"kind": "stage", "text": f"Measuring {work.base_name} on the validation pieces …"})
-        before = validation_loss(model)
-        before_file.write_text(json.dumps({"valid_loss": before}), "utf-8")
-
-    def epoch_done(m) -> dict:
-        """Called by fit at the end of each epoch, after validation: the live loss curve's next point."""
-        work.emit({"kind": "epoch", "epoch": state["epoch"], "epochs": epochs, "train_loss": mean(state["train"]),
-                   "valid_loss": mean(state["valid"]), "before": before})
-        return {}
-
-    def save_best(m, row) -> None:
-        tmp = resume_dir / (BEST + ".tmp")
-        save_file({k: v.detach().contiguous().cpu() for k, v in m.state_dict().items()}, str(tmp))
-        tmp.replace(resume_dir / BEST)
-
-    run = _Run(work, device)
-    if run.resume:   # the curve so far, from the saved state
-        done = json.loads((resume_dir / "state.json").read_text("utf-8")).get("history", [])
-        for row in done:
-            work.emit({"kind": "epoch", "epoch": row["epoch"], "epochs": epochs, "train_loss": row["train_loss"],
-                       "valid_loss": row["valid_loss"], "before": before})
-    loop = LoopConfig(epochs=epochs, lr=s["lr"], min_lr=s["min_lr"], patience=s["patience"],
-                      clip_norm=s["clip_norm"], schedule="plateau")
-    history = fit(run, model, train_batches, valid_batches, loss_fn, loop, save_best, epoch_done)
-    work.check()
-    if not history or not (resume_dir / BEST).is_file():
-        raise FineTuneCancelled()
+    epochs = work.job.epochs
+    history, before = fit_from_base(work, model, device, make_batches, valid_batches, batch_loss,
+                                    FitSettings(epochs, per_epoch, s["lr"], s["min_lr"], s["patience"], s["clip_norm"]))
     best = min(history, key=lambda r: r["valid_loss"])
     out = work.out
-    save_tensors(out, load_file(str(resume_dir / BEST)))
+    save_tensors(out, model.state_dict())
     write_history(out, history)
     write_loss_png(out, f"{work.name}: cross-entropy per event on the folder")
     notes = [f"the base model's weights trained on for up to {epochs} epochs of {per_epoch} batches of "
