@@ -43,9 +43,10 @@ def midi_folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base_models(tmp_path_factory, tiny_corpus_dir):
     root = tmp_path_factory.mktemp("base-models")
-    for backend, config in (("markov", "markov-tiny"), ("lstm", "lstm-tiny")):
+    for backend, config, more in (("markov", "markov-tiny", []), ("lstm", "lstm-tiny", []),
+                                  ("vae", "vae-tiny", ["--set", "train.epochs=2"])):
         assert train_main([backend, "--config", config, "--out", str(root / config), "--corpus",
-                           str(tiny_corpus_dir), "--quiet", "--device", "cpu"]) == 0
+                           str(tiny_corpus_dir), "--quiet", "--device", "cpu", *more]) == 0
     return root
 
 
@@ -57,7 +58,7 @@ def card_states_the_data(card: str, folder, base: str) -> None:
     assert "base model |" in card and "fine-tuned |" in card and "| epochs |" in card
 
 
-@pytest.mark.parametrize("base", ["markov-tiny", "lstm-tiny"])
+@pytest.mark.parametrize("base", ["markov-tiny", "lstm-tiny", "vae-tiny"])
 def test_a_fine_tune_on_20_files_loads_generates_and_its_card_states_the_data(tmp_path, base_models, midi_folder,
                                                                               base):
     events = []
@@ -74,6 +75,9 @@ def test_a_fine_tune_on_20_files_loads_generates_and_its_card_states_the_data(tm
     assert any(e["kind"] == "reading" and e["done"] == e["total"] == 20 for e in events)
     config = json.loads((out / "config.json").read_text())
     assert config["fine_tuned_from"] == base and config["name"] == "mine"
+    if base == "vae-tiny":   # sliders computed again on the folder's phrases
+        assert len(config["sliders"]) == config["model"]["directions"] > 0
+        assert "sliders computed again on the folder's" in card
 
     registry = ModelRegistry([tmp_path])
     assert [m.name for m in registry.models()] == ["mine"]
@@ -158,10 +162,10 @@ def test_the_command_writes_to_the_users_models_folder_which_the_app_lists(tmp_p
 
 
 def test_backends_that_cannot_be_fine_tuned_say_so(tmp_path, base_models, midi_folder):
-    base = tmp_path / "a-vae"
+    base = tmp_path / "an-ensemble"
     shutil.copytree(base_models / "markov-tiny", base)
     config = json.loads((base / "config.json").read_text())
-    (base / "config.json").write_text(json.dumps({**config, "backend": "vae"}))
-    with pytest.raises(FineTuneError, match="fine-tuning vae models is not supported yet"):
+    (base / "config.json").write_text(json.dumps({**config, "backend": "lstm-ensemble"}))
+    with pytest.raises(FineTuneError, match="fine-tuning lstm-ensemble models is not supported yet"):
         fine_tune(FineTuneJob(str(base), str(midi_folder), str(tmp_path / "out")))
     assert not (tmp_path / "out").exists()

@@ -1,8 +1,8 @@
 """One fine-tune: an installed model, the user's MIDI folder, and a new model folder.
 
 :func:`fine_tune` reads the folder (:mod:`.folder`), hands the data to the backend's fine-tune
-(:mod:`.markov` adds the folder's n-gram counts to the base model's; :mod:`.lstm` goes on training
-the base weights at a lower learning rate with early stopping), and writes the new folder: weights,
+(:mod:`.markov` adds the folder's n-gram counts to the base model's; :mod:`.lstm` and :mod:`.vae` go on
+training the base weights at a lower learning rate with early stopping), and writes the new folder: weights,
 ``config.json``, ``history.csv``, ``loss.png`` and a ``card.md`` that states the data. Work in progress
 lives in ``<out>/resume/`` (the folder's corpus cache, the training loop's resume state, the best weights
 so far); there is no ``config.json`` until the end, so a cancelled fine-tune is never listed as a model.
@@ -173,6 +173,8 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
                                    f"({len(data.valid)} for validation) …"})
     if backend == "markov":
         from musicstudio.generators.fine_tune.markov import fine_tune_markov as run
+    elif backend == "vae":
+        from musicstudio.generators.fine_tune.vae import fine_tune_vae as run
     else:
         from musicstudio.generators.fine_tune.lstm import fine_tune_lstm as run
     result = run(work)
