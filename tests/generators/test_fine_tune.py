@@ -169,3 +169,14 @@ def test_backends_that_cannot_be_fine_tuned_say_so(tmp_path, base_models, midi_f
     with pytest.raises(FineTuneError, match="fine-tuning lstm-ensemble models is not supported yet"):
         fine_tune(FineTuneJob(str(base), str(midi_folder), str(tmp_path / "out")))
     assert not (tmp_path / "out").exists()
+
+
+def test_cancel_while_reading_the_folder_resumes_by_reading_it_again(tmp_path, base_models, midi_folder):
+    token = CancelToken()
+    out = tmp_path / "read-again"
+    job = FineTuneJob(str(base_models / "markov-tiny"), str(midi_folder), str(out))
+    with pytest.raises(FineTuneCancelled):
+        fine_tune(job, lambda e: token.cancel() if e["kind"] == "reading" and e["done"] == 5 else None, token)
+    assert unfinished(out) and not (out / "resume" / "corpus").exists()
+    result = fine_tune(FineTuneJob(**{**job.__dict__, "resume": True}))
+    assert (result.folder / "config.json").is_file() and "| files used | 20 |" in (out / "card.md").read_text()

@@ -165,8 +165,13 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
         codec = TokenPhrases.from_vocabulary(config["codec"]).codec
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(base_folder / "config.json", f"its codec cannot be used ({e})") from None
-    data = read_folder(midi, out / RESUME / "corpus", codec,
-                       progress=lambda done, total: emit({"kind": "reading", "done": done, "total": total}))
+
+    def reading(done: int, total: int) -> None:
+        if cancel is not None and cancel.cancelled:   # nothing is kept: the cache is written at the end
+            raise FineTuneCancelled()
+        emit({"kind": "reading", "done": done, "total": total})
+
+    data = read_folder(midi, out / RESUME / "corpus", codec, progress=reading)
     work = Work(job, base_folder, config, out, name, data, emit, cancel,
                 command or f"musicstudio finetune {base_folder} {midi} --out {out} --epochs {job.epochs}")
     emit({"kind": "stage", "text": f"Fine-tuning {base_name} on {len(data.train)} pieces "
