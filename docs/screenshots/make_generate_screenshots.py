@@ -107,13 +107,15 @@ def main() -> int:
     select_bars(1, 2)
     studio.encode_selection()
     wait_for(lambda: studio.job is None and studio.phrase is not None, "the encoding")
-    for name, delta in (("note_density", 1.2), ("pitch_height", 0.8)):
+    for name, delta in (("note_density", 0.7), ("pitch_height", 0.6)):
         if name in studio.sliders.sliders:
             studio.sliders.set_value(name, studio.sliders.sliders[name].home + delta)
             wait_for(lambda: studio.job is None and studio.wanted is None, f"the {name} move")
     roll.set_selection([])
     studio.sliders.sliders.get("note_density", studio.encode_button).setFocus()
+    roll.zoom(2.0, 0)                        # bars 1-4: the moved phrase over the first two
     shoot("vae-studio-sliders.png")
+    roll.zoom(0.5, 0)
 
     # then interpolate between bars 1-2 and bars 3-4, as takes after them
     select_bars(1, 2)
