@@ -87,6 +87,12 @@ def test_a_fine_tune_runs_in_the_background_and_lands_in_the_picker(qtbot, studi
         in card and "lstm-tiny" in card
     dialog.close()
 
+    panel.set_source("track")   # the empty song's track: from scratch
+    panel.params.variations.setValue(2)
+    with qtbot.waitSignal(panel.takes_ready, timeout=TIMEOUT):   # and it generates
+        qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    assert panel.takes.takes and all(t.model == "lstm-tiny-my-songs" for t in panel.takes.takes)
+
 
 def test_cancel_then_resume_from_the_dialog(qtbot, studio, midi_folder, app_dirs):
     dialog = open_dialog(qtbot, studio, midi_folder)
