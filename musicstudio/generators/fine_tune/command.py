@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("folder", help="a folder of MIDI files (.mid, .midi, .smf; subfolders too)")
     parser.add_argument("--out", metavar="DIR", help="the new model's folder (default: <base>-<folder name> in "
                                                      "the user's models folder, which the app lists)")
-    parser.add_argument("--name", help="the new model's name (default: the folder's name)")
+    parser.add_argument("--name", help="the new model's name (default: the name of its --out folder)")
     parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS,
                         help=f"at most this many epochs (default {DEFAULT_EPOCHS}; early stopping may end sooner)")
     parser.add_argument("--resume", action="store_true", help="go on with an unfinished fine-tune")
