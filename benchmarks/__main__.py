@@ -5,7 +5,8 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("bench_midi", "bench_wav", "bench_piano_roll", "bench_audio", "bench_generate", "bench_vae", "bench_generate_ui")
+BENCHMARKS = ("bench_midi", "bench_wav", "bench_piano_roll", "bench_audio", "bench_generate", "bench_vae",
+              "bench_generate_ui")
 
 
 def main(names: list[str]) -> int:
