@@ -122,12 +122,22 @@ def test_torchrun_with_two_cpu_processes(tmp_path, tiny_corpus_dir):
     """DistributedDataParallel on gloo: both processes train, the first writes the model folder."""
     folder = tmp_path / "ddp"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-         "-m", "musicstudio.cli", "train", "lstm", "--config", "lstm-tiny", "--out", str(folder),
-         "--corpus", str(tiny_corpus_dir), "--quiet", "--device", "cpu"],
-        capture_output=True, text=True, timeout=300, env=env)
-    assert result.returncode == 0, result.stderr[-2000:]
+
+    def torchrun() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+             "-m", "musicstudio.cli", "train", "lstm", "--config", "lstm-tiny", "--out", str(folder),
+             "--corpus", str(tiny_corpus_dir), "--quiet", "--device", "cpu"],
+            capture_output=True, text=True, timeout=300, env=env)
+
+    result, earlier = torchrun(), ""
+    if result.returncode != 0 and "SIGABRT" in result.stderr:
+        # Once, in a full run on the loaded 2-core machine, one rank aborted inside torch's gloo transport
+        # and it never happened again alone or under load: one more try, both outputs shown if it fails.
+        earlier = f"first try:\n{result.stderr[:3000]}\n...\nsecond try:\n"
+        shutil.rmtree(folder, ignore_errors=True)
+        result = torchrun()
+    assert result.returncode == 0, earlier + result.stderr[:3000] + "\n...\n" + result.stderr[-2000:]
     assert OUTPUTS <= {p.name for p in folder.iterdir()}
     assert len(history(folder)) == 2
     card = (folder / "card.md").read_text()
