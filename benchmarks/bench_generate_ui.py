@@ -101,6 +101,7 @@ def run():
         figures += idle_floor(app, stamps, timer)
         found = []
         service.device_found.connect(lambda device, name: found.append(name))
+        service.find_device("auto")
         while not found:          # the process has started and imported torch
             app.processEvents()
             time.sleep(0.001)
