@@ -108,7 +108,11 @@ class NoteCanvas(QWidget):
     def _paint_grid(self, p: QPainter, t0: int, t1: int, h: int) -> None:
         g, song = self.roll.geometry, self.roll.document.song
         meter = song.meter
-        bar = meter.bar_at(t0)
+        # Zoomed far out, bar lines every 2, 4, 8 ... bars, so no two are closer than 4 pixels.
+        step, bar_px = 1, meter.signature_at(t0).bar_ticks * g.px_per_tick
+        while step * bar_px < 4 and step < 1 << 20:
+            step *= 2
+        bar = meter.bar_at(t0) // step * step
         snap = self.roll.snap
         lines: dict[str, list[QLineF]] = {"grid": [], "beat": [], "bar": []}
         last_bar_x = -1e9
@@ -122,17 +126,17 @@ class NoteCanvas(QWidget):
             if start > t1:
                 break
             sig = meter.signature_at(start)
-            end = meter.bar_start(bar + 1)
+            end = meter.bar_start(bar + 1)   # beat and grid lines only show where bars are wide
             if snap and snap * g.px_per_tick >= 8:
                 for t in range(start + snap, end, snap):
                     line("grid", t)
             if sig.beat_ticks * g.px_per_tick >= 6:
                 for t in range(start + sig.beat_ticks, end, sig.beat_ticks):
                     line("beat", t)
-            if g.x_of(start) - last_bar_x >= 4:  # zoomed far out: not every bar line fits
+            if g.x_of(start) - last_bar_x >= 4:  # bars of a shorter meter may still come closer
                 line("bar", start)
                 last_bar_x = g.x_of(start)
-            bar += 1
+            bar += step
         for kind, colour in (("grid", palette.GRID_LINE), ("beat", palette.BEAT_LINE), ("bar", palette.BAR_LINE)):
             p.setPen(QPen(colour, 1))
             p.drawLines(lines[kind])
@@ -175,41 +179,45 @@ class NoteCanvas(QWidget):
     def _paint_raster(self, p: QPainter, layers: list[tuple[np.ndarray, QColor]]) -> None:
         """Many notes at once: cover pixel spans per pitch row with numpy, then draw one image.
 
-        The layers are composited at one row per pitch (128 x width) and only then spread over the
-        pixel rows, so the work grows with the width of the view, not with its area times the layers.
+        The layers are composited at one row per pitch (128 x width) and the visible rows are drawn as one
+        image stretched to the rows' height, so the work grows with the width of the view, not with its
+        area times the layers.
         """
         g = self.roll.geometry
         w, h = self.width(), self.height()
         if w <= 0 or h <= 0:
             return
-        by_pitch = np.zeros((128, w), dtype=np.uint32)
+        top, bottom = min(127, g.pitch_at(0)), max(0, g.pitch_at(h))
+        if top < bottom:
+            return
+        rows = top - bottom + 1
+        by_row = np.zeros((rows, w), dtype=np.uint32)      # row 0 is the top visible pitch
         for arr, colour in layers:
             a = colour.alpha()
             premultiplied = (a << 24) | (colour.red() * a // 255 << 16) | (colour.green() * a // 255 << 8) \
                 | (colour.blue() * a // 255)
-            by_pitch[self._covered(arr, w)] = premultiplied
-        pixel_pitch = 127 - ((np.arange(h) + g.scroll_y) // g.row_height).astype(np.int64)
-        inside = (pixel_pitch >= 0) & (pixel_pitch <= 127)
+            by_row[self._covered(arr, w, top, bottom)] = premultiplied
+        # One image row per visible pitch, stretched over the rows' pixels by Qt (nearest neighbour):
+        # cheaper than spreading it over every pixel row with numpy.
         # Write into the image's own memory: a QImage over a numpy buffer crashes some PySide6 versions.
-        image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
-        pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(h, image.bytesPerLine() // 4)[:, :w]
-        pixels[~inside] = 0
-        pixels[inside] = by_pitch[pixel_pitch[inside]]
-        p.drawImage(0, 0, image)
+        image = QImage(w, rows, QImage.Format.Format_ARGB32_Premultiplied)
+        pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(rows, image.bytesPerLine() // 4)[:, :w]
+        pixels[:] = by_row
+        p.drawImage(QRectF(0, g.y_of(top), w, rows * g.row_height), image, QRectF(0, 0, w, rows))
 
-    def _covered(self, arr: np.ndarray, w: int) -> np.ndarray:
-        """Which pixel columns of each pitch row (128 x w, boolean) the notes cover; ``arr`` holds rows
-        of (start, end, pitch, ...)."""
+    def _covered(self, arr: np.ndarray, w: int, top: int = 127, bottom: int = 0) -> np.ndarray:
+        """Which pixel columns of each pitch row from ``top`` down to ``bottom`` ((top - bottom + 1) x w,
+        boolean) the notes cover; ``arr`` holds rows of (start, end, pitch, ...)."""
         g = self.roll.geometry
         x0 = np.floor(arr[:, 0] * g.px_per_tick - g.scroll_x).astype(np.int64)
         x1 = np.maximum(np.ceil(arr[:, 1] * g.px_per_tick - g.scroll_x).astype(np.int64), x0 + 1)
-        keep = (x1 > 0) & (x0 < w)
-        x0, x1, pitch = np.clip(x0[keep], 0, w), np.clip(x1[keep], 0, w), arr[keep, 2]
-        width = w + 1
-        size = 128 * width
+        keep = (x1 > 0) & (x0 < w) & (arr[:, 2] <= top) & (arr[:, 2] >= bottom)
+        x0, x1, row = np.clip(x0[keep], 0, w), np.clip(x1[keep], 0, w), top - arr[keep, 2]
+        rows, width = top - bottom + 1, w + 1
+        size = rows * width
         # +1 where a note starts, -1 where it ends; a running sum along each row is then > 0 under notes.
-        edges = np.bincount(pitch * width + x0, minlength=size) - np.bincount(pitch * width + x1, minlength=size)
-        return np.cumsum(edges.reshape(128, width)[:, :w], axis=1) > 0
+        edges = np.bincount(row * width + x0, minlength=size) - np.bincount(row * width + x1, minlength=size)
+        return np.cumsum(edges.reshape(rows, width)[:, :w], axis=1) > 0
 
     # -- mouse ------------------------------------------------------------------------------------
     def _note_under(self, pos: QPointF) -> tuple[Note | None, str]:

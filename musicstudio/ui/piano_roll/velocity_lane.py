@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from musicstudio.core.note import Note
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 LANE_HEIGHT = 70
 HIT_PX = 4
-MAX_STEMS = 3000  # zoomed out further, stems would be a solid block: the lane stays empty
+STEMS_UP_TO = 600  # more notes in view than this: one stem per pixel column, the loudest note's
 
 
 class VelocityLane(QWidget):
@@ -37,25 +38,57 @@ class VelocityLane(QWidget):
         if track is not None:
             t0, t1 = g.tick_at(0), g.tick_at(self.width()) + 1
             index = roll.index_of(track)
-            if index.count_in_span(t0, t1) <= MAX_STEMS:
-                colour = palette.track_colour(roll.track_index, track)
-                selected = roll.selection_set()
-                h = self.height() - 4
-                stems: dict[bool, list[QLineF]] = {False: [], True: []}
-                heads = []
-                for n in index.in_span(t0, t1):
-                    v = self.edits.get(n, n.velocity)
-                    x = g.x_of(n.start)
-                    top = 4 + h * (1 - v / 127)
-                    stems[n in selected].append(QLineF(x + 1, self.height(), x + 1, top))
-                    heads.append(QRectF(x - 1, top - 2, 5, 4))
-                for is_selected, lines in stems.items():
-                    p.setPen(QPen(palette.SELECTION_EDGE if is_selected else colour, 2))
-                    p.drawLines(lines)
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(colour.lighter(130))
-                p.drawRects(heads)
+            colour = palette.track_colour(roll.track_index, track)
+            if index.count_in_span(t0, t1) <= STEMS_UP_TO:
+                self._paint_stems(p, index.in_span(t0, t1), colour)
+            else:
+                self._paint_columns(p, index.array, t0, t1, colour)
+                # what stands out on top: the notes being dragged, and selected notes in view
+                over = [n for n in (*self.edits, *roll.selection) if t0 <= n.start < t1]
+                if len(over) <= STEMS_UP_TO:
+                    self._paint_stems(p, over, colour)
         p.end()
+
+    def _top(self, velocity: int) -> float:
+        return 4 + (self.height() - 4) * (1 - velocity / 127)
+
+    def _paint_stems(self, p: QPainter, notes, colour: QColor) -> None:
+        """A stem and a head per note, selected notes in the selection's colour."""
+        g, selected = self.roll.geometry, self.roll.selection_set()
+        stems: dict[bool, list[QLineF]] = {False: [], True: []}
+        heads = []
+        for n in notes:
+            top = self._top(self.edits.get(n, n.velocity))
+            x = g.x_of(n.start)
+            stems[n in selected].append(QLineF(x + 1, self.height(), x + 1, top))
+            heads.append(QRectF(x - 1, top - 2, 5, 4))
+        for is_selected, lines in stems.items():
+            p.setPen(QPen(palette.SELECTION_EDGE if is_selected else colour, 2))
+            p.drawLines(lines)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour.lighter(130))
+        p.drawRects(heads)
+
+    def _paint_columns(self, p: QPainter, array: np.ndarray, t0: int, t1: int, colour: QColor) -> None:
+        """Zoomed out: for each pixel column, one stem as high as the loudest note starting there
+        (``array`` rows are (start, end, pitch, velocity), sorted by start)."""
+        g, w = self.roll.geometry, self.width()
+        lo, hi = np.searchsorted(array[:, 0], [t0, t1])
+        if hi <= lo:
+            return
+        x = np.floor(array[lo:hi, 0] * g.px_per_tick - g.scroll_x).astype(np.int64)
+        keep = (x >= 0) & (x < w)
+        loudest = np.zeros(w, dtype=np.int64)
+        np.maximum.at(loudest, x[keep], array[lo:hi, 3][keep])
+        h = self.height()
+        tops = np.ceil(4 + (h - 4) * (1 - loudest / 127)).astype(np.int64)
+        tops[loudest == 0] = h
+        # one image for every column at once (Qt draws ~1,000 separate lines far slower)
+        image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(h, image.bytesPerLine() // 4)[:, :w]
+        argb = (255 << 24) | (colour.red() << 16) | (colour.green() << 8) | colour.blue()
+        pixels[:] = np.where(np.arange(h)[:, None] >= tops[None, :], np.uint32(argb), np.uint32(0))
+        p.drawImage(0, 0, image)
 
     def _notes_at(self, x: float) -> list[Note]:
         roll, g = self.roll, self.roll.geometry
