@@ -49,6 +49,10 @@ def run(job, events, cancel_value) -> None:
         events.send(("failed", str(e)))
     except MemoryError:
         events.send(("failed", "there is not enough memory for this fine-tune"))
+    except OSError as e:  # a full disk, a folder that cannot be written: the base model is untouched
+        where = f" ({e.filename})" if e.filename else ""
+        events.send(("failed", f"could not read or write the fine-tune's files{where}: {e.strerror or e}; "
+                               "the base model is untouched, and Resume goes on from the last whole epoch"))
     except Exception as e:  # a bug: shown to the user and logged, never swallowed
         log.exception("the fine-tune failed")
         events.send(("failed", f"internal error: {type(e).__name__}: {e}"))
