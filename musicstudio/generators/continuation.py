@@ -32,6 +32,11 @@ class TokenModel(Protocol):
         """The state after each row's next token."""
 
 
+def seed_velocity(notes) -> int:
+    """The velocity generated notes are played with: the seed's median (100 without a seed)."""
+    return int(median(n.velocity for n in notes)) if notes else 100
+
+
 def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: GenerationRequest, backend: str,
                     name: str, progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Take]:
     """``request.variations`` takes of ``request.bars`` bars continuing the request's seed."""
@@ -42,7 +47,7 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
     allowed = phrases.allowed(request, shift)
     step_len = phrases.steps_of()
     is_shift = step_len > 0
-    velocity = int(median(n.velocity for n in request.seed.notes)) if request.seed.notes else 100
+    velocity = seed_velocity(request.seed.notes)
 
     state = model.begin(seed_tokens, rows)
     elapsed = np.zeros(rows, dtype=np.int64)

@@ -20,9 +20,9 @@ from __future__ import annotations
 import importlib
 import logging
 import time
-from statistics import median
 
 from musicstudio.generators.checkpoint import CheckpointError
+from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.devices import DeviceError
 from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationError
 from musicstudio.workers.generation_job import (
@@ -180,8 +180,7 @@ def moved_phrase(generator, clip, values: dict[str, float]):
     for name, value in values.items():
         z = generator.move(z, name, float(value) - position[name])
     _, shift = generator.clip_tokens(clip)
-    velocity = int(median(n.velocity for n in clip.notes)) if clip.notes else 100
-    return generator.decode(z, transpose=shift, velocity=velocity)
+    return generator.decode(z, transpose=shift, velocity=seed_velocity(clip.notes))
 
 
 def mixed_phrase(generator, op: MixCorners):
@@ -193,8 +192,7 @@ def mixed_phrase(generator, op: MixCorners):
     z = sum(w * code[:chunks] for w, code in zip(weights, codes))
     nearest = op.corners[max(range(4), key=weights.__getitem__)]
     _, shift = generator.clip_tokens(nearest)
-    velocity = int(median(n.velocity for n in nearest.notes)) if nearest.notes else 100
-    return generator.decode(z, transpose=shift, velocity=velocity)
+    return generator.decode(z, transpose=shift, velocity=seed_velocity(nearest.notes))
 
 
 def vae(registry, events, job_id: int, job: VAEJob, token: CancelToken, loaded: set) -> None:

@@ -18,7 +18,6 @@ and the step and duration mean squared errors (quarter notes squared), not a per
 from __future__ import annotations
 
 from pathlib import Path
-from statistics import median
 
 import numpy as np
 import torch
@@ -29,6 +28,7 @@ from musicstudio.core.ticks import PPQ
 from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
 from musicstudio.generators.codecs import NotesCodec
 from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, on_grid
+from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTM, NotesLSTMConfig, losses
 from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP
@@ -202,7 +202,7 @@ class NotesLSTMGenerator:
         windows = np.repeat(window[None], rows, axis=0)
         position = np.full(rows, float(seed_rows[:, 1].sum()), np.float64)  # start of the last note
         allowed = np.array([request.allows(p) for p in range(PITCHES)])
-        velocity = int(median(n.velocity for n in seed_notes)) if seed_notes else 100
+        velocity = seed_velocity(seed_notes)
         chord = np.zeros(rows, np.int64)  # notes in a row with step 0
         out: list[list[Note]] = [[] for _ in range(rows)]
         reported = -1.0

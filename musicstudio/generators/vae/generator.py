@@ -16,7 +16,6 @@ logits, and every draw taken from a numpy generator seeded with ``request.random
 from __future__ import annotations
 
 import math
-from statistics import median
 from typing import Sequence
 
 import numpy as np
@@ -26,6 +25,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import STEP_TICKS
+from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.phrases import TokenPhrases
 from musicstudio.generators.vae.attributes import coordinates
@@ -108,7 +108,7 @@ class VAEGenerator:
         tokens, shift = self.clip_tokens(clip)
         mu = self._encode_tokens(tokens)
         rng = np.random.default_rng(random_seed)
-        velocity = _velocity(clip)
+        velocity = phrase_velocity(clip)
         allowed = self._allowed(None, (0, 127), shift)
         out = []
         for _ in range(n):
@@ -127,7 +127,7 @@ class VAEGenerator:
         ts = np.linspace(0.0, 1.0, steps)
         z = np.stack([np.stack([slerp(za[c], zb[c], t) for c in range(chunks)]) for t in ts])
         tokens = decode_tokens(self.model, z.reshape(-1, self.latent)).reshape(steps, -1)
-        va, vb = _velocity(a), _velocity(b)
+        va, vb = phrase_velocity(a), phrase_velocity(b)
         return [self._notes(row, sa if t < 0.5 else sb, va if t < 0.5 else vb) for row, t in zip(tokens, ts)]
 
     # -- latent sliders -----------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ class VAEGenerator:
             for name, value in values.items():
                 i = self.slider_names.index(name)
                 z[row] = z[row] + np.float32(value - coords[i]) * self._directions[i]
-        return self._notes(decode_tokens(self.model, z), shift, _velocity(clip))
+        return self._notes(decode_tokens(self.model, z), shift, phrase_velocity(clip))
 
     # -- the generator interface --------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
@@ -171,7 +171,7 @@ class VAEGenerator:
         rng = np.random.default_rng(request.random_seed)
         rows, blocks = request.variations, math.ceil(request.bars / PHRASE_BARS)
         drift = float(options.get("drift", 0.25))
-        velocity = _velocity(request.seed)
+        velocity = phrase_velocity(request.seed)
         if mode == "vary" and request.seed.notes:
             _, shift = self.clip_tokens(request.seed)
             last = self._last_phrase(request.seed)
@@ -207,5 +207,6 @@ class VAEGenerator:
         return flat[end - self.steps:end][None]
 
 
-def _velocity(clip: Clip) -> int:
-    return int(median(n.velocity for n in clip.notes)) if clip.notes else 100
+def phrase_velocity(clip: Clip) -> int:
+    """The touch a phrase made from ``clip`` is played with: its median velocity (100 for an empty clip)."""
+    return seed_velocity(clip.notes)
