@@ -63,16 +63,22 @@ def is_out_of_memory(error: BaseException) -> bool:
         isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
 
 
-def run_job(registry, job: GenerationJob, token: CancelToken, progress=None, loaded: set | None = None
-            ) -> GenerationResult:
-    """Load the model (cached by the registry) and generate; a GPU out of memory is retried once on the
-    CPU. Raises GenerationCancelled, CheckpointError, DeviceError, GenerationError or a bug."""
-    started = time.perf_counter()
+def load_for(registry, job, token: CancelToken, loaded: set | None):
+    """The job's model (cached by the registry) and whether this job is the first to load it here."""
     loaded = set() if loaded is None else loaded
     first = (job.model, job.device) not in loaded
     token.check()
     generator = registry.load(job.model, job.device)
     loaded.add((job.model, job.device))
+    return generator, first
+
+
+def run_job(registry, job: GenerationJob, token: CancelToken, progress=None, loaded: set | None = None
+            ) -> GenerationResult:
+    """Load the model (cached by the registry) and generate; a GPU out of memory is retried once on the
+    CPU. Raises GenerationCancelled, CheckpointError, DeviceError, GenerationError or a bug."""
+    started = time.perf_counter()
+    generator, first = load_for(registry, job, token, loaded)
     token.check()
     notes = []
     try:
@@ -145,11 +151,7 @@ def answer(events, job_id: int, model: str, work) -> None:
 def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = None) -> VAEResult:
     """One VAE studio operation on the model's ``vae`` API. A model that is not a VAE is a GenerationError."""
     started = time.perf_counter()
-    loaded = set() if loaded is None else loaded
-    first = (job.model, job.device) not in loaded
-    token.check()
-    generator = registry.load(job.model, job.device)
-    loaded.add((job.model, job.device))
+    generator, first = load_for(registry, job, token, loaded)
     if not all(hasattr(generator, name) for name in ("sliders_for", "decode_with", "interpolate")):
         raise GenerationError(f"{generator.name} is a {generator.backend} model: the VAE studio needs a VAE "
                               "(pick one in the model box)")

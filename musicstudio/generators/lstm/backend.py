@@ -210,17 +210,23 @@ class LSTMGenerator:
 
     def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Log-probability of each token given the ones before, and whether it was the top guess."""
-        log_p, top = [], []
-        for lp, y in self.distributions(tokens):
-            log_p.append(lp.gather(1, y[:, None])[:, 0].cpu().numpy())
-            top.append((lp.argmax(dim=1) == y).cpu().numpy())
-        return np.concatenate(log_p), np.concatenate(top)
+        return score_chunks(self.distributions(tokens))
 
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
         with one_blas_thread():
             return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
+
+
+def score_chunks(chunks) -> tuple[np.ndarray, np.ndarray]:
+    """From ``(log_probs (n, vocab), targets (n,))`` chunks: each target's log-probability, and whether it
+    was the most likely token."""
+    log_p, top = [], []
+    for lp, y in chunks:
+        log_p.append(lp.gather(1, y[:, None])[:, 0].cpu().numpy())
+        top.append((lp.argmax(dim=1) == y).cpu().numpy())
+    return np.concatenate(log_p), np.concatenate(top)
 
 
 def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:

@@ -93,13 +93,8 @@ class EnsembleGenerator:
 
     def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Log-probability of each token under the mixture, and whether it was the mixture's top guess."""
-        log_p, top = [], []
-        for chunks in zip(*(m.distributions(tokens) for m in self.members)):
-            lp = mixture_log_probs([c[0] for c in chunks], self.weights)
-            y = chunks[0][1]
-            log_p.append(lp.gather(1, y[:, None])[:, 0].cpu().numpy())
-            top.append((lp.argmax(dim=1) == y).cpu().numpy())
-        return np.concatenate(log_p), np.concatenate(top)
+        return lstm.score_chunks((mixture_log_probs([c[0] for c in chunks], self.weights), chunks[0][1])
+                                 for chunks in zip(*(m.distributions(tokens) for m in self.members)))
 
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
