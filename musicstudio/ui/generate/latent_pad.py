@@ -4,18 +4,19 @@ left; a corner that has no phrase yet is drawn hollow."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from musicstudio.ui import palette
+from musicstudio.ui.generate.own_keys import OwnKeys
 
 CORNERS = "ABCD"
 DOT = QColor("#f1a34e")        # the take colour
 STEP = 0.05                    # an arrow key's nudge
 
 
-class LatentPad(QWidget):
+class LatentPad(OwnKeys, QWidget):
     moved = Signal(float, float)    # x, y while dragging or nudging
     released = Signal()             # a drag ended
     audition_requested = Signal()
@@ -104,17 +105,7 @@ class LatentPad(QWidget):
 
     ARROWS = {Qt.Key.Key_Left: (-STEP, 0), Qt.Key.Key_Right: (STEP, 0), Qt.Key.Key_Up: (0, -STEP),
               Qt.Key.Key_Down: (0, STEP)}
-    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._handles(event):
-            event.accept()      # Space plays the song elsewhere in the window
-            return True
-        return super().event(event)
-
-    def _handles(self, event) -> bool:
-        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        return plain and (event.key() in self.KEYS or event.key() in self.ARROWS)
+    OWN_KEYS = frozenset(ARROWS) | {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if not self._handles(event):

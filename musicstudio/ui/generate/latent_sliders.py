@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPolygonF
 from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QStyle, QStyleOptionSlider, QWidget
+
+from musicstudio.ui.generate.own_keys import OwnKeys
 
 SCALE = 100                  # slider steps per unit
 LIMIT = 3.0                  # the range shown, widened for a phrase that sits further out
@@ -42,7 +44,7 @@ def slider_tip(name: str) -> str:
             "quartile; the marker shows where the encoded phrase sits.")
 
 
-class LatentSlider(QSlider):
+class LatentSlider(OwnKeys, QSlider):
     """A horizontal slider in units of ``1 / SCALE`` with a marker at the phrase's own position."""
 
     audition_requested = Signal()
@@ -95,17 +97,7 @@ class LatentSlider(QSlider):
         p.end()
 
     # Space, Enter and Escape belong to the studio while a slider has the focus (Space plays the song elsewhere)
-    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._handles(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def _handles(self, event) -> bool:
-        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        return plain and event.key() in self.KEYS
+    OWN_KEYS = frozenset({Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape})
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if not self._handles(event):

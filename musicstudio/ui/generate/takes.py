@@ -3,13 +3,14 @@ it, Enter keeps it, Delete discards them all."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from musicstudio.core.note import pitch_name
 from musicstudio.generators.interface import BAR, Take
 from musicstudio.ui.generate.mini_roll import SIZE, mini_roll
+from musicstudio.ui.generate.own_keys import OwnKeys
 
 DIGITS = {getattr(Qt.Key, f"Key_{i}"): i - 1 for i in range(1, 10)}
 TAKE_COLOUR = QColor("#f1a34e")
@@ -23,7 +24,7 @@ def describe_take(index: int, take: Take) -> str:
     return f"{index + 1}  {count} note{'' if count == 1 else 's'}, {pitch_name(low)}–{pitch_name(high)}"
 
 
-class TakeList(QListWidget):
+class TakeList(OwnKeys, QListWidget):
     audition_requested = Signal()
     keep_requested = Signal()
     discard_requested = Signal()
@@ -58,16 +59,8 @@ class TakeList(QListWidget):
         return False
 
     # Keys: taken before the window's shortcuts (Space plays the song there)
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._handles(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def _handles(self, event) -> bool:
-        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        return plain and (event.key() in DIGITS or event.key() in (
-            Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace))
+    OWN_KEYS = frozenset(DIGITS) | {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete,
+                                    Qt.Key.Key_Backspace}
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if not self._handles(event):
