@@ -34,3 +34,15 @@ def tiny_corpus(tiny_corpus_dir):
     from musicstudio.generators.corpus import load_corpus
 
     return load_corpus(tiny_corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_vae_models(tmp_path_factory, tiny_corpus_dir):
+    """A models folder holding ``vae-tiny``, trained once by the train command (about 30 s); tests that
+    damage or change a model copy it first."""
+    from musicstudio.generators.training.command import main as train_main
+
+    root = tmp_path_factory.mktemp("vae_models")
+    assert train_main(["vae", "--config", "vae-tiny", "--out", str(root / "vae-tiny"), "--corpus",
+                       str(tiny_corpus_dir), "--quiet"]) == 0
+    return root

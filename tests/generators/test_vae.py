@@ -13,7 +13,6 @@ from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.interface import BAR, CancelToken, GenerationCancelled, GenerationRequest
 from musicstudio.generators.registry import ModelRegistry, find_models
-from musicstudio.generators.training.command import main as train_main
 from musicstudio.generators.training.data import DataConfig, split_sequences
 from musicstudio.generators.vae.attributes import ATTRIBUTES
 from musicstudio.generators.vae.phrases import phrase_windows
@@ -23,11 +22,8 @@ OTHER = Clip(tuple(Note(p, i * 480, 480, 90) for i, p in enumerate([72, 71, 69, 
 
 
 @pytest.fixture(scope="module")
-def models_dir(tmp_path_factory, tiny_corpus_dir):
-    root = tmp_path_factory.mktemp("models")
-    assert train_main(["vae", "--config", "vae-tiny", "--out", str(root / "vae-tiny"), "--corpus",
-                       str(tiny_corpus_dir), "--quiet"]) == 0
-    return root
+def models_dir(tiny_vae_models):
+    return tiny_vae_models
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from musicstudio.core import Note, Song, Track
 from musicstudio.core.clip import Clip
 from musicstudio.generators.interface import BAR
 from musicstudio.generators.registry import ModelRegistry
-from musicstudio.generators.training.command import main as train_main
 from musicstudio.io.midi_write import export_midi
 from musicstudio.resources import models_path
 from musicstudio.ui.generate.latent_sliders import SCALE
@@ -29,11 +28,8 @@ MARKOV = models_path() / "markov-melody"
 
 
 @pytest.fixture(scope="module")
-def vae_models(tmp_path_factory, tiny_corpus_dir):
-    root = tmp_path_factory.mktemp("studio_models")
-    assert train_main(["vae", "--config", "vae-tiny", "--out", str(root / "vae-tiny"), "--corpus",
-                       str(tiny_corpus_dir), "--quiet"]) == 0
-    return root
+def vae_models(tiny_vae_models):
+    return tiny_vae_models
 
 
 @pytest.fixture(scope="module")
