@@ -12,6 +12,7 @@ BACKENDS = {
     "lstm-notes": "musicstudio.generators.lstm_notes.backend",
     "lstm-ensemble": "musicstudio.generators.lstm.ensemble",
     "vae": "musicstudio.generators.vae.backend",
+    "gan": "musicstudio.generators.gan.backend",
 }
 
 

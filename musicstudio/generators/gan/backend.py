@@ -1,0 +1,126 @@
+"""The GAN backend: training configs, training on bar pairs of the corpus, and loading.
+
+The shipped model trains on every 4/4 and 2/4 piece of the chorales and the folk-tune collections (tunes
+are one line, chorales four voices in one roll), Bach's bars drawn twice as often as their share, each bar
+at a random transposition that keeps it and the bar before in C2..C6. Only the generator's weights ship;
+the critic's stay in ``resume/`` next to them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
+from musicstudio.generators.codecs.pianoroll import PianorollCodec
+from musicstudio.generators.gan.model import BarGenerator, GANConfig
+
+BACKEND = "gan"
+_CODEC = {"codec": "pianoroll", "low": 36, "high": 84, "steps_per_bar": 16, "onsets": True}
+_DATA = {"collections": ["bach", "essenFolksong", "oneills1850", "ryansMammoth"], "meter_classes": ["bar"],
+         "transpose": list(range(-5, 7))}
+CONFIGS = {
+    "gan": {"summary": "MidiNet-style conditional convolutional GAN: one bar at a time as a piano roll "
+                       "(sounding and onset planes, C2..C6), conditioned on the bar before and a chord",
+            "codec": _CODEC, "model": {"noise": 64, "width": 96, "critic": 128},
+            "data": _DATA, "weights": {"bach": 2.0}, "threads": 1,
+            "objective": {"loss": "hinge", "critic_sees": "soft", "feature_matching": 1.0},
+            "train": {"epochs": 200, "batch_size": 64, "per_epoch": 400, "g_lr": 2e-4, "d_lr": 2e-4,
+                      "betas": [0.5, 0.9], "max_minutes": 45, "valid_bars": 2048}},
+    "gan-tiny": {"summary": "a tiny bar GAN for tests (seconds on one thread)",
+                 "codec": _CODEC, "model": {"noise": 8, "width": 16, "critic": 16},
+                 "data": {**_DATA, "meter_classes": None, "transpose": [0, 2, -2]}, "threads": 1,
+                 "objective": {"loss": "hinge", "critic_sees": "binary", "feature_matching": 1.0},
+                 "train": {"epochs": 3, "batch_size": 16, "per_epoch": 20, "g_lr": 1e-3, "d_lr": 1e-3,
+                           "betas": [0.5, 0.9], "valid_bars": 64}},
+}
+
+
+def codec_of(config: dict) -> PianorollCodec:
+    spec = dict(config["codec"])
+    if spec.pop("codec", None) != "pianoroll":
+        raise ValueError("the GAN works on the pianoroll codec")
+    return PianorollCodec(**{k: spec[k] for k in ("low", "high", "steps_per_bar", "onsets")})
+
+
+def train(run) -> None:
+    from musicstudio.generators.gan.bar_stats import roll_figures
+    from musicstudio.generators.gan.data import BarPairs
+    from musicstudio.generators.gan.pictures import gan_curves_png
+    from musicstudio.generators.gan.training import adversarial_fit
+    from musicstudio.generators.training.loop import seed_everything
+    from musicstudio.generators.training.outputs import split_hashes, write_card, write_history
+
+    cfg = run.config
+    if cfg.get("threads"):
+        torch.set_num_threads(int(cfg["threads"]))
+    codec = codec_of(cfg)
+    if codec.steps_per_bar != 16 or not codec.onsets:
+        raise ValueError("the GAN's networks take 16-step bars with an onset plane")
+    loop, data = cfg["train"], run.data
+    run.log(f"{run.name}: reading the corpus ...")
+    train_bars = BarPairs.from_corpus(run.corpus, "train", codec.low, codec.high, data, cfg.get("weights"))
+    valid_bars = BarPairs.from_corpus(run.corpus, "valid", codec.low, codec.high, data)
+    if not len(train_bars) or not len(valid_bars):
+        raise ValueError("no bars in the training or validation split: widen the data filters")
+    seed_everything(1234)
+    draw = train_bars.sampler(list(data.transpose), seed=1)
+    valid = valid_bars.sampler([0], seed=2)(loop["valid_bars"])
+    run.log(f"{run.name}: {len(train_bars):,} training bars, {len(valid_bars):,} validation bars")
+    model_config = GANConfig(pitches=codec.pitches, **cfg["model"])
+
+    def save_best(generator, critic, row) -> None:
+        if not run.main:
+            return
+        (run.out / "resume").mkdir(parents=True, exist_ok=True)
+        save_tensors(run.out, {k: v.detach().cpu() for k, v in generator.state_dict().items()})
+        save_tensors(run.out / "resume", {k: v.detach().cpu() for k, v in critic.state_dict().items()})
+        write_config(run.out, BACKEND, model_config.to_dict(), codec.vocabulary(), name=run.name,
+                     data=data.to_dict(), best_epoch=row["epoch"])
+
+    history = adversarial_fit(run, model_config, draw, valid, cfg["objective"], loop, save_best, run.log)
+    if not run.main:
+        return
+    real = roll_figures(valid[0] > 0, codec.low)
+    best = min(history, key=lambda r: r["valid_distance"])
+    write_config(run.out, BACKEND, model_config.to_dict(), codec.vocabulary(), name=run.name, data=data.to_dict(),
+                 best_epoch=best["epoch"], objective=cfg["objective"], validation_bars=real)
+    write_history(run.out, history)
+    try:
+        gan_curves_png(run.out / "history.csv", run.out / "loss.png", real,
+                       f"{run.name}: losses, critic scores and validation bars against epochs")
+    except ImportError:
+        run.log("no matplotlib: no loss.png")
+    parameters = sum(p.numel() for p in BarGenerator(model_config).parameters())
+    write_card(run.out, name=run.name, backend=BACKEND, summary=cfg["summary"] + ". Evaluation: `musicstudio eval "
+               f"{run.out}` and `python -m musicstudio.generators.gan.report {run.out}`.", command=run.command,
+               data=data, hashes=split_hashes(run.corpus, data), corpus=run.corpus, epochs=len(history),
+               seconds=history[-1]["seconds"], device=run.device,
+               metrics={"best epoch (closest validation bars)": best["epoch"],
+                        "validation distance": best["valid_distance"],
+                        **{f"generated {k.removeprefix('valid_')}": best[k] for k in best
+                           if k.startswith("valid_") and k != "valid_distance"},
+                        **{f"validation data {k}": round(v, 4) for k, v in real.items()},
+                        "training bars": len(train_bars)},
+               parameters=parameters, config=cfg,
+               notes=["parameters: the generator's (what ships); the critic's weights stay in resume/",
+                      f"Bach's bars drawn {cfg.get('weights', {}).get('bach', 1.0)} times as often as their share",
+                      "loss.png: critic and generator losses, critic scores, and the validation bars' figures "
+                      "against the real bars' (dashed)"])
+
+
+def load(folder: Path, config: dict, device: str = "cpu"):
+    from musicstudio.generators.gan.generator import GANGenerator
+
+    folder = Path(folder)
+    try:
+        codec = codec_of(config)
+        model_config = GANConfig(**config["model"])
+        if model_config.pitches != codec.pitches:
+            raise ValueError(f"the model's {model_config.pitches} pitches are not the codec's {codec.pitches}")
+        model = BarGenerator(model_config)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(folder / "config.json", f"it does not describe a bar GAN ({e})") from None
+    load_state_into(model, folder)
+    return GANGenerator(config.get("name", folder.name), model, codec, device)

@@ -1,0 +1,179 @@
+"""Continuing a seed with the bar GAN, one bar at a time, every variation in one batch.
+
+1. The seed moves by whole octaves into the model's range (C2..C6) where that helps; the result moves
+   back, so a take sounds where the seed does.
+2. The last bar of the seed (the bar that ends where the take begins) is the first 2-D condition; each
+   generated bar is the condition for the next.
+3. Chords (the 1-D condition): ``options["chords"]``, a progression such as ``"C Am F G"``, one chord a
+   bar, repeated; otherwise the seed's own chords, estimated bar by bar and repeated from its first bar
+   (a bar the seed leaves silent keeps the chord before it). With neither, I-IV-V-I of the locked key, or
+   of C.
+4. Noise: one vector per bar and variation from the request's random seed, scaled by the temperature.
+5. Key lock and pitch range by masking (:mod:`.rolls`), binarisation, and a melody kept to one line
+   (``options["texture"]``: ``"auto"`` takes the seed's, ``"melody"`` or ``"chords"``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from musicstudio.core.key import Key
+from musicstudio.core.note import Note
+from musicstudio.generators.blas_threads import one_blas_thread
+from musicstudio.generators.codecs.grid import on_grid
+from musicstudio.generators.codecs.pianoroll import PianorollCodec
+from musicstudio.generators.continuation import seed_velocity
+from musicstudio.generators.gan.chords import (
+    NO_CHORD,
+    condition_vectors,
+    estimate_from_chroma,
+    parse_progression,
+    roll_chroma,
+)
+from musicstudio.generators.gan.fast import NumpyBarGenerator
+from musicstudio.generators.gan.model import BarGenerator
+from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
+from musicstudio.generators.interface import BAR, CancelToken, GenerationError, GenerationRequest, Progress, Take
+
+BACKEND = "gan"
+TEXTURES = ("auto", "melody", "chords")
+
+
+def octave_shift(notes, low: int, high: int, request: GenerationRequest) -> int:
+    """The whole-octave move that puts the most seed notes inside low..high (the smallest move on a tie),
+    among the moves that leave some allowed pitch inside it."""
+    best = None
+    for shift in sorted(range(-48, 49, 12), key=abs):
+        if not any(request.allows(p - shift) for p in range(low, high + 1)):
+            continue
+        outside = sum(not low <= n.pitch + shift <= high for n in notes)
+        if not notes:  # no seed: centre the allowed range in the model's
+            allowed = [p - shift for p in range(low, high + 1) if request.allows(p - shift)]
+            outside = -len(allowed)
+        if best is None or outside < best[0]:
+            best = (outside, shift)
+    if best is None:
+        raise GenerationError(f"the pitch range {request.pitch_range[0]}-{request.pitch_range[1]} with this key "
+                              "lock leaves no pitch the model can play")
+    return best[1]
+
+
+def bar_window(notes, start: int) -> list[Note]:
+    """The notes sounding in [start, start + BAR), moved to begin at 0 and cut at the bar's end."""
+    end = start + BAR
+    out = []
+    for n in notes:
+        s, e = max(n.start, start), min(n.end, end)
+        if e > s:
+            out.append(n._replace(start=s - start, duration=e - s))
+    return out
+
+
+def seed_chords(notes, length: int, low: int) -> list[int]:
+    """One chord per seed bar, bars counted back from the seed's end; a silent bar keeps the chord before."""
+    bars = -(-length // BAR)
+    codec = PianorollCodec(0, 127)
+    chords = []
+    for k in range(bars):
+        window = bar_window(notes, length - (bars - k) * BAR)
+        roll = codec.encode(window, 1)[0] if window else np.zeros((1, 16, 128), bool)
+        chords.append(int(estimate_from_chroma(roll_chroma(roll, 0))[0]))
+    for i in range(1, len(chords)):
+        if chords[i] == NO_CHORD:
+            chords[i] = chords[i - 1]
+    first = next((c for c in chords if c != NO_CHORD), NO_CHORD)
+    return [first if c == NO_CHORD else c for c in chords]
+
+
+def default_progression(key: Key | None) -> list[int]:
+    """I-IV-V-I (i-iv-V-i in minor) of the key, or of C major."""
+    if key is None:
+        return [0, 5, 7, 0]
+    tonic = key.tonic
+    if key.minor:
+        return [12 + tonic, 12 + (tonic + 5) % 12, (tonic + 7) % 12, 12 + tonic]
+    return [tonic, (tonic + 5) % 12, (tonic + 7) % 12, tonic]
+
+
+class GANGenerator:
+    backend = BACKEND
+
+    def __init__(self, name: str, model: BarGenerator, codec: PianorollCodec, device: str):
+        self.name, self.codec, self.device = name, codec, device
+        self.model = model.to(device).eval()
+        self._numpy = NumpyBarGenerator(self.model) if torch.device(device).type == "cpu" else None
+
+    def bar_probabilities(self, noise: np.ndarray, previous: np.ndarray, chords: np.ndarray) -> np.ndarray:
+        """Sounding and onset probabilities (n, 2, 16, pitches) of the next bar."""
+        if self._numpy is not None:
+            return 1.0 / (1.0 + np.exp(-self._numpy(noise, previous, chords)))
+        logits = self.model(torch.from_numpy(noise).to(self.device), torch.from_numpy(previous).to(self.device),
+                            torch.from_numpy(chords).to(self.device))
+        return torch.sigmoid(logits).float().cpu().numpy()
+
+    def progression(self, request: GenerationRequest, seed_notes, shift: int) -> list[int]:
+        """The chord of each generated bar."""
+        text = str(request.options.get("chords") or "").strip()
+        if text:
+            try:
+                chords = parse_progression(text)
+            except ValueError as e:
+                raise GenerationError(str(e)) from None
+            return [chords[i % len(chords)] for i in range(request.bars)]
+        if seed_notes:
+            chords = seed_chords(seed_notes, request.seed.length, self.codec.low)
+            return [chords[i % len(chords)] for i in range(request.bars)]
+        chords = default_progression(request.key)
+        return [chords[i % len(chords)] for i in range(request.bars)]
+
+    def texture_is_melody(self, request: GenerationRequest, seed_notes) -> bool:
+        texture = request.options.get("texture", "auto")
+        if texture not in TEXTURES:
+            raise GenerationError(f"texture is one of {', '.join(TEXTURES)}, not {texture!r}")
+        if texture != "auto":
+            return texture == "melody"
+        if not seed_notes:
+            return False
+        ends = sorted(seed_notes, key=lambda n: n.start)
+        return all(b.start >= a.end for a, b in zip(ends, ends[1:]))
+
+    @torch.inference_mode()
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        codec, rows = self.codec, request.variations
+        seed_notes = list(on_grid(request.seed.notes))
+        shift = octave_shift(seed_notes, codec.low, codec.high, request)
+        inside = [n._replace(pitch=n.pitch + shift) for n in seed_notes if codec.low <= n.pitch + shift <= codec.high]
+        last = bar_window(inside, request.seed.length - BAR) if request.seed.length else []
+        prev = codec.encode(last, 1)[:, 0].astype(np.float32) if last else \
+            np.zeros((codec.planes, codec.steps_per_bar, codec.pitches), np.float32)
+        chords = self.progression(request, seed_notes, shift)
+        melody = self.texture_is_melody(request, seed_notes)
+        target = nearest_allowed(np.array([request.allows(p - shift) for p in range(codec.low, codec.high + 1)]))
+        noise = np.random.default_rng(request.random_seed).standard_normal(
+            (request.bars, rows, self.model.config.noise)).astype(np.float32) * request.temperature
+        condition = condition_vectors(chords)
+        previous = np.broadcast_to(prev, (rows, *prev.shape)).copy()
+        bars = []
+        with one_blas_thread():
+            for b in range(request.bars):
+                if cancel is not None:
+                    cancel.check()
+                chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
+                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), melody)
+                bars.append(bar)
+                previous = bar.astype(np.float32)
+                if progress is not None:
+                    progress((b + 1) / request.bars)
+        rolls = np.stack(bars, axis=2)  # (rows, planes, bars, steps, pitches)
+        velocity = seed_velocity(request.seed.notes)
+        record = request.record()
+        takes = []
+        for r in range(rows):
+            notes = tuple(n._replace(pitch=n.pitch - shift) for n in codec.decode(rolls[r], velocity))
+            takes.append(Take(notes=notes, length=request.bars * BAR, backend=BACKEND, model=self.name,
+                              request=record, variation=r))
+        return takes
+
+

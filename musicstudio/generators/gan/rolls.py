@@ -1,0 +1,83 @@
+"""From the generator's probabilities to notes that do not fall apart: masking and binarisation.
+
+* **Masking** (key lock, pitch range): a pitch that may not sound hands its probability to the nearest
+  pitch that may (the lower on a tie), so a locked key bends a line into the scale instead of punching
+  holes in it.
+* **Binarisation**: a cell sounds at probability 0.5 and above; a note starts where the onset plane says so
+  or where a pitch begins to sound. Steps of one pitch that sound in a row with no onset between them are
+  one sustained note (the onset plane is what keeps MidiNet's repeated-step fragments apart from real
+  repeated notes). A *melody* keeps one pitch a step (:func:`one_line`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SOUNDING, ONSET = 0, 1
+
+
+def nearest_allowed(allowed: np.ndarray) -> np.ndarray:
+    """For each pitch, the index of the nearest allowed pitch (itself when allowed; lower on a tie)."""
+    allowed = np.asarray(allowed, dtype=bool)
+    where = np.flatnonzero(allowed)
+    if not len(where):
+        raise ValueError("no pitch is allowed")
+    pitches = np.arange(len(allowed))
+    after = np.clip(np.searchsorted(where, pitches), 0, len(where) - 1)
+    before = np.clip(after - 1, 0, len(where) - 1)
+    up, down = where[after], where[before]
+    return np.where(np.abs(down - pitches) <= np.abs(up - pitches), down, up)
+
+
+def fold(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Probabilities (..., pitches) with each pitch's moved to ``target[pitch]`` (a non-decreasing map from
+    :func:`nearest_allowed`); a target keeps the largest it receives, other pitches get 0."""
+    targets, starts = np.unique(target, return_index=True)
+    out = np.zeros_like(probs)
+    out[..., targets] = np.maximum.reduceat(probs, starts, axis=-1)
+    return out
+
+
+def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: float = 0.5) -> np.ndarray:
+    """Bool rolls (n, 2, steps, pitches) from probabilities of the same shape. ``melody`` (per row or for
+    all): at most one pitch per step."""
+    probs = np.asarray(probs)
+    sounding = probs[:, SOUNDING] >= threshold
+    onset = (probs[:, ONSET] >= threshold) & sounding
+    melody = np.broadcast_to(np.asarray(melody, dtype=bool), (len(probs),))
+    if melody.any():
+        rows = np.flatnonzero(melody)
+        sounding[rows], onset[rows] = one_line(probs[rows], threshold)
+    return np.stack([sounding, onset], axis=1)
+
+
+def one_line(probs: np.ndarray, threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """A melody from probabilities (n, 2, steps, pitches), step by step: where some pitch both sounds and
+    starts, the likeliest such onset begins a note; otherwise the note sounding goes on while its pitch still
+    sounds; otherwise the likeliest sounding pitch begins one. Returns (sounding, onset) bools."""
+    n, _, steps, pitches = probs.shape
+    s, o = probs[:, SOUNDING], probs[:, ONSET]
+    candidates = np.where((o >= threshold) & (s >= threshold), o, -1.0)
+    starting = (candidates.max(axis=2) >= 0).tolist()           # (n, steps): some note starts here
+    start_pitch = candidates.argmax(axis=2).tolist()
+    fresh = (s.max(axis=2) >= threshold).tolist()               # something sounds here
+    top = s.argmax(axis=2).tolist()
+    sounds = (s >= threshold).tolist()
+    sounding = np.zeros((n, steps, pitches), dtype=bool)
+    onset = np.zeros_like(sounding)
+    for r in range(n):          # only the held note carries over, so the loop is plain Python on lists
+        held = -1
+        for t in range(steps):
+            if starting[r][t]:
+                held = start_pitch[r][t]
+                onset[r, t, held] = True
+            elif held >= 0 and sounds[r][t][held]:
+                pass
+            elif fresh[r][t]:
+                held = top[r][t]
+                onset[r, t, held] = True
+            else:
+                held = -1
+                continue
+            sounding[r, t, held] = True
+    return sounding, onset

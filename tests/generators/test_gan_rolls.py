@@ -1,0 +1,36 @@
+"""Masking and binarisation of the GAN's piano rolls: key lock by folding, onsets, one line for a melody."""
+
+import numpy as np
+
+from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed, one_line
+
+
+def test_a_forbidden_pitch_hands_its_probability_to_the_nearest_allowed():
+    allowed = np.array([0, 1, 0, 1, 0, 0, 1, 0], bool)
+    assert nearest_allowed(allowed).tolist() == [1, 1, 1, 3, 3, 6, 6, 6]   # 4 -> 3 (nearer), tie 2 -> 1 (lower)
+    probs = np.array([[0.9, 0.1, 0.2, 0.0, 0.3, 0.4, 0.0, 0.8]])
+    assert fold(probs, nearest_allowed(allowed)).tolist() == [[0, 0.9, 0, 0.3, 0, 0, 0.8, 0]]
+
+
+def test_an_onset_needs_a_sounding_cell_and_a_held_note_stays_one_note():
+    probs = np.zeros((1, 2, 4, 3))
+    probs[0, 0, :, 1] = 0.9           # pitch 1 sounds for four steps
+    probs[0, 1, 0, 1] = 0.8           # and starts once
+    probs[0, 1, 2, 2] = 0.9           # an onset where nothing sounds is dropped
+    rolls = binarise(probs)
+    assert rolls[0, 0, :, 1].all() and rolls[0, 1, :, 1].tolist() == [True, False, False, False]
+    assert not rolls[0, :, :, 2].any()
+
+
+def test_a_melody_keeps_one_pitch_a_step_and_holds_it_until_an_onset():
+    probs = np.zeros((1, 2, 4, 3))
+    probs[0, 0, :, 0] = [0.9, 0.9, 0.9, 0.9]
+    probs[0, 0, :, 2] = [0.0, 0.95, 0.95, 0.95]   # likelier from step 1, but it never says it starts...
+    probs[0, 1, 0, 0] = 0.9
+    probs[0, 1, 3, 2] = 0.9                       # ...until step 3
+    sounding, onset = one_line(probs)
+    assert sounding[0].sum(axis=1).tolist() == [1, 1, 1, 1]
+    assert sounding[0, :, 0].tolist() == [True, True, True, False] and sounding[0, 3, 2]
+    assert onset[0].nonzero()[0].tolist() == [0, 3]
+    poly = binarise(probs, melody=False)
+    assert poly[0, 0].sum() == 7                   # without the melody rule both pitches sound
