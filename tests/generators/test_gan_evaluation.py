@@ -1,0 +1,42 @@
+"""The GAN report's measurements on notes whose answers are known."""
+
+import numpy as np
+
+from musicstudio.core.note import Note
+from musicstudio.generators.gan import evaluation as ev
+from musicstudio.generators.interface import BAR, STEP
+
+C_CHORD = [Note(p, 0, BAR, 80) for p in (48, 64, 67, 72)]
+
+
+def test_bar_figures_count_empty_bars_pitch_classes_and_short_notes():
+    notes = [Note(60, 0, STEP, 80), Note(64, STEP, 3 * STEP, 80), Note(67, 2 * BAR, BAR, 80)]
+    f = ev.bar_figures([(notes, 4)])
+    assert f["bars"] == 4 and f["EB"] == 0.5 and f["UPC"] == 1.5 and f["QN"] == 1.0
+    assert f["notes_per_bar"] == 1.5 and f["one_step_notes"] == 1 / 3
+    assert np.isclose(f["mean_note_steps"], (1 + 3 + 16) / 3)
+
+
+def test_the_top_line_is_the_highest_note_sounding_at_each_start():
+    notes = [Note(72, 0, 2 * STEP, 80), Note(60, 0, BAR, 80), Note(74, 4 * STEP, STEP, 80),
+             Note(55, 8 * STEP, STEP, 80)]
+    top, rest = ev.top_line_split(notes)
+    assert sorted(n.pitch for n in top) == [72, 74] and sorted(n.pitch for n in rest) == [55, 60]
+    d = ev.voice_tonal_distances(C_CHORD, 1)
+    assert d.shape == (1,) and d[0] > 0
+
+
+def test_the_seam_is_zero_for_the_same_harmony_and_larger_for_a_far_one():
+    seed = [n._replace(start=n.start + 3 * BAR) for n in C_CHORD]
+    same = ev.boundary_distance(seed, 4 * BAR, C_CHORD)
+    far = ev.boundary_distance(seed, 4 * BAR, [Note(p, 0, BAR, 80) for p in (54, 61, 66, 70)])   # F# major
+    assert same == 0.0 and far > 1.0
+    assert np.isnan(ev.boundary_distance(seed, 4 * BAR, []))
+    # held-out music: consecutive sounding bars only
+    phrase = ev.Phrase("x", "bach", tuple(C_CHORD) + tuple(n._replace(start=BAR) for n in C_CHORD))
+    assert ev.consecutive_distances([phrase]).tolist() == [0.0]
+
+
+def test_relative_gaps():
+    gaps = ev.relative_gaps({"EB": 0.0, "UPC": 3.0, "QN": 1.0}, {"EB": 0.0, "UPC": 4.0, "QN": 1.0})
+    assert gaps == {"EB": 0.0, "UPC": 0.25, "QN": 0.0}
