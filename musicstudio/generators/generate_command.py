@@ -7,6 +7,10 @@ A VAE model has modes of its own (``--mode``): ``sample`` (phrases from the prio
 ``vary`` (takes around the seed's last 2 bars), ``interpolate`` (from the seed to ``--seed-b`` in
 ``--steps`` phrases, one track each) and ``slide`` (the seed re-decoded with ``--slider NAME=VALUE``
 moved; ``--slider list`` prints the sliders and the seed's coordinates).
+
+A GAN model follows a chord progression (``--chords "C Am F G"``, one chord a bar; without it, the seed's
+own chords) and keeps a melody seed's continuation to one line (``--texture auto|melody|chords``); with
+``--chords`` it needs no seed.
 """
 
 from __future__ import annotations
@@ -51,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--slider", action="append", default=[], metavar="NAME=VALUE",
                    help="slide: move a slider to VALUE (repeatable); 'list' shows them")
     p.add_argument("--amount", type=float, default=0.5, help="vary: how far from the seed (default 0.5)")
+    p.add_argument("--chords", metavar="PROGRESSION",
+                   help="GAN: chords to follow, one a bar, repeated, e.g. 'C Am F G' (default: the seed's own)")
+    p.add_argument("--texture", default="auto", choices=("auto", "melody", "chords"),
+                   help="GAN: one line (melody), several voices (chords), or as the seed (auto, default)")
     p.add_argument("--out", required=True, metavar="OUT.mid", help="where to write the seed and the takes")
     p.add_argument("--track", type=int, default=None, metavar="N",
                    help="which track of the seed file (1 = first; default the first with notes)")
@@ -160,8 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     try:
-        if args.seed is None and args.mode != "sample":
-            raise ValueError("--seed IN.mid is needed (only --mode sample works without one)")
+        if args.seed is None and args.mode != "sample" and not args.chords:
+            raise ValueError("--seed IN.mid is needed (only --mode sample, or a GAN with --chords, works "
+                             "without one)")
         if args.seed is not None:
             song = open_song(Path(args.seed)).song
             seed, track = _seed_clip(song, args)
@@ -172,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.key:
             key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
         options = {"mode": args.mode, "amount": args.amount} if args.mode in ("sample", "vary") else {}
+        if args.chords:
+            options["chords"] = args.chords
+        if args.texture != "auto":
+            options["texture"] = args.texture
         request = GenerationRequest(seed=seed, bars=args.bars, variations=args.variations,
                                     temperature=args.temperature, top_p=args.top_p, random_seed=args.random_seed,
                                     key=key, pitch_range=args.range, options=options)
@@ -181,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         generator = registry.load(_pick_model(registry, args), args.device)
         if args.mode in VAE_MODES and generator.backend != "vae":
             raise ValueError(f"--mode {args.mode} needs a VAE model; {generator.name} is {generator.backend}")
+        if (args.chords or args.texture != "auto") and generator.backend != "gan":
+            raise ValueError(f"--chords and --texture need a GAN model; {generator.name} is {generator.backend}")
         if args.mode in ("interpolate", "slide"):
             return _vae_edit(generator, song, seed, track, args)
     except (ValueError, DeviceError) as e:

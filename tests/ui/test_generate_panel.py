@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from musicstudio.core import Note, Song, Track
+from musicstudio.core.clip import Clip
 from musicstudio.generators.interface import BAR
 from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
@@ -272,3 +273,24 @@ def test_without_a_model_the_panel_says_so(qtbot, main_window, tmp_path):
     panel = main_window.generate
     assert panel.picker.current is None and not panel.generate_button.isEnabled()
     assert "No models are installed" in panel.picker.summary.text()
+
+
+@pytest.mark.skipif("gan" not in MODELS or "markov" not in MODELS, reason="needs a GAN and a Markov model")
+def test_chords_and_texture_show_for_a_gan_and_reach_its_request(qtbot, studio, tmp_path):
+    panel, params = studio.generate, studio.generate.params
+    assert panel.picker.select(MODELS["markov"].name)
+    assert params.chords.isHidden() and params.texture.isHidden()
+    assert params.options() == {}
+    assert panel.picker.select(MODELS["gan"].name)
+    assert not params.chords.isHidden() and not params.texture.isHidden()
+    assert params.options() == {}   # empty: the seed's chords, texture as the seed
+    params.chords.setText("Am | F C G")
+    params.texture.setCurrentIndex(params.texture.findData("melody"))
+    request = params.request(Clip(tuple(SEED_MELODY), BAR * 2), studio.document.song.key)
+    assert request.options == {"chords": "Am | F C G", "texture": "melody"}
+    open_seed(studio, tmp_path)
+    QTest.keyClick(studio.roll.canvas, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)   # select the seed
+    panel.set_source("selection")
+    params.chords.setText("Am H7")
+    assert panel.generate() is None
+    assert "H7" in panel.status.text() and panel.job is None

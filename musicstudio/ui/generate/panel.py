@@ -142,6 +142,7 @@ class GeneratePanel(QWidget):
         service.cancelled.connect(self._cancelled)
         self._restore_settings()
         service.find_device(self.picker.wanted_device)
+        self.params.show_backend(self.picker.current.backend if self.picker.current is not None else "")
         self._show_takes_controls()
         self._song_changed()
 
@@ -222,6 +223,7 @@ class GeneratePanel(QWidget):
         info = self.picker.current
         if self.settings is not None and info is not None:
             self.settings.generate_model = info.name
+        self.params.show_backend(info.backend if info is not None else "")
         self._show_takes_controls()
 
     # -- the seed ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The parameters every backend shares: bars, variations, temperature, top-p, random seed (with a dice),
-key lock (the song's key by default) and pitch range."""
+key lock (the song's key by default) and pitch range; and, shown only for a GAN model, the chord
+progression to follow and the texture (one line or several voices)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -96,11 +98,45 @@ class ParameterForm(QWidget):
         form.addRow("Random seed", seed_row)
         form.addRow("Key lock", self.key)
         form.addRow("Pitch range", range_row)
+        self.chords = QLineEdit()
+        self.chords.setPlaceholderText("the seed's own chords")
+        self.chords.setToolTip("Chords for the GAN to follow, one a bar, repeated: e.g. C Am F G, or Dm | G7 | C. "
+                               "Empty: the seed's chords (I-IV-V-I of the key lock without a seed)")
+        self.texture = QComboBox()
+        for text, key in (("As the seed", "auto"), ("Melody (one line)", "melody"), ("Chords (several voices)",
+                                                                                       "chords")):
+            self.texture.addItem(text, key)
+        self.texture.setToolTip("One line, several voices, or whichever the seed is")
+        form.addRow("Chords", self.chords)
+        form.addRow("Texture", self.texture)
+        self._form, self._backend = form, ""
+        self.show_backend("")
+        self.chords.textChanged.connect(self.changed)
+        self.texture.currentIndexChanged.connect(self.changed)
         for box in (self.bars, self.variations, self.seed, self.low, self.high):
             box.valueChanged.connect(self.changed)
         for box in (self.temperature, self.top_p):
             box.valueChanged.connect(self.changed)
         self.key.currentIndexChanged.connect(self.changed)
+
+    def show_backend(self, backend: str) -> None:
+        """Show the rows the model's backend reads (chords and texture: the GAN's)."""
+        self._backend = backend
+        for widget in (self.chords, self.texture):
+            self._form.setRowVisible(widget, backend == "gan")
+
+    def options(self) -> dict:
+        """The backend's own parameters for the request."""
+        if self._backend != "gan":
+            return {}
+        out = {}
+        if self.chords.text().strip():
+            from musicstudio.generators.gan.chords import parse_progression
+            parse_progression(self.chords.text())  # a ValueError names the chord it cannot read
+            out["chords"] = self.chords.text().strip()
+        if self.texture.currentData() != "auto":
+            out["texture"] = self.texture.currentData()
+        return out
 
     def roll_seed(self) -> None:
         self.seed.setValue(random.randrange(MAX_SEED))
@@ -121,4 +157,4 @@ class ParameterForm(QWidget):
         return GenerationRequest(seed=seed, bars=bars or self.bars.value(), variations=self.variations.value(),
                                  temperature=round(self.temperature.value(), 4), top_p=round(self.top_p.value(), 4),
                                  random_seed=self.seed.value(), key=self.locked_key(song_key),
-                                 pitch_range=(self.low.value(), self.high.value()))
+                                 pitch_range=(self.low.value(), self.high.value()), options=self.options())
