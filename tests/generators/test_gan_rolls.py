@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed, one_line
+from musicstudio.generators.gan.rolls import binarise, fold, merge_fragments, nearest_allowed, one_line, tidy
 
 
 def test_a_forbidden_pitch_hands_its_probability_to_the_nearest_allowed():
@@ -34,3 +34,26 @@ def test_a_melody_keeps_one_pitch_a_step_and_holds_it_until_an_onset():
     assert onset[0].nonzero()[0].tolist() == [0, 3]
     poly = binarise(probs, melody=False)
     assert poly[0, 0].sum() == 7                   # without the melody rule both pitches sound
+
+
+def test_onsets_that_cut_one_step_fragments_out_of_a_held_note_are_merged():
+    sounding = np.ones((1, 8, 1), bool)
+    onset = np.zeros((1, 8, 1), bool)
+    onset[0, [0, 1, 4, 7], 0] = True      # fragments of 1, 3, 3 and 1 steps
+    merged = merge_fragments(sounding, onset)
+    assert merged[0, :, 0].nonzero()[0].tolist() == [0, 4]   # 2 + 2 ... : the one-step cuts are gone
+    repeated = np.zeros((1, 8, 1), bool)
+    repeated[0, [0, 2, 4, 6], 0] = True   # eighth notes of one pitch stay four notes
+    assert (merge_fragments(sounding, repeated) == repeated).all()
+
+
+def test_flicker_is_tidied_but_notes_the_model_starts_stay():
+    sounding = np.zeros((1, 8, 2), bool)
+    onset = np.zeros((1, 8, 2), bool)
+    sounding[0, [0, 1, 3, 4], 0] = True        # a one-step hole, no onset after it: one held note
+    onset[0, 0, 0] = True
+    sounding[0, [2, 6], 1] = True              # two lone steps: the second says it starts, the first does not
+    onset[0, 6, 1] = True
+    s, o = tidy(sounding, onset)
+    assert s[0, :, 0].tolist() == [True] * 5 + [False] * 3 and o[0, :, 0].nonzero()[0].tolist() == [0]
+    assert s[0, :, 1].nonzero()[0].tolist() == [6] and o[0, 6, 1]

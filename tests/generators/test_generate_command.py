@@ -62,7 +62,7 @@ def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path)
 
 
 @pytest.mark.parametrize("extra, code, words", [
-    (["--backend", "gan"], 2, "unknown backend"),
+    (["--backend", "drums"], 2, "unknown backend"),
     (["--backend", "lstm"], 2, "no lstm model is installed"),
     (["--model", "markov-tiny", "--range", "60"], 2, "LOW-HIGH"),
     (["--model", "markov-tiny", "--temperature", "0"], 2, "temperature"),

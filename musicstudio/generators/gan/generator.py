@@ -8,7 +8,9 @@
    bar, repeated; otherwise the seed's own chords, estimated bar by bar and repeated from its first bar
    (a bar the seed leaves silent keeps the chord before it). With neither, I-IV-V-I of the locked key, or
    of C.
-4. Noise: one vector per bar and variation from the request's random seed, scaled by the temperature.
+4. Noise: one vector per bar and variation from the request's random seed, scaled by the temperature
+   (below 1 nearer the generator's most typical bar, above 1 further out). Top-p does not apply: there is
+   no token distribution to cut.
 5. Key lock and pitch range by masking (:mod:`.rolls`), binarisation, and a melody kept to one line
    (``options["texture"]``: ``"auto"`` takes the seed's, ``"melody"`` or ``"chords"``).
 """

@@ -7,6 +7,10 @@
   or where a pitch begins to sound. Steps of one pitch that sound in a row with no onset between them are
   one sustained note (the onset plane is what keeps MidiNet's repeated-step fragments apart from real
   repeated notes). A *melody* keeps one pitch a step (:func:`one_line`).
+* **Merging** (:func:`tidy`), against the GAN's typical flicker: a one-step gap in a pitch's sound with
+  no onset after it is filled (the same note, held); a lone step with no onset is dropped (except on the
+  bar's first step, where it may hold a note over the bar line); an onset inside a sounding run that would
+  cut off a one-step fragment is dropped, so the steps sound as one sustained note.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: fl
     if melody.any():
         rows = np.flatnonzero(melody)
         sounding[rows], onset[rows] = one_line(probs[rows], threshold)
-    return np.stack([sounding, onset], axis=1)
+    return np.stack(tidy(sounding, onset), axis=1)
 
 
 def one_line(probs: np.ndarray, threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
@@ -81,3 +85,31 @@ def one_line(probs: np.ndarray, threshold: float = 0.5) -> tuple[np.ndarray, np.
                 continue
             sounding[r, t, held] = True
     return sounding, onset
+
+
+def tidy(sounding: np.ndarray, onset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sounding, onset) of bars (n, steps, pitches) with the flicker merged away (see the module's notes)."""
+    s = sounding.copy()
+    gap = np.zeros_like(s)
+    gap[:, 1:-1] = ~s[:, 1:-1] & s[:, :-2] & s[:, 2:] & ~onset[:, 2:]
+    s |= gap
+    before, after = np.zeros_like(s), np.zeros_like(s)
+    before[:, 1:], after[:, :-1] = s[:, :-1], s[:, 1:]
+    lone = s & ~before & ~after & ~onset
+    lone[:, 0] = False
+    s &= ~lone
+    return s, merge_fragments(s, onset & s)
+
+
+def merge_fragments(sounding: np.ndarray, onset: np.ndarray) -> np.ndarray:
+    """The onsets (n, steps, pitches) without those that re-articulate a sounding pitch into a one-step
+    fragment: the note before would have lasted one step, or the new one would."""
+    before = np.zeros_like(sounding)
+    before[:, 1:] = sounding[:, :-1]
+    starts = onset | (sounding & ~before)
+    again = onset & before
+    prev_started = np.zeros_like(sounding)
+    prev_started[:, 1:] = starts[:, :-1]
+    goes_on = np.zeros_like(sounding)
+    goes_on[:, :-1] = sounding[:, 1:] & ~onset[:, 1:]
+    return onset & ~(again & (prev_started | ~goes_on))
