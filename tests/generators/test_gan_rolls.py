@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from musicstudio.generators.gan.rolls import binarise, fold, merge_fragments, nearest_allowed, one_line, tidy
+from musicstudio.generators.gan.rolls import (
+    binarise,
+    fold,
+    last_pitches,
+    merge_fragments,
+    nearest_allowed,
+    one_line,
+    tidy,
+)
 
 
 def test_a_forbidden_pitch_hands_its_probability_to_the_nearest_allowed():
@@ -57,3 +65,15 @@ def test_flicker_is_tidied_but_notes_the_model_starts_stay():
     s, o = tidy(sounding, onset)
     assert s[0, :, 0].tolist() == [True] * 5 + [False] * 3 and o[0, :, 0].nonzero()[0].tolist() == [0]
     assert s[0, :, 1].nonzero()[0].tolist() == [6] and o[0, 6, 1]
+
+
+def test_a_melody_follows_the_voice_it_is_in_rather_than_the_likeliest_leap():
+    probs = np.zeros((1, 2, 2, 25))
+    probs[0, :, 0, 2] = 0.8     # near the last note (pitch 0)
+    probs[0, :, 0, 24] = 0.9    # two octaves up, a little likelier
+    probs[0, 0, 1, 2] = 0.8
+    sounding, _ = one_line(probs, last=np.array([0]))
+    assert sounding[0, :, 2].all() and not sounding[0, :, 24].any()
+    sounding, _ = one_line(probs)          # with nothing before, the likeliest
+    assert sounding[0, 0, 24]
+    assert last_pitches(np.stack([np.stack([sounding[0], sounding[0]])])).tolist() == [2]

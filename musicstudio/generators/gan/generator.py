@@ -163,7 +163,8 @@ class GANGenerator:
                 if cancel is not None:
                     cancel.check()
                 chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
-                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), melody)
+                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), melody,
+                               previous=previous)
                 bars.append(bar)
                 previous = bar.astype(np.float32)
                 if progress is not None:

@@ -42,48 +42,75 @@ def fold(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
     return out
 
 
-def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: float = 0.5) -> np.ndarray:
+def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: float = 0.5,
+             previous: np.ndarray | None = None) -> np.ndarray:
     """Bool rolls (n, 2, steps, pitches) from probabilities of the same shape. ``melody`` (per row or for
-    all): at most one pitch per step."""
+    all): at most one pitch per step, led on from the last note of ``previous`` (the bars before, same
+    shape) when given."""
     probs = np.asarray(probs)
     sounding = probs[:, SOUNDING] >= threshold
     onset = (probs[:, ONSET] >= threshold) & sounding
     melody = np.broadcast_to(np.asarray(melody, dtype=bool), (len(probs),))
     if melody.any():
         rows = np.flatnonzero(melody)
-        sounding[rows], onset[rows] = one_line(probs[rows], threshold)
+        last = last_pitches(previous[rows]) if previous is not None else None
+        sounding[rows], onset[rows] = one_line(probs[rows], threshold, last)
     return np.stack(tidy(sounding, onset), axis=1)
 
 
-def one_line(probs: np.ndarray, threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+LEAP_COST = 0.4   # probability a melody's next note gives up per octave it leaps from the last
+
+
+def last_pitches(rolls: np.ndarray) -> np.ndarray:
+    """The highest pitch sounding at the last step that sounds in each roll (n, 2, steps, pitches); -1 if
+    none does."""
+    sounding = np.asarray(rolls)[:, SOUNDING] > 0
+    out = np.full(len(sounding), -1)
+    for r, roll in enumerate(sounding):
+        steps = np.flatnonzero(roll.any(axis=1))
+        if len(steps):
+            out[r] = int(np.flatnonzero(roll[steps[-1]])[-1])
+    return out
+
+
+def _nearest_likeliest(candidates: list[int], p: list[float], prior: int) -> int:
+    if prior < 0:
+        return max(candidates, key=lambda c: p[c])
+    return max(candidates, key=lambda c: p[c] - LEAP_COST * abs(c - prior) / 12)
+
+
+def one_line(probs: np.ndarray, threshold: float = 0.5,
+             last: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A melody from probabilities (n, 2, steps, pitches), step by step: where some pitch both sounds and
-    starts, the likeliest such onset begins a note; otherwise the note sounding goes on while its pitch still
-    sounds; otherwise the likeliest sounding pitch begins one. Returns (sounding, onset) bools."""
+    starts, a note begins (the likeliest onset, less :data:`LEAP_COST` per octave from the melody's last
+    pitch, so the line follows the voice it is in instead of jumping between the roll's voices); otherwise
+    the note sounding goes on while its pitch still sounds; otherwise the likeliest sounding pitch (with the
+    same leap cost) begins one. ``last``: each row's pitch before the bar (-1: none). Returns (sounding,
+    onset) bools."""
     n, _, steps, pitches = probs.shape
     s, o = probs[:, SOUNDING], probs[:, ONSET]
-    candidates = np.where((o >= threshold) & (s >= threshold), o, -1.0)
-    starting = (candidates.max(axis=2) >= 0).tolist()           # (n, steps): some note starts here
-    start_pitch = candidates.argmax(axis=2).tolist()
-    fresh = (s.max(axis=2) >= threshold).tolist()               # something sounds here
-    top = s.argmax(axis=2).tolist()
-    sounds = (s >= threshold).tolist()
+    starts = [[np.flatnonzero(step).tolist() for step in row] for row in (o >= threshold) & (s >= threshold)]
+    sounds = [[np.flatnonzero(step).tolist() for step in row] for row in s >= threshold]
+    o_list, s_list = o.tolist(), s.tolist()
     sounding = np.zeros((n, steps, pitches), dtype=bool)
     onset = np.zeros_like(sounding)
-    for r in range(n):          # only the held note carries over, so the loop is plain Python on lists
+    for r in range(n):          # the held note and the last pitch carry over: plain Python on short lists
         held = -1
+        prior = int(last[r]) if last is not None else -1
         for t in range(steps):
-            if starting[r][t]:
-                held = start_pitch[r][t]
+            if starts[r][t]:
+                held = _nearest_likeliest(starts[r][t], o_list[r][t], prior)
                 onset[r, t, held] = True
-            elif held >= 0 and sounds[r][t][held]:
+            elif held >= 0 and held in sounds[r][t]:
                 pass
-            elif fresh[r][t]:
-                held = top[r][t]
+            elif sounds[r][t]:
+                held = _nearest_likeliest(sounds[r][t], s_list[r][t], prior)
                 onset[r, t, held] = True
             else:
                 held = -1
                 continue
             sounding[r, t, held] = True
+            prior = held
     return sounding, onset
 
 

@@ -48,7 +48,7 @@ def generated_rolls(generator: BarGenerator, prev: np.ndarray, chords: np.ndarra
     for i in range(0, len(prev), batch):
         logits = generator(torch.from_numpy(noise[i:i + batch]), torch.from_numpy(prev[i:i + batch]),
                            torch.from_numpy(condition_vectors(chords[i:i + batch])))
-        out.append(binarise(torch.sigmoid(logits).numpy(), melody[i:i + batch]))
+        out.append(binarise(torch.sigmoid(logits).numpy(), melody[i:i + batch], previous=prev[i:i + batch]))
     generator.train()
     return np.concatenate(out)
 
