@@ -6,7 +6,9 @@ Writes generate-takes.png (4 takes continuing the first 4 bars of Ode to Joy, ta
 vae-studio-sliders.png (bars 1-2 encoded, note density and pitch height moved, the moved phrase as ghost
 notes) and vae-studio.png (then 4 phrases interpolated between bars 1-2 and bars 3-4, end points included,
 as takes after them) and vae-pad.png (the four-corner pad, the phrase at its dot as a take) next to
-this script. Settings go to a temporary folder, never the user's.
+this script; and gan-chords.png (the GAN continuing the same bars over typed chords, Am F C G). Settings
+go to a temporary folder, never the user's. ``MUSICSTUDIO_SCREENSHOTS=gan`` makes only the GAN's,
+``=vae`` all but the GAN's (default: ``vae,gan``, all of them).
 """
 
 from __future__ import annotations
@@ -81,6 +83,14 @@ def main() -> int:
         print("wrote", path)
 
     settle(1.0)
+    wanted = set(os.environ.get("MUSICSTUDIO_SCREENSHOTS", "vae,gan").split(","))
+    if "gan" in wanted:
+        gan_chords(panel, wait_for, shoot)
+    if "vae" not in wanted:
+        window.document.undo_stack.setClean()
+        window.close()
+        service.shutdown()
+        return 0
     if not panel.picker.select(MODEL):
         raise SystemExit(f"no model {MODEL!r} installed: {[i.name for i in panel.picker.infos]}")
 
@@ -148,6 +158,27 @@ def main() -> int:
     window.close()
     service.shutdown()
     return 0
+
+
+def gan_chords(panel, wait_for, shoot) -> None:
+    """The GAN continuing the whole track for 4 bars over typed chords, take 2 previewed."""
+    if not panel.picker.select("gan"):
+        raise SystemExit("no model 'gan' installed")
+    panel.set_source("track")
+    panel.set_mode("continue")
+    panel.params.variations.setValue(4)
+    panel.params.bars.setValue(4)
+    panel.params.fresh_seed.setChecked(False)
+    panel.params.seed.setValue(3)
+    panel.params.chords.setText("Am F C G")
+    ready = []
+    panel.takes_ready.connect(lambda: ready.append(1))
+    panel.generate()
+    wait_for(lambda: ready, "the GAN's takes")
+    panel.flip(1)
+    shoot("gan-chords.png")
+    panel.discard()
+    panel.params.chords.setText("")
 
 
 if __name__ == "__main__":

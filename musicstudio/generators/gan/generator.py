@@ -109,7 +109,7 @@ class GANGenerator:
     def bar_probabilities(self, noise: np.ndarray, previous: np.ndarray, chords: np.ndarray) -> np.ndarray:
         """Sounding and onset probabilities (n, 2, 16, pitches) of the next bar."""
         if self._numpy is not None:
-            return 1.0 / (1.0 + np.exp(-self._numpy(noise, previous, chords)))
+            return 0.5 + 0.5 * np.tanh(0.5 * self._numpy(noise, previous, chords))   # the sigmoid, without overflow
         logits = self.model(torch.from_numpy(noise).to(self.device), torch.from_numpy(previous).to(self.device),
                             torch.from_numpy(chords).to(self.device))
         return torch.sigmoid(logits).float().cpu().numpy()

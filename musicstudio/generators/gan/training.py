@@ -3,8 +3,11 @@
 Each batch: one critic step (real bars against the generator's, both with their bar before and chord:
 ``relu(1 - D(real)) + relu(1 + D(fake))``), then one generator step (``-D(fake)`` plus ``feature_matching``
 times the squared distance between the mean critic features of real and generated bars, MidiNet's
-stabiliser). The critic sees the generator's bars binarised with a straight-through gradient (BinaryMuseGAN's
-deterministic binary neurons), so it judges the bars the app will play, not soft probabilities.
+stabiliser). With ``mismatch`` above 0 the critic is also *matching-aware* (Reed et al. 2016): real bars
+paired with another bar's predecessor and chord stand in for that share of the generated ones, so a bar
+must fit what comes before it and its chord, not just look like a bar. ``critic_sees``: ``"soft"``, the
+generator's probabilities, or ``"binary"``, 0/1 with a straight-through gradient (BinaryMuseGAN's
+deterministic binary neurons), which stalled here (see docs/gan.md).
 
 A GAN has no validation loss that says which epoch is best, so every epoch generates bars for fixed
 validation pairs (the held-out bar before and chord, fixed noise), binarises them as the app does, and
@@ -68,6 +71,7 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
     g_opt = torch.optim.Adam(generator.parameters(), lr=loop["g_lr"], betas=betas)
     d_opt = torch.optim.Adam(critic.parameters(), lr=loop["d_lr"], betas=betas)
     mode, fm = objective.get("critic_sees", "binary"), objective.get("feature_matching", 1.0)
+    mismatch = float(objective.get("mismatch", 0.0))
     bs, per_epoch = loop["batch_size"], loop["per_epoch"]
     v_cur, v_prev, v_chords = valid
     v_noise = np.random.default_rng(11).standard_normal((len(v_prev), config.noise)).astype(np.float32)
@@ -86,7 +90,11 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
                 fake = critic_input(generator(noise, prev, chord), mode)
             d_real, f_real = critic(cur, prev, chord)
             d_fake, _ = critic(fake, prev, chord)
-            d_loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+            d_loss = F.relu(1 - d_real).mean() + (1 - mismatch) * F.relu(1 + d_fake).mean()
+            if mismatch:  # a real bar after another piece's bar, or over another chord, is wrong too
+                other = torch.randperm(bs, device=device)
+                d_wrong, _ = critic(cur, prev[other], chord[other])
+                d_loss = d_loss + mismatch * F.relu(1 + d_wrong).mean()
             d_opt.zero_grad(set_to_none=True)
             d_loss.backward()
             d_opt.step()
