@@ -179,11 +179,12 @@ def test_bar_pairs_transpose_bars_and_chords_together(tiny_corpus):
     assert agree[sounding].mean() > 0.9   # ties may go either way once moved
 
 
-def test_a_matching_aware_critic_trains_too(tmp_path, tiny_corpus_dir):
+def test_a_matching_aware_critic_and_mode_seeking_train_too(tmp_path, tiny_corpus_dir):
     from musicstudio.generators.training.command import main as train_main
 
     out = tmp_path / "gan-ma"
     assert train_main(["gan", "--config", "gan-tiny", "--out", str(out), "--corpus", str(tiny_corpus_dir),
-                       "--set", "objective.mismatch=0.5", "--set", "train.epochs=2", "--quiet"]) == 0
+                       "--set", "objective.mismatch=0.5", "--set", "objective.mode_seeking=1.0", "--set", "train.epochs=2",
+                       "--quiet"]) == 0
     config = json.loads((out / "config.json").read_text())
     assert config["objective"]["mismatch"] == 0.5 and (out / "history.csv").read_text().count("\n") == 3

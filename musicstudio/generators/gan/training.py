@@ -5,7 +5,10 @@ Each batch: one critic step (real bars against the generator's, both with their 
 times the squared distance between the mean critic features of real and generated bars, MidiNet's
 stabiliser). With ``mismatch`` above 0 the critic is also *matching-aware* (Reed et al. 2016): real bars
 paired with another bar's predecessor and chord stand in for that share of the generated ones, so a bar
-must fit what comes before it and its chord, not just look like a bar. ``critic_sees``: ``"soft"``, the
+must fit what comes before it and its chord, not just look like a bar. With ``mode_seeking`` above 0 the
+generator also pays that much times the inverse of how far apart two of its bars for the same condition
+are, per unit of distance between their noises (Mao et al. 2019), so the noise keeps its say and the
+variations of a request differ. ``critic_sees``: ``"soft"``, the
 generator's probabilities, or ``"binary"``, 0/1 with a straight-through gradient (BinaryMuseGAN's
 deterministic binary neurons), which stalled here (see docs/gan.md).
 
@@ -72,6 +75,7 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
     d_opt = torch.optim.Adam(critic.parameters(), lr=loop["d_lr"], betas=betas)
     mode, fm = objective.get("critic_sees", "binary"), objective.get("feature_matching", 1.0)
     mismatch = float(objective.get("mismatch", 0.0))
+    seeking = float(objective.get("mode_seeking", 0.0))
     bs, per_epoch = loop["batch_size"], loop["per_epoch"]
     v_cur, v_prev, v_chords = valid
     v_noise = np.random.default_rng(11).standard_normal((len(v_prev), config.noise)).astype(np.float32)
@@ -99,10 +103,16 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
             d_loss.backward()
             d_opt.step()
 
-            fake = critic_input(generator(torch.randn(bs, config.noise, device=device), prev, chord), mode)
+            noise = torch.randn(bs, config.noise, device=device)
+            logits = generator(noise, prev, chord)
+            fake = critic_input(logits, mode)
             g_score, f_fake = critic(fake, prev, chord)
             matching = ((f_real.detach().mean(0) - f_fake.mean(0)) ** 2).mean()
             g_loss = -g_score.mean() + fm * matching
+            if seeking:  # two noises, one bar before: the bars should differ as much as the noises do
+                other = torch.randn(bs, config.noise, device=device)
+                apart = (torch.sigmoid(logits) - torch.sigmoid(generator(other, prev, chord))).abs().mean(dim=(1, 2, 3))
+                g_loss = g_loss + seeking / (apart / (noise - other).abs().mean(dim=1) + 1e-5).mean()
             g_opt.zero_grad(set_to_none=True)
             g_loss.backward()
             g_opt.step()
