@@ -184,7 +184,7 @@ def test_a_matching_aware_critic_and_mode_seeking_train_too(tmp_path, tiny_corpu
 
     out = tmp_path / "gan-ma"
     assert train_main(["gan", "--config", "gan-tiny", "--out", str(out), "--corpus", str(tiny_corpus_dir),
-                       "--set", "objective.mismatch=0.5", "--set", "objective.mode_seeking=1.0", "--set", "train.epochs=2",
-                       "--quiet"]) == 0
+                       "--set", "objective.mismatch=0.5", "--set", "objective.mode_seeking=1.0",
+                       "--set", "train.epochs=2", "--quiet"]) == 0
     config = json.loads((out / "config.json").read_text())
     assert config["objective"]["mismatch"] == 0.5 and (out / "history.csv").read_text().count("\n") == 3
