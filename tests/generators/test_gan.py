@@ -14,7 +14,7 @@ from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.gan.chords import NO_CHORD
 from musicstudio.generators.gan.fast import check
-from musicstudio.generators.gan.generator import seed_chords
+from musicstudio.generators.gan.generator import most_at_once, seed_chords
 from musicstudio.generators.interface import BAR, CancelToken, GenerationCancelled, GenerationError, GenerationRequest
 from musicstudio.generators.registry import ModelRegistry, find_models
 
@@ -74,14 +74,15 @@ def test_the_same_request_gives_the_same_takes_and_another_seed_others(gan):
     assert [t.notes for t in other] != [t.notes for t in again]
 
 
-def test_a_melody_seed_is_continued_by_one_line_unless_asked_for_voices(gan):
-    def most_at_once(notes):
-        return max((sum(m.start <= n.start < m.end for m in notes) for n in notes), default=0)
-
+def test_takes_keep_the_seeds_texture_unless_asked_for_another(gan):
     takes = gan.generate(GenerationRequest(seed=MELODY, bars=4, variations=4, random_seed=2))
     assert all(most_at_once(t.notes) <= 1 for t in takes)
     melody = gan.generate(GenerationRequest(seed=CHORALE, bars=4, variations=4, options={"texture": "melody"}))
     assert all(most_at_once(t.notes) <= 1 for t in melody)
+    assert most_at_once(CHORALE.notes) == 4
+    chords = gan.generate(GenerationRequest(seed=CHORALE, bars=4, variations=4, random_seed=2))
+    assert all(most_at_once(t.notes) <= 4 for t in chords)
+    assert gan.voices(GenerationRequest(seed=MELODY, options={"texture": "chords"}), list(MELODY.notes)) == 4
     with pytest.raises(GenerationError, match="texture"):
         gan.generate(GenerationRequest(seed=MELODY, options={"texture": "loud"}))
 

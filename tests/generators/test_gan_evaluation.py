@@ -40,3 +40,13 @@ def test_the_seam_is_zero_for_the_same_harmony_and_larger_for_a_far_one():
 def test_relative_gaps():
     gaps = ev.relative_gaps({"EB": 0.0, "UPC": 3.0, "QN": 1.0}, {"EB": 0.0, "UPC": 4.0, "QN": 1.0})
     assert gaps == {"EB": 0.0, "UPC": 0.25, "QN": 0.0}
+
+
+def test_variation_overlap_is_the_share_of_notes_in_common():
+    from musicstudio.generators.interface import Take
+
+    def take(pitches):
+        return Take(tuple(Note(p, 0, BAR, 80) for p in pitches), BAR, "gan", "x", {})
+
+    assert ev.variation_overlap([take([60, 64]), take([60, 67])]) == 1 / 3
+    assert ev.variation_overlap([take([60]), take([60]), take([62])]) == (1 + 0 + 0) / 3

@@ -77,3 +77,12 @@ def test_a_melody_follows_the_voice_it_is_in_rather_than_the_likeliest_leap():
     sounding, _ = one_line(probs)          # with nothing before, the likeliest
     assert sounding[0, 0, 24]
     assert last_pitches(np.stack([np.stack([sounding[0], sounding[0]])])).tolist() == [2]
+
+
+def test_a_voice_limit_keeps_the_likeliest_pitches_of_each_step():
+    probs = np.zeros((1, 2, 1, 5))
+    probs[0, 0, 0] = [0.9, 0.6, 0.8, 0.7, 0.3]
+    probs[0, 1, 0] = 0.9
+    rolls = binarise(probs, voices=2)
+    assert rolls[0, 0, 0].nonzero()[0].tolist() == [0, 2] and rolls[0, 1, 0].nonzero()[0].tolist() == [0, 2]
+    assert binarise(probs)[0, 0, 0].sum() == 4

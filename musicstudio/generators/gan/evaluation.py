@@ -8,6 +8,7 @@
   at each step) against the notes under it, bar by bar, for chorale continuations against chorale bars.
 * **Continuation**: the tonal distance between the seed's last bar and the first generated bar, against
   the distance between consecutive bars of held-out music.
+* **Variety**: how much of one variation's notes another variation of the same request shares.
 """
 
 from __future__ import annotations
@@ -146,3 +147,10 @@ def continue_seeds(generator, seeds: Sequence[Phrase], bars: int, variations: in
         out.append({"phrase": phrase, "seed": seed, "takes": takes,
                     "truth": window(phrase.notes, SEED_BARS, bars)})
     return out
+
+
+def variation_overlap(takes) -> float:
+    """Mean share of notes (pitch, start, length) two variations of one request have in common (Jaccard)."""
+    sets = [set((n.pitch, n.start, n.duration) for n in t.notes) for t in takes]
+    shares = [len(a & b) / len(a | b) for i, a in enumerate(sets) for b in sets[i + 1:] if a | b]
+    return float(np.mean(shares)) if shares else float("nan")

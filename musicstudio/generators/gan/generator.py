@@ -11,8 +11,9 @@
 4. Noise: one vector per bar and variation from the request's random seed, scaled by the temperature
    (below 1 nearer the generator's most typical bar, above 1 further out). Top-p does not apply: there is
    no token distribution to cut.
-5. Key lock and pitch range by masking (:mod:`.rolls`), binarisation, and a melody kept to one line
-   (``options["texture"]``: ``"auto"`` takes the seed's, ``"melody"`` or ``"chords"``).
+5. Key lock and pitch range by masking (:mod:`.rolls`), binarisation, and the seed's texture: a melody
+   kept to one line, chords to as many voices as the seed has (``options["texture"]``: ``"auto"`` takes
+   the seed's, ``"melody"`` one line, ``"chords"`` several voices).
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ from musicstudio.generators.interface import BAR, CancelToken, GenerationError, 
 
 BACKEND = "gan"
 TEXTURES = ("auto", "melody", "chords")
+DEFAULT_VOICES, MAX_VOICES = 4, 6
+
+
+def most_at_once(notes) -> int:
+    """The most notes sounding together (0 for none)."""
+    edges = sorted([(n.start, 1) for n in notes] + [(n.end, -1) for n in notes])
+    level = most = 0
+    for _, step in edges:   # an end sorts before a start at the same tick
+        level += step
+        most = max(most, level)
+    return most
 
 
 def octave_shift(notes, low: int, high: int, request: GenerationRequest) -> int:
@@ -129,16 +141,18 @@ class GANGenerator:
         chords = default_progression(request.key)
         return [chords[i % len(chords)] for i in range(request.bars)]
 
-    def texture_is_melody(self, request: GenerationRequest, seed_notes) -> bool:
+    def voices(self, request: GenerationRequest, seed_notes) -> int:
+        """How many pitches may sound at once: one for a melody; for chords as many as the seed holds at
+        most (four when it is a single line or there is none), up to :data:`MAX_VOICES`."""
         texture = request.options.get("texture", "auto")
         if texture not in TEXTURES:
             raise GenerationError(f"texture is one of {', '.join(TEXTURES)}, not {texture!r}")
-        if texture != "auto":
-            return texture == "melody"
-        if not seed_notes:
-            return False
-        ends = sorted(seed_notes, key=lambda n: n.start)
-        return all(b.start >= a.end for a, b in zip(ends, ends[1:]))
+        if texture == "melody":
+            return 1
+        most = most_at_once(seed_notes)
+        if texture == "auto" and most == 1:
+            return 1
+        return min(MAX_VOICES, most) if most > 1 else DEFAULT_VOICES
 
     @torch.inference_mode()
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
@@ -151,7 +165,7 @@ class GANGenerator:
         prev = codec.encode(last, 1)[:, 0].astype(np.float32) if last else \
             np.zeros((codec.planes, codec.steps_per_bar, codec.pitches), np.float32)
         chords = self.progression(request, seed_notes, shift)
-        melody = self.texture_is_melody(request, seed_notes)
+        voices = self.voices(request, seed_notes)
         target = nearest_allowed(np.array([request.allows(p - shift) for p in range(codec.low, codec.high + 1)]))
         noise = np.random.default_rng(request.random_seed).standard_normal(
             (request.bars, rows, self.model.config.noise)).astype(np.float32) * request.temperature
@@ -163,8 +177,8 @@ class GANGenerator:
                 if cancel is not None:
                     cancel.check()
                 chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
-                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), melody,
-                               previous=previous)
+                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), voices == 1,
+                               previous=previous, voices=voices)
                 bars.append(bar)
                 previous = bar.astype(np.float32)
                 if progress is not None:

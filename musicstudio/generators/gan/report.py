@@ -68,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
                                "seed_last_bar_to_true_next_bar": ev.spread(true_seams),
                                "consecutive_held_out_bars": ev.spread(consecutive)}
 
+    log("variety: 4 variations of 30 seeds ...")
+    varied = ev.continue_seeds(gan, seeds[:30], args.bars, variations=4)
+    figures["variety"] = {"what": "share of notes two variations of one request have in common (Jaccard)",
+                          "seeds": len(varied), "mean": float(np.mean([ev.variation_overlap(r["takes"])
+                                                                       for r in varied]))}
+
     chorales = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + args.bars]
     if chorales:
         log(f"voices: {len(chorales)} held-out chorales ...")
@@ -81,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             "what": "top line against the voices under it, per bar, chorale continuations",
             "generated": ev.spread(gen_td), "held_out_continuations": ev.spread(true_td),
             "training_chorales": ev.spread(data_td)}
+        figures["variety"]["chorales_mean"] = float(np.mean([ev.variation_overlap(r["takes"])
+                                                             for r in chorale_runs]))
         figures["chorale_figures"] = {
             "generated": ev.bar_figures([(t.notes, args.bars) for r in chorale_runs for t in r["takes"]]),
             "training_chorales": ev.bar_figures([(ph.notes, ph.bars) for ph in train_chorales])}

@@ -43,12 +43,17 @@ def fold(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: float = 0.5,
-             previous: np.ndarray | None = None) -> np.ndarray:
+             previous: np.ndarray | None = None, voices: int | None = None) -> np.ndarray:
     """Bool rolls (n, 2, steps, pitches) from probabilities of the same shape. ``melody`` (per row or for
     all): at most one pitch per step, led on from the last note of ``previous`` (the bars before, same
-    shape) when given."""
+    shape) when given. ``voices``: at most that many pitches sound at once (the likeliest)."""
     probs = np.asarray(probs)
     sounding = probs[:, SOUNDING] >= threshold
+    if voices:
+        order = np.argsort(-probs[:, SOUNDING], axis=-1, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.broadcast_to(np.arange(order.shape[-1]), order.shape), -1)
+        sounding &= rank < voices
     onset = (probs[:, ONSET] >= threshold) & sounding
     melody = np.broadcast_to(np.asarray(melody, dtype=bool), (len(probs),))
     if melody.any():
