@@ -88,19 +88,19 @@ def test_takes_keep_the_seeds_texture_unless_asked_for_another(gan):
 
 
 def test_chords_come_from_the_seed_the_user_or_the_key(gan):
-    assert seed_chords(CHORALE.notes, CHORALE.length, 36) == [0, 5, 7, 0]   # C F G C
+    assert seed_chords(CHORALE.notes, CHORALE.length) == [0, 5, 7, 0]   # C F G C
     request = GenerationRequest(seed=CHORALE, bars=6)
-    assert gan.progression(request, list(CHORALE.notes), 0) == [0, 5, 7, 0, 0, 5]
+    assert gan.progression(request, list(CHORALE.notes)) == [0, 5, 7, 0, 0, 5]
     typed = GenerationRequest(seed=CHORALE, bars=3, options={"chords": "Am | Dm G7"})
-    assert gan.progression(typed, list(CHORALE.notes), 0) == [21, 14, 7]
-    assert gan.progression(GenerationRequest(seed=Clip((), 0), bars=4, key=Key(0, True)), [], 0) == \
+    assert gan.progression(typed, list(CHORALE.notes)) == [21, 14, 7]
+    assert gan.progression(GenerationRequest(seed=Clip((), 0), bars=4, key=Key(0, True)), []) == \
         [21, 14, 4, 21]   # i iv V i of A minor
     # a silent seed bar keeps the chord before it
     gap = Clip(tuple(n for n in CHORALE.notes if not BAR <= n.start < 2 * BAR), 4 * BAR)
-    assert seed_chords(gap.notes, gap.length, 36) == [0, 0, 7, 0]
+    assert seed_chords(gap.notes, gap.length) == [0, 0, 7, 0]
     with pytest.raises(GenerationError, match="H7"):
         gan.generate(GenerationRequest(seed=MELODY, options={"chords": "C H7"}))
-    assert NO_CHORD not in gan.progression(GenerationRequest(seed=MELODY, bars=8), list(MELODY.notes), 0)
+    assert NO_CHORD not in gan.progression(GenerationRequest(seed=MELODY, bars=8), list(MELODY.notes))
 
 
 def test_the_numpy_forward_pass_is_torchs(gan):

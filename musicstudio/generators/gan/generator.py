@@ -84,7 +84,7 @@ def bar_window(notes, start: int) -> list[Note]:
     return out
 
 
-def seed_chords(notes, length: int, low: int) -> list[int]:
+def seed_chords(notes, length: int) -> list[int]:
     """One chord per seed bar, bars counted back from the seed's end; a silent bar keeps the chord before."""
     bars = -(-length // BAR)
     codec = PianorollCodec(0, 127)
@@ -126,7 +126,7 @@ class GANGenerator:
                             torch.from_numpy(chords).to(self.device))
         return torch.sigmoid(logits).float().cpu().numpy()
 
-    def progression(self, request: GenerationRequest, seed_notes, shift: int) -> list[int]:
+    def progression(self, request: GenerationRequest, seed_notes) -> list[int]:
         """The chord of each generated bar."""
         text = str(request.options.get("chords") or "").strip()
         if text:
@@ -136,7 +136,7 @@ class GANGenerator:
                 raise GenerationError(str(e)) from None
             return [chords[i % len(chords)] for i in range(request.bars)]
         if seed_notes:
-            chords = seed_chords(seed_notes, request.seed.length, self.codec.low)
+            chords = seed_chords(seed_notes, request.seed.length)
             return [chords[i % len(chords)] for i in range(request.bars)]
         chords = default_progression(request.key)
         return [chords[i % len(chords)] for i in range(request.bars)]
@@ -164,7 +164,7 @@ class GANGenerator:
         last = bar_window(inside, request.seed.length - BAR) if request.seed.length else []
         prev = codec.encode(last, 1)[:, 0].astype(np.float32) if last else \
             np.zeros((codec.planes, codec.steps_per_bar, codec.pitches), np.float32)
-        chords = self.progression(request, seed_notes, shift)
+        chords = self.progression(request, seed_notes)
         voices = self.voices(request, seed_notes)
         target = nearest_allowed(np.array([request.allows(p - shift) for p in range(codec.low, codec.high + 1)]))
         noise = np.random.default_rng(request.random_seed).standard_normal(
