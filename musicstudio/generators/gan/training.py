@@ -8,9 +8,9 @@ paired with another bar's predecessor and chord stand in for that share of the g
 must fit what comes before it and its chord, not just look like a bar. With ``mode_seeking`` above 0 the
 generator also pays that much times the inverse of how far apart two of its bars for the same condition
 are, per unit of distance between their noises (Mao et al. 2019), so the noise keeps its say and the
-variations of a request differ. ``critic_sees``: ``"soft"``, the
-generator's probabilities, or ``"binary"``, 0/1 with a straight-through gradient (BinaryMuseGAN's
-deterministic binary neurons), which stalled here (see docs/gan.md).
+variations of a request differ. ``critic_sees``: ``"soft"``, the generator's probabilities, or
+``"binary"``, 0/1 with a straight-through gradient (BinaryMuseGAN's deterministic binary neurons), which
+stalled here (see docs/gan.md).
 
 A GAN has no validation loss that says which epoch is best, so every epoch generates bars for fixed
 validation pairs (the held-out bar before and chord, fixed noise), binarises them as the app does, and
