@@ -22,12 +22,14 @@ _DATA = {"collections": ["bach", "essenFolksong", "oneills1850", "ryansMammoth"]
          "transpose": list(range(-5, 7))}
 CONFIGS = {
     "gan": {"summary": "MidiNet-style conditional convolutional GAN: one bar at a time as a piano roll "
-                       "(sounding and onset planes, C2..C6), conditioned on the bar before and a chord",
+                       "(sounding and onset planes, C2..C6), conditioned on the bar before and a chord; "
+                       "matching-aware critic and mode-seeking term",
             "codec": _CODEC, "model": {"noise": 64, "width": 96, "critic": 128},
             "data": _DATA, "weights": {"bach": 2.0}, "threads": 1,
-            "objective": {"loss": "hinge", "critic_sees": "soft", "feature_matching": 1.0},
+            "objective": {"loss": "hinge", "critic_sees": "soft", "feature_matching": 1.0, "mismatch": 0.5,
+                          "mode_seeking": 0.05},
             "train": {"epochs": 200, "batch_size": 64, "per_epoch": 400, "g_lr": 2e-4, "d_lr": 2e-4,
-                      "betas": [0.5, 0.9], "max_minutes": 45, "valid_bars": 2048}},
+                      "betas": [0.5, 0.9], "max_minutes": 55, "valid_bars": 2048}},
     "gan-tiny": {"summary": "a tiny bar GAN for tests (seconds on one thread)",
                  "codec": _CODEC, "model": {"noise": 8, "width": 16, "critic": 16},
                  "data": {**_DATA, "meter_classes": None, "transpose": [0, 2, -2]}, "threads": 1,
