@@ -6,7 +6,8 @@
 * **Binarisation**: a cell sounds at probability 0.5 and above; a note starts where the onset plane says so
   or where a pitch begins to sound. Steps of one pitch that sound in a row with no onset between them are
   one sustained note (the onset plane is what keeps MidiNet's repeated-step fragments apart from real
-  repeated notes). A *melody* keeps one pitch a step (:func:`one_line`).
+  repeated notes). A *melody* keeps one pitch a step (:func:`one_line`); chords keep the ``voices``
+  likeliest pitches of a step.
 * **Merging** (:func:`tidy`), against the GAN's typical flicker: a one-step gap in a pitch's sound with
   no onset after it is filled (the same note, held); a lone step with no onset is dropped (except on the
   bar's first step, where it may hold a note over the bar line); an onset inside a sounding run that would
