@@ -20,7 +20,7 @@ import numpy as np
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
-from musicstudio.generators.codecs.grid import on_grid
+from musicstudio.generators.evaluate import phrase_of, window
 from musicstudio.generators.evaluation.musegan import (
     QUALIFIED_SHARE,
     bar_chroma,
@@ -28,6 +28,7 @@ from musicstudio.generators.evaluation.musegan import (
     bar_used_pitch_classes,
     centroid_of_chroma,
 )
+from musicstudio.generators.gan.generator import bar_window
 from musicstudio.generators.interface import BAR, GenerationRequest
 
 SEED_BARS = 4
@@ -44,26 +45,15 @@ class Phrase:
         return -(-max((n.end for n in self.notes), default=0) // BAR)
 
 
-def pitched(piece) -> tuple[Note, ...]:
-    return on_grid(tuple(n for t in piece.tracks if not t.is_drum for n in t.notes))
-
-
 def held_out_phrases(corpus, split: str, data) -> list[Phrase]:
     from musicstudio.generators.training.data import split_pieces
     out = []
     for piece_id in split_pieces(corpus, split, data):
         piece = corpus.piece(piece_id)
-        notes = pitched(piece)
+        notes = phrase_of(piece.tracks, None)
         if notes:
             out.append(Phrase(piece_id, piece.info.collection, notes))
     return out
-
-
-def window(notes: Sequence[Note], first_bar: int, bars: int) -> tuple[Note, ...]:
-    """The notes starting in the bars, moved to begin at 0 and cut at the window's end."""
-    start, end = first_bar * BAR, (first_bar + bars) * BAR
-    return tuple(n._replace(start=n.start - start, duration=min(n.end, end) - n.start)
-                 for n in notes if start <= n.start < end)
 
 
 def bar_figures(phrases: Sequence[tuple[Sequence[Note], int]]) -> dict:
@@ -115,8 +105,7 @@ def voice_tonal_distances(notes: Sequence[Note], bars: int) -> np.ndarray:
 
 def boundary_distance(seed: Sequence[Note], seed_length: int, after: Sequence[Note]) -> float:
     """Tonal distance between the seed's last bar and the first bar after it (NaN if either is silent)."""
-    last = [n._replace(start=n.start - (seed_length - BAR)) for n in seed if n.end > seed_length - BAR]
-    last = [n._replace(duration=n.end - max(n.start, 0), start=max(n.start, 0)) for n in last]
+    last = bar_window(seed, seed_length - BAR)
     first = [n for n in after if n.start < BAR]
     a = centroid_of_chroma(bar_chroma(last, BAR, BAR))[0]
     b = centroid_of_chroma(bar_chroma(first, BAR, BAR))[0]
