@@ -95,17 +95,7 @@ def main() -> int:
         raise SystemExit(f"no model {MODEL!r} installed: {[i.name for i in panel.picker.infos]}")
 
     # the takes: continue the 4 bars
-    panel.set_source("track")
-    panel.set_mode("continue")
-    panel.params.variations.setValue(4)
-    panel.params.bars.setValue(4)
-    panel.params.fresh_seed.setChecked(False)
-    panel.params.seed.setValue(7)
-    ready = []
-    panel.takes_ready.connect(lambda: ready.append(1))
-    panel.generate()
-    wait_for(lambda: ready, "the takes")
-    panel.flip(1)
+    ready = four_takes(panel, wait_for, 7, "the takes")
     bar = panel.findChild(QScrollArea).verticalScrollBar()
     bar.setValue(bar.maximum())              # the panel scrolls: show the takes
     shoot("generate-takes.png")
@@ -160,22 +150,29 @@ def main() -> int:
     return 0
 
 
-def gan_chords(panel, wait_for, shoot) -> None:
-    """The GAN continuing the whole track for 4 bars over typed chords, take 2 previewed."""
-    if not panel.picker.select("gan"):
-        raise SystemExit("no model 'gan' installed")
+def four_takes(panel, wait_for, random_seed: int, what: str) -> list:
+    """Continue the whole track by 4 bars in 4 takes with the selected model, and preview take 2. Returns
+    the list each later ``takes_ready`` appends to (clear it before waiting on the next)."""
     panel.set_source("track")
     panel.set_mode("continue")
     panel.params.variations.setValue(4)
     panel.params.bars.setValue(4)
     panel.params.fresh_seed.setChecked(False)
-    panel.params.seed.setValue(3)
-    panel.params.chords.setText("Am F C G")
+    panel.params.seed.setValue(random_seed)
     ready = []
     panel.takes_ready.connect(lambda: ready.append(1))
     panel.generate()
-    wait_for(lambda: ready, "the GAN's takes")
+    wait_for(lambda: ready, what)
     panel.flip(1)
+    return ready
+
+
+def gan_chords(panel, wait_for, shoot) -> None:
+    """The GAN continuing the whole track for 4 bars over typed chords, take 2 previewed."""
+    if not panel.picker.select("gan"):
+        raise SystemExit("no model 'gan' installed")
+    panel.params.chords.setText("Am F C G")
+    four_takes(panel, wait_for, 3, "the GAN's takes")
     shoot("gan-chords.png")
     panel.discard()
     panel.params.chords.setText("")
