@@ -2,41 +2,21 @@
 
 :class:`FineTuneService` lives in the GUI thread. :meth:`~FineTuneService.start` spawns
 :func:`musicstudio.workers.fine_tune_child.run` with a :class:`~musicstudio.generators.fine_tune.job.FineTuneJob`;
-a reader :class:`QThread` blocks on the pipe and turns each event into a signal. :meth:`~FineTuneService.cancel`
-sets a shared flag that the process checks at every training batch; ``cancelled`` comes when it has stopped,
-with the folder a resume goes on in. A process, not a thread, for the reasons in :mod:`.generation`
-(importing torch and training would hold the interpreter lock the GUI needs).
+a :class:`~musicstudio.workers.pipe_reader.PipeReader` thread turns each event on the pipe into a signal.
+:meth:`~FineTuneService.cancel` sets a shared flag that the process checks at every training batch;
+``cancelled`` comes when it has stopped, with the folder a resume goes on in. A process, not a thread,
+for the reasons in :mod:`.generation` (importing torch and training would hold the interpreter lock the
+GUI needs).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from musicstudio.workers.fine_tune_child import run
-
-
-class _EventReader(QThread):
-    """Blocks on the process's pipe; each event and the pipe's end carry the fine-tune's number, since the
-    end of one fine-tune can arrive after the next has started."""
-
-    event = Signal(int, object)
-    lost = Signal(int)
-
-    def __init__(self, connection, number: int):
-        super().__init__()
-        self.setObjectName("fine-tune events")
-        self.connection, self.number = connection, number
-
-    def run(self) -> None:
-        while True:
-            try:
-                message = self.connection.recv()
-            except (EOFError, OSError):
-                self.lost.emit(self.number)
-                return
-            self.event.emit(self.number, message)
+from musicstudio.workers.pipe_reader import PipeReader, let_go
 
 
 class FineTuneService(QObject):
@@ -52,7 +32,7 @@ class FineTuneService(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._process = None
-        self._reader: _EventReader | None = None
+        self._reader: PipeReader | None = None
         self._cancel = None
         self._over = True
         self._number = 0
@@ -75,7 +55,7 @@ class FineTuneService(QObject):
         self._number += 1
         self._process.start()
         events_out.close()   # the process holds the other end: when it ends, reading gives EOF
-        self._reader = _EventReader(events_in, self._number)
+        self._reader = PipeReader(events_in, "fine-tune events", self._number)
         self._reader.event.connect(self._on_event)
         self._reader.lost.connect(self._on_lost)
         self._reader.start()
@@ -100,9 +80,8 @@ class FineTuneService(QObject):
         return stopped
 
     def _cleanup(self) -> None:
-        if self._reader is not None:
-            self._reader.wait(2000)
-            self._reader = None
+        let_go(self._reader)
+        self._reader = None
         self._process = None
 
     def _on_event(self, number: int, message: tuple) -> None:

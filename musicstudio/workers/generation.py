@@ -2,8 +2,9 @@
 
 A :class:`GenerationService` lives in the GUI thread. It starts the generation process
 (:func:`musicstudio.workers.generation_child.serve`, spawned) on first use, sends it jobs through a pipe,
-and a reader :class:`QThread` turns what the process answers into signals. :meth:`~GenerationService.submit`
-returns a job id and supersedes the job before it; only the current job's signals are passed on.
+and a :class:`~musicstudio.workers.pipe_reader.PipeReader` thread turns what the process answers into
+signals. :meth:`~GenerationService.submit` returns a job id and supersedes the job before it; only the
+current job's signals are passed on.
 :meth:`~GenerationService.cancel` answers at once (``cancelled``); the process stops at its next sampling
 step. Errors never escape: a damaged checkpoint or a missing device becomes ``failed`` with a message, a
 GPU out of memory is retried on the CPU (with a note in the result), and a process that dies is reported
@@ -24,34 +25,14 @@ import logging
 import multiprocessing
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from musicstudio.generators.registry import ModelInfo, ModelRegistry, default_folders, find_models
 from musicstudio.workers.generation_child import serve
 from musicstudio.workers.generation_job import GenerationJob, VAEJob
+from musicstudio.workers.pipe_reader import PipeReader, let_go
 
 log = logging.getLogger(__name__)
-
-
-class _EventReader(QThread):
-    """Blocks on the process's pipe (without the interpreter lock) and passes each event on."""
-
-    event = Signal(object)
-    lost = Signal()
-
-    def __init__(self, connection):
-        super().__init__()
-        self.setObjectName("generation events")
-        self.connection = connection
-
-    def run(self) -> None:
-        while True:
-            try:
-                message = self.connection.recv()
-            except (EOFError, OSError):
-                self.lost.emit()
-                return
-            self.event.emit(message)
 
 
 class GenerationService(QObject):
@@ -80,7 +61,8 @@ class GenerationService(QObject):
         self._pending = 0
         self._process = None
         self._commands = None
-        self._reader: _EventReader | None = None
+        self._reader: PipeReader | None = None
+        self._started = 0        # processes started: tags the reader, so a replaced process's end is ignored
         self._cancelled_upto = None
         self.current_vae: int | None = None
         self._vae_cancelled_upto = None
@@ -122,7 +104,8 @@ class GenerationService(QObject):
         self._process.start()
         commands_out.close()   # ours are the other ends: when the process dies, reading gives EOF
         events_out.close()
-        self._reader = _EventReader(events_in)
+        self._started += 1
+        self._reader = PipeReader(events_in, "generation events", self._started)
         self._reader.event.connect(self._on_event)
         self._reader.lost.connect(self._on_lost)
         self._reader.start()
@@ -137,9 +120,8 @@ class GenerationService(QObject):
             log.warning("could not reach the generation process: %s", e)
 
     def _stop_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.wait(2000)
-            self._reader = None
+        let_go(self._reader)
+        self._reader = None
 
     # -- jobs -------------------------------------------------------------------------------------
     @property
@@ -195,6 +177,7 @@ class GenerationService(QObject):
         """Cancel, stop the process and the reader (the app is closing). True if they stopped in time."""
         self.current = self.current_vae = None
         if self._process is None:
+            self._stop_reader()   # the process was lost: its reader may still be on its way out
             return True
         for counter in (self._cancelled_upto, self._vae_cancelled_upto):
             if counter is not None:
@@ -215,7 +198,7 @@ class GenerationService(QObject):
         return stopped
 
     # -- from the reader thread (queued into the GUI thread) --------------------------------------
-    def _on_event(self, message: tuple) -> None:
+    def _on_event(self, _number: int, message: tuple) -> None:
         kind = message[0]
         if kind == "device":
             self.device_found.emit(message[1], message[2])
@@ -259,13 +242,14 @@ class GenerationService(QObject):
         if self._pending == 0:
             self.idle.emit()
 
-    def _on_lost(self) -> None:
+    def _on_lost(self, number: int) -> None:
         """The process ended without being asked (crashed, or killed for memory)."""
-        if self._process is None:
-            return  # shut down on purpose
+        if self._process is None or number != self._started:
+            return  # shut down on purpose, or the end of a process already replaced
         self._process.join(1)
         code = self._process.exitcode
         self._process = None
+        self._stop_reader()
         if self._pending:
             self._pending = 0
             why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"

@@ -112,7 +112,11 @@ def test_a_crashed_process_is_reported_and_started_again(qtbot, make_service):
     service = make_service(fail="crash")
     with qtbot.waitSignal(service.failed, timeout=START) as blocker:
         service.submit(job())
+        reader = service._reader
     assert "stopped unexpectedly (exit code 3" in blocker.args[1]
+    # Its reader is over before the failure is told: had the service let go of it while it was still
+    # running, the last reference could drop inside the thread itself, and Qt aborts the app for that.
+    assert reader.wait(0)
     qtbot.waitUntil(lambda: not service.running and not service.working, timeout=2000)
     with qtbot.waitSignal(service.device_found, timeout=START):
         service.find_device("cpu")   # a fresh process answers
