@@ -29,8 +29,11 @@ run: WITH_SOUNDFONT = 1
 run: setup
 	$(BIN)/musicstudio $(ARGS)
 
+# After a crash (the process killed by a signal), say which test was running: tests/conftest.py notes it.
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+	@rm -f .pytest-running
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q || { status=$$?; \
+		test ! -f .pytest-running || echo "pytest died (exit $$status) during $$(cat .pytest-running)"; exit $$status; }
 	$(BIN)/lint-imports
 
 bench: setup

@@ -1,6 +1,7 @@
 """Shared test set-up. Qt must never look for a display: offscreen is set before anything loads Qt."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -8,6 +9,19 @@ import pytest  # noqa: E402
 
 from musicstudio.core.examples import four_voice_song as make_four_voice_song  # noqa: E402
 from musicstudio.core.song import Song  # noqa: E402
+
+
+# The test that is running, for `make test` to name when the process dies of a signal: a native crash
+# prints only the threads' stacks, and CI keeps just the tail of the output. Gone after a normal end.
+RUNNING = Path(__file__).resolve().parent.parent / ".pytest-running"
+
+
+def pytest_runtest_logstart(nodeid, location):
+    RUNNING.write_text(nodeid + "\n")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    RUNNING.unlink(missing_ok=True)
 
 
 @pytest.fixture
