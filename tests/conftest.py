@@ -10,7 +10,6 @@ import pytest  # noqa: E402
 from musicstudio.core.examples import four_voice_song as make_four_voice_song  # noqa: E402
 from musicstudio.core.song import Song  # noqa: E402
 
-
 # The test that is running, for `make test` to name when the process dies of a signal: a native crash
 # prints only the threads' stacks, and CI keeps just the tail of the output. Gone after a normal end.
 RUNNING = Path(__file__).resolve().parent.parent / ".pytest-running"
