@@ -5,7 +5,9 @@ import numpy as np
 from musicstudio.generators.gan.rolls import (
     binarise,
     fold,
+    held_chords,
     last_pitches,
+    lengthen_chord_notes,
     merge_fragments,
     nearest_allowed,
     one_line,
@@ -86,3 +88,34 @@ def test_a_voice_limit_keeps_the_likeliest_pitches_of_each_step():
     rolls = binarise(probs, voices=2)
     assert rolls[0, 0, 0].nonzero()[0].tolist() == [0, 2] and rolls[0, 1, 0].nonzero()[0].tolist() == [0, 2]
     assert binarise(probs)[0, 0, 0].sum() == 4
+
+
+def test_a_chord_note_holds_while_its_probability_stays_above_the_hold_level_and_goes_first():
+    probs = np.zeros((1, 2, 4, 3))
+    probs[0, 0, :, 0] = [0.9, 0.3, 0.3, 0.1]     # starts, then hovers above HOLD (0.2), then falls
+    probs[0, 0, :, 1] = [0.0, 0.45, 0.45, 0.0]   # never reaches 0.5: not a new note
+    probs[0, 0, :, 2] = [0.0, 0.55, 0.55, 0.0]   # a new pitch, likelier than the held one
+    sounding = held_chords(probs)
+    assert sounding[0, :, 0].tolist() == [True, True, True, False]
+    assert not sounding[0, :, 1].any() and sounding[0, :, 2].tolist() == [False, True, True, False]
+    assert held_chords(probs, voices=1)[0, 1:3].nonzero()[1].tolist() == [0, 0]   # one voice: the held note
+    probs[0, 1, 1, 0] = 0.9                      # an onset cuts the hold: below 0.5 it does not sound again
+    assert held_chords(probs)[0, :, 0].tolist() == [True, False, False, False]
+    probs[0, 0, :, 1] = [0.3, 0.3, 0.0, 0.0]
+    assert not held_chords(probs)[0, :, 1].any()
+    before = np.array([[False, True, False]])   # the bar before ended on pitch 1: it holds over the bar line
+    assert held_chords(probs, before=before)[0, :, 1].tolist() == [True, True, False, False]
+
+
+def test_one_step_chord_notes_take_a_free_next_step_or_go():
+    sounding = np.zeros((1, 6, 4), bool)
+    sounding[0, 1, 0] = True                   # one step, with room after it: lasts two
+    sounding[0, 3:6, 1:3] = True               # two held voices...
+    sounding[0, 3, 3] = True                   # ...and a one-step note where the next step has no room
+    sounding[0, 5, 0] = True                   # on the last step: may go on in the next bar
+    onset = sounding & ~np.roll(sounding, 1, axis=1)
+    s, o = lengthen_chord_notes(sounding, onset, voices=2)
+    assert s[0, :, 0].tolist() == [False, True, True, False, False, True]
+    assert not s[0, :, 3].any() and not o[0, :, 3].any()
+    assert (s[0, :, 1:3] == sounding[0, :, 1:3]).all()
+    assert lengthen_chord_notes(sounding, onset)[0][0, 4, 3]   # no voice limit: it lasts two as well
