@@ -82,40 +82,53 @@ def test_a_melody_follows_the_voice_it_is_in_rather_than_the_likeliest_leap():
 
 
 def test_a_voice_limit_keeps_the_likeliest_pitches_of_each_step():
-    probs = np.zeros((1, 2, 1, 5))
-    probs[0, 0, 0] = [0.9, 0.6, 0.8, 0.7, 0.3]
+    probs = np.zeros((1, 2, 1, 12))
+    probs[0, 0, 0, [0, 4, 7, 9]] = [0.9, 0.6, 0.8, 0.7]
     probs[0, 1, 0] = 0.9
     rolls = binarise(probs, voices=2)
-    assert rolls[0, 0, 0].nonzero()[0].tolist() == [0, 2] and rolls[0, 1, 0].nonzero()[0].tolist() == [0, 2]
+    assert rolls[0, 0, 0].nonzero()[0].tolist() == [0, 7] and rolls[0, 1, 0].nonzero()[0].tolist() == [0, 7]
     assert binarise(probs)[0, 0, 0].sum() == 4
 
 
 def test_a_chord_note_holds_while_its_probability_stays_above_the_hold_level_and_goes_first():
-    probs = np.zeros((1, 2, 4, 3))
-    probs[0, 0, :, 0] = [0.9, 0.3, 0.3, 0.1]     # starts, then hovers above HOLD (0.2), then falls
-    probs[0, 0, :, 1] = [0.0, 0.45, 0.45, 0.0]   # never reaches 0.5: not a new note
-    probs[0, 0, :, 2] = [0.0, 0.55, 0.55, 0.0]   # a new pitch, likelier than the held one
-    sounding = held_chords(probs)
-    assert sounding[0, :, 0].tolist() == [True, True, True, False]
-    assert not sounding[0, :, 1].any() and sounding[0, :, 2].tolist() == [False, True, True, False]
-    assert held_chords(probs, voices=1)[0, 1:3].nonzero()[1].tolist() == [0, 0]   # one voice: the held note
-    probs[0, 1, 1, 0] = 0.9                      # an onset cuts the hold: below 0.5 it does not sound again
-    assert held_chords(probs)[0, :, 0].tolist() == [True, False, False, False]
-    probs[0, 0, :, 1] = [0.3, 0.3, 0.0, 0.0]
-    assert not held_chords(probs)[0, :, 1].any()
-    before = np.array([[False, True, False]])   # the bar before ended on pitch 1: it holds over the bar line
-    assert held_chords(probs, before=before)[0, :, 1].tolist() == [True, True, False, False]
+    c, e, g = 0, 4, 7
+    probs = np.zeros((1, 2, 4, 12))
+    probs[0, 0, :, c] = [0.9, 0.3, 0.3, 0.1]     # starts, then hovers above HOLD (0.2), then falls
+    probs[0, 0, :, e] = [0.0, 0.45, 0.45, 0.0]   # never reaches 0.5: not a new note (without free voices)
+    probs[0, 0, :, g] = [0.0, 0.55, 0.55, 0.0]   # a new pitch, likelier than the held one
+    sounding = held_chords(probs, voices=2)
+    assert sounding[0, :, c].tolist() == [True, True, True, False]
+    assert not sounding[0, :, e].any() and sounding[0, :, g].tolist() == [False, True, True, False]
+    assert held_chords(probs, voices=1)[0, 1:3].nonzero()[1].tolist() == [c, c]   # one voice: the held note
+    probs[0, 1, 1, c] = 0.9                      # an onset cuts the hold: below 0.5 it does not sound again
+    assert held_chords(probs, voices=2)[0, :, c].tolist() == [True, False, False, False]
+    probs[0, 0, :, e] = [0.3, 0.3, 0.0, 0.0]
+    assert not held_chords(probs, voices=1)[0, :, e].any()
+    before = np.zeros((1, 12), bool)
+    before[0, e] = True                          # the bar before ended on E: it holds over the bar line
+    assert held_chords(probs, before=before, voices=2)[0, :, e].tolist() == [True, True, False, False]
+
+
+def test_chords_keep_no_two_pitches_a_semitone_apart_and_fill_free_voices():
+    probs = np.zeros((1, 2, 1, 12))
+    probs[0, 0, 0, [0, 1, 2, 7]] = [0.9, 0.8, 0.7, 0.25]   # C C# D stacked; G only just above HOLD
+    probs[0, 1, 0, :3] = 0.9
+    assert held_chords(probs)[0, 0].nonzero()[0].tolist() == [0, 2]        # C# goes: a semitone from C
+    assert held_chords(probs, voices=3)[0, 0].nonzero()[0].tolist() == [0, 2, 7]   # G fills the third voice
+    assert held_chords(probs, voices=1)[0, 0].nonzero()[0].tolist() == [0]
 
 
 def test_one_step_chord_notes_take_a_free_next_step_or_go():
-    sounding = np.zeros((1, 6, 4), bool)
+    sounding = np.zeros((1, 6, 16), bool)
     sounding[0, 1, 0] = True                   # one step, with room after it: lasts two
-    sounding[0, 3:6, 1:3] = True               # two held voices...
+    sounding[0, 3:6, [10, 14]] = True          # two held voices...
     sounding[0, 3, 3] = True                   # ...and a one-step note where the next step has no room
     sounding[0, 5, 0] = True                   # on the last step: may go on in the next bar
     onset = sounding & ~np.roll(sounding, 1, axis=1)
     s, o = lengthen_chord_notes(sounding, onset, voices=2)
     assert s[0, :, 0].tolist() == [False, True, True, False, False, True]
     assert not s[0, :, 3].any() and not o[0, :, 3].any()
-    assert (s[0, :, 1:3] == sounding[0, :, 1:3]).all()
+    assert (s[0, :, 10] == sounding[0, :, 10]).all() and (s[0, :, 14] == sounding[0, :, 14]).all()
     assert lengthen_chord_notes(sounding, onset)[0][0, 4, 3]   # no voice limit: it lasts two as well
+    sounding[0, 4, 4] = True                   # a semitone above it at the next step: it goes
+    assert not lengthen_chord_notes(sounding, onset)[0][0, 3, 3]
