@@ -11,7 +11,7 @@
   probability stays at :data:`HOLD` or above and no onset cuts it, and it goes before new pitches when
   more want to sound than there are voices. Of two pitches a semitone apart only the likelier sounds (the
   GAN stacked them in 7% of chorale steps, Bach in 1.5%), and a voice left free takes the likeliest pitch
-  at :data:`HOLD` or above that clashes with none sounding (a voice thins out only where the model gives
+  at :data:`FILL` or above that clashes with none sounding (a voice thins out only where the model gives
   no other pitch that much chance).
 * **Merging** (:func:`tidy`), against the GAN's typical flicker: a one-step gap in a pitch's sound with
   no onset after it is filled (the same note, held); a lone step with no onset is dropped (except on the
@@ -76,6 +76,7 @@ def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: fl
 
 HOLD = 0.2          # a chord note that sounds goes on while its probability stays at this or above
 HELD_FIRST = 0.3    # ... and, when more pitches want to sound than there are voices, counts this much more
+FILL = 0.1          # a voice left free takes the likeliest other pitch at this or above
 
 
 def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | None = None,
@@ -86,13 +87,13 @@ def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | 
     At each step the pitches that sound (at ``threshold``) or go on (sounding before, no onset now, at
     :data:`HOLD` or above; these count :data:`HELD_FIRST` more) are kept best first, skipping any a
     semitone from one kept, up to ``voices``; then a voice still free takes the likeliest other pitch at
-    :data:`HOLD` or above, again a semitone clear of those kept."""
+    :data:`FILL` or above, again a semitone clear of those kept."""
     s, o = probs[:, SOUNDING], probs[:, ONSET] >= threshold
     n, steps, pitches = s.shape
     sounding = np.zeros((n, steps, pitches), dtype=bool)
     limit = voices or pitches
-    # plain Python on the few pitches a step that reach HOLD: numpy's per-call cost dominated here
-    likely = [[np.flatnonzero(step).tolist() for step in row] for row in s >= HOLD]
+    # plain Python on the few pitches a step that reach FILL: numpy's per-call cost dominated here
+    likely = [[np.flatnonzero(step).tolist() for step in row] for row in s >= min(FILL, threshold)]
     p_list, o_list = s.tolist(), o.tolist()
     for r in range(n):
         held = set(np.flatnonzero(before[r]).tolist()) if before is not None else set()
@@ -100,7 +101,7 @@ def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | 
             p, onset = p_list[r][t], o_list[r][t]
             scored = []
             for q in likely[r][t]:
-                goes_on = q in held and not onset[q]
+                goes_on = q in held and not onset[q] and p[q] >= HOLD
                 if goes_on or p[q] >= threshold:
                     scored.append((p[q] + HELD_FIRST * goes_on, q))
             kept: set[int] = set()
