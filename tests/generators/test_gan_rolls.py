@@ -3,6 +3,7 @@
 import numpy as np
 
 from musicstudio.generators.gan.rolls import (
+    MAX_LEAP,
     binarise,
     fold,
     held_chords,
@@ -78,7 +79,8 @@ def test_a_melody_follows_the_voice_it_is_in_rather_than_the_likeliest_leap():
     assert sounding[0, :, 2].all() and not sounding[0, :, 24].any()
     sounding, _ = one_line(probs)          # with nothing before, the likeliest
     assert sounding[0, 0, 24]
-    assert last_pitches(np.stack([np.stack([sounding[0], sounding[0]])])).tolist() == [2]
+    # then pitch 2, 22 semitones down: it moves up an octave towards the line (14; 26 is out of range)
+    assert last_pitches(np.stack([np.stack([sounding[0], sounding[0]])])).tolist() == [14]
 
 
 def test_a_voice_limit_keeps_the_likeliest_pitches_of_each_step():
@@ -132,3 +134,19 @@ def test_one_step_chord_notes_take_a_free_next_step_or_go():
     assert lengthen_chord_notes(sounding, onset)[0][0, 4, 3]   # no voice limit: it lasts two as well
     sounding[0, 4, 4] = True                   # a semitone above it at the next step: it goes
     assert not lengthen_chord_notes(sounding, onset)[0][0, 3, 3]
+
+
+def test_a_melody_note_far_from_the_last_moves_by_octaves_to_an_allowed_pitch():
+    assert MAX_LEAP == 9
+    probs = np.zeros((1, 2, 3, 40))
+    probs[0, :, 0, 10] = 0.9           # the first note
+    probs[0, :, 1, 31] = 0.9           # 21 semitones up: sounds at 19 (9 up), its pitch class kept
+    probs[0, 0, 2, 31] = 0.9           # and goes on there while the model holds it
+    sounding, onset = one_line(probs)
+    assert sounding[0].nonzero()[1].tolist() == [10, 19, 19] and onset[0].nonzero()[1].tolist() == [10, 19]
+    allowed = np.ones(40, bool)
+    allowed[19] = False                # out of the player's range: the next octave down, which is
+    assert one_line(probs, allowed=allowed)[0][0].nonzero()[1].tolist() == [10, 7, 7]
+    probs[0, :, 1, 31], probs[0, :, 1, 18] = 0, 0.9    # 8 semitones: a leap it keeps
+    probs[0, 0, 2, 31], probs[0, 0, 2, 18] = 0, 0.9
+    assert one_line(probs)[0][0].nonzero()[1].tolist() == [10, 18, 18]

@@ -167,6 +167,7 @@ class GANGenerator:
         chords = self.progression(request, seed_notes)
         voices = self.voices(request, seed_notes)
         target = nearest_allowed(np.array([request.allows(p - shift) for p in range(codec.low, codec.high + 1)]))
+        allowed = target == np.arange(len(target))
         noise = np.random.default_rng(request.random_seed).standard_normal(
             (request.bars, rows, self.model.config.noise)).astype(np.float32) * request.temperature
         condition = condition_vectors(chords)
@@ -178,7 +179,7 @@ class GANGenerator:
                     cancel.check()
                 chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
                 bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), voices == 1,
-                               previous=previous, voices=voices)
+                               previous=previous, voices=voices, allowed=allowed)
                 bars.append(bar)
                 previous = bar.astype(np.float32)
                 if progress is not None:
