@@ -171,8 +171,8 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
     pitch, so the line follows the voice it is in instead of jumping between the roll's voices); otherwise
     the note sounding goes on while its pitch still sounds; otherwise the likeliest sounding pitch (with the
     same leap cost) begins one. A new note more than :data:`MAX_LEAP` semitones from the last moves by
-    octaves towards it, to an ``allowed`` pitch (the GAN leapt more than that in 5% of folk-tune intervals,
-    the tunes in 1.4%); it keeps its pitch class, so a key lock still holds. ``last``: each row's pitch
+    octaves towards it, to an ``allowed`` pitch (the GAN leapt more than that in 7% of folk-tune intervals,
+    the tunes in 1.5%); it keeps its pitch class, so a key lock still holds. ``last``: each row's pitch
     before the bar (-1: none). Returns (sounding, onset) bools."""
     n, _, steps, pitches = probs.shape
     s, o = probs[:, SOUNDING], probs[:, ONSET]
