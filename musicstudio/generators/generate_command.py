@@ -60,8 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--texture", default="auto", choices=("auto", "melody", "chords"),
                    help="GAN: one line (melody), several voices (chords), or as the seed (auto, default)")
     p.add_argument("--out", required=True, metavar="OUT.mid", help="where to write the seed and the takes")
-    p.add_argument("--track", type=int, default=None, metavar="N",
-                   help="which track of the seed file (1 = first; default the first with notes)")
+    p.add_argument("--track", default=None, metavar="N",
+                   help="which track of the seed file (1 = first; default the first with notes), or 'all': "
+                        "every pitched track merged (a chorale in four tracks seeds four voices)")
     p.add_argument("--seed-bars", type=int, default=None, metavar="N", help="use only the last N bars of the seed")
     p.add_argument("--bars", type=int, default=4, help="bars to generate (default 4)")
     p.add_argument("--variations", type=int, default=4, help="takes to make (default 4)")
@@ -91,10 +92,17 @@ def _pick_model(registry, args) -> str:
 
 def _seed_clip(song, args) -> tuple[Clip, Track]:
     pitched = [t for t in song.tracks if not t.is_drum]
-    if args.track is not None:
-        if not 1 <= args.track <= len(song.tracks):
-            raise ValueError(f"the seed file has {len(song.tracks)} tracks, so there is no track {args.track}")
-        track = song.tracks[args.track - 1]
+    if args.track == "all":
+        if not any(t.notes for t in pitched):
+            raise ValueError("the seed file has no notes to continue")
+        merged = sorted((n for t in pitched for n in t.notes), key=lambda n: (n.start, n.pitch))
+        track = Track("Seed", next(t.program for t in pitched if t.notes), False, tuple(merged))
+    elif args.track is not None:
+        number = int(args.track) if str(args.track).isdigit() else None
+        if number is None or not 1 <= number <= len(song.tracks):
+            raise ValueError(f"the seed file has {len(song.tracks)} tracks, so there is no track {args.track} "
+                             "(give a number from 1, or 'all')")
+        track = song.tracks[number - 1]
     else:
         with_notes = [t for t in pitched if t.notes]
         if not with_notes:

@@ -54,6 +54,20 @@ def test_generate_writes_the_seed_and_one_track_per_take(models_dir, seed_file, 
         assert all(Key(-1, True).contains(n.pitch) for n in take.notes)
 
 
+def test_track_all_seeds_every_pitched_track_merged(models_dir, tmp_path, capsys):
+    flute = tuple(Note(p, i * 480, 480, 70) for i, p in enumerate([74, 76, 77, 79]))
+    cello = tuple(Note(p, i * 960, 960, 70) for i, p in enumerate([50, 53, 55, 57]))   # to bar 2
+    seed = tmp_path / "duet.mid"
+    export_midi(Song((Track("Flute", 73, False, flute), Track("Cello", 42, False, cello),
+                      Track("Kit", 0, True, (Note(38, 0, 120, 100),)))), seed)
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed, out, "--model", "markov-tiny", "--track", "all", "--bars", "1") == 0
+    song = open_song(out).song
+    assert song.tracks[0].name == "Seed" and song.tracks[0].program == 73
+    assert sorted(n.pitch for n in song.tracks[0].notes) == sorted(n.pitch for n in flute + cello)
+    assert all(n.start >= 2 * BAR for n in song.tracks[1].notes)    # the take follows both voices' bars
+
+
 def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path):
     a, b = tmp_path / "a.mid", tmp_path / "b.mid"
     for out in (a, b):
@@ -68,6 +82,7 @@ def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path)
     (["--model", "markov-tiny", "--temperature", "0"], 2, "temperature"),
     (["--model", "markov-tiny", "--key", "H major"], 2, "not a key"),
     (["--model", "markov-tiny", "--track", "5"], 2, "no track 5"),
+    (["--model", "markov-tiny", "--track", "first"], 2, "or 'all'"),
     (["--model", "nothing-here"], 3, "no model of that name"),
 ])
 def test_bad_requests_are_one_clear_line(models_dir, seed_file, tmp_path, capsys, extra, code, words):

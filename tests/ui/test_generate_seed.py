@@ -47,6 +47,21 @@ def test_the_whole_track():
     assert (empty.seed.length, empty.at, empty.seed.notes) == (0, 0, ())
 
 
+def test_every_track_merged_seeds_all_voices_but_the_drums_and_the_take_goes_in_the_current_track():
+    bass = tuple(Note(36 + i, i * BAR, BAR, 80) for i in range(4))                 # bars 1-4
+    drums = (Note(38, 0, QUARTER, 100), Note(38, 5 * BAR, QUARTER, 100))           # to bar 6: not counted
+    song = Song((Track("Lead", 40, False, tuple(MELODY)), Track("Bass", 32, False, bass),
+                 Track("Kit", 0, True, drums)))
+    plan = plan_seed(song, 1, "every track", "continue")
+    assert (plan.seed_start, plan.at, plan.seed.length) == (0, 4 * BAR, 4 * BAR)
+    assert sorted(plan.seed.notes) == sorted(MELODY + list(bass))
+    assert [n.start for n in plan.seed.notes] == sorted(n.start for n in plan.seed.notes)
+    assert isinstance(plan.change(song, (Note(50, 4 * BAR, BAR, 80),), "take"), NoteChange)
+    assert plan.target_track(song) == 1
+    with pytest.raises(SeedError, match="one track"):
+        plan_seed(song, 1, "every track", "regenerate")
+
+
 def test_regenerating_bars_continues_from_the_bars_before_and_replaces_the_notes():
     held = Note(50, BAR - QUARTER, 2 * QUARTER, 70)     # crosses into the regenerated bar
     song = song_with(MELODY + [held])

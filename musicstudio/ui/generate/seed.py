@@ -1,8 +1,9 @@
 """Which notes of the editor seed a generation, and where the take goes: pure logic, no Qt.
 
-The seed is the selection, the selected bars (the ruler's loop) or the whole track, widened to whole
-bars. A take is placed after it ("continue"), over it ("regenerate": the bars are generated again from
-what comes before them, since our token backends only look left), or after it in a new track.
+The seed is the selection, the selected bars (the ruler's loop), the whole track, or every track merged
+(a chorale in four tracks continues as four voices), widened to whole bars. A take is placed after it
+("continue"), over it ("regenerate": the bars are generated again from what comes before them, since our
+token backends only look left; one track only), or after it in a new track.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.interface import BAR, Take
 
-SOURCES = {"selection": "Selected notes", "bars": "Selected bars (ruler)", "track": "Whole track"}
+SOURCES = {"selection": "Selected notes", "bars": "Selected bars (ruler)", "track": "Whole track",
+           "every track": "Every track, merged"}
 MODES = {"continue": "Continue after it", "regenerate": "Regenerate these bars", "new track": "Continue in a new track"}
 CONTEXT_BARS = 8   # how much of the track before regenerated bars the model sees
 
@@ -79,6 +81,10 @@ def source_span(song: Song, track: int, source: str, selection, loop) -> tuple[t
         return tuple(n for n in notes if start <= n.start < end), start, end
     if source == "track":
         return tuple(notes), 0, _bar_ceil(song, max((n.end for n in notes), default=0))
+    if source == "every track":
+        merged = tuple(sorted((n for t in song.tracks if not t.is_drum for n in t.notes),
+                              key=lambda n: (n.start, n.pitch)))
+        return merged, 0, _bar_ceil(song, max((n.end for n in merged), default=0))
     raise ValueError(f"unknown seed source {source!r}")
 
 
@@ -87,6 +93,9 @@ def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop
     """What to generate from and where the take goes. Raises SeedError with advice."""
     if mode not in MODES:
         raise ValueError(f"unknown placement {mode!r}")
+    if source == "every track" and mode == "regenerate":
+        raise SeedError("bars are regenerated in one track: choose the whole track or the selected bars, or "
+                        "continue after every track")
     notes, start, end = source_span(song, track, source, selection, loop)
     if mode != "regenerate":
         seed = Clip(tuple(n.moved_by(-start) for n in notes), end - start)
