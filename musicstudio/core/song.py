@@ -8,6 +8,7 @@ from typing import Iterable
 
 from musicstudio.core.key import Key, KeySignature
 from musicstudio.core.meter import Meter, TimeSignature
+from musicstudio.core.note import Note
 from musicstudio.core.tempo import DEFAULT_TEMPO_US, Tempo, bpm_to_us
 from musicstudio.core.track import Track
 
@@ -80,6 +81,11 @@ class Song:
     @property
     def note_count(self) -> int:
         return sum(len(t.notes) for t in self.tracks)
+
+    def pitched_notes(self) -> tuple[Note, ...]:
+        """Every note of the pitched (non-drum) tracks as one part, in time order (lower pitch first)."""
+        return tuple(sorted((n for t in self.tracks if not t.is_drum for n in t.notes),
+                            key=lambda n: (n.start, n.pitch)))
 
     # -- copies ----------------------------------------------------------------------------------
     def with_tracks(self, tracks: Iterable[Track]) -> Song:

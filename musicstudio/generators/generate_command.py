@@ -93,10 +93,10 @@ def _pick_model(registry, args) -> str:
 def _seed_clip(song, args) -> tuple[Clip, Track]:
     pitched = [t for t in song.tracks if not t.is_drum]
     if args.track == "all":
-        if not any(t.notes for t in pitched):
+        merged = song.pitched_notes()
+        if not merged:
             raise ValueError("the seed file has no notes to continue")
-        merged = sorted((n for t in pitched for n in t.notes), key=lambda n: (n.start, n.pitch))
-        track = Track("Seed", next(t.program for t in pitched if t.notes), False, tuple(merged))
+        track = Track("Seed", next(t.program for t in pitched if t.notes), False, merged)
     elif args.track is not None:
         number = int(args.track) if str(args.track).isdigit() else None
         if number is None or not 1 <= number <= len(song.tracks):

@@ -158,3 +158,11 @@ def test_extras_do_not_affect_equality():
     assert Song(title="a", extras={"x": 1}) == Song(title="a", extras={"y": 2})
     assert Song(title="a") != Song(title="b")
     assert hash(Song(title="a", extras={"x": 1})) == hash(Song(title="a"))
+
+
+def test_pitched_notes_merge_every_track_but_the_drums_in_time_order():
+    low, high, kick = Note(48, 480, 480), Note(72, 0, 960), Note(36, 0, 120)
+    song = Song(tracks=(Track("Upper", 0, False, (high,)), Track("Kit", 0, True, (kick,)),
+                        Track("Lower", 32, False, (low, Note(43, 480, 480)))))
+    assert song.pitched_notes() == (high, Note(43, 480, 480), low)
+    assert Song().pitched_notes() == ()

@@ -82,8 +82,7 @@ def source_span(song: Song, track: int, source: str, selection, loop) -> tuple[t
     if source == "track":
         return tuple(notes), 0, _bar_ceil(song, max((n.end for n in notes), default=0))
     if source == "every track":
-        merged = tuple(sorted((n for t in song.tracks if not t.is_drum for n in t.notes),
-                              key=lambda n: (n.start, n.pitch)))
+        merged = song.pitched_notes()
         return merged, 0, _bar_ceil(song, max((n.end for n in merged), default=0))
     raise ValueError(f"unknown seed source {source!r}")
 
