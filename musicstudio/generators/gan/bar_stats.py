@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from musicstudio.generators.gan.chords import roll_chroma
 from musicstudio.generators.gan.rolls import ONSET, SOUNDING
 
 
@@ -31,11 +32,8 @@ def roll_figures(rolls: np.ndarray, low: int) -> dict:
     """Mean figures of bool rolls (n, 2, steps, pitches) whose first pitch is ``low``."""
     rolls = np.asarray(rolls, dtype=bool)
     sounding = rolls[:, SOUNDING]
-    per_pitch = sounding.any(axis=1)                       # (n, pitches)
-    empty = ~per_pitch.any(axis=1)
-    classes = np.zeros((len(rolls), 12), dtype=bool)
-    for p in range(per_pitch.shape[1]):
-        classes[:, (low + p) % 12] |= per_pitch[:, p]
+    empty = ~sounding.any(axis=(1, 2))
+    classes = roll_chroma(sounding, low) > 0                # (n, 12) pitch classes used
     lengths = note_lengths(rolls)
     busy = sounding.sum(axis=2)                            # (n, steps) pitches at once
     full = ~empty

@@ -134,11 +134,10 @@ class GANGenerator:
                 chords = parse_progression(text)
             except ValueError as e:
                 raise GenerationError(str(e)) from None
-            return [chords[i % len(chords)] for i in range(request.bars)]
-        if seed_notes:
+        elif seed_notes:
             chords = seed_chords(seed_notes, request.seed.length)
-            return [chords[i % len(chords)] for i in range(request.bars)]
-        chords = default_progression(request.key)
+        else:
+            chords = default_progression(request.key)
         return [chords[i % len(chords)] for i in range(request.bars)]
 
     def voices(self, request: GenerationRequest, seed_notes) -> int:
