@@ -77,7 +77,7 @@ def bar_figures(phrases: Sequence[tuple[Sequence[Note], int]]) -> dict:
 
 
 def relative_gaps(generated: dict, data: dict, keys=("EB", "UPC", "QN")) -> dict:
-    """|generated - data| / data for each key (for EB, whose data value is near 0, also the absolute gap)."""
+    """|generated - data| / data for each key (where the data's is 0: 0 if the generated is too, else infinite)."""
     out = {}
     for k in keys:
         g, d = generated[k], data[k]

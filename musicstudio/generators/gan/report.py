@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             "generated": ev.bar_figures([(t.notes, args.bars) for r in chorale_runs for t in r["takes"]]),
             "training_chorales": ev.bar_figures([(ph.notes, ph.bars) for ph in train_chorales])}
 
-    log("speed and pictures ...")
+    log("pictures ...")
     pics = [figures_png(figures, out / "figures.png", f"{gan.name}: generated bars against the data")]
     for label, pick in (("melody", next((r for r in runs if r["phrase"].collection != "bach"), None)),
                         ("chorale", chorale_runs[0] if chorales else None)):
