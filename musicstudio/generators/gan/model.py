@@ -53,8 +53,8 @@ class BarGenerator(nn.Module):
         self.out = nn.Conv1d(w + w + k, c, 3, 1, 1)
 
     def conditions(self, previous: torch.Tensor) -> list[torch.Tensor]:
-        """The bar before's features at 16, 8, 4 and 2 steps."""
-        h = self.condition_in(previous.flatten(1, 1) if previous.dim() == 4 else previous)
+        """The bar before's features at 16, 8, 4 and 2 steps, from it as (batch, planes * pitches, 16)."""
+        h = self.condition_in(previous)
         out = [h]
         for layer in self.condition_down:
             h = layer(h)
