@@ -23,6 +23,7 @@ import torch
 
 from musicstudio.core.key import Key
 from musicstudio.core.note import Note
+from musicstudio.core.voices import most_at_once
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.codecs.grid import on_grid
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
@@ -42,16 +43,6 @@ from musicstudio.generators.interface import BAR, CancelToken, GenerationError, 
 BACKEND = "gan"
 TEXTURES = ("auto", "melody", "chords")
 DEFAULT_VOICES, MAX_VOICES = 4, 6
-
-
-def most_at_once(notes) -> int:
-    """The most notes sounding together (0 for none)."""
-    edges = sorted([(n.start, 1) for n in notes] + [(n.end, -1) for n in notes])
-    level = most = 0
-    for _, step in edges:   # an end sorts before a start at the same tick
-        level += step
-        most = max(most, level)
-    return most
 
 
 def octave_shift(notes, low: int, high: int, request: GenerationRequest) -> int:
