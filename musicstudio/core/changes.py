@@ -94,4 +94,18 @@ class TimingChange(NamedTuple):
         return replace(song, tempos=tempos, time_signatures=meters, key_signatures=keys, title=title)
 
 
-Change = Union[NoteChange, TrackChange, TimingChange]
+class ChangeGroup(NamedTuple):
+    """Several changes made as one, in order (a take dealt out to several tracks); undone in reverse."""
+
+    parts: tuple[Change, ...]
+
+    def inverse(self) -> ChangeGroup:
+        return ChangeGroup(tuple(part.inverse() for part in reversed(self.parts)))
+
+    def apply(self, song: Song) -> Song:
+        for part in self.parts:
+            song = part.apply(song)
+        return song
+
+
+Change = Union[NoteChange, TrackChange, TimingChange, ChangeGroup]

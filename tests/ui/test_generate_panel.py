@@ -207,7 +207,8 @@ def test_regenerate_bars_replaces_them_as_one_undo_step(qtbot, studio, tmp_path,
     track = document.song.tracks[0].notes
     assert {n for n in track if 2 * BAR <= n.start < 3 * BAR} == set(panel.plan.placed(takes[0]))
     assert {n for n in track if not 2 * BAR <= n.start < 3 * BAR} == set(notes[:8] + notes[12:])
-    assert document.history[0]["placement"] == {"mode": "regenerate", "track": 0, "at": 2 * BAR, "end": 3 * BAR}
+    assert document.history[0]["placement"] == {"mode": "regenerate", "track": 0, "at": 2 * BAR, "end": 3 * BAR,
+                                                 "lines": []}
     document.undo_stack.undo()
     assert document.song == song
 
@@ -294,3 +295,33 @@ def test_chords_and_texture_show_for_a_gan_and_reach_its_request(qtbot, studio, 
     params.chords.setText("Am H7")
     assert panel.generate() is None
     assert "H7" in panel.status.text() and panel.job is None
+
+
+@pytest.mark.skipif("gan" not in MODELS, reason="needs a GAN")
+def test_a_chorale_in_four_tracks_continues_voice_by_voice_in_its_tracks(qtbot, studio, tmp_path):
+    panel, document = studio.generate, studio.document
+    voices = [(72, 74, 76, 74, 72, 71, 72, 74), (67, 67, 69, 67, 65, 65, 64, 67),
+              (64, 62, 60, 62, 60, 62, 60, 62), (48, 43, 45, 43, 41, 43, 48, 43)]
+    parts = [Track(name, 52, False, tuple(Note(p, i * QUARTER * 2, QUARTER * 2, 80) for i, p in enumerate(line)))
+             for name, line in zip(("Soprano", "Alto", "Tenor", "Bass"), voices)]
+    path = tmp_path / "chorale.mid"
+    export_midi(Song(tuple(parts)), path)
+    assert studio.files.open_file(path)
+    song = document.song
+    panel.set_source("every track")
+    panel.set_mode("continue")
+    assert "voice by voice into the 4 tracks" in panel.seed_text.text()
+    panel.params.texture.setCurrentIndex(panel.params.texture.findData("chords"))
+    generate(qtbot, panel, MODELS["gan"], variations=2, bars=2)
+    placed = panel.placed_notes()
+    assert all(n.start >= 4 * BAR for n in placed)
+    assert panel.keep()
+    added = [set(after.notes) - set(before.notes) for before, after in zip(song.tracks, document.song.tracks)]
+    assert set().union(*added) == set(placed) and sum(len(a) for a in added) == len(placed)
+    assert sum(1 for a in added if a) >= 3                       # the voices went to their own tracks
+    means = [sum(n.pitch for n in a) / len(a) for a in added if a]
+    assert means == sorted(means, reverse=True)                   # soprano's track highest, bass's lowest
+    assert "voice by voice" in panel.status.text()
+    assert document.history[0]["placement"]["lines"][0] == [0, 74]
+    document.undo_stack.undo()
+    assert document.song == song and document.history == []

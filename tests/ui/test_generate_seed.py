@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from musicstudio.core.changes import NoteChange, TrackChange
+from musicstudio.core.changes import ChangeGroup, NoteChange, TrackChange
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.meter import TimeSignature
@@ -60,6 +60,27 @@ def test_every_track_merged_seeds_all_voices_but_the_drums_and_the_take_goes_in_
     assert plan.target_track(song) == 1
     with pytest.raises(SeedError, match="one track"):
         plan_seed(song, 1, "every track", "regenerate")
+
+
+def test_a_chordal_take_after_every_track_is_dealt_out_to_the_tracks_voice_by_voice():
+    upper = tuple(Note(p, i * BAR, BAR, 80) for i, p in enumerate((72, 74)))
+    lower = tuple(Note(p, i * BAR, BAR, 80) for i, p in enumerate((48, 43)))
+    drums = (Note(38, 0, QUARTER, 100),)
+    song = Song((Track("Low", 32, False, lower), Track("Kit", 0, True, drums), Track("High", 40, False, upper)))
+    plan = plan_seed(song, 0, "every track", "continue")
+    assert plan.lines == ((2, 74), (0, 43))                   # highest part first; the drums are no line
+    take = (Note(76, 2 * BAR, BAR, 80), Note(45, 2 * BAR, BAR, 80), Note(74, 3 * BAR, BAR, 80))
+    change = plan.change(song, take, "take")
+    assert isinstance(change, ChangeGroup)
+    after = change.apply(song)
+    assert set(after.tracks[2].notes) - set(upper) == {take[0], take[2]}
+    assert set(after.tracks[0].notes) - set(lower) == {take[1]}
+    assert after.tracks[1] == song.tracks[1]
+    assert change.inverse().apply(after) == song
+    line = (Note(60, 2 * BAR, BAR, 80), Note(62, 3 * BAR, BAR, 80))   # one line: the current track takes it
+    assert plan.change(song, line, "take") == NoteChange(0, (), line)
+    assert plan_seed(song, 0, "every track", "new track").lines == ()
+    assert plan_seed(song_with(MELODY), 0, "every track", "continue").lines == ()   # one part: no dealing out
 
 
 def test_regenerating_bars_continues_from_the_bars_before_and_replaces_the_notes():
@@ -122,6 +143,6 @@ def test_a_record_holds_everything_to_make_the_request_again():
     record = json.loads(json.dumps(take_record(take, plan, placed, 0, "cpu")))  # as a project file keeps it
     assert record["kind"] == "take" and record["backend"] == "markov" and record["model"] == "markov-melody"
     assert record["variation"] == 2 and record["random_seed"] == 1234 and record["device"] == "cpu"
-    assert record["placement"] == {"mode": "continue", "track": 0, "at": 5 * BAR, "end": None}
+    assert record["placement"] == {"mode": "continue", "track": 0, "at": 5 * BAR, "end": None, "lines": []}
     assert request_from_record(record) == request
     assert recorded_notes(record) == placed == placed_again(record, take)

@@ -158,7 +158,7 @@ def test_reset_space_and_enter_keep_as_one_undo_step(qtbot, studio, monkeypatch)
     record = document.history[0]
     assert record["backend"] == "vae" and record["model"] == "vae-tiny" and record["operation"] == "sliders"
     assert record["values"] == {"note_density": pytest.approx(home + 2.0, abs=0.01)}
-    assert record["placement"] == {"mode": "regenerate", "track": 0, "at": 0, "end": 2 * BAR}
+    assert record["placement"] == {"mode": "regenerate", "track": 0, "at": 0, "end": 2 * BAR, "lines": []}
     assert set(stud.phrase.replaced) == set(denser)                   # the kept phrase, encoded again
     document.undo_stack.undo()
     assert document.song == song and document.history == []

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musicstudio.core.changes import ChangeError
+from musicstudio.core.changes import ChangeError, ChangeGroup
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.model_picker import ModelPicker
@@ -263,6 +263,8 @@ class GeneratePanel(QWidget):
             text = f"Regenerates {plan.bars} bars from {where}, continuing {seed}."
         elif plan.mode == "new track":
             text = f"Continues {seed} from {where}, in a new track."
+        elif plan.lines:
+            text = f"Continues {seed} from {where}; chords go voice by voice into the {len(plan.lines)} tracks."
         else:
             text = f"Continues {seed} from {where}."
         self.seed_text.setText(text)
@@ -417,10 +419,12 @@ class GeneratePanel(QWidget):
         self.audition_player.stop()
         self.document.undo_stack.push(KeepTakeCommand(self.document, change, record,
                                                       f"Keep {self._take_name()}"))
-        if plan.mode != "new track" and self.roll.track_index == plan.track:
-            self.roll.set_selection(list(notes))
+        if plan.mode != "new track":   # the kept notes that landed in the track on show
+            shown = set(self.document.song.tracks[self.roll.track_index].notes)
+            self.roll.set_selection([n for n in notes if n in shown])
         self._clear_takes()
-        self._say(f"Kept {self._take_name_of(take)} ({len(notes)} notes). Undo takes it back.")
+        spread = f", voice by voice in {len(change.parts)} tracks" if isinstance(change, ChangeGroup) else ""
+        self._say(f"Kept {self._take_name_of(take)} ({len(notes)} notes{spread}). Undo takes it back.")
         self.take_kept.emit()
         return True
 

@@ -3,7 +3,8 @@ request that made it, so a take can be generated again exactly. Pure data, no Qt
 
 A record (``kind: "take"``) holds the backend, the model, the variation, every request parameter
 (bars, variations, temperature, top_p, random_seed, key, pitch_range, options), the seed phrase, where
-the take went in the song and the notes that were kept.
+the take went in the song (with the tracks it was dealt out to, voice by voice, and their last pitches)
+and the notes that were kept.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def take_record(take: Take, plan: SeedPlan, notes: tuple[Note, ...], track: int,
         **take.record(),
         "device": device,
         "seed": {"start": plan.seed_start, "length": plan.seed.length, "notes": _notes(plan.seed.notes)},
-        "placement": {"mode": plan.mode, "track": track, "at": plan.at, "end": plan.end},
+        "placement": {"mode": plan.mode, "track": track, "at": plan.at, "end": plan.end,
+                      "lines": [list(line) for line in plan.lines]},
         "notes": _notes(notes),
         "kept": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "app_version": __version__,

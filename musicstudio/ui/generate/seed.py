@@ -3,18 +3,20 @@
 The seed is the selection, the selected bars (the ruler's loop), the whole track, or every track merged
 (a chorale in four tracks continues as four voices), widened to whole bars. A take is placed after it
 ("continue"), over it ("regenerate": the bars are generated again from what comes before them, since our
-token backends only look left; one track only), or after it in a new track.
+token backends only look left; one track only), or after it in a new track. A chordal take that continues
+every track is dealt out to those tracks again, voice by voice (:func:`~musicstudio.core.voices.continue_voices`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from musicstudio.core.changes import Change, NoteChange, TrackChange
+from musicstudio.core.changes import Change, ChangeGroup, NoteChange, TrackChange
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
+from musicstudio.core.voices import continue_voices, most_at_once
 from musicstudio.generators.interface import BAR, Take
 
 SOURCES = {"selection": "Selected notes", "bars": "Selected bars (ruler)", "track": "Whole track",
@@ -37,6 +39,7 @@ class SeedPlan:
     replaced: tuple[Note, ...] = () # notes that a kept take replaces (regenerate)
     end: int | None = None          # regenerate: the take is cut at this tick
     bars: int | None = None         # regenerate: the number of bars is fixed by the span
+    lines: tuple[tuple[int, int], ...] = ()  # every track: (track, its last pitch), highest part first
 
     def placed(self, take: Take) -> tuple[Note, ...]:
         """The take's notes at their place in the song (cut to the regenerated span)."""
@@ -50,10 +53,24 @@ class SeedPlan:
         if self.mode == "new track":
             source = song.tracks[self.track]
             return TrackChange(len(song.tracks), None, Track(name, source.program, False, notes))
+        if self.lines and most_at_once(notes) > 1:
+            parts = continue_voices(notes, [pitch for _, pitch in self.lines])
+            changes = tuple(NoteChange(track, (), tuple(part)) for (track, _), part in zip(self.lines, parts) if part)
+            return changes[0] if len(changes) == 1 else ChangeGroup(changes)
         return NoteChange(self.track, self.replaced, notes)
 
     def target_track(self, song: Song) -> int:
         return len(song.tracks) if self.mode == "new track" else self.track
+
+
+def voice_lines(song: Song) -> tuple[tuple[int, int], ...]:
+    """Each pitched track that holds notes as (track, the top pitch of its last onset), the highest part
+    (by mean pitch) first; none when there are fewer than two such parts."""
+    parts = [(i, t.notes) for i, t in enumerate(song.tracks) if not t.is_drum and t.notes]
+    if len(parts) < 2:
+        return ()
+    parts.sort(key=lambda part: -sum(n.pitch for n in part[1]) / len(part[1]))
+    return tuple((i, max(notes, key=lambda n: (n.start, n.pitch)).pitch) for i, notes in parts)
 
 
 def _bar_floor(song: Song, tick: int) -> int:
@@ -98,7 +115,8 @@ def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop
     notes, start, end = source_span(song, track, source, selection, loop)
     if mode != "regenerate":
         seed = Clip(tuple(n.moved_by(-start) for n in notes), end - start)
-        return SeedPlan(track, seed, start, end, mode)
+        lines = voice_lines(song) if source == "every track" and mode == "continue" else ()
+        return SeedPlan(track, seed, start, end, mode, lines=lines)
     if end <= start:
         raise SeedError("there are no bars to regenerate: the track is empty (use Continue instead)")
     meter = song.meter
