@@ -6,8 +6,10 @@ Writes generate-takes.png (4 takes continuing the first 4 bars of Ode to Joy, ta
 vae-studio-sliders.png (bars 1-2 encoded, note density and pitch height moved, the moved phrase as ghost
 notes) and vae-studio.png (then 4 phrases interpolated between bars 1-2 and bars 3-4, end points included,
 as takes after them) and vae-pad.png (the four-corner pad, the phrase at its dot as a take) next to
-this script; and gan-chords.png (the GAN continuing the same bars over typed chords, Am F C G). Settings
-go to a temporary folder, never the user's. ``MUSICSTUDIO_SCREENSHOTS=gan`` makes only the GAN's,
+this script; gan-chords.png (the GAN continuing the same bars over typed chords, Am F C G) and
+gan-voices.png (the GAN continuing the first 4 bars of Bach's chorale BWV 10.7, from music21's corpus, in
+its four tracks, voice by voice; the alto's track on show, the others as ghosts). Settings go to a
+temporary folder, never the user's. ``MUSICSTUDIO_SCREENSHOTS=gan`` makes only the GAN's,
 ``=vae`` all but the GAN's (default: ``vae,gan``, all of them).
 """
 
@@ -87,6 +89,7 @@ def main() -> int:
     if "gan" in wanted:
         gan_chords(panel, wait_for, shoot)
     if "vae" not in wanted:
+        gan_voices(window, wait_for, shoot)
         window.document.undo_stack.setClean()
         window.close()
         service.shutdown()
@@ -143,6 +146,10 @@ def main() -> int:
     wait_for(lambda: ready, "the pad's phrase")
     studio.pad_page.pad.setFocus()
     shoot("vae-pad.png")
+    if "gan" in wanted:
+        panel.discard()
+        panel.set_page("generate")
+        gan_voices(window, wait_for, shoot)
 
     window.document.undo_stack.setClean()
     window.close()
@@ -176,6 +183,43 @@ def gan_chords(panel, wait_for, shoot) -> None:
     shoot("gan-chords.png")
     panel.discard()
     panel.params.chords.setText("")
+
+
+def gan_voices(window, wait_for, shoot) -> None:
+    """The GAN continuing bars 1-4 of BWV 10.7 (four tracks) for 4 bars; take 1 kept, voice by voice."""
+    from music21 import corpus
+
+    from musicstudio.core import Note, Song, Track
+    from musicstudio.core.key import Key, KeySignature
+
+    score = corpus.parse("bach/bwv10.7")
+    tracks = []
+    for part in score.parts:
+        notes = tuple(Note(n.pitch.midi, int(n.offset * Q), int(n.quarterLength * Q), 80)
+                      for n in part.flatten().notes if n.offset < 16 and not n.isChord)
+        tracks.append(Track(part.partName or "Voice", 52, False, notes))
+    key = score.analyze("key")                # G minor: the key lock follows the song's key
+    song = Song(tuple(tracks), key_signatures=(KeySignature(0, Key(key.sharps, key.mode == "minor")),))
+    window.document.load(song, None)
+    panel, roll = window.generate, window.roll
+    if not panel.picker.select("gan"):
+        raise SystemExit("no model 'gan' installed")
+    panel.set_source("every track")
+    panel.set_mode("continue")
+    panel.params.texture.setCurrentIndex(panel.params.texture.findData("auto"))
+    panel.params.variations.setValue(4)
+    panel.params.bars.setValue(4)
+    panel.params.fresh_seed.setChecked(False)
+    panel.params.seed.setValue(1)
+    ready = []
+    panel.takes_ready.connect(lambda: ready.append(1))
+    panel.generate()
+    wait_for(lambda: ready, "the GAN's chorale takes")
+    panel.keep()
+    window.tracks.select(1)                  # the alto's track; the other voices show as ghosts
+    roll.geometry.centre_on_pitch(62, roll.canvas.height())
+    roll.refresh()
+    shoot("gan-voices.png")
 
 
 if __name__ == "__main__":
