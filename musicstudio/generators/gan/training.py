@@ -50,11 +50,13 @@ def tensors(batch, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 def generated_rolls(generator: BarGenerator, prev: np.ndarray, chords: np.ndarray, noise: np.ndarray,
                     melody: np.ndarray, batch: int = 512) -> np.ndarray:
     generator.eval()
+    device = next(generator.parameters()).device
     out = []
     for i in range(0, len(prev), batch):
-        logits = generator(torch.from_numpy(noise[i:i + batch]), torch.from_numpy(prev[i:i + batch]),
-                           torch.from_numpy(condition_vectors(chords[i:i + batch])))
-        out.append(binarise(torch.sigmoid(logits).numpy(), melody[i:i + batch], previous=prev[i:i + batch]))
+        part = slice(i, i + batch)
+        logits = generator(torch.from_numpy(noise[part]).to(device), torch.from_numpy(prev[part]).to(device),
+                           torch.from_numpy(condition_vectors(chords[part])).to(device))
+        out.append(binarise(torch.sigmoid(logits).cpu().numpy(), melody[part], previous=prev[part]))
     generator.train()
     return np.concatenate(out)
 
@@ -65,61 +67,90 @@ def is_melody(prev: np.ndarray) -> np.ndarray:
     return (busy.max(axis=1) <= 1) & (busy.sum(axis=1) > 0)
 
 
+class Adversary:
+    """The generator and critic with their optimisers: :meth:`step` is one critic step and one generator
+    step on a batch, as this module's docstring says (training and fine-tuning share it)."""
+
+    def __init__(self, generator: BarGenerator, critic: BarCritic, objective: dict, loop: dict):
+        betas = tuple(loop.get("betas", (0.5, 0.9)))
+        self.generator, self.critic = generator, critic
+        self.g_opt = torch.optim.Adam(generator.parameters(), lr=loop["g_lr"], betas=betas)
+        self.d_opt = torch.optim.Adam(critic.parameters(), lr=loop["d_lr"], betas=betas)
+        self.mode, self.fm = objective.get("critic_sees", "binary"), objective.get("feature_matching", 1.0)
+        self.mismatch = float(objective.get("mismatch", 0.0))
+        self.seeking = float(objective.get("mode_seeking", 0.0))
+
+    def step_critic(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor):
+        """One critic step alone; returns (critic loss, D(real), D(fake), the critic's features of the real bars)."""
+        generator, critic, mismatch = self.generator, self.critic, self.mismatch
+        bs = len(cur)
+        noise = torch.randn(bs, generator.config.noise, device=cur.device)
+        with torch.no_grad():
+            fake = critic_input(generator(noise, prev, chord), self.mode)
+        d_real, f_real = critic(cur, prev, chord)
+        d_fake, _ = critic(fake, prev, chord)
+        d_loss = F.relu(1 - d_real).mean() + (1 - mismatch) * F.relu(1 + d_fake).mean()
+        if mismatch:  # a real bar after another piece's bar, or over another chord, is wrong too
+            other = torch.randperm(bs, device=cur.device)
+            d_wrong, _ = critic(cur, prev[other], chord[other])
+            d_loss = d_loss + mismatch * F.relu(1 + d_wrong).mean()
+        self.d_opt.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.d_opt.step()
+        return d_loss, d_real, d_fake, f_real
+
+    def step(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor) -> np.ndarray:
+        """Train on one batch; returns (critic loss, generator loss, feature matching, D(real), D(fake))."""
+        d_loss, d_real, d_fake, f_real = self.step_critic(cur, prev, chord)
+        generator, critic = self.generator, self.critic
+        bs, noise_size = len(cur), generator.config.noise
+        noise = torch.randn(bs, noise_size, device=cur.device)
+        logits = generator(noise, prev, chord)
+        g_score, f_fake = critic(critic_input(logits, self.mode), prev, chord)
+        matching = ((f_real.detach().mean(0) - f_fake.mean(0)) ** 2).mean()
+        g_loss = -g_score.mean() + self.fm * matching
+        if self.seeking:  # two noises, one bar before: the bars should differ as much as the noises do
+            other = torch.randn(bs, noise_size, device=cur.device)
+            apart = (torch.sigmoid(logits) - torch.sigmoid(generator(other, prev, chord))).abs().mean(dim=(1, 2, 3))
+            g_loss = g_loss + self.seeking / (apart / (noise - other).abs().mean(dim=1) + 1e-5).mean()
+        self.g_opt.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.g_opt.step()
+        return np.array([d_loss.item(), g_loss.item(), matching.item(), d_real.mean().item(), d_fake.mean().item()])
+
+
+class BarJudge:
+    """How far a generator's bars are from real ones: it generates a bar for each of ``valid``'s (bar before,
+    chord) pairs with fixed noise, binarises as the app does, and compares the figures with the real bars'."""
+
+    def __init__(self, valid, noise_size: int, low: int):
+        self.cur, self.prev, self.chords = valid
+        self.noise = np.random.default_rng(11).standard_normal((len(self.prev), noise_size)).astype(np.float32)
+        self.melody, self.low = is_melody(self.prev), low
+        self.real = roll_figures(self.cur > 0, low)
+
+    def __call__(self, generator: BarGenerator) -> tuple[float, dict]:
+        """(distance, the generated bars' figures)."""
+        figures = roll_figures(generated_rolls(generator, self.prev, self.chords, self.noise, self.melody), self.low)
+        return distance(figures, self.real), figures
+
+
 def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: dict, save_best, log) -> list[dict]:
     """Train; returns the history rows. ``draw(n)`` gives training batches; ``valid`` is (cur, prev,
     chords) of the fixed validation pairs; ``save_best(generator, critic, row)`` is called on each new best."""
     device = torch.device(run.device)
-    generator, critic = BarGenerator(config).to(device), BarCritic(config).to(device)
-    betas = tuple(loop.get("betas", (0.5, 0.9)))
-    g_opt = torch.optim.Adam(generator.parameters(), lr=loop["g_lr"], betas=betas)
-    d_opt = torch.optim.Adam(critic.parameters(), lr=loop["d_lr"], betas=betas)
-    mode, fm = objective.get("critic_sees", "binary"), objective.get("feature_matching", 1.0)
-    mismatch = float(objective.get("mismatch", 0.0))
-    seeking = float(objective.get("mode_seeking", 0.0))
+    adversary = Adversary(BarGenerator(config).to(device), BarCritic(config).to(device), objective, loop)
+    judge = BarJudge(valid, config.noise, int(run.config["codec"]["low"]))
+    log(f"{run.name}: validation bars: " + ", ".join(f"{k} {v:.3f}" for k, v in judge.real.items()))
     bs, per_epoch = loop["batch_size"], loop["per_epoch"]
-    v_cur, v_prev, v_chords = valid
-    v_noise = np.random.default_rng(11).standard_normal((len(v_prev), config.noise)).astype(np.float32)
-    v_melody = is_melody(v_prev)
-    low = int(run.config["codec"]["low"])
-    real = roll_figures(v_cur > 0, low)
-    log(f"{run.name}: validation bars: " + ", ".join(f"{k} {v:.3f}" for k, v in real.items()))
     history, best = [], float("inf")
     started = time.monotonic()
     for epoch in range(1, loop["epochs"] + 1):
         sums = np.zeros(5)
         for _ in range(per_epoch):
-            cur, prev, chord = tensors(draw(bs), device)
-            noise = torch.randn(bs, config.noise, device=device)
-            with torch.no_grad():
-                fake = critic_input(generator(noise, prev, chord), mode)
-            d_real, f_real = critic(cur, prev, chord)
-            d_fake, _ = critic(fake, prev, chord)
-            d_loss = F.relu(1 - d_real).mean() + (1 - mismatch) * F.relu(1 + d_fake).mean()
-            if mismatch:  # a real bar after another piece's bar, or over another chord, is wrong too
-                other = torch.randperm(bs, device=device)
-                d_wrong, _ = critic(cur, prev[other], chord[other])
-                d_loss = d_loss + mismatch * F.relu(1 + d_wrong).mean()
-            d_opt.zero_grad(set_to_none=True)
-            d_loss.backward()
-            d_opt.step()
-
-            noise = torch.randn(bs, config.noise, device=device)
-            logits = generator(noise, prev, chord)
-            fake = critic_input(logits, mode)
-            g_score, f_fake = critic(fake, prev, chord)
-            matching = ((f_real.detach().mean(0) - f_fake.mean(0)) ** 2).mean()
-            g_loss = -g_score.mean() + fm * matching
-            if seeking:  # two noises, one bar before: the bars should differ as much as the noises do
-                other = torch.randn(bs, config.noise, device=device)
-                apart = (torch.sigmoid(logits) - torch.sigmoid(generator(other, prev, chord))).abs().mean(dim=(1, 2, 3))
-                g_loss = g_loss + seeking / (apart / (noise - other).abs().mean(dim=1) + 1e-5).mean()
-            g_opt.zero_grad(set_to_none=True)
-            g_loss.backward()
-            g_opt.step()
-            sums += [d_loss.item(), g_loss.item(), matching.item(), d_real.mean().item(), d_fake.mean().item()]
+            sums += adversary.step(*tensors(draw(bs), device))
         means = sums / per_epoch
-        figures = roll_figures(generated_rolls(generator, v_prev, v_chords, v_noise, v_melody), low)
-        score = distance(figures, real)
+        score, figures = judge(adversary.generator)
         row = {"epoch": epoch, "d_loss": round(means[0], 4), "g_loss": round(means[1], 4),
                "feature_matching": round(means[2], 5), "d_real": round(means[3], 4), "d_fake": round(means[4], 4),
                **{f"valid_{k}": round(v, 4) for k, v in figures.items()}, "valid_distance": round(score, 4),
@@ -128,7 +159,7 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
         improved = score < best
         if improved:
             best = score
-            save_best(generator, critic, row)
+            save_best(adversary.generator, adversary.critic, row)
         log(f"{run.name}: epoch {epoch}: D {row['d_loss']:.3f} G {row['g_loss']:.3f} FM {row['feature_matching']:.4f}"
             f" | valid distance {score:.3f}{' (best)' if improved else ''}, pitch classes "
             f"{figures['pitch_classes']:.2f}, notes/bar {figures['notes_per_bar']:.2f}, note steps "
@@ -137,4 +168,3 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
             log(f"{run.name}: stopping after {loop['max_minutes']} minutes")
             break
     return history
-
