@@ -42,7 +42,7 @@ def gan(models_dir):
 def test_training_writes_a_card_history_and_both_loss_curves(models_dir):
     folder = models_dir / "gan-tiny"
     assert {"card.md", "history.csv", "loss.png", "weights.safetensors"} <= {p.name for p in folder.iterdir()}
-    assert (folder / "resume" / "weights.safetensors").exists()   # the critic, kept out of what ships
+    assert (folder / "critic" / "weights.safetensors").exists()   # the critic ships too, for fine-tuning
     header = (folder / "history.csv").read_text().splitlines()[0].split(",")
     assert {"d_loss", "g_loss", "feature_matching", "valid_distance", "valid_pitch_classes"} <= set(header)
     config = json.loads((folder / "config.json").read_text())

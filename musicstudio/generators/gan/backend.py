@@ -2,8 +2,8 @@
 
 The shipped model trains on every 4/4 and 2/4 piece of the chorales and the folk-tune collections (tunes
 are one line, chorales four voices in one roll), Bach's bars drawn twice as often as their share, each bar
-at a random transposition that keeps it and the bar before in C2..C6. Only the generator's weights ship;
-the critic's stay in ``resume/`` next to them.
+at a random transposition that keeps it and the bar before in C2..C6. The generator's weights are the
+model; the critic's ship next to them in ``critic/`` (:data:`CRITIC`), for fine-tuning.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.gan.model import BarGenerator, GANConfig
 
 BACKEND = "gan"
+CRITIC = "critic"   # the critic's weights, in this subfolder of the model's
 _CODEC = {"codec": "pianoroll", "low": 36, "high": 84, "steps_per_bar": 16, "onsets": True}
 _DATA = {"collections": ["bach", "essenFolksong", "oneills1850", "ryansMammoth"], "meter_classes": ["bar"],
          "transpose": list(range(-5, 7))}
@@ -75,9 +76,9 @@ def train(run) -> None:
     def save_best(generator, critic, row) -> None:
         if not run.main:
             return
-        (run.out / "resume").mkdir(parents=True, exist_ok=True)
+        (run.out / CRITIC).mkdir(parents=True, exist_ok=True)
         save_tensors(run.out, {k: v.detach().cpu() for k, v in generator.state_dict().items()})
-        save_tensors(run.out / "resume", {k: v.detach().cpu() for k, v in critic.state_dict().items()})
+        save_tensors(run.out / CRITIC, {k: v.detach().cpu() for k, v in critic.state_dict().items()})
         write_config(run.out, BACKEND, model_config.to_dict(), codec.vocabulary(), name=run.name,
                      data=data.to_dict(), best_epoch=row["epoch"])
 
@@ -106,23 +107,41 @@ def train(run) -> None:
                         **{f"validation data {k}": round(v, 4) for k, v in real.items()},
                         "training bars": len(train_bars)},
                parameters=parameters, config=cfg,
-               notes=["parameters: the generator's (what ships); the critic's weights stay in resume/",
+               notes=["parameters: the generator's (what generates); the critic's weights are in critic/, for "
+                      "fine-tuning",
                       f"Bach's bars drawn {cfg.get('weights', {}).get('bach', 1.0)} times as often as their share",
                       "loss.png: critic and generator losses, critic scores, and the validation bars' figures "
                       "against the real bars' (dashed)"])
+
+
+def model_config_of(folder: Path, config: dict) -> GANConfig:
+    """The networks' shape from a model's config (CheckpointError when it does not describe a bar GAN)."""
+    try:
+        codec = codec_of(config)
+        model_config = GANConfig(**config["model"])
+        if model_config.pitches != codec.pitches:
+            raise ValueError(f"the model's {model_config.pitches} pitches are not the codec's {codec.pitches}")
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(Path(folder) / "config.json", f"it does not describe a bar GAN ({e})") from None
+    return model_config
+
+
+def load_critic(folder: Path, config: dict):
+    """The critic shipped with a model, or None when the model has none (one trained before critics shipped)."""
+    from musicstudio.generators.gan.model import BarCritic
+
+    critic_folder = Path(folder) / CRITIC
+    if not critic_folder.is_dir():
+        return None
+    critic = BarCritic(model_config_of(folder, config))
+    load_state_into(critic, critic_folder)
+    return critic
 
 
 def load(folder: Path, config: dict, device: str = "cpu"):
     from musicstudio.generators.gan.generator import GANGenerator
 
     folder = Path(folder)
-    try:
-        codec = codec_of(config)
-        model_config = GANConfig(**config["model"])
-        if model_config.pitches != codec.pitches:
-            raise ValueError(f"the model's {model_config.pitches} pitches are not the codec's {codec.pitches}")
-        model = BarGenerator(model_config)
-    except (KeyError, TypeError, ValueError) as e:
-        raise CheckpointError(folder / "config.json", f"it does not describe a bar GAN ({e})") from None
+    model = BarGenerator(model_config_of(folder, config))
     load_state_into(model, folder)
-    return GANGenerator(config.get("name", folder.name), model, codec, device)
+    return GANGenerator(config.get("name", folder.name), model, codec_of(config), device)
