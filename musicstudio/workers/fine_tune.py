@@ -25,7 +25,7 @@ class FineTuneService(QObject):
     reading = Signal(int, int)            # files read, files
     progress = Signal(int, int, float)    # epoch, epochs, share of the epoch done
     epoch = Signal(dict)                  # epoch, epochs, train_loss, valid_loss, before (the base model's)
-    finished = Signal(dict)               # folder, name, backend, valid_before, valid_after, epochs, seconds
+    finished = Signal(dict)               # folder, name, backend, valid_before, valid_after, measure, epochs, seconds
     failed = Signal(str)
     cancelled = Signal(str)               # the folder to resume ("" when nothing was kept)
 

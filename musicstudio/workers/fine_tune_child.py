@@ -2,7 +2,7 @@
 app's process and reports over a pipe. No Qt here.
 
 Events (here -> app): ``("event", dict)`` for each of the fine-tune's progress dicts, then exactly one of
-``("finished", dict)`` (folder, name, backend, valid_before, valid_after, epochs, seconds),
+``("finished", dict)`` (folder, name, backend, valid_before, valid_after, measure, epochs, seconds),
 ``("cancelled", out)`` (the folder to resume, "" when nothing was saved yet) or ``("failed", message)``.
 Cancel: the app sets the shared flag; the fine-tune stops within a training batch, keeping the last whole
 epoch for a resume.
@@ -59,6 +59,6 @@ def run(job, events, cancel_value) -> None:
     else:
         events.send(("finished", {"folder": str(result.folder), "name": result.name, "backend": result.backend,
                                   "valid_before": result.valid_before, "valid_after": result.valid_after,
-                                  "epochs": result.epochs, "seconds": result.seconds}))
+                                  "measure": result.measure, "epochs": result.epochs, "seconds": result.seconds}))
     finally:
         events.close()

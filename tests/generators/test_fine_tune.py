@@ -1,5 +1,5 @@
-"""Fine-tuning on the user's MIDI folder (``musicstudio finetune``): tiny markov and lstm base models
-fine-tuned on 20 MIDI files written here; the new folder loads through the registry and generates, its
+"""Fine-tuning on the user's MIDI folder (``musicstudio finetune``): tiny markov, lstm, vae and gan base
+models fine-tuned on 20 MIDI files written here; the new folder loads through the registry and generates, its
 card states the data, a cancelled fine-tune leaves no model and resumes, and folders without usable MIDI
 are clear errors."""
 
@@ -44,7 +44,7 @@ def midi_folder(tmp_path_factory):
 def base_models(tmp_path_factory, tiny_corpus_dir):
     root = tmp_path_factory.mktemp("base-models")
     for backend, config, more in (("markov", "markov-tiny", []), ("lstm", "lstm-tiny", []),
-                                  ("vae", "vae-tiny", ["--set", "train.epochs=2"])):
+                                  ("vae", "vae-tiny", ["--set", "train.epochs=2"]), ("gan", "gan-tiny", [])):
         assert train_main([backend, "--config", config, "--out", str(root / config), "--corpus",
                            str(tiny_corpus_dir), "--quiet", "--device", "cpu", *more]) == 0
     return root
@@ -180,3 +180,60 @@ def test_cancel_while_reading_the_folder_resumes_by_reading_it_again(tmp_path, b
     assert unfinished(out) and not (out / "resume" / "corpus").exists()
     result = fine_tune(FineTuneJob(**{**job.__dict__, "resume": True}))
     assert (result.folder / "config.json").is_file() and "| files used | 20 |" in (out / "card.md").read_text()
+
+
+def test_a_gan_fine_tunes_with_its_critic_judged_by_its_bars_and_resumes(tmp_path, base_models, midi_folder):
+    from musicstudio.generators.checkpoint import load_tensors
+
+    token, events = CancelToken(), []
+    out = tmp_path / "my-gan"
+
+    def cancel_after_first_epoch(event):
+        events.append(event)
+        if event["kind"] == "epoch" and event["epoch"] == 1:
+            token.cancel()
+
+    job = FineTuneJob(str(base_models / "gan-tiny"), str(midi_folder), str(out), epochs=3)
+    with pytest.raises(FineTuneCancelled):
+        fine_tune(job, cancel_after_first_epoch, token)
+    assert unfinished(out) and ModelRegistry([tmp_path]).models() == []
+    first = next(e for e in events if e["kind"] == "epoch")
+    assert first["measure"] == "validation distance" and 0 <= first["valid_loss"] and 0 <= first["train_loss"]
+
+    events = []
+    result = fine_tune(FineTuneJob(**{**job.__dict__, "resume": True}), events.append)
+    assert [e["epoch"] for e in events if e["kind"] == "epoch"] == [1, 2, 3]       # epoch 1 replayed
+    assert result.measure == "validation distance" and result.epochs == 3
+    assert result.valid_after == min(row["valid_loss"] for row in result.history)
+    assert all(e["before"] == result.valid_before for e in events if e["kind"] == "epoch")
+    assert (out / "critic" / "weights.safetensors").is_file() and not (out / "resume").exists()
+    card = (out / "card.md").read_text("utf-8")
+    card_states_the_data(card, midi_folder, "gan-tiny")
+    assert "validation distance of generated bars from real ones" in card and "the critic's weights" in card
+    base, tuned = load_tensors(base_models / "gan-tiny"), load_tensors(out)
+    assert any(not (base[k] == tuned[k]).all() for k in base)                       # the generator moved
+    config = json.loads((out / "config.json").read_text())
+    assert config["backend"] == "gan" and config["fine_tuned_from"] == "gan-tiny"
+    takes = ModelRegistry([tmp_path]).load("my-gan", "cpu").generate(
+        GenerationRequest(seed=SEED, bars=2, variations=2, random_seed=1))
+    assert len(takes) == 2 and all(t.notes and t.length == 2 * BAR for t in takes)
+
+
+def test_a_gan_without_a_critic_gets_a_new_one_and_pieces_in_three_four_are_skipped(tmp_path, base_models,
+                                                                                     midi_folder):
+    from musicstudio.core.meter import TimeSignature
+
+    base = tmp_path / "gan-no-critic"
+    shutil.copytree(base_models / "gan-tiny", base)
+    shutil.rmtree(base / "critic")
+    folder = tmp_path / "with-a-waltz"
+    shutil.copytree(midi_folder, folder)
+    waltz = tuple(Note(60 + i % 5, i * 480, 480, 90) for i in range(24))
+    export_midi(Song((Track("Waltz", 0, False, waltz),), time_signatures=(TimeSignature(0, 3, 4),)),
+                folder / "waltz.mid")
+    events = []
+    result = fine_tune(FineTuneJob(str(base), str(folder), str(tmp_path / "out"), epochs=1), events.append)
+    assert any(e["kind"] == "stage" and "Training a critic" in e["text"] for e in events)
+    card = (result.folder / "card.md").read_text("utf-8")
+    assert "had no critic: a new one was trained" in card and (result.folder / "critic").is_dir()
+    assert "| `waltz.mid` | it is in 3/4 or 6/8; this model's bars are 4/4 or 2/4 |" in card

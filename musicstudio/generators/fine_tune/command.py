@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, FineTuneCancelled):
         print("musicstudio finetune: interrupted (go on with --resume)", file=sys.stderr)
         return 130
-    print(f"{result.name}: validation loss {result.valid_before:.4f} -> {result.valid_after:.4f}, "
+    print(f"{result.name}: {result.measure} {result.valid_before:.4f} -> {result.valid_after:.4f}, "
           f"{result.epochs} epochs in {result.seconds:.0f} s -> {result.folder}")
     return 0
 

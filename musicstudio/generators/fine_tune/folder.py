@@ -1,5 +1,5 @@
 """The user's MIDI folder as fine-tuning data: read into a small corpus cache, each file checked against the
-base model's codec, split by piece into training and validation.
+base model's codec (and meter, for the GAN's 4/4 bars), split by piece into training and validation.
 
 A folder of 20 files is tiny, so the corpus's own 90/5/5 split would often leave no validation piece.
 Here every usable piece trains except a validation share (15%, at least one piece when there are two or
@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from musicstudio.generators.codecs import EventCodec, MelodyCodec
+from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.corpus_piece import Piece
 from musicstudio.generators.corpus_sources import MIDI_COLLECTION, MIDI_SUFFIXES, midi_items
 from musicstudio.generators.training.data import piece_sequences
@@ -70,6 +71,17 @@ def _range_text(codec) -> str:
     return f"{codec.low}-{codec.high}"
 
 
+def _fits(piece: Piece, codec: MelodyCodec | EventCodec | PianorollCodec) -> bool:
+    """Whether the codec can take some of the piece: a token codec a whole line (or the whole piece), a
+    piano roll any note in its range (the rest is left out)."""
+    if isinstance(codec, PianorollCodec):
+        return any(codec.low <= n.pitch <= codec.high for t in piece.tracks if not t.is_drum for n in t.notes)
+    return any(len(s) for s in piece_sequences(piece, codec))
+
+
+METERS = {"bar": "4/4 or 2/4", "flagged": "3/4 or 6/8", "other": "another meter"}
+
+
 def build_folder_corpus(folder: Path, items, cache_dir: Path, progress=None):
     """Parse the MIDI files one by one (no music21 needed, unlike the corpus build's worker pool) and
     write them as a corpus cache; ``progress(done, total)`` after each file."""
@@ -96,11 +108,12 @@ def build_folder_corpus(folder: Path, items, cache_dir: Path, progress=None):
     return write_cache(cache_dir, Manifest(tuple(infos), tuple(failures), build), tracks)
 
 
-def read_folder(folder: str | Path, cache_dir: str | Path, codec: MelodyCodec | EventCodec,
-                valid_share: float = VALID_SHARE, progress=None) -> FolderData:
+def read_folder(folder: str | Path, cache_dir: str | Path, codec: MelodyCodec | EventCodec | PianorollCodec,
+                valid_share: float = VALID_SHARE, progress=None, meter_classes=None) -> FolderData:
     """Read every MIDI file under ``folder`` into a corpus cache at ``cache_dir`` (or load the cache a
-    cancelled run left there) and split the pieces ``codec`` can encode. Raises FineTuneError when
-    the folder holds no usable MIDI file, naming why each file was skipped."""
+    cancelled run left there) and split the pieces ``codec`` can encode (and, given ``meter_classes``,
+    whose meter is of one of them: "bar", "flagged", "other"). Raises FineTuneError when the folder
+    holds no usable MIDI file, naming why each file was skipped."""
     from musicstudio.generators.corpus import load_corpus
     from musicstudio.generators.corpus_store import CorpusCacheError
 
@@ -128,8 +141,13 @@ def read_folder(folder: str | Path, cache_dir: str | Path, codec: MelodyCodec | 
         if not any(not t.is_drum and t.notes for t in piece.tracks):
             data.skipped.append((name, "no pitched notes (drums only)"))
             continue
-        if not any(len(s) for s in piece_sequences(piece, codec)):
+        if not _fits(piece, codec):
             data.skipped.append((name, f"its notes do not fit the model's pitch range ({_range_text(codec)})"))
+            continue
+        if meter_classes is not None and piece.info.meter_class not in meter_classes:
+            wanted = " or ".join(METERS.get(m, m) for m in meter_classes)
+            data.skipped.append((name, f"it is in {METERS.get(piece.info.meter_class, 'another meter')}; "
+                                       f"this model's bars are {wanted}"))
             continue
         seen[piece.info.content_hash] = name
         usable.append(piece)

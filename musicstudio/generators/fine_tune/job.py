@@ -48,6 +48,7 @@ class FineTuneResult:
     epochs: int
     seconds: float
     history: list[dict] = field(default_factory=list)
+    measure: str = "validation loss"     # what valid_before and valid_after are (the GAN's: a distance)
 
 
 @dataclass
@@ -160,9 +161,13 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
     name = job.name or out.name
     emit({"kind": "folder", "out": str(out), "name": name})
     emit({"kind": "stage", "text": f"Reading the MIDI files in {midi} …"})
-    from musicstudio.generators.phrases import TokenPhrases
     try:
-        codec = TokenPhrases.from_vocabulary(config["codec"]).codec
+        if backend == "gan":
+            from musicstudio.generators.gan.backend import codec_of
+            codec = codec_of(config)
+        else:
+            from musicstudio.generators.phrases import TokenPhrases
+            codec = TokenPhrases.from_vocabulary(config["codec"]).codec
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(base_folder / "config.json", f"its codec cannot be used ({e})") from None
 
@@ -171,7 +176,8 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
             raise FineTuneCancelled()
         emit({"kind": "reading", "done": done, "total": total})
 
-    data = read_folder(midi, out / RESUME / "corpus", codec, progress=reading)
+    meters = ("bar",) if backend == "gan" else None   # the GAN's bars are 4/4 (or two of 2/4)
+    data = read_folder(midi, out / RESUME / "corpus", codec, progress=reading, meter_classes=meters)
     work = Work(job, base_folder, config, out, name, data, emit, cancel,
                 command or f"musicstudio finetune {base_folder} {midi} --out {out} --epochs {job.epochs}")
     emit({"kind": "stage", "text": f"Fine-tuning {base_name} on {len(data.train)} pieces "
@@ -180,6 +186,8 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
         from musicstudio.generators.fine_tune.markov import fine_tune_markov as run
     elif backend == "vae":
         from musicstudio.generators.fine_tune.vae import fine_tune_vae as run
+    elif backend == "gan":
+        from musicstudio.generators.fine_tune.gan import fine_tune_gan as run
     else:
         from musicstudio.generators.fine_tune.lstm import fine_tune_lstm as run
     result = run(work)

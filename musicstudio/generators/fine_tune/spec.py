@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SUPPORTED = ("markov", "lstm", "vae")     # the backends that can be fine-tuned
+SUPPORTED = ("markov", "lstm", "vae", "gan")     # the backends that can be fine-tuned
 DEFAULT_EPOCHS = 8
 
 

@@ -10,6 +10,7 @@ keeps both bars inside the model's range.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 
@@ -56,11 +57,16 @@ class BarPairs:
     @classmethod
     def from_corpus(cls, corpus: Corpus, split: str, low: int, high: int, data: DataConfig,
                     weights: dict[str, float] | None = None) -> BarPairs:
+        """The bars of a split's pieces that pass ``data``'s filters; ``weights`` by collection."""
+        return cls.from_pieces((corpus.piece(i) for i in split_pieces(corpus, split, data)), low, high, weights)
+
+    @classmethod
+    def from_pieces(cls, pieces: Iterable, low: int, high: int, weights: dict[str, float] | None = None) -> BarPairs:
+        """The bars of ``pieces`` (a fine-tune's folder, or a split)."""
         wide_low, wide_high = low - MARGIN, high + MARGIN
         rolls, previous, collections, weight = [], [], [], []
         start = 0
-        for piece_id in split_pieces(corpus, split, data):
-            piece = corpus.piece(piece_id)
+        for piece in pieces:
             roll = piece_roll(piece, wide_low, wide_high)
             if not len(roll) or not roll.any():
                 continue

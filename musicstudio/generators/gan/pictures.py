@@ -11,10 +11,23 @@ _FIGURES = (("pitch classes per bar", "pitch_classes"), ("notes per bar", "notes
             ("note length (steps)", "note_steps"), ("empty-bar rate", "empty_bar_rate"))
 
 
-def gan_curves_png(history_csv: str | Path, path: str | Path, real: dict, title: str = "") -> Path:
+def gan_curves_png(history_csv: str | Path, path: str | Path, real: dict, title: str = "",
+                   before: float | None = None) -> Path:
+    """The curves of a training run; a fine-tune's (whose history has ``train_loss`` and ``valid_loss``: the
+    distance of generated bars from real ones) get that distance first, with the base model's ``before``."""
     epochs, columns = _read_history(history_csv)
-    fig = _figure(15, 3.4)
-    axes = fig.subplots(1, 2 + len(_FIGURES))
+    distances = "valid_loss" in columns
+    fig = _figure(17 if distances else 15, 3.4)
+    axes = list(fig.subplots(1, 2 + len(_FIGURES) + distances))
+    if distances:
+        ax = axes.pop(0)
+        ax.plot(epochs, columns["train_loss"], label="training bars")
+        ax.plot(epochs, columns["valid_loss"], label="validation bars")
+        if before is not None:
+            ax.axhline(before, color="grey", linestyle="--", label="base model (validation)")
+        ax.set_title("distance from real bars", fontsize=9)
+        ax.legend(fontsize=7)
+        ax.set_xlabel("epoch")
     for name in ("d_loss", "g_loss"):
         if name in columns:
             axes[0].plot(epochs, columns[name], label={"d_loss": "critic (hinge)", "g_loss": "generator"}[name])

@@ -241,8 +241,8 @@ class FineTuneDialog(QDialog):
         self.plot.add(event)
         self.progress.setValue(int(1000 * event["epoch"] / max(event["epochs"], 1)))
         step = f"Epoch {event['epoch']} of {event['epochs']}" + (f" ({event['label']})" if event.get("label") else "")
-        self.status.setText(f"{step}: validation loss {event['valid_loss']:.3f} (the base model: "
-                            f"{event['before']:.3f}).")
+        self.status.setText(f"{step}: {event.get('measure', 'validation loss')} {event['valid_loss']:.3f} "
+                            f"(the base model: {event['before']:.3f}).")
 
     def _finished(self, result: dict) -> None:
         self.result, self.resume_folder = result, ""
@@ -250,7 +250,8 @@ class FineTuneDialog(QDialog):
         folder = Path(result["folder"])
         self.add_to_picker(folder, result["name"])
         self._say(f"Saved {result['name']} in {folder} ({result['epochs']} epochs, {result['seconds']:.0f} s): "
-                  f"validation loss {result['valid_before']:.3f} → {result['valid_after']:.3f}. "
+                  f"{result.get('measure', 'validation loss')} {result['valid_before']:.3f} → "
+                  f"{result['valid_after']:.3f}. "
                   "It is selected in the Generate panel; its card says what it learnt from.")
         self._show_buttons()
         self.model_saved.emit(str(folder), result["name"])
