@@ -119,8 +119,8 @@ class FineTuneDialog(QDialog):
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 100)
         self.epochs.setValue(DEFAULT_EPOCHS)
-        self.epochs.setToolTip("At most this many passes over your files; it stops sooner when the validation "
-                               "loss stops improving")
+        self.epochs.setToolTip("At most this many passes over your files; the best epoch is kept (the LSTM and "
+                               "VAE stop sooner when the validation loss stops improving)")
         self.start_button = QPushButton("Start")
         self.cancel_button = QPushButton("Cancel")
         self.resume_button = QPushButton("Resume")
