@@ -13,9 +13,8 @@ from musicstudio.core.key import Key
 from musicstudio.core.note import Note
 from musicstudio.core.voices import most_at_once
 from musicstudio.generators.checkpoint import CheckpointError
-from musicstudio.generators.gan.chords import NO_CHORD
+from musicstudio.generators.gan.chords import NO_CHORD, seed_chords
 from musicstudio.generators.gan.fast import check
-from musicstudio.generators.gan.generator import seed_chords
 from musicstudio.generators.interface import BAR, CancelToken, GenerationCancelled, GenerationError, GenerationRequest
 from musicstudio.generators.registry import ModelRegistry, find_models
 

@@ -285,6 +285,8 @@ def test_chords_and_texture_show_for_a_gan_and_reach_its_request(qtbot, studio, 
     assert panel.picker.select(MODELS["gan"].name)
     assert not params.chords.isHidden() and not params.texture.isHidden()
     assert params.options() == {}   # empty: the seed's chords, texture as the seed
+    assert params.chords.placeholderText() == "I-IV-V-I of the key lock (no seed)"
+    assert not params.seed_chords_button.isEnabled()
     params.chords.setText("Am | F C G")
     params.texture.setCurrentIndex(params.texture.findData("melody"))
     request = params.request(Clip(tuple(SEED_MELODY), BAR * 2), studio.document.song.key)
@@ -325,3 +327,20 @@ def test_a_chorale_in_four_tracks_continues_voice_by_voice_in_its_tracks(qtbot, 
     assert document.history[0]["placement"]["lines"][0] == [0, 74]
     document.undo_stack.undo()
     assert document.song == song and document.history == []
+
+
+@pytest.mark.skipif("gan" not in MODELS, reason="needs a GAN")
+def test_the_chords_box_shows_the_seeds_chords_and_can_take_them_to_edit(qtbot, studio, tmp_path):
+    panel, params = studio.generate, studio.generate.params
+    arpeggios = [(60, 64, 67, 72), (57, 60, 64, 69), (53, 57, 60, 65), (55, 59, 62, 67)]   # C Am F G
+    notes = [Note(p, b * BAR + i * QUARTER, QUARTER, 80) for b, bar in enumerate(arpeggios) for i, p in enumerate(bar)]
+    open_seed(studio, tmp_path, notes)
+    assert panel.picker.select(MODELS["gan"].name)
+    panel.set_source("track")
+    assert params.chords.placeholderText() == "the seed's: C Am F G"
+    qtbot.mouseClick(params.seed_chords_button, Qt.MouseButton.LeftButton)
+    assert params.chords.text() == "C Am F G"
+    params.chords.setText("C Am Dm G")
+    assert params.options()["chords"] == "C Am Dm G"
+    open_seed(studio, tmp_path, notes + [n.moved_by(4 * BAR) for n in notes] + [n.moved_by(8 * BAR) for n in notes])
+    assert params.chords.placeholderText() == "the seed's: C Am F G C Am F G … (12 bars)"

@@ -1,4 +1,5 @@
 """Chords for the GAN's 1-D condition: one triad (or none) per bar, estimated from the notes or typed.
+No torch here: the app's Generate panel shows a seed's chords with :func:`seed_chords`.
 
 A chord is an index: ``root`` for the major triad on that pitch class (0 = C), ``12 + root`` for the
 minor triad, :data:`NO_CHORD` for a silent bar. The model sees it as 13 numbers: the triad's three pitch
@@ -16,6 +17,11 @@ import re
 from typing import Sequence
 
 import numpy as np
+
+from musicstudio.core.note import Note
+from musicstudio.generators.codecs.grid import on_grid
+from musicstudio.generators.codecs.pianoroll import PianorollCodec
+from musicstudio.generators.interface import BAR
 
 NO_CHORD = 24
 CHORDS = 25
@@ -76,6 +82,39 @@ def roll_chroma(sounding: np.ndarray, low: int) -> np.ndarray:
     per_pitch = np.asarray(sounding, dtype=float).sum(axis=1)
     classes = (low + np.arange(per_pitch.shape[1])) % 12
     return per_pitch @ (classes[:, None] == np.arange(12)[None, :])
+
+
+def bar_window(notes, start: int) -> list[Note]:
+    """The notes sounding in [start, start + BAR), moved to begin at 0 and cut at the bar's end."""
+    end = start + BAR
+    out = []
+    for n in notes:
+        s, e = max(n.start, start), min(n.end, end)
+        if e > s:
+            out.append(n._replace(start=s - start, duration=e - s))
+    return out
+
+
+def seed_chords(notes, length: int) -> list[int]:
+    """One chord per seed bar, bars counted back from the seed's end; a silent bar keeps the chord before."""
+    bars = -(-length // BAR)
+    codec = PianorollCodec(0, 127)
+    chords = []
+    for k in range(bars):
+        window = bar_window(notes, length - (bars - k) * BAR)
+        roll = codec.encode(window, 1)[0] if window else np.zeros((1, 16, 128), bool)
+        chords.append(int(estimate_from_chroma(roll_chroma(roll, 0))[0]))
+    for i in range(1, len(chords)):
+        if chords[i] == NO_CHORD:
+            chords[i] = chords[i - 1]
+    first = next((c for c in chords if c != NO_CHORD), NO_CHORD)
+    return [first if c == NO_CHORD else c for c in chords]
+
+
+def seed_chord_names(seed) -> list[str]:
+    """The chords a GAN follows after the clip ``seed`` when none are typed, one a bar (none for an empty seed)."""
+    notes = list(on_grid(seed.notes))
+    return [name(c) for c in seed_chords(notes, seed.length)] if notes else []
 
 
 def name(chord: int) -> str:

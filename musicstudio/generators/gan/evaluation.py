@@ -28,7 +28,7 @@ from musicstudio.generators.evaluation.musegan import (
     bar_used_pitch_classes,
     centroid_of_chroma,
 )
-from musicstudio.generators.gan.generator import bar_window
+from musicstudio.generators.gan.chords import bar_window
 from musicstudio.generators.interface import BAR, GenerationRequest
 
 SEED_BARS = 4

@@ -22,19 +22,12 @@ import numpy as np
 import torch
 
 from musicstudio.core.key import Key
-from musicstudio.core.note import Note
 from musicstudio.core.voices import most_at_once
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.codecs.grid import on_grid
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.continuation import seed_velocity
-from musicstudio.generators.gan.chords import (
-    NO_CHORD,
-    condition_vectors,
-    estimate_from_chroma,
-    parse_progression,
-    roll_chroma,
-)
+from musicstudio.generators.gan.chords import bar_window, condition_vectors, parse_progression, seed_chords
 from musicstudio.generators.gan.fast import NumpyBarGenerator
 from musicstudio.generators.gan.model import BarGenerator
 from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
@@ -62,33 +55,6 @@ def octave_shift(notes, low: int, high: int, request: GenerationRequest) -> int:
         raise GenerationError(f"the pitch range {request.pitch_range[0]}-{request.pitch_range[1]} with this key "
                               "lock leaves no pitch the model can play")
     return best[1]
-
-
-def bar_window(notes, start: int) -> list[Note]:
-    """The notes sounding in [start, start + BAR), moved to begin at 0 and cut at the bar's end."""
-    end = start + BAR
-    out = []
-    for n in notes:
-        s, e = max(n.start, start), min(n.end, end)
-        if e > s:
-            out.append(n._replace(start=s - start, duration=e - s))
-    return out
-
-
-def seed_chords(notes, length: int) -> list[int]:
-    """One chord per seed bar, bars counted back from the seed's end; a silent bar keeps the chord before."""
-    bars = -(-length // BAR)
-    codec = PianorollCodec(0, 127)
-    chords = []
-    for k in range(bars):
-        window = bar_window(notes, length - (bars - k) * BAR)
-        roll = codec.encode(window, 1)[0] if window else np.zeros((1, 16, 128), bool)
-        chords.append(int(estimate_from_chroma(roll_chroma(roll, 0))[0]))
-    for i in range(1, len(chords)):
-        if chords[i] == NO_CHORD:
-            chords[i] = chords[i - 1]
-    first = next((c for c in chords if c != NO_CHORD), NO_CHORD)
-    return [first if c == NO_CHORD else c for c in chords]
 
 
 def default_progression(key: Key | None) -> list[int]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicstudio.core.changes import ChangeError, ChangeGroup
+from musicstudio.generators.gan.chords import seed_chord_names
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.model_picker import ModelPicker
@@ -225,6 +226,7 @@ class GeneratePanel(QWidget):
             self.settings.generate_model = info.name
         self.params.show_backend(info.backend if info is not None else "")
         self._show_takes_controls()
+        self.describe_seed()
 
     # -- the seed ---------------------------------------------------------------------------------
     @property
@@ -253,7 +255,10 @@ class GeneratePanel(QWidget):
             plan = self.current_plan()
         except SeedError as e:
             self.seed_text.setText(f"<i>{str(e)[0].upper() + str(e)[1:]}.</i>")
+            self.params.show_seed_chords([])
             return
+        if self.picker.current is not None and self.picker.current.backend == "gan":
+            self.params.show_seed_chords(seed_chord_names(plan.seed))
         meter = song.meter
         count = len(plan.seed.notes)
         first, last = meter.bar_at(plan.seed_start) + 1, meter.bar_at(max(plan.seed_start, plan.at - 1)) + 1

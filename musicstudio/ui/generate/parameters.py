@@ -28,6 +28,7 @@ from musicstudio.ui.transport import KEYS
 
 MAX_SEED = 2**31 - 1
 SONG_KEY, NO_KEY = 0, 1   # the first two entries of the key box; all keys follow
+SHOWN_CHORDS = 8          # the seed's chords shown in the empty chords box; all of them fill it
 
 
 class PitchBox(QSpinBox):
@@ -99,17 +100,23 @@ class ParameterForm(QWidget):
         form.addRow("Key lock", self.key)
         form.addRow("Pitch range", range_row)
         self.chords = QLineEdit()
-        self.chords.setPlaceholderText("the seed's own chords")
         self.chords.setToolTip("Chords for the GAN to follow, one a bar, repeated: e.g. C Am F G, or Dm | G7 | C. "
                                "Empty: the seed's chords (I-IV-V-I of the key lock without a seed)")
+        self.seed_chords_button = QPushButton("From the seed")
+        self.seed_chords_button.setToolTip("Write the seed's chords here, to change some of them")
+        self.seed_chords_button.clicked.connect(lambda: self.chords.setText(self._seed_chords))
+        chords_row = QHBoxLayout()
+        chords_row.addWidget(self.chords, 1)
+        chords_row.addWidget(self.seed_chords_button)
+        self.show_seed_chords([])
         self.texture = QComboBox()
         for text, key in (("As the seed", "auto"), ("Melody (one line)", "melody"), ("Chords (several voices)",
                                                                                        "chords")):
             self.texture.addItem(text, key)
         self.texture.setToolTip("One line, several voices, or whichever the seed is")
-        form.addRow("Chords", self.chords)
+        form.addRow("Chords", chords_row)
         form.addRow("Texture", self.texture)
-        self._form, self._backend = form, ""
+        self._form, self._backend, self._chords_row = form, "", chords_row
         self.show_backend("")
         self.chords.textChanged.connect(self.changed)
         self.texture.currentIndexChanged.connect(self.changed)
@@ -122,8 +129,16 @@ class ParameterForm(QWidget):
     def show_backend(self, backend: str) -> None:
         """Show the rows the model's backend reads (chords and texture: the GAN's)."""
         self._backend = backend
-        for widget in (self.chords, self.texture):
-            self._form.setRowVisible(widget, backend == "gan")
+        self._form.setRowVisible(self._chords_row, backend == "gan")
+        self._form.setRowVisible(self.texture, backend == "gan")
+
+    def show_seed_chords(self, names: list[str]) -> None:
+        """What the chords box means when it is empty: the seed's chords as the GAN estimates them, one a
+        bar (none: there is no seed)."""
+        self._seed_chords = " ".join(names)
+        shown = " ".join(names[:SHOWN_CHORDS]) + (f" … ({len(names)} bars)" if len(names) > SHOWN_CHORDS else "")
+        self.chords.setPlaceholderText(f"the seed's: {shown}" if names else "I-IV-V-I of the key lock (no seed)")
+        self.seed_chords_button.setEnabled(bool(names))
 
     def options(self) -> dict:
         """The backend's own parameters for the request."""
