@@ -7,6 +7,7 @@ from musicstudio.generators.gan.rolls import (
     binarise,
     fold,
     held_chords,
+    last_outer,
     last_pitches,
     lengthen_chord_notes,
     merge_fragments,
@@ -150,3 +151,23 @@ def test_a_melody_note_far_from_the_last_moves_by_octaves_to_an_allowed_pitch():
     probs[0, :, 1, 31], probs[0, :, 1, 18] = 0, 0.9    # 8 semitones: a leap it keeps
     probs[0, 0, 2, 31], probs[0, 0, 2, 18] = 0, 0.9
     assert one_line(probs)[0][0].nonzero()[1].tolist() == [10, 18, 18]
+
+
+def test_where_the_bass_drops_out_of_a_chord_the_likeliest_bass_near_it_comes_back():
+    steps, pitches = 4, 40
+    before = np.zeros((1, 2, steps, pitches))
+    before[0, 0, :, [10, 22, 26, 29]] = 1                      # a four-part chord, the bass on 10
+    assert last_outer(before[:, 0] > 0, 4).tolist() == [[10, 29]]
+    probs = np.zeros((1, 2, steps, pitches))
+    probs[0, 0, :, [22, 26, 29]] = 0.9                         # the upper three voices go on
+    probs[0, 0, :, 12] = 0.04                                  # a bass below FILL (0.1), but the likeliest there
+    probs[0, 0, :, 35] = 0.03                                  # far from the bass: never a bass
+    rolls = binarise(probs, False, previous=before, voices=4)
+    assert rolls[0, 0, :, 12].all() and not rolls[0, 0, :, 35].any()
+    assert not binarise(probs, False, previous=before, voices=2)[0, 0, :, 12].any()    # two voices: no bass rule
+    probs[0, 0, :, 11] = 0.05                                  # likelier, and a semitone from 12: 11 alone
+    rolls = binarise(probs, False, previous=before, voices=4)
+    assert rolls[0, 0, :, 11].all() and not rolls[0, 0, :, 12].any()
+    rest = np.zeros_like(probs)
+    rest[0, 0, :, 12] = 0.04
+    assert not binarise(rest, False, previous=before, voices=4).any()     # a rest of every voice stays a rest

@@ -11,8 +11,10 @@
   probability stays at :data:`HOLD` or above and no onset cuts it, and it goes before new pitches when
   more want to sound than there are voices. Of two pitches a semitone apart only the likelier sounds (the
   GAN stacked them in 7% of chorale steps, Bach in 1.5%), and a voice left free takes the likeliest pitch
-  at :data:`FILL` or above that clashes with none sounding (a voice thins out only where the model gives
-  no other pitch that much chance).
+  at :data:`FILL` or above that clashes with none sounding. With three voices or more the outer voices are
+  kept (:func:`_keep_the_outer_voices`): where the bass (or the top voice) has gone more than a fifth from
+  where it last was, the likeliest pitch near it comes back at :data:`OUTER_FILL` or above (a part of a
+  chorale take fell silent for a whole bar in 1.5% of bars without this, in 0.6% with it; Bach's, never).
 * **Merging** (:func:`tidy`), against the GAN's typical flicker: a one-step gap in a pitch's sound with
   no onset after it is filled (the same note, held); a lone step with no onset is dropped (except on the
   bar's first step, where it may hold a note over the bar line); an onset inside a sounding run that would
@@ -64,7 +66,8 @@ def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: fl
     chords = np.flatnonzero(~melody)
     if len(chords):
         before = previous[chords, SOUNDING, -1] > 0 if previous is not None else None
-        sounding[chords] = held_chords(probs[chords], threshold, before, voices)
+        outer = last_outer(previous[chords, SOUNDING] > 0, voices) if previous is not None else None
+        sounding[chords] = held_chords(probs[chords], threshold, before, voices, outer)
         onset[chords] = (probs[chords, ONSET] >= threshold) & sounding[chords]
     rows = np.flatnonzero(melody)
     if len(rows):
@@ -79,17 +82,35 @@ def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: fl
 HOLD = 0.2          # a chord note that sounds goes on while its probability stays at this or above
 HELD_FIRST = 0.3    # ... and, when more pitches want to sound than there are voices, counts this much more
 FILL = 0.1          # a voice left free takes the likeliest other pitch at this or above
+OUTER_FILL = 0.01   # ... and where the bass or the top voice has gone (three voices or more), the likeliest
+OUTER_REACH = 7     # pitch at this or above within this many semitones of where that voice last was
+
+
+def last_outer(sounding: np.ndarray, voices: int | None) -> np.ndarray:
+    """Each bar's (n, steps, pitches) last bass and top pitch, (n, 2): the lowest and highest pitch of its
+    last step with ``voices`` pitches sounding, else of its last step with any; -1 for a silent bar."""
+    out = np.full((len(sounding), 2), -1)
+    for r, roll in enumerate(sounding):
+        counts = roll.sum(axis=1)
+        full = np.flatnonzero(counts >= (voices or 1))
+        some = np.flatnonzero(counts)
+        step = full[-1] if len(full) else some[-1] if len(some) else -1
+        if step >= 0:
+            out[r] = np.flatnonzero(roll[step])[[0, -1]]
+    return out
 
 
 def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | None = None,
-                voices: int | None = None) -> np.ndarray:
+                voices: int | None = None, outer: np.ndarray | None = None) -> np.ndarray:
     """Sounding bools (n, steps, pitches) of chords from probabilities (n, 2, steps, pitches), step by step
-    (see the module's notes). ``before``: what sounded at the last step of the bar before (n, pitches).
+    (see the module's notes). ``before``: what sounded at the last step of the bar before (n, pitches);
+    ``outer``: where its bass and top voice last were (n, 2), see :func:`last_outer`.
 
     At each step the pitches that sound (at ``threshold``) or go on (sounding before, no onset now, at
     :data:`HOLD` or above; these count :data:`HELD_FIRST` more) are kept best first, skipping any a
     semitone from one kept, up to ``voices``; then a voice still free takes the likeliest other pitch at
-    :data:`FILL` or above, again a semitone clear of those kept."""
+    :data:`FILL` or above, again a semitone clear of those kept, and with three voices or more a bass or
+    top voice that has gone comes back (:func:`_keep_the_outer_voices`)."""
     s, o = probs[:, SOUNDING], probs[:, ONSET] >= threshold
     n, steps, pitches = s.shape
     sounding = np.zeros((n, steps, pitches), dtype=bool)
@@ -99,6 +120,10 @@ def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | 
     p_list, o_list = s.tolist(), o.tolist()
     for r in range(n):
         held = set(np.flatnonzero(before[r]).tolist()) if before is not None else set()
+        if outer is not None:   # where the bass and the top voice were last
+            low, high = int(outer[r, 0]), int(outer[r, 1])
+        else:
+            low, high = min(held, default=-1), max(held, default=-1)
         for t in range(steps):
             p, onset = p_list[r][t], o_list[r][t]
             scored = []
@@ -114,9 +139,33 @@ def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | 
                 for _, q in sorted(((p[q], q) for q in likely[r][t] if q not in kept), reverse=True):
                     if len(kept) < voices and q - 1 not in kept and q + 1 not in kept:
                         kept.add(q)
+            if voices and voices >= 3 and len(kept) < voices and low >= 0:
+                _keep_the_outer_voices(kept, p, low, high, voices)
             sounding[r, t, list(kept)] = True
             held = kept
+            full = len(kept) >= (voices or 1)
+            if kept and (full or min(kept) <= low + OUTER_REACH or low < 0):
+                low = min(kept)
+            if kept and (full or max(kept) >= high - OUTER_REACH or high < 0):
+                high = max(kept)
     return sounding
+
+
+def _keep_the_outer_voices(kept: set[int], p: list[float], low: int, high: int, voices: int) -> None:
+    """Where pitches sound but the lowest is more than :data:`OUTER_REACH` above where the bass last was
+    (``low``), add the likeliest pitch within that reach of it and a third or more below the lowest kept,
+    at :data:`OUTER_FILL` or above, a semitone clear of the others; the same for the top voice (``high``),
+    above the highest kept, while a voice is free. A rest of every voice stays a rest."""
+    if kept and min(kept) > low + OUTER_REACH:
+        _add_likeliest(kept, p, range(max(0, low - OUTER_REACH), min(min(kept) - 2, low + OUTER_REACH + 1, len(p))))
+    if kept and len(kept) < voices and max(kept) < high - OUTER_REACH:
+        _add_likeliest(kept, p, range(max(max(kept) + 3, high - OUTER_REACH, 0), min(high + OUTER_REACH + 1, len(p))))
+
+
+def _add_likeliest(kept: set[int], p: list[float], candidates: range) -> None:
+    fit = [q for q in candidates if p[q] >= OUTER_FILL and q - 1 not in kept and q + 1 not in kept]
+    if fit:
+        kept.add(max(fit, key=lambda q: p[q]))
 
 
 def lengthen_chord_notes(sounding: np.ndarray, onset: np.ndarray,
