@@ -50,3 +50,19 @@ def test_variation_overlap_is_the_share_of_notes_in_common():
 
     assert ev.variation_overlap([take([60, 64]), take([60, 67])]) == 1 / 3
     assert ev.variation_overlap([take([60]), take([60]), take([62])]) == (1 + 0 + 0) / 3
+
+
+def test_a_part_that_falls_silent_for_a_bar_is_counted_per_part():
+    soprano = [Note(72, 0, BAR, 80), Note(74, 2 * BAR, BAR, 80)]          # silent in bar 2
+    bass = [Note(48, 0, 3 * BAR, 80)]                                     # held through all three
+    assert ev.empty_bars_by_line([soprano, bass], 3).tolist() == [1, 0]
+    assert ev.parts_empty_bar_share([[soprano, bass]]) == 1 / 6
+
+    parts = (tuple(Note(72, b * BAR, BAR, 80) for b in range(ev.SEED_BARS + 2)),
+             tuple(Note(48, b * BAR, BAR, 80) for b in range(ev.SEED_BARS + 2)))
+    phrase = ev.Phrase("two parts", "bach", tuple(sorted(parts[0] + parts[1])), parts)
+    take = type("Take", (), {"notes": (Note(71, 0, BAR, 80), Note(50, 0, BAR, 80), Note(47, BAR, BAR, 80))})()
+    generated, truth = ev.dealt_out_empty_bars({"phrase": phrase, "takes": [take, take]}, 2)
+    assert generated.tolist() == [2, 0] and truth.tolist() == [0, 0]      # the top part silent in bar 2, twice
+    silent = ev.Phrase("one silent part", "bach", parts[0], (parts[0], ()))
+    assert ev.dealt_out_empty_bars({"phrase": silent, "takes": [take]}, 2) is None

@@ -9,6 +9,10 @@
 * **Continuation**: the tonal distance between the seed's last bar and the first generated bar, against
   the distance between consecutive bars of held-out music.
 * **Variety**: how much of one variation's notes another variation of the same request shares.
+* **Voices that drop out**: MuseGAN's empty-bar rate per track. The GAN writes a chorale's voices in one
+  roll, so each take is dealt out to the seed's voices as the app does
+  (:func:`~musicstudio.core.voices.continue_voices`) and the bars in which a voice has no note are counted,
+  against Bach's own parts.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
+from musicstudio.generators.codecs.grid import on_grid
 from musicstudio.generators.evaluate import phrase_of, window
 from musicstudio.generators.evaluation.musegan import (
     QUALIFIED_SHARE,
@@ -39,6 +44,7 @@ class Phrase:
     name: str
     collection: str
     notes: tuple[Note, ...]
+    parts: tuple[tuple[Note, ...], ...] = ()   # each pitched track's notes on the grid (a chorale's voices)
 
     @property
     def bars(self) -> int:
@@ -52,8 +58,41 @@ def held_out_phrases(corpus, split: str, data) -> list[Phrase]:
         piece = corpus.piece(piece_id)
         notes = phrase_of(piece.tracks, None)
         if notes:
-            out.append(Phrase(piece_id, piece.info.collection, notes))
+            parts = tuple(on_grid(t.notes) for t in piece.tracks if not t.is_drum and t.notes)
+            out.append(Phrase(piece_id, piece.info.collection, notes, parts))
     return out
+
+
+def empty_bars_by_line(lines: Sequence[Sequence[Note]], bars: int) -> np.ndarray:
+    """How many of the first ``bars`` bars each line has no note sounding in."""
+    return np.array([sum(not any(n.start < (b + 1) * BAR and n.end > b * BAR for n in line) for b in range(bars))
+                     for line in lines])
+
+
+def parts_empty_bar_share(pieces: Sequence[Sequence[Sequence[Note]]]) -> float:
+    """The share of (part, bar) pairs with no note sounding, over whole pieces given as their parts."""
+    empty = total = 0
+    for parts in pieces:
+        bars = -(-max(n.end for part in parts for n in part) // BAR)
+        empty += int(empty_bars_by_line(parts, bars).sum())
+        total += len(parts) * bars
+    return empty / total if total else float("nan")
+
+
+def dealt_out_empty_bars(run: dict, bars: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """For a :func:`continue_seeds` run of a phrase in several parts: (empty bars of each line summed over
+    the takes, each dealt out to the seed's parts; the same for the held-out continuation's own parts),
+    lines highest part first. None when a part is silent in the seed."""
+    from musicstudio.core.voices import continue_voices
+
+    seeds = [window(part, 0, SEED_BARS) for part in run["phrase"].parts]
+    if len(seeds) < 2 or not all(seeds):
+        return None
+    order = sorted(range(len(seeds)), key=lambda i: -np.mean([n.pitch for n in seeds[i]]))
+    last = [max(seeds[i], key=lambda n: (n.start, n.pitch)).pitch for i in order]
+    generated = sum(empty_bars_by_line(continue_voices(t.notes, last), bars) for t in run["takes"])
+    truth = empty_bars_by_line([window(run["phrase"].parts[i], SEED_BARS, bars) for i in order], bars)
+    return generated, truth
 
 
 def bar_figures(phrases: Sequence[tuple[Sequence[Note], int]]) -> dict:

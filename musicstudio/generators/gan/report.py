@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+VOICE_BARS = 8   # voices thin out over longer continuations, so these are counted over 8 bars
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m musicstudio.generators.gan.report")
@@ -89,6 +91,20 @@ def main(argv: list[str] | None = None) -> int:
             "training_chorales": ev.spread(data_td)}
         figures["variety"]["chorales_mean"] = float(np.mean([ev.variation_overlap(r["takes"])
                                                              for r in chorale_runs]))
+        long = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + VOICE_BARS]
+        four = [d for d in (ev.dealt_out_empty_bars(r, VOICE_BARS) for r in
+                            ev.continue_seeds(gan, long, VOICE_BARS, variations=4)) if d is not None and len(d[0]) == 4]
+        takes = 4 * VOICE_BARS * len(four)      # bars of one line over all takes (4 variations a seed)
+        figures["voices_empty_bars"] = {
+            "what": f"share of bars in which a voice has no note: 4-part chorale continuations of {VOICE_BARS} bars "
+                    "dealt out to the seed's parts (core.voices.continue_voices), the held-out continuations' and "
+                    "Bach's own parts",
+            "seeds": len(four),
+            "generated": float(sum(g.sum() for g, _ in four) / max(1, 4 * takes)),
+            "generated_by_line_SATB": [round(float(x) / max(1, takes), 4) for x in sum(g for g, _ in four)]
+            if four else [],
+            "held_out_continuations": float(sum(t.sum() for _, t in four) / max(1, 4 * VOICE_BARS * len(four))),
+            "training_chorales": ev.parts_empty_bar_share([ph.parts for ph in train_chorales if len(ph.parts) == 4])}
         figures["chorale_figures"] = {
             "generated": ev.bar_figures([(t.notes, args.bars) for r in chorale_runs for t in r["takes"]]),
             "training_chorales": ev.bar_figures([(ph.notes, ph.bars) for ph in train_chorales])}
