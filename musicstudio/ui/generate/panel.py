@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from musicstudio.generators.gan.chords import seed_chord_names
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.model_picker import ModelPicker
+from musicstudio.ui.generate.page_tabs import PageTabs
 from musicstudio.ui.generate.parameters import ParameterForm
 from musicstudio.ui.generate.record import take_record
 from musicstudio.ui.generate.seed import MODES, SOURCES, SeedError, SeedPlan, plan_seed
@@ -42,32 +41,6 @@ from musicstudio.workers.generation_job import GenerationJob, GenerationResult
 
 REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing from the bars before them. Our "
                   "token backends (Markov, LSTM) only look left, so the bars after are not taken into account.")
-
-
-class PageTabs(QTabWidget):
-    """Tabs as tall as the page shown (QTabWidget asks for the tallest page's height), so the takes below
-    keep their room; pages not shown are Ignored in the minimum size."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.currentChanged.connect(self._fit)
-
-    def _fit(self) -> None:
-        for i in range(self.count()):
-            policy = QSizePolicy.Policy.Preferred if i == self.currentIndex() else QSizePolicy.Policy.Ignored
-            self.widget(i).setSizePolicy(policy, policy)
-        self.updateGeometry()
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name (QTabWidget's is the tallest page's)
-        return False
-
-    def sizeHint(self):  # noqa: N802 - Qt's name
-        hint = super().sizeHint()
-        page = self.currentWidget()
-        if page is not None:
-            hint.setHeight(page.sizeHint().height() + self.tabBar().sizeHint().height() + 6)
-        return hint
 
 
 class GeneratePanel(QWidget):
