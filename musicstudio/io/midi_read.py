@@ -26,6 +26,7 @@ from musicstudio.core.tempo import Tempo
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.io.errors import MidiImportError, describe_os_error
+from musicstudio.io.midi_bytes import byte_size, meta_text, read_vlq, unwrap_rmid, what_is
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NOTES = 1_000_000
@@ -89,38 +90,6 @@ def parse_midi(data: bytes, name: str | Path = "MIDI data") -> ImportResult:
                                     f"({type(e).__name__}: {e})") from e
 
 
-# -- what a non-MIDI file looks like ----------------------------------------------------------------
-_SIGNATURES = (
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"), (b"OggS", "an Ogg audio file"),
-    (b"fLaC", "a FLAC audio file"), (b"ID3", "an MP3 audio file"), (b"\x1f\x8b", "a gzip archive"),
-    (b"MThd", "a MIDI file"),
-)
-
-
-def _what_is(data: bytes) -> str:
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "a WAV audio file"
-    for magic, what in _SIGNATURES:
-        if data.startswith(magic):
-            return what
-    head = data[:512]
-    if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
-        return "a text file"
-    return ""
-
-
-def _unwrap_rmid(data: bytes) -> bytes | None:
-    """The MIDI data inside a RIFF 'RMID' file, or None."""
-    pos = 12
-    while pos + 8 <= len(data):
-        cid, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
-        if cid == b"data":
-            return data[pos + 8:pos + 8 + size]
-        pos += 8 + size + (size & 1)
-    return None
-
-
 class _Channel:
     """What one track chunk played on one MIDI channel, grouped by the program each note began under."""
 
@@ -160,12 +129,12 @@ class _Reader:
         if not data:
             raise self.fail("the file is empty")
         if data[:4] == b"RIFF" and data[8:12] == b"RMID":
-            inner = _unwrap_rmid(data)
+            inner = unwrap_rmid(data)
             if inner is None:
                 raise self.fail("it is a RIFF MIDI file with no MIDI data inside")
             data = self.data = inner
         if data[:4] != b"MThd":
-            what = _what_is(data)
+            what = what_is(data)
             if what:
                 raise self.fail(f"it is {what}, not a MIDI file")
             raise self.fail("it is not a MIDI file (it does not start with a MIDI header)")
@@ -214,8 +183,8 @@ class _Reader:
                 break
             if end > len(data):
                 missing = end - len(data)
-                self.warn(f"track {len(chunks) + 1} is cut short: it claims {_size(size)} but the file "
-                          f"ends {_size(missing)} early", True)
+                self.warn(f"track {len(chunks) + 1} is cut short: it claims {byte_size(size)} but the file "
+                          f"ends {byte_size(missing)} early", True)
                 end = len(data)
             chunks.append((start, end))
             pos = end
@@ -319,9 +288,9 @@ class _Reader:
                         break
                     mtype = data[pos]
                     pos += 1
-                    length, pos = _vlq(data, pos, end)
+                    length, pos = read_vlq(data, pos, end)
                     if length is None or pos + length > end:
-                        claimed = (f" claims {_size(length)} but only {_size(end - pos)} remain"
+                        claimed = (f" claims {byte_size(length)} but only {byte_size(end - pos)} remain"
                                    if length is not None else " is cut short")
                         self.warn(f"track {track_no}: an event{claimed}; the rest of the track was skipped", True)
                         break
@@ -331,14 +300,14 @@ class _Reader:
                     if mtype == 0x2F:
                         ended = True
                     elif mtype == 0x03 and name is None:
-                        name = _text(body)
+                        name = meta_text(body)
                     elif mtype in (0x51, 0x58, 0x59):
                         self.conductor_event(track_no, tick, mtype, body)
                     continue
                 elif b in (0xF0, 0xF7):  # SysEx
-                    length, pos = _vlq(data, pos, end)
+                    length, pos = read_vlq(data, pos, end)
                     if length is None or pos + length > end:
-                        claimed = (f" claims {_size(length)} but only {_size(end - pos)} remain"
+                        claimed = (f" claims {byte_size(length)} but only {byte_size(end - pos)} remain"
                                    if length is not None else " is cut short")
                         self.warn(f"track {track_no}: a SysEx message{claimed}; the rest of the track was skipped",
                                   True)
@@ -482,35 +451,3 @@ class _Reader:
         if c["after end"]:
             self.warn(f"{c['after end']} track{'s have' if c['after end'] > 1 else ' has'} events after the "
                       "end-of-track marker; they were kept", False)
-
-
-def _vlq(data: bytes, pos: int, end: int) -> tuple[int | None, int]:
-    """A variable-length quantity of at most four bytes, or None if it is damaged."""
-    value = 0
-    for _ in range(4):
-        if pos >= end:
-            return None, pos
-        b = data[pos]
-        pos += 1
-        value = (value << 7) | (b & 0x7F)
-        if b < 0x80:
-            return value, pos
-    return None, pos
-
-
-def _text(body: bytes) -> str:
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        text = body.decode("latin-1")
-    return "".join(ch for ch in text if ch >= " " or ch == "\t").strip()
-
-
-def _size(n: int | None) -> str:
-    if n is None:
-        return "an unreadable size"
-    if n >= 2**20:
-        return f"{n / 2**20:.0f} MB"
-    if n >= 2**10:
-        return f"{n / 2**10:.0f} KB"
-    return f"{n} byte{'s' if n != 1 else ''}"
