@@ -41,3 +41,22 @@ def test_typed_progressions():
         parse_progression("C H")
     with pytest.raises(ValueError, match="empty"):
         parse_progression(" | ")
+
+
+def test_bars_chroma_from_notes_is_the_piano_rolls_bar_by_bar():
+    import random
+
+    from musicstudio.core.note import Note
+    from musicstudio.generators.codecs.grid import on_grid
+    from musicstudio.generators.codecs.pianoroll import PianorollCodec
+    from musicstudio.generators.gan.chords import bar_window, bars_chroma, roll_chroma
+    from musicstudio.generators.interface import BAR
+
+    rng, codec = random.Random(0), PianorollCodec(0, 127)
+    for _ in range(200):
+        notes = list(on_grid([Note(rng.randint(30, 90), rng.randint(0, 400) * 12, rng.randint(1, 200) * 12, 80)
+                              for _ in range(rng.randint(1, 14))]))
+        start, bars = rng.randint(-1, 1) * BAR // 2, rng.randint(1, 4)
+        expected = [roll_chroma(codec.encode(w, 1)[0], 0)[0] if w else np.zeros(12)
+                    for w in (bar_window(notes, start + k * BAR) for k in range(bars))]
+        assert np.array_equal(bars_chroma(notes, start, bars), np.array(expected))

@@ -20,8 +20,9 @@ import numpy as np
 
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import on_grid
-from musicstudio.generators.codecs.pianoroll import PianorollCodec
-from musicstudio.generators.interface import BAR
+from musicstudio.generators.interface import BAR, STEP
+
+STEPS_PER_BAR = BAR // STEP
 
 NO_CHORD = 24
 CHORDS = 25
@@ -95,15 +96,24 @@ def bar_window(notes, start: int) -> list[Note]:
     return out
 
 
+def bars_chroma(notes, start: int, bars: int) -> np.ndarray:
+    """The chroma (bars, 12) of ``bars`` bars from ``start``, as :func:`roll_chroma` counts it on their piano
+    roll (each pitch's sounding 16th steps), straight from notes on the 16th grid (:func:`on_grid`'s, which
+    has no two notes of one pitch overlapping), in one pass over them."""
+    steps = bars * STEPS_PER_BAR
+    sounding = np.zeros((steps, 128), dtype=bool)
+    for n in notes:
+        first, last = max(0, (n.start - start) // STEP), min(steps, -(-(n.end - start) // STEP))
+        if last > first:
+            sounding[first:last, n.pitch] = True
+    return roll_chroma(sounding.reshape(bars, STEPS_PER_BAR, 128), 0)
+
+
 def seed_chords(notes, length: int) -> list[int]:
-    """One chord per seed bar, bars counted back from the seed's end; a silent bar keeps the chord before."""
+    """One chord per seed bar of ``notes`` (on the 16th grid: :func:`~musicstudio.generators.codecs.grid.on_grid`),
+    bars counted back from the seed's end; a silent bar keeps the chord before."""
     bars = -(-length // BAR)
-    codec = PianorollCodec(0, 127)
-    chords = []
-    for k in range(bars):
-        window = bar_window(notes, length - (bars - k) * BAR)
-        roll = codec.encode(window, 1)[0] if window else np.zeros((1, 16, 128), bool)
-        chords.append(int(estimate_from_chroma(roll_chroma(roll, 0))[0]))
+    chords = [int(c) for c in estimate_from_chroma(bars_chroma(notes, length - bars * BAR, bars))]
     for i in range(1, len(chords)):
         if chords[i] == NO_CHORD:
             chords[i] = chords[i - 1]

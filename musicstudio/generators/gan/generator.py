@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from musicstudio.core.key import Key
+from musicstudio.core.note import Note
 from musicstudio.core.voices import most_at_once
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.codecs.grid import on_grid
@@ -145,7 +146,8 @@ class GANGenerator:
         record = request.record()
         takes = []
         for r in range(rows):
-            notes = tuple(n._replace(pitch=n.pitch - shift) for n in codec.decode(rolls[r], velocity))
+            notes = tuple(Note(n.pitch - shift, n.start, n.duration, n.velocity)
+                          for n in codec.decode(rolls[r], velocity))
             takes.append(Take(notes=notes, length=request.bars * BAR, backend=BACKEND, model=self.name,
                               request=record, variation=r))
         return takes

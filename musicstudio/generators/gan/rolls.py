@@ -116,7 +116,9 @@ def held_chords(probs: np.ndarray, threshold: float = 0.5, before: np.ndarray | 
     sounding = np.zeros((n, steps, pitches), dtype=bool)
     limit = voices or pitches
     # plain Python on the few pitches a step that reach FILL: numpy's per-call cost dominated here
-    likely = [[np.flatnonzero(step).tolist() for step in row] for row in s >= min(FILL, threshold)]
+    likely: list[list[list[int]]] = [[[] for _ in range(steps)] for _ in range(n)]
+    for r, t, q in zip(*(axis.tolist() for axis in np.nonzero(s >= min(FILL, threshold)))):
+        likely[r][t].append(q)   # one nonzero for the bar, not one a step; pitches come out ascending
     p_list, o_list = s.tolist(), o.tolist()
     for r in range(n):
         held = set(np.flatnonzero(before[r]).tolist()) if before is not None else set()
