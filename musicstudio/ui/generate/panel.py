@@ -162,14 +162,20 @@ class GeneratePanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(takes, 1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # the panel is as wide as it needs
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.setMinimumWidth(330)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """At least as wide as the pages need beside the vertical scroll bar, so nothing hides sideways."""
+        needed = self.scroll.widget().minimumSizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(max(330, needed))
 
     # -- settings ---------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -200,6 +206,7 @@ class GeneratePanel(QWidget):
         self.params.show_backend(info.backend if info is not None else "")
         self._show_takes_controls()
         self.describe_seed()
+        self._fit_width()
 
     # -- the seed ---------------------------------------------------------------------------------
     @property
