@@ -344,3 +344,12 @@ def test_the_chords_box_shows_the_seeds_chords_and_can_take_them_to_edit(qtbot, 
     assert params.options()["chords"] == "C Am Dm G"
     open_seed(studio, tmp_path, notes + [n.moved_by(4 * BAR) for n in notes] + [n.moved_by(8 * BAR) for n in notes])
     assert params.chords.placeholderText() == "the seed's: C Am F G C Am F G … (12 bars)"
+
+
+def test_the_pages_fit_the_panel_beside_its_scroll_bar_whichever_model(studio):
+    panel = studio.generate
+    for info in panel.picker.infos:
+        assert panel.picker.select(info.name)
+        needed = panel.scroll.widget().minimumSizeHint().width() + panel.scroll.verticalScrollBar().sizeHint().width()
+        assert panel.minimumWidth() >= needed
+    assert panel.scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
