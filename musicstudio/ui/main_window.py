@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         view = self.view_menu = self.menuBar().addMenu("&View")
         self._roll_action("Zoom &in", ["Ctrl+=", "Ctrl++"], lambda: r.zoom(1.25), view)
         self._roll_action("Zoom &out", "Ctrl+-", lambda: r.zoom(0.8), view)
+        self._roll_action("Zoom to &fit the song", "Ctrl+0", r.zoom_to_fit, view)
         self._roll_action("Taller rows", "Ctrl+Shift+=", lambda: r.zoom_rows(1.2), view)
         self._roll_action("Shorter rows", "Ctrl+Shift+-", lambda: r.zoom_rows(1 / 1.2), view)
         view.addSeparator()

@@ -232,6 +232,19 @@ def test_zoom_and_scroll(roll):
     assert g.scroll_x > x
 
 
+def test_zoom_to_fit_shows_the_whole_song_from_its_start(roll):
+    from musicstudio.core.changes import NoteChange
+    from musicstudio.core.ticks import PPQ
+
+    g, window = roll.roll.geometry, roll.window
+    window.document.edit(NoteChange(0, (), tuple(Note(60 + bar, bar * 4 * PPQ, PPQ) for bar in range(12))), "notes")
+    roll.key(K.Key_Equal, M.ControlModifier)
+    g.scroll_x = 500.0
+    roll.key(K.Key_0, M.ControlModifier)
+    end = window.document.song.length_ticks
+    assert g.scroll_x == 0 and g.x_of(end) == pytest.approx(roll.canvas.width())
+
+
 def wheel_zoom(widget, delta, modifiers):
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QWheelEvent

@@ -208,6 +208,12 @@ class PianoRoll(QWidget):
         self.geometry.zoom_x(factor, self.canvas.width() / 2 if anchor_x is None else anchor_x)
         self.refresh()
 
+    def zoom_to_fit(self) -> None:
+        """The whole song across the view (at least a bar), from its start."""
+        song = self.document.song
+        self.geometry.fit_x(max(song.length_ticks, song.meter.bar_start(1)), max(1, self.canvas.width()))
+        self.refresh()
+
     def zoom_rows(self, factor: float, anchor_y: float | None = None) -> None:
         h = self.canvas.height()
         self.geometry.zoom_y(factor, h / 2 if anchor_y is None else anchor_y, h)

@@ -47,6 +47,11 @@ class Geometry:
         self.px_per_tick = min(MAX_PX_PER_TICK, max(MIN_PX_PER_TICK, self.px_per_tick * factor))
         self.scroll_x = max(0.0, tick * self.px_per_tick - anchor_x)
 
+    def fit_x(self, ticks: int, width: float) -> None:
+        """Zoom so that ``ticks`` fill ``width`` pixels (within the zoom limits), scrolled to the start."""
+        self.px_per_tick = min(MAX_PX_PER_TICK, max(MIN_PX_PER_TICK, width / max(1, ticks)))
+        self.scroll_x = 0.0
+
     def zoom_y(self, factor: float, anchor_y: float, view_height: float) -> None:
         row = (anchor_y + self.scroll_y) / self.row_height
         self.row_height = min(MAX_ROW, max(MIN_ROW, self.row_height * factor))
