@@ -11,6 +11,10 @@ moved; ``--slider list`` prints the sliders and the seed's coordinates).
 A GAN model follows a chord progression (``--chords "C Am F G"``, one chord a bar; without it, the seed's
 own chords) and keeps a melody seed's continuation to one line (``--texture auto|melody|chords``); with
 ``--chords`` it needs no seed.
+
+``--track all --voices``: the seed file's parts stay separate tracks, and each take is dealt out to them
+voice by voice (:func:`~musicstudio.core.voices.continue_voices`), one track per part and take, each with
+its part's instrument, so a chorale continues in its four parts.
 """
 
 from __future__ import annotations
@@ -63,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--track", default=None, metavar="N",
                    help="which track of the seed file (1 = first; default the first with notes), or 'all': "
                         "every pitched track merged (a chorale in four tracks seeds four voices)")
+    p.add_argument("--voices", action="store_true",
+                   help="with --track all: keep the seed's parts as tracks and deal each take out to them voice by "
+                        "voice (a track per part and take)")
     p.add_argument("--seed-bars", type=int, default=None, metavar="N", help="use only the last N bars of the seed")
     p.add_argument("--bars", type=int, default=4, help="bars to generate (default 4)")
     p.add_argument("--variations", type=int, default=4, help="takes to make (default 4)")
@@ -90,7 +97,8 @@ def _pick_model(registry, args) -> str:
     return (exact or candidates)[0].name
 
 
-def _seed_clip(song, args) -> tuple[Clip, Track]:
+def _seed_clip(song, args) -> tuple[Clip, Track, int]:
+    """The seed, the track it comes from (every track merged for ``--track all``) and where it starts."""
     pitched = [t for t in song.tracks if not t.is_drum]
     if args.track == "all":
         merged = song.pitched_notes()
@@ -115,7 +123,39 @@ def _seed_clip(song, args) -> tuple[Clip, Track]:
             raise ValueError("--seed-bars must be at least 1")
         start = max(0, end - args.seed_bars * BAR)
     notes = tuple(n.moved_by(ticks=-start) for n in track.notes if start <= n.start < end)
-    return Clip(notes, end - start), track
+    return Clip(notes, end - start), track, start
+
+
+def _seed_parts(song, seed: Clip, start: int) -> list[tuple[Track, tuple]]:
+    """``--voices``: each pitched track of the seed file with its notes in the seed's window."""
+    parts = []
+    for t in song.tracks:
+        notes = tuple(n.moved_by(ticks=-start) for n in t.notes if start <= n.start < start + seed.length)
+        if not t.is_drum and notes:
+            parts.append((t, notes))
+    if len(parts) < 2:
+        raise ValueError("--voices needs a seed in two parts or more (its tracks, with --track all)")
+    return parts
+
+
+def _voice_tracks(parts, seed: Clip, takes, model: str) -> list[Track]:
+    """``--voices``: the seed's parts as they are, then each take dealt out to them, a track per part."""
+    from musicstudio.core.voices import continue_voices, most_at_once
+
+    order = sorted(range(len(parts)), key=lambda i: -sum(n.pitch for n in parts[i][1]) / len(parts[i][1]))
+    last = [max(parts[i][1], key=lambda n: (n.start, n.pitch)).pitch for i in order]
+    names = [t.name or f"Part {k + 1}" for k, (t, _) in enumerate(parts)]
+    tracks = [Track(name, t.program, False, notes) for name, (t, notes) in zip(names, parts)]
+    for take in takes:
+        if most_at_once(take.notes) > 1:
+            lines = continue_voices(take.notes, last)
+        else:   # one line goes whole to the part it starts nearest
+            nearest = min(range(len(last)), key=lambda k: abs(take.notes[0].pitch - last[k])) if take.notes else 0
+            lines = [list(take.notes) if k == nearest else [] for k in range(len(last))]
+        by_part = dict(zip(order, lines))
+        tracks += [Track(f"{model} take {take.variation + 1}: {names[k]}", t.program, False,
+                         tuple(n.moved_by(ticks=seed.length) for n in by_part[k])) for k, (t, _) in enumerate(parts)]
+    return tracks
 
 
 def _slider_values(generator, specs: list[str]) -> dict[str, float]:
@@ -140,7 +180,7 @@ def _vae_edit(generator, song, seed: Clip, track: Track, args) -> int:
         if not args.seed_b:
             raise ValueError("--mode interpolate needs --seed-b B.mid, the phrase to arrive at")
         other = open_song(Path(args.seed_b)).song
-        b, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars))
+        b, _, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars))
         phrases = generator.interpolate(seed, b, args.steps)
         names = [f"{generator.name} step {k + 1} of {len(phrases)}" for k in range(len(phrases))]
         length = max(seed.length, b.length)
@@ -181,10 +221,13 @@ def main(argv: list[str] | None = None) -> int:
                              "without one)")
         if args.seed is not None:
             song = open_song(Path(args.seed)).song
-            seed, track = _seed_clip(song, args)
+            seed, track, start = _seed_clip(song, args)
         else:
-            song, track = Song(), Track("Seed", 0, False, ())
+            song, track, start = Song(), Track("Seed", 0, False, ()), 0
             seed = Clip((), 0)
+        if args.voices and args.track != "all":
+            raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
+        parts = _seed_parts(song, seed, start) if args.voices else []
         key = None
         if args.key:
             key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
@@ -224,9 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     if not args.quiet:
         print(file=sys.stderr)
-    seed_track = [Track(track.name or "Seed", track.program, False, seed.notes)] if seed.notes else []
-    tracks = seed_track + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
-                                   tuple(n.moved_by(ticks=seed.length) for n in t.notes)) for t in takes]
+    if parts:
+        tracks = _voice_tracks(parts, seed, takes, generator.name)
+    else:
+        seed_track = [Track(track.name or "Seed", track.program, False, seed.notes)] if seed.notes else []
+        tracks = seed_track + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
+                                     tuple(n.moved_by(ticks=seed.length) for n in t.notes)) for t in takes]
     out = replace(song, tracks=tuple(tracks))
     save_song(out, Path(args.out))
     counts = ", ".join(str(len(t.notes)) for t in takes)

@@ -161,6 +161,42 @@ def test_the_cli_follows_chords_without_a_seed_and_refuses_them_for_other_backen
     assert "need a GAN model" in capsys.readouterr().err
 
 
+def test_the_cli_deals_takes_out_to_the_seeds_parts_with_voices(models_dir, tmp_path, capsys):
+    from musicstudio.core.song import Song
+    from musicstudio.core.track import Track
+    from musicstudio.generators.generate_command import main
+    from musicstudio.io.files import open_song
+    from musicstudio.io.midi_write import export_midi
+
+    names = ("Soprano", "Alto", "Tenor", "Bass")
+    parts = ((72, 71), (67, 69), (64, 65, 62), (48, 53, 55))
+    by_part = [[n for n in CHORALE.notes if n.pitch in part] for part in parts]
+    seed = tmp_path / "chorale.mid"
+    export_midi(Song(tuple(Track(name, 52 + k, False, tuple(notes)) for k, (name, notes) in
+                           enumerate(zip(names, by_part)))), seed)
+    out = tmp_path / "voices.mid"
+    assert main(["--model", str(models_dir / "gan-tiny"), "--seed", str(seed), "--track", "all", "--voices",
+                 "--texture", "chords", "--bars", "2", "--variations", "2", "--out", str(out), "--quiet"]) == 0
+    tracks = open_song(out).song.tracks
+    assert [t.name for t in tracks] == list(names) + [f"gan-tiny take {v}: {n}" for v in (1, 2) for n in names]
+    assert [t.program for t in tracks] == [52, 53, 54, 55] * 3
+    assert [sorted(t.notes) for t in tracks[:4]] == [sorted(notes) for notes in by_part]
+    takes = [tracks[4:8], tracks[8:]]
+    assert all(n.start >= 4 * BAR for take in takes for t in take for n in t.notes)
+    for take in takes:
+        means = [sum(n.pitch for n in t.notes) / len(t.notes) for t in take if t.notes]
+        assert len(means) >= 2 and means[0] > means[-1]     # the soprano's track above the lowest part's
+    capsys.readouterr()
+    assert main(["--model", str(models_dir / "gan-tiny"), "--seed", str(seed), "--voices", "--out",
+                 str(tmp_path / "x.mid"), "--quiet"]) == 2
+    assert "give --track all too" in capsys.readouterr().err
+    solo = tmp_path / "solo.mid"
+    export_midi(Song((Track("Flute", 73, False, MELODY.notes),)), solo)
+    assert main(["--model", str(models_dir / "gan-tiny"), "--seed", str(solo), "--track", "all", "--voices",
+                 "--out", str(tmp_path / "y.mid"), "--quiet"]) == 2
+    assert "two parts or more" in capsys.readouterr().err
+
+
 def test_bar_pairs_transpose_bars_and_chords_together(tiny_corpus):
     from musicstudio.generators.gan.chords import estimate_from_chroma, roll_chroma
     from musicstudio.generators.gan.data import BarPairs
