@@ -24,6 +24,15 @@ def most_at_once(notes: Iterable[Note]) -> int:
     return most
 
 
+def lines_of(parts: Sequence[Sequence[Note]]) -> list[tuple[int, int]]:
+    """The lines :func:`continue_voices` continues from ``parts`` (a chorale's tracks): (index, last pitch)
+    of each part that holds notes, the highest part (by mean pitch) first; a part's last pitch is the top
+    pitch of its last onset."""
+    held = [(i, part) for i, part in enumerate(parts) if part]
+    held.sort(key=lambda ip: -sum(n.pitch for n in ip[1]) / len(ip[1]))
+    return [(i, max(part, key=lambda n: (n.start, n.pitch)).pitch) for i, part in held]
+
+
 BUSY = 7     # what adding to a line that is sounding costs, in semitones of movement,
 CROSS = 12   # and what crossing a sounding line costs (above a higher line's note, or below a lower one's)
 

@@ -140,10 +140,9 @@ def _seed_parts(song, seed: Clip, start: int) -> list[tuple[Track, tuple]]:
 
 def _voice_tracks(parts, seed: Clip, takes, model: str) -> list[Track]:
     """``--voices``: the seed's parts as they are, then each take dealt out to them, a track per part."""
-    from musicstudio.core.voices import continue_voices, most_at_once
+    from musicstudio.core.voices import continue_voices, lines_of, most_at_once
 
-    order = sorted(range(len(parts)), key=lambda i: -sum(n.pitch for n in parts[i][1]) / len(parts[i][1]))
-    last = [max(parts[i][1], key=lambda n: (n.start, n.pitch)).pitch for i in order]
+    order, last = zip(*lines_of([notes for _, notes in parts]))
     names = [t.name or f"Part {k + 1}" for k, (t, _) in enumerate(parts)]
     tracks = [Track(name, t.program, False, notes) for name, (t, notes) in zip(names, parts)]
     for take in takes:

@@ -1,7 +1,7 @@
 import pytest
 
 from musicstudio.core.note import Note
-from musicstudio.core.voices import continue_voices, most_at_once
+from musicstudio.core.voices import continue_voices, lines_of, most_at_once
 
 Q = 480
 
@@ -59,3 +59,10 @@ def test_a_new_note_above_a_held_top_line_joins_it_rather_than_cross_it():
     held = Note(76, 0, 2 * Q)
     lines = continue_voices([held, Note(83, Q, Q), Note(69, Q, Q)], [76, 67, 60, 48])
     assert [n.pitch for n in lines[0]] == [76, 83] and [n.pitch for n in lines[1]] == [69]
+
+
+def test_lines_are_the_parts_with_notes_highest_first_from_the_top_of_their_last_onset():
+    bass = [Note(48, 0, Q), Note(43, Q, Q)]
+    soprano = [Note(72, 0, Q), Note(74, Q, Q // 2), Note(71, Q, Q // 2)]   # its last onset holds 74 and 71
+    assert lines_of([bass, [], soprano]) == [(2, 74), (0, 43)]
+    assert lines_of([[], []]) == []

@@ -16,7 +16,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.core.voices import continue_voices, most_at_once
+from musicstudio.core.voices import continue_voices, lines_of, most_at_once
 from musicstudio.generators.interface import BAR, Take
 
 SOURCES = {"selection": "Selected notes", "bars": "Selected bars (ruler)", "track": "Whole track",
@@ -66,11 +66,8 @@ class SeedPlan:
 def voice_lines(song: Song) -> tuple[tuple[int, int], ...]:
     """Each pitched track that holds notes as (track, the top pitch of its last onset), the highest part
     (by mean pitch) first; none when there are fewer than two such parts."""
-    parts = [(i, t.notes) for i, t in enumerate(song.tracks) if not t.is_drum and t.notes]
-    if len(parts) < 2:
-        return ()
-    parts.sort(key=lambda part: -sum(n.pitch for n in part[1]) / len(part[1]))
-    return tuple((i, max(notes, key=lambda n: (n.start, n.pitch)).pitch) for i, notes in parts)
+    lines = lines_of([() if t.is_drum else t.notes for t in song.tracks])
+    return tuple(lines) if len(lines) >= 2 else ()
 
 
 def _bar_floor(song: Song, tick: int) -> int:
