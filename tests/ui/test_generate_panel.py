@@ -285,6 +285,7 @@ def test_chords_and_texture_show_for_a_gan_and_reach_its_request(qtbot, studio, 
     assert panel.picker.select(MODELS["gan"].name)
     assert not params.chords.isHidden() and not params.texture.isHidden()
     assert params.options() == {}   # empty: the seed's chords, texture as the seed
+    panel.set_source("track")                                       # an empty track: no seed
     assert params.chords.placeholderText() == "I-IV-V-I of the key lock (no seed)"
     assert not params.seed_chords_button.isEnabled()
     params.chords.setText("Am | F C G")
@@ -336,6 +337,8 @@ def test_the_chords_box_shows_the_seeds_chords_and_can_take_them_to_edit(qtbot, 
     notes = [Note(p, b * BAR + i * QUARTER, QUARTER, 80) for b, bar in enumerate(arpeggios) for i, p in enumerate(bar)]
     open_seed(studio, tmp_path, notes)
     assert panel.picker.select(MODELS["gan"].name)
+    panel.set_source("selection")                                   # nothing selected: no seed yet
+    assert params.chords.placeholderText() == "the seed's own chords"
     panel.set_source("track")
     assert params.chords.placeholderText() == "the seed's: C Am F G"
     qtbot.mouseClick(params.seed_chords_button, Qt.MouseButton.LeftButton)

@@ -235,7 +235,7 @@ class GeneratePanel(QWidget):
             plan = self.current_plan()
         except SeedError as e:
             self.seed_text.setText(f"<i>{str(e)[0].upper() + str(e)[1:]}.</i>")
-            self.params.show_seed_chords([])
+            self.params.show_seed_chords(None)
             return
         if self.picker.current is not None and self.picker.current.backend == "gan":
             self.params.show_seed_chords(seed_chord_names(plan.seed))

@@ -108,7 +108,7 @@ class ParameterForm(QWidget):
         chords_row = QHBoxLayout()
         chords_row.addWidget(self.chords, 1)
         chords_row.addWidget(self.seed_chords_button)
-        self.show_seed_chords([])
+        self.show_seed_chords(None)
         self.texture = QComboBox()
         for text, key in (("As the seed", "auto"), ("Melody (one line)", "melody"), ("Chords (several voices)",
                                                                                        "chords")):
@@ -132,12 +132,18 @@ class ParameterForm(QWidget):
         self._form.setRowVisible(self._chords_row, backend == "gan")
         self._form.setRowVisible(self.texture, backend == "gan")
 
-    def show_seed_chords(self, names: list[str]) -> None:
+    def show_seed_chords(self, names: list[str] | None) -> None:
         """What the chords box means when it is empty: the seed's chords as the GAN estimates them, one a
-        bar (none: there is no seed)."""
-        self._seed_chords = " ".join(names)
-        shown = " ".join(names[:SHOWN_CHORDS]) + (f" … ({len(names)} bars)" if len(names) > SHOWN_CHORDS else "")
-        self.chords.setPlaceholderText(f"the seed's: {shown}" if names else "I-IV-V-I of the key lock (no seed)")
+        bar; ``[]``: the seed is empty; None: there is no seed yet (the seed box says what to do)."""
+        self._seed_chords = " ".join(names or [])
+        if names is None:
+            text = "the seed's own chords"
+        elif not names:
+            text = "I-IV-V-I of the key lock (no seed)"
+        else:
+            more = f" … ({len(names)} bars)" if len(names) > SHOWN_CHORDS else ""
+            text = f"the seed's: {' '.join(names[:SHOWN_CHORDS])}{more}"
+        self.chords.setPlaceholderText(text)
         self.seed_chords_button.setEnabled(bool(names))
 
     def options(self) -> dict:
