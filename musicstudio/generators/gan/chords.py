@@ -1,5 +1,5 @@
 """Chords for the GAN's 1-D condition: one triad (or none) per bar, estimated from the notes or typed.
-No torch here: the app's Generate panel shows a seed's chords with :func:`seed_chords`.
+No torch here: the app's Generate panel shows a seed's chords with :func:`seed_chord_names`.
 
 A chord is an index: ``root`` for the major triad on that pitch class (0 = C), ``12 + root`` for the
 minor triad, :data:`NO_CHORD` for a silent bar. The model sees it as 13 numbers: the triad's three pitch
