@@ -14,7 +14,7 @@
   at :data:`FILL` or above that clashes with none sounding. With three voices or more the outer voices are
   kept (:func:`_keep_the_outer_voices`): where the bass (or the top voice) has gone more than a fifth from
   where it last was, the likeliest pitch near it comes back at :data:`OUTER_FILL` or above (a part of a
-  chorale take fell silent for a whole bar in 1.5% of bars without this, in 0.6% with it; Bach's, never).
+  chorale take fell silent for a whole bar in 1.5% of bars without this, in 0.6% with it; Bach's in 0.006%).
 * **Merging** (:func:`tidy`), against the GAN's typical flicker: a one-step gap in a pitch's sound with
   no onset after it is filled (the same note, held); a lone step with no onset is dropped (except on the
   bar's first step, where it may hold a note over the bar line); an onset inside a sounding run that would
