@@ -237,3 +237,17 @@ def test_a_gan_without_a_critic_gets_a_new_one_and_pieces_in_three_four_are_skip
     card = (result.folder / "card.md").read_text("utf-8")
     assert "had no critic: a new one was trained" in card and (result.folder / "critic").is_dir()
     assert "| `waltz.mid` | it is in 3/4 or 6/8; this model's bars are 4/4 or 2/4 |" in card
+
+
+@pytest.mark.parametrize("damaged", ["weights.safetensors", "critic/weights.safetensors"])
+def test_a_damaged_base_model_is_said_before_the_folder_is_read(tmp_path, base_models, midi_folder, damaged):
+    from musicstudio.generators.checkpoint import CheckpointError
+
+    base = tmp_path / "gan-damaged"
+    shutil.copytree(base_models / "gan-tiny", base)
+    (base / damaged).write_bytes((base / damaged).read_bytes()[:100])
+    events = []
+    with pytest.raises(CheckpointError, match="damaged or truncated") as error:
+        fine_tune(FineTuneJob(str(base), str(midi_folder), str(tmp_path / "out")), events.append)
+    assert damaged in str(error.value)
+    assert not any(e["kind"] == "reading" for e in events) and not (tmp_path / "out").exists()

@@ -141,6 +141,17 @@ def _prepare_out(job: FineTuneJob, base_folder: Path, base_name: str, midi: Path
     return out
 
 
+def _check_weights(base_folder: Path, backend: str) -> None:
+    """Read the base model's weights (and a GAN's critic) once, so that a damaged file is said before the
+    folder is read, which can take minutes. Raises CheckpointError naming the file."""
+    from musicstudio.generators.checkpoint import load_arrays
+
+    load_arrays(base_folder)
+    critic = base_folder / "critic"    # musicstudio.generators.gan.backend.CRITIC, without importing torch
+    if backend == "gan" and critic.is_dir():
+        load_arrays(critic)
+
+
 def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folders=None,
               command: str = "") -> FineTuneResult:
     """Run ``job``. Raises FineTuneError (bad input, said plainly), FineTuneCancelled (``cancel.cancelled``
@@ -157,6 +168,7 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
     base_name = config.get("name", base_folder.name)
     if not midi.is_dir():
         raise FineTuneError(f"there is no folder at {midi}")
+    _check_weights(base_folder, backend)
     out = _prepare_out(job, base_folder, base_name, midi)
     name = job.name or out.name
     emit({"kind": "folder", "out": str(out), "name": name})
