@@ -70,10 +70,12 @@ def figures_png(figures: dict, path: str | Path, title: str = "") -> Path:
         ax.tick_params(labelsize=7)
     cont = figures["continuation"]
     rows = (("seed_last_bar_to_first_generated_bar", "seed -> generated"),
-            ("seed_last_bar_to_true_next_bar", "seed -> true next"), ("consecutive_held_out_bars", "held-out bars"))
+            ("seed_last_bar_to_first_generated_bar_8_takes", "... 8 takes"),
+            ("seed_last_bar_to_true_next_bar", "seed -> true next"), ("consecutive_held_out_bars", "held-out bars"),
+            ("consecutive_bars_of_the_seeds_pieces", "seeds' pieces"))
     ax = axes[-1]
     for i, (key, _) in enumerate(rows):
-        s = cont[key]
+        s = cont.get(key, {})
         if s.get("n"):
             ax.errorbar([i], [s["mean"]], yerr=[[s["mean"] - s["p25"]], [s["p75"] - s["mean"]]], fmt="o", capsize=4)
     ax.set_xticks(range(len(rows)), [label for _, label in rows], fontsize=7, rotation=15)

@@ -66,9 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     seams = [ev.boundary_distance(r["seed"].notes, r["seed"].length, r["takes"][0].notes) for r in runs]
     true_seams = [ev.boundary_distance(r["seed"].notes, r["seed"].length, r["truth"]) for r in runs]
     consecutive = ev.consecutive_distances(test)
+    eight = ev.continue_seeds(gan, seeds, 1, variations=8)   # the seam only needs the first bar
+    seams8 = [ev.boundary_distance(r["seed"].notes, r["seed"].length, t.notes) for r in eight for t in r["takes"]]
     figures["continuation"] = {"seed_last_bar_to_first_generated_bar": ev.spread(seams),
+                               "seed_last_bar_to_first_generated_bar_8_takes": ev.spread(seams8),
                                "seed_last_bar_to_true_next_bar": ev.spread(true_seams),
-                               "consecutive_held_out_bars": ev.spread(consecutive)}
+                               "consecutive_held_out_bars": ev.spread(consecutive),
+                               "consecutive_bars_of_the_seeds_pieces": ev.spread(ev.consecutive_distances(seeds))}
 
     log("variety: 4 variations of 30 seeds ...")
     varied = ev.continue_seeds(gan, seeds[:30], args.bars, variations=4)
