@@ -26,7 +26,8 @@ from musicstudio.generators.fine_tune.folder import FineTuneError
 from musicstudio.generators.training.outputs import HISTORY, LOSS_PNG, write_history
 
 SETTINGS = {"batch_size": 64, "lr": 2e-4, "min_batches": 25, "max_batches": 50, "judged_bars": 1024}
-MEASURE = "distance of generated bars from real ones (by their figures)"
+MEASURE = "distance of generated bars from real ones (by their figures)"   # for the card
+SHORT = "validation distance"                                               # for the dialog and the CLI
 STATE = "gan_state.json"
 
 
@@ -88,7 +89,7 @@ def fine_tune_gan(work):
         history, before = state["history"], state["before"]
         for row in history:   # the curve so far
             work.emit({"kind": "epoch", "epoch": row["epoch"], "epochs": epochs, "train_loss": row["train_loss"],
-                       "valid_loss": row["valid_loss"], "before": before, "measure": "validation distance"})
+                       "valid_loss": row["valid_loss"], "before": before, "measure": SHORT})
     else:
         work.emit({"kind": "stage", "text": f"Measuring {work.base_name} on the validation pieces …"})
         before, history = round(judge(generator)[0], 5), []
@@ -122,7 +123,7 @@ def fine_tune_gan(work):
         save([("generator", generator), ("critic", critic)])
         state_file.write_text(json.dumps({"history": history, "before": before}), "utf-8")
         work.emit({"kind": "epoch", "epoch": epoch, "epochs": epochs, "train_loss": row["train_loss"],
-                   "valid_loss": row["valid_loss"], "before": before, "measure": "validation distance"})
+                   "valid_loss": row["valid_loss"], "before": before, "measure": SHORT})
     work.check()
     best_row = min(history, key=lambda r: r["valid_loss"])
     generator, critic = BarGenerator(model_config), BarCritic(model_config)
@@ -167,4 +168,4 @@ def fine_tune_gan(work):
                          settings={**s, "epochs": epochs, "transpose": shifts, "objective": config.get("objective")},
                          notes=notes)
     return FineTuneResult(out, work.name, BACKEND, before, best_row["valid_loss"], len(history), work.seconds,
-                          history, measure="validation distance")
+                          history, measure=SHORT)
