@@ -6,8 +6,9 @@
   grid: notes of a single 16th step, and mean note length.
 * **Tonal distance (TD)** between voices where there are several: the top line (the highest note sounding
   at each step) against the notes under it, bar by bar, for chorale continuations against chorale bars.
-* **Continuation**: the tonal distance between the seed's last bar and the first generated bar, against
-  the distance between consecutive bars of held-out music.
+* **Continuation**: the tonal distance between the seed's last bar and the first generated bar (of the first
+  take, and of eight), against the distance between consecutive bars of held-out music (the whole split,
+  and the seeds' own pieces).
 * **Variety**: how much of one variation's notes another variation of the same request shares.
 * **Voices that drop out**: MuseGAN's empty-bar rate per track. The GAN writes a chorale's voices in one
   roll, so each take is dealt out to the seed's voices as the app does
