@@ -179,9 +179,9 @@ def test_interpolation_gives_the_requested_phrases_between_a_and_b_as_takes(qtbo
     set_ab(qtbot, studio, (1, 2), (3, 4))
     assert panel.pages.currentWidget() is stud.blend_page
     assert stud.a.label == "10 notes in bars 1-2 of Melody" and stud.b.label == "16 notes in bars 3-4 of Melody"
-    stud.between.setValue(3)
-    stud.ends.setChecked(False)
-    stud.layout_box.setCurrentIndex(stud.layout_box.findData("takes"))
+    stud.blend_page.between.setValue(3)
+    stud.blend_page.ends.setChecked(False)
+    stud.blend_page.layout_box.setCurrentIndex(stud.blend_page.layout_box.findData("takes"))
     with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
         QTest.keyClick(studio.roll.canvas, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier |
                        Qt.KeyboardModifier.AltModifier)
@@ -218,12 +218,12 @@ def test_interpolation_end_to_end_between_two_takes_in_a_new_track(qtbot, studio
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert stud.a.label.startswith("vae-tiny take 1") and stud.b.label.startswith("vae-tiny take 2")
     assert stud.a.start == 4 * BAR and stud.a.replaced == ()
-    stud.between.setValue(2)
-    stud.ends.setChecked(True)
-    stud.layout_box.setCurrentIndex(stud.layout_box.findData("end to end"))
-    stud.place_box.setCurrentIndex(stud.place_box.findData("new track"))
+    stud.blend_page.between.setValue(2)
+    stud.blend_page.ends.setChecked(True)
+    stud.blend_page.layout_box.setCurrentIndex(stud.blend_page.layout_box.findData("end to end"))
+    stud.blend_page.place_box.setCurrentIndex(stud.blend_page.place_box.findData("new track"))
     with qtbot.waitSignal(panel.takes_ready, timeout=60_000):
-        qtbot.mouseClick(stud.interpolate_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(stud.blend_page.interpolate_button, Qt.MouseButton.LeftButton)
     (take,) = panel.takes.takes
     assert take.length == 4 * 2 * BAR                                 # A, 2 between, B: end to end
     assert panel.keep()
@@ -241,9 +241,9 @@ def test_a_model_that_is_not_a_vae_disables_the_studio_with_a_hint(qtbot, studio
         pytest.skip("the shipped Markov melody model is not installed")
     assert panel.picker.select("markov-melody")
     assert "markov-melody is a markov model; the VAE studio needs a VAE" in stud.hint.text()
-    assert stud.blend_hint.text() == stud.hint.text()
+    assert stud.blend_page.hint.text() == stud.hint.text()
     assert "Pick vae-tiny" in stud.hint.text()
-    assert not stud.encode_button.isEnabled() and not stud.interpolate_button.isEnabled()
+    assert not stud.encode_button.isEnabled() and not stud.blend_page.interpolate_button.isEnabled()
     assert not stud.sliders.names and not stud._shortcuts["encode"].isEnabled()
     select_bars(studio, 1, 2)
     assert not stud.encode_selection()

@@ -8,9 +8,8 @@ newer move supersedes an older one there), and the phrase is auditioned in the s
 let go. Reset puts the sliders back; Keep replaces the selected bars with the moved phrase, one undo step
 that records the model and the slider values.
 
-*Interpolate*: A and B are each the selection or the panel's current take; the VAE makes the phrases in
-between (spherical interpolation of their latent codes), which become the panel's takes, laid end to end
-in one take or one take each, after the later of A and B in its track or a new one.
+*Interpolate* (:mod:`.vae_blend`): A and B are each the selection or the panel's current take; the VAE makes
+the phrases in between, which become the panel's takes. The *pad* (:mod:`.vae_pad`) mixes four phrases.
 
 Everything the model does runs in the generation process (:meth:`GenerationService.submit_vae`); these
 pages only send operations and show what comes back.
@@ -22,35 +21,17 @@ import json
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from musicstudio.core.changes import ChangeError
 from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.latent_sliders import LatentSliders
 from musicstudio.ui.generate.record import take_record
 from musicstudio.ui.generate.seed import SeedError
+from musicstudio.ui.generate.vae_blend import BLEND_INTRO, BlendPage
 from musicstudio.ui.generate.vae_pad import PAD_INTRO, PadPage
-from musicstudio.ui.generate.vae_phrases import (
-    LAYOUTS,
-    PLACES,
-    StudioPhrase,
-    interpolation_plan,
-    interpolation_takes,
-    phrase_from_selection,
-    phrase_from_take,
-    slider_take,
-)
-from musicstudio.workers.generation_job import EncodeClip, GenerationResult, Interpolate, MoveSliders, VAEJob
+from musicstudio.ui.generate.vae_phrases import StudioPhrase, phrase_from_selection, phrase_from_take, slider_take
+from musicstudio.workers.generation_job import EncodeClip, MoveSliders, VAEJob
 
 CORNERS = "ABCD"
 SHORTCUTS = {                    # window-wide while the Generate panel is shown
@@ -62,8 +43,6 @@ SHORTCUTS = {                    # window-wide while the Generate panel is shown
     "keep": "Ctrl+Alt+K",
 }
 INTRO = "Shape a phrase on the model's sliders: select two bars or more in the piano roll, then Encode selection."
-BLEND_INTRO = ("Blend two phrases: set A and B from selections or from takes, then Interpolate. The phrases between "
-               "them become takes.")
 
 
 def slider_names(folder) -> list[str]:
@@ -77,8 +56,8 @@ def slider_names(folder) -> list[str]:
 
 
 class VAEStudio(QObject):
-    """Its two pages (``sliders_page``, ``blend_page``) live in ``panel`` (a GeneratePanel), whose document,
-    roll, service, model picker, audition player, takes and status line it uses."""
+    """Its pages (``sliders_page``, ``blend_page``, ``pad_page``) live in ``panel`` (a GeneratePanel), whose
+    document, roll, service, model picker, audition player, takes and status line it uses."""
 
     def __init__(self, panel):
         super().__init__(panel)
@@ -97,9 +76,8 @@ class VAEStudio(QObject):
         self.corners: dict[str, StudioPhrase | None] = dict.fromkeys(CORNERS)   # A and B blend; all four: the pad
         self.corner_widgets: dict[str, list[tuple[QLabel, QPushButton, QPushButton]]] = {c: [] for c in CORNERS}
 
-        self.hint, self.blend_hint = QLabel(INTRO), QLabel(BLEND_INTRO)
-        for label in (self.hint, self.blend_hint):
-            label.setWordWrap(True)
+        self.hint = QLabel(INTRO)
+        self.hint.setWordWrap(True)
         self.encode_button = QPushButton("Encode selection")
         self.encode_button.setToolTip(f"Find where the selected bars sit on the sliders ({SHORTCUTS['encode']})")
         self.phrase_text = QLabel("No phrase yet.")
@@ -117,21 +95,8 @@ class VAEStudio(QObject):
         self.keep_button = QPushButton("Keep")
         self.keep_button.setToolTip(f"Replace the encoded bars with the moved phrase: one undo step (Enter on a "
                                     f"slider, {SHORTCUTS['keep']})")
-
-        self.between = QSpinBox(minimum=1, maximum=14, value=6)
-        self.between.setToolTip("How many phrases to make between A and B")
-        self.ends = QCheckBox("with A and B at the ends", checked=True)
-        self.ends.setToolTip("Start with the VAE's A and end with its B, so the blend is heard from end to end")
-        self.layout_box = QComboBox()
-        for key, text in LAYOUTS.items():
-            self.layout_box.addItem(text, key)
-        self.place_box = QComboBox()
-        for key, text in PLACES.items():
-            self.place_box.addItem(text, key)
-        self.place_box.setToolTip("The phrases go after the later of A and B, in B's track or in a new track")
-        self.interpolate_button = QPushButton("Interpolate")
-        self.interpolate_button.setToolTip(f"Make the phrases between A and B as takes ({SHORTCUTS['interpolate']})")
         self._build()
+        self.blend_page = BlendPage(self, SHORTCUTS["interpolate"])   # its corner rows first, then the pad's
         self.pad_page = PadPage(self)
         self._shortcuts = self._make_shortcuts(panel)
 
@@ -144,7 +109,6 @@ class VAEStudio(QObject):
         self.sliders.audition_requested.connect(self.audition)
         self.sliders.keep_requested.connect(self.keep)
         self.sliders.reset_requested.connect(self.reset)
-        self.interpolate_button.clicked.connect(self.interpolate)
         self.service.vae_finished.connect(self._finished)
         self.service.vae_failed.connect(self._failed)
         self.document.replaced.connect(self.clear)
@@ -154,7 +118,7 @@ class VAEStudio(QObject):
         self._model_changed()
 
     def _build(self) -> None:
-        self.sliders_page, self.blend_page = QWidget(), QWidget()
+        self.sliders_page = QWidget()
         phrase_layout = QVBoxLayout(self.sliders_page)
         phrase_layout.setContentsMargins(8, 8, 8, 8)
         phrase_layout.addWidget(self.hint)
@@ -169,22 +133,6 @@ class VAEStudio(QObject):
             buttons.addWidget(b)
         phrase_layout.addLayout(buttons)
         phrase_layout.addStretch(1)
-
-        blend_layout = QVBoxLayout(self.blend_page)
-        blend_layout.setContentsMargins(8, 8, 8, 8)
-        blend_layout.addWidget(self.blend_hint)
-        form = QFormLayout()
-        blend_layout.addLayout(form)
-        blend_layout.addStretch(1)
-        for which in "AB":
-            form.addRow(which, self.corner_row(which))
-        steps = QHBoxLayout()
-        steps.addWidget(self.between)
-        steps.addWidget(self.ends, 1)
-        form.addRow("Between", steps)
-        form.addRow("Lay out", self.layout_box)
-        form.addRow("Goes", self.place_box)
-        form.addRow(self.interpolate_button)
 
     def corner_row(self, which: str) -> QHBoxLayout:
         """A row that shows phrase ``which`` (A-D) and sets it from the selection or the current take (the
@@ -215,7 +163,7 @@ class VAEStudio(QObject):
     def _make_shortcuts(self, host: QWidget) -> dict[str, QShortcut]:
         """Window-wide keys, on the panel (shown whenever the Generate dock is), so they work from the roll."""
         actions = {"encode": self.encode_selection, "set_a": lambda: self.set_phrase("A", "selection"),
-                   "set_b": lambda: self.set_phrase("B", "selection"), "interpolate": self.interpolate,
+                   "set_b": lambda: self.set_phrase("B", "selection"), "interpolate": self.blend_page.interpolate,
                    "reset": self.reset, "keep": self.keep}
         shortcuts = {}
         for name, key in SHORTCUTS.items():
@@ -245,7 +193,7 @@ class VAEStudio(QObject):
                 why = f"{info.name} is a {info.backend} model; the VAE studio needs a VAE."
             where = (f" Pick {', '.join(vaes)} in the model box above." if vaes
                      else " Add a VAE model folder, or train one (musicstudio train vae).")
-            for label in (self.hint, self.blend_hint, self.pad_page.hint):
+            for label in (self.hint, self.blend_page.hint, self.pad_page.hint):
                 label.setText(f"<b>{why}</b>{where}")
             self.sliders.set_names([])
             self.phrase, self.current = None, None
@@ -253,7 +201,7 @@ class VAEStudio(QObject):
             self.roll.set_preview([])
         else:
             self.hint.setText(INTRO)
-            self.blend_hint.setText(BLEND_INTRO)
+            self.blend_page.hint.setText(BLEND_INTRO)
             self.pad_page.hint.setText(PAD_INTRO)
             names = slider_names(self.info.folder)
             self.sliders.set_names(names)
@@ -266,8 +214,8 @@ class VAEStudio(QObject):
 
     def _enable(self) -> None:
         vae = self.info is not None
-        for w in (self.encode_button, self.between, self.ends, self.layout_box, self.place_box):
-            w.setEnabled(vae)
+        self.encode_button.setEnabled(vae)
+        self.blend_page.enable(vae)
         has_take = vae and self.panel.takes.current_take is not None
         for rows in self.corner_widgets.values():
             for _label, selection, take in rows:
@@ -278,7 +226,6 @@ class VAEStudio(QObject):
         self.sliders.setEnabled(has_phrase)
         for b in (self.reset_button, self.audition_button, self.keep_button):
             b.setEnabled(has_phrase and self.current is not None)
-        self.interpolate_button.setEnabled(vae and self.a is not None and self.b is not None)
         for shortcut in self._shortcuts.values():
             shortcut.setEnabled(vae)
 
@@ -306,7 +253,7 @@ class VAEStudio(QObject):
         elif kind == "move":
             self._moved(result)
         elif kind == "interpolate":
-            self._interpolated(payload, result)
+            self.blend_page.interpolated(payload, result)
         elif kind == "mix":
             self.pad_page.mixed(payload, result)
         if self.job is None and self.wanted is not None:
@@ -467,7 +414,7 @@ class VAEStudio(QObject):
         self.pad_page.corners_changed()
         self._enable()
 
-    # -- interpolation ----------------------------------------------------------------------------
+    # -- phrases A-D (the interpolate and pad pages) -----------------------------------------------
     def set_phrase(self, which: str, source: str) -> bool:
         """Make the selection (``source="selection"``) or the panel's current take (``"take"``) phrase
         ``which`` (A, B: the blend's ends; C, D too: the pad's corners)."""
@@ -497,28 +444,3 @@ class VAEStudio(QObject):
                                else "AB") if self.corners[c] is None]
         self.panel.say(f"Phrase {which}: {phrase.label}." + (f" Now set {', '.join(missing)}." if missing else ""))
         return True
-
-    def interpolate(self) -> int | None:
-        if self.info is None or self.a is None or self.b is None:
-            self.panel.say("Set phrases A and B first (Selection or Take beside each).", error=True)
-            return None
-        steps = self.between.value() + 2
-        payload = (self.a, self.b, self.layout_box.currentData(), self.place_box.currentData(),
-                   self.ends.isChecked())
-        self.wanted, self.audition_after = None, False
-        self.submit("interpolate", Interpolate(self.a.clip, self.b.clip, steps), payload)
-        self.panel.say(f"Interpolating {self.between.value()} phrases between A and B with {self.model_name}…")
-        return self.job
-
-    def _interpolated(self, payload, result) -> None:
-        a, b, layout, place, ends = payload
-        takes = interpolation_takes(result.phrases, a, b, self.model_name, layout, ends)
-        plan = interpolation_plan(a, b, place)
-        between = len(result.phrases) - 2
-        generation = GenerationResult(takes, result.device, result.seconds, [], result.loaded)
-        what = (f"one take of {len(result.phrases) if ends else between} phrases end to end" if layout == "end to end"
-                else f"{len(takes)} takes")
-        self.panel.show_takes(
-            takes, plan, f"{self.model_name} blend", generation,
-            f"{between} phrases between A and B from {self.model_name} in {result.seconds * 1000:.0f} ms: {what}. "
-            "1-9 flip, Space auditions, Enter keeps.")
