@@ -26,13 +26,20 @@ from musicstudio.core.tempo import Tempo
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.io.errors import MidiImportError, describe_os_error
+from musicstudio.io.limits import (
+    MAX_FILE_BYTES,
+    MAX_NOTES,
+    MAX_TRACKS,
+    change_too_late,
+    file_too_large,
+    note_too_late,
+    tick_limit,
+    too_many_notes,
+    too_many_tracks,
+)
 from musicstudio.io.midi_bytes import byte_size, meta_text, read_vlq, unwrap_rmid, what_is
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_NOTES = 1_000_000
-MAX_TRACKS = 1024
 MAX_CHUNKS = 0xFFFF  # chunks of any kind; a header can announce at most this many tracks
-MAX_BARS = 100_000  # of 4/4: about 55 hours at 120 BPM; anything later is a damaged time value
 DRUM_CHANNEL = 9
 
 
@@ -64,8 +71,7 @@ def import_midi(path: str | Path) -> ImportResult:
         if path.is_dir():
             raise MidiImportError(path, "it is a folder, not a MIDI file")
         if size > MAX_FILE_BYTES:
-            raise MidiImportError(path, f"the file is {size / 2**20:.0f} MB; Music Studio opens MIDI "
-                                        f"files up to {MAX_FILE_BYTES // 2**20} MB")
+            raise MidiImportError(path, file_too_large(size, "MIDI files"))
         data = path.read_bytes()
     except OSError as e:
         raise MidiImportError(path, f"it could not be read ({describe_os_error(e)})") from e
@@ -157,7 +163,7 @@ class _Reader:
             self.warn(f"unknown MIDI file type {fmt}; read as type 1", True)
         elif fmt == 2:
             self.warn("type 2 file (independent patterns): its tracks were laid out in parallel", False)
-        self.max_tick = MAX_BARS * 4 * division
+        self.max_tick = tick_limit(division)
 
         chunks = []
         seen = 0  # chunks of any kind, skipped ones included
@@ -221,7 +227,7 @@ class _Reader:
             elif not has_events:
                 empty += 1
             if len(tracks) > MAX_TRACKS:  # named tracks without notes count too: each is a track to show
-                raise self.fail(f"it has more than {MAX_TRACKS:,} tracks; Music Studio opens up to that many")
+                raise self.fail(too_many_tracks())
         if empty:
             self.warn(f"{empty:,} empty track{'s were' if empty > 1 else ' was'} skipped", False)
         self.report_counts()
@@ -352,8 +358,7 @@ class _Reader:
                 ended = False
             if kind == 0x90 or kind == 0x80:
                 if tick > max_tick:
-                    raise self.fail(f"track {track_no} places a note over {MAX_BARS:,} bars into the song; "
-                                    "its time values are damaged")
+                    raise self.fail(note_too_late(track_no))
                 channel = channels[status & 0x0F]
                 if kind == 0x90 and d2:
                     channel.open[d1].append((tick, d2, channel.program))
@@ -364,8 +369,7 @@ class _Reader:
                         channel.voices[program].append((d1, start, tick, velocity))
                         self.notes_total += 1
                         if self.notes_total > MAX_NOTES:
-                            raise self.fail(f"it holds over {MAX_NOTES:,} notes; Music Studio opens files "
-                                            "up to that many")
+                            raise self.fail(too_many_notes())
             elif kind == 0xC0:
                 channels[status & 0x0F].program = d1
         return self.close_track(name, channels, tick, has_meta, has_events, track_no)
@@ -377,8 +381,7 @@ class _Reader:
                 if starts and last_tick > self.max_tick:
                     # Ending the note there would make it last over MAX_BARS bars: the same damaged time
                     # value that a note-off at that tick is refused for.
-                    raise self.fail(f"track {track_no} ends a note over {MAX_BARS:,} bars into the song; "
-                                    "its time values are damaged")
+                    raise self.fail(note_too_late(track_no, ends=True))
                 for start, velocity, program in starts:
                     end = last_tick if last_tick > start else start + self.ppq
                     channel.voices[program].append((pitch, start, end, velocity))
@@ -386,13 +389,12 @@ class _Reader:
                     self.count("unended")
             channel.open.clear()
         if self.notes_total > MAX_NOTES:
-            raise self.fail(f"it holds over {MAX_NOTES:,} notes; Music Studio opens files up to that many")
+            raise self.fail(too_many_notes())
         return name, channels, has_meta, has_events
 
     def conductor_event(self, track_no: int, tick: int, mtype: int, body: bytes) -> None:
         if tick > self.max_tick:
-            raise self.fail(f"track {track_no} places a tempo or meter change over {MAX_BARS:,} bars into "
-                            "the song; its time values are damaged")
+            raise self.fail(change_too_late(f"track {track_no}"))
         if mtype == 0x51:
             us = int.from_bytes(body[:3], "big") if len(body) >= 3 else 0
             if len(body) != 3 or us == 0:
