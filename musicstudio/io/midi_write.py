@@ -3,16 +3,24 @@
 Layout: 480 PPQ; track 1 is the conductor (song title, time signatures, keys and tempos, the first
 of each at tick 0); then one track per song track with its name, a program change at tick 0 and
 explicit note-offs; drums on channel 10; every track closed with end-of-track.
+
+What a MIDI file cannot hold, or what Music Studio would refuse to open again (:mod:`.limits`: notes,
+tracks, events over 100,000 bars in, a file over 64 MB), is refused with a :class:`MidiExportError`
+before anything is written, rather than written with notes missing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from musicstudio.core.key import is_valid_key
+from musicstudio.core.meter import is_valid_time_signature
 from musicstudio.core.song import Song
+from musicstudio.core.tempo import MAX_TEMPO_US, MIN_TEMPO_US
 from musicstudio.core.ticks import PPQ
 from musicstudio.io.atomic import write_atomically
 from musicstudio.io.errors import MidiExportError, describe_os_error
+from musicstudio.io.limits import MAX_FILE_BYTES, song_beyond_limits
 
 DRUM_CHANNEL = 9
 _MELODIC_CHANNELS = [c for c in range(16) if c != DRUM_CHANNEL]
@@ -88,11 +96,37 @@ def song_to_midi_bytes(song: Song) -> bytes:
     return header + b"".join(chunks)
 
 
+def unwritable(song: Song) -> str | None:
+    """Why ``song`` cannot become a MIDI file that opens again with every note, or None when it can."""
+    reason = song_beyond_limits(song)
+    if reason:
+        return reason
+    for no, track in enumerate(song.tracks, 1):
+        for n in track.notes:
+            if not (0 <= n.pitch <= 127 and 1 <= n.velocity <= 127 and n.start >= 0 and n.duration >= 1):
+                return (f"track {no} has a note a MIDI file cannot hold (pitch {n.pitch}, velocity {n.velocity}, "
+                        f"start {n.start}, duration {n.duration})")
+    if not all(MIN_TEMPO_US <= t.us_per_beat <= MAX_TEMPO_US for t in song.tempos):
+        return "the song has a tempo a MIDI file cannot hold"
+    if not all(is_valid_time_signature(s.numerator, s.denominator) for s in song.time_signatures):
+        return "the song has a time signature a MIDI file cannot hold"
+    if not all(is_valid_key(k.key.sharps, int(k.key.minor)) for k in song.key_signatures):
+        return "the song has a key signature a MIDI file cannot hold"
+    return None
+
+
 def export_midi(song: Song, path: str | Path) -> None:
-    """Write the song as a MIDI file, atomically: a failed write leaves any old file as it was."""
-    if len(song.tracks) + 1 > 0xFFFF:
-        raise MidiExportError(path, f"a MIDI file holds at most 65,534 tracks, the song has {len(song.tracks):,}")
+    """Write the song as a MIDI file, atomically: a failed write leaves any old file as it was.
+
+    Raises :class:`MidiExportError` for a song that a MIDI file Music Studio opens again cannot hold whole.
+    """
+    reason = unwritable(song)
+    if reason:
+        raise MidiExportError(path, f"it was not written: {reason}")
     data = song_to_midi_bytes(song)
+    if len(data) > MAX_FILE_BYTES:
+        raise MidiExportError(path, f"it was not written: it would be {len(data) / 2**20:.0f} MB; Music Studio "
+                                    f"opens MIDI files up to {MAX_FILE_BYTES // 2**20} MB")
     try:
         write_atomically(Path(path), data)
     except OSError as e:
