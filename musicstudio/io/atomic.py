@@ -1,22 +1,32 @@
-"""Writing a file so that a crash or a full disk never leaves it half-written."""
+"""Writing a file so that a crash, a full disk or another process saving it too never leaves it
+half-written, or leaves anything else behind in its folder."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from musicstudio.io.file_lock import file_lock
+from musicstudio.io.output_guard import check_before_replacing
+
 
 @contextmanager
 def atomic_file(path: Path, backup: Path | None = None) -> Iterator[BinaryIO]:
     """A binary file to write that replaces ``path`` only when the block ends without error.
 
-    Data goes to a temporary file in the same folder, is fsync'd, then renamed over ``path``. With
-    ``backup``, the version that was there before is kept under that name. On any error the
-    temporary file is removed and ``path`` is as it was.
+    Data goes to a temporary file of a unique name in the same folder, is fsync'd, then renamed over
+    ``path``. With ``backup``, the version that was there before is kept under that name. On any error
+    the temporary file is removed and ``path`` is as it was.
+
+    Keeping the backup and renaming are done holding ``path``'s lock (:mod:`musicstudio.io.file_lock`),
+    so two Music Studio processes saving one file take turns: the backup is always the version the
+    other one saved, and both files are always whole. An :class:`~musicstudio.io.output_guard.OutputGuard`
+    armed for ``path`` checks it under that lock too.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -25,9 +35,11 @@ def atomic_file(path: Path, backup: Path | None = None) -> Iterator[BinaryIO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
-        if backup is not None and path.exists():
-            _keep_backup(path, Path(backup))
-        os.replace(tmp, path)  # the one step that switches versions: atomic on POSIX and Windows
+        with file_lock(path):
+            check_before_replacing(path)
+            if backup is not None and path.exists():
+                _keep_backup(path, Path(backup))
+            os.replace(tmp, path)  # the one step that switches versions: atomic on POSIX and Windows
     except BaseException:
         _remove(tmp)
         raise
@@ -41,19 +53,46 @@ def write_atomically(path: Path, data: bytes, backup: Path | None = None) -> Non
 
 
 def _keep_backup(path: Path, backup: Path) -> None:
-    """Make ``backup`` a copy of ``path`` without ever leaving ``path`` missing."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=backup.parent)
-    os.close(fd)
+    """Make ``backup`` a copy of ``path`` without ever leaving ``path`` missing.
+
+    When ``backup`` already is ``path`` (two names of one file: a save that stopped between its two
+    renames leaves that), renaming the new link onto it does nothing at all, and the link would stay in
+    the folder under its temporary name: so the temporary name is removed if it is still there.
+    """
+    tmp = _link_or_copy(path, backup.parent, prefix=f".{backup.name}.")
     try:
-        os.unlink(tmp)
-        try:
-            os.link(path, tmp)          # cheap: the old version keeps its data blocks
-        except OSError:
-            shutil.copy2(path, tmp)     # file systems without hard links
+        made = os.lstat(tmp)
         os.replace(tmp, backup)
+        try:
+            if os.path.samestat(os.lstat(tmp), made):
+                os.unlink(tmp)  # rename() of a hard link onto another link of its inode is a no-op
+        except FileNotFoundError:
+            pass  # renamed, as it should be
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _link_or_copy(path: Path, folder: Path, prefix: str) -> str:
+    """A new name in ``folder`` for ``path``'s contents: a hard link (cheap: the old version keeps its
+    data blocks), or a copy on file systems without hard links."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(path, tmp)
+            return tmp
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        shutil.copy2(path, tmp)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp
 
 
 def _remove(path: str) -> None:
