@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("output", help=".mid, .msproj or .wav")
     convert.add_argument("--bits", type=int, choices=(16, 24), default=16, help="WAV sample size (default 16)")
     convert.add_argument("--soundfont", help="a .sf2 file for WAV output (default: found automatically)")
-    convert.add_argument("--force", action="store_true", help="render WAV files over 60 minutes")
+    convert.add_argument("--force", action="store_true",
+                         help="render WAV files over 60 minutes, and overwrite OUTPUT even if another program "
+                              "wrote it while this command ran (without it, the command refuses, exit code 3)")
     return parser
 
 
@@ -114,9 +116,11 @@ def cmd_info(path: Path) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from musicstudio.io.files import MIDI_SUFFIXES, open_song, save_song
+    from musicstudio.io.output_guard import OutputGuard
     from musicstudio.io.project import SUFFIX
 
     src, dst = Path(args.input), Path(args.output)
+    guard = OutputGuard.watch(dst, args.force)  # refuses (exit 3) if another program writes dst meanwhile
     out_kind = dst.suffix.lower()
     if src.suffix.lower() == ".wav":
         raise UsageError("cannot convert from WAV: recorded audio cannot be turned back into notes")
@@ -127,10 +131,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print(f"musicstudio: {src.name}: warning: {w.message}", file=sys.stderr)
     if out_kind == ".wav":
         from musicstudio.audio.render import export_wav
-        seconds = export_wav(result.song, dst, bits=args.bits, soundfont=args.soundfont, force=args.force)
+        with guard.writing():
+            seconds = export_wav(result.song, dst, bits=args.bits, soundfont=args.soundfont, force=args.force)
         print(f"{dst}: {seconds:.1f} s, 44.1 kHz stereo, {args.bits}-bit")
     else:
-        save_song(result.song, dst)
+        with guard.writing():
+            save_song(result.song, dst)
         print(f"{dst}: {len(result.song.tracks)} tracks, {result.song.note_count} notes")
     return EXIT_OK
 

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--texture", default="auto", choices=("auto", "melody", "chords"),
                    help="GAN: one line (melody), several voices (chords), or as the seed (auto, default)")
     p.add_argument("--out", required=True, metavar="OUT.mid", help="where to write the seed and the takes")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite OUT even if another program wrote it while this command ran (without it, "
+                        "the command refuses, exit code 3)")
     p.add_argument("--track", default=None, metavar="N",
                    help="which track of the seed file (1 = first; default the first with notes), or 'all': "
                         "every pitched track merged (a chorale in four tracks seeds four voices)")
@@ -171,9 +174,9 @@ def _slider_values(generator, specs: list[str]) -> dict[str, float]:
     return values
 
 
-def _vae_edit(generator, song, seed: Clip, track: Track, args) -> int:
+def _vae_edit(generator, song, seed: Clip, track: Track, args, guard) -> int:
     """``--mode interpolate`` and ``--mode slide``: phrases from the VAE's latent space, one track each."""
-    from musicstudio.io.files import open_song, save_song
+    from musicstudio.io.files import open_song
 
     if args.mode == "interpolate":
         if not args.seed_b:
@@ -195,25 +198,44 @@ def _vae_edit(generator, song, seed: Clip, track: Track, args) -> int:
     seed_track = Track(track.name or "Seed", track.program, False, seed.notes)
     tracks = [seed_track] + [Track(name, track.program, False, tuple(n.moved_by(ticks=length) for n in notes))
                              for name, notes in zip(names, phrases)]
-    save_song(replace(song, tracks=tuple(tracks)), Path(args.out))
+    if _write_out(replace(song, tracks=tuple(tracks)), args, guard):
+        return 3
     counts = ", ".join(str(len(p)) for p in phrases)
     print(f"{args.out}: seed ({len(seed.notes)} notes) + {len(phrases)} phrases from {generator.name} "
           f"({args.mode}; notes per phrase: {counts})")
     return 0
 
 
+def _write_out(song: Song, args, guard) -> int:
+    """Save ``--out``: 0, or 3, said in one line on stderr, when it could not be written or another program
+    wrote it while this command ran (:class:`~musicstudio.io.output_guard.OutputGuard`; ``--force`` overwrites)."""
+    from musicstudio.io.errors import MusicFileError
+    from musicstudio.io.files import save_song
+
+    try:
+        with guard.writing():
+            save_song(song, Path(args.out))
+    except MusicFileError as e:
+        print(f"musicstudio generate: {e}", file=sys.stderr)
+        return 3
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Exit codes: 0 written, 2 usage, 3 bad input (seed file, model), 1 internal error."""
+    """Exit codes: 0 written, 2 usage, 3 bad input (seed file, model) or an OUT that another program wrote
+    while the command ran (not overwritten without ``--force``), 1 internal error."""
     from musicstudio.generators.checkpoint import CheckpointError
     from musicstudio.generators.devices import DeviceError
     from musicstudio.generators.registry import ModelRegistry
     from musicstudio.io.errors import MusicFileError
-    from musicstudio.io.files import open_song, save_song
+    from musicstudio.io.files import open_song
+    from musicstudio.io.output_guard import OutputGuard
 
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    guard = OutputGuard.watch(args.out, args.force)   # OUT as it was when the command started
     try:
         if args.seed is None and args.mode != "sample" and not args.chords:
             raise ValueError("--seed IN.mid is needed (only --mode sample, or a GAN with --chords, works "
@@ -247,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         if (args.chords or args.texture != "auto") and generator.backend != "gan":
             raise ValueError(f"--chords and --texture need a GAN model; {generator.name} is {generator.backend}")
         if args.mode in ("interpolate", "slide"):
-            return _vae_edit(generator, song, seed, track, args)
+            return _vae_edit(generator, song, seed, track, args, guard)
     except (ValueError, DeviceError) as e:
         print(f"musicstudio generate: {e}", file=sys.stderr)
         return 2
@@ -272,8 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         seed_track = [Track(track.name or "Seed", track.program, False, seed.notes)] if seed.notes else []
         tracks = seed_track + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
                                      tuple(n.moved_by(ticks=seed.length) for n in t.notes)) for t in takes]
-    out = replace(song, tracks=tuple(tracks))
-    save_song(out, Path(args.out))
+    if _write_out(replace(song, tracks=tuple(tracks)), args, guard):
+        return 3
     counts = ", ".join(str(len(t.notes)) for t in takes)
     print(f"{args.out}: seed ({len(seed.notes)} notes) + {len(takes)} takes of {args.bars} bars from "
           f"{generator.name} on {generator.device} (notes per take: {counts})")
@@ -281,16 +303,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def models_main(argv: list[str] | None = None) -> int:
-    from musicstudio.generators.registry import default_folders, find_models
+    from musicstudio.generators.registry import default_folders, find_models, loadable_models
 
-    p = argparse.ArgumentParser(prog="musicstudio models", description="List the installed models.")
+    p = argparse.ArgumentParser(prog="musicstudio models", description="List the installed models; a folder "
+                                "that cannot be used is one line on stderr saying why.")
     p.add_argument("--names", action="store_true", help="only the names, one per line")
     p.add_argument("--dir", action="append", default=[], metavar="DIR", help="also look in DIR")
+    p.add_argument("--quick", action="store_true", help="check configs, cards and weight files without loading "
+                   "each model (a config whose network does not fit its weights is then found at generate)")
     try:
         args = p.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
-    models, problems = find_models(default_folders() + [Path(d) for d in args.dir])
+    folders = default_folders() + [Path(d) for d in args.dir]
+    models, problems = (find_models if args.quick else loadable_models)(folders)
     for m in models:
         if args.names:
             print(m.name)
