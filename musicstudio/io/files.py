@@ -1,4 +1,5 @@
-"""Opening and saving a song by file type: .mid/.midi (MIDI) and .msproj (project)."""
+"""Opening and saving a song by file type: .mid/.midi (MIDI) and .msproj (project; its backup
+``NAME.msproj.bak`` opens as a project too)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from pathlib import Path
 from musicstudio.core.song import Song
 from musicstudio.io.midi_read import ImportResult, MidiWarning, import_midi
 from musicstudio.io.midi_write import export_midi
-from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX
-from musicstudio.io.project import Project, load_project, save_project
+from musicstudio.io.project import Project, is_project_path, load_project, save_project
 
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar", ".rmi")
 
 
-def is_project(path: Path) -> bool:
-    return path.suffix.lower() == PROJECT_SUFFIX
+def is_project(path: str | Path) -> bool:
+    """``NAME.msproj``, or the backup ``NAME.msproj.bak`` kept by the last save."""
+    return is_project_path(path)
 
 
 def open_song(path: str | Path) -> ImportResult:
