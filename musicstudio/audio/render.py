@@ -1,10 +1,21 @@
-"""Offline render of a song to float samples and to a WAV file, with progress and cancel."""
+"""Offline render of a song to float samples and to a WAV file, with progress and cancel.
+
+:func:`export_wav` streams: each block goes to the WAV file as soon as it is rendered, so memory
+stays the same whatever the song's length (a 10-hour song once needed a 12.7 GB scratch array).
+The one thing known only at the end is the peak: a render that never goes over -0.1 dBFS is
+written as it comes, in one pass. One that does is rendered again, scaled down to the ceiling:
+FluidSynth renders offline deterministically (the same song gives the same samples, whatever
+its thread count), so the second pass gives exactly the samples an in-memory render would scale.
+Rendering again costs one more pass (about 90 s for a 3-hour song here); keeping the first pass
+instead would cost a float scratch file of 8 bytes a frame (3.8 GB for 3 hours, in a temp folder
+that is RAM on systems with a tmpfs /tmp).
+"""
 
 from __future__ import annotations
 
-import tempfile
+from contextlib import closing
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -14,69 +25,171 @@ from musicstudio.audio.soundfont import find_soundfont
 from musicstudio.audio.synth import Synth
 from musicstudio.core.song import Song
 from musicstudio.io.timeline import Timeline
-from musicstudio.io.wav import write_wav
+from musicstudio.io.wav import check_wav_room, wav_stream
 
 SAMPLE_RATE = 44100
+CHANNELS = 2
 BLOCK = 4096
 MAX_TAIL_SECONDS = 2.0
 SILENCE = 10 ** (-80 / 20)          # a block quieter than -80 dBFS ends the release tail
 PEAK_CEILING = 10 ** (-0.1 / 20)    # -0.1 dBFS
 MAX_MINUTES = 60
-IN_MEMORY_BYTES = 256 * 2**20       # longer renders go through a scratch file on disk
+
+Progress = Callable[[float], None]
+Cancelled = Callable[[], bool]
 
 
 def song_seconds(song: Song) -> float:
     return Timeline(song.tempos).seconds_at(song.end_tick)
 
 
-def render_song(song: Song, soundfont: str | Path | None = None, sample_rate: int = SAMPLE_RATE,
-                progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None, force: bool = False) -> np.ndarray:
-    """The song as stereo float32 samples (frames x 2): the notes, then the release tail (at most
-    2 s, cut when it falls silent), scaled down if needed so that no peak exceeds -0.1 dBFS.
-
-    Renders over 60 minutes are refused unless ``force``. ``progress`` gets the done fraction;
-    ``cancelled`` is polled every block and stops the render with :class:`RenderCancelled`.
-    """
+def most_frames(song: Song, sample_rate: int = SAMPLE_RATE, force: bool = False) -> int:
+    """The length of the song's render at most (its notes and the longest release tail), in frames.
+    Renders over 60 minutes are refused with :class:`RenderTooLong` unless ``force``."""
     seconds = song_seconds(song)
     if seconds > MAX_MINUTES * 60 and not force:
         raise RenderTooLong(f"the song lasts {seconds / 60:.0f} minutes; renders over {MAX_MINUTES} minutes "
                             "are refused unless forced")
-    song_frames = round(seconds * sample_rate)
+    return round(seconds * sample_rate) + round(MAX_TAIL_SECONDS * sample_rate)
+
+
+def render_blocks(song: Song, soundfont: Path, sample_rate: int = SAMPLE_RATE, progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> Iterator[np.ndarray]:
+    """The song's samples as they are rendered, unscaled: float32 blocks (frames x 2) of at most
+    :data:`BLOCK` frames, the notes then the release tail (at most 2 s, cut when it falls silent).
+
+    Each block is valid until the next one is asked for (one buffer is reused); scaling it in
+    place is fine. ``progress`` gets the done fraction; ``cancelled`` is polled every block and
+    stops the render with :class:`RenderCancelled`. Use it in ``closing()`` to free the synth early.
+    """
+    song_frames = round(song_seconds(song) * sample_rate)
     total = song_frames + round(MAX_TAIL_SECONDS * sample_rate)
-    sf = find_soundfont(soundfont)
-    out = _buffer(total)
-    with Synth(sf, sample_rate) as synth:
+    buffer = np.empty((BLOCK, CHANNELS), dtype=np.float32)
+    with Synth(soundfont, sample_rate) as synth:
         renderer = Renderer(synth, schedule(song, sample_rate))
         pos = 0
         while pos < total:
             if cancelled is not None and cancelled():
                 raise RenderCancelled()
             n = min(BLOCK, total - pos)
-            block = renderer.render(out[pos:pos + n])
+            block = renderer.render(buffer[:n])
             pos += n
             if progress is not None:
                 progress(min(1.0, pos / song_frames) if song_frames else 1.0)
-            if pos >= song_frames and renderer.finished and float(np.abs(block).max(initial=0.0)) < SILENCE:
-                break
+            level = peak_of(block)
+            yield block
+            if pos >= song_frames and renderer.finished and level < SILENCE:
+                return
+
+
+def peak_of(samples: np.ndarray) -> float:
+    return float(np.abs(samples).max(initial=0.0))
+
+
+def render_song(song: Song, soundfont: str | Path | None = None, sample_rate: int = SAMPLE_RATE,
+                progress: Progress | None = None, cancelled: Cancelled | None = None,
+                force: bool = False) -> np.ndarray:
+    """The song in memory as stereo float32 samples (frames x 2): the notes, then the release tail
+    (at most 2 s, cut when it falls silent), scaled down if needed so that no peak exceeds -0.1 dBFS.
+
+    For auditions and measurements of short songs: the whole render is one array (8 bytes a
+    frame, 1.3 GB for an hour). :func:`export_wav` streams to a file instead. Renders over 60
+    minutes are refused unless ``force``; ``progress`` and ``cancelled`` as in :func:`render_blocks`.
+    """
+    frames = most_frames(song, sample_rate, force)
+    sf = find_soundfont(soundfont)
+    out = np.empty((frames, CHANNELS), dtype=np.float32)
+    pos, peak = 0, 0.0
+    with closing(render_blocks(song, sf, sample_rate, progress, cancelled)) as blocks:
+        for block in blocks:
+            out[pos:pos + len(block)] = block
+            pos += len(block)
+            peak = max(peak, peak_of(block))
     out = out[:pos]
-    peak = float(np.abs(out).max(initial=0.0))
     if peak > PEAK_CEILING:
         out *= PEAK_CEILING / peak
     return out
 
 
 def export_wav(song: Song, path: str | Path, bits: int = 16, soundfont: str | Path | None = None,
-               progress: Callable[[float], None] | None = None,
-               cancelled: Callable[[], bool] | None = None, force: bool = False) -> float:
-    """Render the song into a WAV file (44.1 kHz stereo); returns its length in seconds."""
-    samples = render_song(song, soundfont, SAMPLE_RATE, progress, cancelled, force)
-    write_wav(path, samples, SAMPLE_RATE, bits)
-    return len(samples) / SAMPLE_RATE
+               progress: Progress | None = None, cancelled: Cancelled | None = None, force: bool = False) -> float:
+    """Render the song into a WAV file (44.1 kHz stereo), block by block; returns its length in seconds.
+
+    The samples are those of :func:`render_song`, in constant memory. Before anything is rendered, a
+    file too big for a WAV (4 GB) or for the free space of its disk is refused with
+    :class:`~musicstudio.io.errors.WavExportError`. A cancel or an error leaves no file behind.
+    """
+    path = Path(path)
+    check_wav_room(path, most_frames(song, SAMPLE_RATE, force), CHANNELS, bits, SAMPLE_RATE)
+    sf = find_soundfont(soundfont)
+    meter = _PassProgress(progress)
+    with closing(render_blocks(song, sf, SAMPLE_RATE, meter, cancelled)) as blocks:
+        frames, peak = _write_while_under_ceiling(path, blocks, bits)
+        if frames is not None:
+            return frames / SAMPLE_RATE
+        meter.over_ceiling()
+        for block in blocks:  # the rest of the first pass, for its peak only
+            peak = max(peak, peak_of(block))
+    meter.second_pass()
+    scale = PEAK_CEILING / peak
+    frames = 0
+    with closing(render_blocks(song, sf, SAMPLE_RATE, meter, cancelled)) as blocks, \
+            wav_stream(path, SAMPLE_RATE, bits, CHANNELS) as write:
+        for block in blocks:
+            block *= scale
+            write(block)
+            frames += len(block)
+    return frames / SAMPLE_RATE
 
 
-def _buffer(frames: int) -> np.ndarray:
-    if frames * 2 * 4 <= IN_MEMORY_BYTES:
-        return np.zeros((frames, 2), dtype=np.float32)
-    scratch = tempfile.TemporaryFile(prefix="musicstudio-render-")
-    return np.memmap(scratch, dtype=np.float32, mode="w+", shape=(frames, 2))
+class _OverCeiling(Exception):
+    """The render went over the peak ceiling: what was written must go."""
+
+
+def _write_while_under_ceiling(path: Path, blocks: Iterator[np.ndarray], bits: int) -> tuple[int | None, float]:
+    """Write ``blocks`` to ``path`` as they come. Returns the frames written and the peak; or, as soon
+    as a block goes over the ceiling, None and the peak so far, with nothing left on disk."""
+    frames, peak = 0, 0.0
+    try:
+        with wav_stream(path, SAMPLE_RATE, bits, CHANNELS) as write:
+            for block in blocks:
+                peak = max(peak, peak_of(block))
+                if peak > PEAK_CEILING:
+                    raise _OverCeiling()
+                write(block)
+                frames += len(block)
+    except _OverCeiling:
+        return None, peak
+    return frames, peak
+
+
+class _PassProgress:
+    """The done fraction of one render pass, or of two once the first turns out too loud.
+
+    Never goes back: the second pass and the rest of the first share what was left when the
+    first went over the ceiling.
+    """
+
+    def __init__(self, report: Progress | None):
+        self.report = report
+        self.passes, self.done_passes = 1, 0
+        self.anchor = self.last = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        work = self.done_passes + fraction
+        if self.passes == 2:
+            value = self.anchor + (work - self.anchor) * (1.0 - self.anchor) / (2.0 - self.anchor)
+        else:
+            value = work
+        self.last = min(1.0, max(self.last, value))
+        if self.report is not None:
+            self.report(self.last)
+
+    def second_pass(self) -> None:
+        """Called when the first pass ends: the second one starts."""
+        self.done_passes = 1
+
+    def over_ceiling(self) -> None:
+        """Called when the first pass goes over the ceiling: a second one will follow."""
+        if self.passes == 1:
+            self.passes, self.anchor = 2, self.last
