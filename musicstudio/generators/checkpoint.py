@@ -1,16 +1,58 @@
 """Checkpoints: a model folder holds ``config.json`` (constructor arguments, codec and vocabulary)
-and ``weights.safetensors``; never a pickle. Loading checks everything and names the file at fault."""
+and ``weights.safetensors``; never a pickle. Loading checks everything and names the file at fault.
+
+Model folders come from anyone, so loading proves before it allocates: the config's sizes are held to
+sane bounds (:data:`LIMITS`), the weights' header is read and checked against the file
+(:mod:`.weights_header`), and :func:`build_checked` builds the network on torch's ``meta`` device (no
+memory) to compare its parameter count and shapes with the header before building it for real.
+Weights holding NaN or infinite values are refused.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import json
+import math
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+from musicstudio.generators.weights_header import (
+    WeightsFileError,
+    WeightsHeader,
+    non_finite_tensors,
+    read_header,
+)
 
 CONFIG = "config.json"
 WEIGHTS = "weights.safetensors"
 FORMAT = "musicstudio-model"
 FORMAT_VERSION = 1
+
+MAX_CONFIG_BYTES = 2**20            # a config is a few kB
+MAX_PARAMETERS = 100_000_000        # 400 MB of float32: 100 times the largest model shipped
+DEFAULT_LIMIT = 65_536              # any size or count in a model's or codec's config
+LIMITS = {"vocab": 2**20, "size": 2**20, "min_count": 2**31, "layers": 64, "order": 64}
+MAX_ITEMS = 10_000                  # entries of a list or table in a config
+MAX_TEXT = 4_096                    # characters of a string in a config
+
+_dry_run = contextvars.ContextVar("checkpoint_dry_run", default=False)
+
+
+class NetworkFits(Exception):
+    """Raised by :func:`build_checked` inside :func:`dry_run`: the network fits its weights; nothing was
+    built."""
+
+
+@contextmanager
+def dry_run():
+    """Within it, loading a model proves everything up to building its network, then raises
+    :class:`NetworkFits` instead of allocating: how the model list checks a folder in a few ms."""
+    token = _dry_run.set(True)
+    try:
+        yield
+    finally:
+        _dry_run.reset(token)
 
 
 class CheckpointError(Exception):
@@ -25,13 +67,19 @@ def read_config(folder: str | Path) -> dict[str, Any]:
     """The model's config, checked for the fields every backend needs."""
     path = Path(folder) / CONFIG
     try:
-        config = json.loads(path.read_text("utf-8"))
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise CheckpointError(path, f"it is {path.stat().st_size:,} bytes; a model config is a few kB")
+        config = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise CheckpointError(path, "the model has no config.json") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise CheckpointError(path, f"it cannot be read ({e})") from None
+        raise CheckpointError(path, "the folder has no config.json, so it is not a Music Studio model") from None
+    except OSError as e:
+        raise CheckpointError(path, f"it cannot be read ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise CheckpointError(path, "it is not UTF-8 text") from None
     except json.JSONDecodeError as e:
         raise CheckpointError(path, f"it is damaged (not valid JSON: {e.msg} at line {e.lineno})") from None
+    except RecursionError:
+        raise CheckpointError(path, "it is damaged (nested too deeply)") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise CheckpointError(path, "it is not a Music Studio model config")
     if not isinstance(config.get("version"), int) or config["version"] > FORMAT_VERSION:
@@ -39,7 +87,39 @@ def read_config(folder: str | Path) -> dict[str, Any]:
     for key, kind in (("backend", str), ("model", dict), ("codec", dict)):
         if not isinstance(config.get(key), kind):
             raise CheckpointError(path, f"its '{key}' entry is missing or malformed")
+    for key in ("model", "codec"):
+        problem = _out_of_bounds(config[key], key)
+        if problem:
+            raise CheckpointError(path, problem)
     return config
+
+
+def _out_of_bounds(value, where: str, depth: int = 0) -> str | None:
+    """Why a config value is beyond any model Music Studio can run, or None: sizes and counts within
+    :data:`LIMITS` (``DEFAULT_LIMIT`` for the others), finite numbers, short strings and lists."""
+    name = where.rsplit(".", 1)[-1].split("[")[0]
+    if depth > 8:
+        return f"{where} is nested too deeply"
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        limit = LIMITS.get("layers" if name.endswith("layers") else name, DEFAULT_LIMIT)
+        return f"{where} = {value:,} is beyond any model Music Studio can run (at most {limit:,})" \
+            if abs(value) > limit else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where} = {value} is not a number"
+    if isinstance(value, str):
+        return f"{where} is a string of {len(value):,} characters" if len(value) > MAX_TEXT else None
+    if isinstance(value, (list, dict)):
+        if len(value) > MAX_ITEMS:
+            return f"{where} has {len(value):,} entries (at most {MAX_ITEMS:,})"
+        items = value.items() if isinstance(value, dict) else ((f"[{i}]", v) for i, v in enumerate(value))
+        for key, item in items:
+            inner = f"{where}{key}" if str(key).startswith("[") else f"{where}.{key}"
+            problem = _out_of_bounds(item, inner, depth + 1)
+            if problem:
+                return problem
+    return None
 
 
 def write_config(folder: str | Path, backend: str, model: dict, codec: dict, **extra) -> Path:
@@ -54,14 +134,38 @@ def write_config(folder: str | Path, backend: str, model: dict, codec: dict, **e
     return path
 
 
-def load_tensors(folder: str | Path) -> dict:
-    """The weights as a dict of torch tensors (safetensors only)."""
+def weights_header(folder: str | Path, finite: bool = True) -> WeightsHeader:
+    """The folder's weights header, proved against the file (and, with ``finite``, every value scanned
+    for NaN and infinity) without loading the tensors."""
+    path = Path(folder) / WEIGHTS
+    if not path.is_file():
+        raise CheckpointError(path, "the model has no weights.safetensors")
+    try:
+        header = read_header(path)
+        if header.elements > MAX_PARAMETERS:
+            raise WeightsFileError(f"they hold {header.elements:,} values, more than Music Studio loads "
+                                   f"({MAX_PARAMETERS:,})")
+        bad = non_finite_tensors(path, header) if finite else []
+    except WeightsFileError as e:
+        raise CheckpointError(path, str(e)) from None
+    except OSError as e:
+        raise CheckpointError(path, f"it cannot be read ({e.strerror or e})") from None
+    if bad:
+        more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
+        raise CheckpointError(path, f"the weights hold NaN or infinite values (in {bad[0]}{more}): the model "
+                                    "was damaged, or its training diverged")
+    return header
+
+
+def load_tensors(folder: str | Path, proved: bool = False) -> dict:
+    """The weights as a dict of torch tensors (safetensors only, proved by :func:`weights_header` unless
+    the caller has just done so)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     path = Path(folder) / WEIGHTS
-    if not path.is_file():
-        raise CheckpointError(path, "the model has no weights.safetensors")
+    if not proved:
+        weights_header(folder)
     try:
         return load_file(str(path), device="cpu")
     except (SafetensorError, OSError, ValueError, RuntimeError) as e:
@@ -92,13 +196,12 @@ def save_arrays(folder: str | Path, arrays: dict) -> Path:
 
 
 def load_arrays(folder: str | Path) -> dict:
-    """The weights as numpy arrays (safetensors only)."""
+    """The weights as numpy arrays (safetensors only, proved by :func:`weights_header`)."""
     from safetensors import SafetensorError
     from safetensors.numpy import load_file
 
     path = Path(folder) / WEIGHTS
-    if not path.is_file():
-        raise CheckpointError(path, "the model has no weights.safetensors")
+    weights_header(folder)
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError, RuntimeError) as e:
@@ -108,15 +211,43 @@ def load_arrays(folder: str | Path) -> dict:
 def load_state_into(module, folder: str | Path) -> None:
     """Load the folder's weights into ``module``: every tensor present, every shape matching."""
     path = Path(folder) / WEIGHTS
-    tensors = load_tensors(folder)
-    expected = module.state_dict()
-    missing = sorted(set(expected) - set(tensors))
-    extra = sorted(set(tensors) - set(expected))
+    header = weights_header(folder)
+    _check_fits({k: tuple(v.shape) for k, v in module.state_dict().items()}, header.shapes(), path)
+    module.load_state_dict(load_tensors(folder, proved=True))
+
+
+def build_checked(factory: Callable[[], Any], folder: str | Path, what: str) -> Any:
+    """The network ``factory()`` builds, with the folder's weights loaded, once the config's network is
+    proved to fit the weights: built first on torch's ``meta`` device, which allocates nothing
+    (:func:`~.network_probe.probe_shapes`), its parameter count and shapes are compared with the
+    weights' header. ``what`` names the model kind in messages ("an LSTM")."""
+    from musicstudio.generators.network_probe import probe_shapes
+
+    folder = Path(folder)
+    header = weights_header(folder)
+    try:
+        expected = probe_shapes(factory)
+    except (TypeError, ValueError, RuntimeError, OverflowError) as e:
+        raise CheckpointError(folder / CONFIG, f"it does not describe {what} ({e})") from None
+    count = sum(math.prod(s) for s in expected.values())
+    if count > MAX_PARAMETERS:
+        raise CheckpointError(folder / CONFIG, f"it describes a network of {count:,} parameters, more than Music "
+                                               f"Studio loads ({MAX_PARAMETERS:,})")
+    _check_fits(expected, header.shapes(), folder / WEIGHTS)
+    if _dry_run.get():
+        raise NetworkFits()
+    module = factory()
+    module.load_state_dict(load_tensors(folder, proved=True))
+    return module
+
+
+def _check_fits(expected: dict[str, tuple], got: dict[str, tuple], path: Path) -> None:
+    missing = sorted(set(expected) - set(got))
+    extra = sorted(set(got) - set(expected))
     if missing or extra:
         raise CheckpointError(path, f"the weights do not fit this model (missing {missing[:3]}, "
                                     f"unexpected {extra[:3]})")
-    for name, tensor in tensors.items():
-        if tuple(tensor.shape) != tuple(expected[name].shape):
-            raise CheckpointError(path, f"tensor {name} has shape {tuple(tensor.shape)}, the model expects "
-                                        f"{tuple(expected[name].shape)} (config and weights do not match)")
-    module.load_state_dict(tensors)
+    for name, shape in got.items():
+        if tuple(shape) != tuple(expected[name]):
+            raise CheckpointError(path, f"tensor {name} has shape {tuple(shape)}, the model expects "
+                                        f"{tuple(expected[name])} (config and weights do not match)")

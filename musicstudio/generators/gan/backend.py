@@ -12,7 +12,12 @@ from pathlib import Path
 
 import torch
 
-from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
+from musicstudio.generators.checkpoint import (
+    CheckpointError,
+    build_checked,
+    save_tensors,
+    write_config,
+)
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.gan.model import BarGenerator, GANConfig
 
@@ -133,15 +138,14 @@ def load_critic(folder: Path, config: dict):
     critic_folder = Path(folder) / CRITIC
     if not critic_folder.is_dir():
         return None
-    critic = BarCritic(model_config_of(folder, config))
-    load_state_into(critic, critic_folder)
-    return critic
+    model_config = model_config_of(folder, config)
+    return build_checked(lambda: BarCritic(model_config), critic_folder, "a GAN critic")
 
 
 def load(folder: Path, config: dict, device: str = "cpu"):
     from musicstudio.generators.gan.generator import GANGenerator
 
     folder = Path(folder)
-    model = BarGenerator(model_config_of(folder, config))
-    load_state_into(model, folder)
+    model_config = model_config_of(folder, config)
+    model = build_checked(lambda: BarGenerator(model_config), folder, "a GAN generator")
     return GANGenerator(config.get("name", folder.name), model, codec_of(config), device)

@@ -10,7 +10,12 @@ import torch
 import torch.nn.functional as F
 
 from musicstudio.generators.blas_threads import one_blas_thread
-from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
+from musicstudio.generators.checkpoint import (
+    CheckpointError,
+    build_checked,
+    save_tensors,
+    write_config,
+)
 from musicstudio.generators.codecs import EventCodec, MelodyCodec
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
@@ -237,8 +242,7 @@ def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:
         if model_config.vocab != phrases.vocab_size:
             raise ValueError(f"the model's vocabulary ({model_config.vocab}) is not the codec's "
                              f"({phrases.vocab_size})")
-        model = EventLSTM(model_config)
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe an LSTM ({e})") from None
-    load_state_into(model, folder)
+    model = build_checked(lambda: EventLSTM(model_config), folder, "an LSTM")
     return LSTMGenerator(config.get("name", folder.name), model, phrases, device)

@@ -16,7 +16,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
+from musicstudio.generators.checkpoint import (
+    CheckpointError,
+    build_checked,
+    load_state_into,
+    save_tensors,
+    write_config,
+)
 from musicstudio.generators.codecs import MelodyCodec
 from musicstudio.generators.vae.model import MelodyVAE, VAEConfig, kl_per_dim
 
@@ -217,8 +223,7 @@ def load(folder: Path, config: dict, device: str = "cpu"):
         sliders = list(config.get("sliders", []))
         if len(sliders) != model_config.directions:
             raise ValueError(f"{len(sliders)} slider names for {model_config.directions} directions")
-        model = MelodyVAE(model_config)
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe a melody VAE ({e})") from None
-    load_state_into(model, folder)
+    model = build_checked(lambda: MelodyVAE(model_config), folder, "a melody VAE")
     return VAEGenerator(config.get("name", folder.name), model, phrases, sliders, device)
