@@ -17,6 +17,7 @@ import numpy as np
 from musicstudio.generators.interface import BAR, STEP, CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP, TokenPhrases
 from musicstudio.generators.sampling import sample, shaped
+from musicstudio.generators.watchdog import StallGuard
 
 STEPS_PER_BAR = BAR // STEP
 
@@ -54,9 +55,11 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
     since_move = np.zeros(rows, dtype=np.int64)
     out: list[list[int]] = [[] for _ in range(rows)]
     reported = -1.0
+    guard = StallGuard()
     while True:
         if cancel is not None:
             cancel.check()
+        guard.step(float(elapsed.sum()))
         active = elapsed < target
         if not active.any():
             break

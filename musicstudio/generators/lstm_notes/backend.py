@@ -25,7 +25,12 @@ import torch.nn.functional as F
 
 from musicstudio.core.note import Note
 from musicstudio.core.ticks import PPQ
-from musicstudio.generators.checkpoint import CheckpointError, load_state_into, save_tensors, write_config
+from musicstudio.generators.checkpoint import (
+    CheckpointError,
+    build_checked,
+    save_tensors,
+    write_config,
+)
 from musicstudio.generators.codecs import NotesCodec
 from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, on_grid
 from musicstudio.generators.continuation import seed_velocity
@@ -33,6 +38,7 @@ from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest
 from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTM, NotesLSTMConfig, losses
 from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP
 from musicstudio.generators.sampling import sample, shaped
+from musicstudio.generators.watchdog import StallGuard
 
 BACKEND = "lstm-notes"
 GRID = 1.0 / STEPS_PER_QUARTER  # a 16th note in quarter notes
@@ -206,9 +212,11 @@ class NotesLSTMGenerator:
         chord = np.zeros(rows, np.int64)  # notes in a row with step 0
         out: list[list[Note]] = [[] for _ in range(rows)]
         reported = -1.0
+        guard = StallGuard()
         while (active := position < end).any():
             if cancel is not None:
                 cancel.check()
+            guard.step(float(np.minimum(position, end).sum()))
             log_p, step, duration = self.predict(windows)
             pitch = sample(shaped(log_p, request.temperature, request.top_p, allowed), rng)
             step = on_grid_beats(step)
@@ -260,8 +268,8 @@ def load(folder: Path, config: dict, device: str = "cpu") -> NotesLSTMGenerator:
     folder = Path(folder)
     try:
         NotesCodec.from_vocabulary(config["codec"])
-        model = NotesLSTM(NotesLSTMConfig(**config["model"]))
+        model_config = NotesLSTMConfig(**config["model"])
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe an lstm-notes model ({e})") from None
-    load_state_into(model, folder)
+    model = build_checked(lambda: NotesLSTM(model_config), folder, "an lstm-notes model")
     return NotesLSTMGenerator(config.get("name", folder.name), model, device)
