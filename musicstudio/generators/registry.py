@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from musicstudio.generators.backends import UnknownBackend, backend_module
-from musicstudio.generators.checkpoint import WEIGHTS, CheckpointError, read_config
+from musicstudio.generators.checkpoint import (
+    CONFIG,
+    WEIGHTS,
+    CheckpointError,
+    NetworkFits,
+    dry_run,
+    read_config,
+    weights_header,
+)
+
+CARD = "card.md"
+MAX_CARD_BYTES = 2**20      # a card is a page of text; its pictures are files of their own
 
 
 @dataclass(frozen=True)
@@ -26,27 +37,58 @@ class ModelInfo:
 
     @property
     def card(self) -> Path:
-        return self.folder / "card.md"
+        return self.folder / CARD
 
 
 def _summary(folder: Path) -> str:
+    """The card's first paragraph ("" without a card); CheckpointError for a card that is not text."""
+    path = folder / CARD
     try:
-        text = (folder / "card.md").read_text("utf-8")
-    except OSError:
+        if path.stat().st_size > MAX_CARD_BYTES:
+            raise CheckpointError(path, f"card.md is {path.stat().st_size / 2**20:.0f} MB, not a model card")
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
         return ""
+    except OSError as e:
+        raise CheckpointError(path, f"card.md cannot be read ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise CheckpointError(path, "card.md is not UTF-8 text") from None
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip() and not p.startswith("#")]
     return paragraphs[0] if paragraphs else ""
 
 
 def model_info(folder: str | Path) -> ModelInfo:
-    """What a model folder holds, from its config (raises CheckpointError when it is not a model)."""
+    """What a model folder holds, from its config, once its config, weights file and card are proved
+    usable without loading the network (raises CheckpointError naming the file at fault)."""
     folder = Path(folder)
     config = read_config(folder)
     weights = folder / WEIGHTS
-    if not weights.is_file():
-        raise CheckpointError(weights, "the model has no weights.safetensors")
-    return ModelInfo(config.get("name", folder.name), config["backend"], folder, _summary(folder),
-                     weights.stat().st_size, config["codec"].get("codec", "?"))
+    _prove_weights(folder)
+    name = config.get("name", folder.name)
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise CheckpointError(folder / CONFIG, "its 'name' entry is not a short text")
+    return ModelInfo(name, config["backend"], folder, _summary(folder), weights.stat().st_size,
+                     str(config["codec"].get("codec", "?")))
+
+
+_proved: dict[tuple, None] = {}     # weights files already proved, by path, size, time and inode
+_proved_lock = threading.Lock()
+
+
+def _prove_weights(folder: Path) -> None:
+    """:func:`~.checkpoint.weights_header` (header against file, NaN scan), once per version of a file."""
+    path = folder / WEIGHTS
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino) if st else None
+    with _proved_lock:
+        if key in _proved:
+            return
+    weights_header(folder)
+    with _proved_lock:
+        _proved[key] = None
 
 
 def user_models_folder() -> Path:
@@ -62,16 +104,26 @@ def default_folders() -> list[Path]:
     return [models_path()] + ([user] if user.is_dir() else [])
 
 
+def _candidates(root: Path) -> list[Path]:
+    """The model folders under ``root``: itself when it holds a config or weights, else its subfolders
+    that do (a folder with weights but no config is named as a problem, not skipped)."""
+    def looks_like_model(p: Path) -> bool:
+        return (p / CONFIG).exists() or (p / WEIGHTS).exists()
+    try:
+        if looks_like_model(root):
+            return [root]
+        return sorted(p for p in root.iterdir() if p.is_dir() and looks_like_model(p))
+    except OSError:
+        return []
+
+
 def find_models(folders: list[str | Path] | None = None) -> tuple[list[ModelInfo], list[str]]:
-    """Models in ``folders`` (each a model folder or a folder of them), and a message for each folder
-    that looks like a model but cannot be used."""
+    """Models in ``folders`` (each a model folder or a folder of them), and a one-line message for each
+    folder that looks like a model but cannot be used: a broken folder never hides the others."""
     found, problems = [], []
     seen = set()
     for root in [Path(f) for f in (folders if folders is not None else default_folders())]:
-        candidates = [root] if (root / "config.json").exists() else sorted(p for p in root.glob("*") if p.is_dir())
-        for folder in candidates:
-            if not (folder / "config.json").exists():
-                continue
+        for folder in _candidates(root):
             try:
                 info = model_info(folder)
             except CheckpointError as e:
@@ -81,6 +133,26 @@ def find_models(folders: list[str | Path] | None = None) -> tuple[list[ModelInfo
                 seen.add(info.name)
                 found.append(info)
     return found, problems
+
+
+def loadable_models(folders: list[str | Path] | None = None) -> tuple[list[ModelInfo], list[str]]:
+    """:func:`find_models`, then each model's load rehearsed (:func:`~.checkpoint.dry_run`: everything
+    but allocating the network): a config whose network does not fit its weights, which only building
+    the network shows, joins the problems instead of the list."""
+    found, problems = find_models(folders)
+    ok = []
+    for info in found:
+        try:
+            config = read_config(info.folder)
+            with dry_run():
+                backend_module(config["backend"]).load(info.folder, config, "cpu")
+        except NetworkFits:
+            pass
+        except (CheckpointError, UnknownBackend) as e:
+            problems.append(str(e) if isinstance(e, CheckpointError) else f"{info.folder / CONFIG}: {e}")
+            continue
+        ok.append(info)
+    return ok, problems
 
 
 class ModelRegistry:
@@ -99,11 +171,17 @@ class ModelRegistry:
 
     def resolve(self, name_or_folder: str | Path) -> Path:
         path = Path(name_or_folder)
-        if (path / "config.json").exists():
+        if (path / CONFIG).exists():
             return path
         for info in self.models():
             if info.name == str(name_or_folder) or info.folder.name == str(name_or_folder):
                 return info.folder
+        for root in self.folders:   # a folder of that name that is not listed: say why
+            candidate = Path(root) / str(name_or_folder)
+            if (candidate / CONFIG).exists() or (candidate / WEIGHTS).exists():
+                model_info(candidate)
+        if path.is_dir():
+            raise CheckpointError(path / CONFIG, "the folder has no config.json, so it is not a Music Studio model")
         names = ", ".join(i.name for i in self.models()) or "none installed"
         raise CheckpointError(path, f"no model of that name (installed: {names})")
 
@@ -116,11 +194,12 @@ class ModelRegistry:
         key = (str(folder.resolve()), device)
         with self._lock:
             if key not in self._cache:
+                model_info(folder)      # the same verdict as the model list, before any network is built
                 config = read_config(folder)
                 try:
                     module = backend_module(config["backend"])
                 except UnknownBackend as e:
-                    raise CheckpointError(folder / "config.json", str(e)) from None
+                    raise CheckpointError(folder / CONFIG, str(e)) from None
                 self._cache[key] = module.load(folder, config, device)
             return self._cache[key]
 

@@ -3,6 +3,7 @@ four takes are made in the background, flipped, one is kept, undone, redone, sav
 generation record; and cancel, errors, audition and the other placements."""
 
 import json
+import shutil
 import time
 
 import pytest
@@ -160,8 +161,9 @@ def test_a_damaged_model_is_a_message_and_the_song_is_untouched(qtbot, main_wind
     broken.mkdir(parents=True)
     config = json.loads((markov.folder / "config.json").read_text())
     config["name"] = "broken"
+    config["model"]["order"] += 1     # sound files, but weights for another order: only loading shows it
     (broken / "config.json").write_text(json.dumps(config))
-    (broken / "weights.safetensors").write_bytes(b"\x10\x00\x00\x00not safetensors at all")
+    shutil.copy(markov.folder / "weights.safetensors", broken / "weights.safetensors")
     panel, document = studio.generate, studio.document
     song = open_seed(studio, tmp_path)
     assert panel.picker.add_folder(str(tmp_path / "models")) == 1

@@ -1,11 +1,12 @@
 """The model picker: installed models with what their cards say, the card itself, "Add model folder…",
-and the device the models run on, with a CPU override."""
+the folders that cannot be used (a line each, saying why), and the device the models run on, with a CPU
+override."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,6 +62,12 @@ class ModelPicker(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setMinimumWidth(200)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setMinimumWidth(200)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.setToolTip("Model folders that were found but cannot be used; fix or remove them")
+        self.problems.hide()
         self.card_button = QPushButton("Card…")
         self.card_button.setToolTip("The model card: data, training command, metrics")
         self.add_button = QPushButton("Add model folder…")
@@ -78,6 +85,7 @@ class ModelPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.summary)
+        layout.addWidget(self.problems)
         layout.addWidget(self.add_button)
         layout.addLayout(device_row)
         self.combo.currentIndexChanged.connect(self._show_current)
@@ -91,6 +99,9 @@ class ModelPicker(QWidget):
     def refresh(self, select: str | None = None) -> None:
         current = select or (self.current.name if self.current else None)
         self.infos = self.service.models()
+        problems = self.service.problems()
+        self.problems.setText("\n".join(f"⚠ Cannot use {p}" for p in problems))
+        self.problems.setVisible(bool(problems))
         self.combo.blockSignals(True)
         self.combo.clear()
         for info in self.infos:
@@ -116,9 +127,8 @@ class ModelPicker(QWidget):
         info = self.current
         self.card_button.setEnabled(info is not None)
         if info is None:
-            problems = self.service.problems()
             self.summary.setText("No models are installed. Add a model folder, or train one "
-                                 "(musicstudio train …)." + ("\n" + "\n".join(problems) if problems else ""))
+                                 "(musicstudio train …).")
         else:
             self.summary.setText(f"{info.summary or 'No card summary.'}\n"
                                  f"{info.backend} backend · {info.codec} codec · {size_text(info.size_bytes)}")
