@@ -8,7 +8,9 @@ current job's signals are passed on.
 :meth:`~GenerationService.cancel` answers at once (``cancelled``); the process stops at its next sampling
 step. Errors never escape: a damaged checkpoint or a missing device becomes ``failed`` with a message, a
 GPU out of memory is retried on the CPU (with a note in the result), and a process that dies is reported
-and started afresh for the next request. Models load lazily in the process and stay cached there.
+and started afresh for the next request. Models load lazily in the process and stay cached there. A
+watchdog ends a process that has said nothing for :data:`STALL_SECONDS` while a job is running (a
+model stuck inside one step, where the process's own guards cannot see it), with a message.
 
 Why a process and not a thread: in a thread, importing torch froze the GUI for 0.7 s, and while a
 numpy sampling loop ran every Qt call of the GUI thread that released the interpreter lock had to wait
@@ -23,9 +25,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from musicstudio.generators.registry import ModelInfo, ModelRegistry, default_folders, find_models
 from musicstudio.workers.generation_child import serve
@@ -33,6 +36,8 @@ from musicstudio.workers.generation_job import GenerationJob, VAEJob
 from musicstudio.workers.pipe_reader import PipeReader, let_go
 
 log = logging.getLogger(__name__)
+
+STALL_SECONDS = 120.0    # a job's process silent this long (no progress, no answer) is stuck
 
 
 class GenerationService(QObject):
@@ -66,6 +71,11 @@ class GenerationService(QObject):
         self._cancelled_upto = None
         self.current_vae: int | None = None
         self._vae_cancelled_upto = None
+        self.stall_seconds = STALL_SECONDS
+        self._heard = time.monotonic()
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(1000)
+        self._watchdog.timeout.connect(self._check_stalled)
 
     # -- models -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
@@ -142,6 +152,7 @@ class GenerationService(QObject):
         self.current = self._next_id
         self._pending += 1
         self._send(("generate", self.current, job))
+        self._watch()
         return self.current
 
     def submit_vae(self, job: VAEJob) -> int:
@@ -153,6 +164,7 @@ class GenerationService(QObject):
         self.current_vae = self._next_id
         self._pending += 1
         self._send(("vae", self.current_vae, job))
+        self._watch()
         return self.current_vae
 
     def cancel_vae(self) -> None:
@@ -176,6 +188,7 @@ class GenerationService(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel, stop the process and the reader (the app is closing). True if they stopped in time."""
         self.current = self.current_vae = None
+        self._watchdog.stop()
         if self._process is None:
             self._stop_reader()   # the process was lost: its reader may still be on its way out
             return True
@@ -199,6 +212,7 @@ class GenerationService(QObject):
 
     # -- from the reader thread (queued into the GUI thread) --------------------------------------
     def _on_event(self, _number: int, message: tuple) -> None:
+        self._heard = time.monotonic()
         kind = message[0]
         if kind == "device":
             self.device_found.emit(message[1], message[2])
@@ -248,13 +262,36 @@ class GenerationService(QObject):
             return  # shut down on purpose, or the end of a process already replaced
         self._process.join(1)
         code = self._process.exitcode
+        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        self._abandon(f"the generation process stopped unexpectedly ({why}, perhaps out of memory); it starts "
+                      "again with the next request")
+
+    # -- the watchdog -----------------------------------------------------------------------------
+    def _watch(self) -> None:
+        self._heard = time.monotonic()
+        if not self._watchdog.isActive():
+            self._watchdog.start()
+
+    def _check_stalled(self) -> None:
+        if self._pending == 0 or self._process is None:
+            self._watchdog.stop()
+            return
+        silent = time.monotonic() - self._heard
+        if silent < self.stall_seconds:
+            return
+        log.warning("the generation process said nothing for %.0f s; stopping it", silent)
+        self._process.kill()
+        self._process.join(5)
+        self._abandon(f"the model made no progress for {silent:.0f} s, so it was stopped (it may be damaged, or "
+                      "too large for this computer); generation starts afresh with the next request")
+
+    def _abandon(self, message: str) -> None:
+        """Forget the process (it is gone or killed) and fail the jobs it had with ``message``."""
         self._process = None
         self._stop_reader()
+        self._watchdog.stop()
         if self._pending:
             self._pending = 0
-            why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            message = (f"the generation process stopped unexpectedly ({why}, perhaps out of memory); it starts "
-                       "again with the next request")
             if self.current is not None:
                 job_id, self.current = self.current, None
                 self.failed.emit(job_id, message)

@@ -26,6 +26,8 @@ class FakeGenerator:
                 raise OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
             if i == 3 and self.fail == "bug":
                 raise ZeroDivisionError("division by zero")
+            while i == 3 and self.fail == "hang":   # stuck inside a step, deaf to cancel
+                time.sleep(0.05)
             if i == 3 and self.fail == "crash":
                 import os
                 os._exit(3)

@@ -123,6 +123,20 @@ def test_a_crashed_process_is_reported_and_started_again(qtbot, make_service):
     assert service.running
 
 
+def test_a_process_stuck_inside_a_step_is_stopped_by_the_watchdog(qtbot, make_service):
+    service = make_service(fail="hang")
+    with qtbot.waitSignal(service.started, timeout=START):
+        service.submit(job())
+    service.stall_seconds = 1.5     # from here on: the real limit (STALL_SECONDS) is two minutes
+    with qtbot.waitSignal(service.failed, timeout=15_000) as blocker:
+        pass
+    assert "made no progress for" in blocker.args[1] and "stopped" in blocker.args[1]
+    qtbot.waitUntil(lambda: not service.running and not service.working and not service.busy, timeout=2000)
+    with qtbot.waitSignal(service.device_found, timeout=START):
+        service.find_device("cpu")   # a fresh process answers the next request
+    assert service.running
+
+
 def test_out_of_memory_is_recognised_by_name_or_message():
     class OutOfMemoryError(Exception):
         pass
