@@ -1,5 +1,7 @@
-"""Offline WAV render of the 16-bar four-voice song (aim: at least 100x realtime)."""
+"""Offline WAV render of the 16-bar four-voice song (aim: at least 100x realtime), and a long export's memory."""
 
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -7,11 +9,34 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.timing import median_seconds
-from musicstudio.audio.render import SAMPLE_RATE, export_wav, song_seconds
+from musicstudio.audio.render import SAMPLE_RATE, export_wav, most_frames, song_seconds
 from musicstudio.audio.schedule import Renderer, schedule
 from musicstudio.audio.soundfont import SYSTEM_SOUNDFONTS, bundled_soundfont
 from musicstudio.audio.synth import Synth
 from musicstudio.core.examples import four_voice_song
+
+LONG_BARS = 300  # 10 minutes at 120 BPM: a 212 MB float array if it were held whole
+# Exports of the long song in a fresh process, for its peak resident memory (this one has run other
+# benchmarks): a quiet one (one pass, allocations traced) then a loud one (over -0.1 dBFS: two passes).
+LONG_EXPORTS = """
+import resource, sys, time, tracemalloc
+from musicstudio.audio.render import export_wav
+from musicstudio.audio.soundfont import bundled_soundfont
+from musicstudio.core import Note, Song, Track
+from musicstudio.core.examples import four_voice_song
+song, sf = four_voice_song(int(sys.argv[1])), bundled_soundfont()
+tracemalloc.start()
+t = time.perf_counter()
+export_wav(song, sys.argv[2] + "/quiet.wav", soundfont=sf)
+quiet, traced = time.perf_counter() - t, tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+wall = tuple(Note(p, 0, 960, 127) for p in range(36, 100, 2))
+loud_song = Song(song.tracks + (Track("Wall", 30, False, wall),), tempos=song.tempos)
+t = time.perf_counter()
+export_wav(loud_song, sys.argv[2] + "/loud.wav", soundfont=sf)
+loud = time.perf_counter() - t
+print(quiet, traced / 1e6, loud, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
 
 
 def run():
@@ -40,4 +65,22 @@ def run():
             (f"{name}: synthesis speed (song + 2 s tail)", (seconds + 2) / t_synth, "x realtime", lambda v: v >= 100),
             (f"{name}: whole export_wav incl. load and write", seconds / t_total, "x realtime", None),
         ]
-    return figures
+    return figures + long_export_figures()
+
+
+def long_export_figures():
+    """A 10-minute export streams in blocks: its memory is that of a short one."""
+    long_song = four_voice_song(LONG_BARS)
+    minutes = song_seconds(long_song) / 60
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run([sys.executable, "-c", LONG_EXPORTS, str(LONG_BARS), folder],
+                              capture_output=True, text=True, check=True)
+    quiet, traced_mb, loud, rss_mb = (float(v) for v in done.stdout.split())
+    whole_song_mb = most_frames(long_song) * 2 * 4 / 1e6
+    return [
+        (f"long export ({minutes:.0f} min): float array it does not hold", whole_song_mb, "MB", None),
+        ("long export: peak traced allocations (tracemalloc)", traced_mb, "MB", lambda v: v < 10),
+        ("long export: speed (one pass)", minutes * 60 / quiet, "x realtime", None),
+        ("loud long export: speed (two passes)", minutes * 60 / loud, "x realtime", None),
+        ("long exports: peak RSS of their process", rss_mb, "MB", lambda v: v < 300),
+    ]
