@@ -190,11 +190,11 @@ class ModelRegistry:
         from musicstudio.generators.devices import pick_device
 
         folder = self.resolve(name_or_folder)
+        model_info(folder)      # the same verdict as the model list, before torch or any network
         device = pick_device(device)
         key = (str(folder.resolve()), device)
         with self._lock:
             if key not in self._cache:
-                model_info(folder)      # the same verdict as the model list, before any network is built
                 config = read_config(folder)
                 try:
                     module = backend_module(config["backend"])
