@@ -117,6 +117,13 @@ def _candidates(root: Path) -> list[Path]:
         return []
 
 
+def _config_name(folder: Path) -> str | None:
+    try:
+        return read_config(folder).get("name")
+    except CheckpointError:
+        return None
+
+
 def find_models(folders: list[str | Path] | None = None) -> tuple[list[ModelInfo], list[str]]:
     """Models in ``folders`` (each a model folder or a folder of them), and a one-line message for each
     folder that looks like a model but cannot be used: a broken folder never hides the others."""
@@ -176,10 +183,10 @@ class ModelRegistry:
         for info in self.models():
             if info.name == str(name_or_folder) or info.folder.name == str(name_or_folder):
                 return info.folder
-        for root in self.folders:   # a folder of that name that is not listed: say why
-            candidate = Path(root) / str(name_or_folder)
-            if (candidate / CONFIG).exists() or (candidate / WEIGHTS).exists():
-                model_info(candidate)
+        for root in self.folders:   # a model of that name that is not listed: say why
+            for folder in _candidates(Path(root)):
+                if str(name_or_folder) in (folder.name, _config_name(folder)):
+                    model_info(folder)
         if path.is_dir():
             raise CheckpointError(path / CONFIG, "the folder has no config.json, so it is not a Music Studio model")
         names = ", ".join(i.name for i in self.models()) or "none installed"
