@@ -192,7 +192,7 @@ def _vae_edit(generator, song, seed: Clip, track: Track, args, guard) -> int:
                 print(f"{name:>20} {value:+.2f}")
             return 0
         values = _slider_values(generator, args.slider)
-        phrases = [generator.decode_with(seed, values)]
+        phrases = [generator.move_sliders(seed, values)]
         names = [f"{generator.name} " + ", ".join(f"{k}={v:+g}" for k, v in values.items())]
         length = seed.length
     seed_track = Track(track.name or "Seed", track.program, False, seed.notes)

@@ -22,7 +22,6 @@ import logging
 import time
 
 from musicstudio.generators.checkpoint import CheckpointError
-from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.devices import DeviceError
 from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationError
 from musicstudio.workers.generation_job import (
@@ -149,52 +148,29 @@ def answer(events, job_id: int, model: str, work) -> None:
 
 
 def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = None) -> VAEResult:
-    """One VAE studio operation on the model's ``vae`` API. A model that is not a VAE is a GenerationError."""
+    """One VAE studio operation on the model's ``vae`` API (the latent arithmetic is the generator's, as for
+    the CLI, so both give one result for one request). A model that is not a VAE is a GenerationError."""
     started = time.perf_counter()
     generator, first = load_for(registry, job, token, loaded)
-    if not all(hasattr(generator, name) for name in ("sliders_for", "decode_with", "interpolate")):
+    if not all(hasattr(generator, name) for name in ("sliders_for", "move_sliders", "interpolate", "mix")):
         raise GenerationError(f"{generator.name} is a {generator.backend} model: the VAE studio needs a VAE "
                               "(pick one in the model box)")
     token.check()
     op = job.op
     if isinstance(op, EncodeClip):
-        sliders, phrases = generator.sliders_for(op.clip), [generator.decode_with(op.clip, {})]
+        sliders, phrases = generator.sliders_for(op.clip), [generator.move_sliders(op.clip, {})]
     elif isinstance(op, MoveSliders):
         unknown = sorted(set(op.values) - set(generator.slider_names))
         if unknown:
             raise GenerationError(f"{generator.name} has no slider {', '.join(unknown)}")
-        sliders, phrases = dict(op.values), [moved_phrase(generator, op.clip, op.values)]
+        sliders, phrases = dict(op.values), [generator.move_sliders(op.clip, op.values)]
     elif isinstance(op, Interpolate):
         sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps))
     elif isinstance(op, MixCorners):
-        sliders, phrases = {}, [mixed_phrase(generator, op)]
+        sliders, phrases = {}, [generator.mix(op.corners, op.weights())]
     else:
         raise GenerationError(f"the VAE studio has no operation {type(op).__name__}")
     return VAEResult(op, phrases, sliders, generator.device, time.perf_counter() - started, first)
-
-
-def moved_phrase(generator, clip, values: dict[str, float]):
-    """The clip with each of its 2-bar chunks moved by (value - the clip's position) along the named sliders,
-    decoded greedily. For a 2-bar clip that is ``decode_with(clip, values)``; for a longer one the chunks
-    keep their differences (``decode_with`` would move every chunk to the same value)."""
-    position = generator.sliders_for(clip)
-    z = generator.encode(clip)
-    for name, value in values.items():
-        z = generator.move(z, name, float(value) - position[name])
-    _, shift = generator.clip_tokens(clip)
-    return generator.decode(z, transpose=shift, velocity=seed_velocity(clip.notes))
-
-
-def mixed_phrase(generator, op: MixCorners):
-    """The corners' posterior means mixed by ``op.weights()`` (over the 2-bar chunks all four have),
-    decoded greedily in the octave and touch of the nearest corner."""
-    weights = op.weights()
-    codes = [generator.encode(clip) for clip in op.corners]
-    chunks = min(len(z) for z in codes)
-    z = sum(w * code[:chunks] for w, code in zip(weights, codes))
-    nearest = op.corners[max(range(4), key=weights.__getitem__)]
-    _, shift = generator.clip_tokens(nearest)
-    return generator.decode(z, transpose=shift, velocity=seed_velocity(nearest.notes))
 
 
 def vae(registry, events, job_id: int, job: VAEJob, token: CancelToken, loaded: set) -> None:

@@ -135,11 +135,11 @@ def test_moving_the_note_density_slider_up_raises_the_note_count(vae, held_out):
     assert counts[-1.5] <= counts[0.0] <= counts[1.5] and counts[-1.5] < counts[1.5], counts
 
 
-def test_slider_coordinates_and_decode_with(vae):
+def test_slider_coordinates_and_move_sliders(vae):
     coords = vae.sliders_for(SEED)
     assert set(coords) == set(vae.slider_names)
-    denser = vae.decode_with(SEED, {"note_density": coords["note_density"] + 2.0})
-    sparser = vae.decode_with(SEED, {"note_density": coords["note_density"] - 2.0})
+    denser = vae.move_sliders(SEED, {"note_density": coords["note_density"] + 2.0})
+    sparser = vae.move_sliders(SEED, {"note_density": coords["note_density"] - 2.0})
     assert len(denser) >= len(sparser)
     with pytest.raises(KeyError):
         vae.move(vae.encode(SEED), "no-such-slider", 1.0)
@@ -234,3 +234,27 @@ def test_cli_bad_vae_requests_are_one_clear_line(models_dir, phrase_files, tmp_p
     assert _generate(models_dir, "--seed", phrase_files / "a.mid", "--out", tmp_path / "x.mid", *extra) == 2
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_4_bar_clip_moved_on_the_sliders_is_the_same_through_the_cli_and_the_studio(models_dir, tmp_path):
+    """One request, one result: ``generate --mode slide`` and the studio's MoveSliders job both call
+    :meth:`VAEGenerator.move_sliders`, chunk by chunk on a clip longer than 2 bars."""
+    from musicstudio.core.song import Song
+    from musicstudio.core.track import Track
+    from musicstudio.generators.interface import CancelToken
+    from musicstudio.io.files import save_song
+    from musicstudio.workers.generation_child import run_vae_job
+    from musicstudio.workers.generation_job import MoveSliders, VAEJob
+
+    clip = Clip(SEED.notes + tuple(n.moved_by(ticks=2 * BAR) for n in OTHER.notes), 4 * BAR)
+    seed = tmp_path / "four.mid"
+    save_song(Song(tracks=(Track("Melody", 0, False, clip.notes),)), seed)
+    values = {"note_density": 1.5, "pitch_height": -0.75}
+    out = tmp_path / "slid.mid"
+    assert _generate(models_dir, "--mode", "slide", "--seed", seed, "--device", "cpu", "--out", out,
+                     *[f"--slider={k}={v}" for k, v in values.items()]) == 0
+    cli = tuple(n.moved_by(ticks=-4 * BAR) for n in _tracks(out)[1].notes)
+    studio = run_vae_job(ModelRegistry([models_dir]), VAEJob("vae-tiny", MoveSliders(clip, values), "cpu"),
+                         CancelToken()).phrases[0]
+    assert cli and cli == studio
+    assert any(n.start >= 2 * BAR for n in studio)            # the second chunk is decoded too

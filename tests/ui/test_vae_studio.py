@@ -89,7 +89,7 @@ def test_encode_selection_shows_where_the_phrase_sits(qtbot, studio, vae):
     for name, value in expected.items():
         assert stud.sliders.sliders[name].home == pytest.approx(value, abs=1e-4)
         assert stud.sliders.sliders[name].value() == round(value * SCALE)
-    assert stud.heard == vae.decode_with(clip, {})                     # how the VAE hears it
+    assert stud.heard == vae.move_sliders(clip, {})                     # how the VAE hears it
     assert studio.roll.preview == list(stud.heard)
     assert "Encoded 10 notes in bars 1-2" in panel.status.text()
     assert stud.keep_button.isEnabled() and stud.sliders.isEnabled()
@@ -105,8 +105,8 @@ def test_moving_the_note_density_slider_moves_the_phrase_that_way(qtbot, studio,
     assert len(sparser) < len(stud.heard) <= len(denser), (len(sparser), len(stud.heard), len(denser))
     assert len(sparser) < len(denser)
     assert stud.sliders.moved() == {"note_density": pytest.approx(home - 2.0, abs=0.01)}
-    # the studio's phrase is the API's decode_with on this 2-bar phrase
-    assert sparser == vae.decode_with(Clip(PHRASE_A, 2 * BAR), {"note_density": round(home - 2.0, 2)})
+    # the studio's phrase is the API's move_sliders on this 2-bar phrase
+    assert sparser == vae.move_sliders(Clip(PHRASE_A, 2 * BAR), {"note_density": round(home - 2.0, 2)})
     assert "(-2.0" in stud.sliders.values_shown["note_density"].text() or \
         "(-1.99)" in stud.sliders.values_shown["note_density"].text()
     assert studio.document.undo_stack.count() == 0                         # nothing kept yet
@@ -327,7 +327,7 @@ def test_the_pad_mixes_four_phrases_and_the_phrase_at_the_dot_becomes_a_take(qtb
         QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=pad.point_of(0.0, 0.0).toPoint())
     (take,) = panel.takes.takes
     a = Clip(PHRASE_A, 2 * BAR)
-    assert take.notes == vae.decode_with(a, {})                       # at corner A: A as the VAE hears it
+    assert take.notes == vae.move_sliders(a, {})                       # at corner A: A as the VAE hears it
     assert take.request["operation"] == "pad" and (take.request["x"], take.request["y"]) == (0.0, 0.0)
     assert panel.plan.at == 4 * BAR and played == [3 * BAR]           # after the latest corner, heard at once
     pad.setFocus()

@@ -67,16 +67,16 @@ class FakeVAE:
         z[:, self.slider_names.index(name)] += amount
         return z
 
-    def clip_tokens(self, clip):
-        return None, 0
-
-    def decode(self, z, temperature=0.0, random_seed=0, key=None, pitch_range=(0, 127), transpose=0, velocity=100):
+    def decode(self, z):
         count = max(0, round(float(z[0, 0])))
-        return tuple(Note(60, i * 120, 120, velocity) for i in range(count))
+        return tuple(Note(60, i * 120, 120, 90) for i in range(count))
 
-    def decode_with(self, clip, values):
+    def move_sliders(self, clip, values):
         return self.decode(self.move(self.encode(clip), "note_density",
                                      values.get("note_density", len(clip.notes)) - len(clip.notes)))
+
+    def mix(self, clips, weights):
+        return self.decode(sum(w * self.encode(clip) for w, clip in zip(weights, clips)))
 
     def interpolate(self, a, b, steps):
         self._wait()

@@ -142,6 +142,6 @@ def timings(vae, clip_4_bars: Clip, other: Clip, repeats: int = 30) -> dict:
 
     values = {name: 0.5 for name in vae.slider_names[:1]}
     return {"encode_decode_4_bars_ms": median_ms(lambda: vae.decode(vae.encode(clip_4_bars))),
-            "slider_move_ms": median_ms(lambda: vae.decode_with(clip_4_bars, values)),
+            "slider_move_ms": median_ms(lambda: vae.move_sliders(clip_4_bars, values)),
             "interpolate_8_steps_ms": median_ms(lambda: vae.interpolate(clip_4_bars, other, 8)),
             "torch_threads": torch.get_num_threads()}

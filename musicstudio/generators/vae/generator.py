@@ -1,5 +1,6 @@
 """The VAE as a generator (the interface every backend offers) and as an instrument (the ``vae`` API the
-app calls): encode, decode, sample, vary, interpolate, and latent sliders.
+app and the CLI call): encode, decode, sample, vary, interpolate, mix, and latent sliders. Every latent
+operation is computed here, so the studio and ``musicstudio generate`` give one result for one request.
 
 Phrases are 2 bars (32 sixteenths). A longer clip is handled 2-bar chunk by chunk from its start: it
 encodes to one z per chunk and decodes chunk after chunk. Clips are moved by whole octaves into the
@@ -145,21 +146,36 @@ class VAEGenerator:
 
     def sliders_for(self, clip: Clip) -> dict[str, float]:
         """The clip's coordinates on each slider (0: the training phrases' mean; averaged over chunks)."""
-        z = self.encode(clip)
+        return self._position(self.encode(clip))
+
+    def _position(self, z: np.ndarray) -> dict[str, float]:
         coords = np.mean([coordinates(row, self._directions, self._centre) for row in z], axis=0) \
             if len(self.slider_names) else []
         return {name: float(c) for name, c in zip(self.slider_names, coords)}
 
-    def decode_with(self, clip: Clip, values: dict[str, float]) -> Phrase:
-        """The clip after moving the named sliders to ``values`` (others stay), decoded greedily."""
+    def move_sliders(self, clip: Clip, values: dict[str, float]) -> Phrase:
+        """The clip with each of its 2-bar chunks moved by (value - the clip's position, :meth:`sliders_for`)
+        along the named sliders (others stay), decoded greedily in the clip's octave and touch. The chunks
+        keep their differences; with no values it is the clip as the VAE hears it. The CLI's ``--mode slide``
+        and the studio's slider moves both call this."""
         tokens, shift = self.clip_tokens(clip)
         z = self._encode_tokens(tokens)
-        for row in range(len(z)):
-            coords = coordinates(z[row], self._directions, self._centre)
-            for name, value in values.items():
-                i = self.slider_names.index(name)
-                z[row] = z[row] + np.float32(value - coords[i]) * self._directions[i]
-        return self._notes(decode_tokens(self.model, z), shift, phrase_velocity(clip))
+        position = self._position(z)
+        for name, value in values.items():
+            z = self.move(z, name, float(value) - position[name])
+        return self.decode(z, transpose=shift, velocity=phrase_velocity(clip))
+
+    def mix(self, clips: Sequence[Clip], weights: Sequence[float]) -> Phrase:
+        """The clips' posterior means mixed by ``weights`` (over the 2-bar chunks all of them have), decoded
+        greedily in the octave and touch of the clip with the largest weight (the studio's pad)."""
+        if len(clips) != len(weights) or not clips:
+            raise ValueError("mix takes one weight per clip, and at least one clip")
+        codes = [self.encode(clip) for clip in clips]
+        chunks = min(len(z) for z in codes)
+        z = sum(w * code[:chunks] for w, code in zip(weights, codes))
+        nearest = clips[max(range(len(clips)), key=lambda i: weights[i])]
+        _, shift = self.clip_tokens(nearest)
+        return self.decode(z, transpose=shift, velocity=phrase_velocity(nearest))
 
     # -- the generator interface --------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
