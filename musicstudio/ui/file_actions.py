@@ -12,18 +12,19 @@ from musicstudio.core.changes import TrackChange
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.io.errors import MusicFileError
-from musicstudio.io.files import MIDI_SUFFIXES
+from musicstudio.io.files import MIDI_SUFFIXES, is_project, song_stem
 from musicstudio.io.midi_read import ImportResult, import_midi
 from musicstudio.io.midi_write import export_midi
+from musicstudio.io.project import BACKUP_SUFFIX, load_project, save_project
 from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX
-from musicstudio.io.project import load_project, save_project
 from musicstudio.io.settings import add_recent
 from musicstudio.ui.autosave import pending_recovery
 
 if TYPE_CHECKING:
     from musicstudio.ui.main_window import MainWindow
 
-OPEN_FILTER = f"Songs (*{PROJECT_SUFFIX} {' '.join('*' + s for s in MIDI_SUFFIXES)});;All files (*)"
+OPEN_FILTER = (f"Songs (*{PROJECT_SUFFIX} {' '.join('*' + s for s in MIDI_SUFFIXES)});;"
+               f"Project backups (*{BACKUP_SUFFIX});;All files (*)")
 MIDI_FILTER = f"MIDI files ({' '.join('*' + s for s in MIDI_SUFFIXES)})"
 
 
@@ -99,7 +100,7 @@ class FileActions:
     def read(self, path: Path) -> tuple[Song, list[dict], ImportResult | None] | None:
         """Read a song; on failure show why (the current song stays) and give None."""
         try:
-            if path.suffix.lower() == PROJECT_SUFFIX:
+            if is_project(path):
                 project = load_project(path)
                 return project.song, project.history, None
             result = import_midi(path)
@@ -115,8 +116,9 @@ class FileActions:
         song, history, result = read
         if not song.tracks:
             song = Song((Track("Track 1"),), song.tempos, song.time_signatures, song.key_signatures, song.title)
-        is_project = result is None
-        self.document.load(song, path if is_project else None, history, source=path)
+        # a backup opens like its project, but saving asks for a name rather than overwrite the backup
+        saves_to = path if result is None and path.suffix.lower() == PROJECT_SUFFIX else None
+        self.document.load(song, saves_to, history, source=path)
         self._remember(path)
         self._show_warnings(path, result)
         self.window.statusBar().showMessage(f"Opened {path.name}", 5000)
@@ -152,7 +154,7 @@ class FileActions:
     def import_or_open(self, path: Path) -> bool:
         """A dropped file: a project opens; MIDI is imported as new tracks, or opened into an untouched song."""
         untouched = not self.document.modified and self.document.song.note_count == 0
-        if path.suffix.lower() == PROJECT_SUFFIX or untouched:
+        if is_project(path) or untouched:
             return (untouched or self.maybe_save()) and self.open_file(path)
         return self.import_tracks(path)
 
@@ -186,7 +188,7 @@ class FileActions:
         return self.save_to(path)
 
     def save_as(self) -> bool:
-        start = str(Path(self._folder()) / (Path(self.document.display_name).stem + PROJECT_SUFFIX))
+        start = str(Path(self._folder()) / (song_stem(self.document.display_name) + PROJECT_SUFFIX))
         name, _ = QFileDialog.getSaveFileName(self.window, "Save project", start,
                                               f"Music Studio project (*{PROJECT_SUFFIX})")
         if not name:
@@ -220,7 +222,7 @@ class FileActions:
 
     # -- export -------------------------------------------------------------------------------------
     def _export_name(self, title: str, suffix: str, filter_: str) -> Path | None:
-        start = str(Path(self._folder()) / (Path(self.document.display_name).stem + suffix))
+        start = str(Path(self._folder()) / (song_stem(self.document.display_name) + suffix))
         name, _ = QFileDialog.getSaveFileName(self.window, title, start, filter_)
         if not name:
             return None
@@ -278,4 +280,4 @@ class FileActions:
         if not mime.hasUrls():
             return []
         paths = [url.toLocalFile() for url in mime.urls()]
-        return [p for p in paths if Path(p).suffix.lower() in MIDI_SUFFIXES + (PROJECT_SUFFIX,)]
+        return [p for p in paths if Path(p).suffix.lower() in MIDI_SUFFIXES or is_project(p)]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from musicstudio.core import Note, Song, Track
 from musicstudio.io.midi_read import import_midi
@@ -13,7 +13,7 @@ from musicstudio.io.project import load_project
 from musicstudio.io.settings import Settings
 from musicstudio.ui import palette
 from musicstudio.ui.autosave import pending_recovery
-from musicstudio.ui.file_actions import empty_song
+from musicstudio.ui.file_actions import FileActions, empty_song
 from musicstudio.ui.main_window import MainWindow
 
 
@@ -52,6 +52,29 @@ def test_opens_a_midi_file_and_remembers_it(main_window, tmp_path, four_voice_so
     assert main_window.tracks.table.rowCount() == 4
 
 
+def test_a_backup_opens_like_its_project_and_saving_asks_for_a_name(main_window, tmp_path, monkeypatch):
+    main_window.roll.add_notes([Note(60, 0, 480, 100)])
+    path = tmp_path / "tune.msproj"
+    assert main_window.files.save_to(path)
+    main_window.roll.add_notes([Note(64, 480, 480, 100)])
+    assert main_window.files.save_to(path)            # the one-note version is now tune.msproj.bak
+    backup = tmp_path / "tune.msproj.bak"
+    assert main_window.files.open_file(backup)
+    assert main_window.document.song.note_count == 1 and main_window.windowTitle().startswith("tune.msproj.bak")
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (asked.append(a[2]), ("", ""))[1])
+    assert not main_window.files.save()               # Save asks where, starting from tune.msproj
+    assert asked and Path(asked[0]).name == "tune.msproj"
+    assert load_project(backup).song.note_count == 1 and load_project(path).song.note_count == 2
+    assert FileActions.dropped_paths(mime_of(backup)) == [str(backup)]
+
+
+def mime_of(path: Path) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    return mime
+
+
 def test_a_corrupt_file_shows_why_and_keeps_the_song(main_window, tmp_path, four_voice_song, monkeypatch):
     main_window.files.open_file(write_mid(tmp_path, four_voice_song))
     shown = []
@@ -65,8 +88,7 @@ def test_a_corrupt_file_shows_why_and_keeps_the_song(main_window, tmp_path, four
 
 
 def drop(window, path: Path) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    mime = mime_of(path)   # kept alive here: the event does not own it
     event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
