@@ -31,6 +31,7 @@ def atomic_file(path: Path, backup: Path | None = None) -> Iterator[BinaryIO]:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _give_mode(fd, path)
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
@@ -44,6 +45,32 @@ def atomic_file(path: Path, backup: Path | None = None) -> Iterator[BinaryIO]:
         _remove(tmp)
         raise
     _sync_folder(path.parent)
+
+
+def _give_mode(fd: int, path: Path) -> None:
+    """The permissions ``path`` has, or a new file's (0666 less the umask), instead of mkstemp's 0600:
+    a song saved here is readable by the other programs and users who could read it before."""
+    if not hasattr(os, "fchmod"):
+        return  # Windows: no modes to keep
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
+    try:
+        os.fchmod(fd, mode)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    try:   # Linux says it without changing it (os.umask would, for a moment, for every thread)
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def write_atomically(path: Path, data: bytes, backup: Path | None = None) -> None:

@@ -3,6 +3,7 @@
 import errno
 import multiprocessing
 import os
+import stat
 
 import pytest
 
@@ -122,3 +123,15 @@ def test_another_process_holding_the_lock_makes_a_save_wait_then_time_out(lock_h
 def test_another_file_has_another_lock(lock_held_elsewhere, tmp_path):
     with file_lock(tmp_path / "other.msproj", timeout=0.2):
         pass
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="file modes are POSIX")
+def test_a_new_file_gets_the_usual_mode_and_a_replaced_one_keeps_its_own(tmp_path):
+    fresh = tmp_path / "fresh.mid"
+    write_atomically(fresh, b"one")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask   # not mkstemp's 0600
+    fresh.chmod(0o640)
+    write_atomically(fresh, b"two")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640 and fresh.read_bytes() == b"two"
