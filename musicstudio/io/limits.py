@@ -6,6 +6,9 @@ MIDI export writes nothing these limits would refuse, so every MIDI file the app
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from musicstudio.core.ticks import PPQ
 
 MAX_FILE_BYTES = 64 * 1024 * 1024   # a MIDI file, or a project file
@@ -23,6 +26,29 @@ def tick_limit(ppq: int) -> int:
 def file_too_large(size: int, kind: str) -> str:
     """``kind``: what the app opens, "MIDI files" or "projects"."""
     return f"the file is {size / 2**20:.0f} MB; Music Studio opens {kind} up to {MAX_FILE_BYTES // 2**20} MB"
+
+
+class Unreadable(Exception):
+    """A file refused before it is read (a folder, a pipe, too large); ``str()`` says why."""
+
+
+def read_within_limit(path: Path, kind: str, noun: str) -> bytes:
+    """The bytes of the regular file ``path``, refused (:class:`Unreadable`) by kind and size before
+    they are read; at most :data:`MAX_FILE_BYTES` + 1 bytes are ever read, so a file still growing, or
+    a name for /dev/zero, is not read without end. ``kind``: "MIDI files" or "projects"; ``noun``: "a
+    MIDI file" or "a project". OSError passes through."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise Unreadable(f"it is a folder, not {noun}")
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable("it is a device or a pipe, not a file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise Unreadable(file_too_large(info.st_size, kind))
+    with path.open("rb") as f:
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise Unreadable(file_too_large(len(raw), kind))
+    return raw
 
 
 def too_many_notes() -> str:

@@ -57,7 +57,10 @@ def meta_text(body: bytes) -> str:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = body.decode("latin-1")
-    return "".join(ch for ch in text if ch >= " " or ch == "\t").strip()
+    return text.translate(_CONTROLS).strip()
+
+
+_CONTROLS = dict.fromkeys(c for c in range(32) if c != 9)   # every control character but the tab
 
 
 def byte_size(n: int | None) -> str:

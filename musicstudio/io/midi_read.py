@@ -30,9 +30,10 @@ from musicstudio.io.limits import (
     MAX_FILE_BYTES,
     MAX_NOTES,
     MAX_TRACKS,
+    Unreadable,
     change_too_late,
-    file_too_large,
     note_too_late,
+    read_within_limit,
     tick_limit,
     too_many_notes,
     too_many_tracks,
@@ -67,12 +68,9 @@ def import_midi(path: str | Path) -> ImportResult:
     """Read a MIDI file into a song. Raises :class:`MidiImportError` for anything that cannot load."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise MidiImportError(path, "it is a folder, not a MIDI file")
-        if size > MAX_FILE_BYTES:
-            raise MidiImportError(path, file_too_large(size, "MIDI files"))
-        data = path.read_bytes()
+        data = read_within_limit(path, "MIDI files", "a MIDI file")
+    except Unreadable as e:
+        raise MidiImportError(path, str(e)) from e
     except OSError as e:
         raise MidiImportError(path, f"it could not be read ({describe_os_error(e)})") from e
     return parse_midi(data, path)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,9 +33,10 @@ from musicstudio.io.limits import (
     MAX_NOTES,
     MAX_TICK,
     MAX_TRACKS,
+    Unreadable,
     change_too_late,
-    file_too_large,
     note_too_late,
+    read_within_limit,
     song_beyond_limits,
     too_many_notes,
     too_many_tracks,
@@ -278,20 +278,11 @@ def _finite(text: str) -> float:
 def _read(path: Path) -> bytes:
     """The file's bytes, refused by size (or kind) before they are read."""
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise _Refused("it is a folder, not a project")
-        if not stat.S_ISREG(info.st_mode):
-            raise _Refused("it is a device or a pipe, not a file")
-        if info.st_size > MAX_PROJECT_BYTES:
-            raise _Refused(file_too_large(info.st_size, "projects"))
-        with path.open("rb") as f:
-            raw = f.read(MAX_PROJECT_BYTES + 1)  # a file still growing is not read on without end
+        return read_within_limit(path, "projects", "a project")
+    except Unreadable as e:
+        raise _Refused(str(e)) from e
     except OSError as e:
         raise _Refused(f"it could not be read ({describe_os_error(e)})") from e
-    if len(raw) > MAX_PROJECT_BYTES:
-        raise _Refused(file_too_large(len(raw), "projects"))
-    return raw
 
 
 # A "notes" key whose list holds lists, and the end of a list of lists: in a project each notes list
