@@ -1,4 +1,4 @@
-"""The LSTM backends end to end: lstm (events), lstm-notes (seed paper 002's model) and lstm-ensemble,
+"""The LSTM backends end to end: lstm (events), lstm-notes (Soundarya et al.'s model) and lstm-ensemble,
 trained tiny on the tiny corpus; the shipped models/lstm loaded by name; requests honoured (bars,
 variations, key lock, pitch range), the same seed giving the same takes, cancel, damaged checkpoints."""
 

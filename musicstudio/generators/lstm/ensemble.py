@@ -1,4 +1,5 @@
-"""The ``lstm-ensemble`` backend: seed paper 002's "average feature fusion" of independently trained LSTMs.
+"""The ``lstm-ensemble`` backend: the "average feature fusion" of independently trained LSTMs (Soundarya et
+al., "Music Generation Using Recurrent Neural Network").
 
 Several ``lstm`` checkpoints, trained alike from different random seeds, each give the next event's
 probabilities; the ensemble samples from their weighted average (a mixture, so its log-probability of a
@@ -38,7 +39,8 @@ from musicstudio.generators.phrases import TokenPhrases
 BACKEND = "lstm-ensemble"
 CONFIGS = {
     "lstm-ensemble": {"summary": "the average of three lstm networks trained from different seeds "
-                                 "(seed paper 002's average feature fusion)",
+                                 '(the "average feature fusion" of Soundarya et al., "Music Generation Using '
+                                 'Recurrent Neural Network")',
                       "codec": lstm.CONFIGS["lstm-member"]["codec"], "data": lstm.CONFIGS["lstm-member"]["data"],
                       "members": {"config": "lstm-member", "seeds": [1, 2, 3], "name": "lstm-member-{seed}"}},
     "lstm-ensemble-tiny": {"summary": "two tiny LSTMs averaged, for tests", "codec": lstm.CONFIGS["lstm-tiny"]["codec"],

@@ -1,1 +1,2 @@
-"""Seed paper 002's note-row LSTM: (pitch, step, duration) in, a pitch softmax and two regressions out."""
+"""The note-row LSTM of Soundarya et al., "Music Generation Using Recurrent Neural Network": (pitch, step,
+duration) in, a pitch softmax and two regressions out."""

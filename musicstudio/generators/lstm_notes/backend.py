@@ -1,4 +1,5 @@
-"""The ``lstm-notes`` backend: seed paper 002's model on the ``notes`` codec, beside ``lstm`` for comparison.
+"""The ``lstm-notes`` backend: the model of Soundarya et al., "Music Generation Using Recurrent Neural
+Network", on the ``notes`` codec, beside ``lstm`` for comparison.
 
 Training windows are the 25 notes before each note of a piece (the piece's first notes see zero rows
 before them, so every note, and an empty seed, has a window; the tutorial instead windows one stream of
@@ -44,8 +45,9 @@ BACKEND = "lstm-notes"
 GRID = 1.0 / STEPS_PER_QUARTER  # a 16th note in quarter notes
 _DATA = {"collections": None, "meter_classes": None, "transpose": list(range(-5, 7))}
 CONFIGS = {
-    "lstm-notes": {"summary": "seed paper 002's model: (pitch, step, duration) of the last 25 notes into one "
-                              "LSTM(128), a pitch softmax and step and duration regressions",
+    "lstm-notes": {"summary": "(pitch, step, duration) of the last 25 notes into one LSTM(128), a pitch softmax "
+                              "and step and duration regressions, as in Soundarya et al., \"Music Generation "
+                              "Using Recurrent Neural Network\"",
                    "codec": {"codec": "notes"}, "model": {"window": 25, "hidden": 128, "layers": 1},
                    "data": _DATA, "batches": {"batch_size": 64, "per_epoch": 1500, "valid_windows": 8192},
                    "train": {"epochs": 60, "lr": 5e-3, "clip_norm": 0.0, "patience": 5, "schedule": "none",

@@ -1,5 +1,5 @@
-"""Seed paper 002's network, as in TensorFlow's "Generate music with an RNN": the last 25 notes in, the
-next note out.
+"""The network of Soundarya et al., "Music Generation Using Recurrent Neural Network", as in TensorFlow's
+"Generate music with an RNN": the last 25 notes in, the next note out.
 
 Input: a window of ``window`` rows ``(pitch / 128, step, duration)`` (steps and durations in quarter
 notes); one LSTM layer; from its last output three heads: a softmax over the 128 pitches and two
