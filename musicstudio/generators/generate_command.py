@@ -28,7 +28,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.key import parse_key
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.generators.interface import BAR, GenerationError, GenerationRequest
+from musicstudio.generators.interface import GenerationError, GenerationRequest
 
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
 VAE_MODES = MODES[1:]
@@ -101,32 +101,29 @@ def _pick_model(registry, args) -> str:
 
 
 def _seed_clip(song, args) -> tuple[Clip, Track, int]:
-    """The seed, the track it comes from (every track merged for ``--track all``) and where it starts."""
-    pitched = [t for t in song.tracks if not t.is_drum]
-    if args.track == "all":
-        merged = song.pitched_notes()
-        if not merged:
-            raise ValueError("the seed file has no notes to continue")
-        track = Track("Seed", next(t.program for t in pitched if t.notes), False, merged)
-    elif args.track is not None:
+    """The seed, the track it comes from (every track merged for ``--track all``) and where it starts,
+    planned as the app plans it (:func:`~musicstudio.generators.seed_plan.plan_seed`: the song's bars)."""
+    from musicstudio.generators.seed_plan import plan_seed
+
+    pitched = [k for k, t in enumerate(song.tracks) if not t.is_drum and t.notes]
+    if args.track != "all" and args.track is not None:
         number = int(args.track) if str(args.track).isdigit() else None
         if number is None or not 1 <= number <= len(song.tracks):
             raise ValueError(f"the seed file has {len(song.tracks)} tracks, so there is no track {args.track} "
                              "(give a number from 1, or 'all')")
-        track = song.tracks[number - 1]
+        index = number - 1
+    elif not pitched:
+        raise ValueError("the seed file has no notes to continue")
     else:
-        with_notes = [t for t in pitched if t.notes]
-        if not with_notes:
-            raise ValueError("the seed file has no notes to continue")
-        track = with_notes[0]
-    end = -(-max((n.end for n in track.notes), default=0) // BAR) * BAR  # to the end of the bar
-    start = 0
-    if args.seed_bars is not None:
-        if args.seed_bars < 1:
-            raise ValueError("--seed-bars must be at least 1")
-        start = max(0, end - args.seed_bars * BAR)
-    notes = tuple(n.moved_by(ticks=-start) for n in track.notes if start <= n.start < end)
-    return Clip(notes, end - start), track, start
+        index = pitched[0]
+    if args.seed_bars is not None and args.seed_bars < 1:
+        raise ValueError("--seed-bars must be at least 1")
+    source = "every track" if args.track == "all" else "track"
+    plan = plan_seed(song, index, source, "continue", seed_bars=args.seed_bars)
+    track = song.tracks[index]
+    if args.track == "all":
+        track = Track("Seed", track.program, False, song.pitched_notes())
+    return plan.seed, track, plan.seed_start
 
 
 def _seed_parts(song, seed: Clip, start: int) -> list[tuple[Track, tuple]]:

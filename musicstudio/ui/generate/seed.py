@@ -1,124 +1,13 @@
-"""Which notes of the editor seed a generation, and where the take goes: pure logic, no Qt.
-
-The seed is the selection, the selected bars (the ruler's loop), the whole track, or every track merged
-(a chorale in four tracks continues as four voices), widened to whole bars. A take is placed after it
-("continue"), over it ("regenerate": the bars are generated again from what comes before them, since our
-token backends only look left; one track only), or after it in a new track. A chordal take that continues
-every track is dealt out to those tracks again, voice by voice (:func:`~musicstudio.core.voices.continue_voices`).
-"""
+"""The Generate panel's words for seed planning, which lives below the UI in
+:mod:`musicstudio.generators.seed_plan` (so the CLI seeds by the same rules); re-exported here for the panel."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from musicstudio.generators import seed_plan
+from musicstudio.generators.seed_plan import CONTEXT_BARS, SeedError, SeedPlan, plan_seed, source_span, voice_lines
 
-from musicstudio.core.changes import Change, ChangeGroup, NoteChange, TrackChange
-from musicstudio.core.clip import Clip
-from musicstudio.core.note import Note
-from musicstudio.core.song import Song
-from musicstudio.core.track import Track
-from musicstudio.core.voices import continue_voices, lines_of, most_at_once
-from musicstudio.generators.interface import BAR, Take
+SOURCES = dict(zip(seed_plan.SOURCES, ("Selected notes", "Selected bars (ruler)", "Whole track",
+                                       "Every track, merged")))
+MODES = dict(zip(seed_plan.MODES, ("Continue after it", "Regenerate these bars", "Continue in a new track")))
 
-SOURCES = {"selection": "Selected notes", "bars": "Selected bars (ruler)", "track": "Whole track",
-           "every track": "Every track, merged"}
-MODES = {"continue": "Continue after it", "regenerate": "Regenerate these bars", "new track": "Continue in a new track"}
-CONTEXT_BARS = 8   # how much of the track before regenerated bars the model sees
-
-
-class SeedError(ValueError):
-    """The editor holds nothing to seed from in the chosen way; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class SeedPlan:
-    track: int                      # the source track
-    seed: Clip                      # what the model continues, counted from ``seed_start``
-    seed_start: int
-    at: int                         # where the take starts in the song
-    mode: str                       # a key of MODES
-    replaced: tuple[Note, ...] = () # notes that a kept take replaces (regenerate)
-    end: int | None = None          # regenerate: the take is cut at this tick
-    bars: int | None = None         # regenerate: the number of bars is fixed by the span
-    lines: tuple[tuple[int, int], ...] = ()  # every track: (track, its last pitch), highest part first
-
-    def placed(self, take: Take) -> tuple[Note, ...]:
-        """The take's notes at their place in the song (cut to the regenerated span)."""
-        notes = [n.moved_by(self.at) for n in take.notes]
-        if self.end is not None:
-            notes = [n.with_duration(min(n.end, self.end) - n.start) for n in notes if n.start < self.end]
-        return tuple(notes)
-
-    def change(self, song: Song, notes: tuple[Note, ...], name: str) -> Change:
-        """The edit that keeps ``notes``: added to the track (replacing ``replaced``) or as a new track."""
-        if self.mode == "new track":
-            source = song.tracks[self.track]
-            return TrackChange(len(song.tracks), None, Track(name, source.program, False, notes))
-        if self.lines and most_at_once(notes) > 1:
-            parts = continue_voices(notes, [pitch for _, pitch in self.lines])
-            changes = tuple(NoteChange(track, (), tuple(part)) for (track, _), part in zip(self.lines, parts) if part)
-            return changes[0] if len(changes) == 1 else ChangeGroup(changes)
-        return NoteChange(self.track, self.replaced, notes)
-
-    def target_track(self, song: Song) -> int:
-        return len(song.tracks) if self.mode == "new track" else self.track
-
-
-def voice_lines(song: Song) -> tuple[tuple[int, int], ...]:
-    """Each pitched track that holds notes as (track, the top pitch of its last onset), the highest part
-    (by mean pitch) first; none when there are fewer than two such parts."""
-    lines = lines_of([() if t.is_drum else t.notes for t in song.tracks])
-    return tuple(lines) if len(lines) >= 2 else ()
-
-
-def _bar_floor(song: Song, tick: int) -> int:
-    return song.meter.bar_start(song.meter.bar_at(max(0, tick)))
-
-
-def _bar_ceil(song: Song, tick: int) -> int:
-    return 0 if tick <= 0 else song.meter.bar_start(song.meter.bar_at(tick - 1) + 1)
-
-
-def source_span(song: Song, track: int, source: str, selection, loop) -> tuple[tuple[Note, ...], int, int]:
-    """The seed's notes and its span in whole bars, [start, end)."""
-    if not 0 <= track < len(song.tracks):
-        raise SeedError("there is no track to generate into: add a track first")
-    notes = song.tracks[track].notes
-    if source == "selection":
-        if not selection:
-            raise SeedError("select the notes to continue first (or choose the selected bars or the whole track)")
-        chosen = tuple(selection)
-        return chosen, _bar_floor(song, min(n.start for n in chosen)), _bar_ceil(song, max(n.end for n in chosen))
-    if source == "bars":
-        if loop is None:
-            raise SeedError("drag across the ruler to select bars first")
-        start, end = _bar_floor(song, loop[0]), _bar_ceil(song, loop[1])
-        return tuple(n for n in notes if start <= n.start < end), start, end
-    if source == "track":
-        return tuple(notes), 0, _bar_ceil(song, max((n.end for n in notes), default=0))
-    if source == "every track":
-        merged = song.pitched_notes()
-        return merged, 0, _bar_ceil(song, max((n.end for n in merged), default=0))
-    raise ValueError(f"unknown seed source {source!r}")
-
-
-def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop=None,
-              context_bars: int = CONTEXT_BARS) -> SeedPlan:
-    """What to generate from and where the take goes. Raises SeedError with advice."""
-    if mode not in MODES:
-        raise ValueError(f"unknown placement {mode!r}")
-    if source == "every track" and mode == "regenerate":
-        raise SeedError("bars are regenerated in one track: choose the whole track or the selected bars, or "
-                        "continue after every track")
-    notes, start, end = source_span(song, track, source, selection, loop)
-    if mode != "regenerate":
-        seed = Clip(tuple(n.moved_by(-start) for n in notes), end - start)
-        lines = voice_lines(song) if source == "every track" and mode == "continue" else ()
-        return SeedPlan(track, seed, start, end, mode, lines=lines)
-    if end <= start:
-        raise SeedError("there are no bars to regenerate: the track is empty (use Continue instead)")
-    meter = song.meter
-    first = meter.bar_start(max(0, meter.bar_at(start) - context_bars)) if start else 0
-    before = [n for n in song.tracks[track].notes if first <= n.start < start]
-    context = tuple(n.moved_by(-first).with_duration(min(n.end, start) - n.start) for n in before)
-    bars = -(-(end - start) // BAR)
-    return SeedPlan(track, Clip(context, start - first), first, start, mode, notes, end, bars)
+__all__ = ["CONTEXT_BARS", "MODES", "SOURCES", "SeedError", "SeedPlan", "plan_seed", "source_span", "voice_lines"]
