@@ -25,6 +25,8 @@ import numpy as np
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
+from musicstudio.generators.backends import backend_named
+from musicstudio.generators.capabilities import NoteLikelihood, Scorer
 from musicstudio.generators.interface import BAR, GenerationRequest
 
 SEED_BARS, CONTINUATION_BARS = 4, 8
@@ -196,10 +198,11 @@ def evaluate(generator, corpus, args) -> Path:
     metrics: dict = {"model": generator.name, "backend": generator.backend, "data": args.data}
 
     held = held_out(args, corpus, phrases)
-    if hasattr(generator, "likelihood"):  # a model with figures of its own (lstm-notes: per note)
+    family = backend_named(generator.backend)
+    if family.can(NoteLikelihood):  # a model with figures of its own (lstm-notes: per note)
         log(f"likelihood on {len(held)} held-out phrases ...")
         metrics["likelihood"] = generator.likelihood([n for _, n, _ in held if n])
-    elif hasattr(generator, "score") and phrases is not None:
+    elif family.can(Scorer) and phrases is not None:
         if args.data in ("test", "valid"):  # the sequences the model was validated on, from the other split
             from musicstudio.generators.checkpoint import read_config
             from musicstudio.generators.training.data import DataConfig, split_sequences

@@ -28,6 +28,8 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.key import parse_key
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
+from musicstudio.generators.backends import backend_named
+from musicstudio.generators.capabilities import ChordFollower, LatentModel
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
@@ -92,9 +94,7 @@ def _pick_model(registry, args) -> str:
         return args.model
     candidates = [m for m in registry.models() if m.backend == args.backend]
     if not candidates:
-        from musicstudio.generators.backends import BACKENDS
-        if args.backend not in BACKENDS:
-            raise ValueError(f"unknown backend {args.backend!r}: use one of {', '.join(BACKENDS)}")
+        backend_named(args.backend)   # an unknown one is a ValueError listing the known
         raise ValueError(f"no {args.backend} model is installed (see: musicstudio models)")
     exact = [m for m in candidates if m.name == args.backend]
     return (exact or candidates)[0].name
@@ -261,10 +261,15 @@ def main(argv: list[str] | None = None) -> int:
         for folder in args.models_dir:
             registry.add_folder(folder)
         generator = registry.load(_pick_model(registry, args), args.device)
-        if args.mode in VAE_MODES and generator.backend != "vae":
-            raise ValueError(f"--mode {args.mode} needs a VAE model; {generator.name} is {generator.backend}")
-        if (args.chords or args.texture != "auto") and generator.backend != "gan":
-            raise ValueError(f"--chords and --texture need a GAN model; {generator.name} is {generator.backend}")
+        family = backend_named(generator.backend)
+        if args.mode in VAE_MODES and not family.can(LatentModel):
+            raise ValueError(f"--mode {args.mode} needs a VAE model (one with a latent space); {generator.name} is "
+                             f"{generator.backend}")
+        if args.chords or args.texture != "auto":
+            if not family.can(ChordFollower):
+                raise ValueError(f"--chords and --texture need a GAN model (one that follows chords); "
+                                 f"{generator.name} is {generator.backend}")
+            family.read_options({"chords": args.chords or "", "texture": args.texture})
         if args.mode in ("interpolate", "slide"):
             return _vae_edit(generator, song, seed, track, args, guard)
     except (ValueError, DeviceError) as e:

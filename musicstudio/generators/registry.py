@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from musicstudio.generators.backends import UnknownBackend, backend_module
+from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.checkpoint import (
     CONFIG,
     WEIGHTS,
@@ -34,6 +34,12 @@ class ModelInfo:
     summary: str          # the card's first paragraph
     size_bytes: int
     codec: str
+    sliders: tuple[str, ...] = ()      # a latent model's slider names, as its config lists them
+
+    @property
+    def family(self):
+        """Its backend's :class:`~musicstudio.generators.family.Backend` (what it can do, its options)."""
+        return backend_named(self.backend)
 
     @property
     def card(self) -> Path:
@@ -67,8 +73,14 @@ def model_info(folder: str | Path) -> ModelInfo:
     name = config.get("name", folder.name)
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise CheckpointError(folder / CONFIG, "its 'name' entry is not a short text")
+    try:
+        backend_named(config["backend"])
+    except UnknownBackend as e:
+        raise CheckpointError(folder / CONFIG, str(e)) from None
+    sliders = config.get("sliders")
+    sliders = tuple(str(s) for s in sliders) if isinstance(sliders, list) else ()
     return ModelInfo(name, config["backend"], folder, _summary(folder), weights.stat().st_size,
-                     str(config["codec"].get("codec", "?")))
+                     str(config["codec"].get("codec", "?")), sliders)
 
 
 _proved: dict[tuple, None] = {}     # weights files already proved, by path, size, time and inode
@@ -152,7 +164,7 @@ def loadable_models(folders: list[str | Path] | None = None) -> tuple[list[Model
         try:
             config = read_config(info.folder)
             with dry_run():
-                backend_module(config["backend"]).load(info.folder, config, "cpu")
+                backend_named(config["backend"]).load(info.folder, config, "cpu")
         except NetworkFits:
             pass
         except (CheckpointError, UnknownBackend) as e:
@@ -204,10 +216,10 @@ class ModelRegistry:
             if key not in self._cache:
                 config = read_config(folder)
                 try:
-                    module = backend_module(config["backend"])
+                    backend = backend_named(config["backend"])
                 except UnknownBackend as e:
                     raise CheckpointError(folder / CONFIG, str(e)) from None
-                self._cache[key] = module.load(folder, config, device)
+                self._cache[key] = backend.load(folder, config, device)
             return self._cache[key]
 
     def forget(self) -> None:

@@ -21,6 +21,8 @@ import importlib
 import logging
 import time
 
+from musicstudio.generators.backends import UnknownBackend, backend_named
+from musicstudio.generators.capabilities import LatentModel
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.devices import DeviceError
 from musicstudio.generators.interface import CancelToken, GenerationCancelled, GenerationError
@@ -152,7 +154,11 @@ def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = 
     the CLI, so both give one result for one request). A model that is not a VAE is a GenerationError."""
     started = time.perf_counter()
     generator, first = load_for(registry, job, token, loaded)
-    if not all(hasattr(generator, name) for name in ("sliders_for", "move_sliders", "interpolate", "mix")):
+    try:
+        latent = backend_named(generator.backend).can(LatentModel)
+    except UnknownBackend:
+        latent = False
+    if not latent:
         raise GenerationError(f"{generator.name} is a {generator.backend} model: the VAE studio needs a VAE "
                               "(pick one in the model box)")
     token.check()

@@ -166,7 +166,7 @@ def test_backends_that_cannot_be_fine_tuned_say_so(tmp_path, base_models, midi_f
     shutil.copytree(base_models / "markov-tiny", base)
     config = json.loads((base / "config.json").read_text())
     (base / "config.json").write_text(json.dumps({**config, "backend": "lstm-ensemble"}))
-    with pytest.raises(FineTuneError, match="fine-tuning lstm-ensemble models is not supported yet"):
+    with pytest.raises(FineTuneError, match="lstm-ensemble models cannot be fine-tuned: the backend declares no"):
         fine_tune(FineTuneJob(str(base), str(midi_folder), str(tmp_path / "out")))
     assert not (tmp_path / "out").exists()
 

@@ -8,6 +8,7 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators import generate_command
+from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import Take
 from musicstudio.io.files import open_song
 from musicstudio.io.midi_write import export_midi
@@ -17,6 +18,10 @@ WALTZ_BAR = 3 * 480
 LEAD = tuple(Note(60 + i % 7, i * 480, 480, 90) for i in range(13))          # 4 bars of 3/4 and a beat
 BASS = tuple(Note(36 + i, i * WALTZ_BAR, WALTZ_BAR, 80) for i in range(3))   # bars 1-3
 DRUMS = (Note(38, 0, 240, 100), Note(38, 7 * WALTZ_BAR, 240, 100))
+
+
+# the recorder's family, declared as a backend package would be (MUSICSTUDIO_BACKENDS names it)
+BACKEND = Backend(name="recorder", summary="hears the seed it is given", implementation=__name__)
 
 
 class Recorder:
@@ -43,6 +48,7 @@ class Recorder:
 @pytest.fixture
 def waltz(tmp_path, monkeypatch):
     monkeypatch.setattr("musicstudio.generators.registry.ModelRegistry", Recorder)
+    monkeypatch.setenv("MUSICSTUDIO_BACKENDS", f"{__name__}:BACKEND")
     Recorder.seeds = []
     path = tmp_path / "waltz.mid"
     export_midi(Song((Track("Lead", 40, False, LEAD), Track("Bass", 32, False, BASS), Track("Kit", 0, True, DRUMS)),

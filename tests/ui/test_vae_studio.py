@@ -296,15 +296,18 @@ def test_interpolation_takes_end_to_end_or_one_each_and_where_they_go():
 
 def test_slider_names_come_from_the_config_and_a_checkpoint_without_them_has_none(tmp_path):
     import json
+    import shutil
+    from pathlib import Path
 
-    from musicstudio.ui.generate.vae_studio import slider_names
+    from musicstudio.generators.registry import model_info
 
-    (tmp_path / "config.json").write_text(json.dumps({"sliders": ["note_density", "component_1"]}))
-    assert slider_names(tmp_path) == ["note_density", "component_1"]
-    (tmp_path / "config.json").write_text(json.dumps({"backend": "vae"}))   # saved before training ended
-    assert slider_names(tmp_path) == []
-    (tmp_path / "config.json").write_text("{not json")
-    assert slider_names(tmp_path) == []
+    folder = tmp_path / "vae"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "models" / "vae", folder)
+    config = json.loads((folder / "config.json").read_text())
+    assert model_info(folder).sliders == tuple(config["sliders"]) and "note_density" in config["sliders"]
+    del config["sliders"]                                    # saved before training ended
+    (folder / "config.json").write_text(json.dumps(config))
+    assert model_info(folder).sliders == ()
 
 
 def test_the_pad_mixes_four_phrases_and_the_phrase_at_the_dot_becomes_a_take(qtbot, studio, vae, monkeypatch):

@@ -4,7 +4,11 @@ import time
 
 from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
+from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import Take
+
+# the fake generator's family, declared as a real backend package would (MUSICSTUDIO_BACKENDS names it)
+BACKEND = Backend(name="fake", summary="a fake for tests", implementation="fake_generation")
 
 
 class OutOfMemoryError(RuntimeError):  # what torch.cuda raises, by name

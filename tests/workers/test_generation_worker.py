@@ -29,7 +29,8 @@ def job(model="fake", variations=3, device="auto"):
 
 
 @pytest.fixture
-def make_service(qtbot):
+def make_service(qtbot, monkeypatch):
+    monkeypatch.setenv("MUSICSTUDIO_BACKENDS", "fake_generation:BACKEND")   # the process inherits it
     services = []
 
     def make(**fake_options):

@@ -17,13 +17,13 @@ import sys
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.devices import DEVICES, DeviceError
 from musicstudio.generators.fine_tune.folder import FineTuneCancelled, FineTuneError
-from musicstudio.generators.fine_tune.job import DEFAULT_EPOCHS, SUPPORTED, FineTuneJob, fine_tune
+from musicstudio.generators.fine_tune.job import DEFAULT_EPOCHS, FineTuneJob, fine_tunable, fine_tune
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="musicstudio finetune",
                                      description="Fine-tune an installed model on a folder of MIDI files "
-                                                 f"(backends: {', '.join(SUPPORTED)}).")
+                                                 f"(backends: {', '.join(fine_tunable())}).")
     parser.add_argument("model", help="the base model: a name (see: musicstudio models) or a model folder")
     parser.add_argument("folder", help="a folder of MIDI files (.mid, .midi, .smf; subfolders too)")
     parser.add_argument("--out", metavar="DIR", help="the new model's folder (default: <base>-<folder name> in "

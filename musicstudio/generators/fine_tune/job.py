@@ -25,11 +25,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.checkpoint import CheckpointError, read_config
+from musicstudio.generators.family import Backend
 from musicstudio.generators.fine_tune.folder import FineTuneCancelled, FineTuneError, FolderData, read_folder
-from musicstudio.generators.fine_tune.spec import DEFAULT_EPOCHS, SUPPORTED, FineTuneJob
+from musicstudio.generators.fine_tune.spec import DEFAULT_EPOCHS, FineTuneJob, fine_tunable
 
-__all__ = ["DEFAULT_EPOCHS", "SUPPORTED", "FineTuneCancelled", "FineTuneError", "FineTuneJob", "FineTuneResult",
+__all__ = ["DEFAULT_EPOCHS", "fine_tunable", "FineTuneCancelled", "FineTuneError", "FineTuneJob", "FineTuneResult",
            "fine_tune", "unfinished"]
 
 RESUME = "resume"
@@ -141,15 +143,16 @@ def _prepare_out(job: FineTuneJob, base_folder: Path, base_name: str, midi: Path
     return out
 
 
-def _check_weights(base_folder: Path, backend: str) -> None:
-    """Read the base model's weights (and a GAN's critic) once, so that a damaged file is said before the
-    folder is read, which can take minutes. Raises CheckpointError naming the file."""
-    from musicstudio.generators.checkpoint import load_arrays
+def _check_weights(base_folder: Path, backend: Backend) -> None:
+    """Prove the base model's weights (and those of the backend's other weight folders, a GAN's critic)
+    once, so that a damaged file is said before the folder is read, which can take minutes. Raises
+    CheckpointError naming the file."""
+    from musicstudio.generators.checkpoint import weights_header
 
-    load_arrays(base_folder)
-    critic = base_folder / "critic"    # musicstudio.generators.gan.backend.CRITIC, without importing torch
-    if backend == "gan" and critic.is_dir():
-        load_arrays(critic)
+    weights_header(base_folder)
+    for name in backend.weight_folders:
+        if (base_folder / name).is_dir():
+            weights_header(base_folder / name)
 
 
 def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folders=None,
@@ -162,9 +165,13 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
         raise FineTuneError("the number of epochs must be at least 1")
     base_folder = _resolve_base(job.base, folders).resolve()
     config = read_config(base_folder)
-    backend = config["backend"]
-    if backend not in SUPPORTED:
-        raise FineTuneError(f"fine-tuning {backend} models is not supported yet (only {', '.join(SUPPORTED)})")
+    try:
+        backend = backend_named(config["backend"])
+    except UnknownBackend as e:
+        raise CheckpointError(base_folder / "config.json", str(e)) from None
+    if backend.fine_tuner is None:
+        raise FineTuneError(f"{backend.name} models cannot be fine-tuned: the backend declares no fine-tuner "
+                            f"(these can: {', '.join(fine_tunable())})")
     base_name = config.get("name", base_folder.name)
     if not midi.is_dir():
         raise FineTuneError(f"there is no folder at {midi}")
@@ -174,12 +181,7 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
     emit({"kind": "folder", "out": str(out), "name": name})
     emit({"kind": "stage", "text": f"Reading the MIDI files in {midi} …"})
     try:
-        if backend == "gan":
-            from musicstudio.generators.gan.backend import codec_of
-            codec = codec_of(config)
-        else:
-            from musicstudio.generators.phrases import TokenPhrases
-            codec = TokenPhrases.from_vocabulary(config["codec"]).codec
+        codec = backend.codec(config)
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(base_folder / "config.json", f"its codec cannot be used ({e})") from None
 
@@ -188,20 +190,12 @@ def fine_tune(job: FineTuneJob, events: Events | None = None, cancel=None, folde
             raise FineTuneCancelled()
         emit({"kind": "reading", "done": done, "total": total})
 
-    meters = ("bar",) if backend == "gan" else None   # the GAN's bars are 4/4 (or two of 2/4)
-    data = read_folder(midi, out / RESUME / "corpus", codec, progress=reading, meter_classes=meters)
+    data = read_folder(midi, out / RESUME / "corpus", codec, progress=reading,
+                       meter_classes=backend.fine_tune_meters)
     work = Work(job, base_folder, config, out, name, data, emit, cancel,
                 command or f"musicstudio finetune {base_folder} {midi} --out {out} --epochs {job.epochs}")
     emit({"kind": "stage", "text": f"Fine-tuning {base_name} on {len(data.train)} pieces "
                                    f"({len(data.valid)} for validation) …"})
-    if backend == "markov":
-        from musicstudio.generators.fine_tune.markov import fine_tune_markov as run
-    elif backend == "vae":
-        from musicstudio.generators.fine_tune.vae import fine_tune_vae as run
-    elif backend == "gan":
-        from musicstudio.generators.fine_tune.gan import fine_tune_gan as run
-    else:
-        from musicstudio.generators.fine_tune.lstm import fine_tune_lstm as run
-    result = run(work)
+    result = backend.fine_tune(work)
     shutil.rmtree(out / RESUME, ignore_errors=True)   # the model is written; the work in progress goes
     return result

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SUPPORTED = ("markov", "lstm", "vae", "gan")     # the backends that can be fine-tuned
 DEFAULT_EPOCHS = 8
+
+
+def fine_tunable() -> tuple[str, ...]:
+    """The backends that declare a fine-tuner."""
+    from musicstudio.generators.backends import backends
+    return tuple(name for name, backend in backends().items() if backend.fine_tuner is not None)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from musicstudio.generators.checkpoint import (
     write_config,
 )
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
+from musicstudio.generators.gan import CRITIC  # the critic's weights: a subfolder of the model's
 from musicstudio.generators.gan.model import BarGenerator, GANConfig
 
 BACKEND = "gan"
-CRITIC = "critic"   # the critic's weights, in this subfolder of the model's
 _CODEC = {"codec": "pianoroll", "low": 36, "high": 84, "steps_per_bar": 16, "onsets": True}
 _DATA = {"collections": ["bach", "essenFolksong", "oneills1850", "ryansMammoth"], "meter_classes": ["bar"],
          "transpose": list(range(-5, 7))}

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from musicstudio.generators.backends import UnknownBackend, backend_module
+from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.corpus_store import Corpus, CorpusCacheError
 from musicstudio.generators.devices import DEVICES, DeviceError, pick_device
 from musicstudio.generators.training.data import DataConfig
@@ -110,15 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0)
     from musicstudio.generators.checkpoint import CheckpointError
     try:
-        module = backend_module(args.backend)
+        backend = backend_named(args.backend)
+        configs = backend.configs
         if args.list:
-            for name, config in module.CONFIGS.items():
+            for name, config in configs.items():
                 print(f"{name}: {config.get('summary', '')}")
             return 0
-        if args.config not in module.CONFIGS:
+        if args.config not in configs:
             raise UnknownBackend(f"backend {args.backend} has no config {args.config!r}: "
-                                 f"use one of {', '.join(module.CONFIGS)}")
-        config = copy.deepcopy(module.CONFIGS[args.config])
+                                 f"use one of {', '.join(configs)}")
+        config = copy.deepcopy(configs[args.config])
         for assignment in args.set:
             set_value(config, assignment)
         device = pick_device(args.device)
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                       command="musicstudio train " + shlex.join(argv) if world == 1 else
                       f"torchrun --nproc_per_node={world} -m musicstudio.cli train " + shlex.join(argv))
     try:
-        module.train(run)
+        backend.train(run)
     except (CorpusCacheError, CheckpointError, FileNotFoundError) as e:
         print(f"musicstudio train: {e}", file=sys.stderr)
         return 3

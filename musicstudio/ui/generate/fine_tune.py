@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musicstudio.generators.fine_tune.spec import DEFAULT_EPOCHS, SUPPORTED, FineTuneJob
+from musicstudio.generators.fine_tune.spec import DEFAULT_EPOCHS, FineTuneJob, fine_tunable
 
 TRAIN_COLOUR, VALID_COLOUR, BASE_COLOUR = QColor("#4a90d9"), QColor("#e8833a"), QColor("#8a8a8a")
 
@@ -112,7 +112,7 @@ class FineTuneDialog(QDialog):
         self.resume_folder = ""     # a cancelled fine-tune's folder
         self.result: dict | None = None
         self.base = QComboBox()
-        self.base.setToolTip(f"The model to start from (backends that can be fine-tuned: {', '.join(SUPPORTED)})")
+        self.base.setToolTip(f"The model to start from (backends that can be fine-tuned: {', '.join(fine_tunable())})")
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("a folder of .mid files")
         self.choose = QPushButton("Choose…")
@@ -172,7 +172,7 @@ class FineTuneDialog(QDialog):
 
     # -- choices ----------------------------------------------------------------------------------
     def fill_models(self) -> None:
-        self.infos = [i for i in self.picker.infos if i.backend in SUPPORTED]
+        self.infos = [i for i in self.picker.infos if i.backend in fine_tunable()]
         self.base.clear()
         for info in self.infos:
             self.base.addItem(f"{info.name}  ({info.backend})")
@@ -181,7 +181,7 @@ class FineTuneDialog(QDialog):
         if current is not None and current.name in names:
             self.base.setCurrentIndex(names.index(current.name))
         if not self.infos:
-            self._say(f"No installed model can be fine-tuned (backends: {', '.join(SUPPORTED)}).", error=True)
+            self._say(f"No installed model can be fine-tuned (backends: {', '.join(fine_tunable())}).", error=True)
 
     @property
     def base_info(self):

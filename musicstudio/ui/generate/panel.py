@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicstudio.core.changes import ChangeError, ChangeGroup
-from musicstudio.generators.gan.chords import seed_chord_names
+from musicstudio.generators.capabilities import ChordFollower
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.model_picker import ModelPicker
@@ -116,7 +116,7 @@ class GeneratePanel(QWidget):
         service.cancelled.connect(self._cancelled)
         self._restore_settings()
         service.find_device(self.picker.wanted_device)
-        self.params.show_backend(self.picker.current.backend if self.picker.current is not None else "")
+        self.params.show_family(self.picker.current.family if self.picker.current is not None else None)
         self._show_takes_controls()
         self._song_changed()
 
@@ -203,7 +203,7 @@ class GeneratePanel(QWidget):
         info = self.picker.current
         if self.settings is not None and info is not None:
             self.settings.generate_model = info.name
-        self.params.show_backend(info.backend if info is not None else "")
+        self.params.show_family(info.family if info is not None else None)
         self._show_takes_controls()
         self.describe_seed()
         self._fit_width()
@@ -237,8 +237,9 @@ class GeneratePanel(QWidget):
             self.seed_text.setText(f"<i>{str(e)[0].upper() + str(e)[1:]}.</i>")
             self.params.show_seed_chords(None)
             return
-        if self.picker.current is not None and self.picker.current.backend == "gan":
-            self.params.show_seed_chords(seed_chord_names(plan.seed))
+        family = self.picker.current.family if self.picker.current is not None else None
+        if family is not None and family.can(ChordFollower):
+            self.params.show_seed_chords(family.options.seed_chords(plan.seed))
         meter = song.meter
         count = len(plan.seed.notes)
         first, last = meter.bar_at(plan.seed_start) + 1, meter.bar_at(max(plan.seed_start, plan.at - 1)) + 1

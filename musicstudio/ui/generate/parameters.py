@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.note import pitch_name
+from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.ui.transport import KEYS
 
@@ -117,7 +118,7 @@ class ParameterForm(QWidget):
         form.addRow("Chords", chords_row)
         form.addRow("Texture", self.texture)
         self._form, self._backend, self._chords_row = form, "", chords_row
-        self.show_backend("")
+        self.show_family(None)
         self.chords.textChanged.connect(self.changed)
         self.texture.currentIndexChanged.connect(self.changed)
         for box in (self.bars, self.variations, self.seed, self.low, self.high):
@@ -126,11 +127,13 @@ class ParameterForm(QWidget):
             box.valueChanged.connect(self.changed)
         self.key.currentIndexChanged.connect(self.changed)
 
-    def show_backend(self, backend: str) -> None:
-        """Show the rows the model's backend reads (chords and texture: the GAN's)."""
-        self._backend = backend
-        self._form.setRowVisible(self._chords_row, backend == "gan")
-        self._form.setRowVisible(self.texture, backend == "gan")
+    def show_family(self, family: Backend | None) -> None:
+        """Show the rows the model's backend reads: those its options declare (chords and texture: a model
+        that follows chords)."""
+        self._family = family
+        names = family.option_names() if family is not None else ()
+        self._form.setRowVisible(self._chords_row, "chords" in names)
+        self._form.setRowVisible(self.texture, "texture" in names)
 
     def show_seed_chords(self, names: list[str] | None) -> None:
         """What the chords box means when it is empty: the seed's chords as the GAN estimates them, one a
@@ -148,15 +151,14 @@ class ParameterForm(QWidget):
 
     def options(self) -> dict:
         """The backend's own parameters for the request."""
-        if self._backend != "gan":
+        names = self._family.option_names() if self._family is not None else ()
+        if "chords" not in names:
             return {}
-        out = {}
-        if self.chords.text().strip():
-            from musicstudio.generators.gan.chords import parse_progression
-            parse_progression(self.chords.text())  # a ValueError names the chord it cannot read
-            out["chords"] = self.chords.text().strip()
-        if self.texture.currentData() != "auto":
-            out["texture"] = self.texture.currentData()
+        chords, texture = self.chords.text().strip(), self.texture.currentData()
+        self._family.read_options({"chords": chords, "texture": texture})  # a ValueError names the bad chord
+        out = {"chords": chords} if chords else {}
+        if texture != "auto":
+            out["texture"] = texture
         return out
 
     def roll_seed(self) -> None:

@@ -17,13 +17,12 @@ pages only send operations and show what comes back.
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from musicstudio.core.changes import ChangeError
+from musicstudio.generators.capabilities import LatentModel
 from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.latent_sliders import LatentSliders
 from musicstudio.ui.generate.record import take_record
@@ -43,16 +42,6 @@ SHORTCUTS = {                    # window-wide while the Generate panel is shown
     "keep": "Ctrl+Alt+K",
 }
 INTRO = "Shape a phrase on the model's sliders: select two bars or more in the piano roll, then Encode selection."
-
-
-def slider_names(folder) -> list[str]:
-    """The slider names a model folder's config.json lists (none for other backends or a damaged config)."""
-    try:
-        config = json.loads((folder / "config.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return []
-    sliders = config.get("sliders") if isinstance(config, dict) else None
-    return [str(s) for s in sliders] if isinstance(sliders, list) else []
 
 
 class VAEStudio(QObject):
@@ -183,10 +172,10 @@ class VAEStudio(QObject):
         was = self.info
         if info is not None and was is not None and info.folder == was.folder:
             return                            # the list was refreshed, the model is the same
-        self.info = info if info is not None and info.backend == "vae" else None
+        self.info = info if info is not None and info.family.can(LatentModel) else None
         self._cancel_job()
         if self.info is None:
-            vaes = [i.name for i in self.panel.picker.infos if i.backend == "vae"]
+            vaes = [i.name for i in self.panel.picker.infos if i.family.can(LatentModel)]
             if info is None:
                 why = "No model is installed."
             else:
@@ -203,7 +192,7 @@ class VAEStudio(QObject):
             self.hint.setText(INTRO)
             self.blend_page.hint.setText(BLEND_INTRO)
             self.pad_page.hint.setText(PAD_INTRO)
-            names = slider_names(self.info.folder)
+            names = list(self.info.sliders)
             self.sliders.set_names(names)
             self.no_sliders.setVisible(not names)
             self.no_sliders.setText(f"{self.info.name} has no sliders (its training had not finished when it "

@@ -1,0 +1,49 @@
+"""What a backend's generators can do beyond ``generate``: typed protocols a :class:`~.family.Backend`
+declares in its ``capabilities``, so that evaluation, the worker, the CLI and the panel ask the
+declaration instead of probing generators with ``hasattr``."""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from musicstudio.core.clip import Clip
+
+
+class Scorer(Protocol):
+    """A token model that scores sequences of its codec (``phrases``: its
+    :class:`~musicstudio.generators.phrases.TokenPhrases`): the likelihood section of ``musicstudio eval``."""
+
+    phrases: object
+
+    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token given the ones before, and whether it was the top guess."""
+
+
+class NoteLikelihood(Protocol):
+    """A model with likelihood figures of its own, per note of held-out phrases (lstm-notes)."""
+
+    def likelihood(self, phrases) -> dict:
+        """Figures by name for the held-out ``phrases`` (tuples of notes)."""
+
+
+class LatentModel(Protocol):
+    """A model with a latent space: encode, move named sliders, interpolate, mix (the VAE studio, and
+    ``generate --mode sample|vary|interpolate|slide``)."""
+
+    slider_names: tuple[str, ...]
+
+    def sliders_for(self, clip: Clip) -> dict[str, float]: ...
+
+    def move_sliders(self, clip: Clip, values: dict[str, float]): ...
+
+    def interpolate(self, a: Clip, b: Clip, steps: int = 8) -> list: ...
+
+    def mix(self, clips: Sequence[Clip], weights: Sequence[float]): ...
+
+
+class ChordFollower(Protocol):
+    """A model that follows a chord progression, one chord a bar (``request.options["chords"]``), and
+    keeps a texture (``options["texture"]``): its backend's options are
+    :class:`~musicstudio.generators.gan.options.ChordOptions`."""

@@ -1,0 +1,31 @@
+"""The GAN's own controls, as the Generate panel and ``generate --chords/--texture`` give them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEXTURES = ("auto", "melody", "chords")
+
+
+@dataclass(frozen=True)
+class ChordOptions:
+    """``chords``: a progression, one chord a bar, repeated ("C Am F G"; empty: the seed's own chords);
+    ``texture``: one line (melody), several voices (chords), or as the seed (auto). A progression the
+    GAN cannot read is a ValueError naming the chord."""
+
+    chords: str = ""
+    texture: str = "auto"
+
+    def __post_init__(self) -> None:
+        from musicstudio.generators.gan.chords import parse_progression
+
+        if self.chords.strip():
+            parse_progression(self.chords)
+        if self.texture not in TEXTURES:
+            raise ValueError(f"the texture is one of {', '.join(TEXTURES)}, not {self.texture!r}")
+
+    @staticmethod
+    def seed_chords(seed) -> list[str]:
+        """The chords the GAN hears in ``seed`` (a clip), one a bar: what an empty chords box means."""
+        from musicstudio.generators.gan.chords import seed_chord_names
+        return seed_chord_names(seed)
