@@ -28,11 +28,15 @@ def test_broken_folders_are_a_line_each_and_the_rest_are_listed(qtbot, hostile_r
     picker = ModelPicker(service)
     qtbot.addWidget(picker)
     assert sorted(i.name for i in picker.infos) == sorted(FOUND_AT_LOAD | {"good"})
-    lines = picker.problems.text().splitlines()
-    assert not picker.problems.isHidden() and len(lines) == len(CASES) - len(FOUND_AT_LOAD)
+    broken = len(CASES) - len(FOUND_AT_LOAD)
+    lines = picker.problems.toolTip().splitlines()[1:]       # every one, with its full path
+    assert not picker.problems.isHidden() and len(lines) == broken
     for name in set(CASES) - FOUND_AT_LOAD:
         assert sum(f"/{name}/" in line for line in lines) == 1, name
-    assert any("non-utf8-card/card.md: card.md is not UTF-8 text" in line for line in lines)
+    shown = picker.problems.text().splitlines()               # the first three, and how many more
+    assert shown[0] == "⚠ Cannot use bare-pickle/weights.safetensors: it is a Python pickle, not safetensors: " \
+                       "Music Studio never loads pickles, since loading one can run any code"
+    assert len(shown) == 4 and shown[3] == f"… and {broken - 3} more (hover here to see them all)"
     assert service.shutdown()
 
 

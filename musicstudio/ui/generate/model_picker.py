@@ -22,6 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 
+SHOWN_PROBLEMS = 3
+
+
+def short_problem(problem: str) -> str:
+    """"/a/b/models/x/card.md: why" as "x/card.md: why" (the folder and file, not the whole path)."""
+    path, sep, why = problem.partition(": ")
+    parts = Path(path).parts
+    return f"{'/'.join(parts[-2:])}{sep}{why}" if sep and len(parts) >= 2 else problem
+
+
 def size_text(size_bytes: int) -> str:
     return f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 1e5 else f"{size_bytes / 1e3:.0f} kB"
 
@@ -66,7 +76,6 @@ class ModelPicker(QWidget):
         self.problems.setWordWrap(True)
         self.problems.setMinimumWidth(200)
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problems.setToolTip("Model folders that were found but cannot be used; fix or remove them")
         self.problems.hide()
         self.card_button = QPushButton("Card…")
         self.card_button.setToolTip("The model card: data, training command, metrics")
@@ -99,9 +108,7 @@ class ModelPicker(QWidget):
     def refresh(self, select: str | None = None) -> None:
         current = select or (self.current.name if self.current else None)
         self.infos = self.service.models()
-        problems = self.service.problems()
-        self.problems.setText("\n".join(f"⚠ Cannot use {p}" for p in problems))
-        self.problems.setVisible(bool(problems))
+        self._show_problems(self.service.problems())
         self.combo.blockSignals(True)
         self.combo.clear()
         for info in self.infos:
@@ -110,6 +117,16 @@ class ModelPicker(QWidget):
         self.combo.setCurrentIndex(names.index(current) if current in names else 0 if names else -1)
         self.combo.blockSignals(False)
         self._show_current()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        """A line for each folder that cannot be used (its folder and file, and why), at most
+        :data:`SHOWN_PROBLEMS` of them; the tooltip holds them all with their full paths."""
+        lines = [f"⚠ Cannot use {short_problem(p)}" for p in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            lines.append(f"… and {len(problems) - SHOWN_PROBLEMS} more (hover here to see them all)")
+        self.problems.setText("\n".join(lines))
+        self.problems.setToolTip("Model folders that were found but cannot be used:\n" + "\n".join(problems))
+        self.problems.setVisible(bool(problems))
 
     @property
     def current(self):
