@@ -38,9 +38,9 @@ from musicstudio.io.limits import (
     too_many_notes,
     too_many_tracks,
 )
-from musicstudio.io.midi_bytes import byte_size, meta_text, read_vlq, unwrap_rmid, what_is
+from musicstudio.io.midi_bytes import byte_size, meta_text, read_vlq
+from musicstudio.io.midi_chunks import read_header, track_chunks
 
-MAX_CHUNKS = 0xFFFF  # chunks of any kind; a header can announce at most this many tracks
 DRUM_CHANNEL = 9
 
 
@@ -129,75 +129,10 @@ class _Reader:
 
     # -- file structure ---------------------------------------------------------------------------
     def read(self) -> ImportResult:
-        data = self.data
-        if not data:
-            raise self.fail("the file is empty")
-        if data[:4] == b"RIFF" and data[8:12] == b"RMID":
-            inner = unwrap_rmid(data)
-            if inner is None:
-                raise self.fail("it is a RIFF MIDI file with no MIDI data inside")
-            data = self.data = inner
-        if data[:4] != b"MThd":
-            what = what_is(data)
-            if what:
-                raise self.fail(f"it is {what}, not a MIDI file")
-            raise self.fail("it is not a MIDI file (it does not start with a MIDI header)")
-        if len(data) < 14:
-            raise self.fail("the file ends inside its header (it is cut short)")
-        header_len = int.from_bytes(data[4:8], "big")
-        if header_len < 6:
-            raise self.fail("its header is damaged (too short)")
-        fmt = int.from_bytes(data[8:10], "big")
-        declared_tracks = int.from_bytes(data[10:12], "big")
-        division = int.from_bytes(data[12:14], "big")
-        if division & 0x8000:
-            fps = 256 - (division >> 8)
-            raise self.fail(f"it counts time in SMPTE frames ({fps} per second) instead of beats; "
-                            "Music Studio reads beat-based MIDI files only")
-        if division == 0:
-            raise self.fail("its header says a beat has 0 ticks, so no note has a time")
-        self.ppq = division
-        if fmt not in (0, 1, 2):
-            self.warn(f"unknown MIDI file type {fmt}; read as type 1", True)
-        elif fmt == 2:
-            self.warn("type 2 file (independent patterns): its tracks were laid out in parallel", False)
-        self.max_tick = tick_limit(division)
-
-        chunks = []
-        seen = 0  # chunks of any kind, skipped ones included
-        pos = 8 + header_len
-        while pos < len(data):
-            if pos + 8 > len(data):
-                self.warn(f"{len(data) - pos} stray bytes at the end of the file were ignored", True)
-                break
-            seen += 1
-            if seen > MAX_CHUNKS:
-                # A header counts at most 65,535 tracks: a file of millions of tiny chunks is damaged
-                # (and would otherwise cost many seconds and gigabytes before any other limit is reached).
-                raise self.fail(f"it holds more than {MAX_CHUNKS:,} chunks, more than a MIDI file can have")
-            cid = data[pos:pos + 4]
-            size = int.from_bytes(data[pos + 4:pos + 8], "big")
-            start = pos + 8
-            end = start + size
-            if cid != b"MTrk":
-                if all(32 <= b < 127 for b in cid):
-                    pos = end  # an unknown chunk with a proper name: skip it, as the standard says
-                    continue
-                self.warn(f"unreadable data after track {len(chunks)} was ignored", True)
-                break
-            if end > len(data):
-                missing = end - len(data)
-                self.warn(f"track {len(chunks) + 1} is cut short: it claims {byte_size(size)} but the file "
-                          f"ends {byte_size(missing)} early", True)
-                end = len(data)
-            chunks.append((start, end))
-            pos = end
-        if not chunks:
-            raise self.fail("it holds no tracks (the file is cut short after its header)")
-        if declared_tracks != len(chunks):
-            # Fewer tracks than announced means lost data; more is only a miscount.
-            self.warn(f"the header announces {declared_tracks:,} tracks but the file holds {len(chunks):,}",
-                      declared_tracks > len(chunks))
+        header = read_header(self.data, self.fail, self.warn)
+        self.data, self.ppq, fmt = header.data, header.ppq, header.fmt
+        self.max_tick = tick_limit(header.ppq)
+        chunks = track_chunks(header, self.fail, self.warn)
 
         tracks: list[Track] = []
         title = ""
