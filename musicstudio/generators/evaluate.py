@@ -180,8 +180,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def evaluate(generator, corpus, args) -> Path:
-    from musicstudio.generators.evaluation import pictures
-    from musicstudio.generators.evaluation.novelty import TrainingIndex, training_similarity
     from musicstudio.generators.evaluation.overlap import compare_sets, mean_oa
     from musicstudio.generators.evaluation.report import write_report
     from musicstudio.generators.registry import ModelRegistry
@@ -196,39 +194,14 @@ def evaluate(generator, corpus, args) -> Path:
         print(f"{generator.name}: {message}", file=sys.stderr, flush=True)
 
     metrics: dict = {"model": generator.name, "backend": generator.backend, "data": args.data}
-
     held = held_out(args, corpus, phrases)
-    family = backend_named(generator.backend)
-    if family.can(NoteLikelihood):  # a model with figures of its own (lstm-notes: per note)
-        log(f"likelihood on {len(held)} held-out phrases ...")
-        metrics["likelihood"] = generator.likelihood([n for _, n, _ in held if n])
-    elif family.can(Scorer) and phrases is not None:
-        if args.data in ("test", "valid"):  # the sequences the model was validated on, from the other split
-            from musicstudio.generators.checkpoint import read_config
-            from musicstudio.generators.training.data import DataConfig, split_sequences
-            data = DataConfig.from_dict(read_config(folder).get("data") or {})
-            sequences = split_sequences(corpus, args.data, phrases.codec, data, augment=False)
-        else:
-            sequences = [phrases.codec.encode(n) for _, n, _ in held if n]
-        log(f"likelihood on {len(sequences)} held-out sequences ...")
-        metrics["likelihood"] = likelihood(generator, sequences)
-
-    long_enough = [(name, n) for name, n, meter in held
-                   if meter == "bar" and n and max(x.start for x in n) >= (SEED_BARS + CONTINUATION_BARS - 1) * BAR]
-    chosen = long_enough[::max(1, len(long_enough) // args.samples)][:args.samples]
-    log(f"continuing {len(chosen)} held-out seeds ({SEED_BARS} bars -> {CONTINUATION_BARS} bars) ...")
-    seeds, generated, reference = [], [], []
-    for i, (_, notes) in enumerate(chosen):
-        seed = Clip(window(notes, 0, SEED_BARS), SEED_BARS * BAR)
-        take = generator.generate(GenerationRequest(seed=seed, bars=CONTINUATION_BARS, variations=1,
-                                                    random_seed=i))[0]
-        seeds.append(seed.notes)
-        generated.append(take.notes)
-        reference.append(window(notes, SEED_BARS, CONTINUATION_BARS))
+    figures = held_out_likelihood(generator, folder, corpus, held, args, log)
+    if figures is not None:
+        metrics["likelihood"] = figures
+    chosen, seeds, generated, reference = continuations(generator, held, args.samples, log)
     log(f"{args.free} free samples ...")
     free = [t.notes for t in generator.generate(GenerationRequest(seed=Clip((), 0), bars=CONTINUATION_BARS,
                                                                   variations=max(1, args.free), random_seed=7))]
-
     if chosen:
         log("constraints: key lock, pitch range and repeatability ...")
         metrics["constraints"] = constraints(generator, seeds[:CONSTRAINT_SEEDS])
@@ -246,8 +219,62 @@ def evaluate(generator, corpus, args) -> Path:
         gen_sc = metrics["continuations"]["generated"]["scale_consistency"]
         ref_sc = metrics["continuations"]["held_out"]["scale_consistency"]
         metrics["continuations"]["scale_consistency_gap"] = abs(gen_sc - ref_sc)
-
     log("indexing the training split for novelty ...")
+    metrics["novelty"] = novelty(corpus, phrases, generated, reference)
+    if not args.no_audio:
+        log("rendering audio ...")
+        metrics["audio"] = audio_levels(generated, reference)
+    pics = pictures_of(generator.name, folder, out, seeds, generated, reference)
+    metrics["seconds"] = round(time.monotonic() - started, 1)
+    _, md = write_report(out, generator.name, metrics, pics)
+    log(f"report in {md} ({metrics['seconds']:.0f} s)")
+    return md
+
+
+def held_out_likelihood(generator, folder: Path, corpus, held, args, log) -> dict | None:
+    """The likelihood section: a model's own per-note figures, or a token model's scores on the held-out
+    sequences in its codec; None for a model that declares neither."""
+    family = backend_named(generator.backend)
+    if family.can(NoteLikelihood):  # a model with figures of its own (lstm-notes: per note)
+        log(f"likelihood on {len(held)} held-out phrases ...")
+        return generator.likelihood([n for _, n, _ in held if n])
+    if not family.can(Scorer):
+        return None
+    phrases = generator.phrases
+    if args.data in ("test", "valid"):  # the sequences the model was validated on, from the other split
+        from musicstudio.generators.checkpoint import read_config
+        from musicstudio.generators.training.data import DataConfig, split_sequences
+        data = DataConfig.from_dict(read_config(folder).get("data") or {})
+        sequences = split_sequences(corpus, args.data, phrases.codec, data, augment=False)
+    else:
+        sequences = [phrases.codec.encode(n) for _, n, _ in held if n]
+    log(f"likelihood on {len(sequences)} held-out sequences ...")
+    return likelihood(generator, sequences)
+
+
+def continuations(generator, held, samples: int, log) -> tuple[list, list, list, list]:
+    """Up to ``samples`` held-out phrases of 12 bars in 4/4 or 2/4: their first 4 bars continued for 8
+    (one take, random seed = the phrase's number). (chosen, seeds, generated, the true next 8 bars)."""
+    long_enough = [(name, n) for name, n, meter in held
+                   if meter == "bar" and n and max(x.start for x in n) >= (SEED_BARS + CONTINUATION_BARS - 1) * BAR]
+    chosen = long_enough[::max(1, len(long_enough) // samples)][:samples]
+    log(f"continuing {len(chosen)} held-out seeds ({SEED_BARS} bars -> {CONTINUATION_BARS} bars) ...")
+    seeds, generated, reference = [], [], []
+    for i, (_, notes) in enumerate(chosen):
+        seed = Clip(window(notes, 0, SEED_BARS), SEED_BARS * BAR)
+        take = generator.generate(GenerationRequest(seed=seed, bars=CONTINUATION_BARS, variations=1,
+                                                    random_seed=i))[0]
+        seeds.append(seed.notes)
+        generated.append(take.notes)
+        reference.append(window(notes, SEED_BARS, CONTINUATION_BARS))
+    return chosen, seeds, generated, reference
+
+
+def novelty(corpus, phrases, generated, reference) -> dict:
+    """How much of each continuation is copied bar for bar from the training split, and how alike in
+    style the continuations are to the training music."""
+    from musicstudio.generators.evaluation.novelty import TrainingIndex, training_similarity
+
     index = TrainingIndex()
     training = []
     for info in corpus.select("train"):
@@ -258,7 +285,7 @@ def evaluate(generator, corpus, args) -> Path:
     copies = [index.longest_copy(g, CONTINUATION_BARS * BAR).bars for g in generated]
     sample = training[::max(1, len(training) // 2000)]
     similar = [training_similarity(g, sample) for g in generated[:50]]
-    metrics["novelty"] = {
+    return {
         "longest_copied_bars_mean": float(np.mean(copies)) if copies else float("nan"),
         "longest_copied_bars_max": int(max(copies, default=0)),
         "samples_copying_at_most_2_bars": int(sum(c <= 2 for c in copies)),
@@ -268,34 +295,36 @@ def evaluate(generator, corpus, args) -> Path:
         "cosine_to_training_mean": _mean([s["to_mean"] for s in similar]),
         "cosine_to_nearest_training": _mean([s["nearest"] for s in similar])}
 
-    if not args.no_audio:
-        log("rendering audio ...")
-        try:
-            from musicstudio.generators.evaluation.audio_level import phrase_level
-            gen_levels = [phrase_level(g) for g in generated[:20] if g]
-            ref_levels = [phrase_level(r) for r in reference[:20] if r]
-            metrics["audio"] = {
-                "phrases": len(gen_levels),
-                "generated_energy": _mean([x.energy for x in gen_levels]),
-                "generated_rms_dbfs": _mean([x.rms_dbfs for x in gen_levels]),
-                "held_out_energy": _mean([x.energy for x in ref_levels]),
-                "held_out_rms_dbfs": _mean([x.rms_dbfs for x in ref_levels])}
-        except Exception as e:  # no FluidSynth: the report says so instead of failing
-            metrics["audio"] = {"skipped": f"{type(e).__name__}: {e}"}
+
+def audio_levels(generated, reference) -> dict:
+    """Energy and level of FluidSynth renders of up to 20 generated and held-out phrases."""
+    try:
+        from musicstudio.generators.evaluation.audio_level import phrase_level
+        gen_levels = [phrase_level(g) for g in generated[:20] if g]
+        ref_levels = [phrase_level(r) for r in reference[:20] if r]
+        return {
+            "phrases": len(gen_levels),
+            "generated_energy": _mean([x.energy for x in gen_levels]),
+            "generated_rms_dbfs": _mean([x.rms_dbfs for x in gen_levels]),
+            "held_out_energy": _mean([x.energy for x in ref_levels]),
+            "held_out_rms_dbfs": _mean([x.rms_dbfs for x in ref_levels])}
+    except Exception as e:  # no FluidSynth: the report says so instead of failing
+        return {"skipped": f"{type(e).__name__}: {e}"}
+
+
+def pictures_of(name: str, folder: Path, out: Path, seeds, generated, reference) -> list:
+    from musicstudio.generators.evaluation import pictures
 
     pics = []
     if generated:
         both = tuple(seeds[0]) + tuple(n.moved_by(ticks=SEED_BARS * BAR) for n in generated[0])
-        pics.append(pictures.piano_roll_png(both, out / "sample.png", f"{generator.name}: seed (bars 1-4) and "
+        pics.append(pictures.piano_roll_png(both, out / "sample.png", f"{name}: seed (bars 1-4) and "
                                             f"continuation (bars 5-12)"))
         pics.append(pictures.histograms_png(generated, reference, out / "histograms.png",
-                                            f"{generator.name} continuations vs held-out"))
+                                            f"{name} continuations vs held-out"))
     if (folder / "history.csv").exists():
-        pics.append(pictures.loss_curves_png(folder / "history.csv", out / "loss.png", f"{generator.name} training"))
-    metrics["seconds"] = round(time.monotonic() - started, 1)
-    _, md = write_report(out, generator.name, metrics, pics)
-    log(f"report in {md} ({metrics['seconds']:.0f} s)")
-    return md
+        pics.append(pictures.loss_curves_png(folder / "history.csv", out / "loss.png", f"{name} training"))
+    return pics
 
 
 if __name__ == "__main__":
