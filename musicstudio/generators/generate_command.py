@@ -218,6 +218,33 @@ def _write_out(song: Song, args, guard) -> int:
     return 0
 
 
+def _request(args, song: Song, seed: Clip) -> GenerationRequest:
+    key = None
+    if args.key:
+        key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
+    options = {"mode": args.mode, "amount": args.amount} if args.mode in ("sample", "vary") else {}
+    if args.chords:
+        options["chords"] = args.chords
+    if args.texture != "auto":
+        options["texture"] = args.texture
+    return GenerationRequest(seed=seed, bars=args.bars, variations=args.variations, temperature=args.temperature,
+                             top_p=args.top_p, random_seed=args.random_seed, key=key, pitch_range=args.range,
+                             options=options)
+
+
+def _check_family(generator, args) -> None:
+    """A ValueError when the options asked for are not the model's: the VAE's modes, the GAN's chords."""
+    family = backend_named(generator.backend)
+    if args.mode in VAE_MODES and not family.can(LatentModel):
+        raise ValueError(f"--mode {args.mode} needs a VAE model (one with a latent space); {generator.name} is "
+                         f"{generator.backend}")
+    if args.chords or args.texture != "auto":
+        if not family.can(ChordFollower):
+            raise ValueError(f"--chords and --texture need a GAN model (one that follows chords); "
+                             f"{generator.name} is {generator.backend}")
+        family.read_options({"chords": args.chords or "", "texture": args.texture})
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 written, 2 usage, 3 bad input (seed file, model) or an OUT that another program wrote
     while the command ran (not overwritten without ``--force``), 1 internal error."""
@@ -246,30 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.voices and args.track != "all":
             raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
         parts = _seed_parts(song, seed, start) if args.voices else []
-        key = None
-        if args.key:
-            key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
-        options = {"mode": args.mode, "amount": args.amount} if args.mode in ("sample", "vary") else {}
-        if args.chords:
-            options["chords"] = args.chords
-        if args.texture != "auto":
-            options["texture"] = args.texture
-        request = GenerationRequest(seed=seed, bars=args.bars, variations=args.variations,
-                                    temperature=args.temperature, top_p=args.top_p, random_seed=args.random_seed,
-                                    key=key, pitch_range=args.range, options=options)
+        request = _request(args, song, seed)
         registry = ModelRegistry()
         for folder in args.models_dir:
             registry.add_folder(folder)
         generator = registry.load(_pick_model(registry, args), args.device)
-        family = backend_named(generator.backend)
-        if args.mode in VAE_MODES and not family.can(LatentModel):
-            raise ValueError(f"--mode {args.mode} needs a VAE model (one with a latent space); {generator.name} is "
-                             f"{generator.backend}")
-        if args.chords or args.texture != "auto":
-            if not family.can(ChordFollower):
-                raise ValueError(f"--chords and --texture need a GAN model (one that follows chords); "
-                                 f"{generator.name} is {generator.backend}")
-            family.read_options({"chords": args.chords or "", "texture": args.texture})
+        _check_family(generator, args)
         if args.mode in ("interpolate", "slide"):
             return _vae_edit(generator, song, seed, track, args, guard)
     except (ValueError, DeviceError) as e:
