@@ -46,7 +46,7 @@ def fine_tune_gan(work):
 
     from musicstudio.generators.devices import pick_device
     from musicstudio.generators.fine_tune.job import FineTuneResult
-    from musicstudio.generators.gan.backend import BACKEND, CRITIC, codec_of, load_critic, model_config_of
+    from musicstudio.generators.gan.backend import BACKEND, codec_of, load_critic, model_config_of
     from musicstudio.generators.gan.data import BarPairs
     from musicstudio.generators.gan.model import BarCritic, BarGenerator
     from musicstudio.generators.gan.training import Adversary, BarJudge, tensors
@@ -102,6 +102,29 @@ def fine_tune_gan(work):
         for _ in range(per_epoch):
             work.check()
             adversary.step_critic(*tensors(draw(bs), dev))
+    _run_epochs(work, adversary, (draw, bs, dev, per_epoch, epochs), (judge, train_judge), history, before,
+                save, state_file)
+    work.check()
+    best_row = min(history, key=lambda r: r["valid_loss"])
+    generator, critic = BarGenerator(model_config), BarCritic(model_config)
+    load_state_into(generator, folders["best_generator"])
+    load_state_into(critic, folders["best_critic"])
+    sizes = {"train": len(train), "valid": len(valid), "judged_valid": len(judged_valid[0]),
+             "judged_train": len(judged_train[0]), "per_epoch": per_epoch, "batch": bs, "epochs": epochs}
+    _write_model(work, generator, critic, judge, history, before, best_row, sizes,
+                 {"settings": s, "shifts": shifts, "fresh_critic": fresh_critic, "device": device})
+    return FineTuneResult(work.out, work.name, BACKEND, before, best_row["valid_loss"], len(history), work.seconds,
+                          history, measure=SHORT)
+
+
+def _run_epochs(work, adversary, batches, judges, history: list, before: float, save, state_file) -> None:
+    """The epochs still to run (after ``history``'s): adversarial steps, then both judges; the best epoch's
+    networks and every epoch's go to the resume folders, with the state to resume from."""
+    from musicstudio.generators.gan.training import tensors
+
+    generator, critic = adversary.generator, adversary.critic
+    draw, bs, dev, per_epoch, epochs = batches
+    judge, train_judge = judges
     best = min((row["valid_loss"] for row in history), default=float("inf"))
     for epoch in range(len(history) + 1, epochs + 1):
         sums = np.zeros(5)
@@ -124,11 +147,15 @@ def fine_tune_gan(work):
         state_file.write_text(json.dumps({"history": history, "before": before}), "utf-8")
         work.emit({"kind": "epoch", "epoch": epoch, "epochs": epochs, "train_loss": row["train_loss"],
                    "valid_loss": row["valid_loss"], "before": before, "measure": SHORT})
-    work.check()
-    best_row = min(history, key=lambda r: r["valid_loss"])
-    generator, critic = BarGenerator(model_config), BarCritic(model_config)
-    load_state_into(generator, folders["best_generator"])
-    load_state_into(critic, folders["best_critic"])
+
+
+def _write_model(work, generator, critic, judge, history, before, best_row, sizes, how) -> None:
+    """The fine-tuned model's folder: the best epoch's generator and critic, history, curves, config, card."""
+    from musicstudio.generators.gan.backend import BACKEND, CRITIC, codec_of, model_config_of
+
+    config, s, shifts = work.base_config, how["settings"], how["shifts"]
+    codec, model_config = codec_of(config), model_config_of(work.base_folder, config)
+    epochs, per_epoch, bs = sizes["epochs"], sizes["per_epoch"], sizes["batch"]
     out = work.out
     save_tensors(out, generator.state_dict())
     (out / CRITIC).mkdir(exist_ok=True)
@@ -144,10 +171,11 @@ def fine_tune_gan(work):
              f"{bs} bar pairs of the folder, learning rate {s['lr']:g}, the base model's objective; each bar at a "
              f"random transposition of {shifts} semitones that keeps it in range; the epoch whose generated bars "
              "come closest to the folder's validation bars is kept",
-             f"{len(train):,} training bars and {len(valid):,} validation bars (16 steps each; pieces in 4/4 or 2/4); "
-             f"judged on {len(judged_valid[0]):,} validation bars and {len(judged_train[0]):,} training bars",
+             f"{sizes['train']:,} training bars and {sizes['valid']:,} validation bars (16 steps each; pieces in 4/4 "
+             f"or 2/4); judged on {sizes['judged_valid']:,} validation bars and {sizes['judged_train']:,} training "
+             "bars",
              "the critic's weights are in critic/, for fine-tuning again"]
-    if fresh_critic:
+    if how["fresh_critic"]:
         notes.append("the base model had no critic: a new one was trained alone for one epoch first")
     if best_row["valid_loss"] >= before:
         notes.append("the fine-tune did not come closer to the folder's validation bars than the base model; its "
@@ -158,14 +186,12 @@ def fine_tune_gan(work):
                  objective=config.get("objective", {}), validation_bars=judge.real,
                  fine_tune={"data_sha256": work.data.sha256(), "best_epoch": best_row["epoch"], **s})
     write_fine_tune_card(work, backend=BACKEND, before=before, after=best_row["valid_loss"], epochs=len(history),
-                         device=device, loss_name=MEASURE,
+                         device=how["device"], loss_name=MEASURE,
                          parameters=sum(p.numel() for p in generator.parameters()),
-                         metrics={"best epoch": best_row["epoch"], "training bars": len(train),
-                                  "validation bars": len(valid), "batches per epoch": per_epoch,
+                         metrics={"best epoch": best_row["epoch"], "training bars": sizes["train"],
+                                  "validation bars": sizes["valid"], "batches per epoch": per_epoch,
                                   **{f"generated {k.removeprefix('valid_')}": best_row[k] for k in best_row
                                      if k.startswith("valid_") and k != "valid_loss"},
                                   **{f"folder's validation bars {k}": round(v, 4) for k, v in judge.real.items()}},
                          settings={**s, "epochs": epochs, "transpose": shifts, "objective": config.get("objective")},
                          notes=notes)
-    return FineTuneResult(out, work.name, BACKEND, before, best_row["valid_loss"], len(history), work.seconds,
-                          history, measure=SHORT)
