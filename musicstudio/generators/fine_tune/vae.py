@@ -27,8 +27,7 @@ def fine_tune_vae(work):
     from musicstudio.generators.codecs import MelodyCodec
     from musicstudio.generators.devices import pick_device
     from musicstudio.generators.fine_tune.job import FineTuneResult
-    from musicstudio.generators.vae.attributes import slider_directions
-    from musicstudio.generators.vae.backend import encode_windows, phrase_loss
+    from musicstudio.generators.vae.backend import phrase_loss
     from musicstudio.generators.vae.model import MelodyVAE, VAEConfig
     from musicstudio.generators.vae.phrases import phrase_windows
 
@@ -65,21 +64,7 @@ def fine_tune_vae(work):
     history, before = fit_from_base(work, model, device, make_batches, valid_batches, batch_loss,
                                     FitSettings(epochs, per_epoch, s["lr"], s["min_lr"], s["patience"], s["clip_norm"]))
     best = min(history, key=lambda r: r["valid_loss"])
-    model.to("cpu").eval()
-    names = list(config.get("sliders", []))
-    if len(plain_w) >= s["min_slider_phrases"]:
-        mu, _ = encode_windows(model, plain_w)
-        names, directions, centre = slider_directions(mu, plain_w, codec.low)
-        final_config = VAEConfig(**{**model_config.to_dict(), "directions": len(names)})
-        state = model.state_dict()
-        state["directions"], state["centre"] = torch.from_numpy(directions), torch.from_numpy(centre)
-        model = MelodyVAE(final_config)
-        model.load_state_dict(state)
-        sliders = f"the latent sliders computed again on the folder's {len(plain_w)} untransposed training phrases"
-    else:
-        final_config = model_config
-        sliders = (f"the base model's latent sliders kept: the folder has {len(plain_w)} untransposed training "
-                   f"phrases, fewer than {s['min_slider_phrases']}")
+    model, final_config, names, sliders = _sliders_again(model, model_config, config, plain_w, codec, s)
     out = work.out
     save_tensors(out, model.state_dict())
     write_history(out, history)
@@ -105,3 +90,30 @@ def fine_tune_vae(work):
                          settings={**s, "epochs": epochs, "transpose": list(shifts), "objective": obj},
                          notes=notes)
     return FineTuneResult(out, work.name, "vae", before, best["valid_loss"], len(history), work.seconds, history)
+
+
+def _sliders_again(model, model_config, config: dict, plain_w, codec, s: dict):
+    """The latent sliders computed again on the folder's untransposed training phrases when there are
+    enough of them, else the base model's kept: (model, its config, slider names, a note for the card)."""
+    import torch
+
+    from musicstudio.generators.vae.attributes import slider_directions
+    from musicstudio.generators.vae.backend import encode_windows
+    from musicstudio.generators.vae.model import MelodyVAE, VAEConfig
+
+    model.to("cpu").eval()
+    names = list(config.get("sliders", []))
+    if len(plain_w) >= s["min_slider_phrases"]:
+        mu, _ = encode_windows(model, plain_w)
+        names, directions, centre = slider_directions(mu, plain_w, codec.low)
+        final_config = VAEConfig(**{**model_config.to_dict(), "directions": len(names)})
+        state = model.state_dict()
+        state["directions"], state["centre"] = torch.from_numpy(directions), torch.from_numpy(centre)
+        model = MelodyVAE(final_config)
+        model.load_state_dict(state)
+        sliders = f"the latent sliders computed again on the folder's {len(plain_w)} untransposed training phrases"
+    else:
+        final_config = model_config
+        sliders = (f"the base model's latent sliders kept: the folder has {len(plain_w)} untransposed training "
+                   f"phrases, fewer than {s['min_slider_phrases']}")
+    return model, final_config, names, sliders
