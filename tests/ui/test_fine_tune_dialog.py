@@ -91,7 +91,7 @@ def test_a_fine_tune_runs_in_the_background_and_lands_in_the_picker(qtbot, studi
     panel.params.variations.setValue(2)
     with qtbot.waitSignal(panel.takes_ready, timeout=TIMEOUT):   # and it generates
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
-    assert panel.takes.takes and all(t.model == "lstm-tiny-my-songs" for t in panel.takes.takes)
+    assert panel.take_box.list.takes and all(t.model == "lstm-tiny-my-songs" for t in panel.take_box.list.takes)
 
 
 def test_cancel_then_resume_from_the_dialog(qtbot, studio, midi_folder, app_dirs):

@@ -69,7 +69,7 @@ def generate(qtbot, panel, model, variations=4, bars=2, timeout=120_000):
     panel.params.bars.setValue(bars)
     with qtbot.waitSignal(panel.takes_ready, timeout=timeout):
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
-    return panel.takes.takes
+    return panel.take_box.list.takes
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -84,20 +84,20 @@ def test_seed_generate_flip_keep_undo_redo_save_reopen(qtbot, studio, tmp_path, 
     assert "Continues 8 notes in bars 1-2 from bar 3" in panel.seed_text.text()
 
     takes = generate(qtbot, panel, model, variations=4)
-    assert len(takes) == 4 and panel.takes.count() == 4
+    assert len(takes) == 4 and panel.take_box.list.count() == 4
     assert all(t.backend == backend and t.model == model.name for t in takes)
     assert document.song == seed_song and not document.history            # nothing changes before a keep
     previews = []
     for key, row in ((Qt.Key.Key_2, 1), (Qt.Key.Key_4, 3), (Qt.Key.Key_3, 2)):
-        QTest.keyClick(panel.takes, key)
-        assert panel.takes.currentRow() == row
+        QTest.keyClick(panel.take_box.list, key)
+        assert panel.take_box.list.currentRow() == row
         previews.append(list(roll.preview))
         assert roll.preview == [n.moved_by(2 * BAR) for n in takes[row].notes]
     kept = takes[2]
     placed = tuple(n.moved_by(2 * BAR) for n in kept.notes)
 
-    QTest.keyClick(panel.takes, Qt.Key.Key_Return)                          # keep take 3
-    assert panel.takes.count() == 0 and roll.preview == []
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_Return)                          # keep take 3
+    assert panel.take_box.list.count() == 0 and roll.preview == []
     assert sorted(document.song.tracks[0].notes) == sorted(seed_song.tracks[0].notes + placed)
     assert len(document.history) == 1 and document.undo_stack.count() == 1
     record = document.history[0]
@@ -151,7 +151,7 @@ def test_cancel_returns_within_100_ms_and_leaves_the_song(qtbot, studio, tmp_pat
     stopped = time.perf_counter() - t
     assert returned < 0.1 and stopped < 0.1, (returned, stopped)
     assert not panel.cancel_button.isEnabled() and "Cancelled" in panel.status.text()
-    assert panel.takes.count() == 0 and document.song == song and document.undo_stack.count() == 0
+    assert panel.take_box.list.count() == 0 and document.song == song and document.undo_stack.count() == 0
 
 
 def test_a_damaged_model_is_a_message_and_the_song_is_untouched(qtbot, main_window, tmp_path, markov):
@@ -173,7 +173,7 @@ def test_a_damaged_model_is_a_message_and_the_song_is_untouched(qtbot, main_wind
     with qtbot.waitSignal(panel.service.failed, timeout=20_000):
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     assert "Generation failed" in panel.status.text() and "weights.safetensors" in panel.status.text()
-    assert document.song == song and document.undo_stack.count() == 0 and panel.takes.count() == 0
+    assert document.song == song and document.undo_stack.count() == 0 and panel.take_box.list.count() == 0
 
 
 def test_space_auditions_the_take_in_place_without_changing_the_song(qtbot, studio, tmp_path, markov, monkeypatch):
@@ -183,11 +183,11 @@ def test_space_auditions_the_take_in_place_without_changing_the_song(qtbot, stud
     generate(qtbot, panel, markov, variations=2)
     played = []
     monkeypatch.setattr(playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
-    QTest.keyClick(panel.takes, Qt.Key.Key_Space)
-    take = panel.takes.current_take
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_Space)
+    take = panel.take_box.list.current_take
     assert played == [BAR]                                  # a bar before the take, at bar 3
     heard = panel.audition_player.song
-    assert sorted(heard.tracks[0].notes) == sorted(song.tracks[0].notes + panel.placed_notes())
+    assert sorted(heard.tracks[0].notes) == sorted(song.tracks[0].notes + panel.take_box.placed_notes())
     assert document.song == song
     assert panel.audition_player.active
     playback.position_changed.emit(2 * BAR + take.length)  # the take has played to its end
@@ -205,9 +205,9 @@ def test_regenerate_bars_replaces_them_as_one_undo_step(qtbot, studio, tmp_path,
     assert not panel.params.bars.isEnabled()
     takes = generate(qtbot, panel, markov, variations=3, bars=4)
     assert all(t.length == BAR for t in takes)               # the span decides the length
-    QTest.keyClick(panel.takes, Qt.Key.Key_Return)
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_Return)
     track = document.song.tracks[0].notes
-    assert {n for n in track if 2 * BAR <= n.start < 3 * BAR} == set(panel.plan.placed(takes[0]))
+    assert {n for n in track if 2 * BAR <= n.start < 3 * BAR} == set(panel.take_box.plan.placed(takes[0]))
     assert {n for n in track if not 2 * BAR <= n.start < 3 * BAR} == set(notes[:8] + notes[12:])
     assert document.history[0]["placement"] == {"mode": "regenerate", "track": 0, "at": 2 * BAR, "end": 3 * BAR,
                                                  "lines": []}
@@ -221,7 +221,7 @@ def test_a_take_can_go_into_a_new_track(qtbot, studio, tmp_path, markov):
     panel.set_source("track")
     panel.set_mode("new track")
     generate(qtbot, panel, markov, variations=2)
-    QTest.keyClick(panel.takes, Qt.Key.Key_2)
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_2)
     assert panel.keep()
     tracks = document.song.tracks
     assert len(tracks) == 2 and tracks[0] == song.tracks[0]
@@ -238,9 +238,9 @@ def test_discard_and_nothing_to_seed(qtbot, studio, tmp_path, markov):
     assert panel.generate() is None and "select the notes" in panel.status.text()
     panel.set_source("track")
     generate(qtbot, panel, markov, variations=2)
-    QTest.keyClick(panel.takes, Qt.Key.Key_Delete)
-    assert panel.takes.count() == 0 and studio.roll.preview == [] and document.song == song
-    assert not panel.keep_button.isEnabled()
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_Delete)
+    assert panel.take_box.list.count() == 0 and studio.roll.preview == [] and document.song == song
+    assert not panel.take_box.keep_button.isEnabled()
 
 
 def test_the_picker_shows_cards_and_the_device(qtbot, studio, markov):
@@ -318,7 +318,7 @@ def test_a_chorale_in_four_tracks_continues_voice_by_voice_in_its_tracks(qtbot, 
     assert "voice by voice into the 4 tracks" in panel.seed_text.text()
     panel.params.texture.setCurrentIndex(panel.params.texture.findData("chords"))
     generate(qtbot, panel, MODELS["gan"], variations=2, bars=2)
-    placed = panel.placed_notes()
+    placed = panel.take_box.placed_notes()
     assert all(n.start >= 4 * BAR for n in placed)
     assert panel.keep()
     added = [set(after.notes) - set(before.notes) for before, after in zip(song.tracks, document.song.tracks)]

@@ -38,9 +38,9 @@ def test_a_family_added_as_one_package_generates_in_the_panel(qtbot, main_window
     panel.params.bars.setValue(1)
     with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
-    takes = panel.takes.takes
+    takes = panel.take_box.list.takes
     assert len(takes) == 2 and all(t.backend == "echo" for t in takes)
     assert [n.pitch for n in takes[0].notes] == [68, 70, 72, 74]
-    QTest.keyClick(panel.takes, Qt.Key.Key_Return)                       # keep the first
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_Return)              # keep the first
     kept = [n for n in main_window.document.song.tracks[0].notes if n.start >= 2 * BAR]
     assert [n.pitch for n in kept] == [68, 70, 72, 74]

@@ -76,39 +76,41 @@ def move(qtbot, studio, name, value):
     with qtbot.waitSignal(studio.service.vae_finished, timeout=20_000):
         studio.sliders.set_value(name, value)
     qtbot.waitUntil(lambda: studio.job is None, timeout=20_000)
-    return studio.current
+    return studio.sliders_page.current
 
 
 def test_encode_selection_shows_where_the_phrase_sits(qtbot, studio, vae):
     panel = studio.generate
     stud = encode(qtbot, studio)
-    assert panel.pages.currentWidget() is stud.sliders_page and stud.phrase.label == "10 notes in bars 1-2 of Melody"
+    page = stud.sliders_page
+    assert panel.pages.currentWidget() is page and page.phrase.label == "10 notes in bars 1-2 of Melody"
     clip = Clip(PHRASE_A, 2 * BAR)
     expected = vae.sliders_for(clip)
-    assert stud.sliders.names == vae.slider_names and "note_density" in stud.sliders.names
+    assert page.sliders.names == vae.slider_names and "note_density" in page.sliders.names
     for name, value in expected.items():
-        assert stud.sliders.sliders[name].home == pytest.approx(value, abs=1e-4)
-        assert stud.sliders.sliders[name].value() == round(value * SCALE)
-    assert stud.heard == vae.move_sliders(clip, {})                     # how the VAE hears it
-    assert studio.roll.preview == list(stud.heard)
+        assert page.sliders.sliders[name].home == pytest.approx(value, abs=1e-4)
+        assert page.sliders.sliders[name].value() == round(value * SCALE)
+    assert page.heard == vae.move_sliders(clip, {})                     # how the VAE hears it
+    assert studio.roll.preview == list(page.heard)
     assert "Encoded 10 notes in bars 1-2" in panel.status.text()
-    assert stud.keep_button.isEnabled() and stud.sliders.isEnabled()
+    assert stud.sliders_page.keep_button.isEnabled() and stud.sliders_page.sliders.isEnabled()
 
 
 def test_moving_the_note_density_slider_moves_the_phrase_that_way(qtbot, studio, vae):
     stud = encode(qtbot, studio)
-    home = stud.sliders.sliders["note_density"].home
+    home = stud.sliders_page.sliders.sliders["note_density"].home
     denser = move(qtbot, stud, "note_density", home + 2.0)
     assert studio.roll.preview == list(denser)
     sparser = move(qtbot, stud, "note_density", home - 2.0)
     # the tiny model saturates going up (the phrase already has 8 of its 10 notes); the direction must hold
-    assert len(sparser) < len(stud.heard) <= len(denser), (len(sparser), len(stud.heard), len(denser))
+    heard = stud.sliders_page.heard
+    assert len(sparser) < len(heard) <= len(denser), (len(sparser), len(heard), len(denser))
     assert len(sparser) < len(denser)
-    assert stud.sliders.moved() == {"note_density": pytest.approx(home - 2.0, abs=0.01)}
+    assert stud.sliders_page.sliders.moved() == {"note_density": pytest.approx(home - 2.0, abs=0.01)}
     # the studio's phrase is the API's move_sliders on this 2-bar phrase
     assert sparser == vae.move_sliders(Clip(PHRASE_A, 2 * BAR), {"note_density": round(home - 2.0, 2)})
-    assert "(-2.0" in stud.sliders.values_shown["note_density"].text() or \
-        "(-1.99)" in stud.sliders.values_shown["note_density"].text()
+    assert "(-2.0" in stud.sliders_page.sliders.values_shown["note_density"].text() or \
+        "(-1.99)" in stud.sliders_page.sliders.values_shown["note_density"].text()
     assert studio.document.undo_stack.count() == 0                         # nothing kept yet
 
 
@@ -118,19 +120,19 @@ def test_a_drag_decodes_the_latest_value_and_auditions_on_release(qtbot, studio,
     monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
     submit = stud.service.submit_vae
     monkeypatch.setattr(stud.service, "submit_vae", lambda job: sent.append(job.op) or submit(job))
-    slider = stud.sliders.sliders["note_density"]
+    slider = stud.sliders_page.sliders.sliders["note_density"]
     home = slider.value()
     slider.setSliderDown(True)
     for step in range(1, 21):                  # 20 moves before the process can answer one
         slider.setValue(home + 10 * step)
     slider.setSliderDown(False)                # released: heard once the latest value is decoded
     assert played == []
-    qtbot.waitUntil(lambda: stud.job is None and stud.wanted is None and bool(played), timeout=20_000)
+    qtbot.waitUntil(lambda: stud.job is None and stud.sliders_page.wanted is None and bool(played), timeout=20_000)
     assert len(sent) == 2                                          # the first move, then the latest
     assert sent[-1].values == {"note_density": pytest.approx((home + 200) / SCALE)}
     assert played == [0]                                           # a bar before the phrase (bar 1: from 0)
     heard = stud.panel.audition_player.song.tracks[0].notes             # the song with the moved phrase
-    assert set(heard) == set(PHRASE_B) | set(studio.roll.preview) == set(PHRASE_B) | set(stud.current)
+    assert set(heard) == set(PHRASE_B) | set(studio.roll.preview) == set(PHRASE_B) | set(stud.sliders_page.current)
     assert set(studio.document.song.tracks[0].notes) == set(PHRASE_A + PHRASE_B)   # the song is unchanged
 
 
@@ -138,11 +140,12 @@ def test_reset_space_and_enter_keep_as_one_undo_step(qtbot, studio, monkeypatch)
     document = studio.document
     song = document.song
     stud = encode(qtbot, studio)
-    slider = stud.sliders.sliders["note_density"]
+    slider = stud.sliders_page.sliders.sliders["note_density"]
     home = slider.home
     move(qtbot, stud, "note_density", home + 2.0)
     QTest.keyClick(slider, Qt.Key.Key_Escape)                         # reset
-    assert slider.value() == round(home * SCALE) and stud.current == stud.heard and stud.sliders.moved() == {}
+    page = stud.sliders_page
+    assert slider.value() == round(home * SCALE) and page.current == page.heard and page.sliders.moved() == {}
     denser = move(qtbot, stud, "note_density", home + 2.0)
     played = []
     monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
@@ -159,7 +162,7 @@ def test_reset_space_and_enter_keep_as_one_undo_step(qtbot, studio, monkeypatch)
     assert record["backend"] == "vae" and record["model"] == "vae-tiny" and record["operation"] == "sliders"
     assert record["values"] == {"note_density": pytest.approx(home + 2.0, abs=0.01)}
     assert record["placement"] == {"mode": "regenerate", "track": 0, "at": 0, "end": 2 * BAR, "lines": []}
-    assert set(stud.phrase.replaced) == set(denser)                   # the kept phrase, encoded again
+    assert set(stud.sliders_page.phrase.replaced) == set(denser)                   # the kept phrase, encoded again
     document.undo_stack.undo()
     assert document.song == song and document.history == []
     document.undo_stack.redo()
@@ -185,16 +188,16 @@ def test_interpolation_gives_the_requested_phrases_between_a_and_b_as_takes(qtbo
     with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
         QTest.keyClick(studio.roll.canvas, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier |
                        Qt.KeyboardModifier.AltModifier)
-    takes = panel.takes.takes
-    assert len(takes) == 3 and panel.takes.count() == 3                 # the 3 phrases between A and B
+    takes = panel.take_box.list.takes
+    assert len(takes) == 3 and panel.take_box.list.count() == 3                 # the 3 phrases between A and B
     expected = vae.interpolate(Clip(PHRASE_A, 2 * BAR), Clip(tuple(n.moved_by(-2 * BAR) for n in PHRASE_B),
                                                                2 * BAR), 5)
     assert [t.notes for t in takes] == [tuple(n for n in p if n.start < 2 * BAR) for p in expected[1:4]]
     assert all(t.length == 2 * BAR and t.backend == "vae" for t in takes)
-    assert panel.plan.at == 4 * BAR and panel.plan.mode == "continue"  # after the later phrase
+    assert panel.take_box.plan.at == 4 * BAR and panel.take_box.plan.mode == "continue"  # after the later phrase
     assert "3 phrases between A and B" in panel.status.text() and document.song == song
-    QTest.keyClick(panel.takes, Qt.Key.Key_2)
-    QTest.keyClick(panel.takes, Qt.Key.Key_Return)                      # keep the middle one
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_2)
+    QTest.keyClick(panel.take_box.list, Qt.Key.Key_Return)                      # keep the middle one
     assert {n for n in document.song.tracks[0].notes if n.start >= 4 * BAR} == \
         {n.moved_by(4 * BAR) for n in takes[1].notes}
     assert document.undo_stack.count() == 1 and document.history[0]["operation"] == "interpolate"
@@ -214,7 +217,7 @@ def test_interpolation_end_to_end_between_two_takes_in_a_new_track(qtbot, studio
         panel.generate()
     take_button = {which: stud.corner_widgets[which][0][2] for which in "AB"}      # on the interpolate page
     for key, button in ((Qt.Key.Key_1, take_button["A"]), (Qt.Key.Key_2, take_button["B"])):
-        QTest.keyClick(panel.takes, key)
+        QTest.keyClick(panel.take_box.list, key)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert stud.a.label.startswith("vae-tiny take 1") and stud.b.label.startswith("vae-tiny take 2")
     assert stud.a.start == 4 * BAR and stud.a.replaced == ()
@@ -224,7 +227,7 @@ def test_interpolation_end_to_end_between_two_takes_in_a_new_track(qtbot, studio
     stud.blend_page.place_box.setCurrentIndex(stud.blend_page.place_box.findData("new track"))
     with qtbot.waitSignal(panel.takes_ready, timeout=60_000):
         qtbot.mouseClick(stud.blend_page.interpolate_button, Qt.MouseButton.LeftButton)
-    (take,) = panel.takes.takes
+    (take,) = panel.take_box.list.takes
     assert take.length == 4 * 2 * BAR                                 # A, 2 between, B: end to end
     assert panel.keep()
     tracks = document.song.tracks
@@ -240,15 +243,16 @@ def test_a_model_that_is_not_a_vae_disables_the_studio_with_a_hint(qtbot, studio
     if not (MARKOV / "config.json").exists():
         pytest.skip("the shipped Markov melody model is not installed")
     assert panel.picker.select("markov-melody")
-    assert "markov-melody is a markov model; the VAE studio needs a VAE" in stud.hint.text()
-    assert stud.blend_page.hint.text() == stud.hint.text()
-    assert "Pick vae-tiny" in stud.hint.text()
-    assert not stud.encode_button.isEnabled() and not stud.blend_page.interpolate_button.isEnabled()
-    assert not stud.sliders.names and not stud._shortcuts["encode"].isEnabled()
+    assert "markov-melody is a markov model; the VAE studio needs a VAE" in stud.sliders_page.hint.text()
+    assert stud.blend_page.hint.text() == stud.sliders_page.hint.text()
+    assert "Pick vae-tiny" in stud.sliders_page.hint.text()
+    assert not stud.sliders_page.encode_button.isEnabled() and not stud.blend_page.interpolate_button.isEnabled()
+    assert not stud.sliders_page.sliders.names and not stud._shortcuts["encode"].isEnabled()
     select_bars(studio, 1, 2)
     assert not stud.encode_selection()
     assert panel.picker.select("vae-tiny")
-    assert stud.encode_button.isEnabled() and stud.sliders.names and "Encode selection" in stud.hint.text()
+    page = stud.sliders_page
+    assert page.encode_button.isEnabled() and page.sliders.names and "Encode selection" in page.hint.text()
 
 
 def test_nothing_selected_is_a_message(qtbot, studio):
@@ -263,15 +267,15 @@ def test_arrow_keys_move_a_slider_and_the_phrase_is_heard_once_decoded(qtbot, st
     stud = encode(qtbot, studio)
     played = []
     monkeypatch.setattr(studio.playback, "play", lambda tick, count_in_bars=0: played.append(tick) or True)
-    slider = stud.sliders.sliders["note_density"]
+    slider = stud.sliders_page.sliders.sliders["note_density"]
     slider.setFocus()
     start = slider.value()
     for _ in range(3):
         QTest.keyClick(slider, Qt.Key.Key_PageDown)             # half a unit each
     assert slider.value() == start - 150
-    qtbot.waitUntil(lambda: stud.job is None and stud.wanted is None and bool(played), timeout=20_000)
-    assert stud.sliders.moved() == {"note_density": pytest.approx((start - 150) / SCALE)}
-    assert studio.roll.preview == list(stud.current) and played[-1] == 0
+    qtbot.waitUntil(lambda: stud.job is None and stud.sliders_page.wanted is None and bool(played), timeout=20_000)
+    assert stud.sliders_page.sliders.moved() == {"note_density": pytest.approx((start - 150) / SCALE)}
+    assert studio.roll.preview == list(stud.sliders_page.current) and played[-1] == 0
 
 
 # -- the pure parts -------------------------------------------------------------------------------------------
@@ -328,15 +332,15 @@ def test_the_pad_mixes_four_phrases_and_the_phrase_at_the_dot_becomes_a_take(qtb
         QTest.mouseMove(pad, pad.point_of(0.2, 0.2).toPoint())
         QTest.mouseMove(pad, pad.point_of(0.0, 0.0).toPoint())
         QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=pad.point_of(0.0, 0.0).toPoint())
-    (take,) = panel.takes.takes
+    (take,) = panel.take_box.list.takes
     a = Clip(PHRASE_A, 2 * BAR)
     assert take.notes == vae.move_sliders(a, {})                       # at corner A: A as the VAE hears it
     assert take.request["operation"] == "pad" and (take.request["x"], take.request["y"]) == (0.0, 0.0)
-    assert panel.plan.at == 4 * BAR and played == [3 * BAR]           # after the latest corner, heard at once
+    assert panel.take_box.plan.at == 4 * BAR and played == [3 * BAR]           # after the latest corner, heard at once
     pad.setFocus()
     with qtbot.waitSignal(panel.takes_ready, timeout=20_000):          # nudge right: a mix of A and B
         QTest.keyClick(pad, Qt.Key.Key_Right)
-    (nudged,) = panel.takes.takes
+    (nudged,) = panel.take_box.list.takes
     assert (pad.x, pad.y) == (0.05, 0.0) and nudged.request["x"] == 0.05
     QTest.keyClick(pad, Qt.Key.Key_Return)                             # keep
     assert document.undo_stack.count() == 1 and document.history[0]["operation"] == "pad"

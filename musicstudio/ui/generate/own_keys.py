@@ -1,4 +1,5 @@
-"""Plain keys a focused widget takes before the window's shortcuts (Space plays the song elsewhere)."""
+"""Plain keys a focused widget takes before the window's shortcuts (Space plays the song elsewhere), and the
+buttons that do the same as those keys."""
 
 from __future__ import annotations
 
@@ -21,3 +22,10 @@ class OwnKeys:
 
     def _handles(self, event) -> bool:
         return event.modifiers() in PLAIN and event.key() in self.OWN_KEYS
+
+
+def connect_buttons(actions) -> None:
+    """``actions``: (button, key signal, action) each; a click on the button or the widget's key does it."""
+    for button, key, action in actions:
+        button.clicked.connect(lambda _=False, act=action: act())
+        key.connect(action)

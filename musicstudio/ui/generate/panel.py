@@ -1,5 +1,6 @@
 """The Generate panel: pick a model, say what seeds it and where the takes go, set the shared parameters,
-generate in the background, then flip through the takes, hear them in place, keep one or discard them.
+generate in the background, then flip through the takes, hear them in place, keep one or discard them
+(:mod:`.take_box`).
 
 Generation runs in a worker (:class:`musicstudio.workers.generation.GenerationService`, handed in by
 the app); this panel only sends requests and shows what comes back. Nothing changes the song until a
@@ -26,16 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from musicstudio.core.changes import ChangeError, ChangeGroup
 from musicstudio.generators.capabilities import ChordFollower
 from musicstudio.ui.generate.audition import TakeAudition
-from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.model_picker import ModelPicker
 from musicstudio.ui.generate.page_tabs import PageTabs
 from musicstudio.ui.generate.parameters import ParameterForm
-from musicstudio.ui.generate.record import take_record
 from musicstudio.ui.generate.seed import MODES, SOURCES, SeedError, SeedPlan, plan_seed
-from musicstudio.ui.generate.takes import TakeList
+from musicstudio.ui.generate.take_box import TakeBox
 from musicstudio.ui.generate.vae_studio import VAEStudio
 from musicstudio.workers.generation_job import GenerationJob, GenerationResult
 
@@ -46,13 +44,11 @@ REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing fr
 class GeneratePanel(QWidget):
     message = Signal(str)          # for the status bar
     takes_ready = Signal()         # a generation's takes are in the list
-    take_kept = Signal()
 
     def __init__(self, document, roll, playback, service, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.document, self.roll, self.service, self.settings = document, roll, service, settings
-        self.plan: SeedPlan | None = None        # of the takes shown (or being made)
-        self.result: GenerationResult | None = None
+        self.plan: SeedPlan | None = None        # of the generation being made (or the last one)
         self.model_name = ""
         self.job: int | None = None
         self.owns_service = True
@@ -80,26 +76,13 @@ class GeneratePanel(QWidget):
         self.progress.setMaximumHeight(8)
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.takes = TakeList()
-        self.audition_button = QPushButton("Audition")
-        self.audition_button.setToolTip("Hear the take in the song, from a bar before it (Space in the list)")
-        self.keep_button = QPushButton("Keep")
-        self.keep_button.setToolTip("Put this take in the song: one undo step (Enter in the list)")
-        self.discard_button = QPushButton("Discard")
-        self.discard_button.setToolTip("Throw these takes away (Delete in the list)")
+        self.take_box = TakeBox(document, roll, self.audition_player, self._say)
         self.studio = VAEStudio(self)
         self.pages = PageTabs()
         self._build()
 
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel)
-        self.audition_button.clicked.connect(self.audition)
-        self.keep_button.clicked.connect(self.keep)
-        self.discard_button.clicked.connect(self.discard)
-        self.takes.currentRowChanged.connect(self._take_changed)
-        self.takes.audition_requested.connect(self.audition)
-        self.takes.keep_requested.connect(self.keep)
-        self.takes.discard_requested.connect(self.discard)
         self.source.currentIndexChanged.connect(self.describe_seed)
         self.mode.currentIndexChanged.connect(self.describe_seed)
         self.picker.folder_added.connect(self._remember_folder)
@@ -117,7 +100,7 @@ class GeneratePanel(QWidget):
         self._restore_settings()
         service.find_device(self.picker.wanted_device)
         self.params.show_family(self.picker.current.family if self.picker.current is not None else None)
-        self._show_takes_controls()
+        self._enable_generate()
         self._song_changed()
 
     def _build(self) -> None:
@@ -148,20 +131,13 @@ class GeneratePanel(QWidget):
         self.pages.setTabToolTip(2, "The phrases between two phrases, with a VAE model")
         self.pages.setTabToolTip(3, "Mix four phrases on a square pad, with a VAE model")
         self.pages._fit()
-        takes = QGroupBox("Takes")
-        takes_layout = QVBoxLayout(takes)
-        takes_layout.addWidget(self.takes, 1)
-        buttons = QHBoxLayout()
-        for b in (self.audition_button, self.keep_button, self.discard_button):
-            buttons.addWidget(b)
-        takes_layout.addLayout(buttons)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.addWidget(model)
         layout.addWidget(self.pages)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        layout.addWidget(takes, 1)
+        layout.addWidget(self.take_box, 1)
         self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -204,7 +180,7 @@ class GeneratePanel(QWidget):
         if self.settings is not None and info is not None:
             self.settings.generate_model = info.name
         self.params.show_family(info.family if info is not None else None)
-        self._show_takes_controls()
+        self._enable_generate()
         self.describe_seed()
         self._fit_width()
 
@@ -267,8 +243,8 @@ class GeneratePanel(QWidget):
         except SeedError as e:
             self._say(f"Cannot generate: {e}.")
             return None
-        if self.params.fresh_seed.isChecked() and self.plan is not None:
-            self.params.roll_seed()      # a new seed for each generation after the first
+        if self.params.fresh_seed.isChecked() and not (self.plan is None and self.take_box.plan is None):
+            self.params.roll_seed()      # a new seed for each generation after the first takes
         try:
             request = self.params.request(plan.seed, self.document.song.key, plan.bars)
         except ValueError as e:
@@ -312,15 +288,11 @@ class GeneratePanel(QWidget):
         those supersede a generation still running). ``focus``: the list takes the keyboard focus."""
         if self.job is not None:
             self.cancel()
-        self.audition_player.stop()
-        self.plan, self.model_name, self.result = plan, name, result
-        lengths = [plan.end - plan.at if plan.end is not None else t.length for t in takes]
-        self.takes.set_takes(takes, lengths)
+        self.take_box.show_takes(takes, plan, name, result)
         self._say(message)
-        self._show_takes_controls()
-        self._take_changed()
+        self._enable_generate()
         if focus:
-            self.takes.setFocus()
+            self.take_box.list.setFocus()
         self.takes_ready.emit()
 
     PAGES = ("generate", "sliders", "interpolate", "pad")
@@ -344,89 +316,24 @@ class GeneratePanel(QWidget):
     def _idle(self) -> None:
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0)
-        self._show_takes_controls()
+        self.take_box.enable_buttons()
+        self._enable_generate()
 
-    # -- takes ------------------------------------------------------------------------------------
-    def _show_takes_controls(self) -> None:
-        has = bool(self.takes.takes)
-        for b in (self.audition_button, self.keep_button, self.discard_button):
-            b.setEnabled(has)
+    # -- takes: the Takes box does the work ------------------------------------------------------
+    def _enable_generate(self) -> None:
         self.generate_button.setEnabled(self.picker.current is not None)
 
-    def placed_notes(self):
-        take = self.takes.current_take
-        return () if take is None or self.plan is None else self.plan.placed(take)
-
-    def _take_changed(self, *_) -> None:
-        self.roll.set_preview(list(self.placed_notes()))
-        if self.audition_player.active:
-            self.audition()
-
     def flip(self, index: int) -> bool:
-        return self.takes.flip(index)
-
-    def _take_name(self) -> str:
-        take = self.takes.current_take
-        return f"{self.model_name} take {take.variation + 1}" if take is not None else self.model_name
-
-    def song_with_take(self):
-        """The song as it would be with the current take kept (None without a take, or when the song
-        changed so that the take no longer fits)."""
-        take, plan, song = self.takes.current_take, self.plan, self.document.song
-        if take is None or plan is None:
-            return None
-        try:
-            return plan.change(song, self.placed_notes(), self._take_name()).apply(song)
-        except (ChangeError, IndexError):
-            return None
+        return self.take_box.flip(index)
 
     def audition(self) -> bool:
-        take, plan = self.takes.current_take, self.plan
-        song = self.song_with_take()
-        if song is None:
-            return False
-        bar = song.meter.signature_at(plan.at).bar_ticks
-        end = plan.end if plan.end is not None else plan.at + take.length
-        return self.audition_player.play(song, plan.at - bar, end)
+        return self.take_box.audition()
 
     def keep(self) -> bool:
-        """Keep the current take: one undo step that adds its notes and its generation record."""
-        take, plan, song = self.takes.current_take, self.plan, self.document.song
-        if take is None or plan is None:
-            return False
-        notes = self.placed_notes()
-        change = plan.change(song, notes, self._take_name())
-        try:
-            change.apply(song)
-        except (ChangeError, IndexError):
-            self._say("The song changed where these takes go; generate again.", error=True)
-            return False
-        record = take_record(take, plan, notes, plan.target_track(song), self.result.device)
-        self.audition_player.stop()
-        self.document.undo_stack.push(KeepTakeCommand(self.document, change, record,
-                                                      f"Keep {self._take_name()}"))
-        if plan.mode != "new track":   # the kept notes that landed in the track on show
-            shown = set(self.document.song.tracks[self.roll.track_index].notes)
-            self.roll.set_selection([n for n in notes if n in shown])
-        self._clear_takes()
-        spread = f", voice by voice in {len(change.parts)} tracks" if isinstance(change, ChangeGroup) else ""
-        self._say(f"Kept {self._take_name_of(take)} ({len(notes)} notes{spread}). Undo takes it back.")
-        self.take_kept.emit()
-        return True
-
-    def _take_name_of(self, take) -> str:
-        return f"{self.model_name} take {take.variation + 1}"
+        return self.take_box.keep()
 
     def discard(self, quiet: bool = False) -> None:
-        if self.takes.takes and not quiet:
-            self._say("Takes discarded.")
-        self._clear_takes()
-
-    def _clear_takes(self) -> None:
-        self.audition_player.stop()
-        self.takes.set_takes([])
-        self.roll.set_preview([])
-        self._show_takes_controls()
+        self.take_box.discard(quiet)
 
     # -- the song ---------------------------------------------------------------------------------
     def _song_changed(self) -> None:
@@ -435,7 +342,7 @@ class GeneratePanel(QWidget):
 
     def _song_replaced(self) -> None:
         self.cancel()
-        self.discard(quiet=True)
+        self.take_box.forget()
         self.plan = None
 
     def _say(self, text: str, error: bool = False) -> None:

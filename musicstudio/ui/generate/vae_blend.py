@@ -74,7 +74,7 @@ class BlendPage(QWidget):
             self.panel.say("Set phrases A and B first (Selection or Take beside each).", error=True)
             return None
         payload = (a, b, self.layout_box.currentData(), self.place_box.currentData(), self.ends.isChecked())
-        studio.wanted, studio.audition_after = None, False
+        studio.sliders_page.forget_waiting()
         studio.submit("interpolate", Interpolate(a.clip, b.clip, self.between.value() + 2), payload)
         self.panel.say(f"Interpolating {self.between.value()} phrases between A and B with {studio.model_name}…")
         return studio.job
