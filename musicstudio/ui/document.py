@@ -24,14 +24,17 @@ class SongDocument(QObject):
         self.song = Song()
         self.path: Path | None = None       # the project file; saving writes here
         self.source: Path | None = None     # the file the song came from (a project or a MIDI file)
-        self.history: list[dict] = []
+        self.history: tuple[dict, ...] = ()   # generation records of kept takes; replaced, never mutated
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(1000)
 
     # -- edits ------------------------------------------------------------------------------------
-    def apply(self, change: Change) -> None:
-        """Used by undo commands only: views call :meth:`edit`."""
+    def apply(self, change: Change, history: tuple[dict, ...] | None = None) -> None:
+        """Used by undo commands only: views call :meth:`edit`. ``history``: the generation history as it is
+        with the change (a kept take's record comes and goes with its notes)."""
         self.song = change.apply(self.song)
+        if history is not None:
+            self.history = history
         self.changed.emit()
 
     def edit(self, change: Change, text: str) -> None:
@@ -50,13 +53,13 @@ class SongDocument(QObject):
         self.undo_stack.endMacro()
 
     # -- whole songs ------------------------------------------------------------------------------
-    def load(self, song: Song, path: Path | None, history: list[dict] | None = None, modified: bool = False,
+    def load(self, song: Song, path: Path | None, history: Sequence[dict] | None = None, modified: bool = False,
              source: Path | None = None) -> None:
         """Start over with ``song``: a fresh undo history, clean unless ``modified``. ``path`` is the
         project file to save to (None for a new song or an imported MIDI file, named by ``source``)."""
         self.undo_stack.clear()
         self.song = song
-        self.history = list(history or [])
+        self.history = tuple(history or ())
         self.source = source or path
         self.set_path(path)
         if modified:
@@ -71,7 +74,7 @@ class SongDocument(QObject):
         self.path_changed.emit()
 
     def project(self) -> Project:
-        return Project(self.song, self.history)
+        return Project(self.song, list(self.history))
 
     @property
     def modified(self) -> bool:

@@ -105,17 +105,17 @@ def test_seed_generate_flip_keep_undo_redo_save_reopen(qtbot, studio, tmp_path, 
     assert record["bars"] == 2 and record["variations"] == 4
 
     document.undo_stack.undo()
-    assert document.song == seed_song and document.history == []
+    assert document.song == seed_song and document.history == ()
     document.undo_stack.redo()
     assert sorted(document.song.tracks[0].notes) == sorted(seed_song.tracks[0].notes + placed)
-    assert document.history == [record]
+    assert document.history == (record,)
 
     path = tmp_path / "kept.msproj"
     assert studio.files.save_to(path)
     assert studio.files.open_file(path)
     reopened = studio.document
     assert sorted(reopened.song.tracks[0].notes) == sorted(seed_song.tracks[0].notes + placed)
-    assert reopened.history == [json.loads(json.dumps(record))]
+    assert reopened.history == (json.loads(json.dumps(record)),)
     assert load_project(path).history[0]["random_seed"] == record["random_seed"]
 
     # the record is enough to make the same take again
@@ -227,7 +227,7 @@ def test_a_take_can_go_into_a_new_track(qtbot, studio, tmp_path, markov):
     assert len(tracks) == 2 and tracks[0] == song.tracks[0]
     assert tracks[1].name == f"{markov.name} take 2" and document.history[0]["placement"]["track"] == 1
     document.undo_stack.undo()
-    assert document.song == song and document.history == []
+    assert document.song == song and document.history == ()
 
 
 def test_discard_and_nothing_to_seed(qtbot, studio, tmp_path, markov):
@@ -329,7 +329,7 @@ def test_a_chorale_in_four_tracks_continues_voice_by_voice_in_its_tracks(qtbot, 
     assert "voice by voice" in panel.status.text()
     assert document.history[0]["placement"]["lines"][0] == [0, 74]
     document.undo_stack.undo()
-    assert document.song == song and document.history == []
+    assert document.song == song and document.history == ()
 
 
 @pytest.mark.skipif("gan" not in MODELS, reason="needs a GAN")

@@ -164,7 +164,7 @@ def test_reset_space_and_enter_keep_as_one_undo_step(qtbot, studio, monkeypatch)
     assert record["placement"] == {"mode": "regenerate", "track": 0, "at": 0, "end": 2 * BAR, "lines": []}
     assert set(stud.sliders_page.phrase.replaced) == set(denser)                   # the kept phrase, encoded again
     document.undo_stack.undo()
-    assert document.song == song and document.history == []
+    assert document.song == song and document.history == ()
     document.undo_stack.redo()
     assert {n for n in document.song.tracks[0].notes if n.start < 2 * BAR} == set(denser)
 

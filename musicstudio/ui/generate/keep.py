@@ -13,20 +13,18 @@ if TYPE_CHECKING:
 
 
 class KeepTakeCommand(QUndoCommand):
-    """Apply ``change`` and append ``record`` to the document's history; undo takes both back."""
+    """Apply ``change`` with ``record`` added to the document's history, as one change of the document; undo
+    applies the inverse with the history as it was. Like every command it holds values (the history before
+    and after), so undo finds nothing by searching."""
 
     def __init__(self, document: SongDocument, change: Change, record: dict, text: str = "Keep take"):
         super().__init__(text)
-        self.document, self.change, self.record = document, change, record
+        self.document, self.change = document, change
+        self.before = document.history
+        self.after = (*self.before, record)
 
     def redo(self) -> None:
-        self.document.history.append(self.record)
-        self.document.apply(self.change)
+        self.document.apply(self.change, self.after)
 
     def undo(self) -> None:
-        history = self.document.history
-        for i in range(len(history) - 1, -1, -1):
-            if history[i] is self.record:
-                del history[i]
-                break
-        self.document.apply(self.change.inverse())
+        self.document.apply(self.change.inverse(), self.before)
