@@ -21,7 +21,12 @@ from musicstudio.io.settings import add_recent
 from musicstudio.ui.autosave import pending_recovery
 
 if TYPE_CHECKING:
-    from musicstudio.ui.main_window import MainWindow
+    from PySide6.QtWidgets import QStatusBar, QWidget
+
+    from musicstudio.io.settings import Settings
+    from musicstudio.ui.autosave import Autosaver
+    from musicstudio.ui.document import SongDocument
+    from musicstudio.ui.piano_roll import PianoRoll
 
 OPEN_FILTER = (f"Songs (*{PROJECT_SUFFIX} {' '.join('*' + s for s in MIDI_SUFFIXES)});;"
                f"Project backups (*{BACKUP_SUFFIX});;All files (*)")
@@ -34,14 +39,18 @@ def empty_song() -> Song:
 
 
 class FileActions:
-    def __init__(self, window: MainWindow):
-        self.window = window
-        self.document = window.document
+    """The File menu on ``document``. Dialogs open over ``window`` (which Quit closes), messages go to
+    ``status``; recent files and the last folder are kept in ``settings``; a save or a refused recovery
+    discards ``autosaver``'s copy; a drag out carries ``roll``'s selection or track."""
+
+    def __init__(self, window: QWidget, document: SongDocument, settings: Settings, roll: PianoRoll,
+                 autosaver: Autosaver, status: QStatusBar):
+        self.window, self.document, self.settings = window, document, settings
+        self.roll, self.autosaver, self.status = roll, autosaver, status
         self.recent_menu: QMenu | None = None
         self.wav_dialog = None
 
     def build_menu(self, menu: QMenu) -> None:
-        w = self.window
         for text, keys, slot in (
             ("&New", QKeySequence.StandardKey.New, self.new_dialog),
             ("&Open…", QKeySequence.StandardKey.Open, self.open_dialog),
@@ -57,7 +66,7 @@ class FileActions:
         menu.addAction(self._action("&Export MIDI…", QKeySequence("Ctrl+E"), self.export_midi_dialog))
         menu.addAction(self._action("Export &WAV…", QKeySequence("Ctrl+Shift+E"), self.export_wav_dialog))
         menu.addSeparator()
-        menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, w.close))
+        menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.window.close))
 
     def _action(self, text, keys, slot) -> QAction:
         action = QAction(text, self.window)
@@ -70,17 +79,17 @@ class FileActions:
         if menu is None:
             return
         menu.clear()
-        for name in self.window.settings.recent_files:
+        for name in self.settings.recent_files:
             menu.addAction(Path(name).name, lambda n=name: self.open_file(Path(n))).setToolTip(name)
-        menu.setEnabled(bool(self.window.settings.recent_files))
+        menu.setEnabled(bool(self.settings.recent_files))
 
     def _remember(self, path: Path) -> None:
-        add_recent(self.window.settings, path)
-        self.window.settings.last_folder = str(path.parent)
+        add_recent(self.settings, path)
+        self.settings.last_folder = str(path.parent)
         self._fill_recent()
 
     def _folder(self) -> str:
-        return self.window.settings.last_folder or str(Path.home())
+        return self.settings.last_folder or str(Path.home())
 
     # -- new and open -------------------------------------------------------------------------------
     def new_song(self) -> None:
@@ -121,7 +130,7 @@ class FileActions:
         self.document.load(song, saves_to, history, source=path)
         self._remember(path)
         self._show_warnings(path, result)
-        self.window.statusBar().showMessage(f"Opened {path.name}", 5000)
+        self.status.showMessage(f"Opened {path.name}", 5000)
         return True
 
     def _show_warnings(self, path: Path, result: ImportResult | None) -> None:
@@ -131,7 +140,7 @@ class FileActions:
         if result.damaged:
             QMessageBox.information(self.window, "File repaired while opening", f"{path.name} was damaged:\n\n{lines}")
         else:
-            self.window.statusBar().showMessage(f"{path.name}: {result.warnings[0].message}", 10000)
+            self.status.showMessage(f"{path.name}: {result.warnings[0].message}", 10000)
 
     def import_tracks(self, path: Path) -> bool:
         """Add a MIDI file's tracks to the song, as one undo step."""
@@ -160,14 +169,14 @@ class FileActions:
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the autosaved song. Returns True if it was restored."""
-        path = pending_recovery(self.window.autosaver.folder)
+        path = pending_recovery(self.autosaver.folder)
         if path is None:
             return False
         answer = QMessageBox.question(self.window, "Restore unsaved work?",
                                       "Music Studio did not close properly last time. Restore the song you were "
                                       "working on?")
         if answer != QMessageBox.StandardButton.Yes:
-            self.window.autosaver.discard()
+            self.autosaver.discard()
             return False
         return self.restore(path)
 
@@ -204,9 +213,9 @@ class FileActions:
             return False
         self.document.set_path(path)
         self.document.undo_stack.setClean()
-        self.window.autosaver.discard()
+        self.autosaver.discard()
         self._remember(path)
-        self.window.statusBar().showMessage(f"Saved {path.name}", 5000)
+        self.status.showMessage(f"Saved {path.name}", 5000)
         return True
 
     def maybe_save(self) -> bool:
@@ -237,7 +246,7 @@ class FileActions:
         except MusicFileError as e:
             QMessageBox.warning(self.window, "Cannot export", str(e))
             return
-        self.window.statusBar().showMessage(f"Exported {path.name}", 5000)
+        self.status.showMessage(f"Exported {path.name}", 5000)
 
     def export_wav_dialog(self) -> None:
         path = self._export_name("Export WAV", ".wav", "WAV audio (*.wav)")
@@ -248,15 +257,15 @@ class FileActions:
         """Render off the GUI thread with a cancellable progress dialog."""
         from musicstudio.ui.export_wav import export_wav_with_progress
         self.wav_dialog = export_wav_with_progress(self.window, self.document.song, path,
-                                                   soundfont=self.window.settings.soundfont or None)
+                                                   soundfont=self.settings.soundfont or None)
         self.wav_dialog.exported.connect(
-            lambda p: self.window.statusBar().showMessage(f"Exported {Path(p).name}", 5000))
+            lambda p: self.status.showMessage(f"Exported {Path(p).name}", 5000))
         return self.wav_dialog
 
     # -- drag and drop ------------------------------------------------------------------------------
     def dragged_song(self) -> tuple[Song, str]:
         """What a drag out of the app carries: the selected notes, or the current track."""
-        song, roll = self.document.song, self.window.roll
+        song, roll = self.document.song, self.roll
         track = roll.active_track
         if track is None:
             return song, self.document.display_name

@@ -15,13 +15,18 @@ from musicstudio.audio.keyboard_piano import KeyboardPiano
 from musicstudio.core.note import pitch_name
 
 if TYPE_CHECKING:
-    from musicstudio.ui.main_window import MainWindow
+    from musicstudio.ui.piano_roll import PianoRoll
+    from musicstudio.ui.recording import RecordingSession
+    from musicstudio.workers.playback import PlaybackController
 
 
 class KeyboardInput(QObject):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window = window
+    """Plays ``playback`` in the sound of ``roll``'s active track, and records into ``recording``."""
+
+    def __init__(self, playback: PlaybackController, roll: PianoRoll, recording: RecordingSession,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.playback, self.roll, self.recording = playback, roll, recording
         self.piano = KeyboardPiano()
         self.enabled = False
         self.held: dict[str, int] = {}   # key -> pitch sounding
@@ -40,7 +45,7 @@ class KeyboardInput(QObject):
         else:
             app.removeEventFilter(self)
             for pitch in self.held.values():
-                self.window.playback.note_off(pitch)
+                self.playback.note_off(pitch)
             self.held.clear()
         self.label.setVisible(on)
         self._show()
@@ -66,20 +71,20 @@ class KeyboardInput(QObject):
             return True
         if event.isAutoRepeat():
             return True
-        clock = self.window.recording.clock()
+        clock = self.recording.clock()
         if kind == QEvent.Type.KeyPress:
             if self.piano.control(char):
                 self._show()
                 return True
             pitch = self.piano.pitch_of(char)
-            track = self.window.roll.active_track
+            track = self.roll.active_track
             self.held[char] = pitch
-            self.window.playback.note_on(pitch, self.piano.velocity, track.program if track else 0,
+            self.playback.note_on(pitch, self.piano.velocity, track.program if track else 0,
                                          bool(track and track.is_drum))
-            self.window.recording.note_on(clock, pitch, self.piano.velocity)
+            self.recording.note_on(clock, pitch, self.piano.velocity)
         else:
             pitch = self.held.pop(char, None)
             if pitch is not None:
-                self.window.playback.note_off(pitch)
-                self.window.recording.note_off(clock, pitch)
+                self.playback.note_off(pitch)
+                self.recording.note_off(clock, pitch)
         return True

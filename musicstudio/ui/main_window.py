@@ -35,10 +35,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.roll)
         self.tracks = TrackList(self.document, self)
         self.transport = TransportBar(self.document, self)
-        self.files = FileActions(self)
+        self.autosaver = Autosaver(self.document.project, lambda: self.document.modified, user_data_dir(),
+                                   self.settings.autosave_seconds, self, interval_ms=autosave_ms)
+        self.autosaver.failed.connect(
+            lambda message: self.statusBar().showMessage(f"Autosave failed: {message}", 10000))
+        self._uninstall_crash_hook = install_crash_hook(self.autosaver)
+        self.files = FileActions(self, self.document, self.settings, self.roll, self.autosaver, self.statusBar())
         self.playback = PlaybackController(self)
-        self.recording = RecordingSession(self)
-        self.keyboard_input = KeyboardInput(self)
+        self.recording = RecordingSession(self.document, self.roll, self.playback, parent=self)
+        self.keyboard_input = KeyboardInput(self.playback, self.roll, self.recording, self)
+        self.recording.keyboard_wanted.connect(lambda: self.keyboard_input.set_enabled(True))
+        self.recording.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_docks()
         self._build_toolbars()
         self._build_menus()
@@ -58,11 +65,6 @@ class MainWindow(QMainWindow):
         self.document.path_changed.connect(self._update_title)
         self.document.undo_stack.cleanChanged.connect(self._update_title)
 
-        self.autosaver = Autosaver(self.document.project, lambda: self.document.modified, user_data_dir(),
-                                   self.settings.autosave_seconds, self, interval_ms=autosave_ms)
-        self.autosaver.failed.connect(
-            lambda message: self.statusBar().showMessage(f"Autosave failed: {message}", 10000))
-        self._uninstall_crash_hook = install_crash_hook(self.autosaver)
         self.generate = None   # the Generate panel, once attach_generation gives it a worker
         self.files.new_song()
         self._restore_window()

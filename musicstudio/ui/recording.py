@@ -17,18 +17,26 @@ from musicstudio.core.changes import NoteChange
 from musicstudio.core.edits import notes_in_range
 
 if TYPE_CHECKING:
-    from musicstudio.ui.main_window import MainWindow
+    from musicstudio.ui.document import SongDocument
+    from musicstudio.ui.piano_roll import PianoRoll
+    from musicstudio.workers.playback import PlaybackController
 
 PREVIEW_MS = 33
 
 
 class RecordingSession(QObject):
+    """Records into ``document``'s song at ``roll``'s playhead, in its active track, playing along through
+    ``playback``."""
+
     started = Signal()
     stopped = Signal(int)        # notes recorded
+    keyboard_wanted = Signal()   # there is no MIDI input: the computer keyboard should play
+    message = Signal(str)        # for the status bar
 
-    def __init__(self, window: MainWindow, clock: Callable[[], float] = time.perf_counter):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, document: SongDocument, roll: PianoRoll, playback: PlaybackController,
+                 clock: Callable[[], float] = time.perf_counter, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document, self.roll, self.playback = document, roll, playback
         self.clock = clock
         self.settings = RecordSettings()
         self.recorder: Recorder | None = None
@@ -52,20 +60,19 @@ class RecordingSession(QObject):
         try:
             self.midi.open(name, port)
         except (OSError, IOError) as e:
-            self.window.statusBar().showMessage(f"MIDI input {name} could not be opened: {e}", 8000)
+            self.message.emit(f"MIDI input {name} could not be opened: {e}")
             return False
         self.port_name = name or getattr(port, "name", "MIDI input")
         return True
 
     def start(self) -> None:
-        w = self.window
-        if w.roll.active_track is None or self.active:
+        if self.roll.active_track is None or self.active:
             return
-        start_tick = w.roll.playhead
-        self.recorder = Recorder(w.document.song, start_tick, self.clock(), self.settings)
+        start_tick = self.roll.playhead
+        self.recorder = Recorder(self.document.song, start_tick, self.clock(), self.settings)
         if self.midi.port is None and not self.open_port():
-            w.keyboard_input.set_enabled(True)   # no MIDI device: the computer keyboard plays
-        w.playback.play(start_tick, count_in_bars=self.settings.count_in_bars)
+            self.keyboard_wanted.emit()          # no MIDI device: the computer keyboard plays
+        self.playback.play(start_tick, count_in_bars=self.settings.count_in_bars)
         self._timer.start()
         self.started.emit()
 
@@ -73,18 +80,18 @@ class RecordingSession(QObject):
         """End the take and add it to the track as one undoable step; returns its note count."""
         recorder, self.recorder = self.recorder, None
         self._timer.stop()
-        w = self.window
-        w.playback.stop()
-        w.roll.set_preview([])
+        roll = self.roll
+        self.playback.stop()
+        roll.set_preview([])
         if recorder is None:
             return 0
         now = self.clock()
         take = recorder.finish(now)
-        track = w.roll.active_track
+        track = roll.active_track
         if take and track is not None:
             removed = () if self.settings.overdub else tuple(notes_in_range(track.notes, *recorder.replaced_span(now)))
-            w.document.edit(NoteChange(w.roll.track_index, removed, tuple(take)), "Record take")
-            w.roll.set_selection(list(take))
+            self.document.edit(NoteChange(roll.track_index, removed, tuple(take)), "Record take")
+            roll.set_selection(list(take))
         self.stopped.emit(len(take))
         return len(take)
 
@@ -99,17 +106,16 @@ class RecordingSession(QObject):
 
     def _midi_message(self, clock: float, message) -> None:
         """From the MIDI input's thread: hear it now, record it, never touch widgets here."""
-        w = self.window
-        track = w.roll.active_track
+        track = self.roll.active_track
         on = message.type == "note_on" and message.velocity > 0
         if on:
-            w.playback.note_on(message.note, message.velocity, track.program if track else 0,
-                               bool(track and track.is_drum))
+            self.playback.note_on(message.note, message.velocity, track.program if track else 0,
+                                  bool(track and track.is_drum))
         else:
-            w.playback.note_off(message.note)
+            self.playback.note_off(message.note)
         if self.recorder is not None:
             self.recorder.message(clock, message)
 
     def _show_preview(self) -> None:
         if self.recorder is not None:
-            self.window.roll.set_preview(self.recorder.preview(self.clock()))
+            self.roll.set_preview(self.recorder.preview(self.clock()))
