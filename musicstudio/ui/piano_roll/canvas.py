@@ -15,7 +15,9 @@ from musicstudio.ui import palette
 from musicstudio.ui.piano_roll.snap import snap_down, snap_nearest
 
 if TYPE_CHECKING:
+    from musicstudio.ui.document import SongDocument
     from musicstudio.ui.piano_roll.editor import PianoRoll
+    from musicstudio.ui.piano_roll.geometry import Geometry
 
 EDGE_PX = 6                 # how near a note's edge a press resizes instead of moving
 RASTER_ABOVE = 600          # more visible notes than this are drawn as one image (faster than rectangles)
@@ -36,9 +38,12 @@ class Drag:
 
 
 class NoteCanvas(QWidget):
-    def __init__(self, roll: PianoRoll):
+    """Draws ``document``'s song as ``geometry`` lays it out; ``roll`` is the editor whose selection, tool,
+    snap and edits the gestures use."""
+
+    def __init__(self, roll: PianoRoll, document: SongDocument, geometry: Geometry):
         super().__init__(roll)
-        self.roll = roll
+        self.roll, self.document, self.geometry = roll, document, geometry
         self.drag: Drag | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -46,8 +51,8 @@ class NoteCanvas(QWidget):
 
     # -- painting ---------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        roll, g = self.roll, self.roll.geometry
-        song = roll.document.song
+        roll, g = self.roll, self.geometry
+        song = self.document.song
         p = QPainter(self)
         w, h = self.width(), self.height()
         t0, t1 = g.tick_at(0), g.tick_at(w) + 1
@@ -91,7 +96,7 @@ class NoteCanvas(QWidget):
         p.end()
 
     def _paint_rows(self, p: QPainter, w: int, h: int) -> None:
-        g = self.roll.geometry
+        g = self.geometry
         p.fillRect(0, 0, w, h, palette.BACKGROUND)
         scale = self.roll.scale_pitch_classes()
         top, bottom = g.pitch_at(0), g.pitch_at(h)
@@ -106,7 +111,7 @@ class NoteCanvas(QWidget):
                 p.fillRect(QRectF(0, g.y_of(pitch), w, g.row_height), colour)
 
     def _paint_grid(self, p: QPainter, t0: int, t1: int, h: int) -> None:
-        g, song = self.roll.geometry, self.roll.document.song
+        g, song = self.geometry, self.document.song
         meter = song.meter
         # Zoomed far out, bar lines every 2, 4, 8 ... bars, so no two are closer than 4 pixels.
         step, bar_px = 1, meter.signature_at(t0).bar_ticks * g.px_per_tick
@@ -155,7 +160,7 @@ class NoteCanvas(QWidget):
         self._draw_groups(p, groups, colour, outline)
 
     def _rect(self, n: Note) -> QRectF:
-        g = self.roll.geometry
+        g = self.geometry
         return QRectF(g.x_of(n.start), g.y_of(n.pitch) + 1, max(2.0, n.duration * g.px_per_tick), g.row_height - 2)
 
     def _paint_note(self, p: QPainter, n: Note, colour: QColor, selected: bool = False) -> None:
@@ -183,7 +188,7 @@ class NoteCanvas(QWidget):
         image stretched to the rows' height, so the work grows with the width of the view, not with its
         area times the layers.
         """
-        g = self.roll.geometry
+        g = self.geometry
         w, h = self.width(), self.height()
         if w <= 0 or h <= 0:
             return
@@ -208,7 +213,7 @@ class NoteCanvas(QWidget):
     def _covered(self, arr: np.ndarray, w: int, top: int = 127, bottom: int = 0) -> np.ndarray:
         """Which pixel columns of each pitch row from ``top`` down to ``bottom`` ((top - bottom + 1) x w,
         boolean) the notes cover; ``arr`` holds rows of (start, end, pitch, ...)."""
-        g = self.roll.geometry
+        g = self.geometry
         x0 = np.floor(arr[:, 0] * g.px_per_tick - g.scroll_x).astype(np.int64)
         x1 = np.maximum(np.ceil(arr[:, 1] * g.px_per_tick - g.scroll_x).astype(np.int64), x0 + 1)
         keep = (x1 > 0) & (x0 < w) & (arr[:, 2] <= top) & (arr[:, 2] >= bottom)
@@ -221,7 +226,7 @@ class NoteCanvas(QWidget):
 
     # -- mouse ------------------------------------------------------------------------------------
     def _note_under(self, pos: QPointF) -> tuple[Note | None, str]:
-        roll, g = self.roll, self.roll.geometry
+        roll, g = self.roll, self.geometry
         track = roll.active_track
         if track is None:
             return None, ""
@@ -248,7 +253,7 @@ class NoteCanvas(QWidget):
         self.update()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        roll, g = self.roll, self.roll.geometry
+        roll, g = self.roll, self.geometry
         if roll.active_track is None:
             return
         pos = event.position()
@@ -283,7 +288,7 @@ class NoteCanvas(QWidget):
         self.update()
 
     def _drag_to(self, pos: QPointF) -> None:
-        roll, g, d = self.roll, self.roll.geometry, self.drag
+        roll, g, d = self.roll, self.geometry, self.drag
         tick, pitch = g.tick_at(pos.x()), g.pitch_at(pos.y())
         grid = roll.snap
         if d.kind == "band":
@@ -335,7 +340,7 @@ class NoteCanvas(QWidget):
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Select tool: double-click creates a note, or deletes the one under the mouse. (The draw tool
         creates with a single click and deletes with a right-click.)"""
-        roll, g = self.roll, self.roll.geometry
+        roll, g = self.roll, self.geometry
         if roll.tool != "select" or roll.active_track is None or event.button() != Qt.MouseButton.LeftButton:
             return
         self.drag = None

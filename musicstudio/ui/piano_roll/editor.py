@@ -51,7 +51,7 @@ class PianoRoll(QWidget):
         self.preview: list[Note] = []    # notes being recorded, shown before they are in the song
         self._indexes = IndexCache()
 
-        self.canvas = NoteCanvas(self)
+        self.canvas = NoteCanvas(self, document, self.geometry)
         self.keyboard = Keyboard(self)
         self.ruler = Ruler(self)
         self.velocity_lane = VelocityLane(self)
