@@ -24,14 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--training-pieces", type=int, default=3000, help="training pieces the data's figures use")
     args = p.parse_args(argv)
 
-    from musicstudio.core.clip import Clip
     from musicstudio.generators.checkpoint import read_config
     from musicstudio.generators.corpus import load_corpus
-    from musicstudio.generators.evaluation.pictures import piano_roll_png
     from musicstudio.generators.evaluation.report import write_report
     from musicstudio.generators.gan import evaluation as ev
-    from musicstudio.generators.gan.pictures import figures_png
-    from musicstudio.generators.interface import GenerationRequest
     from musicstudio.generators.registry import ModelRegistry
     from musicstudio.generators.training.data import DataConfig
 
@@ -81,42 +77,63 @@ def main(argv: list[str] | None = None) -> int:
                                                                        for r in varied]))}
 
     chorales = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + args.bars]
-    if chorales:
-        log(f"voices: {len(chorales)} held-out chorales ...")
-        chorale_runs = ev.continue_seeds(gan, chorales, args.bars, variations=4)
-        gen_td = np.concatenate([ev.voice_tonal_distances(t.notes, args.bars) for r in chorale_runs
-                                 for t in r["takes"]])
-        true_td = np.concatenate([ev.voice_tonal_distances(r["truth"], args.bars) for r in chorale_runs])
-        train_chorales = [ph for ph in ev.held_out_phrases(corpus, "train", data) if ph.collection == "bach"]
-        data_td = np.concatenate([ev.voice_tonal_distances(ph.notes, ph.bars) for ph in train_chorales])
-        figures["voices_tonal_distance"] = {
-            "what": "top line against the voices under it, per bar, chorale continuations",
-            "generated": ev.spread(gen_td), "held_out_continuations": ev.spread(true_td),
-            "training_chorales": ev.spread(data_td)}
-        figures["variety"]["chorales_mean"] = float(np.mean([ev.variation_overlap(r["takes"])
-                                                             for r in chorale_runs]))
-        long = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + VOICE_BARS]
-        four = [d for d in (ev.dealt_out_empty_bars(r, VOICE_BARS) for r in
-                            ev.continue_seeds(gan, long, VOICE_BARS, variations=4)) if d is not None and len(d[0]) == 4]
-        takes = 4 * VOICE_BARS * len(four)      # bars of one line over all takes (4 variations a seed)
-        figures["voices_empty_bars"] = {
-            "what": f"share of bars in which a voice has no note: 4-part chorale continuations of {VOICE_BARS} bars "
-                    "dealt out to the seed's parts (core.voices.continue_voices), the held-out continuations' and "
-                    "Bach's own parts",
-            "seeds": len(four),
-            "generated": float(sum(g.sum() for g, _ in four) / max(1, 4 * takes)),
-            "generated_by_line_SATB": [round(float(x) / max(1, takes), 4) for x in sum(g for g, _ in four)]
-            if four else [],
-            "held_out_continuations": float(sum(t.sum() for _, t in four) / max(1, 4 * VOICE_BARS * len(four))),
-            "training_chorales": ev.parts_empty_bar_share([ph.parts for ph in train_chorales if len(ph.parts) == 4])}
-        figures["chorale_figures"] = {
-            "generated": ev.bar_figures([(t.notes, args.bars) for r in chorale_runs for t in r["takes"]]),
-            "training_chorales": ev.bar_figures([(ph.notes, ph.bars) for ph in train_chorales])}
-
+    chorale_runs = _voices(gan, chorales, test, corpus, data, args.bars, figures, log) if chorales else []
     log("pictures ...")
+    pics = _pictures(gan, figures, runs, chorale_runs, out)
+    figures["seconds"] = round(time.monotonic() - started, 1)
+    _, md = write_report(out, gan.name, figures, pics)
+    log(f"report in {md} ({figures['seconds']:.0f} s)")
+    print(md)
+    return 0
+
+
+def _voices(gan, chorales, test, corpus, data, bars: int, figures: dict, log) -> list:
+    """The chorale figures: voices' tonal distance, parts that fall silent when a take is dealt out to the
+    seed's parts, and the bars' figures, against Bach's; the chorale runs (4 takes each) come back."""
+    from musicstudio.generators.gan import evaluation as ev
+
+    log(f"voices: {len(chorales)} held-out chorales ...")
+    chorale_runs = ev.continue_seeds(gan, chorales, bars, variations=4)
+    gen_td = np.concatenate([ev.voice_tonal_distances(t.notes, bars) for r in chorale_runs
+                             for t in r["takes"]])
+    true_td = np.concatenate([ev.voice_tonal_distances(r["truth"], bars) for r in chorale_runs])
+    train_chorales = [ph for ph in ev.held_out_phrases(corpus, "train", data) if ph.collection == "bach"]
+    data_td = np.concatenate([ev.voice_tonal_distances(ph.notes, ph.bars) for ph in train_chorales])
+    figures["voices_tonal_distance"] = {
+        "what": "top line against the voices under it, per bar, chorale continuations",
+        "generated": ev.spread(gen_td), "held_out_continuations": ev.spread(true_td),
+        "training_chorales": ev.spread(data_td)}
+    figures["variety"]["chorales_mean"] = float(np.mean([ev.variation_overlap(r["takes"])
+                                                         for r in chorale_runs]))
+    long = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + VOICE_BARS]
+    four = [d for d in (ev.dealt_out_empty_bars(r, VOICE_BARS) for r in
+                        ev.continue_seeds(gan, long, VOICE_BARS, variations=4)) if d is not None and len(d[0]) == 4]
+    takes = 4 * VOICE_BARS * len(four)      # bars of one line over all takes (4 variations a seed)
+    figures["voices_empty_bars"] = {
+        "what": f"share of bars in which a voice has no note: 4-part chorale continuations of {VOICE_BARS} bars "
+                "dealt out to the seed's parts (core.voices.continue_voices), the held-out continuations' and "
+                "Bach's own parts",
+        "seeds": len(four),
+        "generated": float(sum(g.sum() for g, _ in four) / max(1, 4 * takes)),
+        "generated_by_line_SATB": [round(float(x) / max(1, takes), 4) for x in sum(g for g, _ in four)]
+        if four else [],
+        "held_out_continuations": float(sum(t.sum() for _, t in four) / max(1, 4 * VOICE_BARS * len(four))),
+        "training_chorales": ev.parts_empty_bar_share([ph.parts for ph in train_chorales if len(ph.parts) == 4])}
+    figures["chorale_figures"] = {
+        "generated": ev.bar_figures([(t.notes, bars) for r in chorale_runs for t in r["takes"]]),
+        "training_chorales": ev.bar_figures([(ph.notes, ph.bars) for ph in train_chorales])}
+    return chorale_runs
+
+
+def _pictures(gan, figures: dict, runs, chorale_runs, out: Path) -> list:
+    from musicstudio.core.clip import Clip
+    from musicstudio.generators.evaluation.pictures import piano_roll_png
+    from musicstudio.generators.gan.pictures import figures_png
+    from musicstudio.generators.interface import GenerationRequest
+
     pics = [figures_png(figures, out / "figures.png", f"{gan.name}: generated bars against the data")]
     for label, pick in (("melody", next((r for r in runs if r["phrase"].collection != "bach"), None)),
-                        ("chorale", chorale_runs[0] if chorales else None)):
+                        ("chorale", chorale_runs[0] if chorale_runs else None)):
         if pick is None:
             continue
         seed = pick["seed"]
@@ -127,11 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     empty = gan.generate(GenerationRequest(seed=Clip((), 0), bars=8, variations=1, random_seed=5,
                                            options={"chords": "Am F C G"}))[0]
     pics.append(piano_roll_png(empty.notes, out / "chords.png", f"{gan.name}: no seed, chords Am F C G"))
-    figures["seconds"] = round(time.monotonic() - started, 1)
-    _, md = write_report(out, gan.name, figures, pics)
-    log(f"report in {md} ({figures['seconds']:.0f} s)")
-    print(md)
-    return 0
+    return pics
 
 
 if __name__ == "__main__":

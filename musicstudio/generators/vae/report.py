@@ -63,16 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     clips = [Clip(codec.decode(w), 2 * BAR) for w in windows]
     reference = [c.notes for c in clips]
     log("prior samples ...")
-    pick = rng.permutation(len(reference))[:args.samples]
-    prior, samples = ev.prior_samples(vae, [reference[i] for i in pick], args.samples)
-    prior["held_out_empty_bar_rate"] = ev.empty_bar_rate([reference[i] for i in pick])
-    prior["held_out_all_windows_empty_bar_rate"] = ev.empty_bar_rate(
-        [codec.decode(w) for w in every[rng.permutation(len(every))[:args.samples]]])
-    prior["held_out_notes_per_phrase"] = float(np.mean([len(reference[i]) for i in pick]))
-    figures["prior_samples"] = prior
-    cooler, _ = ev.prior_samples(vae, [reference[i] for i in pick], args.samples, temperature=0.5)
-    figures["prior_samples_temperature_0.5"] = cooler
-    interpolation_png(samples[:8], out / "samples.png", f"{vae.name}: eight prior samples (2 bars each)")
+    _prior_samples(vae, reference, every, rng, args.samples, figures, out)
 
     log("attribute control ...")
     seeds = [clips[i] for i in np.linspace(0, len(clips) - 1, args.seeds).astype(int)]
@@ -99,6 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     (out / "figures.json").write_text(json.dumps(figures, indent=1, default=float) + "\n", "utf-8")
     log(f"figures in {out / 'figures.json'} ({figures['seconds']:.0f} s)")
     return 0
+
+
+def _prior_samples(vae, reference, every, rng, count: int, figures: dict, out: Path) -> None:
+    """Prior samples at temperatures 1 and 0.5 against held-out phrases (``rng`` draws which), and the
+    picture of eight."""
+    from musicstudio.generators.vae import evaluation as ev
+    from musicstudio.generators.vae.pictures import interpolation_png
+
+    codec = vae.phrases.codec
+    pick = rng.permutation(len(reference))[:count]
+    prior, samples = ev.prior_samples(vae, [reference[i] for i in pick], count)
+    prior["held_out_empty_bar_rate"] = ev.empty_bar_rate([reference[i] for i in pick])
+    prior["held_out_all_windows_empty_bar_rate"] = ev.empty_bar_rate(
+        [codec.decode(w) for w in every[rng.permutation(len(every))[:count]]])
+    prior["held_out_notes_per_phrase"] = float(np.mean([len(reference[i]) for i in pick]))
+    figures["prior_samples"] = prior
+    cooler, _ = ev.prior_samples(vae, [reference[i] for i in pick], count, temperature=0.5)
+    figures["prior_samples_temperature_0.5"] = cooler
+    interpolation_png(samples[:8], out / "samples.png", f"{vae.name}: eight prior samples (2 bars each)")
 
 
 def _slider_png(control: dict, path: Path, name: str) -> Path:
