@@ -1,39 +1,41 @@
 """Generation off the GUI thread: a worker process runs one request at a time; results come back as signals.
 
 A :class:`GenerationService` lives in the GUI thread. It starts the generation process
-(:func:`musicstudio.workers.generation_child.serve`, spawned) on first use, sends it jobs through a pipe,
-and a :class:`~musicstudio.workers.pipe_reader.PipeReader` thread turns what the process answers into
-signals. :meth:`~GenerationService.submit` returns a job id and supersedes the job before it; only the
-current job's signals are passed on.
-:meth:`~GenerationService.cancel` answers at once (``cancelled``); the process stops at its next sampling
-step. Errors never escape: a damaged checkpoint or a missing device becomes ``failed`` with a message, a
-GPU out of memory is retried on the CPU (with a note in the result), and a process that dies is reported
-and started afresh for the next request. Models load lazily in the process and stay cached there. A
-watchdog ends a process that has said nothing for :data:`STALL_SECONDS` while a job is running (a
-model stuck inside one step, where the process's own guards cannot see it), with a message.
+(:func:`musicstudio.workers.generation_child.serve`, spawned by a
+:class:`~musicstudio.workers.child_process.ChildProcess`) on first use and sends it jobs through a pipe; what
+the process answers (:mod:`~musicstudio.workers.messages`) comes back as signals.
+:meth:`~GenerationService.submit` returns a job id and supersedes the job before it; only the current job's
+signals are passed on. :meth:`~GenerationService.cancel` answers at once (``cancelled``); the process stops at
+its next sampling step. Errors never escape: a damaged checkpoint or a missing device becomes ``failed`` with
+a message, a GPU out of memory is retried on the CPU (with a note in the result), and a process that dies is
+reported and started afresh for the next request. Models load lazily in the process and stay cached there. A
+watchdog ends a process that has said nothing for :data:`STALL_SECONDS` while a job is running (a model stuck
+inside one step, where the process's own guards cannot see it), with a message.
 
 Why a process and not a thread: in a thread, importing torch froze the GUI for 0.7 s, and while a
 numpy sampling loop ran every Qt call of the GUI thread that released the interpreter lock had to wait
 up to 5 ms to get it back, so a progress update took 3-30 ms (see benchmarks/bench_generate_ui.py).
 
 The VAE studio's operations (:meth:`~GenerationService.submit_vae`: encode a clip, move its sliders,
-interpolate) go to the same process in a lane of their own: a VAE job supersedes the VAE job before it
-(a slider dragged on), never a generation, and answers through the ``vae_*`` signals.
+interpolate) go to the same process in a :class:`~musicstudio.workers.job_lane.JobLane` of their own: a VAE
+job supersedes the VAE job before it (a slider dragged on), never a generation, and answers through the
+``vae_*`` signals.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from musicstudio.generators.registry import ModelInfo, ModelRegistry, default_folders, find_models
+from musicstudio.workers import messages
+from musicstudio.workers.child_process import ChildProcess
 from musicstudio.workers.generation_child import serve
 from musicstudio.workers.generation_job import GenerationJob, VAEJob
-from musicstudio.workers.pipe_reader import PipeReader, let_go
+from musicstudio.workers.job_lane import JobLane
 
 log = logging.getLogger(__name__)
 
@@ -61,21 +63,27 @@ class GenerationService(QObject):
         super().__init__(parent)
         self.folders = [Path(f) for f in (folders if folders is not None else default_folders())]
         self.factory = factory
-        self.current: int | None = None
+        self.generation, self.vae = JobLane(), JobLane()
         self._next_id = 0
         self._pending = 0
-        self._process = None
-        self._commands = None
-        self._reader: PipeReader | None = None
-        self._started = 0        # processes started: tags the reader, so a replaced process's end is ignored
-        self._cancelled_upto = None
-        self.current_vae: int | None = None
-        self._vae_cancelled_upto = None
+        self._child = ChildProcess("generation", parent=self)
+        self._child.event.connect(self._on_event)
+        self._child.lost.connect(self._on_lost)
         self.stall_seconds = STALL_SECONDS
         self._heard = time.monotonic()
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(1000)
         self._watchdog.timeout.connect(self._check_stalled)
+
+    @property
+    def current(self) -> int | None:
+        """The current generation's id, or None."""
+        return self.generation.current
+
+    @property
+    def current_vae(self) -> int | None:
+        """The current VAE studio job's id, or None."""
+        return self.vae.current
 
     # -- models -----------------------------------------------------------------------------------
     def models(self) -> list[ModelInfo]:
@@ -88,50 +96,25 @@ class GenerationService(QObject):
     def add_folder(self, folder) -> None:
         self.folders.append(Path(folder))
         if self.running:
-            self._send(("add_folder", str(folder)))
+            self._send(messages.AddFolder(str(folder)))
 
     def find_device(self, wanted: str = "auto") -> None:
         """Ask the process which device ``wanted`` means here; ``device_found`` answers."""
-        self._send(("device", wanted))
+        self._send(messages.Device(wanted))
 
     # -- the process ------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._process is not None and self._process.is_alive()
+        return self._child.running
 
-    def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        commands_out, self._commands = context.Pipe(duplex=False)
-        events_in, events_out = context.Pipe(duplex=False)
-        # every job so far is over, except the one being submitted now
-        self._cancelled_upto = context.RawValue("q", self._next_id if self.current is None else self.current - 1)
-        self._vae_cancelled_upto = context.RawValue(
-            "q", self._next_id if self.current_vae is None else self.current_vae - 1)
-        self._process = context.Process(
-            target=serve, name="musicstudio-generation", daemon=True,
-            args=(commands_out, events_out, self._cancelled_upto, [str(f) for f in self.folders], self.factory,
-                  self._vae_cancelled_upto))
-        self._process.start()
-        commands_out.close()   # ours are the other ends: when the process dies, reading gives EOF
-        events_out.close()
-        self._started += 1
-        self._reader = PipeReader(events_in, "generation events", self._started)
-        self._reader.event.connect(self._on_event)
-        self._reader.lost.connect(self._on_lost)
-        self._reader.start()
-
-    def _send(self, message: tuple) -> None:
-        if not self.running:
-            self._stop_reader()
-            self._start()
-        try:
-            self._commands.send(message)
-        except (OSError, ValueError) as e:  # the process died just now; the reader reports it
-            log.warning("could not reach the generation process: %s", e)
-
-    def _stop_reader(self) -> None:
-        let_go(self._reader)
-        self._reader = None
+    def _send(self, message) -> None:
+        if not self._child.running:
+            context = self._child.context
+            # every job so far is over, except the one being submitted now
+            self._child.start(serve, ([str(f) for f in self.folders], self.factory,
+                                      self.generation.share(context, self._next_id),
+                                      self.vae.share(context, self._next_id)))
+        self._child.send(message)
 
     # -- jobs -------------------------------------------------------------------------------------
     @property
@@ -146,125 +129,77 @@ class GenerationService(QObject):
 
     def submit(self, job: GenerationJob) -> int:
         """Start ``job``, cancelling the one before; returns its id."""
-        if self._cancelled_upto is not None:
-            self._cancelled_upto.value = self._next_id   # supersede whatever came before
-        self._next_id += 1
-        self.current = self._next_id
-        self._pending += 1
-        self._send(("generate", self.current, job))
-        self._watch()
-        return self.current
+        return self._submit(self.generation, lambda job_id: messages.Generate(job_id, job))
 
     def submit_vae(self, job: VAEJob) -> int:
         """Start a VAE studio operation, superseding the VAE job before it (not a generation); returns its
         id. ``vae_finished`` / ``vae_failed`` / ``vae_cancelled`` answer."""
-        if self._vae_cancelled_upto is not None:
-            self._vae_cancelled_upto.value = self._next_id
+        return self._submit(self.vae, lambda job_id: messages.VAE(job_id, job))
+
+    def _submit(self, lane: JobLane, command) -> int:
         self._next_id += 1
-        self.current_vae = self._next_id
+        lane.begin(self._next_id)
         self._pending += 1
-        self._send(("vae", self.current_vae, job))
+        self._send(command(self._next_id))
         self._watch()
-        return self.current_vae
+        return self._next_id
 
     def cancel_vae(self) -> None:
         """Forget the current VAE job (``vae_cancelled`` at once); the process skips it if it has not begun."""
-        if self.current_vae is None:
-            return
-        job_id, self.current_vae = self.current_vae, None
-        if self._vae_cancelled_upto is not None:
-            self._vae_cancelled_upto.value = job_id
-        self.vae_cancelled.emit(job_id)
+        job_id = self.vae.cancel()
+        if job_id is not None:
+            self.vae_cancelled.emit(job_id)
 
     def cancel(self) -> None:
         """Stop the current job. ``cancelled`` comes at once; the process stops at its next step."""
-        if self.current is None:
-            return
-        job_id, self.current = self.current, None
-        if self._cancelled_upto is not None:
-            self._cancelled_upto.value = job_id
-        self.cancelled.emit(job_id)
+        job_id = self.generation.cancel()
+        if job_id is not None:
+            self.cancelled.emit(job_id)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel, stop the process and the reader (the app is closing). True if they stopped in time."""
-        self.current = self.current_vae = None
+        for lane in (self.generation, self.vae):
+            lane.cancel_all(self._next_id)
         self._watchdog.stop()
-        if self._process is None:
-            self._stop_reader()   # the process was lost: its reader may still be on its way out
-            return True
-        for counter in (self._cancelled_upto, self._vae_cancelled_upto):
-            if counter is not None:
-                counter.value = self._next_id
-        try:
-            self._commands.send(("quit",))
-        except (OSError, ValueError):
-            pass
-        self._process.join(timeout_ms / 1000)
-        stopped = not self._process.is_alive()
-        if not stopped:
-            self._process.terminate()
-            self._process.join(1)
-        self._commands.close()
-        self._stop_reader()
-        self._process = None
+        stopped = self._child.shutdown(timeout_ms, messages.Quit())
         self._pending = 0
         return stopped
 
-    # -- from the reader thread (queued into the GUI thread) --------------------------------------
-    def _on_event(self, _number: int, message: tuple) -> None:
+    # -- from the process (queued into the GUI thread) --------------------------------------------
+    def _on_event(self, message) -> None:
         self._heard = time.monotonic()
-        kind = message[0]
-        if kind == "device":
-            self.device_found.emit(message[1], message[2])
-            return
-        job_id = message[1]
-        if job_id == self.current_vae:
-            self._on_vae_event(kind, message)
-            return
-        current = job_id == self.current
-        if kind == "started":
-            if current:
+        match message:
+            case messages.DeviceFound(device, name):
+                self.device_found.emit(device, name)
+            case messages.Started(job_id) if job_id == self.current:
                 self.started.emit(job_id)
-        elif kind == "progress":
-            if current:
-                self.progress.emit(job_id, message[2])
-        else:  # finished, failed, cancelled: the job is over
-            if current:
-                self.current = None
-                if kind == "finished":
-                    self.finished.emit(job_id, message[2])
-                elif kind == "failed":
-                    self.failed.emit(job_id, message[2])
-                else:
-                    self.cancelled.emit(job_id)
-            self._job_ended()
+            case messages.Progress(job_id, done) if job_id == self.current:
+                self.progress.emit(job_id, done)
+            case messages.Finished() | messages.Failed() | messages.Cancelled():   # the job is over
+                self._ended(message)
 
-    def _on_vae_event(self, kind: str, message: tuple) -> None:
-        if kind not in ("finished", "failed", "cancelled"):
-            return
-        job_id, self.current_vae = message[1], None
-        if kind == "finished":
-            self.vae_finished.emit(job_id, message[2])
-        elif kind == "failed":
-            self.vae_failed.emit(job_id, message[2])
+    def _ended(self, message) -> None:
+        job_id = message.job_id
+        if self.vae.ends(job_id):
+            signals = (self.vae_finished, self.vae_failed, self.vae_cancelled)
+        elif self.generation.ends(job_id):
+            signals = (self.finished, self.failed, self.cancelled)
         else:
-            self.vae_cancelled.emit(job_id)
-        self._job_ended()
-
-    def _job_ended(self) -> None:
+            signals = None   # superseded or cancelled: never heard from again
+        match message, signals:
+            case messages.Finished(_, result), (finished, _, _):
+                finished.emit(job_id, result)
+            case messages.Failed(_, text), (_, failed, _):
+                failed.emit(job_id, text)
+            case messages.Cancelled(), (_, _, cancelled):
+                cancelled.emit(job_id)
         self._pending = max(0, self._pending - 1)
         if self._pending == 0:
             self.idle.emit()
 
-    def _on_lost(self, number: int) -> None:
+    def _on_lost(self, why: str) -> None:
         """The process ended without being asked (crashed, or killed for memory)."""
-        if self._process is None or number != self._started:
-            return  # shut down on purpose, or the end of a process already replaced
-        self._process.join(1)
-        code = self._process.exitcode
-        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        self._abandon(f"the generation process stopped unexpectedly ({why}, perhaps out of memory); it starts "
-                      "again with the next request")
+        self._abandon(f"{why}; it starts again with the next request")
 
     # -- the watchdog -----------------------------------------------------------------------------
     def _watch(self) -> None:
@@ -273,29 +208,24 @@ class GenerationService(QObject):
             self._watchdog.start()
 
     def _check_stalled(self) -> None:
-        if self._pending == 0 or self._process is None:
+        if self._pending == 0 or not self._child.running:
             self._watchdog.stop()
             return
         silent = time.monotonic() - self._heard
         if silent < self.stall_seconds:
             return
         log.warning("the generation process said nothing for %.0f s; stopping it", silent)
-        self._process.kill()
-        self._process.join(5)
+        self._child.kill()
         self._abandon(f"the model made no progress for {silent:.0f} s, so it was stopped (it may be damaged, or "
                       "too large for this computer); generation starts afresh with the next request")
 
     def _abandon(self, message: str) -> None:
-        """Forget the process (it is gone or killed) and fail the jobs it had with ``message``."""
-        self._process = None
-        self._stop_reader()
+        """The process is gone (lost or killed): fail the jobs it had with ``message``."""
         self._watchdog.stop()
         if self._pending:
             self._pending = 0
-            if self.current is not None:
-                job_id, self.current = self.current, None
-                self.failed.emit(job_id, message)
-            if self.current_vae is not None:
-                job_id, self.current_vae = self.current_vae, None
-                self.vae_failed.emit(job_id, message)
+            for lane, failed in ((self.generation, self.failed), (self.vae, self.vae_failed)):
+                job_id = lane.forget()
+                if job_id is not None:
+                    failed.emit(job_id, message)
             self.idle.emit()

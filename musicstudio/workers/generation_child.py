@@ -6,13 +6,13 @@ GUI thread never waits for the interpreter lock while torch is imported, a check
 numpy sampling loop runs (measured: a 0.7 s freeze importing torch in a thread, 20-50 ms gaps while
 sampling), and a backend that crashes or is killed for memory takes only this process with it.
 
-Commands (app -> here): ``("generate", job_id, GenerationJob)``, ``("vae", job_id, VAEJob)``,
-``("device", wanted)``, ``("add_folder", folder)``, ``("quit",)``. Events (here -> app): ``("started", id)``,
-``("progress", id, fraction)``, ``("finished", id, GenerationResult | VAEResult)``, ``("failed", id,
-message)``, ``("cancelled", id)``, ``("device", device, name)``. A job is cancelled when the shared counter
-``cancelled_upto`` reaches its id: the app raises it to cancel or to supersede. VAE jobs (the studio's
-slider moves, encodings, interpolations and pad mixes) have their own counter, ``vae_cancelled_upto``, so a slider
-move supersedes the move before it without cancelling a generation, and the other way round.
+Commands (app -> here) and events (here -> app) are the dataclasses of :mod:`.messages`: :class:`Generate`,
+:class:`VAE`, :class:`Device`, :class:`AddFolder`, :class:`Quit`; :class:`Started`, :class:`Progress`,
+:class:`Finished` (a GenerationResult or VAEResult), :class:`Failed`, :class:`Cancelled`, :class:`DeviceFound`.
+A job is cancelled when its lane's shared counter reaches its id (see :mod:`.job_lane`): the app raises it
+to cancel or to supersede. VAE jobs (the studio's slider moves, encodings, interpolations and pad mixes)
+have a lane of their own, so a slider move supersedes the move before it without cancelling a generation,
+and the other way round.
 """
 
 from __future__ import annotations
@@ -36,26 +36,24 @@ from musicstudio.workers.generation_job import (
     VAEJob,
     VAEResult,
 )
+from musicstudio.workers.job_lane import LaneToken
+from musicstudio.workers.messages import (
+    VAE,
+    AddFolder,
+    Cancelled,
+    Device,
+    DeviceFound,
+    Failed,
+    Finished,
+    Generate,
+    Progress,
+    Quit,
+    Started,
+)
 
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.02          # at most about 50 progress events a job
 OOM_NOTE = "The GPU ran out of memory, so these takes were made on the CPU."
-
-
-class SharedCancelToken(CancelToken):
-    """Cancelled when the app raises the shared counter to this job's id (or by :meth:`cancel`)."""
-
-    def __init__(self, job_id: int, cancelled_upto):
-        super().__init__()
-        self.job_id, self.shared = job_id, cancelled_upto
-
-    @property
-    def cancelled(self) -> bool:
-        return self.shared.value >= self.job_id or super().cancelled
-
-    def check(self) -> None:
-        if self.cancelled:
-            raise GenerationCancelled()
 
 
 def is_out_of_memory(error: BaseException) -> bool:
@@ -116,15 +114,15 @@ def describe(wanted: str) -> tuple[str, str]:
 
 def generate(registry, events, job_id: int, job: GenerationJob, token: CancelToken, loaded: set) -> None:
     if token.cancelled:  # superseded while it waited
-        events.send(("cancelled", job_id))
+        events.send(Cancelled(job_id))
         return
-    events.send(("started", job_id))
+    events.send(Started(job_id))
     reported = [-1.0]
 
     def progress(done: float) -> None:
         if done - reported[0] >= PROGRESS_STEP or (done >= 1.0 > reported[0]):
             reported[0] = done
-            events.send(("progress", job_id, done))
+            events.send(Progress(job_id, done))
 
     answer(events, job_id, job.model, lambda: run_job(registry, job, token, progress, loaded))
 
@@ -135,18 +133,18 @@ def answer(events, job_id: int, model: str, work) -> None:
     try:
         result = work()
     except GenerationCancelled:
-        events.send(("cancelled", job_id))
+        events.send(Cancelled(job_id))
     except (CheckpointError, DeviceError, GenerationError) as e:
-        events.send(("failed", job_id, str(e)))
+        events.send(Failed(job_id, str(e)))
     except MemoryError as e:
-        events.send(("failed", job_id, f"there is not enough memory for this request ({e or 'MemoryError'}): "
-                                       "ask for fewer bars or variations"))
+        events.send(Failed(job_id, f"there is not enough memory for this request ({e or 'MemoryError'}): "
+                                   "ask for fewer bars or variations"))
     except Exception as e:  # a bug: shown to the user and logged, never swallowed
         log.exception("generation with %s failed", model)
         message = f"out of memory: {e}" if is_out_of_memory(e) else f"internal error: {type(e).__name__}: {e}"
-        events.send(("failed", job_id, message))
+        events.send(Failed(job_id, message))
     else:
-        events.send(("finished", job_id, result))
+        events.send(Finished(job_id, result))
 
 
 def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = None) -> VAEResult:
@@ -181,14 +179,14 @@ def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = 
 
 def vae(registry, events, job_id: int, job: VAEJob, token: CancelToken, loaded: set) -> None:
     if token.cancelled:  # superseded while it waited (a slider moved on)
-        events.send(("cancelled", job_id))
+        events.send(Cancelled(job_id))
         return
     answer(events, job_id, job.model, lambda: run_vae_job(registry, job, token, loaded))
 
 
-def serve(commands, events, cancelled_upto, folders, factory=None, vae_cancelled_upto=None) -> None:
-    """The process's main loop: runs until ``("quit",)`` or until the app's end of the pipe closes."""
-    vae_cancelled_upto = cancelled_upto if vae_cancelled_upto is None else vae_cancelled_upto
+def serve(commands, events, folders, factory=None, cancelled_upto=None, vae_cancelled_upto=None) -> None:
+    """The process's main loop: runs until :class:`Quit` or until the app's end of the pipe closes.
+    ``cancelled_upto`` / ``vae_cancelled_upto``: the shared counters of the generation and VAE lanes."""
     logging.basicConfig(level=logging.WARNING, format="musicstudio generation: %(message)s")
     registry = make_registry(folders, factory)
     loaded: set = set()
@@ -197,16 +195,14 @@ def serve(commands, events, cancelled_upto, folders, factory=None, vae_cancelled
             message = commands.recv()
         except (EOFError, OSError):
             return
-        kind = message[0]
-        if kind == "quit":
-            return
-        if kind == "add_folder":
-            registry.add_folder(message[1])
-        elif kind == "device":
-            events.send(("device", *describe(message[1])))
-        elif kind == "generate":
-            job_id, job = message[1], message[2]
-            generate(registry, events, job_id, job, SharedCancelToken(job_id, cancelled_upto), loaded)
-        elif kind == "vae":
-            job_id, job = message[1], message[2]
-            vae(registry, events, job_id, job, SharedCancelToken(job_id, vae_cancelled_upto), loaded)
+        match message:
+            case Quit():
+                return
+            case AddFolder(folder):
+                registry.add_folder(folder)
+            case Device(wanted):
+                events.send(DeviceFound(*describe(wanted)))
+            case Generate(job_id, job):
+                generate(registry, events, job_id, job, LaneToken(job_id, cancelled_upto), loaded)
+            case VAE(job_id, job):
+                vae(registry, events, job_id, job, LaneToken(job_id, vae_cancelled_upto), loaded)

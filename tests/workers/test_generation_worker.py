@@ -113,7 +113,7 @@ def test_a_crashed_process_is_reported_and_started_again(qtbot, make_service):
     service = make_service(fail="crash")
     with qtbot.waitSignal(service.failed, timeout=START) as blocker:
         service.submit(job())
-        reader = service._reader
+        reader = service._child.reader
     assert "stopped unexpectedly (exit code 3" in blocker.args[1]
     # Its reader is over before the failure is told: had the service let go of it while it was still
     # running, the last reference could drop inside the thread itself, and Qt aborts the app for that.
