@@ -1,22 +1,23 @@
 """Fine-tuning off the GUI thread: a spawned process runs the fine-tune; its progress comes back as signals.
 
 :class:`FineTuneService` lives in the GUI thread. :meth:`~FineTuneService.start` spawns
-:func:`musicstudio.workers.fine_tune_child.run` with a :class:`~musicstudio.generators.fine_tune.job.FineTuneJob`;
-a :class:`~musicstudio.workers.pipe_reader.PipeReader` thread turns each event on the pipe into a signal.
-:meth:`~FineTuneService.cancel` sets a shared flag that the process checks at every training batch;
-``cancelled`` comes when it has stopped, with the folder a resume goes on in. A process, not a thread,
-for the reasons in :mod:`.generation` (importing torch and training would hold the interpreter lock the
-GUI needs).
+:func:`musicstudio.workers.fine_tune_child.run` with a :class:`~musicstudio.generators.fine_tune.job.FineTuneJob`
+(through a :class:`~musicstudio.workers.child_process.ChildProcess`, as generation does); each message the
+process sends (:mod:`~musicstudio.workers.messages`) becomes a signal. :meth:`~FineTuneService.cancel`
+raises the shared counter of its :class:`~musicstudio.workers.job_lane.JobLane`, which the process checks at
+every training batch; ``cancelled`` comes when it has stopped, with the folder a resume goes on in. A
+process, not a thread, for the reasons in :mod:`.generation` (importing torch and training would hold the
+interpreter lock the GUI needs).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-
 from PySide6.QtCore import QObject, Signal
 
+from musicstudio.workers import messages
+from musicstudio.workers.child_process import ChildProcess
 from musicstudio.workers.fine_tune_child import run
-from musicstudio.workers.pipe_reader import PipeReader, let_go
+from musicstudio.workers.job_lane import JobLane
 
 
 class FineTuneService(QObject):
@@ -31,92 +32,54 @@ class FineTuneService(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._process = None
-        self._reader: PipeReader | None = None
-        self._cancel = None
-        self._over = True
-        self._number = 0
+        self._lane = JobLane()
+        self._jobs = 0
+        self._child = ChildProcess("fine-tune", listens=False, parent=self)
+        self._child.event.connect(self._on_event)
+        self._child.lost.connect(self._on_lost)
 
     @property
     def running(self) -> bool:
-        return not self._over
+        return self._lane.current is not None
 
     def start(self, job) -> None:
         """Start ``job`` (a FineTuneJob); one at a time."""
         if self.running:
             raise RuntimeError("a fine-tune is running")
-        self._cleanup()
-        context = multiprocessing.get_context("spawn")
-        events_in, events_out = context.Pipe(duplex=False)
-        self._cancel = context.RawValue("b", 0)
-        self._process = context.Process(target=run, name="musicstudio-fine-tune", daemon=True,
-                                        args=(job, events_out, self._cancel))
-        self._over = False
-        self._number += 1
-        self._process.start()
-        events_out.close()   # the process holds the other end: when it ends, reading gives EOF
-        self._reader = PipeReader(events_in, "fine-tune events", self._number)
-        self._reader.event.connect(self._on_event)
-        self._reader.lost.connect(self._on_lost)
-        self._reader.start()
+        self._jobs += 1
+        self._lane.begin(self._jobs)
+        self._child.start(run, (job, self._jobs, self._lane.share(self._child.context, self._jobs - 1)))
 
     def cancel(self) -> None:
         """Ask the process to stop; ``cancelled`` follows when it has (within a training batch)."""
-        if self.running and self._cancel is not None:
-            self._cancel.value = 1
+        self._lane.ask_to_stop()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel and wait for the process (the dialog is closing). True if it stopped in time."""
         self.cancel()
-        stopped = True
-        if self._process is not None:
-            self._process.join(timeout_ms / 1000)
-            stopped = not self._process.is_alive()
-            if not stopped:
-                self._process.terminate()
-                self._process.join(1)
-        self._cleanup()
-        self._over = True
+        stopped = self._child.shutdown(timeout_ms)
+        self._lane.forget()
         return stopped
 
-    def _cleanup(self) -> None:
-        let_go(self._reader)
-        self._reader = None
-        self._process = None
+    def _on_event(self, message) -> None:
+        match message:
+            case messages.ModelFolder(out, name):
+                self.folder.emit(out, name)
+            case messages.Stage(text):
+                self.stage.emit(text)
+            case messages.Reading(done, total):
+                self.reading.emit(done, total)
+            case messages.EpochProgress(epoch, epochs, done):
+                self.progress.emit(epoch, epochs, done)
+            case messages.EpochEnded(report):
+                self.epoch.emit(report)
+            case messages.Finished(job_id, summary) if self._lane.ends(job_id):
+                self.finished.emit(summary)
+            case messages.Cancelled(job_id, resume) if self._lane.ends(job_id):
+                self.cancelled.emit(resume)
+            case messages.Failed(job_id, text) if self._lane.ends(job_id):
+                self.failed.emit(text)
 
-    def _on_event(self, number: int, message: tuple) -> None:
-        if number != self._number:
-            return
-        kind = message[0]
-        if kind == "event":
-            event = message[1]
-            k = event["kind"]
-            if k == "folder":
-                self.folder.emit(event["out"], event["name"])
-            elif k == "stage":
-                self.stage.emit(event["text"])
-            elif k == "reading":
-                self.reading.emit(event["done"], event["total"])
-            elif k == "progress":
-                self.progress.emit(event["epoch"], event["epochs"], float(event["done"]))
-            elif k == "epoch":
-                self.epoch.emit(event)
-            return
-        if self._over:
-            return
-        self._over = True
-        if kind == "finished":
-            self.finished.emit(message[1])
-        elif kind == "cancelled":
-            self.cancelled.emit(message[1])
-        else:
-            self.failed.emit(message[1])
-
-    def _on_lost(self, number: int) -> None:
-        if self._over or number != self._number:
-            return
-        self._over = True
-        code = self._process.exitcode if self._process is not None else None
-        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        self.failed.emit(f"the fine-tune process stopped unexpectedly ({why}, perhaps out of memory); "
-                         "start it again with Resume")
+    def _on_lost(self, why: str) -> None:
+        if self._lane.forget() is not None:   # it ended without a word about its job
+            self.failed.emit(f"{why}; start it again with Resume")

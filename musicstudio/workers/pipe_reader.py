@@ -1,12 +1,13 @@
 """A thread that reads a worker process's pipe and turns what arrives into Qt signals.
 
-Both the generation and the fine-tune service talk to their process this way: the reader blocks in
-``recv`` (without the interpreter lock), emits ``event`` for each message and ``lost`` when the pipe
-ends, which is when the process has gone. Its signals reach the GUI thread queued.
+A :class:`~musicstudio.workers.child_process.ChildProcess` (the generation and the fine-tune service both
+use one) hears its process this way: the reader blocks in ``recv`` (without the interpreter lock), emits
+``event`` for each message and ``lost`` when the pipe ends, which is when the process has gone. Its
+signals reach the GUI thread queued.
 
 A QThread that is destroyed while it still runs aborts the whole process (Qt's "Destroyed while thread
 is still running"), taking the user's unsaved work with it. :func:`let_go` is therefore the only way a
-service drops its reader: a reader that has not stopped in time (a pipe held open by something that
+reader is dropped: a reader that has not stopped in time (a pipe held open by something that
 outlived the process) is kept here until it does.
 """
 
