@@ -18,6 +18,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -190,29 +191,9 @@ def fit(run, model: nn.Module, train_batches: Callable[[int, np.random.Generator
         batches = train_batches(epoch, rng)
         mine = batches[run.rank::run.world]
         mine = mine[:len(batches) // run.world] if run.world > 1 else mine  # equal counts for allreduce
-        trained.train()
-        total, weight = 0.0, 0.0
-        for i, batch in enumerate(mine, 1):
-            # bfloat16 autocast: about 1.8x the tokens per second for the LSTM on a CPU with AVX512-BF16
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=loop.precision == "bf16"):
-                loss, w = loss_fn(trained, batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if loop.clip_norm > 0:
-                nn.utils.clip_grad_norm_(model.parameters(), loop.clip_norm)
-            optimizer.step()
-            total += float(loss.detach()) * w
-            weight += w
-            progress.show(epoch, loop.epochs, i, len(mine), total / max(weight, 1e-9), started)
-        model.eval()
-        v_total, v_weight = 0.0, 0.0
-        with torch.no_grad():
-            for j, batch in enumerate(valid_batches):
-                if j % run.world != run.rank:
-                    continue
-                loss, w = loss_fn(model, batch)
-                v_total += float(loss) * w
-                v_weight += w
+        total, weight = _train_pass(trained, model, mine, loss_fn, optimizer, loop, device,
+                                    partial(progress.show, epoch, loop.epochs, started=started))
+        v_total, v_weight = _valid_pass(run, model, valid_batches, loss_fn)
         total, weight, v_total, v_weight = _all_sum([total, weight, v_total, v_weight], run.device)
         train_loss, valid_loss = total / max(weight, 1e-9), v_total / max(v_weight, 1e-9)
         lr = optimizer.param_groups[0]["lr"]
@@ -246,6 +227,41 @@ def fit(run, model: nn.Module, train_batches: Callable[[int, np.random.Generator
             break
     stop_distributed()
     return history
+
+
+def _train_pass(trained: nn.Module, model: nn.Module, batches: list, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
+                loop: LoopConfig, device: torch.device, show: Callable[..., None]) -> tuple[float, float]:
+    """One epoch's training steps on this process's ``batches``: (sum of loss x weight, sum of weights);
+    ``show(done, total, mean loss)`` after each."""
+    trained.train()
+    total, weight = 0.0, 0.0
+    for i, batch in enumerate(batches, 1):
+        # bfloat16 autocast: about 1.8x the tokens per second for the LSTM on a CPU with AVX512-BF16
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=loop.precision == "bf16"):
+            loss, w = loss_fn(trained, batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if loop.clip_norm > 0:
+            nn.utils.clip_grad_norm_(model.parameters(), loop.clip_norm)
+        optimizer.step()
+        total += float(loss.detach()) * w
+        weight += w
+        show(i, len(batches), total / max(weight, 1e-9))
+    return total, weight
+
+
+def _valid_pass(run, model: nn.Module, batches: Iterable, loss_fn: LossFn) -> tuple[float, float]:
+    """This process's share of the validation batches: (sum of loss x weight, sum of weights)."""
+    model.eval()
+    total, weight = 0.0, 0.0
+    with torch.no_grad():
+        for j, batch in enumerate(batches):
+            if j % run.world != run.rank:
+                continue
+            loss, w = loss_fn(model, batch)
+            total += float(loss) * w
+            weight += w
+    return total, weight
 
 
 def _schedule(optimizer: torch.optim.Optimizer, loop: LoopConfig, done: float, improved: bool) -> None:
