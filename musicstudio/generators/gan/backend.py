@@ -12,12 +12,7 @@ from pathlib import Path
 
 import torch
 
-from musicstudio.generators.checkpoint import (
-    CheckpointError,
-    build_checked,
-    save_tensors,
-    write_config,
-)
+from musicstudio.generators.checkpoint import CheckpointError, build_checked
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.gan import CRITIC  # the critic's weights: a subfolder of the model's
 from musicstudio.generators.gan.model import BarGenerator, GANConfig
@@ -58,7 +53,7 @@ def train(run) -> None:
     from musicstudio.generators.gan.pictures import gan_curves_png
     from musicstudio.generators.gan.training import adversarial_fit
     from musicstudio.generators.training.loop import seed_everything
-    from musicstudio.generators.training.outputs import split_hashes, write_card, write_history
+    from musicstudio.generators.training.outputs import ModelFolder
 
     cfg = run.config
     if cfg.get("threads"):
@@ -78,45 +73,39 @@ def train(run) -> None:
     run.log(f"{run.name}: {len(train_bars):,} training bars, {len(valid_bars):,} validation bars")
     model_config = GANConfig(pitches=codec.pitches, **cfg["model"])
 
+    folder = ModelFolder(run, BACKEND, codec)
+
     def save_best(generator, critic, row) -> None:
-        if not run.main:
-            return
-        (run.out / CRITIC).mkdir(parents=True, exist_ok=True)
-        save_tensors(run.out, {k: v.detach().cpu() for k, v in generator.state_dict().items()})
-        save_tensors(run.out / CRITIC, {k: v.detach().cpu() for k, v in critic.state_dict().items()})
-        write_config(run.out, BACKEND, model_config.to_dict(), codec.vocabulary(), name=run.name,
-                     data=data.to_dict(), best_epoch=row["epoch"])
+        if run.main:
+            folder.save(generator.state_dict(), model_config.to_dict(), {CRITIC: critic.state_dict()},
+                        best_epoch=row["epoch"])
 
     history = adversarial_fit(run, model_config, draw, valid, cfg["objective"], loop, save_best, run.log)
     if not run.main:
         return
     real = roll_figures(valid[0] > 0, codec.low)
     best = min(history, key=lambda r: r["valid_distance"])
-    write_config(run.out, BACKEND, model_config.to_dict(), codec.vocabulary(), name=run.name, data=data.to_dict(),
-                 best_epoch=best["epoch"], objective=cfg["objective"], validation_bars=real)
-    write_history(run.out, history)
+    folder.write_config(model_config.to_dict(), best_epoch=best["epoch"], objective=cfg["objective"],
+                        validation_bars=real)
+    folder.finish(history, loss_title=None,
+                  evaluation=f" and `python -m musicstudio.generators.gan.report {run.out}`",
+                  metrics={"best epoch (closest validation bars)": best["epoch"],
+                           "validation distance": best["valid_distance"],
+                           **{f"generated {k.removeprefix('valid_')}": best[k] for k in best
+                              if k.startswith("valid_") and k != "valid_distance"},
+                           **{f"validation data {k}": round(v, 4) for k, v in real.items()},
+                           "training bars": len(train_bars)},
+                  parameters=sum(p.numel() for p in BarGenerator(model_config).parameters()),
+                  notes=["parameters: the generator's (what generates); the critic's weights are in critic/, for "
+                         "fine-tuning",
+                         f"Bach's bars drawn {cfg.get('weights', {}).get('bach', 1.0)} times as often as their share",
+                         "loss.png: critic and generator losses, critic scores, and the validation bars' figures "
+                         "against the real bars' (dashed)"])
     try:
         gan_curves_png(run.out / "history.csv", run.out / "loss.png", real,
                        f"{run.name}: losses, critic scores and validation bars against epochs")
     except ImportError:
         run.log("no matplotlib: no loss.png")
-    parameters = sum(p.numel() for p in BarGenerator(model_config).parameters())
-    write_card(run.out, name=run.name, backend=BACKEND, summary=cfg["summary"] + ". Evaluation: `musicstudio eval "
-               f"{run.out}` and `python -m musicstudio.generators.gan.report {run.out}`.", command=run.command,
-               data=data, hashes=split_hashes(run.corpus, data), corpus=run.corpus, epochs=len(history),
-               seconds=history[-1]["seconds"], device=run.device,
-               metrics={"best epoch (closest validation bars)": best["epoch"],
-                        "validation distance": best["valid_distance"],
-                        **{f"generated {k.removeprefix('valid_')}": best[k] for k in best
-                           if k.startswith("valid_") and k != "valid_distance"},
-                        **{f"validation data {k}": round(v, 4) for k, v in real.items()},
-                        "training bars": len(train_bars)},
-               parameters=parameters, config=cfg,
-               notes=["parameters: the generator's (what generates); the critic's weights are in critic/, for "
-                      "fine-tuning",
-                      f"Bach's bars drawn {cfg.get('weights', {}).get('bach', 1.0)} times as often as their share",
-                      "loss.png: critic and generator losses, critic scores, and the validation bars' figures "
-                      "against the real bars' (dashed)"])
 
 
 def model_config_of(folder: Path, config: dict) -> GANConfig:

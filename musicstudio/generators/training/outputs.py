@@ -1,5 +1,6 @@
-"""What a training run leaves in its model folder besides weights and config: ``history.csv``,
-``loss.png`` and ``card.md`` (data and split hashes, exact command, epochs, wall time, hardware, metrics)."""
+"""What a training run leaves in its model folder: the weights and ``config.json`` (:class:`ModelFolder`),
+``history.csv``, ``loss.png`` and ``card.md`` (data and split hashes, exact command, epochs, wall time,
+hardware, metrics). Every backend's ``train`` ends through :meth:`ModelFolder.finish`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import platform
 from pathlib import Path
 
+from musicstudio.generators.checkpoint import save_tensors, write_config
 from musicstudio.generators.corpus_store import Corpus
 from musicstudio.generators.training.data import DataConfig, split_pieces
 
@@ -136,3 +138,52 @@ def _torch_version() -> str:
         return torch.__version__
     except ImportError:
         return "not used"
+
+
+class ModelFolder:
+    """The model folder of a training run (``run.out``), written by the run's first process only: the
+    weights and the config that rebuilds them (:meth:`save`, at each better epoch and at the end), then
+    :meth:`finish`: ``history.csv``, ``loss.png`` and ``card.md``."""
+
+    def __init__(self, run, backend: str, codec):
+        self.run, self.backend, self.codec = run, backend, codec
+
+    def write_config(self, model: dict, **extra) -> Path:
+        """``config.json``: the backend, the model's constructor arguments, the codec's vocabulary, the run's
+        name and data filters, and ``extra``."""
+        run = self.run
+        return write_config(run.out, self.backend, model, self.codec.vocabulary(), name=run.name,
+                            data=run.data.to_dict(), **extra)
+
+    def save(self, tensors: dict, model: dict, beside: dict[str, dict] | None = None, **extra) -> None:
+        """Torch weights (and those of ``beside``, a subfolder name to its tensors) with their config."""
+        out = self.run.out
+        out.mkdir(parents=True, exist_ok=True)
+        save_tensors(out, tensors)
+        for folder, more in (beside or {}).items():
+            (out / folder).mkdir(parents=True, exist_ok=True)
+            save_tensors(out / folder, more)
+        self.write_config(model, **extra)
+
+    def best_saver(self, model_config):
+        """``save_best(model, row)`` for :func:`~.loop.fit`: the weights, and a config naming the epoch."""
+        def save_best(model, row: dict) -> None:
+            self.save(model.state_dict(), model_config.to_dict(), best_epoch=row["epoch"])
+        return save_best
+
+    def finish(self, history: list[dict], *, metrics: dict, parameters: int | None, loss_title: str | None,
+               notes=(), evaluation: str = "", epochs: int | None = None, seconds: float | None = None,
+               device: str | None = None) -> None:
+        """``history.csv``, ``loss.png`` (titled ``loss_title``; None: the backend draws its own after this)
+        and ``card.md``, whose summary is the config's and how to evaluate the model (``evaluation`` adds
+        to the eval command). Epochs, seconds and device default to the history's and the run's."""
+        run = self.run
+        write_history(run.out, history)
+        if loss_title is not None:
+            write_loss_png(run.out, loss_title)
+        write_card(run.out, name=run.name, backend=self.backend,
+                   summary=f"{run.config['summary']}. Evaluation: `musicstudio eval {run.out}`{evaluation}.",
+                   command=run.command, data=run.data, hashes=split_hashes(run.corpus, run.data),
+                   corpus=run.corpus, epochs=len(history) if epochs is None else epochs,
+                   seconds=history[-1]["seconds"] if seconds is None else seconds, device=device or run.device,
+                   metrics=metrics, parameters=parameters, config=run.config, notes=list(notes))

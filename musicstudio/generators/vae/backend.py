@@ -16,14 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from musicstudio.generators.checkpoint import (
-    CheckpointError,
-    build_checked,
-    load_state_into,
-    save_tensors,
-    write_config,
-)
-from musicstudio.generators.codecs import MelodyCodec
+from musicstudio.generators.checkpoint import CheckpointError, build_checked, load_state_into
+from musicstudio.generators.codecs import MelodyCodec, codec_from_spec
 from musicstudio.generators.vae.model import MelodyVAE, VAEConfig, kl_per_dim
 
 BACKEND = "vae"
@@ -95,20 +89,77 @@ def encode_windows(model: MelodyVAE, windows: np.ndarray, batch: int = 1024) -> 
     return np.concatenate(mus), np.concatenate(lvs)
 
 
+def melody_codec(spec: dict) -> MelodyCodec:
+    codec = codec_from_spec(spec)
+    if not isinstance(codec, MelodyCodec):
+        raise ValueError("the VAE works on the melody codec")
+    return codec
+
+
+def with_sliders(model: MelodyVAE, phrases: np.ndarray, low: int) -> tuple[MelodyVAE, list[str]]:
+    """The trained ``model`` with the latent slider directions computed on ``phrases``, and their names."""
+    from musicstudio.generators.vae.attributes import slider_directions
+
+    mu, _ = encode_windows(model, phrases)
+    names, directions, centre = slider_directions(mu, phrases, low)
+    final = MelodyVAE(VAEConfig(**{**model.config.to_dict(), "directions": len(names)}))
+    state = model.state_dict()
+    state["directions"] = torch.from_numpy(directions)
+    state["centre"] = torch.from_numpy(centre)
+    final.load_state_dict(state)
+    return final, names
+
+
+class PhraseObjective:
+    """The loss of :func:`phrase_loss` for :func:`~musicstudio.generators.training.loop.fit`, with beta
+    annealed over the training batches (validation at the final beta), and the history's extra columns:
+    reconstruction, KL and ELBO per phrase, teacher-forced and greedy accuracy, beta."""
+
+    def __init__(self, objective: dict, valid_phrases: np.ndarray, device: torch.device):
+        self.objective, self.valid_phrases, self.device = objective, valid_phrases, device
+        self.sums = {"train": np.zeros(4), "valid": np.zeros(4)}
+        self.steps = 0
+
+    def beta_now(self) -> float:
+        ramp = self.objective.get("anneal_steps", 0)
+        return self.objective["beta"] * (min(1.0, self.steps / ramp) if ramp else 1.0)
+
+    def __call__(self, m, batch):
+        x = batch.to(self.device)
+        if m.training:
+            self.steps += 1
+            beta, side = self.beta_now(), "train"
+        else:
+            beta, side = self.objective["beta"], "valid"
+        loss, recon, kl, hits = phrase_loss(m, x, beta, self.objective["free_bits"])
+        self.sums[side] += [len(x), float(recon.sum()), float(kl.sum()), float(hits.sum())]
+        return loss, float(len(x))
+
+    def columns(self, m) -> dict:
+        row = {}
+        for side in ("train", "valid"):
+            n, recon, kl, hits = self.sums[side]
+            n = max(n, 1)
+            row.update({f"{side}_recon": round(recon / n, 3), f"{side}_kl": round(kl / n, 3),
+                        f"{side}_elbo": round(-(recon + kl) / n, 3)})
+            self.sums[side] = np.zeros(4)
+        row["valid_tf_accuracy"] = round(hits / n, 4)
+        row["valid_greedy_accuracy"] = round(greedy_accuracy(m, self.valid_phrases[:512]), 4)
+        row["beta"] = round(self.beta_now(), 4)
+        return row
+
+
 def train(run) -> None:
     from musicstudio.generators.training.data import split_sequences
     from musicstudio.generators.training.loop import LoopConfig, fit, seed_everything
-    from musicstudio.generators.training.outputs import split_hashes, write_card, write_history, write_loss_png
-    from musicstudio.generators.vae.attributes import slider_directions
+    from musicstudio.generators.training.outputs import ModelFolder
     from musicstudio.generators.vae.phrases import phrase_windows
     from musicstudio.generators.vae.pictures import elbo_curves_png
 
     cfg = run.config
     if cfg.get("threads"):
         torch.set_num_threads(int(cfg["threads"]))
-    spec = dict(cfg["codec"])
-    spec.pop("codec")
-    codec = MelodyCodec(**spec)
+    codec = melody_codec(cfg["codec"])
     loop = LoopConfig.from_dict(cfg.get("train", {}))
     b, obj, cut = cfg["batches"], cfg["objective"], cfg.get("phrases", _PHRASES)
     data = run.data
@@ -124,50 +175,17 @@ def train(run) -> None:
     model_config = VAEConfig(vocab=codec.size, **cfg["model"])
     seed_everything(loop.seed)
     model = MelodyVAE(model_config)
-    device = torch.device(run.device)
     bs = b["batch_size"]
     valid_batches = [torch.from_numpy(valid_w[i:i + bs]) for i in range(0, len(valid_w), bs)]
-    stats = {"train": np.zeros(4), "valid": np.zeros(4), "steps": 0}
+    objective = PhraseObjective(obj, valid_w, torch.device(run.device))
 
     def train_batches(epoch: int, rng: np.random.Generator) -> list:
         picks = rng.integers(0, len(train_w), size=b["per_epoch"] * bs)
         return [torch.from_numpy(train_w[picks[i:i + bs]].astype(np.int64)) for i in range(0, len(picks), bs)]
 
-    def beta_now() -> float:
-        ramp = obj.get("anneal_steps", 0)
-        return obj["beta"] * (min(1.0, stats["steps"] / ramp) if ramp else 1.0)
-
-    def loss_fn(m, batch):
-        x = batch.to(device)
-        if m.training:
-            stats["steps"] += 1
-            beta, side = beta_now(), "train"
-        else:
-            beta, side = obj["beta"], "valid"
-        loss, recon, kl, hits = phrase_loss(m, x, beta, obj["free_bits"])
-        stats[side] += [len(x), float(recon.sum()), float(kl.sum()), float(hits.sum())]
-        return loss, float(len(x))
-
-    def extra_columns(m) -> dict:
-        row = {}
-        for side in ("train", "valid"):
-            n, recon, kl, hits = stats[side]
-            n = max(n, 1)
-            row.update({f"{side}_recon": round(recon / n, 3), f"{side}_kl": round(kl / n, 3),
-                        f"{side}_elbo": round(-(recon + kl) / n, 3)})
-            stats[side] = np.zeros(4)
-        row["valid_tf_accuracy"] = round(hits / n, 4)
-        row["valid_greedy_accuracy"] = round(greedy_accuracy(m, valid_w[:512]), 4)
-        row["beta"] = round(beta_now(), 4)
-        return row
-
-    def save_best(m, row) -> None:
-        run.out.mkdir(parents=True, exist_ok=True)
-        save_tensors(run.out, m.state_dict())
-        write_config(run.out, BACKEND, model_config.to_dict(), codec.vocabulary(), name=run.name,
-                     data=data.to_dict(), best_epoch=row["epoch"])
-
-    history = fit(run, model, train_batches, valid_batches, loss_fn, loop, save_best, extra_columns)
+    folder = ModelFolder(run, BACKEND, codec)
+    history = fit(run, model, train_batches, valid_batches, objective, loop, folder.best_saver(model_config),
+                  objective.columns)
     if not run.main:
         return
     run.log(f"{run.name}: computing the latent sliders ...")
@@ -175,36 +193,23 @@ def train(run) -> None:
     load_state_into(model, run.out)
     model.eval()
     sample = plain_w[np.random.default_rng(6).permutation(len(plain_w))[:b["slider_phrases"]]]
-    mu, _ = encode_windows(model, sample)
-    names, directions, centre = slider_directions(mu, sample, codec.low)
-    final_config = VAEConfig(**{**model_config.to_dict(), "directions": len(names)})
-    final = MelodyVAE(final_config)
-    state = model.state_dict()
-    state["directions"] = torch.from_numpy(directions)
-    state["centre"] = torch.from_numpy(centre)
-    final.load_state_dict(state)
-    save_tensors(run.out, final.state_dict())
+    final, names = with_sliders(model, sample, codec.low)
     best = min(history, key=lambda r: r["valid_loss"])
-    write_config(run.out, BACKEND, final_config.to_dict(), codec.vocabulary(), name=run.name, data=data.to_dict(),
-                 best_epoch=best["epoch"], sliders=names, objective=obj)
-    write_history(run.out, history)
-    write_loss_png(run.out, f"{run.name}: loss per phrase (reconstruction + beta * KL above free bits)")
+    folder.save(final.state_dict(), final.config.to_dict(), best_epoch=best["epoch"], sliders=names, objective=obj)
+    folder.finish(history, loss_title=f"{run.name}: loss per phrase (reconstruction + beta * KL above free bits)",
+                  evaluation=f" and `python -m musicstudio.generators.vae.report {run.out}`",
+                  metrics={"best epoch": best["epoch"], "valid loss per phrase (nats)": best["valid_loss"],
+                           "valid reconstruction per phrase (nats)": best.get("valid_recon"),
+                           "valid KL per phrase (nats)": best.get("valid_kl"),
+                           "valid ELBO per phrase (nats)": best.get("valid_elbo"),
+                           "valid teacher-forced accuracy": best.get("valid_tf_accuracy"),
+                           "valid greedy reconstruction accuracy (512 phrases)": best.get("valid_greedy_accuracy"),
+                           "training phrases (with transpositions)": len(train_w)},
+                  parameters=sum(p.numel() for p in final.parameters()),
+                  notes=[f"trained with {run.world} processes" if run.world > 1 else "trained in one process",
+                         f"sliders (from {len(sample):,} untransposed training phrases): {', '.join(names)}",
+                         "elbo.png: ELBO, reconstruction and KL per phrase against epochs"])
     elbo_curves_png(run.out / "history.csv", run.out / "elbo.png", f"{run.name}: ELBO, reconstruction and KL")
-    write_card(run.out, name=run.name, backend=BACKEND, summary=cfg["summary"] + ". Evaluation: `musicstudio eval "
-               f"{run.out}` and `python -m musicstudio.generators.vae.report {run.out}`.", command=run.command,
-               data=data, hashes=split_hashes(run.corpus, data), corpus=run.corpus, epochs=len(history),
-               seconds=history[-1]["seconds"], device=run.device,
-               metrics={"best epoch": best["epoch"], "valid loss per phrase (nats)": best["valid_loss"],
-                        "valid reconstruction per phrase (nats)": best.get("valid_recon"),
-                        "valid KL per phrase (nats)": best.get("valid_kl"),
-                        "valid ELBO per phrase (nats)": best.get("valid_elbo"),
-                        "valid teacher-forced accuracy": best.get("valid_tf_accuracy"),
-                        "valid greedy reconstruction accuracy (512 phrases)": best.get("valid_greedy_accuracy"),
-                        "training phrases (with transpositions)": len(train_w)},
-               parameters=sum(p.numel() for p in final.parameters()), config=cfg,
-               notes=[f"trained with {run.world} processes" if run.world > 1 else "trained in one process",
-                      f"sliders (from {len(sample):,} untransposed training phrases): {', '.join(names)}",
-                      "elbo.png: ELBO, reconstruction and KL per phrase against epochs"])
 
 
 def load(folder: Path, config: dict, device: str = "cpu"):
