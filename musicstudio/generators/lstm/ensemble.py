@@ -23,17 +23,14 @@ import numpy as np
 import torch
 
 from musicstudio.generators.blas_threads import one_blas_thread
-from musicstudio.generators.checkpoint import (
-    WEIGHTS,
-    CheckpointError,
-    load_tensors,
-    read_config,
-    save_tensors,
-    write_config,
-)
+from musicstudio.generators.checkpoint import WEIGHTS, CheckpointError, load_tensors, read_config
+from musicstudio.generators.codecs import codec_from_spec
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm import backend as lstm
+from musicstudio.generators.lstm.configs import CONFIGS as LSTM_CONFIGS
+from musicstudio.generators.lstm.generator import LSTMGenerator, score_chunks
+from musicstudio.generators.lstm.training import collate, windows
 from musicstudio.generators.phrases import TokenPhrases
 
 BACKEND = "lstm-ensemble"
@@ -41,10 +38,10 @@ CONFIGS = {
     "lstm-ensemble": {"summary": "the average of three lstm networks trained from different seeds "
                                  '(the "average feature fusion" of Soundarya et al., "Music Generation Using '
                                  'Recurrent Neural Network")',
-                      "codec": lstm.CONFIGS["lstm-member"]["codec"], "data": lstm.CONFIGS["lstm-member"]["data"],
+                      "codec": LSTM_CONFIGS["lstm-member"]["codec"], "data": LSTM_CONFIGS["lstm-member"]["data"],
                       "members": {"config": "lstm-member", "seeds": [1, 2, 3], "name": "lstm-member-{seed}"}},
-    "lstm-ensemble-tiny": {"summary": "two tiny LSTMs averaged, for tests", "codec": lstm.CONFIGS["lstm-tiny"]["codec"],
-                           "data": lstm.CONFIGS["lstm-tiny"]["data"],
+    "lstm-ensemble-tiny": {"summary": "two tiny LSTMs averaged, for tests", "codec": LSTM_CONFIGS["lstm-tiny"]["codec"],
+                           "data": LSTM_CONFIGS["lstm-tiny"]["data"],
                            "members": {"config": "lstm-tiny", "seeds": [1, 2], "name": "lstm-tiny-{seed}"}},
 }
 
@@ -73,7 +70,7 @@ def mixture_log_probs(member_log_probs: list, weights: np.ndarray):
 class EnsembleGenerator:
     backend = BACKEND
 
-    def __init__(self, name: str, members: list[lstm.LSTMGenerator], weights: np.ndarray):
+    def __init__(self, name: str, members: list[LSTMGenerator], weights: np.ndarray):
         self.name, self.members, self.weights = name, members, np.asarray(weights, np.float64)
         self.phrases: TokenPhrases = members[0].phrases
         self.device = members[0].device
@@ -95,8 +92,8 @@ class EnsembleGenerator:
 
     def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Log-probability of each token under the mixture, and whether it was the mixture's top guess."""
-        return lstm.score_chunks((mixture_log_probs([c[0] for c in chunks], self.weights), chunks[0][1])
-                                 for chunks in zip(*(m.distributions(tokens) for m in self.members)))
+        return score_chunks((mixture_log_probs([c[0] for c in chunks], self.weights), chunks[0][1])
+                            for chunks in zip(*(m.distributions(tokens) for m in self.members)))
 
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
@@ -108,7 +105,7 @@ class EnsembleGenerator:
 # -- training: the members, then the mixture ------------------------------------------------------------------
 def train(run) -> None:
     from musicstudio.generators.training.data import split_sequences
-    from musicstudio.generators.training.outputs import split_hashes, write_card, write_history, write_loss_png
+    from musicstudio.generators.training.outputs import ModelFolder
 
     if run.world > 1:
         raise ValueError("train the ensemble's members one by one (torchrun each with --config lstm-member), "
@@ -122,7 +119,7 @@ def train(run) -> None:
         if (folder / WEIGHTS).is_file() and (folder / "history.csv").is_file():
             run.log(f"{run.name}: member {name} is trained already ({folder})")
             continue
-        member_config = {**lstm.CONFIGS[spec["config"]]}
+        member_config = {**LSTM_CONFIGS[spec["config"]]}
         member_config["train"] = {**member_config.get("train", {}), "seed": seed}
         run.log(f"{run.name}: training member {name} (seed {seed}) ...")
         lstm.train(dataclasses.replace(run, name=name, out=folder, config=member_config, resume=False,
@@ -131,11 +128,11 @@ def train(run) -> None:
         trained_now.append(name)
     members = [lstm.load(run.out.parent / n, read_config(run.out.parent / n), run.device) for n in names]
 
-    codec = lstm.make_codec(cfg["codec"])
+    codec = codec_from_spec(cfg["codec"])
     phrases = TokenPhrases(codec)
-    member_batches = lstm.CONFIGS[spec["config"]]["batches"]
+    member_batches = LSTM_CONFIGS[spec["config"]]["batches"]
     valid_seqs = split_sequences(run.corpus, "valid", codec, run.data)
-    items = lstm.windows(valid_seqs, phrases, member_batches["window"], member_batches["valid_windows"],
+    items = windows(valid_seqs, phrases, member_batches["window"], member_batches["valid_windows"],
                          np.random.default_rng(99))  # the members' own validation windows
     history = []
     for k in range(1, len(members) + 1):
@@ -146,26 +143,21 @@ def train(run) -> None:
         run.log(f"  {k} member(s): valid cross-entropy {history[-1]['valid_loss']:.4f} nats/event "
                 f"(member {names[k - 1]} alone {history[-1]['member_valid_loss']:.4f})")
     weights = np.full(len(members), 1.0 / len(members))
-    run.out.mkdir(parents=True, exist_ok=True)
-    save_tensors(run.out, {"mixture": torch.tensor(weights, dtype=torch.float32)})
-    write_config(run.out, BACKEND, {"members": names, "weights_sha256": {n: weights_sha256(run.out.parent / n)
-                                                                          for n in names}},
-                 codec.vocabulary(), name=run.name, data=run.data.to_dict())
-    write_history(run.out, history)
-    write_loss_png(run.out, f"{run.name}: validation cross-entropy by number of members (epoch = members)")
-    write_card(run.out, name=run.name, backend=BACKEND, summary=cfg["summary"] + ". Evaluation: `musicstudio eval "
-               f"{run.out}`.", command=run.command, data=run.data, hashes=split_hashes(run.corpus, run.data),
-               corpus=run.corpus, epochs=len(members), seconds=run.seconds, device=run.device,
-               metrics={"members": len(members),
-                        "valid cross-entropy, ensemble (nats/event)": history[-1]["valid_loss"],
-                        "valid cross-entropy, best member alone": min(r["member_valid_loss"] for r in history),
-                        "valid cross-entropy, mean of members": float(np.mean([r["member_valid_loss"]
-                                                                               for r in history]))},
-               parameters=sum(p.numel() for m in members for p in m.model.parameters()), config=cfg,
-               notes=[f"members: {', '.join(names)} (folders beside this one; each has its own card)",
-                      f"trained by this run: {', '.join(trained_now) or 'none (all were there)'}",
-                      "history.csv: epoch = number of members averaged; valid_loss is the ensemble of the first "
-                      "k members, member_valid_loss the k-th member alone"])
+    folder = ModelFolder(run, BACKEND, codec)
+    folder.save({"mixture": torch.tensor(weights, dtype=torch.float32)},
+                {"members": names, "weights_sha256": {n: weights_sha256(run.out.parent / n) for n in names}})
+    folder.finish(history, loss_title=f"{run.name}: validation cross-entropy by number of members (epoch = members)",
+                  epochs=len(members), seconds=run.seconds,
+                  metrics={"members": len(members),
+                           "valid cross-entropy, ensemble (nats/event)": history[-1]["valid_loss"],
+                           "valid cross-entropy, best member alone": min(r["member_valid_loss"] for r in history),
+                           "valid cross-entropy, mean of members": float(np.mean([r["member_valid_loss"]
+                                                                                  for r in history]))},
+                  parameters=sum(p.numel() for m in members for p in m.model.parameters()),
+                  notes=[f"members: {', '.join(names)} (folders beside this one; each has its own card)",
+                         f"trained by this run: {', '.join(trained_now) or 'none (all were there)'}",
+                         "history.csv: epoch = number of members averaged; valid_loss is the ensemble of the first "
+                         "k members, member_valid_loss the k-th member alone"])
 
 
 @torch.no_grad()
@@ -174,7 +166,7 @@ def _window_ce(generator: EnsembleGenerator, items, batch_size: int = 64) -> flo
     total, count = 0.0, 0
     pad = generator.phrases.vocab_size
     for i in range(0, len(items), batch_size):
-        x, p, y = (t.to(generator.device) for t in lstm.collate(items[i:i + batch_size], pad))
+        x, p, y = (t.to(generator.device) for t in collate(items[i:i + batch_size], pad))
         lp = mixture_log_probs([torch.log_softmax(m.model(x, p)[0].float(), dim=-1) for m in generator.members],
                                generator.weights)
         keep = y != -100

@@ -2,15 +2,23 @@
 
 Input at each step: the embedding of the previous token (or a start token) joined with an embedding of
 the 16th step of the bar the next token falls on; 2-3 LSTM layers with dropout; a linear head over the
-vocabulary. Safe to import (no side effects); ``generate`` lives in the backend.
+vocabulary. Safe to import (no side effects); generating lives in :mod:`.generator`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 from torch import nn
+
+
+def step_positions(tokens: np.ndarray, steps_of: np.ndarray, start: int = 0) -> np.ndarray:
+    """For each token, the 16th step (from the sequence start) at which it happens: the network's
+    position input."""
+    moved = steps_of[tokens]
+    return start + np.concatenate([[0], np.cumsum(moved)[:-1]]) if len(tokens) else np.zeros(0, np.int64)
 
 
 @dataclass(frozen=True)

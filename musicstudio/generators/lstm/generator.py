@@ -1,0 +1,94 @@
+"""Generating and scoring with a trained :class:`~musicstudio.generators.lstm.model.EventLSTM`: the
+token-model protocol that :func:`musicstudio.generators.continuation.continue_phrase` samples from."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from musicstudio.generators.blas_threads import one_blas_thread
+from musicstudio.generators.continuation import continue_phrase
+from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.lstm.configs import BACKEND
+from musicstudio.generators.lstm.model import EventLSTM, step_positions
+from musicstudio.generators.lstm.stepper import NumpyStepper, torch_log_probs
+from musicstudio.generators.phrases import TokenPhrases
+
+
+class LSTMGenerator:
+    """Continues seeds with an :class:`EventLSTM`. On the CPU each sampling step runs in numpy
+    (:class:`~musicstudio.generators.lstm.stepper.NumpyStepper`); on other devices, in torch."""
+
+    backend = BACKEND
+
+    def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str):
+        self.name, self.model, self.phrases, self.device = name, model.to(device).eval(), phrases, device
+        self._steps_of = phrases.steps_of()
+        self._stepper = NumpyStepper(self.model) if torch.device(device).type == "cpu" else None
+
+    # the TokenModel protocol -----------------------------------------------------------------------------
+    @torch.no_grad()
+    def begin(self, seed: np.ndarray, rows: int):
+        """The seed runs once through torch (one call for the whole sequence); the rows copy its state."""
+        seed = np.asarray(seed, np.int64)
+        inputs = np.concatenate([[self.model.start_token], seed])
+        positions = np.concatenate([[0], step_positions(seed, self._steps_of)])
+        # inputs[i] predicts the token at positions[i + 1]; the last input predicts the next token
+        next_position = int(positions[-1] + (self._steps_of[seed[-1]] if len(seed) else 0))
+        target_pos = np.concatenate([positions[1:], [next_position]])
+        x = torch.from_numpy(inputs).to(self.device).unsqueeze(0)
+        p = torch.from_numpy(target_pos).to(self.device).unsqueeze(0)
+        logits, (h, c) = self.model(x, p)
+        log_p = np.repeat(torch_log_probs(logits[:, -1]), rows, axis=0)
+        h, c = h.repeat(1, rows, 1), c.repeat(1, rows, 1)
+        state = NumpyStepper.from_torch((h, c)) if self._stepper is not None else (h, c)
+        return {"log_probs": log_p, "state": state, "position": np.full(rows, next_position, np.int64)}
+
+    def log_probs(self, state) -> np.ndarray:
+        return state["log_probs"]
+
+    @torch.no_grad()
+    def push(self, state, tokens: np.ndarray):
+        position = state["position"] + self._steps_of[tokens]
+        if self._stepper is not None:
+            log_p, lstm_state = self._stepper.step(tokens, position, state["state"])
+            return {"log_probs": log_p, "state": lstm_state, "position": position}
+        x = torch.from_numpy(tokens).to(self.device).unsqueeze(1)
+        p = torch.from_numpy(position).to(self.device).unsqueeze(1)
+        logits, lstm_state = self.model(x, p, state["state"])
+        return {"log_probs": torch_log_probs(logits[:, -1]), "state": lstm_state, "position": position}
+
+    @torch.no_grad()
+    def distributions(self, tokens: np.ndarray, chunk: int = 2048):
+        """For a whole sequence, chunk by chunk: ``(log_probs (n, vocab) tensor, targets (n,) tensor)``,
+        the log-probabilities of each token given every token before it (the state carried over)."""
+        tokens = np.asarray(tokens, np.int64)
+        inputs = np.concatenate([[self.model.start_token], tokens[:-1]])
+        positions = step_positions(tokens, self._steps_of)
+        state = None
+        for i in range(0, len(tokens), chunk):
+            x = torch.from_numpy(inputs[i:i + chunk]).to(self.device).unsqueeze(0)
+            p = torch.from_numpy(positions[i:i + chunk]).to(self.device).unsqueeze(0)
+            logits, state = self.model(x, p, state)
+            yield F.log_softmax(logits[0].float(), dim=-1), torch.from_numpy(tokens[i:i + chunk]).to(self.device)
+
+    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token given the ones before, and whether it was the top guess."""
+        return score_chunks(self.distributions(tokens))
+
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        torch.manual_seed(request.random_seed)
+        with one_blas_thread():
+            return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
+
+
+def score_chunks(chunks) -> tuple[np.ndarray, np.ndarray]:
+    """From ``(log_probs (n, vocab), targets (n,))`` chunks: each target's log-probability, and whether it
+    was the most likely token."""
+    log_p, top = [], []
+    for lp, y in chunks:
+        log_p.append(lp.gather(1, y[:, None])[:, 0].cpu().numpy())
+        top.append((lp.argmax(dim=1) == y).cpu().numpy())
+    return np.concatenate(log_p), np.concatenate(top)

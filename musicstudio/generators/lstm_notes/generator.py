@@ -1,0 +1,112 @@
+"""Generating with a trained ``lstm-notes`` network (as the module :mod:`.backend` describes), and its
+per-note likelihood for ``eval``."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from musicstudio.core.note import Note
+from musicstudio.core.ticks import PPQ
+from musicstudio.generators.codecs import NotesCodec
+from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, on_grid
+from musicstudio.generators.continuation import seed_velocity
+from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.lstm_notes.configs import BACKEND
+from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTM
+from musicstudio.generators.lstm_notes.rows import NoteRows
+from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP
+from musicstudio.generators.sampling import sample, shaped
+from musicstudio.generators.watchdog import StallGuard
+
+GRID = 1.0 / STEPS_PER_QUARTER  # a 16th note in quarter notes
+
+
+def on_grid_beats(values: np.ndarray, least: float = 0.0) -> np.ndarray:
+    """Quarter-note values put on the 16th grid, at least ``least``."""
+    return np.maximum(np.round(np.maximum(values, 0.0) / GRID) * GRID, least).astype(np.float32)
+
+
+class NotesLSTMGenerator:
+    backend = BACKEND
+
+    def __init__(self, name: str, model: NotesLSTM, device: str):
+        self.name, self.model, self.device = name, model.to(device).eval(), device
+        self.codec = NotesCodec()
+
+    @torch.no_grad()
+    def predict(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pitch log-probabilities, step and duration for windows ``(rows, window, 3)``."""
+        logits, step, duration = self.model(torch.from_numpy(windows).to(self.device))
+        return (F.log_softmax(logits.float(), dim=-1).cpu().numpy(), step.float().cpu().numpy(),
+                duration.float().cpu().numpy())
+
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        torch.manual_seed(request.random_seed)
+        rng = np.random.default_rng(request.random_seed)
+        w, rows = self.model.config.window, request.variations
+        seed_notes = on_grid(request.seed.notes)
+        seed_rows = self.codec.encode(seed_notes)
+        seed_end = max([request.seed.length / PPQ] + [n.end / PPQ for n in seed_notes])
+        seed_end = float(np.ceil(seed_end / GRID - 1e-9) * GRID)
+        end = seed_end + request.bars * BAR / PPQ
+        window = np.concatenate([np.zeros((w, 3), np.float32), seed_rows])[-w:]
+        windows = np.repeat(window[None], rows, axis=0)
+        position = np.full(rows, float(seed_rows[:, 1].sum()), np.float64)  # start of the last note
+        allowed = np.array([request.allows(p) for p in range(PITCHES)])
+        velocity = seed_velocity(seed_notes)
+        chord = np.zeros(rows, np.int64)  # notes in a row with step 0
+        out: list[list[Note]] = [[] for _ in range(rows)]
+        reported = -1.0
+        guard = StallGuard()
+        while (active := position < end).any():
+            if cancel is not None:
+                cancel.check()
+            guard.step(float(np.minimum(position, end).sum()))
+            log_p, step, duration = self.predict(windows)
+            pitch = sample(shaped(log_p, request.temperature, request.top_p, allowed), rng)
+            step = on_grid_beats(step)
+            step = np.where(chord >= MAX_EVENTS_PER_STEP, np.maximum(step, GRID), step)
+            duration = on_grid_beats(duration, least=GRID)
+            position = np.where(active, position + step, position)
+            chord = np.where(step > 0, 0, chord + 1)
+            for r in np.flatnonzero(active & (position >= seed_end) & (position < end)):
+                start = round((position[r] - seed_end) * PPQ)
+                length = min(round(float(duration[r]) * PPQ), round((end - seed_end) * PPQ) - start)
+                out[r].append(Note(int(pitch[r]), start, max(STEP_TICKS, length), velocity))
+            new = np.stack([pitch.astype(np.float32), step, duration], axis=1)
+            windows = np.concatenate([windows[:, 1:], new[:, None]], axis=1)
+            done = float(np.clip((position - seed_end) / (end - seed_end), 0, 1).mean()) if end > seed_end else 1.0
+            if progress is not None and done - reported >= 0.02:
+                reported = done
+                progress(done)
+        if progress is not None:
+            progress(1.0)
+        length, record = request.bars * BAR, request.record()
+        return [Take(notes=on_grid(notes, velocity=velocity), length=length, backend=BACKEND, model=self.name,
+                     request=record, variation=r) for r, notes in enumerate(out)]
+
+    # -- evaluation -----------------------------------------------------------------------------------------
+    def likelihood(self, phrases) -> dict:
+        """Per note of the held-out ``phrases``: pitch cross-entropy (nats and bits), pitch perplexity and
+        accuracy, and the step and duration mean squared errors (quarter notes squared)."""
+        data = NoteRows(phrases, self.model.config.window)
+        log_p, correct, step_err, duration_err = [], [], [], []
+        for i in range(0, len(data), 2048):
+            windows, targets = data.batch(data.notes[i:i + 2048])
+            lp, step, duration = self.predict(windows.numpy())
+            pitch = targets[:, 0].long().numpy()
+            log_p.append(lp[np.arange(len(pitch)), pitch])
+            correct.append(lp.argmax(axis=1) == pitch)
+            step_err.append((step - targets[:, 1].numpy()) ** 2)
+            duration_err.append((duration - targets[:, 2].numpy()) ** 2)
+        if not log_p:
+            return {"notes": 0}
+        ce = float(-np.concatenate(log_p).mean())
+        return {"notes": len(data), "pitch_ce_nats_per_note": ce, "pitch_ce_bits_per_note": ce / float(np.log(2)),
+                "pitch_perplexity": float(np.exp(ce)), "pitch_accuracy": float(np.concatenate(correct).mean()),
+                "step_mse": float(np.concatenate(step_err).mean()),
+                "duration_mse": float(np.concatenate(duration_err).mean()),
+                "about": "per note; pitch only (step and duration are regressions, so no full likelihood)"}

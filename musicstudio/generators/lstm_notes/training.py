@@ -1,0 +1,67 @@
+"""Training ``lstm-notes``: random note windows of the training split, each transposed when drawn, the
+weighted pitch cross-entropy and step and duration errors of :func:`~.model.losses`, through the shared loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from musicstudio.generators.codecs import NotesCodec
+from musicstudio.generators.lstm_notes.configs import BACKEND
+from musicstudio.generators.lstm_notes.model import NotesLSTM, NotesLSTMConfig, losses
+from musicstudio.generators.lstm_notes.rows import split_rows
+from musicstudio.generators.training.loop import LoopConfig, fit, seed_everything
+from musicstudio.generators.training.outputs import ModelFolder
+
+
+def train(run) -> None:
+    cfg = run.config
+    codec = NotesCodec()
+    loop = LoopConfig.from_dict(cfg.get("train", {}))
+    b = cfg["batches"]
+    data = run.data
+    model_config = NotesLSTMConfig(**cfg["model"])
+    run.log(f"{run.name}: reading the corpus ...")
+    train_rows = split_rows(run.corpus, "train", data, model_config.window)
+    valid_rows = split_rows(run.corpus, "valid", data, model_config.window)
+    run.log(f"{run.name}: {len(train_rows):,} training notes (each transposed by one of {list(data.transpose)} "
+            f"when drawn), {len(valid_rows):,} validation notes")
+    seed_everything(loop.seed)
+    model = NotesLSTM(model_config)
+    picks = valid_rows.notes[np.random.default_rng(99).integers(0, len(valid_rows), b["valid_windows"])]
+    valid_batches = [valid_rows.batch(picks[i:i + 512]) for i in range(0, len(picks), 512)]
+    device = torch.device(run.device)
+
+    def train_batches(epoch: int, rng: np.random.Generator) -> list:
+        return [train_rows.random_batch(b["batch_size"], rng, data.transpose) for _ in range(b["per_epoch"])]
+
+    def loss_fn(m, batch):
+        x, y = (t.to(device) for t in batch)
+        return losses(m, x, y)["loss"], float(len(y))
+
+    def parts(m) -> dict:
+        total = {"valid_pitch_ce": 0.0, "valid_step_mse": 0.0, "valid_duration_mse": 0.0}
+        count = 0
+        with torch.no_grad():
+            for x, y in valid_batches:
+                out = losses(m, x.to(device), y.to(device))
+                for key in total:
+                    total[key] += float(out[key[len("valid_"):]]) * len(y)
+                count += len(y)
+        return {k: round(v / max(count, 1), 5) for k, v in total.items()}
+
+    folder = ModelFolder(run, BACKEND, codec)
+    history = fit(run, model, train_batches, valid_batches, loss_fn, loop, folder.best_saver(model_config),
+                  extra_columns=parts)
+    if not run.main:
+        return
+    best = min(history, key=lambda r: r["valid_loss"])
+    folder.finish(history, loss_title=f"{run.name}: 0.05 x pitch CE + step MSE + duration MSE",
+                  metrics={"best epoch": best["epoch"], "valid loss (weighted, as trained)": best["valid_loss"],
+                           "valid pitch cross-entropy (nats/note)": best["valid_pitch_ce"],
+                           "valid step MSE (quarter notes squared)": best["valid_step_mse"],
+                           "valid duration MSE (quarter notes squared)": best["valid_duration_mse"]},
+                  parameters=sum(p.numel() for p in model.parameters()),
+                  notes=["The loss weighs pitch cross-entropy by 0.05 and adds step and duration MSE with the "
+                         "tutorial's positive pressure; the valid_* columns of history.csv are the parts.",
+                         f"one epoch = {b['per_epoch']} batches of {b['batch_size']} windows drawn at random"])
