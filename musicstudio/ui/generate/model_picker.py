@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
 SHOWN_PROBLEMS = 3
 
 
