@@ -24,23 +24,19 @@ BACKEND = "vae"
 _CODEC = {"codec": "melody", "low": 48, "high": 84}
 _DATA = {"collections": None, "meter_classes": ["bar"], "transpose": list(range(-5, 7))}
 _PHRASES = {"hop": 16, "min_notes": 2, "min_sounding": 0.5}
+_MELODY_VAE = {"codec": _CODEC, "model": {"embed": 32, "encoder": 128, "decoder": 256, "decoder_layers": 1,
+                                          "latent": 128},
+               "data": _DATA, "phrases": _PHRASES, "threads": 1,
+               "batches": {"batch_size": 128, "per_epoch": 300, "valid_phrases": 2048, "slider_phrases": 30000}}
 CONFIGS = {
     "vae": {"summary": "MusicVAE-style 2-bar melody VAE (bidirectional LSTM encoder, LSTM decoder on z, "
-                       "free bits), with latent sliders",
-            "codec": _CODEC, "model": {"embed": 32, "encoder": 128, "decoder": 256, "decoder_layers": 1,
-                                       "latent": 128},
-            "data": _DATA, "phrases": _PHRASES, "threads": 1,
+                       "free bits), with latent sliders", **_MELODY_VAE,
             "objective": {"beta": 0.2, "free_bits": 96.0, "anneal_steps": 2000},
-            "batches": {"batch_size": 128, "per_epoch": 300, "valid_phrases": 2048, "slider_phrases": 30000},
             "train": {"epochs": 22, "lr": 1e-3, "clip_norm": 1.0, "patience": 5, "schedule": "cosine",
                       "max_minutes": 38}},
     "vae-hikl": {"summary": "the same 2-bar melody VAE with twice the free bits (a higher-KL latent), for "
-                            "reconstruction and interpolation (Magenta ships such a pair)",
-                 "codec": _CODEC, "model": {"embed": 32, "encoder": 128, "decoder": 256, "decoder_layers": 1,
-                                            "latent": 128},
-                 "data": _DATA, "phrases": _PHRASES, "threads": 1,
+                            "reconstruction and interpolation (Magenta ships such a pair)", **_MELODY_VAE,
                  "objective": {"beta": 0.2, "free_bits": 192.0, "anneal_steps": 2000},
-                 "batches": {"batch_size": 128, "per_epoch": 300, "valid_phrases": 2048, "slider_phrases": 30000},
                  "train": {"epochs": 26, "lr": 1e-3, "clip_norm": 1.0, "patience": 5, "schedule": "cosine",
                            "max_minutes": 45}},
     "vae-tiny": {"summary": "a tiny melody VAE for tests (about 30 s on one thread)", "codec": _CODEC,
