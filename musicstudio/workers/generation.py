@@ -55,6 +55,7 @@ class GenerationService(QObject):
     vae_finished = Signal(int, object)  # job id, VAEResult
     vae_failed = Signal(int, str)
     vae_cancelled = Signal(int)
+    models_checked = Signal(list)       # why each model folder cannot be used (check_models)
 
     def __init__(self, folders: list[str | Path] | None = None, factory: tuple[str, dict] | None = None,
                  parent: QObject | None = None):
@@ -97,6 +98,11 @@ class GenerationService(QObject):
         self.folders.append(Path(folder))
         if self.running:
             self._send(messages.AddFolder(str(folder)))
+
+    def check_models(self) -> None:
+        """Ask the process to rehearse loading every model (a config whose network does not fit its
+        weights shows only then); ``models_checked`` answers with a line for each folder that cannot be used."""
+        self._send(messages.CheckModels())
 
     def find_device(self, wanted: str = "auto") -> None:
         """Ask the process which device ``wanted`` means here; ``device_found`` answers."""
@@ -171,6 +177,8 @@ class GenerationService(QObject):
         match message:
             case messages.DeviceFound(device, name):
                 self.device_found.emit(device, name)
+            case messages.ModelsChecked(problems):
+                self.models_checked.emit(list(problems))
             case messages.Started(job_id) if job_id == self.current:
                 self.started.emit(job_id)
             case messages.Progress(job_id, done) if job_id == self.current:

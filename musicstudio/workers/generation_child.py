@@ -41,11 +41,13 @@ from musicstudio.workers.messages import (
     VAE,
     AddFolder,
     Cancelled,
+    CheckModels,
     Device,
     DeviceFound,
     Failed,
     Finished,
     Generate,
+    ModelsChecked,
     Progress,
     Quit,
     Started,
@@ -184,6 +186,13 @@ def vae(registry, events, job_id: int, job: VAEJob, token: CancelToken, loaded: 
     answer(events, job_id, job.model, lambda: run_vae_job(registry, job, token, loaded))
 
 
+def check_models(registry) -> tuple[str, ...]:
+    """Every folder of ``registry``'s that cannot be used, by the model list's rehearsal of each load
+    (:func:`~musicstudio.generators.registry.loadable_models`)."""
+    from musicstudio.generators.registry import loadable_models
+    return tuple(loadable_models(registry.folders)[1])
+
+
 def serve(commands, events, folders, factory=None, cancelled_upto=None, vae_cancelled_upto=None) -> None:
     """The process's main loop: runs until :class:`Quit` or until the app's end of the pipe closes.
     ``cancelled_upto`` / ``vae_cancelled_upto``: the shared counters of the generation and VAE lanes."""
@@ -202,6 +211,8 @@ def serve(commands, events, folders, factory=None, cancelled_upto=None, vae_canc
                 registry.add_folder(folder)
             case Device(wanted):
                 events.send(DeviceFound(*describe(wanted)))
+            case CheckModels():
+                events.send(ModelsChecked(check_models(registry)))
             case Generate(job_id, job):
                 generate(registry, events, job_id, job, LaneToken(job_id, cancelled_upto), loaded)
             case VAE(job_id, job):

@@ -42,6 +42,18 @@ class AddFolder:
 
 
 @message
+class CheckModels:
+    """Rehearse loading every model in the process's folders (which needs torch, so the app's window
+    cannot do it); :class:`ModelsChecked` answers."""
+
+
+@message
+class ModelsChecked:
+    """Why each model folder that the quick list passed, or failed, cannot be used: one line each."""
+    problems: tuple[str, ...]
+
+
+@message
 class Quit:
     """The app is closing: stop."""
 

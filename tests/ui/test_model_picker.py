@@ -10,7 +10,7 @@ from hostile_models import CASES, MODELS, make_corpus
 from musicstudio.ui.generate.model_picker import ModelPicker
 from musicstudio.workers.generation import GenerationService
 
-FOUND_AT_LOAD = {"wrong-shapes", "huge-network"}   # the picker lists them; generating says why (one line)
+FOUND_AT_LOAD = {"wrong-shapes", "huge-network"}   # only rehearsing the load shows these: the worker does it
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,14 @@ def test_broken_folders_are_a_line_each_and_the_rest_are_listed(qtbot, hostile_r
     assert shown[0] == "⚠ Cannot use bare-pickle/weights.safetensors: it is a Python pickle, not safetensors: " \
                        "Music Studio never loads pickles, since loading one can run any code"
     assert len(shown) == 4 and shown[3] == f"… and {broken - 3} more (hover here to see them all)"
+    with qtbot.waitSignal(service.models_checked, timeout=60_000):   # the worker rehearses each load
+        pass
+    assert [i.name for i in picker.infos] == ["good"] and picker.current.name == "good"
+    lines = picker.problems.toolTip().splitlines()[1:]
+    assert len(lines) == len(CASES)
+    for name in CASES:
+        assert sum(f"/{name}/" in line for line in lines) == 1, name
+    assert any("wrong-shapes/weights.safetensors: tensor" in line for line in lines)
     assert service.shutdown()
 
 

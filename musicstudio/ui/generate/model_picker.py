@@ -4,6 +4,7 @@ override."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -101,13 +102,27 @@ class ModelPicker(QWidget):
         self.add_button.clicked.connect(self.ask_folder)
         self.cpu.toggled.connect(self._cpu_toggled)
         service.device_found.connect(self._device_found)
+        service.models_checked.connect(self._models_checked)
         self.refresh()
 
     # -- models -----------------------------------------------------------------------------------
     def refresh(self, select: str | None = None) -> None:
-        current = select or (self.current.name if self.current else None)
+        """The quick list (configs, cards, weight files), then the worker process's rehearsal of each
+        load, which only it can do (torch): :meth:`_models_checked` takes out what that refuses."""
         self.infos = self.service.models()
-        self._show_problems(self.service.problems())
+        self._fill(select or (self.current.name if self.current else None), self.service.problems())
+        self.service.check_models()
+
+    def _models_checked(self, problems: list[str]) -> None:
+        quick = self.service.problems()
+        refused = {str(i.folder) for i in self.infos
+                   if any(p.startswith(f"{i.folder}{os.sep}") for p in problems)}
+        if refused:
+            self.infos = [i for i in self.infos if str(i.folder) not in refused]
+        self._fill(self.current.name if self.current else None, quick + [p for p in problems if p not in quick])
+
+    def _fill(self, current: str | None, problems: list[str]) -> None:
+        self._show_problems(problems)
         self.combo.blockSignals(True)
         self.combo.clear()
         for info in self.infos:
