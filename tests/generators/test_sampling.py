@@ -43,3 +43,14 @@ def test_sampling_follows_the_probabilities_and_repeats_with_the_seed():
     a = sample(probs, np.random.default_rng(5))
     assert np.array_equal(a, sample(probs, np.random.default_rng(5)))
     assert np.bincount(a, minlength=3) / len(a) == pytest.approx([0.7, 0.2, 0.1], abs=0.02)
+
+
+def test_a_row_that_is_not_a_distribution_is_refused_instead_of_drawing_token_0():
+    from musicstudio.generators.watchdog import InvalidProbabilities
+
+    rng = np.random.default_rng(0)
+    for bad in (np.full((2, 5), np.nan), np.array([[0.2, 0.8, 0, 0, 0], [0.0, 0, 0, 0, 0]]),
+                np.array([[np.inf, 0, 0, 0, 0]])):
+        with pytest.raises(InvalidProbabilities, match="invalid probabilities"):
+            sample(bad, rng)
+    assert sample(np.array([[0.0, 1.0, 0, 0, 0]]), rng).tolist() == [1]
