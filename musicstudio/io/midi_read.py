@@ -105,6 +105,23 @@ class _Channel:
         self.open: dict[int, deque] = defaultdict(deque)   # pitch -> (start, velocity, program), first in first out
 
 
+class _TrackState:
+    """What reading one track chunk keeps beside the hot loop's locals."""
+
+    __slots__ = ("number", "name", "ended", "has_meta", "after_sysex")
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.name: str | None = None   # None: the track has no name event at all
+        self.ended = False             # an end-of-track marker was read
+        self.has_meta = False
+        self.after_sysex = False       # a SysEx message cancelled the running status
+
+
+def _claimed(length: int | None, left: int) -> str:
+    return f" claims {byte_size(length)} but only {byte_size(left)} remain" if length is not None else " is cut short"
+
+
 class _Reader:
     def __init__(self, data: bytes, name: str | Path):
         self.data = data
@@ -186,12 +203,9 @@ class _Reader:
     def read_track(self, index: int, pos: int, end: int):
         data = self.data
         channels: dict[int, _Channel] = defaultdict(_Channel)
-        name = None  # None: the track has no name event at all
+        state = _TrackState(index + 1)
         tick = 0
         status = 0
-        cancelled_by_sysex = False
-        ended = False
-        has_meta = False
         has_events = False
         track_no = index + 1
         max_tick = self.max_tick
@@ -201,7 +215,7 @@ class _Reader:
             for _ in range(4):
                 if pos >= end:
                     self.count("cut")
-                    return self.close_track(name, channels, tick, has_meta, has_events, track_no)
+                    return self.close_track(state.name, channels, tick, state.has_meta, has_events, track_no)
                 b = data[pos]
                 pos += 1
                 delta = (delta << 7) | (b & 0x7F)
@@ -220,75 +234,34 @@ class _Reader:
                 pos += 1
                 if b < 0xF0:
                     status = b
-                    cancelled_by_sysex = False
-                elif b == 0xFF:  # meta event
-                    if pos >= end:
-                        self.count("cut")
+                    state.after_sysex = False
+                else:  # meta, SysEx or a stray system byte: rare, read aside
+                    pos = self.system_event(state, b, pos, end, tick, status)
+                    if pos is None:
                         break
-                    mtype = data[pos]
-                    pos += 1
-                    length, pos = read_vlq(data, pos, end)
-                    if length is None or pos + length > end:
-                        claimed = (f" claims {byte_size(length)} but only {byte_size(end - pos)} remain"
-                                   if length is not None else " is cut short")
-                        self.warn(f"track {track_no}: an event{claimed}; the rest of the track was skipped", True)
-                        break
-                    body = data[pos:pos + length]
-                    pos += length
-                    has_meta = True
-                    if mtype == 0x2F:
-                        ended = True
-                    elif mtype == 0x03 and name is None:
-                        name = meta_text(body)
-                    elif mtype in (0x51, 0x58, 0x59):
-                        self.conductor_event(track_no, tick, mtype, body)
-                    continue
-                elif b in (0xF0, 0xF7):  # SysEx
-                    length, pos = read_vlq(data, pos, end)
-                    if length is None or pos + length > end:
-                        claimed = (f" claims {byte_size(length)} but only {byte_size(end - pos)} remain"
-                                   if length is not None else " is cut short")
-                        self.warn(f"track {track_no}: a SysEx message{claimed}; the rest of the track was skipped",
-                                  True)
-                        break
-                    pos += length
-                    cancelled_by_sysex = status != 0
-                    continue
-                else:  # system common / real-time bytes do not belong in a file
-                    self.count("stray")
-                    pos += {0xF1: 1, 0xF2: 2, 0xF3: 1}.get(b, 0)
                     continue
             elif status == 0:
                 self.count("no status")
                 pos += 1
                 continue
-            elif cancelled_by_sysex:
+            elif state.after_sysex:
                 self.count("running after sysex")
-                cancelled_by_sysex = False
+                state.after_sysex = False
             kind = status & 0xF0
-            if pos >= end:
+            size = 1 if kind in (0xC0, 0xD0) else 2   # program change and channel pressure: one data byte
+            if pos + size > end:
                 self.count("cut")
                 break
             d1 = data[pos]
-            pos += 1
-            if d1 > 127:
-                self.count("clipped")
-                d1 = 127
-            if kind in (0xC0, 0xD0):
-                d2 = 0
-            else:
-                if pos >= end:
-                    self.count("cut")
-                    break
-                d2 = data[pos]
-                pos += 1
-                if d2 > 127:
-                    self.count("clipped")
-                    d2 = 127
+            d2 = data[pos + 1] if size == 2 else 0
+            pos += size
+            if d1 > 127 or d2 > 127:
+                self.count("clipped", (d1 > 127) + (d2 > 127))
+                d1, d2 = min(d1, 127), min(d2, 127)
             has_events = True
-            if ended:
+            if state.ended:
                 self.count("after end")
-                ended = False
+                state.ended = False
             if kind == 0x90 or kind == 0x80:
                 if tick > max_tick:
                     raise self.fail(note_too_late(track_no))
@@ -305,7 +278,41 @@ class _Reader:
                             raise self.fail(too_many_notes())
             elif kind == 0xC0:
                 channels[status & 0x0F].program = d1
-        return self.close_track(name, channels, tick, has_meta, has_events, track_no)
+        return self.close_track(state.name, channels, tick, state.has_meta, has_events, track_no)
+
+    def system_event(self, state: _TrackState, b: int, pos: int, end: int, tick: int, status: int) -> int | None:
+        """A meta event, a SysEx message or a stray system byte (status ``b``, read just before ``pos``):
+        where the next event starts, or None when the rest of the track cannot be read."""
+        data, track_no = self.data, state.number
+        if b == 0xFF:
+            if pos >= end:
+                self.count("cut")
+                return None
+            mtype = data[pos]
+            length, pos = read_vlq(data, pos + 1, end)
+            if length is None or pos + length > end:
+                self.warn(f"track {track_no}: an event{_claimed(length, end - pos)}; the rest of the track was "
+                          "skipped", True)
+                return None
+            body = data[pos:pos + length]
+            state.has_meta = True
+            if mtype == 0x2F:
+                state.ended = True
+            elif mtype == 0x03 and state.name is None:
+                state.name = meta_text(body)
+            elif mtype in (0x51, 0x58, 0x59):
+                self.conductor_event(track_no, tick, mtype, body)
+            return pos + length
+        if b in (0xF0, 0xF7):  # SysEx
+            length, pos = read_vlq(data, pos, end)
+            if length is None or pos + length > end:
+                self.warn(f"track {track_no}: a SysEx message{_claimed(length, end - pos)}; the rest of the track "
+                          "was skipped", True)
+                return None
+            state.after_sysex = status != 0
+            return pos + length
+        self.count("stray")  # system common / real-time bytes do not belong in a file
+        return pos + {0xF1: 1, 0xF2: 2, 0xF3: 1}.get(b, 0)
 
     def close_track(self, name, channels, last_tick, has_meta, has_events, track_no=0):
         """End the notes still sounding when the track ends."""
