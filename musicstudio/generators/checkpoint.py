@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import json
 import math
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
@@ -134,18 +135,30 @@ def write_config(folder: str | Path, backend: str, model: dict, codec: dict, **e
     return path
 
 
-def weights_header(folder: str | Path, finite: bool = True) -> WeightsHeader:
-    """The folder's weights header, proved against the file (and, with ``finite``, every value scanned
-    for NaN and infinity) without loading the tensors."""
+_proved: dict[tuple, WeightsHeader] = {}   # weights files already proved, by path, size, time and inode
+_proved_lock = threading.Lock()
+
+
+def weights_header(folder: str | Path) -> WeightsHeader:
+    """The folder's weights header, proved against the file and every value scanned for NaN and infinity,
+    without loading the tensors; once per version of a file (the model list and each load ask again)."""
     path = Path(folder) / WEIGHTS
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is None or not path.is_file():
         raise CheckpointError(path, "the model has no weights.safetensors")
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    with _proved_lock:
+        if key in _proved:
+            return _proved[key]
     try:
         header = read_header(path)
         if header.elements > MAX_PARAMETERS:
             raise WeightsFileError(f"they hold {header.elements:,} values, more than Music Studio loads "
                                    f"({MAX_PARAMETERS:,})")
-        bad = non_finite_tensors(path, header) if finite else []
+        bad = non_finite_tensors(path, header)
     except WeightsFileError as e:
         raise CheckpointError(path, str(e)) from None
     except OSError as e:
@@ -154,6 +167,8 @@ def weights_header(folder: str | Path, finite: bool = True) -> WeightsHeader:
         more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
         raise CheckpointError(path, f"the weights hold NaN or infinite values (in {bad[0]}{more}): the model "
                                     "was damaged, or its training diverged")
+    with _proved_lock:
+        _proved[key] = header
     return header
 
 

@@ -69,7 +69,7 @@ def model_info(folder: str | Path) -> ModelInfo:
     folder = Path(folder)
     config = read_config(folder)
     weights = folder / WEIGHTS
-    _prove_weights(folder)
+    weights_header(folder)
     name = config.get("name", folder.name)
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise CheckpointError(folder / CONFIG, "its 'name' entry is not a short text")
@@ -81,26 +81,6 @@ def model_info(folder: str | Path) -> ModelInfo:
     sliders = tuple(str(s) for s in sliders) if isinstance(sliders, list) else ()
     return ModelInfo(name, config["backend"], folder, _summary(folder), weights.stat().st_size,
                      str(config["codec"].get("codec", "?")), sliders)
-
-
-_proved: dict[tuple, None] = {}     # weights files already proved, by path, size, time and inode
-_proved_lock = threading.Lock()
-
-
-def _prove_weights(folder: Path) -> None:
-    """:func:`~.checkpoint.weights_header` (header against file, NaN scan), once per version of a file."""
-    path = folder / WEIGHTS
-    try:
-        st = path.stat()
-    except OSError:
-        st = None
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino) if st else None
-    with _proved_lock:
-        if key in _proved:
-            return
-    weights_header(folder)
-    with _proved_lock:
-        _proved[key] = None
 
 
 def user_models_folder() -> Path:
