@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import NamedTuple, Union
 
+from musicstudio.core.controls import Control
 from musicstudio.core.key import KeySignature
 from musicstudio.core.meter import TimeSignature
 from musicstudio.core.note import Note
@@ -45,6 +46,30 @@ class NoteChange(NamedTuple):
         if +left:
             raise ChangeError(f"{sum(left.values())} notes to remove are not in track {self.track + 1}")
         return song.with_track(self.track, track.with_notes(kept + list(self.added)))
+
+
+class ControlChange(NamedTuple):
+    """Remove some controller, bend, aftertouch or program events from a track and add others."""
+
+    track: int
+    removed: tuple[Control, ...] = ()
+    added: tuple[Control, ...] = ()
+
+    def inverse(self) -> ControlChange:
+        return ControlChange(self.track, self.added, self.removed)
+
+    def apply(self, song: Song) -> Song:
+        track = song.tracks[self.track]
+        left = Counter(self.removed)
+        kept = []
+        for c in track.controls:
+            if left[c] > 0:
+                left[c] -= 1
+            else:
+                kept.append(c)
+        if +left:
+            raise ChangeError(f"{sum(left.values())} controller events to remove are not in track {self.track + 1}")
+        return song.with_track(self.track, track.with_controls(kept + list(self.added)))
 
 
 class TrackChange(NamedTuple):
@@ -108,4 +133,4 @@ class ChangeGroup(NamedTuple):
         return song
 
 
-Change = Union[NoteChange, TrackChange, TimingChange, ChangeGroup]
+Change = Union[NoteChange, ControlChange, TrackChange, TimingChange, ChangeGroup]

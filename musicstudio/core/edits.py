@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Iterable, Sequence
 
 from musicstudio.core.clip import Clip
+from musicstudio.core.controls import POLY_PRESSURE, PROGRAM, Control
 from musicstudio.core.note import HIGHEST_PITCH, LOWEST_PITCH, Note, pitch_name
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
@@ -146,3 +147,23 @@ def join(first: Song, second: Song) -> Song:
 
 __all__ = ["quantize", "transpose", "notes_in_range", "notes_in_bars", "clip_of", "merge_tracks",
            "slice_bars", "join"]
+
+
+# -- controllers that travel with notes ---------------------------------------------------------------
+def carried_controls(track: Track, start: int, end: int, ticks: int = 0, semitones: int = 0,
+                     copy: bool = False) -> tuple[tuple[Control, ...], tuple[Control, ...]]:
+    """The controller events of ``track`` in [start, end) moved (or, with ``copy``, copied) by ``ticks``,
+    as (removed, added) for a :class:`~musicstudio.core.changes.ControlChange`.
+
+    What the span plays besides notes goes with its notes: controllers, pitch bend and aftertouch
+    (polyphonic aftertouch also follows a transposition). Program changes stay where they are: they
+    belong to the track, not to a phrase. Events that would land before the song are dropped.
+    """
+    span = [c for c in track.controls if start <= c.tick < end and c.kind != PROGRAM]
+    moved = []
+    for c in span:
+        tick = c.tick + ticks
+        number = c.number + semitones if c.kind == POLY_PRESSURE else c.number
+        if tick >= 0 and 0 <= number <= 127:
+            moved.append(c._replace(tick=tick, number=number))
+    return (() if copy else tuple(span)), tuple(moved)

@@ -1,4 +1,4 @@
-"""A song: tracks plus the tempo map, the time-signature map and the key signatures."""
+"""A song: tracks plus the tempo map, the time-signature map, the key signatures and the song's words."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Iterable
 
+from musicstudio.core.controls import SongText, in_tick_order
 from musicstudio.core.key import Key, KeySignature
 from musicstudio.core.meter import Meter, TimeSignature
 from musicstudio.core.note import Note
@@ -39,10 +40,12 @@ class Song:
     time_signatures: tuple[TimeSignature, ...] = (TimeSignature(0, 4, 4),)
     key_signatures: tuple[KeySignature, ...] = (KeySignature(0, Key()),)
     title: str = ""
+    texts: tuple[SongText, ...] = ()   # lyrics, markers, cue points and free text, in tick order
     extras: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tracks", tuple(self.tracks))
+        object.__setattr__(self, "texts", in_tick_order(self.texts))
         object.__setattr__(self, "tempos", _from_tick_zero(self.tempos, Tempo(0, DEFAULT_TEMPO_US)))
         object.__setattr__(self, "time_signatures", _from_tick_zero(self.time_signatures, TimeSignature(0)))
         object.__setattr__(self, "key_signatures", _from_tick_zero(self.key_signatures, KeySignature(0, Key())))

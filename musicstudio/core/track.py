@@ -1,10 +1,12 @@
-"""A track: one instrument's notes, with its name and General MIDI program."""
+"""A track: one instrument's notes, with its name and General MIDI program, and what it plays besides
+notes (controllers, pitch bend, aftertouch, later program changes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
+from musicstudio.core.controls import Control, in_tick_order
 from musicstudio.core.note import Note, note_order
 
 
@@ -20,14 +22,25 @@ class Track:
     muted: bool = field(default=False, compare=False)
     solo: bool = field(default=False, compare=False)
     colour: str = field(default="", compare=False)   # "#rrggbb", or "" for the palette colour
+    # Controllers, pitch bend, aftertouch and program changes after tick 0, in tick order (the order
+    # given is kept at one tick: it can matter, as in a pitch-bend-range message).
+    controls: tuple[Control, ...] = field(default=())
+    # The MIDI channel (0-15) the track came from, so that it goes back there; None: made here.
+    channel: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.program <= 127:
             raise ValueError(f"General MIDI program {self.program} is outside 0-127")
         object.__setattr__(self, "notes", tuple(sorted(self.notes, key=note_order)))
+        object.__setattr__(self, "controls", in_tick_order(self.controls))
+        if self.channel is not None and not 0 <= self.channel <= 15:
+            raise ValueError(f"MIDI channel {self.channel} is outside 0-15")
 
     def with_notes(self, notes: Iterable[Note]) -> Track:
         return replace(self, notes=tuple(notes))
+
+    def with_controls(self, controls: Iterable[Control]) -> Track:
+        return replace(self, controls=tuple(controls))
 
     def with_name(self, name: str) -> Track:
         return replace(self, name=name)
@@ -41,6 +54,7 @@ class Track:
 
     @property
     def end_tick(self) -> int:
+        """Where the last note ends (controllers after it do not lengthen the track)."""
         return max((n.end for n in self.notes), default=0)
 
     def __len__(self) -> int:
