@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from musicstudio.generators.watchdog import check_probabilities
+from musicstudio.generators.watchdog import check_row_sums
 
 
 def shaped(log_probs: np.ndarray, temperature: float = 1.0, top_p: float = 1.0,
@@ -46,8 +46,9 @@ def sample(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One token per row of ``probs`` (inverse-CDF sampling, reproducible for a given ``rng``); a row
     that is not a distribution (NaN from a damaged model) raises
     :class:`~musicstudio.generators.watchdog.InvalidProbabilities` instead of always giving token 0."""
-    check_probabilities(probs)
     cdf = np.cumsum(probs, axis=1)
-    draws = rng.random(len(probs)) * cdf[:, -1]
+    totals = cdf[:, -1]
+    check_row_sums(totals)
+    draws = rng.random(len(probs)) * totals
     tokens = (cdf < draws[:, None]).sum(axis=1)
     return np.minimum(tokens, probs.shape[1] - 1).astype(np.int64)
