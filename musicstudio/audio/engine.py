@@ -3,6 +3,9 @@
 Pure Python with no Qt: an audio callback (or a test, or an offline render) asks it for the next
 block of samples. Note timing comes from the event schedule (sample-accurate), never from a
 sleeping thread. The GUI thread only queues requests; the synthesizer is touched in ``render``.
+Starting, stopping, looping or editing during playback resets every song channel (pedals up, bend
+centred, controllers back to their defaults, notes released), then chases the song's state at the
+new position, so nothing hangs and a pedal held across the start is heard.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ from musicstudio.audio.schedule import (
     NOTE_ON,
     PROGRAM,
     Renderer,
+    StartPoint,
     SynthEvent,
     audible_tracks,
     click_events,
+    control_event,
     schedule,
+    send,
     sort_events,
+    start_point,
 )
 from musicstudio.audio.synth import Synth
+from musicstudio.core.controls import PROGRAM as PROGRAM_CHANGE
+from musicstudio.core.controls import Control
 from musicstudio.core.song import Song
 from musicstudio.io.timeline import Timeline
 
@@ -49,7 +58,7 @@ class PlaybackEngine:
         self.volume = 0.8
         self.metronome = False
         self._lock = threading.Lock()
-        self._live: deque[LiveNote] = deque()
+        self._live: deque[LiveNote | Control] = deque()
         self._offs: list[tuple[int, int]] = []    # (clock frame due, pitch) for auditions
         self._program = (-1, False)
         self.clock = 0                              # frames rendered since the engine started
@@ -60,6 +69,7 @@ class PlaybackEngine:
         self.playing = False
         self.frame = 0                              # song position, in frames from the song's start
         self.loop: tuple[int, int] | None = None    # frames
+        self._loop_start: StartPoint | None = None  # where a loop wraps to, worked out off the audio thread
         self.end_frame = 0
         self._reset_synth = False
 
@@ -69,18 +79,24 @@ class PlaybackEngine:
         events = schedule(song, self.sample_rate, audible_tracks(song))
         timeline = Timeline(song.tempos)
         end = timeline.frame_at(song.end_tick, self.sample_rate)
+        events = self._with_clicks(events, 0, song.length_ticks, song)
+        loop_start = self._start_of_loop(events, self.loop)
         with self._lock:
             self.song, self.timeline, self.end_frame = song, timeline, end
-            self.events = self._with_clicks(events, 0, song.length_ticks)
+            self.events, self._loop_start = events, loop_start
             if self.playing:
                 self.renderer = Renderer(self.synth, self.events, self.frame)
                 self._reset_synth = True
 
-    def _with_clicks(self, events: list[SynthEvent], start_tick: int, end_tick: int, offset: int = 0):
+    def _with_clicks(self, events: list[SynthEvent], start_tick: int, end_tick: int, song: Song):
         if not self.metronome:
             return events
-        end_tick = max(end_tick, self.song.meter.bar_start(self.song.bar_count + 64))
-        return sort_events(events + click_events(self.song, self.sample_rate, start_tick, end_tick, offset))
+        end_tick = max(end_tick, song.meter.bar_start(song.bar_count + 64))
+        return sort_events(events + click_events(song, self.sample_rate, start_tick, end_tick))
+
+    @staticmethod
+    def _start_of_loop(events: list[SynthEvent], loop: tuple[int, int] | None) -> StartPoint | None:
+        return None if loop is None else start_point(events, loop[0])
 
     def set_metronome(self, on: bool) -> None:
         self.metronome = on
@@ -101,10 +117,12 @@ class PlaybackEngine:
                                   - count_in)
             events = sort_events(events + clicks)
             start -= count_in
+        renderer = Renderer(self.synth, events, start)
+        loop_start = self._start_of_loop(events, self.loop)
         with self._lock:
-            self.events = events
+            self.events, self._loop_start = events, loop_start
             self.frame = start
-            self.renderer = Renderer(self.synth, events, start)
+            self.renderer = renderer
             self.playing = True
             self._reset_synth = True
 
@@ -115,18 +133,26 @@ class PlaybackEngine:
             self._reset_synth = True
 
     def set_loop(self, start_tick: int | None, end_tick: int | None = None) -> None:
+        loop = None
+        if start_tick is not None and end_tick is not None and end_tick > start_tick:
+            loop = (self.timeline.frame_at(start_tick, self.sample_rate),
+                    self.timeline.frame_at(end_tick, self.sample_rate))
+        events = self.events      # only this (GUI) thread replaces the events
+        loop_start = self._start_of_loop(events, loop)
         with self._lock:
-            if start_tick is None or end_tick is None or end_tick <= start_tick:
-                self.loop = None
-            else:
-                self.loop = (self.timeline.frame_at(start_tick, self.sample_rate),
-                             self.timeline.frame_at(end_tick, self.sample_rate))
+            self.loop, self._loop_start = loop, loop_start
 
     def note_on(self, pitch: int, velocity: int, program: int = 0, is_drum: bool = False) -> None:
         self._live.append(LiveNote(True, pitch, velocity, program, is_drum))
 
     def note_off(self, pitch: int) -> None:
         self._live.append(LiveNote(False, pitch))
+
+    def control(self, control: Control) -> None:
+        """A controller, bend or aftertouch played now (a MIDI keyboard's pedal or wheel), on the channel
+        of live notes. Program changes are ignored: live notes take the selected track's program."""
+        if control.kind != PROGRAM_CHANGE:
+            self._live.append(control)
 
     def audition(self, pitch: int, velocity: int = 100, program: int = 0, is_drum: bool = False) -> None:
         """Sound a note now, for a moment (a key clicked, a note drawn)."""
@@ -149,7 +175,8 @@ class PlaybackEngine:
         with self._lock:
             if self._reset_synth:
                 self._reset_synth = False
-                self.synth.all_notes_off()
+                self._reset_song_channels()
+                self.synth.all_notes_off_channel(LIVE_CHANNEL)
             self._apply_live(frames)
             if self.playing and self.renderer is not None:
                 self._render_song(out)
@@ -164,7 +191,9 @@ class PlaybackEngine:
         synth = self.synth
         while self._live:
             live = self._live.popleft()
-            if live.on:
+            if isinstance(live, Control):
+                send(synth, control_event(live, LIVE_CHANNEL, 0))
+            elif live.on:
                 if (live.program, live.is_drum) != self._program:
                     synth.set_program(LIVE_CHANNEL, live.program, live.is_drum)
                     self._program = (live.program, live.is_drum)
@@ -190,10 +219,13 @@ class PlaybackEngine:
             self.frame += n
             if self.loop is not None and self.frame == self.loop[1]:
                 self.frame = self.loop[0]
-                self.renderer = Renderer(self.synth, self.events, self.frame)
-                for channel in range(16):
-                    if channel != LIVE_CHANNEL:
-                        self.synth.all_notes_off_channel(channel)
+                self.renderer = Renderer(self.synth, self.events, self.frame, self._loop_start)
+                self._reset_song_channels()   # before the new renderer chases the loop start's state
+
+    def _reset_song_channels(self) -> None:
+        for channel in range(16):
+            if channel != LIVE_CHANNEL:
+                self.synth.reset_channel(channel)
 
 
 __all__ = ["PlaybackEngine", "LiveNote", "LIVE_CHANNEL", "CLICK_CHANNEL", "NOTE_ON", "NOTE_OFF", "PROGRAM"]

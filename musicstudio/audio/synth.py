@@ -17,10 +17,17 @@ from musicstudio.audio.soundfont import check_soundfont
 
 DRUM_BANK = 128
 _write_float = None
+_pressure = None   # (fluid_synth_channel_pressure, fluid_synth_key_pressure): pyfluidsynth wraps neither
+
+# What a channel is reset to when playback stops or loops: pedals up, General MIDI defaults (RP-015).
+SUSTAIN, SOSTENUTO, SOFT, RESET_CONTROLLERS, ALL_NOTES_OFF = 64, 66, 67, 121, 123
+VOLUME, PAN, DEFAULT_VOLUME, CENTRE_PAN = 7, 10, 100, 64
+# RPN 0 (pitch-bend range) back to 2 semitones, then the null RPN so that data entry changes nothing.
+_BEND_RANGE_RESET = ((101, 0), (100, 0), (6, 2), (38, 0), (101, 127), (100, 127))
 
 
 def _load_fluidsynth():
-    global _write_float
+    global _write_float, _pressure
     try:
         import fluidsynth
     except (ImportError, OSError) as e:
@@ -33,6 +40,12 @@ def _load_fluidsynth():
             ("synth", ctypes.c_void_p, 1), ("len", ctypes.c_int, 1),
             ("lout", ctypes.c_void_p, 1), ("loff", ctypes.c_int, 1), ("lincr", ctypes.c_int, 1),
             ("rout", ctypes.c_void_p, 1), ("roff", ctypes.c_int, 1), ("rincr", ctypes.c_int, 1))
+    if _pressure is None:
+        _pressure = (
+            fluidsynth.cfunc("fluid_synth_channel_pressure", ctypes.c_int, ("synth", ctypes.c_void_p, 1),
+                             ("chan", ctypes.c_int, 1), ("val", ctypes.c_int, 1)),
+            fluidsynth.cfunc("fluid_synth_key_pressure", ctypes.c_int, ("synth", ctypes.c_void_p, 1),
+                             ("chan", ctypes.c_int, 1), ("key", ctypes.c_int, 1), ("val", ctypes.c_int, 1)))
     return fluidsynth
 
 
@@ -63,12 +76,38 @@ class Synth:
     def note_off(self, channel: int, pitch: int) -> None:
         self._fs.noteoff(channel, pitch)
 
+    def control_change(self, channel: int, number: int, value: int) -> None:
+        self._fs.cc(channel, number, value)
+
+    def pitch_bend(self, channel: int, value: int) -> None:
+        """``value`` -8192 (down) .. 0 (centre) .. 8191 (up), as in :data:`~musicstudio.core.controls.PITCH_BEND`."""
+        self._fs.pitch_bend(channel, value)
+
+    def channel_pressure(self, channel: int, value: int) -> None:
+        _pressure[0](self._fs.synth, channel, value)
+
+    def key_pressure(self, channel: int, pitch: int, value: int) -> None:
+        _pressure[1](self._fs.synth, channel, pitch, value)
+
     def all_notes_off(self) -> None:
         for channel in range(16):
             self.all_notes_off_channel(channel)
 
     def all_notes_off_channel(self, channel: int) -> None:
-        self._fs.cc(channel, 123, 0)
+        self._fs.cc(channel, ALL_NOTES_OFF, 0)
+
+    def reset_channel(self, channel: int) -> None:
+        """Nothing left hanging: pedals up, controllers, pressure and bend (and its range) back to their
+        defaults, volume 100 and pan centre, then every note released. The program stays."""
+        fs = self._fs
+        for number in (SUSTAIN, SOSTENUTO, SOFT):
+            fs.cc(channel, number, 0)
+        fs.cc(channel, RESET_CONTROLLERS, 0)
+        for number, value in ((VOLUME, DEFAULT_VOLUME), (PAN, CENTRE_PAN)) + _BEND_RANGE_RESET:
+            fs.cc(channel, number, value)
+        fs.pitch_bend(channel, 0)
+        self.channel_pressure(channel, 0)
+        fs.cc(channel, ALL_NOTES_OFF, 0)
 
     def render(self, frames: int, out: np.ndarray | None = None) -> np.ndarray:
         """The next ``frames`` stereo frames as float32 (frames x 2), written into ``out`` if given."""
