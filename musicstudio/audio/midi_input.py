@@ -1,5 +1,8 @@
 """MIDI input through mido (python-rtmidi): list ports, open one, timestamp what arrives.
 
+Notes go to one receiver; controllers, pitch wheel and aftertouch to another, if one is given (a
+keyboard's pedal and wheels, for recording and for hearing them while playing).
+
 Without an ALSA sequencer, rtmidi raises instead of listing nothing; here that is "no ports".
 """
 
@@ -8,6 +11,9 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+Receive = Callable[[float, object], None]
+NOTE_MESSAGES = ("note_on", "note_off")
+CONTROL_MESSAGES = ("control_change", "pitchwheel", "aftertouch", "polytouch")
 
 def input_ports() -> list[str]:
     """Names of the MIDI inputs present now (hot-plugged devices appear on the next call)."""
@@ -19,10 +25,13 @@ def input_ports() -> list[str]:
 
 
 class MidiInput:
-    """An open input port that hands each message, with its arrival time, to ``receive``."""
+    """An open input port that hands each note message, with its arrival time, to ``receive``, and each
+    controller, pitch-wheel and aftertouch message to ``receive_control`` (when given)."""
 
-    def __init__(self, receive: Callable[[float, object], None], clock: Callable[[], float] = time.perf_counter):
+    def __init__(self, receive: Receive, clock: Callable[[], float] = time.perf_counter,
+                 receive_control: Receive | None = None):
         self.receive = receive
+        self.receive_control = receive_control
         self.clock = clock
         self.port = None
 
@@ -36,8 +45,10 @@ class MidiInput:
         self.port = port
 
     def _on_message(self, message) -> None:
-        if message.type in ("note_on", "note_off"):
+        if message.type in NOTE_MESSAGES:
             self.receive(self.clock(), message)
+        elif message.type in CONTROL_MESSAGES and self.receive_control is not None:
+            self.receive_control(self.clock(), message)
 
     def close(self) -> None:
         if self.port is not None:
