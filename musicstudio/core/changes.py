@@ -7,7 +7,8 @@ project file or a test can replay them. They refer to tracks by index and to not
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left, bisect_right
+from collections import Counter, deque
 from dataclasses import replace
 from typing import NamedTuple, Union
 
@@ -49,27 +50,107 @@ class NoteChange(NamedTuple):
 
 
 class ControlChange(NamedTuple):
-    """Remove some controller, bend, aftertouch or program events from a track and add others."""
+    """Remove some controller, bend, aftertouch or program events from a track and add others.
+
+    The order of a track's events at one tick matters (a bank select before its program change), so a
+    change can say where its events stand among the events at their tick: ``removed_at`` (for each removed
+    event, its index among the track's events at that tick before the change) and ``added_at`` (the same,
+    after it). Undo puts removed events back exactly where they were when the change was made with
+    :meth:`of`; without places, removed events are matched by value (the last equal one at their tick)
+    and added ones go after the events already at their tick.
+    """
 
     track: int
     removed: tuple[Control, ...] = ()
     added: tuple[Control, ...] = ()
+    removed_at: tuple[int, ...] = ()
+    added_at: tuple[int, ...] = ()
+
+    @staticmethod
+    def of(index: int, track: Track, removed, added) -> ControlChange:
+        """The change of track ``index`` (``track``) that removes and adds these events, with the place of
+        each removed event (the first equal one not yet taken), so that undoing it restores the order at
+        every tick. Raises ChangeError for an event the track does not hold."""
+        removed = tuple(removed)
+        where = _indexes(track.controls, removed)
+        ticks = [c.tick for c in track.controls]
+        places = []
+        for c in removed:
+            found = where.get(c)
+            if not found:
+                raise ChangeError(f"a controller event to remove is not in track {index + 1}")
+            places.append(found.popleft() - bisect_left(ticks, c.tick))
+        return ControlChange(index, removed, tuple(added), tuple(places))
 
     def inverse(self) -> ControlChange:
-        return ControlChange(self.track, self.added, self.removed)
+        return ControlChange(self.track, self.added, self.removed, self.added_at, self.removed_at)
 
     def apply(self, song: Song) -> Song:
         track = song.tracks[self.track]
-        left = Counter(self.removed)
-        kept = []
-        for c in track.controls:
-            if left[c] > 0:
-                left[c] -= 1
-            else:
-                kept.append(c)
-        if +left:
-            raise ChangeError(f"{sum(left.values())} controller events to remove are not in track {self.track + 1}")
-        return song.with_track(self.track, track.with_controls(kept + list(self.added)))
+        kept = _without(track.controls, self.removed, self.removed_at, self.track)
+        return song.with_track(self.track, track.with_controls(_with_added(kept, self.added, self.added_at)))
+
+
+def _indexes(controls: tuple[Control, ...], wanted) -> dict[Control, deque[int]]:
+    """Where each of the ``wanted`` events stands in ``controls``, first to last."""
+    wanted = set(wanted)
+    where: dict[Control, deque[int]] = {c: deque() for c in wanted}
+    for i, c in enumerate(controls):
+        if c in wanted:
+            where[c].append(i)
+    return where
+
+
+def _without(controls: tuple[Control, ...], removed, places, track: int) -> list[Control]:
+    """``controls`` less ``removed``: each at its place among the events at its tick, or else the last
+    equal one."""
+    drop = set()
+    if places:
+        ticks = [c.tick for c in controls]
+        for c, place in zip(removed, places):
+            at = bisect_left(ticks, c.tick) + place
+            if not (at < len(controls) and controls[at] == c and at not in drop):
+                raise ChangeError(f"track {track + 1} does not hold the controller events this change expects")
+            drop.add(at)
+    else:
+        where = _indexes(controls, removed)
+        for c in removed:
+            if where[c]:
+                drop.add(where[c].pop())
+        if len(drop) < len(removed):
+            raise ChangeError(f"{len(removed) - len(drop)} controller events to remove are not in track {track + 1}")
+    return [c for i, c in enumerate(controls) if i not in drop] if drop else list(controls)
+
+
+def _with_added(kept: list[Control], added, places) -> list[Control]:
+    """``kept`` (in tick order) with ``added``: each at its place among the events at its tick, or else
+    after them, in the order given."""
+    if not added:
+        return kept
+    by_tick: dict[int, list] = {}
+    for k, c in enumerate(added):
+        by_tick.setdefault(c.tick, []).append((places[k] if places else len(kept), k, c))
+    ticks = [c.tick for c in kept]
+    out, i = [], 0
+    for tick in sorted(by_tick):
+        first = bisect_left(ticks, tick, i)
+        end = bisect_right(ticks, tick, first)
+        out += kept[i:first]
+        out += _merged(kept[first:end], sorted(by_tick[tick]))
+        i = end
+    out += kept[i:]
+    return out
+
+
+def _merged(run: list[Control], placed: list) -> list[Control]:
+    """The events of one tick with ``placed`` ((place, order, event), by place) put at their places."""
+    out, taken = [], 0
+    for place, _, c in placed:
+        while len(out) < place and taken < len(run):
+            out.append(run[taken])
+            taken += 1
+        out.append(c)
+    return out + run[taken:]
 
 
 class TrackChange(NamedTuple):
