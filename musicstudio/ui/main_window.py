@@ -138,6 +138,11 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._roll_action("&Quantize", "Q", r.quantize_selection, edit)
         self._roll_action("&Transpose…", "Ctrl+T", self.ask_transpose, edit)
+        edit.addSeparator()
+        carry = r.lane_header.carry_action   # also on the strip above the controller lane
+        carry.setChecked(self.settings.move_controllers_with_notes)
+        carry.toggled.connect(lambda on: setattr(self.settings, "move_controllers_with_notes", on))
+        edit.addAction(carry)
         notes = self.menuBar().addMenu("&Notes")
         for text, keys, semis in (("Up a semitone", "Up", 1), ("Down a semitone", "Down", -1),
                                   ("Up an octave", "Shift+Up", 12), ("Down an octave", "Shift+Down", -12)):

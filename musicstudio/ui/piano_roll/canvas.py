@@ -57,7 +57,7 @@ class NoteCanvas(QWidget):
         w, h = self.width(), self.height()
         t0, t1 = g.tick_at(0), g.tick_at(w) + 1
         self._paint_rows(p, w, h)
-        self._paint_grid(p, t0, t1, h)
+        self.paint_grid(p, t0, t1, h)
         if roll.loop is not None:
             x0, x1 = g.x_of(roll.loop[0]), g.x_of(roll.loop[1])
             p.fillRect(QRectF(x0, 0, x1 - x0, h), palette.LOOP_FILL)
@@ -110,7 +110,9 @@ class NoteCanvas(QWidget):
             if colour is not None:
                 p.fillRect(QRectF(0, g.y_of(pitch), w, g.row_height), colour)
 
-    def _paint_grid(self, p: QPainter, t0: int, t1: int, h: int) -> None:
+    def paint_grid(self, p: QPainter, t0: int, t1: int, h: int, lines_from=("grid", "beat", "bar")) -> None:
+        """Bar, beat and snap-grid lines (those named in ``lines_from``) from tick ``t0`` to ``t1``, ``h``
+        pixels tall; the controller lane draws the same lines under its curves."""
         g, song = self.geometry, self.document.song
         meter = song.meter
         # Zoomed far out, bar lines every 2, 4, 8 ... bars, so no two are closer than 4 pixels.
@@ -143,6 +145,8 @@ class NoteCanvas(QWidget):
                 last_bar_x = g.x_of(start)
             bar += step
         for kind, colour in (("grid", palette.GRID_LINE), ("beat", palette.BEAT_LINE), ("bar", palette.BAR_LINE)):
+            if kind not in lines_from:
+                continue
             p.setPen(QPen(colour, 1))
             p.drawLines(lines[kind])
 
@@ -331,10 +335,12 @@ class NoteCanvas(QWidget):
         if d.kind == "create":
             roll.add_notes(d.preview, "Draw note")
             roll.last_length = d.preview[0].duration
-        elif d.kind in ("move", "resize-left", "resize-right") and d.preview != d.originals:
-            roll.replace_notes(d.originals, d.preview, "Move notes" if d.kind == "move" else "Resize notes")
-            if d.kind != "move":
-                roll.last_length = d.preview[d.originals.index(d.anchor)].duration
+        elif d.kind == "move" and d.preview != d.originals:
+            first, moved = d.originals[0], d.preview[0]
+            roll.move_notes(d.originals, moved.start - first.start, moved.pitch - first.pitch)
+        elif d.kind in ("resize-left", "resize-right") and d.preview != d.originals:
+            roll.replace_notes(d.originals, d.preview, "Resize notes")
+            roll.last_length = d.preview[d.originals.index(d.anchor)].duration
         self.update()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt's name

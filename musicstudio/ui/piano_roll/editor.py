@@ -1,7 +1,9 @@
 """The piano roll: its state (track, selection, snap, playhead, loop, tool) and the edits it makes.
 
 Widgets paint and handle gestures; every change of the song goes through ``document.edit`` as a
-core change value, so undo covers all of it.
+core change value, so undo covers all of it. Under the notes, a lane shows their velocities or one
+lane of the track's controllers; with "Move controllers with notes" on, edits that move or copy notes
+take the controllers of their span along in the same step.
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from musicstudio.core import edits
-from musicstudio.core.changes import NoteChange
+from musicstudio.core.changes import Change, NoteChange
+from musicstudio.core.controls import Control
 from musicstudio.core.note import Note
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.ui.document import SongDocument
+from musicstudio.ui.piano_roll import carrying
 from musicstudio.ui.piano_roll.canvas import NoteCanvas
+from musicstudio.ui.piano_roll.controller_lane import ControllerLane
 from musicstudio.ui.piano_roll.geometry import Geometry
 from musicstudio.ui.piano_roll.keyboard import KEYBOARD_WIDTH, Keyboard
+from musicstudio.ui.piano_roll.lane_panel import LaneHeader, LaneScale
+from musicstudio.ui.piano_roll.lane_tools import TOOLS
+from musicstudio.ui.piano_roll.lanes import Lane
 from musicstudio.ui.piano_roll.note_index import IndexCache, NoteIndex
 from musicstudio.ui.piano_roll.ruler import Ruler
 from musicstudio.ui.piano_roll.snap import DEFAULT_SNAP, SNAP_CHOICES, snap_nearest
@@ -46,7 +54,9 @@ class PianoRoll(QWidget):
         self.playhead = 0
         self.loop: tuple[int, int] | None = None
         self.tool = "select"
-        self.clipboard: list[Note] = []
+        self.clipboard = carrying.Clipboard()
+        self.lane_tool = "draw"         # what a drag in a controller lane does (lane_tools.TOOLS)
+        self.carry_controls = True      # moving or copying notes takes their span's controllers along
         self.key_highlight = True
         self.preview: list[Note] = []    # notes being recorded, shown before they are in the song
         self._indexes = IndexCache()
@@ -55,6 +65,10 @@ class PianoRoll(QWidget):
         self.keyboard = Keyboard(self)
         self.ruler = Ruler(self)
         self.velocity_lane = VelocityLane(self)
+        self.controller_lane = ControllerLane(self)
+        self.controller_lane.hide()
+        self.lane_header = LaneHeader(self)
+        self.lane_scale = LaneScale(self)
         self.hbar = QScrollBar(Qt.Orientation.Horizontal, self)
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
         layout = QGridLayout(self)
@@ -64,8 +78,11 @@ class PianoRoll(QWidget):
         layout.addWidget(self.keyboard, 1, 0)
         layout.addWidget(self.canvas, 1, 1)
         layout.addWidget(self.vbar, 1, 2)
-        layout.addWidget(self.velocity_lane, 2, 1)
-        layout.addWidget(self.hbar, 3, 1)
+        layout.addWidget(self.lane_header, 2, 0, 1, 3)
+        layout.addWidget(self.lane_scale, 3, 0)
+        layout.addWidget(self.velocity_lane, 3, 1)
+        layout.addWidget(self.controller_lane, 3, 1)
+        layout.addWidget(self.hbar, 4, 1)
         layout.setColumnMinimumWidth(0, KEYBOARD_WIDTH)
         layout.setRowStretch(1, 1)
         layout.setColumnStretch(1, 1)
@@ -104,6 +121,7 @@ class PianoRoll(QWidget):
     def set_track(self, index: int) -> None:
         if index != self.track_index:
             self.track_index = index
+            self.controller_lane.clear_span()
             self.set_selection([])
             self.refresh()
 
@@ -122,11 +140,28 @@ class PianoRoll(QWidget):
     def set_tool(self, tool: str) -> None:
         self.tool = tool
 
+    def set_lane_tool(self, tool: str) -> None:
+        if tool not in TOOLS:
+            raise ValueError(f"unknown lane tool {tool!r}")
+        self.lane_tool = tool
+
+    def set_carry_controls(self, on: bool) -> None:
+        self.carry_controls = bool(on)
+
+    def show_lane(self, lane: Lane | None) -> None:
+        """Show one controller lane under the notes, or (None) their velocities."""
+        self.velocity_lane.setVisible(lane is None)
+        self.controller_lane.setVisible(lane is not None)
+        if lane is not None:
+            self.controller_lane.set_lane(lane)
+        self.lane_scale.update()
+
     def set_playhead(self, tick: int) -> None:
         self.playhead = max(0, tick)
         self.playhead_moved.emit(self.playhead)
         self.canvas.update()
         self.ruler.update()
+        self.controller_lane.update()
 
     def set_loop(self, loop: tuple[int, int] | None) -> None:
         self.loop = loop if loop is None or loop[1] > loop[0] else None
@@ -144,7 +179,7 @@ class PianoRoll(QWidget):
 
     def refresh(self) -> None:
         self._update_scrollbars()
-        for w in (self.canvas, self.keyboard, self.ruler, self.velocity_lane):
+        for w in (self.canvas, self.keyboard, self.ruler, self.velocity_lane, self.controller_lane, self.lane_scale):
             w.update()
 
     def _song_changed(self) -> None:
@@ -190,7 +225,7 @@ class PianoRoll(QWidget):
 
     def _scrolled_x(self, value: int) -> None:
         self.geometry.scroll_x = float(value)
-        for w in (self.canvas, self.ruler, self.velocity_lane):
+        for w in (self.canvas, self.ruler, self.velocity_lane, self.controller_lane):
             w.update()
 
     def _scrolled_y(self, value: int) -> None:
@@ -253,9 +288,19 @@ class PianoRoll(QWidget):
     def replace_notes(self, removed: list[Note], added: list[Note], text: str, select: bool = True) -> None:
         if self.active_track is None or (not removed and not added):
             return
-        self.document.edit(NoteChange(self.track_index, tuple(removed), tuple(added)), text)
-        if select:
-            self.set_selection(list(added))
+        self._edit(NoteChange(self.track_index, tuple(removed), tuple(added)), text, added if select else None)
+
+    def _edit(self, change: Change, text: str, select: list[Note] | None) -> None:
+        self.document.edit(change, text)
+        if select is not None:
+            self.set_selection(list(select))
+
+    def edit_controls(self, removed: list[Control], added: list[Control], text: str) -> None:
+        """One step of a controller lane: ``removed`` events out of the active track, ``added`` in."""
+        change = None if self.active_track is None else carrying.exact_change(self.track_index, self.active_track,
+                                                                               removed, added)
+        if change is not None:
+            self.document.edit(change, text)
 
     def add_notes(self, notes: list[Note], text: str = "Add notes") -> None:
         self.replace_notes([], notes, text)
@@ -265,6 +310,7 @@ class PianoRoll(QWidget):
         self.set_selection([n for n in self.selection if n not in notes])
 
     def delete_selection(self) -> None:
+        """The selected notes go; the controllers under them stay."""
         if self.selection:
             self.replace_notes(self.selection, [], "Delete notes", select=False)
             self.set_selection([])
@@ -272,6 +318,13 @@ class PianoRoll(QWidget):
     def select_all(self) -> None:
         track = self.active_track
         self.set_selection(list(track.notes) if track is not None else [])
+
+    def move_notes(self, originals: list[Note], ticks: int = 0, semitones: int = 0, text: str = "Move notes") -> None:
+        """``originals`` moved alike, with the controllers of their span when the toggle is on."""
+        if originals and self.active_track is not None:
+            change, notes = carrying.moved(self.track_index, self.active_track, originals, ticks, semitones,
+                                           self.carry_controls)
+            self._edit(change, text, notes)
 
     def nudge(self, ticks: int = 0, semitones: int = 0) -> None:
         """Move the selection; a move that would leave the song or the pitch range does nothing."""
@@ -282,18 +335,16 @@ class PianoRoll(QWidget):
             return
         if min(n.pitch for n in sel) + semitones < 0 or max(n.pitch for n in sel) + semitones > 127:
             return
-        moved = [n.moved_by(ticks, semitones) for n in sel]
-        text = "Transpose notes" if semitones else "Move notes"
-        self.replace_notes(sel, moved, text)
-        if semitones and len(moved) == 1:
-            self.audition(moved[0].pitch, moved[0].velocity)
+        self.move_notes(sel, ticks, semitones, "Transpose notes" if semitones else "Move notes")
+        if semitones and len(sel) == 1:
+            self.audition(self.selection[0].pitch, self.selection[0].velocity)
 
     def transpose_selection(self, semitones: int) -> bool:
         try:
-            moved = edits.transpose(self.selection, semitones)
+            edits.transpose(self.selection, semitones)
         except ValueError:
             return False
-        self.replace_notes(self.selection, moved, "Transpose notes")
+        self.move_notes(self.selection, 0, semitones, "Transpose notes")
         return True
 
     def quantize_selection(self, strength: float = 1.0, swing: float = 0.0) -> None:
@@ -310,25 +361,26 @@ class PianoRoll(QWidget):
 
     def duplicate_selection(self) -> None:
         """A copy of the selection right after it (its span rounded up to the grid)."""
-        if not self.selection:
-            return
-        start, end = self.selection_span()
-        step = self.grid_step
-        length = max(step, -(-(end - start) // step) * step)
-        copies = [n.moved_by(length) for n in self.selection]
-        self.replace_notes([], copies, "Duplicate notes")
+        if self.selection and self.active_track is not None:
+            change, copies = carrying.duplicated(self.track_index, self.active_track, self.selection,
+                                                 self.grid_step, self.carry_controls)
+            self._edit(change, "Duplicate notes", copies)
 
     def copy_selection(self) -> None:
-        if self.selection:
-            start = self.selection_span()[0]
-            self.clipboard = [n.moved_by(-start) for n in self.selection]
+        if self.selection and self.active_track is not None:
+            self.clipboard = carrying.copied(self.active_track, self.selection, self.carry_controls)
 
     def cut_selection(self) -> None:
-        self.copy_selection()
-        self.delete_selection()
+        """Copy, then take the notes (and, with the toggle on, their controllers) out in one step."""
+        if self.selection and self.active_track is not None:
+            self.copy_selection()
+            self._edit(carrying.cut(self.track_index, self.active_track, self.selection, self.carry_controls),
+                       "Cut notes", [])
 
     def paste(self) -> None:
         """The clipboard's notes at the playhead (snapped to the grid), into the current track."""
-        if self.clipboard and self.active_track is not None:
+        if self.clipboard.notes and self.active_track is not None:
             at = snap_nearest(self.playhead, self.snap)
-            self.replace_notes([], [n.moved_by(at) for n in self.clipboard], "Paste notes")
+            change, notes = carrying.pasted(self.track_index, self.active_track, self.clipboard, at,
+                                            self.carry_controls)
+            self._edit(change, "Paste notes", notes)
