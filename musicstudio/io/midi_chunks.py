@@ -54,7 +54,7 @@ def read_header(data: bytes, fail: Fail, warn: Warn) -> MidiHeader:
     if fmt not in (0, 1, 2):
         warn(f"unknown MIDI file type {fmt}; read as type 1", True)
     elif fmt == 2:
-        warn("type 2 file (independent patterns): its tracks were laid out in parallel", False)
+        warn("type 2 file (independent patterns): its patterns were placed one after another", False)
     return MidiHeader(data, fmt, int.from_bytes(data[10:12], "big"), division, 8 + header_len)
 
 

@@ -12,36 +12,36 @@ of message objects exist, and so that every oddity is counted instead of raised.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from musicstudio.core.instruments import instrument_name
-from musicstudio.core.key import Key, KeySignature, is_valid_key
-from musicstudio.core.meter import TimeSignature, is_valid_time_signature
-from musicstudio.core.note import Note
 from musicstudio.core.song import Song
-from musicstudio.core.tempo import Tempo
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.io.errors import MidiImportError, describe_os_error
 from musicstudio.io.limits import (
+    MAX_CONTROLS,
     MAX_FILE_BYTES,
     MAX_NOTES,
     MAX_TRACKS,
     Unreadable,
     change_too_late,
+    event_too_late,
     note_too_late,
     read_within_limit,
     tick_limit,
+    too_many_controls,
     too_many_notes,
     too_many_tracks,
 )
 from musicstudio.io.midi_bytes import byte_size, meta_text, read_vlq
 from musicstudio.io.midi_chunks import read_header, track_chunks
+from musicstudio.io.midi_conductor import ConductorEvents
+from musicstudio.io.midi_events import DRUM_CHANNEL, TEXT_META, ChannelEvents, chunk_tracks, song_text
 
-DRUM_CHANNEL = 9
+__all__ = ["DRUM_CHANNEL", "ImportResult", "MidiWarning", "import_midi", "parse_midi"]
 
 
 class MidiWarning(NamedTuple):
@@ -94,21 +94,11 @@ def parse_midi(data: bytes, name: str | Path = "MIDI data") -> ImportResult:
                                     f"({type(e).__name__}: {e})") from e
 
 
-class _Channel:
-    """What one track chunk played on one MIDI channel, grouped by the program each note began under."""
-
-    __slots__ = ("voices", "program", "open")
-
-    def __init__(self) -> None:
-        self.voices: dict[int | None, list] = defaultdict(list)  # program -> [(pitch, start, end, velocity)]
-        self.program: int | None = None
-        self.open: dict[int, deque] = defaultdict(deque)   # pitch -> (start, velocity, program), first in first out
-
-
 class _TrackState:
     """What reading one track chunk keeps beside the hot loop's locals."""
 
-    __slots__ = ("number", "name", "ended", "has_meta", "after_sysex")
+    __slots__ = ("number", "name", "ended", "has_meta", "after_sysex", "texts", "channels", "has_events",
+                 "last_tick")
 
     def __init__(self, number: int) -> None:
         self.number = number
@@ -116,6 +106,14 @@ class _TrackState:
         self.ended = False             # an end-of-track marker was read
         self.has_meta = False
         self.after_sysex = False       # a SysEx message cancelled the running status
+        self.texts = 0                 # lyrics, markers and other words read
+        self.channels: dict[int, ChannelEvents] = defaultdict(ChannelEvents)
+        self.has_events = False        # any channel event, kept or not
+        self.last_tick = 0             # in file ticks: where the track ends
+
+    @property
+    def has_notes(self) -> bool:
+        return any(c.notes for c in self.channels.values())
 
 
 def _claimed(length: int | None, left: int) -> str:
@@ -128,10 +126,10 @@ class _Reader:
         self.name = name
         self.counts: dict[str, int] = defaultdict(int)   # repeated oddities are reported once, counted
         self.notes_total = 0
-        self.tempos: list[tuple[int, int]] = []
-        self.signatures: list[tuple[int, int, int]] = []
-        self.keys: list[tuple[int, int, int]] = []
+        self.controls_total = 0   # controllers, bends, aftertouch, programs and texts
+        self.texts: list[tuple[int, int, bytes]] = []   # (file tick, meta type, bytes)
         self.warnings: list[MidiWarning] = []
+        self.conductor = ConductorEvents(self.warn)
 
     # -- helpers ----------------------------------------------------------------------------------
     def fail(self, reason: str) -> MidiImportError:
@@ -154,77 +152,58 @@ class _Reader:
         tracks: list[Track] = []
         title = ""
         empty = 0
+        offset = 0  # where the chunk starts: type 2 patterns play one after another
         for index, (start, end) in enumerate(chunks):
-            named, channels, has_meta, has_events = self.read_track(index, start, end)
-            name = named or ""
-            voices = [(ch, program, notes) for ch, c in sorted(channels.items())
-                      for program, notes in c.voices.items() if notes]
-            if voices:
-                for ch, program, notes in voices:
-                    if len(voices) == 1:
-                        label = name
-                    else:
-                        label = f"{name} - " if name else ""
-                        label += instrument_name(program or 0, ch == DRUM_CHANNEL)
-                    tracks.append(self.make_track(label, ch, program, notes))
-            elif index == 0 and fmt != 0 and not any(c.program is not None for c in channels.values()):
-                # The conductor track of a type 1 file names the song, even when it is the only track
-                # (the file of a song with a title and no tracks yet).
-                title = name
-            elif named is not None:
-                ch, program = next(((ch, c.program) for ch, c in channels.items() if c.program is not None), (0, 0))
-                tracks.append(self.make_track(name, ch, program, []))  # a named track with no notes yet
-            elif not has_events:
+            state = self.read_track(index, start, end, offset)
+            if fmt == 2:
+                offset = state.last_tick
+            # The first track of a type 1 file without notes is its conductor: its name is the song's
+            # title (even when it is the only track: a song with a title and no tracks yet).
+            conductor = index == 0 and fmt != 0 and not state.has_notes
+            if conductor:
+                title = state.name or ""
+            made = chunk_tracks("" if conductor else state.name or "", state.channels, self.scale,
+                                self.ppq == PPQ)
+            if not made and state.name is not None and not conductor:
+                made = [Track(state.name)]   # a named track with no notes yet
+            elif not made and not (conductor or state.has_events or state.texts):
                 empty += 1
+            tracks += made
             if len(tracks) > MAX_TRACKS:  # named tracks without notes count too: each is a track to show
                 raise self.fail(too_many_tracks())
         if empty:
             self.warn(f"{empty:,} empty track{'s were' if empty > 1 else ' was'} skipped", False)
         self.report_counts()
-        song = Song(tracks=tuple(tracks), tempos=self.tempo_map(), time_signatures=self.meter_map(),
-                    key_signatures=self.key_map(), title=title)
+        texts = tuple(song_text(self.scale(tick), mtype, body) for tick, mtype, body in self.texts)
+        maps = self.conductor
+        song = Song(tracks=tuple(tracks), tempos=maps.tempo_map(self.scale), time_signatures=maps.meter_map(self.scale),
+                    key_signatures=maps.key_map(self.scale), title=title, texts=texts)
         if not song.note_count:
             self.warn("the file holds no notes", False)
         return ImportResult(song, self.warnings, fmt, self.ppq)
 
-    def make_track(self, name: str, channel: int, program: int | None, raw_notes: list) -> Track:
-        scale = self.scale
-        notes = []
-        for pitch, start, end, velocity in raw_notes:
-            s = scale(start)
-            notes.append(Note(pitch, s, max(1, scale(end) - s), velocity))
-        return Track(name, program or 0, channel == DRUM_CHANNEL, tuple(notes))
-
     def scale(self, tick: int) -> int:
-        """File ticks to model ticks, rounded to the nearest."""
+        """File ticks to model ticks, rounded to the nearest (half up)."""
         return (tick * PPQ * 2 + self.ppq) // (self.ppq * 2)
 
     # -- one track chunk --------------------------------------------------------------------------
-    def read_track(self, index: int, pos: int, end: int):
+    def read_track(self, index: int, pos: int, end: int, tick: int = 0) -> _TrackState:
+        """Read the chunk's events from ``pos`` to ``end``, its first event ``tick`` ticks in."""
         data = self.data
-        channels: dict[int, _Channel] = defaultdict(_Channel)
         state = _TrackState(index + 1)
-        tick = 0
+        channels = state.channels
         status = 0
         has_events = False
         track_no = index + 1
         max_tick = self.max_tick
+        room = MAX_NOTES - self.notes_total   # notes this track may still end (unended ones aside)
         while pos < end:
-            # delta time: a variable-length quantity of at most four bytes
-            delta = 0
-            for _ in range(4):
-                if pos >= end:
-                    self.count("cut")
-                    return self.close_track(state.name, channels, tick, state.has_meta, has_events, track_no)
-                b = data[pos]
-                pos += 1
-                delta = (delta << 7) | (b & 0x7F)
-                if b < 0x80:
+            delta = data[pos]   # the delta time: one byte, mostly
+            pos += 1
+            if delta > 127:
+                delta, pos = self.long_delta(track_no, pos - 1, end)
+                if delta is None:
                     break
-            else:
-                self.warn(f"track {track_no}: a time value longer than MIDI allows; the rest of the track "
-                          "was skipped", True)
-                break
             tick += delta
             if pos >= end:
                 self.count("cut")
@@ -262,23 +241,38 @@ class _Reader:
             if state.ended:
                 self.count("after end")
                 state.ended = False
+            if tick > max_tick:
+                raise self.fail(note_too_late(track_no) if kind <= 0x90 else event_too_late(track_no, "a controller"))
             if kind == 0x90 or kind == 0x80:
-                if tick > max_tick:
-                    raise self.fail(note_too_late(track_no))
                 channel = channels[status & 0x0F]
                 if kind == 0x90 and d2:
-                    channel.open[d1].append((tick, d2, channel.program))
+                    channel.open[d1].append((tick, d2))
                 else:
                     starts = channel.open.get(d1)
                     if starts:
-                        start, velocity, program = starts.popleft()
-                        channel.voices[program].append((d1, start, tick, velocity))
-                        self.notes_total += 1
-                        if self.notes_total > MAX_NOTES:
+                        start, velocity = starts.popleft()
+                        channel.notes.append((d1, start, tick - start, velocity))
+                        room -= 1
+                        if room < 0:
                             raise self.fail(too_many_notes())
-            elif kind == 0xC0:
-                channels[status & 0x0F].program = d1
-        return self.close_track(state.name, channels, tick, state.has_meta, has_events, track_no)
+            else:  # controller, pitch bend, aftertouch or program change
+                channels[status & 0x0F].controls.append((tick, kind, d1, d2))
+                self.controls_total += 1
+                if self.controls_total > MAX_CONTROLS:
+                    raise self.fail(too_many_controls())
+        return self.close_track(state, tick, has_events)
+
+    def long_delta(self, track_no: int, pos: int, end: int) -> tuple[int | None, int]:
+        """A delta time of more than one byte (a variable-length quantity of at most four) starting at
+        ``pos``: its value and where the event starts, or None when the rest of the track is unreadable."""
+        value, after = read_vlq(self.data, pos, end)
+        if value is None:
+            if after - pos < 4:
+                self.count("cut")
+            else:
+                self.warn(f"track {track_no}: a time value longer than MIDI allows; the rest of the track "
+                          "was skipped", True)
+        return value, after
 
     def system_event(self, state: _TrackState, b: int, pos: int, end: int, tick: int, status: int) -> int | None:
         """A meta event, a SysEx message or a stray system byte (status ``b``, read just before ``pos``):
@@ -300,8 +294,12 @@ class _Reader:
                 state.ended = True
             elif mtype == 0x03 and state.name is None:
                 state.name = meta_text(body)
+            elif mtype in TEXT_META:
+                self.text_event(state, tick, mtype, body)
             elif mtype in (0x51, 0x58, 0x59):
-                self.conductor_event(track_no, tick, mtype, body)
+                if tick > self.max_tick:
+                    raise self.fail(change_too_late(f"track {track_no}"))
+                self.conductor.add(track_no, tick, mtype, body)
             return pos + length
         if b in (0xF0, 0xF7):  # SysEx
             length, pos = read_vlq(data, pos, end)
@@ -314,65 +312,33 @@ class _Reader:
         self.count("stray")  # system common / real-time bytes do not belong in a file
         return pos + {0xF1: 1, 0xF2: 2, 0xF3: 1}.get(b, 0)
 
-    def close_track(self, name, channels, last_tick, has_meta, has_events, track_no=0):
-        """End the notes still sounding when the track ends."""
-        for channel in channels.values():
+    def text_event(self, state: _TrackState, tick: int, mtype: int, body: bytes) -> None:
+        """A lyric, marker, cue point, copyright or text: a word of the song, kept with its bytes."""
+        if tick > self.max_tick:
+            raise self.fail(event_too_late(state.number, f"a {TEXT_META[mtype]}"))
+        self.controls_total += 1
+        if self.controls_total > MAX_CONTROLS:
+            raise self.fail(too_many_controls())
+        self.texts.append((tick, mtype, body))
+        state.texts += 1
+
+    def close_track(self, state: _TrackState, last_tick: int, has_events: bool) -> _TrackState:
+        """End the notes still sounding when the track ends; count the track's notes."""
+        for channel in state.channels.values():
             for pitch, starts in channel.open.items():
                 if starts and last_tick > self.max_tick:
                     # Ending the note there would make it last over MAX_BARS bars: the same damaged time
                     # value that a note-off at that tick is refused for.
-                    raise self.fail(note_too_late(track_no, ends=True))
-                for start, velocity, program in starts:
-                    end = last_tick if last_tick > start else start + self.ppq
-                    channel.voices[program].append((pitch, start, end, velocity))
-                    self.notes_total += 1
+                    raise self.fail(note_too_late(state.number, ends=True))
+                for start, velocity in starts:
+                    channel.notes.append((pitch, start, last_tick - start if last_tick > start else self.ppq, velocity))
                     self.count("unended")
             channel.open.clear()
+            self.notes_total += len(channel.notes)
         if self.notes_total > MAX_NOTES:
             raise self.fail(too_many_notes())
-        return name, channels, has_meta, has_events
-
-    def conductor_event(self, track_no: int, tick: int, mtype: int, body: bytes) -> None:
-        if tick > self.max_tick:
-            raise self.fail(change_too_late(f"track {track_no}"))
-        if mtype == 0x51:
-            us = int.from_bytes(body[:3], "big") if len(body) >= 3 else 0
-            if len(body) != 3 or us == 0:
-                self.warn(f"track {track_no}: an impossible tempo ({'0 BPM' if us == 0 else 'bad length'}) "
-                          "was ignored", True)
-                return
-            self.tempos.append((tick, us))
-        elif mtype == 0x58:
-            if len(body) < 2:
-                self.warn(f"track {track_no}: a damaged time signature was ignored", True)
-                return
-            numerator, power = body[0], body[1]
-            denominator = 2 ** power if power < 8 else 0
-            if not is_valid_time_signature(numerator, denominator):
-                shown = f"{numerator}/{denominator}" if denominator else f"{numerator}/2^{power}"
-                self.warn(f"track {track_no}: an impossible time signature ({shown}) was ignored", True)
-                return
-            self.signatures.append((tick, numerator, denominator))
-        else:
-            if len(body) < 2:
-                self.warn(f"track {track_no}: a damaged key signature was ignored", True)
-                return
-            sharps = body[0] - 256 if body[0] > 127 else body[0]
-            if not is_valid_key(sharps, body[1]):
-                accidentals = f"{abs(sharps)} {'sharps' if sharps > 0 else 'flats'}"
-                self.warn(f"track {track_no}: an impossible key signature ({accidentals}) was ignored", True)
-                return
-            self.keys.append((tick, sharps, body[1]))
-
-    # -- the maps, rescaled -----------------------------------------------------------------------
-    def tempo_map(self) -> tuple[Tempo, ...]:
-        return tuple(Tempo(self.scale(t), us) for t, us in sorted(self.tempos, key=lambda e: e[0]))
-
-    def meter_map(self) -> tuple[TimeSignature, ...]:
-        return tuple(TimeSignature(self.scale(t), n, d) for t, n, d in sorted(self.signatures, key=lambda e: e[0]))
-
-    def key_map(self) -> tuple[KeySignature, ...]:
-        return tuple(KeySignature(self.scale(t), Key(s, bool(m))) for t, s, m in sorted(self.keys, key=lambda e: e[0]))
+        state.has_events, state.last_tick = has_events, last_tick
+        return state
 
     def report_counts(self) -> None:
         c = self.counts
