@@ -7,7 +7,8 @@ For the order-k estimate of token ``v`` after context ``h`` (the last k-1 tokens
 where ``h'`` drops the oldest token, ``c(h)`` counts every time ``h`` was followed by a token, and
 ``gamma(h)`` is the mass the discount (and the pruning of rare n-grams) frees, so each distribution sums
 to 1. An unseen context hands over to the shorter one entirely. The order-1 estimate is add-one smoothed,
-so no token ever has probability 0.
+so no token ever has probability 0 (a model counted on a seed alone, mixed with the corpus's, keeps the
+plain frequencies instead: add-one over a few dozen tokens would make it nearly uniform).
 
 Counts live in sorted int64 key arrays (context id * V + token, with contexts written in base V + 1,
 where V marks the start of a sequence), so counting is ``np.unique`` and lookup is ``np.searchsorted``;
@@ -42,12 +43,13 @@ def _merge_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarra
 
 class NGramModel:
     def __init__(self, vocab: int, order: int, discount: float, keys: list[np.ndarray], counts: list[np.ndarray],
-                 min_count: int = 1):
+                 min_count: int = 1, add_one: bool = True):
         if order < 1 or not keys or len(keys) != order or len(counts) != order:
             raise ValueError("an n-gram model needs one key and count array per order")
         if not 0 < discount < 1:
             raise ValueError(f"the discount must be between 0 and 1, not {discount}")
         self.vocab, self.order, self.discount, self.min_count = vocab, order, float(discount), min_count
+        self.add_one = add_one
         self.base = vocab + 1
         self.keys = [np.asarray(k, dtype=np.int64) for k in keys]
         self.counts = [np.asarray(c, dtype=np.int64) for c in counts]
@@ -56,7 +58,7 @@ class NGramModel:
     # -- fitting -----------------------------------------------------------------------------------------
     @classmethod
     def fit(cls, sequences: Iterable[np.ndarray], vocab: int, order: int, discount: float = 0.75,
-            min_count: int = 1, progress=None) -> NGramModel:
+            min_count: int = 1, progress=None, add_one: bool = True) -> NGramModel:
         """Count every n-gram of the sequences. N-grams of order 3 and up seen fewer than ``min_count``
         times are dropped (their mass goes to the shorter contexts); totals per context keep them."""
         base = vocab + 1
@@ -102,7 +104,7 @@ class NGramModel:
             keys.append(u)
             counts.append(c)
         del totals
-        model = cls(vocab, order, discount, keys, counts, min_count)
+        model = cls(vocab, order, discount, keys, counts, min_count, add_one)
         if min_count > 1:
             model._prune(min_count)
         return model
@@ -139,18 +141,15 @@ class NGramModel:
         (``(rows, order - 1)`` token ids, oldest first, ``vocab`` for "before the start")."""
         contexts = np.asarray(contexts, dtype=np.int64).reshape(len(contexts), -1)
         rows, V = len(contexts), self.vocab
-        unigram = np.zeros(V)
-        unigram[self.keys[0] % V] = self.counts[0]
-        p = np.broadcast_to((unigram + 1) / (unigram.sum() + V), (rows, V)).copy()
+        p = np.broadcast_to(self._unigram(), (rows, V)).copy()
+        ids = np.zeros(rows, dtype=np.int64)
         for k in range(1, self.order):
-            ids = np.zeros(rows, dtype=np.int64)
-            for j in range(k):
-                ids += contexts[:, contexts.shape[1] - 1 - j] * self.base ** j
+            ids += contexts[:, contexts.shape[1] - k] * self.base ** (k - 1)   # one older token
             ctx, (_, total) = self._ctx[k], self._totals[k]
             at = np.minimum(np.searchsorted(ctx, ids), max(len(ctx) - 1, 0))
             seen = (ctx[at] == ids) if len(ctx) else np.zeros(rows, bool)
             if not seen.any():
-                continue
+                break  # a context never seen is never part of a longer one seen (pruning keeps that true)
             lo = np.searchsorted(self.keys[k], ids * V)
             hi = np.searchsorted(self.keys[k], ids * V + V)
             lengths = np.where(seen, hi - lo, 0)
@@ -163,6 +162,16 @@ class NGramModel:
             gamma = np.where(seen, 1.0 - self._kept[k][at] / t, 1.0)
             p = np.where(seen[:, None], dense / t[:, None] + gamma[:, None] * p, p)
         return p
+
+    def _unigram(self) -> np.ndarray:
+        """The order-1 estimate (add-one smoothed unless ``add_one`` is off), computed once."""
+        cached = self.__dict__.get("_unigram_p")
+        if cached is None:
+            counts = np.zeros(self.vocab)
+            counts[self.keys[0] % self.vocab] = self.counts[0]
+            smoothing = 1 if self.add_one else 0
+            cached = self._unigram_p = (counts + smoothing) / (counts.sum() + smoothing * self.vocab)
+        return cached
 
     def contexts_of(self, sequence: np.ndarray) -> np.ndarray:
         """For each position of ``sequence``, the ``order - 1`` tokens before it (start-padded)."""
@@ -200,6 +209,7 @@ class NGramModel:
                     min_count: int = 1) -> NGramModel:
         model = cls.__new__(cls)
         model.vocab, model.order, model.discount, model.min_count = vocab, order, float(discount), min_count
+        model.add_one = True
         model.base = vocab + 1
         model.keys = [np.asarray(arrays[f"keys.{k}"], np.int64) for k in range(order)]
         model.counts = [np.asarray(arrays[f"counts.{k}"], np.int64) for k in range(order)]
