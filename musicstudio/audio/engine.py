@@ -22,14 +22,13 @@ from musicstudio.audio.schedule import (
     NOTE_ON,
     PROGRAM,
     Renderer,
+    Schedule,
     StartPoint,
-    SynthEvent,
     audible_tracks,
     click_events,
     control_event,
     schedule,
     send,
-    sort_events,
     start_point,
 )
 from musicstudio.audio.synth import Synth
@@ -64,7 +63,7 @@ class PlaybackEngine:
         self.clock = 0                              # frames rendered since the engine started
         self.song = Song()
         self.timeline = Timeline(self.song.tempos)
-        self.events: list[SynthEvent] = []
+        self.events = Schedule.of([])
         self.renderer: Renderer | None = None
         self.playing = False
         self.frame = 0                              # song position, in frames from the song's start
@@ -88,14 +87,14 @@ class PlaybackEngine:
                 self.renderer = Renderer(self.synth, self.events, self.frame)
                 self._reset_synth = True
 
-    def _with_clicks(self, events: list[SynthEvent], start_tick: int, end_tick: int, song: Song):
+    def _with_clicks(self, events: Schedule, start_tick: int, end_tick: int, song: Song) -> Schedule:
         if not self.metronome:
             return events
         end_tick = max(end_tick, song.meter.bar_start(song.bar_count + 64))
-        return sort_events(events + click_events(song, self.sample_rate, start_tick, end_tick))
+        return events.merged(click_events(song, self.sample_rate, start_tick, end_tick))
 
     @staticmethod
-    def _start_of_loop(events: list[SynthEvent], loop: tuple[int, int] | None) -> StartPoint | None:
+    def _start_of_loop(events: Schedule, loop: tuple[int, int] | None) -> StartPoint | None:
         return None if loop is None else start_point(events, loop[0])
 
     def set_metronome(self, on: bool) -> None:
@@ -105,7 +104,7 @@ class PlaybackEngine:
     def play(self, from_tick: int = 0, count_in_bars: int = 0) -> None:
         """Start at ``from_tick``; with a count-in, the metronome clicks that many bars first."""
         start = self.timeline.frame_at(from_tick, self.sample_rate)
-        events = list(self.events)
+        events = self.events
         if count_in_bars:
             meter = self.song.meter
             bar = meter.bar_at(from_tick)
@@ -115,7 +114,7 @@ class PlaybackEngine:
             clicks = click_events(self.song, self.sample_rate, meter.bar_start(bar), meter.bar_start(bar) + ticks,
                                   frame_offset=start - self.timeline.frame_at(meter.bar_start(bar), self.sample_rate)
                                   - count_in)
-            events = sort_events(events + clicks)
+            events = events.merged(clicks)
             start -= count_in
         renderer = Renderer(self.synth, events, start)
         loop_start = self._start_of_loop(events, self.loop)

@@ -15,7 +15,9 @@ from musicstudio.audio.schedule import (
     PRESSURE,
     PROGRAM,
     Renderer,
+    Schedule,
     SynthEvent,
+    frames_at,
     schedule,
     start_point,
 )
@@ -31,6 +33,7 @@ from musicstudio.core.controls import (
 )
 from musicstudio.core.controls import PROGRAM as PROGRAM_CHANGE
 from musicstudio.io.midi_write import assign_channels
+from musicstudio.io.timeline import Timeline
 
 RATE = 44100
 BEAT = RATE // 2          # frames a beat at 120 BPM
@@ -149,6 +152,23 @@ def test_parameter_numbers_and_their_data_are_chased_whole_in_order():
     events = schedule(song_of(piano([Note(60, 0, 960)], rpn)), RATE)
     chased = [(e.pitch, e.velocity) for e in start_point(events, BEAT).chase if e.kind == CONTROL]
     assert chased == [(101, 0), (100, 0), (6, 12), (38, 0), (101, 127), (100, 127)]
+
+
+def test_frames_of_many_ticks_are_those_of_the_timeline():
+    timeline = Timeline((Tempo(0, 500_000), Tempo(777, 612_345), Tempo(1001, 333_333), Tempo(5000, 1_234_567)))
+    ticks = np.array([0, 1, 479, 776, 777, 778, 1000, 1001, 4999, 5000, 5001, 123_457, 10**8])
+    for rate in (44100, 48000, 22050):
+        assert frames_at(timeline, ticks, rate).tolist() == [timeline.frame_at(int(t), rate) for t in ticks]
+
+
+def test_a_schedule_merges_events_in_playing_order_keeping_ties_in_order():
+    events = Schedule.from_events([SynthEvent(10, NOTE_ON, 0, 60, 90), SynthEvent(0, PROGRAM, 0, 5, 0),
+                                   SynthEvent(10, CONTROL, 0, 64, 127)])
+    assert list(events) == [SynthEvent(0, PROGRAM, 0, 5, 0), SynthEvent(10, CONTROL, 0, 64, 127),
+                            SynthEvent(10, NOTE_ON, 0, 60, 90)]
+    merged = events.merged([SynthEvent(10, CONTROL, 9, 7, 1), SynthEvent(10, NOTE_OFF, 9, 76, 0)])
+    assert [(e.kind, e.channel) for e in merged[1:]] == [(CONTROL, 0), (CONTROL, 9), (NOTE_OFF, 9), (NOTE_ON, 0)]
+    assert len(merged) == 5 and merged[-1] == merged[4] and list(events) == events[:]
 
 
 def test_no_chase_from_the_top():
