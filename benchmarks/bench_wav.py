@@ -1,19 +1,24 @@
-"""Offline WAV render of the 16-bar four-voice song (aim: at least 100x realtime), and a long export's memory."""
+"""Offline WAV render of the 16-bar four-voice song (aim: at least 100x realtime), a long export's memory,
+and the sustain pedal heard in the render (issue 20)."""
 
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.timing import median_seconds
-from musicstudio.audio.render import SAMPLE_RATE, export_wav, most_frames, song_seconds
+from musicstudio.audio.render import SAMPLE_RATE, export_wav, most_frames, render_blocks, song_seconds
 from musicstudio.audio.schedule import Renderer, schedule
 from musicstudio.audio.soundfont import SYSTEM_SOUNDFONTS, bundled_soundfont
 from musicstudio.audio.synth import Synth
+from musicstudio.core import Note, Song, Tempo, Track
+from musicstudio.core.controls import SUSTAIN, controller
 from musicstudio.core.examples import four_voice_song
+from musicstudio.core.ticks import PPQ
 
 LONG_BARS = 300  # 10 minutes at 120 BPM: a 212 MB float array if it were held whole
 # Exports of the long song in a fresh process, for its peak resident memory (this one has run other
@@ -65,7 +70,28 @@ def run():
             (f"{name}: synthesis speed (song + 2 s tail)", (seconds + 2) / t_synth, "x realtime", lambda v: v >= 100),
             (f"{name}: whole export_wav incl. load and write", seconds / t_total, "x realtime", None),
         ]
-    return figures + long_export_figures()
+    return pedal_figures() + figures + long_export_figures()
+
+
+def pedal_figures():
+    """Two bars of detached broken chords on the piano, with the sustain pedal (down at the top, up
+    1.5 s after the last note-off) and without: the RMS of the second after the last note-off, as in
+    tests/audio/test_sustain_render.py."""
+    eighth = PPQ // 2
+    notes = tuple(Note(p, i * eighth, eighth * 3 // 4, 80)
+                  for i, p in enumerate([48, 55, 60, 64, 67, 64, 60, 55, 53, 60, 65, 69, 72, 69, 65, 60]))
+    last_off = max(n.end for n in notes)
+    first = last_off * SAMPLE_RATE // (2 * PPQ)
+    levels = []
+    for controls in ((), (controller(0, SUSTAIN, 127), controller(last_off + 3 * PPQ, SUSTAIN, 0))):
+        song = Song((Track("Piano", 0, False, notes, controls=controls),), tempos=(Tempo(0, 500_000),))
+        with closing(render_blocks(song, bundled_soundfont())) as blocks:
+            samples = np.concatenate([b.copy() for b in blocks])[first:first + SAMPLE_RATE].astype(np.float64)
+        rms = float(np.sqrt(np.sum(samples ** 2) / (SAMPLE_RATE * 2)))   # missing frames count as silence
+        levels.append(20 * np.log10(max(rms, 1e-12)))
+    return [("second after the last note-off, no pedal: RMS", levels[0], "dBFS", None),
+            ("second after the last note-off, sustain pedal: RMS", levels[1], "dBFS", None),
+            ("the pedal's gain over the dry release", levels[1] - levels[0], "dB", lambda v: v > 6)]
 
 
 def long_export_figures():
