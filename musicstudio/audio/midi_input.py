@@ -11,9 +11,26 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from musicstudio.core.controls import CHANNEL_PRESSURE, CONTROLLER, PITCH_BEND, POLY_PRESSURE, Control
+
 Receive = Callable[[float, object], None]
 NOTE_MESSAGES = ("note_on", "note_off")
 CONTROL_MESSAGES = ("control_change", "pitchwheel", "aftertouch", "polytouch")
+
+def control_of(message, tick: int = 0) -> Control | None:
+    """A mido control change, pitch wheel, aftertouch or polyphonic aftertouch message as a controller
+    event at ``tick``; None for any other message."""
+    kind = message.type
+    if kind == "control_change":
+        return Control(tick, CONTROLLER, message.control, message.value)
+    if kind == "pitchwheel":
+        return Control(tick, PITCH_BEND, 0, message.pitch)
+    if kind == "aftertouch":
+        return Control(tick, CHANNEL_PRESSURE, 0, message.value)
+    if kind == "polytouch":
+        return Control(tick, POLY_PRESSURE, message.note, message.value)
+    return None
+
 
 def input_ports() -> list[str]:
     """Names of the MIDI inputs present now (hot-plugged devices appear on the next call)."""

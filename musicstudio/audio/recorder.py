@@ -12,18 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from musicstudio.audio.midi_input import control_of
 from musicstudio.core import edits
 from musicstudio.core.changes import ChangeGroup, ControlChange, NoteChange
-from musicstudio.core.controls import (
-    CHANNEL_PRESSURE,
-    CONTROLLER,
-    PITCH_BEND,
-    POLY_PRESSURE,
-    PROGRAM,
-    SUSTAIN,
-    Control,
-    in_tick_order,
-)
+from musicstudio.core.controls import CONTROLLER, PITCH_BEND, PROGRAM, SUSTAIN, Control, in_tick_order
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.ticks import PPQ
@@ -85,19 +77,14 @@ class Recorder:
     def message(self, clock: float, message) -> None:
         """A mido message: notes, control changes, pitch wheel and aftertouch are recorded; program
         changes and system messages are not (live notes take the track's program)."""
-        kind = message.type
-        if kind == "note_on":
+        if message.type == "note_on":
             self.note_on(clock, message.note, message.velocity)
-        elif kind == "note_off":
+        elif message.type == "note_off":
             self.note_off(clock, message.note)
-        elif kind == "control_change":
-            self.control(clock, CONTROLLER, message.control, message.value)
-        elif kind == "pitchwheel":
-            self.control(clock, PITCH_BEND, 0, message.pitch)
-        elif kind == "aftertouch":
-            self.control(clock, CHANNEL_PRESSURE, 0, message.value)
-        elif kind == "polytouch":
-            self.control(clock, POLY_PRESSURE, message.note, message.value)
+        else:
+            control = control_of(message)
+            if control is not None:
+                self.control(clock, control.kind, control.number, control.value)
 
     def preview(self, clock: float) -> list[Note]:
         """What was played so far, held notes lasting until ``clock``: to show while recording."""

@@ -2,11 +2,15 @@
 and quantize; a take is one change that keeps what lies outside it."""
 
 import mido
+import numpy as np
 import pytest
 
+from musicstudio.audio.engine import LIVE_CHANNEL, PlaybackEngine
 from musicstudio.audio.keyboard_piano import KeyboardPiano
-from musicstudio.audio.midi_input import MidiInput, input_ports
+from musicstudio.audio.midi_input import MidiInput, control_of, input_ports
 from musicstudio.audio.recorder import Recorder, RecordSettings
+from musicstudio.audio.soundfont import bundled_soundfont
+from musicstudio.audio.synth import Synth
 from musicstudio.core import Note, Song, Tempo, Track
 from musicstudio.core.controls import (
     CHANNEL_PRESSURE,
@@ -188,3 +192,34 @@ def test_midi_input_hands_controllers_to_their_own_receiver():
     assert notes == [(2.0, "note_on")]
     assert controls == [(1.0, "control_change"), (3.0, "pitchwheel"), (4.0, "aftertouch"), (5.0, "polytouch")]
     midi.close()
+
+
+def test_a_keyboards_pedal_is_heard_live_and_recorded():
+    """The path a recording session wires up: the MIDI input hands the pedal to the engine (heard on
+    the live channel at once) and to the recorder (kept in the take)."""
+    with Synth(bundled_soundfont(), 44100) as synth:
+        engine = PlaybackEngine(synth)
+        rec = Recorder(SONG, 0, started_at=0.0, settings=RecordSettings(count_in_bars=0))
+
+        def hear_and_record(clock, message):
+            engine.control(control_of(message))
+            rec.message(clock, message)
+
+        clock = iter([0.5, 0.75])
+        midi = MidiInput(lambda t, m: None, clock=lambda: next(clock), receive_control=hear_and_record)
+        port = FakePort()
+        midi.open(port=port)
+        port.push(mido.Message("control_change", control=64, value=127))
+        port.push(mido.Message("pitchwheel", pitch=4000))
+        engine.render(np.zeros((64, 2), np.float32))
+        assert synth._fs.get_cc(LIVE_CHANNEL, 64) == 127
+        assert rec.finish_controls(1.0) == (controller(480, 64, 127), pitch_bend(720, 4000),
+                                            controller(960, 64, 0), pitch_bend(960, 0))
+        midi.close()
+
+
+def test_only_controller_messages_become_controller_events():
+    assert control_of(mido.Message("polytouch", note=61, value=5), tick=7) == Control(7, POLY_PRESSURE, 61, 5)
+    assert control_of(mido.Message("aftertouch", value=9)) == Control(0, CHANNEL_PRESSURE, 0, 9)
+    assert control_of(mido.Message("note_on", note=60)) is None
+    assert control_of(mido.Message("program_change", program=3)) is None
