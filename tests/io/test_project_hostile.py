@@ -87,7 +87,7 @@ REFUSED = {
     "1.2M notes over three tracks": (lambda: with_notes(*[note_list(400_000)] * 3), "over 1,000,000 notes"),
     "1025 tracks": (lambda: setting(("song", "tracks"), tracks(MAX_TRACKS + 1)), "more than 1,024 tracks"),
     "millions of empty records": (lambda: raw(("history",), "[" + ",".join(["{}"] * (MAX_LISTS + 1)) + "]"),
-                                  "over 4,000,000 lists and records"),
+                                  f"over {MAX_LISTS:,} lists and records"),
     "100k nested lists": (lambda: raw(("history",), "[" * 100_000 + "]" * 100_000), "nested too deeply"),
     "100k nested records": (lambda: raw(("history",), '{"a":' * 100_000 + "1" + "}" * 100_000),
                             "nested too deeply"),
