@@ -37,7 +37,10 @@ from musicstudio.core.controls import Control
 from musicstudio.core.song import Song
 from musicstudio.io.timeline import Timeline
 
-LIVE_CHANNEL = 15          # auditions and played notes; takes the selected track's program
+# Auditions and played notes, with the selected track's program: a 17th channel, so that no song track
+# (a MIDI file's can be on any of the 16) shares it, and stopping or looping the song never cuts them.
+LIVE_CHANNEL = 16
+MIDI_CHANNELS = 16         # the song's
 AUDITION_SECONDS = 0.35
 TAIL_SECONDS = 2.0
 
@@ -222,9 +225,8 @@ class PlaybackEngine:
                 self._reset_song_channels()   # before the new renderer chases the loop start's state
 
     def _reset_song_channels(self) -> None:
-        for channel in range(16):
-            if channel != LIVE_CHANNEL:
-                self.synth.reset_channel(channel)
+        for channel in range(MIDI_CHANNELS):
+            self.synth.reset_channel(channel)
 
 
 __all__ = ["PlaybackEngine", "LiveNote", "LIVE_CHANNEL", "CLICK_CHANNEL", "NOTE_ON", "NOTE_OFF", "PROGRAM"]

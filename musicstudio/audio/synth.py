@@ -16,6 +16,9 @@ from musicstudio.audio.errors import SoundFontError, SynthUnavailable
 from musicstudio.audio.soundfont import check_soundfont
 
 DRUM_BANK = 128
+# MIDI's 16, and more beyond them for notes played live, which no song track can take (FluidSynth
+# counts channels in sixteens).
+CHANNELS = 32
 _write_float = None
 _pressure = None   # (fluid_synth_channel_pressure, fluid_synth_key_pressure): pyfluidsynth wraps neither
 
@@ -58,7 +61,8 @@ class Synth:
         self.sample_rate = sample_rate
         # FluidSynth shares the voices of one render among this many threads: about twice as fast on 2 cores.
         threads = threads or min(os.cpu_count() or 1, 4)
-        self._fs = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate), **{"synth.cpu-cores": threads})
+        self._fs = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate), channels=CHANNELS,
+                                    **{"synth.cpu-cores": threads})
         self.sfid = self._fs.sfload(str(soundfont))
         if self.sfid < 0:
             self._fs.delete()
@@ -90,7 +94,7 @@ class Synth:
         _pressure[1](self._fs.synth, channel, pitch, value)
 
     def all_notes_off(self) -> None:
-        for channel in range(16):
+        for channel in range(CHANNELS):
             self.all_notes_off_channel(channel)
 
     def all_notes_off_channel(self, channel: int) -> None:
