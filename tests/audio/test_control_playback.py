@@ -92,13 +92,13 @@ def test_every_kind_is_scheduled_at_its_frame_on_the_track_channel():
 
 def test_each_track_plays_on_the_channel_the_midi_export_gives_it():
     """One rule for the channels of playback and of export (assign_channels): a track from a file
-    plays on the channel it came from once the export keeps it."""
+    plays on the channel it came from."""
     song = song_of(piano([Note(60, 0, 480)], [controller(0, 64, 127)], channel=4), piano([Note(64, 0, 480)]))
     channels = assign_channels(song.tracks)
     events = schedule(song, RATE)
     first = [e for e in events if e.pitch == 60 and e.kind in (NOTE_ON, NOTE_OFF) or e.kind == CONTROL]
     second = [e for e in events if e.pitch == 64 and e.kind in (NOTE_ON, NOTE_OFF)]
-    assert len(first) == 3 and {e.channel for e in first} == {channels[0]}
+    assert channels[0] == 4 and len(first) == 3 and {e.channel for e in first} == {4}
     assert len(second) == 2 and {e.channel for e in second} == {channels[1]} != {channels[0]}
 
 

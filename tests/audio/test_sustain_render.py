@@ -4,14 +4,17 @@ expression controller (CC 11) turned down makes the track quieter."""
 
 from contextlib import closing
 
+import mido
 import numpy as np
 import pytest
 
 from musicstudio.audio.render import SAMPLE_RATE, export_wav, render_blocks
+from musicstudio.audio.schedule import CONTROL, schedule
 from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core import Note, Song, Tempo, Track
 from musicstudio.core.controls import EXPRESSION, SUSTAIN, controller
 from musicstudio.core.ticks import PPQ
+from musicstudio.io.midi_read import import_midi
 from musicstudio.io.wav import read_wav
 
 EIGHTH = PPQ // 2
@@ -87,3 +90,32 @@ def test_the_exported_wav_keeps_the_pedal(tmp_path, soundfont):
     assert len(pedal_wav) > len(dry_wav)
     dry_second = np.pad(dry_wav, ((0, max(0, second.stop - len(dry_wav))), (0, 0)))[second]
     assert rms_dbfs(pedal_wav[second]) > rms_dbfs(dry_second) + 6.0
+
+
+def test_a_midi_files_pedal_is_heard_on_its_own_channel(tmp_path, soundfont):
+    """End to end: a file written by mido with the passage and its pedal on channel 5 imports with
+    the pedal, plays on channel 5, and rings on; the same file without the pedal does not."""
+    def write(name: str, pedal: bool):
+        track = mido.MidiTrack([mido.Message("program_change", channel=4, program=0)])
+        if pedal:
+            track.append(mido.Message("control_change", channel=4, control=SUSTAIN, value=127))
+        events = [(n.start, 1, n.pitch, n.velocity) for n in PASSAGE] + [(n.end, 0, n.pitch, 0) for n in PASSAGE]
+        if pedal:
+            events.append((PEDAL_UP, 0, -1, 0))    # pitch -1: the pedal coming up
+        last = 0
+        for tick, on, pitch, velocity in sorted(events):
+            if pitch < 0:
+                track.append(mido.Message("control_change", channel=4, control=SUSTAIN, value=0, time=tick - last))
+            else:
+                kind = "note_on" if on else "note_off"
+                track.append(mido.Message(kind, channel=4, note=pitch, velocity=velocity, time=tick - last))
+            last = tick
+        mido.MidiFile(ticks_per_beat=PPQ, tracks=[track]).save(tmp_path / name)
+        return import_midi(tmp_path / name).song
+
+    pedalled, dry = write("pedal.mid", True), write("dry.mid", False)
+    piano_track = next(t for t in pedalled.tracks if t.notes)
+    assert piano_track.channel == 4 and [c.value for c in piano_track.controls if c.number == SUSTAIN] == [127, 0]
+    assert {e.channel for e in schedule(pedalled, SAMPLE_RATE) if e.kind == CONTROL} == {4}
+    second = slice(LAST_OFF_FRAME, LAST_OFF_FRAME + SAMPLE_RATE)
+    assert rms_dbfs(rendered(pedalled, soundfont)[second]) > rms_dbfs(rendered(dry, soundfont)[second]) + 6.0
