@@ -173,14 +173,6 @@ def control_event(control: Control, channel: int, frame: int, is_drum: bool = Fa
     return SynthEvent(frame, _SYNTH_KIND[control.kind], channel, control.number, control.value)
 
 
-def sort_events(events: list[SynthEvent]) -> list[SynthEvent]:
-    """Playing order: by frame; at one frame programs and controllers first, then note-offs, then
-    note-ons, then key pressure; events of one rank keep the order they were given in."""
-    rank = RANK
-    events.sort(key=lambda e: (e.frame, rank[e.kind]))
-    return events
-
-
 def send(synth: Synth, e: SynthEvent) -> None:
     """Play one event on the synthesizer."""
     play(synth, e.kind, e.channel, e.pitch, e.velocity)
