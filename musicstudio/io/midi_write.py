@@ -165,7 +165,9 @@ def unwritable(song: Song) -> str | None:
     for text in song.texts:
         try:
             make_text(*text)
-        except (TypeError, ValueError) as e:  # UnicodeEncodeError too: text its encoding cannot spell
+        except UnicodeEncodeError:
+            return f"the song has a {text.kind} with characters its spelling ({text.encoding}) cannot hold"
+        except (TypeError, ValueError) as e:
             return f"the song has a {text.kind} a MIDI file cannot hold ({e})"
     if not all(MIN_TEMPO_US <= t.us_per_beat <= MAX_TEMPO_US for t in song.tempos):
         return "the song has a tempo a MIDI file cannot hold"
