@@ -50,6 +50,15 @@ class LaneDriver(RollDriver):
     def stack(self):
         return self.window.document.undo_stack
 
+    def assert_index_is_fresh(self):
+        """The lane's index (made from the one before the edit) is what reading the new track gives."""
+        from musicstudio.ui.piano_roll.lane_index import LaneIndex
+
+        index, fresh = self.lane.index(), LaneIndex(self.roll.active_track, self.lane.lane.key)
+        assert index.track is self.roll.active_track
+        assert index.events == fresh.events
+        assert index.ticks.tolist() == fresh.ticks.tolist() and index.values.tolist() == fresh.values.tolist()
+
 
 @pytest.fixture
 def lanes(main_window, qtbot):
@@ -108,18 +117,24 @@ def test_draw_pedal_block_and_bend_curve_undo_redo_and_export(lanes, tmp_path):
 
 def test_line_tool_draws_a_ramp_one_event_per_snap_step(lanes):
     lanes.show_lane(MODULATION_LANE)
-    lanes.window.document.edit(ControlChange(0, (), (controller(480, MODULATION, 5),)), "setup")
+    others = (pitch_bend(480, 7), controller(600, MODULATION, 5), controller(600, 7, 90), controller(2000, 1, 3))
+    lanes.window.document.edit(ControlChange(0, (), others), "setup")
+    lanes.lane.repaint()
     lanes.key(K.Key_L, M.AltModifier)
     assert lanes.roll.lane_tool == "line"
     lanes.lane_drag(lanes.at(0, 0), lanes.at(300, 40), lanes.at(960, 127))
+    lanes.assert_index_is_fresh()
     # The old event inside the ramp's span is replaced, and the ramp lands on both ends exactly.
-    assert [(c.tick, c.value) for c in lanes.controls()] == [(t, round(127 * t / 960)) for t in range(0, 961, 120)]
+    assert [(c.tick, c.value) for c in lanes.controls(CONTROLLER, MODULATION)][:9] == [
+        (t, round(127 * t / 960)) for t in range(0, 961, 120)]
     # Shift+drag draws a line with the draw tool too; coarser snap, fewer events.
     lanes.key(K.Key_D, M.AltModifier)
     lanes.window.snap.setCurrentText("1/4")
     lanes.lane_drag(lanes.at(1920, 127), lanes.at(3840, 0), modifier=M.ShiftModifier)
-    assert [(c.tick, c.value) for c in lanes.controls() if c.tick >= 1920] == [
+    assert [(c.tick, c.value) for c in lanes.controls(CONTROLLER, MODULATION) if c.tick >= 1920] == [
         (1920, 127), (2400, 95), (2880, 64), (3360, 32), (3840, 0)]
+    lanes.assert_index_is_fresh()
+    assert lanes.controls(PITCH_BEND) == [pitch_bend(480, 7)] and lanes.controls(CONTROLLER, 7) == [others[2]]
 
 
 def test_erase_by_drag_right_drag_and_delete_on_a_selected_span(lanes):
@@ -144,6 +159,7 @@ def test_erase_by_drag_right_drag_and_delete_on_a_selected_span(lanes):
     assert lanes.lane.span == (2400, 3120)
     QTest.keyClick(lanes.lane, K.Key_Delete)
     assert [c.tick for c in lanes.controls(CONTROLLER)] == [0, 240, 1200, 2160, 3120, 3360, 3600]
+    lanes.assert_index_is_fresh()
     lanes.lane_drag(lanes.at(3360), lanes.at(3840))
     QTest.keyClick(lanes.lane, K.Key_Escape)
     QTest.keyClick(lanes.lane, K.Key_Delete)
@@ -233,3 +249,30 @@ def test_lane_chooser_lists_any_controller_and_the_tracks_own(lanes, monkeypatch
     assert "CC 91 Reverb •" in titles and "Modulation •" in titles
     header.show_lane(None)
     assert lanes.roll.velocity_lane.isVisible() and not lanes.lane.isVisible()
+
+
+def test_screenshot_of_notes_with_pedal_blocks_and_a_bend_curve(lanes, tmp_path):
+    from musicstudio.core.song import Song
+    from musicstudio.core.track import Track
+
+    notes = tuple(Note(60 + i % 5, bar * 1920 + i * 480, 420) for bar in range(4) for i in range(4))
+    pedal = tuple(controller(bar * 1920 + 30 * s, SUSTAIN, 127 * (1 - s // 60)) for bar in range(4) for s in (0, 60))
+    bends = tuple(pitch_bend(t, 4000 if 960 <= t < 2880 else 0) for t in range(0, 7680, 240))
+    window = lanes.window
+    window.document.load(Song(tracks=(Track("Piano", 0, False, notes, controls=pedal + bends),)), None)
+    lanes.show_lane(SUSTAIN_LANE)
+    lanes.roll.zoom_to_fit()
+    shot = window.grab()
+    assert shot.save(str(tmp_path / "lanes.png"))
+    lane_top = lanes.lane.mapTo(window, QPoint(0, 0))
+    image = shot.toImage()
+    bottom = lane_top.y() + lanes.lane.height() - 3
+    colour = image.pixelColor(lane_top.x() + lanes.at(960).x(), bottom)       # inside the first block
+    gap = image.pixelColor(lane_top.x() + lanes.at(1860).x(), bottom)         # between two blocks
+    assert colour.blue() > 150 and gap.blue() < 60
+    # The bend lane fills between the centre and the bend: above the centre where the bend is up only.
+    lanes.show_lane(BEND_LANE)
+    image = lanes.lane.grab().toImage()
+    above = round(y_of(BEND_LANE, 2000, lanes.lane.height()))
+    assert image.pixelColor(lanes.at(1440).x(), above).blue() > 60
+    assert image.pixelColor(lanes.at(3840).x(), above).blue() < 60

@@ -110,14 +110,16 @@ class NoteCanvas(QWidget):
             if colour is not None:
                 p.fillRect(QRectF(0, g.y_of(pitch), w, g.row_height), colour)
 
-    def paint_grid(self, p: QPainter, t0: int, t1: int, h: int, lines_from=("grid", "beat", "bar")) -> None:
+    def paint_grid(self, p: QPainter, t0: int, t1: int, h: int, lines_from=("grid", "beat", "bar"),
+                   bar_gap: float = 4) -> None:
         """Bar, beat and snap-grid lines (those named in ``lines_from``) from tick ``t0`` to ``t1``, ``h``
-        pixels tall; the controller lane draws the same lines under its curves."""
+        pixels tall, bar lines at least ``bar_gap`` pixels apart; the controller lane draws the same lines
+        under its curves."""
         g, song = self.geometry, self.document.song
         meter = song.meter
-        # Zoomed far out, bar lines every 2, 4, 8 ... bars, so no two are closer than 4 pixels.
+        # Zoomed far out, bar lines every 2, 4, 8 ... bars, so no two are closer than bar_gap pixels.
         step, bar_px = 1, meter.signature_at(t0).bar_ticks * g.px_per_tick
-        while step * bar_px < 4 and step < 1 << 20:
+        while step * bar_px < bar_gap and step < 1 << 20:
             step *= 2
         bar = meter.bar_at(t0) // step * step
         snap = self.roll.snap
@@ -134,13 +136,13 @@ class NoteCanvas(QWidget):
                 break
             sig = meter.signature_at(start)
             end = meter.bar_start(bar + 1)   # beat and grid lines only show where bars are wide
-            if snap and snap * g.px_per_tick >= 8:
+            if snap and snap * g.px_per_tick >= 8 and "grid" in lines_from:
                 for t in range(start + snap, end, snap):
                     line("grid", t)
             if sig.beat_ticks * g.px_per_tick >= 6:
                 for t in range(start + sig.beat_ticks, end, sig.beat_ticks):
                     line("beat", t)
-            if g.x_of(start) - last_bar_x >= 4:  # bars of a shorter meter may still come closer
+            if g.x_of(start) - last_bar_x >= bar_gap:  # bars of a shorter meter may still come closer
                 line("bar", start)
                 last_bar_x = g.x_of(start)
             bar += step

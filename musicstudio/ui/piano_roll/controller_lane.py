@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 LANE_HEIGHT = 96
 HIT_PX = 3              # how near an event a click with the eraser still takes it
 DOTS_UP_TO = 10         # events are marked with a dot while there are fewer than one per this many pixels
+BAR_GAP = 12            # zoomed out, the lane's bar lines stay at least this many pixels apart
 CENTRE_PX = 4           # within this many pixels of the centre line a value snaps to the centre
 FREEHAND_PX = 4         # with snapping off, a drawn event every this many pixels
 BACKGROUND = QColor("#17181c")
@@ -69,7 +70,7 @@ class ControllerLane(QWidget):
         w, h = self.width(), self.height()
         p = QPainter(self)
         p.fillRect(self.rect(), BACKGROUND)
-        roll.canvas.paint_grid(p, g.tick_at(0), g.tick_at(w) + 1, h, lines_from=("beat", "bar"))
+        roll.canvas.paint_grid(p, g.tick_at(0), g.tick_at(w) + 1, h, lines_from=("beat", "bar"), bar_gap=BAR_GAP)
         if self.lane.centre is not None:
             y = round(y_of(self.lane, self.lane.centre, h)) + 0.5
             p.setPen(QPen(palette.BAR_LINE, 1, Qt.PenStyle.DashLine))
@@ -180,14 +181,21 @@ class ControllerLane(QWidget):
         index = self.index()
         if gesture is None or index is None:
             return
+        first, last = gesture.span()
         if gesture.tool == "select":
-            first, last = gesture.span()
             self.span = (first, last + 1) if last >= first else None
         else:
-            removed, added = gesture.change(index)
             verb = "Draw" if self.lane.pedal and gesture.tool != "erase" else VERBS[gesture.tool]
-            self.roll.edit_controls(removed, added, f"{verb} {self.lane.title.lower()}")
+            self._replace(index, first, last, gesture.added(), f"{verb} {self.lane.title.lower()}")
         self.update()
+
+    def _replace(self, index: LaneIndex, first: int, last: int, added: list, text: str) -> None:
+        """One edit: the lane's events from ``first`` to ``last`` (ticks, both included) become ``added``.
+        The new track's lane index is made from the old one, not read again from every event."""
+        self.roll.edit_controls(index.in_span(first, last + 1), added, text)
+        track = self.roll.active_track
+        if track is not None and track is not index.track:
+            self._indexes.put(index.with_span_replaced(track, first, last, added))
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.hover = None
@@ -217,7 +225,6 @@ class ControllerLane(QWidget):
         index = self.index()
         if self.span is None or index is None:
             return
-        removed = index.in_span(*self.span)
-        self.span = None
-        self.roll.edit_controls(removed, [], f"Erase {self.lane.title.lower()}")
+        (start, end), self.span = self.span, None
+        self._replace(index, start, end - 1, [], f"Erase {self.lane.title.lower()}")
         self.update()

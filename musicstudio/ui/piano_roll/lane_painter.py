@@ -32,31 +32,29 @@ class Columns(NamedTuple):
 
 def visible_columns(ticks: np.ndarray, values: np.ndarray, px_per_tick: float, scroll_x: float,
                     width: int) -> Columns:
-    """The lane's events (``ticks`` sorted) reduced to ``width`` pixel columns of the view."""
-    t0 = scroll_x / px_per_tick
-    t1 = (scroll_x + width) / px_per_tick
-    lo, hi = np.searchsorted(ticks, [int(np.floor(t0)), int(np.ceil(t1)) + 1])
-    initial = int(values[lo - 1]) if lo > 0 else None
-    vals = values[lo:hi]
-    cols = np.clip(np.floor(ticks[lo:hi] * px_per_tick - scroll_x).astype(np.int64), 0, width - 1)
-    x = np.arange(width)
-    first = np.searchsorted(cols, x, side="left")
-    after = np.searchsorted(cols, x, side="right")
-    last = after - 1
-    has_events = after > first
-    fallback = initial if initial is not None else 0
-    held = np.where(last >= 0, vals[np.clip(last, 0, None)] if len(vals) else fallback, fallback)
-    known = (last >= 0) | (initial is not None)
-    # the value at each column's start: what the column before held
-    before = np.concatenate([[fallback], held[:-1]])
+    """The lane's events (``ticks`` sorted) reduced to ``width`` pixel columns of the view.
+
+    The work is a binary search per column edge and one pass over the visible values, never a
+    conversion of every event to pixels.
+    """
+    # the first tick of each column, and of the one past the right edge; then the first event there
+    edges = np.ceil((np.arange(width + 1) + scroll_x) / px_per_tick).astype(np.int64)
+    first = np.searchsorted(ticks, edges)
+    last = first[1:] - 1                      # the last event at or before each column's end
+    known = last >= 0
+    held = values[np.maximum(last, 0)] if len(values) else np.zeros(width, dtype=np.int64)
+    # the value held where each column starts: the last event before it
+    came_known = first[:-1] > 0
+    before = values[np.maximum(first[:-1] - 1, 0)] if len(values) else held
     low, high = held.copy(), held.copy()
-    if len(vals):
-        starts = first[has_events]
-        low[has_events] = np.minimum.reduceat(vals, starts)
-        high[has_events] = np.maximum.reduceat(vals, starts)
-        came_known = np.concatenate([[initial is not None], known[:-1]])
-        low = np.where(came_known, np.minimum(low, before), low)
-        high = np.where(came_known, np.maximum(high, before), high)
+    has_events = first[1:] > first[:-1]
+    if has_events.any():
+        starts = first[:-1][has_events]
+        inside = values[:first[-1]]
+        low[has_events] = np.minimum.reduceat(inside, starts)
+        high[has_events] = np.maximum.reduceat(inside, starts)
+    low = np.where(came_known, np.minimum(low, before), low)
+    high = np.where(came_known, np.maximum(high, before), high)
     return Columns(known, held, low, high)
 
 

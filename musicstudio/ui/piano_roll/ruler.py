@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QLineF, QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from musicstudio.ui.piano_roll.editor import PianoRoll
 
 RULER_HEIGHT = 22
+MARK_GAP = 6   # pixels between bar marks at the least
 
 
 class Ruler(QWidget):
@@ -32,18 +33,24 @@ class Ruler(QWidget):
         if roll.loop is not None:
             x0, x1 = g.x_of(roll.loop[0]), g.x_of(roll.loop[1])
             p.fillRect(QRectF(x0, 0, x1 - x0, self.height()), palette.LOOP_EDGE)
-        bar = meter.bar_at(g.tick_at(0))
+        # Zoomed far out, a mark every 2, 4, 8 ... bars, so that no two are closer than MARK_GAP pixels.
+        step, bar_px = 1, meter.signature_at(g.tick_at(0)).bar_ticks * g.px_per_tick
+        while step * bar_px < MARK_GAP and step < 1 << 20:
+            step *= 2
+        bar = meter.bar_at(g.tick_at(0)) // step * step
         p.setPen(QPen(QColor("#b8bac4"), 1))
         last_label = -1e9
+        marks = []
         while True:
             x = g.x_of(meter.bar_start(bar))
             if x > self.width():
                 break
-            p.drawLine(QPointF(x, self.height() * 0.45), QPointF(x, self.height()))
+            marks.append(QLineF(x, self.height() * 0.45, x, self.height()))
             if x - last_label > 28:
                 p.drawText(QPointF(x + 3, 12), str(bar + 1))
                 last_label = x
-            bar += 1
+            bar += step
+        p.drawLines(marks)
         x = g.x_of(roll.playhead)
         p.setPen(QPen(palette.PLAYHEAD, 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
