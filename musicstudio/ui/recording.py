@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from musicstudio.audio.midi_input import MidiInput, input_ports
+from musicstudio.audio.midi_input import MidiInput, control_of, input_ports
 from musicstudio.audio.recorder import Recorder, RecordSettings
-from musicstudio.core.changes import NoteChange
-from musicstudio.core.edits import notes_in_range
 
 if TYPE_CHECKING:
     from musicstudio.ui.document import SongDocument
@@ -40,7 +38,7 @@ class RecordingSession(QObject):
         self.clock = clock
         self.settings = RecordSettings()
         self.recorder: Recorder | None = None
-        self.midi = MidiInput(self._midi_message, clock)
+        self.midi = MidiInput(self._midi_message, clock, receive_control=self._midi_control)
         self.port_name: str | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(PREVIEW_MS)
@@ -88,9 +86,10 @@ class RecordingSession(QObject):
         now = self.clock()
         take = recorder.finish(now)
         track = roll.active_track
-        if take and track is not None:
-            removed = () if self.settings.overdub else tuple(notes_in_range(track.notes, *recorder.replaced_span(now)))
-            self.document.edit(NoteChange(roll.track_index, removed, tuple(take)), "Record take")
+        # the notes and the pedal, wheel and aftertouch played with them: one undoable step
+        change = recorder.take_change(roll.track_index, track, now) if track is not None else None
+        if change is not None:
+            self.document.edit(change, "Record take")
             roll.set_selection(list(take))
         self.stopped.emit(len(take))
         return len(take)
@@ -115,6 +114,14 @@ class RecordingSession(QObject):
             self.playback.note_off(message.note)
         if self.recorder is not None:
             self.recorder.message(clock, message)
+
+    def _midi_control(self, clock: float, message) -> None:
+        """From the MIDI input's thread: a pedal, wheel or aftertouch heard now and recorded."""
+        control = control_of(message)
+        if control is not None:
+            self.playback.control(control)
+            if self.recorder is not None:
+                self.recorder.message(clock, message)
 
     def _show_preview(self) -> None:
         if self.recorder is not None:

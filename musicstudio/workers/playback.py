@@ -10,6 +10,7 @@ from musicstudio.audio.errors import AudioError
 from musicstudio.audio.output import AudioOutput
 from musicstudio.audio.soundfont import find_soundfont
 from musicstudio.audio.synth import Synth
+from musicstudio.core.controls import Control
 from musicstudio.core.song import Song
 
 POSITION_HZ = 30
@@ -93,6 +94,11 @@ class PlaybackController(QObject):
     def note_off(self, pitch: int) -> None:
         if self.available:
             self.engine.note_off(pitch)
+
+    def control(self, control: Control) -> None:
+        """A pedal, wheel or aftertouch from the keyboard, heard now on the live channel."""
+        if self.available:
+            self.engine.control(control)
 
     def _tick(self) -> None:
         if self.output is not None and self.output.problem:

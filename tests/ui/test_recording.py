@@ -115,3 +115,32 @@ def test_the_midi_input_menu_lists_ports_afresh(main_window, monkeypatch):
     ports[0] = ["Keystation 49"]
     main_window._fill_midi_menu()
     assert [a.text() for a in main_window.midi_menu.actions()] == ["Keystation 49"]
+
+
+def test_a_midi_keyboards_pedal_and_wheel_are_recorded_with_the_notes(main_window):
+    """Notes, the sustain pedal and a bend from a MIDI keyboard land in the track as one undo step."""
+    import mido
+
+    from musicstudio.core.controls import PITCH_BEND, SUSTAIN
+    w = main_window
+    clock = FakeClock(0.0)
+    w.recording.clock = clock
+    from dataclasses import replace
+    w.recording.settings = replace(w.recording.settings, count_in_bars=0)
+    w.roll.set_playhead(0)
+    w.transport.record.setChecked(True)
+    play = w.recording._midi_message
+    w.recording._midi_control(0.0, mido.Message("control_change", control=64, value=127))
+    play(0.0, mido.Message("note_on", note=60, velocity=90))
+    w.recording._midi_control(0.25, mido.Message("pitchwheel", pitch=4096))
+    play(0.5, mido.Message("note_off", note=60))
+    w.recording._midi_control(0.75, mido.Message("control_change", control=64, value=0))
+    clock.now = 1.0
+    w.transport.record.setChecked(False)
+    track = w.roll.active_track
+    assert [n.pitch for n in track.notes] == [60]
+    pedal = [(c.tick, c.value) for c in track.controls if c.number == SUSTAIN and c.kind == "cc"]
+    assert pedal[0] == (0, 127) and pedal[-1][1] == 0 and pedal[-1][0] > track.notes[0].end
+    assert any(c.kind == PITCH_BEND and c.value == 4096 for c in track.controls)
+    w.document.undo_stack.undo()
+    assert w.roll.active_track.notes == () and w.roll.active_track.controls == ()
