@@ -9,10 +9,13 @@ import json
 
 import pytest
 
+from musicstudio.cli import EXIT_OK, main
 from musicstudio.core import Note, Song, Track
 from musicstudio.core.controls import Control, SongText, controller, pitch_bend
 from musicstudio.io.errors import ProjectError
 from musicstudio.io.limits import MAX_CONTROLS, MAX_TICK
+from musicstudio.io.midi_read import import_midi
+from musicstudio.io.midi_write import export_midi
 from musicstudio.io.project import (
     SCHEMA_VERSION,
     Project,
@@ -259,3 +262,14 @@ def test_opening_leaves_the_cycle_collector_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_midi_through_a_project_comes_back_byte_for_byte(tmp_path):
+    first, project, again = tmp_path / "first.mid", tmp_path / "song.msproj", tmp_path / "again.mid"
+    export_midi(lossless_song(), first)
+    assert main(["convert", str(first), str(project)]) == EXIT_OK
+    assert main(["convert", str(project), str(again)]) == EXIT_OK
+    imported = import_midi(first).song
+    assert load_project(project).song == imported and imported.texts == TEXTS
+    assert [len(t.controls) for t in imported.tracks] == [len(PIANO_CONTROLS), 1]
+    assert again.read_bytes() == first.read_bytes()
