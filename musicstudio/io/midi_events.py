@@ -62,7 +62,7 @@ def song_text(tick: int, mtype: int, body: bytes) -> SongText:
 
 def channel_controls(raw: list[tuple[int, int, int, int]], scale) -> tuple[int | None, list[Control]]:
     """The channel's first program, and its other events as controls at model ticks (``scale`` maps
-    file ticks to them), in file order.
+    file ticks to them; None: the file counts ticks as the model does), in file order.
 
     The first program change is the track's program. It is kept as a control event too where it does
     not stand alone at the very start: after tick 0 (the track plays its sound from there on), or after
@@ -71,29 +71,31 @@ def channel_controls(raw: list[tuple[int, int, int, int]], scale) -> tuple[int |
     program = None
     out: list[Control] = []
     append = out.append
+    new = tuple.__new__   # Control(...) without its per-field copy: 200,000 events are common
     for tick, status, d1, d2 in raw:
-        tick = scale(tick)
+        if scale is not None:
+            tick = scale(tick)
         if status == CONTROL_STATUS:
-            append(Control(tick, CONTROLLER, d1, d2))
+            append(new(Control, (tick, CONTROLLER, d1, d2)))
         elif status == BEND_STATUS:
-            append(Control(tick, PITCH_BEND, 0, ((d2 << 7) | d1) - 8192))
+            append(new(Control, (tick, PITCH_BEND, 0, ((d2 << 7) | d1) - 8192)))
         elif status == PRESSURE_STATUS:
-            append(Control(tick, CHANNEL_PRESSURE, 0, d1))
+            append(new(Control, (tick, CHANNEL_PRESSURE, 0, d1)))
         elif status == POLY_STATUS:
-            append(Control(tick, POLY_PRESSURE, d1, d2))
+            append(new(Control, (tick, POLY_PRESSURE, d1, d2)))
         else:
             if program is None:
                 program = d1
                 if tick == 0 and not out:
                     continue
-            append(Control(tick, PROGRAM, 0, d1))
+            append(new(Control, (tick, PROGRAM, 0, d1)))
     return program, out
 
 
-def channel_notes(events: ChannelEvents, scale, same_scale: bool) -> tuple[Note, ...]:
-    """The channel's notes at model ticks; ``same_scale``: the file counts ticks as the model does.
-    A note whose note-off came at its very tick lasts one tick."""
-    if same_scale:
+def channel_notes(events: ChannelEvents, scale) -> tuple[Note, ...]:
+    """The channel's notes at model ticks (``scale``: as for :func:`channel_controls`). A note whose
+    note-off came at its very tick lasts one tick."""
+    if scale is None:
         new = tuple.__new__   # the raw tuples are already in Note's field order: no per-field copy
         return tuple([new(Note, n) if n[2] else Note(n[0], n[1], 1, n[3]) for n in events.notes])
     notes = []
@@ -104,9 +106,10 @@ def channel_notes(events: ChannelEvents, scale, same_scale: bool) -> tuple[Note,
     return tuple(notes)
 
 
-def chunk_tracks(name: str, channels: dict[int, ChannelEvents], scale, same_scale: bool) -> list[Track]:
+def chunk_tracks(name: str, channels: dict[int, ChannelEvents], scale) -> list[Track]:
     """One track per channel the chunk played on (notes or anything else), in channel order. A chunk
-    that plays on several channels names each track after its chunk and its instrument."""
+    that plays on several channels names each track after its chunk and its instrument. ``scale`` maps
+    file ticks to model ticks; None where the file counts ticks as the model does."""
     used = [(ch, events) for ch, events in sorted(channels.items()) if events.notes or events.controls]
     tracks = []
     for ch, events in used:
@@ -114,6 +117,6 @@ def chunk_tracks(name: str, channels: dict[int, ChannelEvents], scale, same_scal
         label = name
         if len(used) > 1:
             label = (f"{name} - " if name else "") + instrument_name(program or 0, ch == DRUM_CHANNEL)
-        tracks.append(Track(label, program or 0, ch == DRUM_CHANNEL, channel_notes(events, scale, same_scale),
+        tracks.append(Track(label, program or 0, ch == DRUM_CHANNEL, channel_notes(events, scale),
                             controls=tuple(controls), channel=ch))
     return tracks

@@ -162,8 +162,8 @@ class _Reader:
             conductor = index == 0 and fmt != 0 and not state.has_notes
             if conductor:
                 title = state.name or ""
-            made = chunk_tracks("" if conductor else state.name or "", state.channels, self.scale,
-                                self.ppq == PPQ)
+            made = chunk_tracks("" if conductor else state.name or "", state.channels,
+                                None if self.ppq == PPQ else self.scale)
             if not made and state.name is not None and not conductor:
                 made = [Track(state.name)]   # a named track with no notes yet
             elif not made and not (conductor or state.has_events or state.texts):
