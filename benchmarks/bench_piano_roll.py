@@ -94,9 +94,20 @@ def _lane_song():
     return Song(tracks=(Track("Lead", 0, False, tuple(notes), controls=tuple(pedals + bends)),))
 
 
-def _controller_lane():
+def _drawn_stroke(lane) -> float:
+    """Seconds from the release of a stroke drawn across the lane to its edit being made."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
+
+    y, none = lane.height() // 2, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(lane, Qt.MouseButton.LeftButton, none, QPoint(10, y))
+    QTest.mouseMove(lane, QPoint(200, y - 20))
+    t = time.perf_counter()
+    QTest.mouseRelease(lane, Qt.MouseButton.LeftButton, none, QPoint(200, y - 20))
+    return time.perf_counter() - t
+
+
+def _controller_lane():
     from PySide6.QtWidgets import QApplication
 
     from musicstudio.io.settings import Settings
@@ -147,14 +158,8 @@ def _controller_lane():
         roll.lane_header.show_lane(BEND_LANE)
         roll.zoom(0.001)
         whole = [frame(lambda: roll.scroll_by(dx=1)) for _ in range(10)]
-        # a drawn stroke over a bar of the lane: the edit on release, then the next frame
         roll.zoom(1000)
-        y = lane.height() // 2
-        QTest.mousePress(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y))
-        QTest.mouseMove(lane, QPoint(200, y - 20))
-        t = time.perf_counter()
-        QTest.mouseRelease(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, y - 20))
-        t_edit = time.perf_counter() - t
+        t_edit = _drawn_stroke(lane)
         after_edit = frame(lambda: None)
         window.document.undo_stack.setClean()
         window.close()

@@ -33,6 +33,7 @@ BACKGROUND = QColor("#17181c")
 SPAN_FILL = QColor(255, 255, 255, 34)
 ERASE_FILL = QColor(255, 90, 90, 50)
 TEXT = QColor("#c8cad4")
+READOUT_BACKDROP = QColor(23, 24, 28, 200)
 VERBS = {"draw": "Draw", "line": "Draw a line of", "erase": "Erase"}
 
 
@@ -129,6 +130,8 @@ class ControllerLane(QWidget):
         elif self.hover is not None and index is not None:
             value = index.value_at(self.hover[1])
             text += f": {self.lane.label(value)}" if value is not None else ": nothing yet"
+        box = p.fontMetrics().boundingRect(text).adjusted(-3, -1, 3, 1).translated(6, PAD + 11)
+        p.fillRect(box, READOUT_BACKDROP)   # readable over a dense curve
         p.setPen(TEXT)
         p.drawText(QPointF(6, PAD + 11), text)
 
