@@ -5,8 +5,8 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("bench_midi", "bench_wav", "bench_piano_roll", "bench_audio", "bench_generate", "bench_vae",
-              "bench_gan", "bench_generate_ui", "bench_hostile_models")
+BENCHMARKS = ("bench_midi", "bench_project", "bench_wav", "bench_piano_roll", "bench_audio", "bench_generate",
+              "bench_vae", "bench_gan", "bench_generate_ui", "bench_hostile_models")
 
 
 def main(names: list[str]) -> int:

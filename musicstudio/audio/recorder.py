@@ -130,7 +130,7 @@ class Recorder:
         change = NoteChange(track_index, removed_notes, tuple(notes))
         if not controls and not removed_controls:
             return change
-        return ChangeGroup((change, ControlChange(track_index, removed_controls, controls)))
+        return ChangeGroup((change, ControlChange.of(track_index, track, removed_controls, controls)))
 
     def replaced_span(self, clock: float) -> tuple[int, int]:
         """The ticks a replacing take covers: from the start to where recording stopped."""
