@@ -13,6 +13,7 @@ from typing import Callable, Protocol
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.note import Note
+from musicstudio.core.scale import Scale, lock_record
 from musicstudio.core.ticks import PPQ
 
 STEP = PPQ // 4           # the 16th-note grid every backend works on
@@ -54,7 +55,7 @@ class GenerationRequest:
     temperature: float = 1.0
     top_p: float = 1.0                           # nucleus sampling; 1.0 keeps every token
     random_seed: int = 0                         # the same request and seed give the same takes
-    key: Key | None = None                       # lock pitches to this key's scale
+    key: Key | Scale | None = None               # lock pitches to a key's own scale, or to a scale
     pitch_range: tuple[int, int] = (0, 127)      # inclusive
     options: dict = field(default_factory=dict)  # the backend's own parameters
 
@@ -78,7 +79,7 @@ class GenerationRequest:
         """The parameters as plain data, for a take's generation record in the project file."""
         data = asdict(self)
         data.pop("seed")
-        data["key"] = None if self.key is None else [self.key.sharps, int(self.key.minor)]
+        data["key"] = None if self.key is None else lock_record(self.key)
         data["pitch_range"] = list(self.pitch_range)
         return data
 

@@ -108,11 +108,41 @@ def test_parse_key_round_trips_every_name():
             assert parse_key(key.name) == key
 
 
-@pytest.mark.parametrize("text", ["", "   ", "H major", "C dorian", "C major key", "E# major",
-                                  "Fb major", "Db minor", "xyz", "1 major"])
+@pytest.mark.parametrize("text", ["F#m", "F# minor", "F♯ minor", "F♯m", "f#", "f# min", "F sharp minor",
+                                  "F-sharp minor", "Gb minor", "G♭ minor", "gb", "F#min", "F# Minor", "F# moll"])
+def test_every_common_spelling_of_f_sharp_minor(text):
+    assert parse_key(text) == Key(3, True)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Bb", Key(-2)), ("B flat major", Key(-2)), ("B-flat", Key(-2)), ("B- major", Key(-2)), ("B♭", Key(-2)),
+    ("bb", Key(-5, True)), ("Bbm", Key(-5, True)), ("e-", Key(-6, True)),   # music21's "-" for flat
+    ("Cm", Key(-3, True)), ("CM", Key(0)), ("C maj", Key(0)), ("c", Key(-3, True)), ("a", Key(0, True)),
+    ("Db minor", Key(4, True)),      # C# minor: D-flat minor would need eight flats
+    ("E# major", Key(-1)), ("Fb major", Key(4)), ("A# minor", Key(7, True)), ("Gb major", Key(-6)),
+])
+def test_other_spellings_and_enharmonic_twins(text, key):
+    assert parse_key(text) == key
+
+
+@pytest.mark.parametrize("text", ["", "   ", "H major", "C dorian", "C major key", "xyz", "1 major", "F## minor",
+                                  "F#-minor", "Cx"])
 def test_parse_key_rejects(text):
     with pytest.raises(ValueError, match="not a key"):
         parse_key(text)
+
+
+def test_key_of_tonic_spells_with_few_accidentals():
+    from musicstudio.core.key import key_of_tonic
+
+    assert [key_of_tonic(pc, False).name for pc in range(12)] == [
+        "C major", "Db major", "D major", "Eb major", "E major", "F major", "Gb major", "G major", "Ab major",
+        "A major", "Bb major", "B major"]
+    assert [key_of_tonic(pc, True).name for pc in (9, 6, 3, 8, 10)] == [
+        "A minor", "F# minor", "Eb minor", "G# minor", "Bb minor"]
+    for pc in range(12):
+        for minor in (False, True):
+            assert key_of_tonic(pc, minor).tonic == pc and key_of_tonic(pc, minor).minor == minor
 
 
 def test_key_signature():

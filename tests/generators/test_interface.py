@@ -31,6 +31,14 @@ def test_the_record_is_plain_data_for_the_project_file():
                       "pitch_range": [0, 127], "options": {}}
 
 
+def test_a_scale_lock_and_its_record():
+    from musicstudio.core.scale import parse_scale
+
+    request = GenerationRequest(SEED, key=parse_scale("A harmonic minor"))
+    assert request.allows(68) and not request.allows(67)          # G# in, G out
+    assert request.record()["key"] == ["A", "harmonic minor"]
+
+
 def test_cancel_from_another_thread():
     token = CancelToken()
     token.check()

@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from musicstudio.core import Note, Song, Track
+from musicstudio.core import Key, Note, Song, Track
 from musicstudio.core.clip import Clip
+from musicstudio.core.scale import MODES, Scale
 from musicstudio.generators.interface import BAR
 from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
@@ -260,7 +261,28 @@ def test_the_picker_shows_cards_and_the_device(qtbot, studio, markov):
 def test_seed_key_lock_defaults_to_the_songs_key(studio):
     params = studio.generate.params
     assert params.key.currentText() == "Song key (C major)"
-    assert params.locked_key(studio.document.song.key) == studio.document.song.key
+    assert params.locked_key(studio.document.song.key) == Scale.of_key(studio.document.song.key)
+
+
+def test_the_key_lock_offers_the_minors_and_the_church_modes(studio):
+    params = studio.generate.params
+    d_minor = Key(-1, True)
+    assert params.locked_key(d_minor) == Scale(2, "harmonic minor", "D")      # a minor key: its leading tone
+    params.scale.setCurrentIndex(params.scale.findData("melodic minor"))
+    assert params.locked_key(d_minor).name == "D melodic minor"
+    params.scale.setCurrentIndex(params.scale.findData("mixolydian"))
+    params.key.setCurrentIndex(params.key.findText("G major"))
+    assert params.locked_key(d_minor).name == "G mixolydian"
+    assert [params.scale.itemData(i) for i in range(params.scale.count())] == [None, *MODES]
+    params.key.setCurrentIndex(1)                                             # off
+    assert params.locked_key(d_minor) is None and not params.scale.isEnabled()
+
+
+def test_the_song_key_comes_from_the_notes(studio):
+    """A tune in G major in a song whose signature says C major (as a file without one reads)."""
+    tune = tuple(Note(p, i * 240, 240) for i, p in enumerate([67, 71, 74, 66, 67, 69, 71, 66, 67, 62, 66, 67] * 2))
+    studio.document.load(Song((Track("Violin", 40, False, tune),)), None)
+    assert studio.generate.params.key.currentText() == "Song key (G major)"
 
 
 def test_the_pitch_boxes_show_names():

@@ -1,6 +1,7 @@
 """Seeds from the editor and where takes go (pure logic), and generation records that regenerate a take."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -9,6 +10,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.meter import TimeSignature
 from musicstudio.core.note import Note
+from musicstudio.core.scale import parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.interface import BAR, GenerationRequest, Take
@@ -146,3 +148,7 @@ def test_a_record_holds_everything_to_make_the_request_again():
     assert record["placement"] == {"mode": "continue", "track": 0, "at": 5 * BAR, "end": None, "lines": []}
     assert request_from_record(record) == request
     assert recorded_notes(record) == placed == placed_again(record, take)
+    scale = replace(request, key=parse_scale("Eb dorian"))
+    again = take_record(Take(take.notes, take.length, "markov", "markov-melody", scale.record(), 2), plan, placed, 0,
+                        "cpu")
+    assert request_from_record(json.loads(json.dumps(again))) == scale

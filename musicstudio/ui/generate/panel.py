@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from musicstudio.core.key_finding import song_key
 from musicstudio.generators.capabilities import ChordFollower
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.model_picker import ModelPicker
@@ -246,7 +247,7 @@ class GeneratePanel(QWidget):
         if self.params.fresh_seed.isChecked() and not (self.plan is None and self.take_box.plan is None):
             self.params.roll_seed()      # a new seed for each generation after the first takes
         try:
-            request = self.params.request(plan.seed, self.document.song.key, plan.bars)
+            request = self.params.request(plan.seed, song_key(self.document.song), plan.bars)
         except ValueError as e:
             self._say(f"Cannot generate: {e}.")
             return None
@@ -337,7 +338,7 @@ class GeneratePanel(QWidget):
 
     # -- the song ---------------------------------------------------------------------------------
     def _song_changed(self) -> None:
-        self.params.show_song_key(self.document.song.key)
+        self.params.show_song_key(song_key(self.document.song))
         self.describe_seed()
 
     def _song_replaced(self) -> None:

@@ -1,5 +1,7 @@
 """The parameters every backend shares: bars, variations, temperature, top-p, random seed (with a dice),
-key lock (the song's key by default) and pitch range; and, shown only for a GAN model, the chord
+key lock (the song's key by default, as its notes have it: :func:`~musicstudio.core.key_finding.song_key`)
+with its scale (the key's own by default: major, or harmonic minor; or another minor, or a church mode)
+and pitch range; and, shown only for a GAN model, the chord
 progression to follow and the texture (one line or several voices)."""
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.note import pitch_name
+from musicstudio.core.scale import MODES, Scale
 from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.ui.transport import KEYS
@@ -30,6 +33,7 @@ from musicstudio.ui.transport import KEYS
 MAX_SEED = 2**31 - 1
 SONG_KEY, NO_KEY = 0, 1   # the first two entries of the key box; all keys follow
 SHOWN_CHORDS = 8          # the seed's chords shown in the empty chords box; all of them fill it
+KEYS_OWN = "The key's own (major, harmonic minor)"   # the first entry of the scale box
 
 
 class PitchBox(QSpinBox):
@@ -82,9 +86,7 @@ class ParameterForm(QWidget):
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.dice)
         seed_row.addWidget(self.fresh_seed)
-        self.key = QComboBox()
-        self.key.addItems(["Song key", "Off (any pitch)"] + [k.name for k in KEYS])
-        self.key.setToolTip("Lock the generated pitches to a key's scale")
+        key_row = self._key_lock_row()
         self.low, self.high = PitchBox(0), PitchBox(127)
         self.low.setToolTip("The lowest pitch a take may use")
         self.high.setToolTip("The highest pitch a take may use")
@@ -98,7 +100,7 @@ class ParameterForm(QWidget):
         form.addRow("Temperature", self.temperature)
         form.addRow("Top-p", self.top_p)
         form.addRow("Random seed", seed_row)
-        form.addRow("Key lock", self.key)
+        form.addRow("Key lock", key_row)
         form.addRow("Pitch range", range_row)
         self.chords = QLineEdit()
         self.chords.setToolTip("Chords for the GAN to follow, one a bar, repeated: e.g. C Am F G, or Dm | G7 | C. "
@@ -126,6 +128,25 @@ class ParameterForm(QWidget):
         for box in (self.temperature, self.top_p):
             box.valueChanged.connect(self.changed)
         self.key.currentIndexChanged.connect(self.changed)
+        self.key.currentIndexChanged.connect(lambda index: self.scale.setEnabled(index != NO_KEY))
+        self.scale.currentIndexChanged.connect(self.changed)
+
+    def _key_lock_row(self) -> QHBoxLayout:
+        """The key box (the song's key, off, or any key) and the scale box beside it."""
+        self.key = QComboBox()
+        self.key.addItems(["Song key", "Off (any pitch)"] + [k.name for k in KEYS])
+        self.key.setToolTip("Lock the generated pitches to a key's scale (the song's key: as its notes have it "
+                            "where they disagree with its key signature)")
+        self.scale = QComboBox()
+        self.scale.addItem(KEYS_OWN, None)
+        for mode in MODES:
+            self.scale.addItem(f"{mode} on the key's tonic", mode)
+        self.scale.setToolTip("The scale of the key lock: a major key's own is major, a minor key's harmonic minor "
+                              "(with its leading tone); or natural or melodic minor, or a church mode on the tonic")
+        row = QHBoxLayout()
+        row.addWidget(self.key, 1)
+        row.addWidget(self.scale, 1)
+        return row
 
     def show_family(self, family: Backend | None) -> None:
         """Show the rows the model's backend reads: those its options declare (chords and texture: a model
@@ -167,13 +188,13 @@ class ParameterForm(QWidget):
     def show_song_key(self, key: Key) -> None:
         self.key.setItemText(SONG_KEY, f"Song key ({key.name})")
 
-    def locked_key(self, song_key: Key) -> Key | None:
+    def locked_key(self, song_key: Key) -> Scale | None:
+        """The scale takes are locked to: the scale box's on the key box's key (``song_key`` for "Song key")."""
         index = self.key.currentIndex()
-        if index == SONG_KEY:
-            return song_key
         if index == NO_KEY:
             return None
-        return KEYS[index - 2]
+        key = song_key if index == SONG_KEY else KEYS[index - 2]
+        return Scale.of_key(key, self.scale.currentData())
 
     def request(self, seed: Clip, song_key: Key, bars: int | None = None) -> GenerationRequest:
         """The request for ``seed`` (``bars`` overrides the length box, for regenerated bars)."""

@@ -13,8 +13,8 @@ import time
 
 from musicstudio import __version__
 from musicstudio.core.clip import Clip
-from musicstudio.core.key import Key
 from musicstudio.core.note import Note, make_note
+from musicstudio.core.scale import lock_from_record
 from musicstudio.generators.interface import GenerationRequest, Take
 from musicstudio.ui.generate.seed import SeedPlan
 
@@ -48,7 +48,7 @@ def request_from_record(record: dict) -> GenerationRequest:
         bars=int(record["bars"]), variations=int(record["variations"]),
         temperature=float(record["temperature"]), top_p=float(record["top_p"]),
         random_seed=int(record["random_seed"]),
-        key=None if key is None else Key(int(key[0]), bool(key[1])),
+        key=None if key is None else lock_from_record(key),
         pitch_range=(int(record["pitch_range"][0]), int(record["pitch_range"][1])),
         options=dict(record.get("options") or {}))
 
