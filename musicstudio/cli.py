@@ -1,12 +1,15 @@
 """The ``musicstudio`` command: the GUI, ``info``, ``convert`` and the generator tools (``corpus``).
 
 Exit codes: 0 success, 2 usage error, 3 bad input (a file that cannot be read, or one that needed
-repairs), 1 an internal error. Errors are one line on stderr; ``--debug`` adds the traceback.
+repairs), 1 an internal error, 141 (128 + SIGPIPE, as for any Unix tool) when the program reading the
+output stopped early (``musicstudio info FILE | head -1``), which ends the command quietly. Errors are one
+line on stderr; ``--debug`` adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -14,6 +17,7 @@ from pathlib import Path
 from musicstudio import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141
 COMMANDS = ("info", "convert", "gui")
 # commands with their own argument parser, handed the rest of the line
 DELEGATED = {"corpus": "musicstudio.generators.corpus", "train": "musicstudio.generators.training.command",
@@ -62,6 +66,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command, every one of them: a reader that stops early (a closed pipe) ends it quietly."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()      # a reader that has gone is found here, not in Python's exit
+        return code
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
+
+
+def _stdout_to_devnull() -> None:
+    """Point the process's stdout at /dev/null, so that flushing it at exit meets no closed pipe again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):    # not a file (a test's capture): nothing to flush
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _run(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
         import importlib
@@ -88,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("musicstudio: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise                   # main() ends quietly
     except Exception as e:
         from musicstudio.audio.errors import AudioError
         from musicstudio.io.errors import MusicFileError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 LOWEST_PITCH = 0
@@ -68,3 +69,24 @@ PITCH_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 def pitch_name(pitch: int) -> str:
     """Scientific pitch name, middle C (60) is C4."""
     return f"{PITCH_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+_PITCH_TEXT = re.compile(r"(?P<letter>[A-Ga-g])(?P<accidental>#|♯|b|♭)?(?P<octave>-?\d{1,2})")
+
+
+def parse_pitch(text: str) -> int:
+    """A MIDI pitch from a number ("60") or a scientific pitch name ("C4" = 60, "F#3", "Bb5", "C-1" = 0).
+    Raises ValueError for anything else or a pitch outside 0-127."""
+    text = text.strip()
+    if text.isdigit():
+        pitch = int(text)
+    else:
+        m = _PITCH_TEXT.fullmatch(text)
+        if m is None:
+            raise ValueError(f"not a pitch: {text!r} (a MIDI number such as 60, or a name such as C4 or F#3)")
+        letter = PITCH_NAMES.index(m.group("letter").upper())
+        alter = {"#": 1, "♯": 1, "b": -1, "♭": -1, None: 0}[m.group("accidental")]
+        pitch = (int(m.group("octave")) + 1) * 12 + letter + alter
+    if not LOWEST_PITCH <= pitch <= HIGHEST_PITCH:
+        raise ValueError(f"{text!r} is pitch {pitch}, outside MIDI's 0-127 (C-1 to G9)")
+    return pitch

@@ -20,15 +20,19 @@ its part's instrument, so a chorale continues in its four parts.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from musicstudio.core.clip import Clip
-from musicstudio.core.key import parse_key
+from musicstudio.core.key_finding import song_key
+from musicstudio.core.note import parse_pitch
+from musicstudio.core.scale import MODES as SCALES
+from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.generators.backends import backend_named
+from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, LatentModel
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 
@@ -36,15 +40,24 @@ MODES = ("continue", "sample", "vary", "interpolate", "slide")
 VAE_MODES = MODES[1:]
 
 
+_RANGE = re.compile(r"\s*(?P<low>[A-Ga-g][#♯b♭]?-?\d{1,2}|\d{1,3})\s*(?:-|\.\.|to)\s*"
+                    r"(?P<high>[A-Ga-g][#♯b♭]?-?\d{1,2}|\d{1,3})\s*")
+HOT_TEMPERATURE = 2.0     # above it, sampling is close to uniform: a warning, not a refusal
+
+
 def _range(text: str) -> tuple[int, int]:
-    low, sep, high = text.partition("-")
+    """``LOW-HIGH`` in MIDI numbers or note names: 48-84, C4-C6, F#3-A5, C-1-G9."""
+    m = _RANGE.fullmatch(text)
     try:
-        out = (int(low), int(high)) if sep else None
-    except ValueError:
-        out = None
-    if out is None:
-        raise argparse.ArgumentTypeError(f"a pitch range is LOW-HIGH in MIDI numbers, e.g. 48-84, not {text!r}")
-    return out
+        low, high = (parse_pitch(m.group("low")), parse_pitch(m.group("high"))) if m else (None, None)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{e}, in the pitch range {text!r}") from None
+    if low is None:
+        raise argparse.ArgumentTypeError(f"a pitch range is LOW-HIGH in MIDI numbers or note names, e.g. 48-84 "
+                                         f"or C3-C6, not {text!r}")
+    if low > high:
+        raise argparse.ArgumentTypeError(f"the pitch range {text!r} runs downwards: give the lower pitch first")
+    return low, high
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,8 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling, 0 < p <= 1 (default 1: off)")
     p.add_argument("--random-seed", type=int, default=0, help="the same seed gives the same takes (default 0)")
-    p.add_argument("--key", help="lock pitches to a key's scale: 'D minor', 'Bb', or 'song' for the seed's key")
-    p.add_argument("--range", type=_range, default=(0, 127), metavar="LOW-HIGH", help="pitch range (MIDI numbers)")
+    p.add_argument("--key", help="lock pitches to a key's scale: 'D minor', 'F#m', 'Bb', 'f#' (minor), 'D dorian', "
+                   "'A melodic minor' (a minor key locks to harmonic minor; scales: " + ", ".join(SCALES) + "), or "
+                   "'song' for the seed file's key (its notes' key where they disagree with its signature)")
+    p.add_argument("--range", type=_range, default=(0, 127), metavar="LOW-HIGH",
+                   help="pitch range in MIDI numbers or note names: 48-84, C3-C6 (default 0-127)")
     p.add_argument("--device", default="auto", help="auto|cpu|cuda|mps")
     p.add_argument("--models-dir", action="append", default=[], metavar="DIR", help="also look for models here")
     p.add_argument("--quiet", action="store_true", help="no progress line")
@@ -92,9 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _pick_model(registry, args) -> str:
     if args.model:
         return args.model
-    candidates = [m for m in registry.models() if m.backend == args.backend]
+    models = registry.models()
+    candidates = [m for m in models if m.backend == args.backend]
     if not candidates:
-        backend_named(args.backend)   # an unknown one is a ValueError listing the known
+        try:
+            backend_named(args.backend)
+        except UnknownBackend as e:
+            named = any(args.backend in (m.name, m.folder.name) for m in models)
+            hint = f"{args.backend} is a model: give --model {args.backend}" if named else \
+                "a model's name goes with --model (see: musicstudio models)"
+            raise ValueError(f"{e}; {hint}") from None
         raise ValueError(f"no {args.backend} model is installed (see: musicstudio models)")
     exact = [m for m in candidates if m.name == args.backend]
     return (exact or candidates)[0].name
@@ -221,7 +244,7 @@ def _write_out(song: Song, args, guard) -> int:
 def _request(args, song: Song, seed: Clip) -> GenerationRequest:
     key = None
     if args.key:
-        key = song.key_signatures[0].key if args.key == "song" else parse_key(args.key)
+        key = Scale.of_key(song_key(song)) if args.key == "song" else parse_scale(args.key)
     options = {"mode": args.mode, "amount": args.amount} if args.mode in ("sample", "vary") else {}
     if args.chords:
         options["chords"] = args.chords
@@ -232,17 +255,26 @@ def _request(args, song: Song, seed: Clip) -> GenerationRequest:
                              options=options)
 
 
-def _check_family(generator, args) -> None:
-    """A ValueError when the options asked for are not the model's: the VAE's modes, the GAN's chords."""
-    family = backend_named(generator.backend)
+def _check_family(info, args) -> None:
+    """A ValueError when the options asked for are not the model's (the VAE's modes, the GAN's chords) or
+    cannot be read (a chord): said from the model's config, before its network loads."""
+    family = info.family
     if args.mode in VAE_MODES and not family.can(LatentModel):
-        raise ValueError(f"--mode {args.mode} needs a VAE model (one with a latent space); {generator.name} is "
-                         f"{generator.backend}")
+        raise ValueError(f"--mode {args.mode} needs a VAE model (one with a latent space); {info.name} is "
+                         f"{info.backend}")
     if args.chords or args.texture != "auto":
         if not family.can(ChordFollower):
             raise ValueError(f"--chords and --texture need a GAN model (one that follows chords); "
-                             f"{generator.name} is {generator.backend}")
+                             f"{info.name} is {info.backend}")
         family.read_options({"chords": args.chords or "", "texture": args.texture})
+
+
+def _warn(args) -> None:
+    """Options that run but rarely make music: one line each on stderr."""
+    if args.temperature > HOT_TEMPERATURE:
+        print(f"musicstudio generate: warning: --temperature {args.temperature:g} is above {HOT_TEMPERATURE:g}, "
+              "where the takes come out close to random (clusters of many notes at once); 0.7 to 1.3 is "
+              "the usual range", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     while the command ran (not overwritten without ``--force``), 1 internal error."""
     from musicstudio.generators.checkpoint import CheckpointError
     from musicstudio.generators.devices import DeviceError
-    from musicstudio.generators.registry import ModelRegistry
+    from musicstudio.generators.registry import ModelRegistry, model_info
     from musicstudio.io.errors import MusicFileError
     from musicstudio.io.files import open_song
     from musicstudio.io.output_guard import OutputGuard
@@ -260,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     guard = OutputGuard.watch(args.out, args.force)   # OUT as it was when the command started
+    _warn(args)
     try:
         if args.seed is None and args.mode != "sample" and not args.chords:
             raise ValueError("--seed IN.mid is needed (only --mode sample, or a GAN with --chords, works "
@@ -277,8 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         registry = ModelRegistry()
         for folder in args.models_dir:
             registry.add_folder(folder)
-        generator = registry.load(_pick_model(registry, args), args.device)
-        _check_family(generator, args)
+        info = model_info(registry.resolve(_pick_model(registry, args)))
+        _check_family(info, args)     # every mistake in the command is said before the model loads
+        generator = registry.load(info.folder, args.device)
         if args.mode in ("interpolate", "slide"):
             return _vae_edit(generator, song, seed, track, args, guard)
     except (ValueError, DeviceError) as e:

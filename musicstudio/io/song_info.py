@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from musicstudio.core.instruments import instrument_name
+from musicstudio.core.key_finding import song_key
 from musicstudio.core.note import pitch_name
 from musicstudio.io.midi_read import ImportResult
 from musicstudio.io.project import is_project_path
@@ -50,8 +51,12 @@ def _cell(text: str, width: int) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:04.1f}"
+    """m:ss.s, or h:mm:ss.s from an hour: 179.97 s is "3:00.0" (rounded first, so never "2:60.0")."""
+    tenths = round(max(seconds, 0.0) * 10)
+    minutes, tenths = divmod(tenths, 600)
+    hours, minutes = divmod(minutes, 60)
+    secs = f"{tenths // 10:02d}.{tenths % 10}"
+    return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"
 
 
 def describe(path: Path, result: ImportResult) -> str:
@@ -64,6 +69,9 @@ def describe(path: Path, result: ImportResult) -> str:
         tempo += f" ({len(tempos) - 1} changes, {min(bpms):.0f}-{max(bpms):.0f} BPM)"
     meters = ", ".join(str(s) for s in song.time_signatures[:4]) + (" ..." if len(song.time_signatures) > 4 else "")
     keys = ", ".join(k.key.name for k in song.key_signatures[:4]) + (" ..." if len(song.key_signatures) > 4 else "")
+    heard = song_key(song)
+    if heard != song.key:
+        keys += f" (the notes are in {heard.name})"
     lines = [
         f"{path.name}",
         f"  title      {shortened(song.title) if song.title else '(none)'}",

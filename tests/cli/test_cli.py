@@ -96,3 +96,64 @@ def test_info_and_convert_never_load_qt_or_torch(song_mid, tmp_path):
             "print(sorted(m for m in ('PySide6', 'torch') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- issue 17's messages: a closed pipe ends quietly; lengths as m:ss ------------------------------------------
+@pytest.mark.parametrize("argv", [["info", "{song}"], ["models", "--quick"], ["convert", "{song}", "{tmp}/x.msproj"]])
+def test_a_closed_pipe_ends_every_command_quietly(song_mid, tmp_path, argv):
+    """As `musicstudio info FILE | head -1` when head has gone: no 'internal error: BrokenPipeError'."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)     # the reader has gone: every write to the pipe fails
+    argv = [a.format(song=song_mid, tmp=tmp_path) for a in argv]
+    try:
+        done = subprocess.run([sys.executable, "-m", "musicstudio", *argv], stdout=write, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert done.stderr == "" and done.returncode == 141
+
+
+def test_a_closed_stdout_in_process_is_quiet(capsys, monkeypatch, song_mid):
+    class Gone:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", Gone())
+    assert main(["info", str(song_mid)]) == 141
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("seconds, text", [(0, "0:00.0"), (59.94, "0:59.9"), (59.96, "1:00.0"), (179.97, "3:00.0"),
+                                           (326.3, "5:26.3"), (3599.96, "1:00:00.0"), (3725.2, "1:02:05.2")])
+def test_lengths_are_minutes_and_seconds_never_60_seconds(seconds, text):
+    from musicstudio.io.song_info import format_duration
+
+    assert format_duration(seconds) == text
+
+
+def test_info_prints_a_length_just_under_three_minutes_as_3_00(capsys, tmp_path):
+    from musicstudio.core.note import Note
+    from musicstudio.core.song import Song
+    from musicstudio.core.track import Track
+
+    path = tmp_path / "long.mid"
+    export_midi(Song((Track("Drone", 0, False, (Note(48, 0, 172_771),)),)), path)   # 179.97 s at 120 BPM
+    code, out, err = run(capsys, "info", str(path))
+    assert code == EXIT_OK and "3:00.0" in out and "2:60" not in out
+
+
+def test_info_says_the_key_of_the_notes_when_the_signature_disagrees(capsys, tmp_path):
+    from musicstudio.core.note import Note
+    from musicstudio.core.song import Song
+    from musicstudio.core.track import Track
+
+    tune = tuple(Note(p, i * 240, 240) for i, p in enumerate([67, 71, 74, 66, 67, 69, 71, 66, 67, 62, 66, 67] * 2))
+    path = tmp_path / "in_g.mid"
+    export_midi(Song((Track("Violin", 40, False, tune),)), path)    # no key signature: C major
+    code, out, err = run(capsys, "info", str(path))
+    assert code == EXIT_OK and "C major (the notes are in G major)" in out

@@ -109,3 +109,21 @@ def test_pitch_name(pitch, name):
 def test_pitch_names_cover_the_octave():
     assert len(PITCH_NAMES) == 12
     assert [pitch_name(48 + i)[:-1] for i in range(12)] == list(PITCH_NAMES)
+
+
+@pytest.mark.parametrize("text, pitch", [("C4", 60), ("c4", 60), ("C#4", 61), ("Db4", 61), ("C♯4", 61),
+                                         ("B♭3", 58), ("C-1", 0), ("G9", 127), ("Cb4", 59), ("B#3", 60),
+                                         ("60", 60), (" 0 ", 0), ("127", 127)])
+def test_parse_pitch(text, pitch):
+    from musicstudio.core.note import parse_pitch
+
+    assert parse_pitch(text) == pitch
+
+
+@pytest.mark.parametrize("text, words", [("H4", "not a pitch"), ("C", "not a pitch"), ("-3", "not a pitch"),
+                                         ("128", "outside"), ("G#9", "outside"), ("Cb-1", "outside")])
+def test_parse_pitch_refuses(text, words):
+    from musicstudio.core.note import parse_pitch
+
+    with pytest.raises(ValueError, match=words):
+        parse_pitch(text)

@@ -3,8 +3,10 @@
 import pytest
 
 from musicstudio.cli import main
+from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.note import Note
+from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.interface import BAR
@@ -19,6 +21,14 @@ def models_dir(tmp_path_factory, tiny_corpus_dir):
     assert train_main(["markov", "--config", "markov-tiny", "--out", str(root / "markov-tiny"), "--corpus",
                        str(tiny_corpus_dir), "--quiet"]) == 0
     return root
+
+
+@pytest.fixture
+def no_model_loads(monkeypatch):
+    """A model that loads fails the test: the messages come first."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a model was loaded before the command's mistake was said")
+    monkeypatch.setattr("musicstudio.generators.registry.ModelRegistry.load", refuse)
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +61,7 @@ def test_generate_writes_the_seed_and_one_track_per_take(models_dir, seed_file, 
     seed_end = 2 * BAR
     for take in song.tracks[1:]:
         assert take.notes and all(seed_end <= n.start < seed_end + 3 * BAR for n in take.notes)
-        assert all(Key(-1, True).contains(n.pitch) for n in take.notes)
+        assert all(Scale.of_key(Key(-1, True)).contains(n.pitch) for n in take.notes)   # D harmonic minor
 
 
 def test_track_all_seeds_every_pitched_track_merged(models_dir, tmp_path, capsys):
@@ -79,6 +89,9 @@ def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path)
     (["--backend", "drums"], 2, "unknown backend"),
     (["--backend", "lstm"], 2, "no lstm model is installed"),
     (["--model", "markov-tiny", "--range", "60"], 2, "LOW-HIGH"),
+    (["--model", "markov-tiny", "--range", "C6-C4"], 2, "runs downwards"),
+    (["--model", "markov-tiny", "--range", "C4-H5"], 2, "note names"),
+    (["--model", "markov-tiny", "--key", "C blues"], 2, "dorian"),
     (["--model", "markov-tiny", "--temperature", "0"], 2, "temperature"),
     (["--model", "markov-tiny", "--key", "H major"], 2, "not a key"),
     (["--model", "markov-tiny", "--track", "5"], 2, "no track 5"),
@@ -112,3 +125,98 @@ def test_models_reports_a_broken_model_folder(models_dir, tmp_path, capsys):
     (broken / "config.json").write_text("{")
     assert main(["models", "--dir", str(tmp_path)]) == 0
     assert "broken" in capsys.readouterr().err
+
+
+# -- the messages of issue 17: each said with its exit code before any model loads --------------------------
+def test_a_model_name_given_as_a_backend_points_to_model(models_dir, seed_file, tmp_path, capsys, no_model_loads):
+    assert generate(models_dir, seed_file, tmp_path / "x.mid", "--backend", "markov-tiny") == 2
+    err = capsys.readouterr().err
+    assert "unknown backend 'markov-tiny'" in err and "give --model markov-tiny" in err
+    assert err.count("\n") == 1
+
+
+def test_an_unknown_backend_says_where_model_names_go(models_dir, seed_file, tmp_path, capsys, no_model_loads):
+    assert generate(models_dir, seed_file, tmp_path / "x.mid", "--backend", "nothing") == 2
+    err = capsys.readouterr().err
+    assert "unknown backend 'nothing'" in err and "--model" in err and "markov, lstm" in err
+
+
+@pytest.fixture(scope="module")
+def gan_dir(tmp_path_factory, tiny_corpus_dir):
+    root = tmp_path_factory.mktemp("gan_models")
+    assert train_main(["gan", "--config", "gan-tiny", "--out", str(root / "gan-tiny"), "--corpus",
+                       str(tiny_corpus_dir), "--quiet"]) == 0
+    return root
+
+
+def test_a_bad_chord_is_a_usage_error_before_the_model_loads(gan_dir, seed_file, tmp_path, capsys, no_model_loads):
+    assert generate(gan_dir, seed_file, tmp_path / "x.mid", "--model", "gan-tiny", "--chords", "C Am Xq G") == 2
+    err = capsys.readouterr().err
+    assert "cannot read the chord 'Xq'" in err and err.count("\n") == 1
+
+
+def test_chords_for_a_model_that_follows_none_before_it_loads(models_dir, seed_file, tmp_path, capsys,
+                                                              no_model_loads):
+    assert generate(models_dir, seed_file, tmp_path / "x.mid", "--model", "markov-tiny", "--chords", "C G") == 2
+    assert "need a GAN model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, low, high", [("C4-C6", 60, 84), ("60-84", 60, 84), ("F#3-A5", 54, 81),
+                                             ("c4 - c5", 60, 72), ("C-1-G9", 0, 127), ("48..C5", 48, 72)])
+def test_a_range_in_note_names_or_numbers(text, low, high):
+    from musicstudio.generators.generate_command import _range
+
+    assert _range(text) == (low, high)
+
+
+def test_note_names_in_the_range_hold_the_takes(models_dir, seed_file, tmp_path):
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed_file, out, "--model", "markov-tiny", "--range", "C4-C5") == 0
+    takes = open_song(out).song.tracks[1:]
+    assert takes and all(60 <= n.pitch <= 72 for t in takes for n in t.notes)
+
+
+def test_a_temperature_over_2_is_warned_and_still_runs(models_dir, seed_file, tmp_path, capsys):
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed_file, out, "--model", "markov-tiny", "--temperature", "3") == 0
+    captured = capsys.readouterr()
+    assert "warning: --temperature 3 is above 2" in captured.err and "4 takes" in captured.out
+    assert generate(models_dir, seed_file, out, "--model", "markov-tiny", "--temperature", "2", "--force") == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_the_warning_comes_before_the_model_loads(models_dir, seed_file, tmp_path, capsys, no_model_loads):
+    with pytest.raises(AssertionError, match="loaded"):
+        generate(models_dir, seed_file, tmp_path / "x.mid", "--model", "markov-tiny", "--temperature", "5")
+    assert "warning: --temperature 5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spelling", ["F#m", "F# minor", "F♯ minor", "Gb minor", "f#", "F sharp minor"])
+def test_every_spelling_of_a_key_locks_to_its_harmonic_minor(models_dir, seed_file, tmp_path, spelling):
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed_file, out, "--model", "markov-tiny", "--key", spelling, "--bars", "2") == 0
+    notes = [n for t in open_song(out).song.tracks[1:] for n in t.notes]
+    assert notes and all(parse_scale("F# harmonic minor").contains(n.pitch) for n in notes)
+
+
+def test_a_church_mode_lock(models_dir, seed_file, tmp_path):
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed_file, out, "--model", "markov-tiny", "--key", "D dorian", "--bars", "2") == 0
+    notes = [n for t in open_song(out).song.tracks[1:] for n in t.notes]
+    assert notes and all(n.pitch % 12 in {2, 4, 5, 7, 9, 11, 0} for n in notes)
+
+
+def test_key_song_comes_from_the_notes_when_the_file_has_no_signature(models_dir, tmp_path):
+    """K.525's case: a tune in G major in a file without a key signature (read as C major)."""
+    from musicstudio.generators.generate_command import _request, build_parser
+
+    tune = tuple(Note(p, i * 240, 240, 80) for i, p in enumerate([67, 71, 74, 66, 67, 69, 71, 66, 67, 62, 66, 67] * 4))
+    seed = tmp_path / "in_g.mid"
+    export_midi(Song((Track("Violin", 40, False, tune),)), seed)
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed, out, "--model", "markov-tiny", "--key", "song", "--random-seed", "3") == 0
+    notes = [n for t in open_song(out).song.tracks[1:] for n in t.notes]
+    assert notes and all(Key(1).contains(n.pitch) for n in notes)
+    song = open_song(seed).song
+    assert song.key == Key() and _request(build_parser().parse_args(
+        ["--model", "m", "--out", "o.mid", "--key", "song"]), song, Clip((), 0)).key == Scale(7, "major", "G")
