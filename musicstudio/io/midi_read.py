@@ -1,8 +1,12 @@
 """MIDI import: a hardened Standard MIDI File reader that builds the song model directly.
 
-It reads SMF types 0, 1 and 2 at any PPQ (rescaled to the model's PPQ), is lenient where real files
-need it (data bytes over 127 clipped, running status after meta and SysEx events, notes without an
-end) and strict where safety needs it (size, note count, track count, time division, absurd times).
+It reads SMF types 0, 1 and 2 at any PPQ (rescaled to the model's PPQ; type 2 patterns one after
+another) and keeps every channel event: each (track chunk, channel) becomes one track with its notes
+(note-offs paired first in, first out), controllers, pitch bend, aftertouch and program changes
+(:mod:`.midi_events`), and text, lyric, marker, cue and copyright events become the song's words with
+their bytes. It is lenient where real files need it (data bytes over 127 clipped, running status
+after meta and SysEx events, notes without an end) and strict where safety needs it (size, note and
+event counts, track count, time division, absurd times).
 Anything that goes wrong becomes a :class:`MidiImportError` naming the file and the reason; what
 was repaired comes back as warnings.
 
@@ -97,14 +101,12 @@ def parse_midi(data: bytes, name: str | Path = "MIDI data") -> ImportResult:
 class _TrackState:
     """What reading one track chunk keeps beside the hot loop's locals."""
 
-    __slots__ = ("number", "name", "ended", "has_meta", "after_sysex", "texts", "channels", "has_events",
-                 "last_tick")
+    __slots__ = ("number", "name", "ended", "after_sysex", "texts", "channels", "has_events", "last_tick")
 
     def __init__(self, number: int) -> None:
         self.number = number
         self.name: str | None = None   # None: the track has no name event at all
         self.ended = False             # an end-of-track marker was read
-        self.has_meta = False
         self.after_sysex = False       # a SysEx message cancelled the running status
         self.texts = 0                 # lyrics, markers and other words read
         self.channels: dict[int, ChannelEvents] = defaultdict(ChannelEvents)
@@ -289,7 +291,6 @@ class _Reader:
                           "skipped", True)
                 return None
             body = data[pos:pos + length]
-            state.has_meta = True
             if mtype == 0x2F:
                 state.ended = True
             elif mtype == 0x03 and state.name is None:
