@@ -7,8 +7,17 @@ cut short when long: a file's 50 MB title is not printed whole.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
+from musicstudio.core.controls import (
+    CHANNEL_PRESSURE,
+    PITCH_BEND,
+    POLY_PRESSURE,
+    PROGRAM,
+    TEXT_KINDS,
+    controller_name,
+)
 from musicstudio.core.instruments import instrument_name
 from musicstudio.core.key_finding import song_key
 from musicstudio.core.note import pitch_name
@@ -59,6 +68,45 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs}" if hours else f"{minutes}:{secs}"
 
 
+def _track_row(number: int, track) -> str:
+    """ "  2. Piano   Acoustic Grand Piano   5 notes  C3-C5, 42 controller events" """
+    name, instrument = _cell(track.name or "(unnamed)", NAME_COLUMN), instrument_name(track.program, track.is_drum)
+    row = f"  {number:>3}. {name} {instrument:<26.26} {len(track.notes):>7,} notes"
+    extras = []
+    if track.notes:
+        pitches = [n.pitch for n in track.notes]
+        extras.append(f"{pitch_name(min(pitches))}-{pitch_name(max(pitches))}")
+    if track.controls:
+        extras.append(f"{len(track.controls):,} controller event{'s' if len(track.controls) != 1 else ''}")
+    return f"{row}  {', '.join(extras)}" if extras else row
+
+
+def controls_summary(song) -> str:
+    """How many controller, pitch-bend, aftertouch and program events the song plays, the most common
+    lanes first: "3,017 (1,200 Volume, 900 Pitch bend, 58 Sustain pedal, ...)"; "" for none."""
+    lanes: Counter = Counter()
+    for track in song.tracks:
+        lanes.update(c.lane for c in track.controls)
+    if not lanes:
+        return ""
+    shown = [f"{count:,} {_LANE_NAMES.get(kind) or controller_name(number)}"
+             for (kind, number), count in lanes.most_common(5)]
+    more = ", ..." if len(lanes) > 5 else ""
+    return f"{sum(lanes.values()):,} ({', '.join(shown)}{more})"
+
+
+def words_summary(song) -> str:
+    """How many lyrics, markers, texts, cue points and copyright notices the song has: "170 lyrics, 2 markers"."""
+    kinds = Counter(t.kind for t in song.texts)
+    return ", ".join(f"{kinds[kind]:,} {_WORD_NAMES[kind][kinds[kind] != 1]}" for kind in TEXT_KINDS if kinds[kind])
+
+
+_LANE_NAMES = {PITCH_BEND: "Pitch bend", CHANNEL_PRESSURE: "Channel aftertouch", POLY_PRESSURE: "Poly aftertouch",
+               PROGRAM: "Program changes"}
+_WORD_NAMES = {"text": ("text", "texts"), "copyright": ("copyright notice", "copyright notices"),
+               "lyric": ("lyric", "lyrics"), "marker": ("marker", "markers"), "cue": ("cue point", "cue points")}
+
+
 def describe(path: Path, result: ImportResult) -> str:
     song = result.song
     seconds = Timeline(song.tempos).seconds_at(song.end_tick)
@@ -83,11 +131,9 @@ def describe(path: Path, result: ImportResult) -> str:
         f"  key        {keys}",
         f"  tracks     {len(song.tracks)}, {song.note_count:,} notes",
     ]
-    for i, t in enumerate(song.tracks, 1):
-        span = (f"{pitch_name(min(n.pitch for n in t.notes))}-{pitch_name(max(n.pitch for n in t.notes))}"
-                if t.notes else "")
-        name, instrument = _cell(t.name or "(unnamed)", NAME_COLUMN), instrument_name(t.program, t.is_drum)
-        lines.append(f"  {i:>3}. {name} {instrument:<26.26} {len(t.notes):>7,} notes  {span}")
+    lines += [_track_row(i, t) for i, t in enumerate(song.tracks, 1)]
+    lines += [f"  {label:<10} {text}" for label, text in (("controls", controls_summary(song)),
+                                                           ("words", words_summary(song))) if text]
     if result.warnings:
         lines.append(f"  warnings   {len(result.warnings)}")
         lines += [f"     - {w.message}" + (" [repaired]" if w.damage else "") for w in result.warnings]
