@@ -13,7 +13,7 @@ from musicstudio.core import Note, Song, Track
 from musicstudio.core.controls import KINDS, PITCH_BEND, PROGRAM, Control, SongText, controller, pitch_bend
 from musicstudio.io import midi_read
 from musicstudio.io.errors import MidiExportError, MidiImportError
-from musicstudio.io.limits import MAX_TICK, song_beyond_limits
+from musicstudio.io.limits import MAX_CONTROLS, MAX_TICK, song_beyond_limits
 from musicstudio.io.midi_read import parse_midi
 from musicstudio.io.midi_write import assign_channels, export_midi, song_to_midi_bytes, unwritable
 
@@ -98,6 +98,13 @@ def test_the_controller_limit_counts_controllers_and_words(monkeypatch):
         parse_midi(header(0, 1) + track(cc * 100 + meta(0x05, b"x")), "many.mid")
     with pytest.raises(MidiImportError, match="over 2,000,000 controller"):
         parse_midi(header(0, 1) + track(cc * 101), "many.mid")
+
+
+def test_a_file_of_more_controller_events_than_the_limit_is_refused():
+    """2,000,001 controllers in 6 MB (running status: three bytes each) are refused, not kept."""
+    body = _event(0, 0xB0, 1, 1) + b"\x00\x01\x01" * MAX_CONTROLS
+    with pytest.raises(MidiImportError, match="it holds over 2,000,000 controller, pitch-bend, aftertouch and text"):
+        parse_midi(header(0, 1) + track(body), "many.mid")
 
 
 # -- export ---------------------------------------------------------------------------------------
