@@ -1,5 +1,5 @@
-"""The corpus build's numbers: a summary (JSON), its Markdown page, and how well each codec round-trips
-the corpus's pieces.
+"""The corpus build's numbers: a summary (JSON), its Markdown page (ending with each collection's licence),
+and how well each codec round-trips the corpus's pieces.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from musicstudio.generators.codecs.grid import bar_steps, without_velocity
 from musicstudio.generators.corpus_piece import OFF_GRID, SPLITS, Piece
 from musicstudio.generators.corpus_split import SPLIT_RULE, duplicate_groups, split_by_id
 from musicstudio.generators.corpus_store import Manifest
+from musicstudio.generators.licence_docs import corpus_section
 
 METER_CLASSES = ("bar", "flagged", "other")
 
@@ -196,7 +197,6 @@ def summary_markdown(summary: dict, shares: dict | None = None) -> str:
                             if k not in ("ok", "pieces", "lossless") and v) or "-"
             lines.append(f"| {ROUND_TRIP_CODECS[name]} | " + " | ".join(cells)
                          + f" | {_share(total.get('lossless', 0), total['pieces'])} | {why} |")
-    lines += ["", "Licences vary inside music21's corpus (Essen's own licence file calls its status unclear; "
-              "some collections are non-commercial): a model card names the collections that trained it.", ""]
+    lines += [""] + corpus_section(summary["collections"])
     return "\n".join(lines)
 

@@ -22,9 +22,17 @@ from musicstudio.core.note import Note
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, is_on_grid, on_grid
 from musicstudio.generators.corpus_piece import CHORDS, DRUMS, METER_CHANGE, NO_METER, OFF_GRID, PICKUP, REPAIRED
+from musicstudio.generators.source_licences import redistributable_collections, source_licence
 
 # music21 collection -> which files of its folder belong to the corpus
 MUSIC21_COLLECTIONS = ("essenFolksong", "ryansMammoth", "oneills1850", "bach", "palestrina")
+# What `musicstudio corpus build` reads by default, so what a model whose config says "collections": null
+# (every collection of its corpus) trained on when its config does not list them ("trained_on").
+DEFAULT_COLLECTIONS = MUSIC21_COLLECTIONS
+# Each collection's licence, terms and ``redistributable`` flag, as audited (docs/licences.md).
+LICENCES = {c: source_licence(c) for c in MUSIC21_COLLECTIONS}
+# The collections a default shipped model may train on: their terms allow shipping derived weights.
+REDISTRIBUTABLE_COLLECTIONS = redistributable_collections(MUSIC21_COLLECTIONS)
 MONOPHONIC = ("essenFolksong", "ryansMammoth", "oneills1850")
 MIDI_COLLECTION = "midi"
 MIDI_SUFFIXES = (".mid", ".midi", ".smf")
@@ -38,7 +46,8 @@ class WorkItem(NamedTuple):
     number: int | None  # the tune's number inside a multi-tune file
 
 
-def _belongs(collection: str, source_path: str) -> bool:
+def belongs_to_corpus(collection: str, source_path: str) -> bool:
+    """Whether the corpus reads ``source_path`` ("bach/bwv269.mxl") of ``collection``."""
     if collection != "bach":
         return True
     # The chorales: bwv*.mxl (the .krn copies of three duplicate them), not the analyses or the
@@ -70,7 +79,7 @@ def music21_items(collections: tuple[str, ...] = MUSIC21_COLLECTIONS, limit: int
     for entry in (listed.values() if isinstance(listed, dict) else bundle):
         source = str(entry.sourcePath).replace("\\", "/")
         collection = source.split("/", 1)[0]
-        if collection in found and _belongs(collection, source):
+        if collection in found and belongs_to_corpus(collection, source):
             number = int(entry.number) if entry.number not in (None, "") else None
             entries.append((collection, source, number))
             if number is not None:

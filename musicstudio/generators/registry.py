@@ -1,7 +1,8 @@
 """Installed models: the shipped ``models/`` folder and any folders the user adds, loaded by name.
 
 A model is a folder with ``config.json`` and ``weights.safetensors`` (see :mod:`.checkpoint`). The
-registry lists them with what their cards say, loads one lazily on first use and keeps it cached.
+registry lists them with what their cards say and their licence (from the collections that trained them,
+:mod:`.licences`), loads one lazily on first use and keeps it cached.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from musicstudio.generators.checkpoint import (
     read_config,
     weights_header,
 )
+from musicstudio.generators.licences import UNKNOWN, ModelLicence, model_licence
 
 CARD = "card.md"
 MAX_CARD_BYTES = 2**20      # a card is a page of text; its pictures are files of their own
@@ -35,6 +37,12 @@ class ModelInfo:
     size_bytes: int
     codec: str
     sliders: tuple[str, ...] = ()      # a latent model's slider names, as its config lists them
+    licence: ModelLicence = ModelLicence(UNKNOWN)   # from the collections that trained it
+
+    @property
+    def collections(self) -> tuple[str, ...]:
+        """The collections that trained it, as its config says (() when it does not say)."""
+        return self.licence.collections
 
     @property
     def family(self):
@@ -80,7 +88,7 @@ def model_info(folder: str | Path) -> ModelInfo:
     sliders = config.get("sliders")
     sliders = tuple(str(s) for s in sliders) if isinstance(sliders, list) else ()
     return ModelInfo(name, config["backend"], folder, _summary(folder), weights.stat().st_size,
-                     str(config["codec"].get("codec", "?")), sliders)
+                     str(config["codec"].get("codec", "?")), sliders, model_licence(config))
 
 
 def user_models_folder() -> Path:

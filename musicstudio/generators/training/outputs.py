@@ -1,6 +1,6 @@
 """What a training run leaves in its model folder: the weights and ``config.json`` (:class:`ModelFolder`),
-``history.csv``, ``loss.png`` and ``card.md`` (data and split hashes, exact command, epochs, wall time,
-hardware, metrics). Every backend's ``train`` ends through :meth:`ModelFolder.finish`."""
+``history.csv``, ``loss.png`` and ``card.md`` (data and split hashes, licence, exact command, epochs, wall
+time, hardware, metrics). Every backend's ``train`` ends through :meth:`ModelFolder.finish`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from musicstudio.generators.checkpoint import save_tensors, write_config
 from musicstudio.generators.corpus_store import Corpus
+from musicstudio.generators.licences import licence_section
 from musicstudio.generators.training.data import DataConfig, split_pieces
 
 HISTORY = "history.csv"
@@ -30,6 +31,11 @@ def split_hashes(corpus: Corpus, data: DataConfig) -> dict[str, dict]:
         ids = split_pieces(corpus, split, data)
         out[split] = {"pieces": len(ids), "sha256": split_hash(by_id[i] for i in ids)}
     return out
+
+
+def trained_on(data: DataConfig, corpus: Corpus) -> list[str]:
+    """The collections a run trains on: its data's, or (none named) every collection of its corpus."""
+    return sorted(data.collections or {p.collection for p in corpus.infos})
 
 
 def write_history(folder: Path, rows: list[dict]) -> Path:
@@ -97,7 +103,7 @@ def _format(value) -> str:
 def write_card(folder: Path, *, name: str, backend: str, summary: str, command: str, data: DataConfig,
                hashes: dict, corpus: Corpus, epochs: int, seconds: float, device: str, metrics: dict,
                parameters: int | None, config: dict, notes: list[str] = ()) -> Path:
-    collections = data.collections or sorted({p.collection for p in corpus.infos})
+    collections = trained_on(data, corpus)
     built = corpus.manifest.build
     lines = [f"# {name}", "", summary, "",
              "| | |", "|---|---|",
@@ -115,11 +121,10 @@ def write_card(folder: Path, *, name: str, backend: str, summary: str, command: 
     lines += ["", "## Data", "",
               f"music21 corpus collections: {', '.join(collections)} (music21 {built.get('music21', '?')}); "
               f"meters: {', '.join(data.meter_classes) if data.meter_classes else 'all'}; training transposed by "
-              f"{list(data.transpose)} semitones. Corpus arrays sha256 `{corpus.manifest.arrays_sha256[:16]}`. "
-              "Licences vary inside music21's corpus (some collections are non-commercial, Essen's status "
-              "is unclear).", "",
+              f"{list(data.transpose)} semitones. Corpus arrays sha256 `{corpus.manifest.arrays_sha256[:16]}`.", "",
               "| split | pieces | sha256 of ids and content hashes |", "|---|---:|---|"]
     lines += [f"| {s} | {h['pieces']:,} | `{h['sha256']}` |" for s, h in hashes.items()]
+    lines += [""] + licence_section(collections)[:-1]
     lines += ["", "## Metrics", "", "| metric | value |", "|---|---:|"]
     lines += [f"| {k} | {_format(v)} |" for k, v in metrics.items()]
     if notes:
@@ -150,10 +155,10 @@ class ModelFolder:
 
     def write_config(self, model: dict, **extra) -> Path:
         """``config.json``: the backend, the model's constructor arguments, the codec's vocabulary, the run's
-        name and data filters, and ``extra``."""
+        name and data filters, the collections it trains on (which set its licence), and ``extra``."""
         run = self.run
         return write_config(run.out, self.backend, model, self.codec.vocabulary(), name=run.name,
-                            data=run.data.to_dict(), **extra)
+                            data=run.data.to_dict(), trained_on=trained_on(run.data, run.corpus), **extra)
 
     def save(self, tensors: dict, model: dict, beside: dict[str, dict] | None = None, **extra) -> None:
         """Torch weights (and those of ``beside``, a subfolder name to its tensors) with their config."""

@@ -1,6 +1,6 @@
-"""The model picker: installed models with what their cards say, the card itself, "Add model folder…",
-the folders that cannot be used (a line each, saying why), and the device the models run on, with a CPU
-override."""
+"""The model picker: installed models with what their cards say and their licence, the card itself, "Add
+model folder…", the folders that cannot be used (a line each, saying why), and the device the models run on,
+with a CPU override."""
 
 from __future__ import annotations
 
@@ -72,6 +72,12 @@ class ModelPicker(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setMinimumWidth(200)
+        self.licence = QLabel()
+        self.licence.setWordWrap(True)
+        self.licence.setMinimumWidth(200)
+        self.licence.setToolTip("The licence follows from the collections that trained the model: weights trained "
+                                "on a collection whose terms forbid it are for non-commercial use only "
+                                "(docs/licences.md)")
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setMinimumWidth(200)
@@ -94,6 +100,7 @@ class ModelPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.summary)
+        layout.addWidget(self.licence)
         layout.addWidget(self.problems)
         layout.addWidget(self.add_button)
         layout.addLayout(device_row)
@@ -125,8 +132,9 @@ class ModelPicker(QWidget):
         self._show_problems(problems)
         self.combo.blockSignals(True)
         self.combo.clear()
-        for info in self.infos:
-            self.combo.addItem(f"{info.name}  ({info.backend}, {size_text(info.size_bytes)})")
+        for index, info in enumerate(self.infos):
+            self.combo.addItem(f"{info.name}  ({info.backend}, {size_text(info.size_bytes)}, {info.licence.name})")
+            self.combo.setItemData(index, f"Licence: {info.licence.line}", Qt.ItemDataRole.ToolTipRole)
         names = [i.name for i in self.infos]
         self.combo.setCurrentIndex(names.index(current) if current in names else 0 if names else -1)
         self.combo.blockSignals(False)
@@ -160,10 +168,12 @@ class ModelPicker(QWidget):
         if info is None:
             self.summary.setText("No models are installed. Add a model folder, or train one "
                                  "(musicstudio train …).")
+            self.licence.setText("")
         else:
             self.summary.setText(f"{info.summary or 'No card summary.'}\n"
                                  f"{info.backend} backend · {info.codec} codec · {size_text(info.size_bytes)}")
             self.summary.setToolTip(str(info.folder))
+            self.licence.setText(f"Licence: {info.licence.line}")
         self.model_changed.emit()
 
     def show_card(self) -> None:
