@@ -1,11 +1,12 @@
 """``musicstudio generate`` (continue a MIDI seed with a model) and ``musicstudio models`` (what is installed).
 
-The output MIDI file holds the seed track and one track per take, each take placed right after the seed,
-so it opens in any DAW (or in Music Studio) ready to compare.
+The output MIDI file is the whole seed song, every track, with the first take in place right after the
+seed on a track of its own; each other take is the same song in a file of its own (``OUT-take2.mid`` ...),
+so no two takes ever sound at once (:mod:`~musicstudio.generators.take_files`).
 
 A VAE model has modes of its own (``--mode``): ``sample`` (phrases from the prior, no seed needed),
 ``vary`` (takes around the seed's last 2 bars), ``interpolate`` (from the seed to ``--seed-b`` in
-``--steps`` phrases, one track each) and ``slide`` (the seed re-decoded with ``--slider NAME=VALUE``
+``--steps`` phrases, one after another, one track each) and ``slide`` (the seed re-decoded with ``--slider NAME=VALUE``
 moved; ``--slider list`` prints the sliders and the seed's coordinates).
 
 A GAN model follows a chord progression (``--chords "C Am F G"``, one chord a bar; without it, the seed's
@@ -14,7 +15,7 @@ own chords) and keeps a melody seed's continuation to one line (``--texture auto
 
 ``--track all --voices``: the seed file's parts stay separate tracks, and each take is dealt out to them
 voice by voice (:func:`~musicstudio.core.voices.continue_voices`), one track per part and take, each with
-its part's instrument, so a chorale continues in its four parts.
+its part's instrument, so a chorale continues in its four parts (a take's tracks in its own file).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from musicstudio.core.clip import Clip
@@ -35,6 +35,7 @@ from musicstudio.core.track import Track
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, LatentModel
 from musicstudio.generators.interface import GenerationError, GenerationRequest
+from musicstudio.generators.take_files import take_files_line, take_path, with_take
 
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
 VAE_MODES = MODES[1:]
@@ -123,9 +124,10 @@ def _pick_model(registry, args) -> str:
     return (exact or candidates)[0].name
 
 
-def _seed_clip(song, args) -> tuple[Clip, Track, int]:
-    """The seed, the track it comes from (every track merged for ``--track all``) and where it starts,
-    planned as the app plans it (:func:`~musicstudio.generators.seed_plan.plan_seed`: the song's bars)."""
+def _seed_clip(song, args) -> tuple[Clip, Track, int, int | None]:
+    """The seed, the track it comes from (every track merged for ``--track all``), where it starts, and
+    the index of its track (None for ``--track all``), planned as the app plans it
+    (:func:`~musicstudio.generators.seed_plan.plan_seed`: the song's bars)."""
     from musicstudio.generators.seed_plan import plan_seed
 
     pitched = [k for k, t in enumerate(song.tracks) if not t.is_drum and t.notes]
@@ -145,8 +147,8 @@ def _seed_clip(song, args) -> tuple[Clip, Track, int]:
     plan = plan_seed(song, index, source, "continue", seed_bars=args.seed_bars)
     track = song.tracks[index]
     if args.track == "all":
-        track = Track("Seed", track.program, False, song.pitched_notes())
-    return plan.seed, track, plan.seed_start
+        return plan.seed, Track("Seed", track.program, False, song.pitched_notes()), plan.seed_start, None
+    return plan.seed, track, plan.seed_start, index
 
 
 def _seed_parts(song, seed: Clip, start: int) -> list[tuple[Track, tuple]]:
@@ -161,13 +163,13 @@ def _seed_parts(song, seed: Clip, start: int) -> list[tuple[Track, tuple]]:
     return parts
 
 
-def _voice_tracks(parts, seed: Clip, takes, model: str) -> list[Track]:
-    """``--voices``: the seed's parts as they are, then each take dealt out to them, a track per part."""
+def _voice_tracks(parts, seed: Clip, takes, model: str, at: int) -> list[list[Track]]:
+    """``--voices``: each take dealt out to the seed's parts, a track per part, starting at tick ``at``."""
     from musicstudio.core.voices import continue_voices, lines_of, most_at_once
 
     order, last = zip(*lines_of([notes for _, notes in parts]))
     names = [t.name or f"Part {k + 1}" for k, (t, _) in enumerate(parts)]
-    tracks = [Track(name, t.program, False, notes) for name, (t, notes) in zip(names, parts)]
+    per_take = []
     for take in takes:
         if most_at_once(take.notes) > 1:
             lines = continue_voices(take.notes, last)
@@ -175,9 +177,9 @@ def _voice_tracks(parts, seed: Clip, takes, model: str) -> list[Track]:
             nearest = min(range(len(last)), key=lambda k: abs(take.notes[0].pitch - last[k])) if take.notes else 0
             lines = [list(take.notes) if k == nearest else [] for k in range(len(last))]
         by_part = dict(zip(order, lines))
-        tracks += [Track(f"{model} take {take.variation + 1}: {names[k]}", t.program, False,
-                         tuple(n.moved_by(ticks=seed.length) for n in by_part[k])) for k, (t, _) in enumerate(parts)]
-    return tracks
+        per_take.append([Track(f"{model} take {take.variation + 1}: {names[k]}", t.program, False,
+                               tuple(n.moved_by(ticks=at) for n in by_part[k])) for k, (t, _) in enumerate(parts)])
+    return per_take
 
 
 def _slider_values(generator, specs: list[str]) -> dict[str, float]:
@@ -194,15 +196,16 @@ def _slider_values(generator, specs: list[str]) -> dict[str, float]:
     return values
 
 
-def _vae_edit(generator, song, seed: Clip, track: Track, args, guard) -> int:
-    """``--mode interpolate`` and ``--mode slide``: phrases from the VAE's latent space, one track each."""
+def _vae_edit(generator, song, seed: Clip, track: Track, at: tuple[int, int | None], args, guard) -> int:
+    """``--mode interpolate`` and ``--mode slide``: phrases from the VAE's latent space, one track each,
+    one after another after the seed (``at``: where the seed starts, and its track) in the song."""
     from musicstudio.io.files import open_song
 
     if args.mode == "interpolate":
         if not args.seed_b:
             raise ValueError("--mode interpolate needs --seed-b B.mid, the phrase to arrive at")
         other = open_song(Path(args.seed_b)).song
-        b, _, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars))
+        b, _, _, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars))
         phrases = generator.interpolate(seed, b, args.steps)
         names = [f"{generator.name} step {k + 1} of {len(phrases)}" for k in range(len(phrases))]
         length = max(seed.length, b.length)
@@ -215,10 +218,11 @@ def _vae_edit(generator, song, seed: Clip, track: Track, args, guard) -> int:
         phrases = [generator.move_sliders(seed, values)]
         names = [f"{generator.name} " + ", ".join(f"{k}={v:+g}" for k, v in values.items())]
         length = seed.length
-    seed_track = Track(track.name or "Seed", track.program, False, seed.notes)
-    tracks = [seed_track] + [Track(name, track.program, False, tuple(n.moved_by(ticks=length) for n in notes))
-                             for name, notes in zip(names, phrases)]
-    if _write_out(replace(song, tracks=tuple(tracks)), args, guard):
+    start, index = at
+    tracks = [Track(name, track.program, False, tuple(n.moved_by(ticks=start + seed.length + k * length)
+                                                      for n in notes))
+              for k, (name, notes) in enumerate(zip(names, phrases))]
+    if _write_out(with_take(song, tracks, index), args.out, guard):
         return 3
     counts = ", ".join(str(len(p)) for p in phrases)
     print(f"{args.out}: seed ({len(seed.notes)} notes) + {len(phrases)} phrases from {generator.name} "
@@ -226,15 +230,15 @@ def _vae_edit(generator, song, seed: Clip, track: Track, args, guard) -> int:
     return 0
 
 
-def _write_out(song: Song, args, guard) -> int:
-    """Save ``--out``: 0, or 3, said in one line on stderr, when it could not be written or another program
+def _write_out(song: Song, path: Path, guard) -> int:
+    """Save ``path``: 0, or 3, said in one line on stderr, when it could not be written or another program
     wrote it while this command ran (:class:`~musicstudio.io.output_guard.OutputGuard`; ``--force`` overwrites)."""
     from musicstudio.io.errors import MusicFileError
     from musicstudio.io.files import save_song
 
     try:
         with guard.writing():
-            save_song(song, Path(args.out))
+            save_song(song, Path(path))
     except MusicFileError as e:
         print(f"musicstudio generate: {e}", file=sys.stderr)
         return 3
@@ -291,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
-    guard = OutputGuard.watch(args.out, args.force)   # OUT as it was when the command started
+    # every file the command may write, as it was when the command started
+    guards = [OutputGuard.watch(take_path(args.out, v), args.force) for v in range(max(1, args.variations))]
     _warn(args)
     try:
         if args.seed is None and args.mode != "sample" and not args.chords:
@@ -299,9 +304,9 @@ def main(argv: list[str] | None = None) -> int:
                              "without one)")
         if args.seed is not None:
             song = open_song(Path(args.seed)).song
-            seed, track, start = _seed_clip(song, args)
+            seed, track, start, index = _seed_clip(song, args)
         else:
-            song, track, start = Song(), Track("Seed", 0, False, ()), 0
+            song, track, start, index = Song(), Track("Seed", 0, False, ()), 0, None
             seed = Clip((), 0)
         if args.voices and args.track != "all":
             raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
@@ -314,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         _check_family(info, args)     # every mistake in the command is said before the model loads
         generator = registry.load(info.folder, args.device)
         if args.mode in ("interpolate", "slide"):
-            return _vae_edit(generator, song, seed, track, args, guard)
+            return _vae_edit(generator, song, seed, track, (start, index), args, guards[0])
     except (ValueError, DeviceError) as e:
         print(f"musicstudio generate: {e}", file=sys.stderr)
         return 2
@@ -333,17 +338,19 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     if not args.quiet:
         print(file=sys.stderr)
+    at = start + seed.length    # the takes go right after the seed
     if parts:
-        tracks = _voice_tracks(parts, seed, takes, generator.name)
+        per_take = _voice_tracks(parts, seed, takes, generator.name, at)
     else:
-        seed_track = [Track(track.name or "Seed", track.program, False, seed.notes)] if seed.notes else []
-        tracks = seed_track + [Track(f"{generator.name} take {t.variation + 1}", track.program, False,
-                                     tuple(n.moved_by(ticks=seed.length) for n in t.notes)) for t in takes]
-    if _write_out(replace(song, tracks=tuple(tracks)), args, guard):
-        return 3
+        per_take = [[Track(f"{generator.name} take {t.variation + 1}", track.program, False,
+                           tuple(n.moved_by(ticks=at) for n in t.notes))] for t in takes]
+    for take, take_tracks, guard in zip(takes, per_take, guards):
+        if _write_out(with_take(song, take_tracks, index), take_path(args.out, take.variation), guard):
+            return 3
     counts = ", ".join(str(len(t.notes)) for t in takes)
-    print(f"{args.out}: seed ({len(seed.notes)} notes) + {len(takes)} takes of {args.bars} bars from "
-          f"{generator.name} on {generator.device} (notes per take: {counts})")
+    print(f"{args.out}: {len(takes)} takes of {args.bars} bars from {generator.name} on {generator.device} "
+          f"after the seed ({len(seed.notes)} notes; notes per take: {counts}); "
+          f"{take_files_line(args.out, len(takes))}")
     return 0
 
 
@@ -367,6 +374,7 @@ def models_main(argv: list[str] | None = None) -> int:
             print(m.name)
         else:
             print(f"{m.name:<18} {m.backend:<7} {m.codec:<8} {m.size_bytes / 1e6:6.1f} MB  {m.summary[:80]}")
+            print(f"{'':<18} licence: {m.licence.line}")
     for problem in problems:
         print(f"musicstudio models: cannot use {problem}", file=sys.stderr)
     if not models and not args.names:

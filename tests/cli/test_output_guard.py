@@ -101,7 +101,7 @@ def test_generate_with_force_overwrites_it(capsys, tmp_path, song_mid, written_m
     out = tmp_path / "takes.mid"
     written_meanwhile(out)
     assert generate(song_mid, out, "--force") == 0
-    assert len(open_song(out).song.tracks) == 2   # the seed and one take
+    assert len(open_song(out).song.tracks) == 5   # the song's four tracks and the take
     assert folder(out) == ["four.mid", "takes.mid"]
 
 
@@ -109,4 +109,4 @@ def test_generate_overwrites_an_output_nobody_touched(capsys, tmp_path, song_mid
     out = tmp_path / "takes.mid"
     out.write_bytes(b"an old output, there before the command started")
     assert generate(song_mid, out) == 0
-    assert len(open_song(out).song.tracks) == 2
+    assert len(open_song(out).song.tracks) == 5

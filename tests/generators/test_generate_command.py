@@ -50,21 +50,24 @@ def generate(models_dir, seed_file, out, *extra):
                  "--quiet", *extra])
 
 
-def test_generate_writes_the_seed_and_one_track_per_take(models_dir, seed_file, tmp_path, capsys):
+def test_generate_writes_the_song_with_each_take_in_a_file_of_its_own(models_dir, seed_file, tmp_path, capsys):
     out = tmp_path / "out.mid"
     assert generate(models_dir, seed_file, out, "--backend", "markov", "--bars", "3", "--variations", "2",
                     "--key", "song", "--random-seed", "4") == 0
-    assert "2 takes of 3 bars" in capsys.readouterr().out
-    song = open_song(out).song
-    assert [t.name for t in song.tracks] == ["Flute", "markov-tiny take 1", "markov-tiny take 2"]
-    assert all(t.program == 73 for t in song.tracks)
+    said = capsys.readouterr().out
+    assert "2 takes of 3 bars" in said and "out-take2.mid" in said
     seed_end = 2 * BAR
-    for take in song.tracks[1:]:
+    for number, path in ((1, out), (2, tmp_path / "out-take2.mid")):
+        song = open_song(path).song
+        assert [t.name for t in song.tracks] == ["Flute", f"markov-tiny take {number}"]
+        assert all(t.program == 73 for t in song.tracks)
+        take = song.tracks[1]
         assert take.notes and all(seed_end <= n.start < seed_end + 3 * BAR for n in take.notes)
         assert all(Scale.of_key(Key(-1, True)).contains(n.pitch) for n in take.notes)   # D harmonic minor
+    assert open_song(out).song.tracks[1].notes != open_song(tmp_path / "out-take2.mid").song.tracks[1].notes
 
 
-def test_track_all_seeds_every_pitched_track_merged(models_dir, tmp_path, capsys):
+def test_track_all_continues_every_pitched_track(models_dir, tmp_path, capsys):
     flute = tuple(Note(p, i * 480, 480, 70) for i, p in enumerate([74, 76, 77, 79]))
     cello = tuple(Note(p, i * 960, 960, 70) for i, p in enumerate([50, 53, 55, 57]))   # to bar 2
     seed = tmp_path / "duet.mid"
@@ -73,9 +76,39 @@ def test_track_all_seeds_every_pitched_track_merged(models_dir, tmp_path, capsys
     out = tmp_path / "out.mid"
     assert generate(models_dir, seed, out, "--model", "markov-tiny", "--track", "all", "--bars", "1") == 0
     song = open_song(out).song
-    assert song.tracks[0].name == "Seed" and song.tracks[0].program == 73
-    assert sorted(n.pitch for n in song.tracks[0].notes) == sorted(n.pitch for n in flute + cello)
-    assert all(n.start >= 2 * BAR for n in song.tracks[1].notes)    # the take follows both voices' bars
+    assert [t.name for t in song.tracks] == ["Flute", "Cello", "Kit", "markov-tiny take 1"]
+    assert song.tracks[1].notes == cello and song.tracks[2].is_drum
+    assert song.tracks[3].program == 73
+    assert all(n.start >= 2 * BAR for n in song.tracks[3].notes)    # the take follows both voices' bars
+
+
+def test_a_multitrack_song_comes_back_whole_with_no_two_takes_at_once(models_dir, tmp_path):
+    """Issue 17: an 11-track song with drums, continued from one track, comes back with all its tracks
+    (their controllers and the song's words too) plus the take; the takes are alternatives in files of
+    their own, so OUT.mid never plays two at once."""
+    from musicstudio.core.controls import SUSTAIN, SongText, controller
+
+    tracks = [Track(f"Part {k + 1}", 24 + 4 * k, False,
+                    tuple(Note(48 + 3 * k + (i % 4), i * 480, 480, 80) for i in range(16)),
+                    controls=(controller(0, SUSTAIN, 127), controller(1900, SUSTAIN, 0)))
+              for k in range(10)]
+    tracks.insert(3, Track("Drums", 0, True, tuple(Note(36 + 2 * (i % 3), i * 240, 120, 100) for i in range(32))))
+    song = Song(tuple(tracks), texts=(SongText(0, "marker", "Verse"),))
+    seed = tmp_path / "band.mid"
+    export_midi(song, seed)
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed, out, "--model", "markov-tiny", "--track", "5", "--bars", "2",
+                    "--variations", "3") == 0
+    for number in (1, 2, 3):
+        back = open_song(out if number == 1 else tmp_path / f"out-take{number}.mid").song
+        assert len(back.tracks) == 12
+        kept = [t for t in back.tracks if "take" not in t.name]
+        assert [(t.name, t.notes, t.controls) for t in kept] == [(t.name, t.notes, t.controls) for t in tracks]
+        takes = [t for t in back.tracks if "take" in t.name]
+        assert [t.name for t in takes] == [f"markov-tiny take {number}"]
+        assert back.tracks.index(takes[0]) == 5          # right after the part it continues (track 5)
+        assert all(n.start >= 2 * BAR for n in takes[0].notes)
+        assert back.texts == song.texts
 
 
 def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path):

@@ -171,3 +171,14 @@ def test_eval_with_no_long_phrases_still_reports(models_dir, tiny_corpus_dir, tm
                       "--free", "2", "--no-audio", "--data", "valid"]) == 0
     report = json.loads((out / "markov-tiny.json").read_text())["metrics"]
     assert report["likelihood"]["steps"] > 0
+
+
+def test_the_models_command_names_each_models_licence(models_dir, capsys):
+    """Issue 17: `musicstudio models` says under each model what its training data allows."""
+    from musicstudio.generators.generate_command import models_main
+
+    assert models_main(["--dir", str(models_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    listed = [k for k, line in enumerate(lines) if line.startswith(("markov-tiny", "markov-events"))]
+    assert len(listed) == 2
+    assert all(lines[k + 1].split()[0] == "licence:" for k in listed)

@@ -1,6 +1,8 @@
 """One seed for one request: ``musicstudio generate`` and the app's Generate panel plan seeds with the same
 code (generators/seed_plan.py), in the song's own bars, so a 3/4 song seeds the same bars in both."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from musicstudio.core.meter import TimeSignature
@@ -38,6 +40,9 @@ class Recorder:
     def load(self, name, device="auto"):
         return self
 
+    def resolve(self, name):
+        return name
+
     name, backend, device = "recorder", "recorder", "cpu"
 
     def generate(self, request, progress=None, cancel=None):
@@ -48,6 +53,9 @@ class Recorder:
 @pytest.fixture
 def waltz(tmp_path, monkeypatch):
     monkeypatch.setattr("musicstudio.generators.registry.ModelRegistry", Recorder)
+    # the command proves a model's folder before it loads; the recorder has none, only its family
+    monkeypatch.setattr("musicstudio.generators.registry.model_info",
+                        lambda name: SimpleNamespace(name=name, folder=name, backend="recorder", family=BACKEND))
     monkeypatch.setenv("MUSICSTUDIO_BACKENDS", f"{__name__}:BACKEND")
     Recorder.seeds = []
     path = tmp_path / "waltz.mid"
@@ -61,7 +69,7 @@ def cli_seed(path, tmp_path, *extra):
     argv = ["--model", "recorder", "--seed", str(path), "--out", str(tmp_path / "o.mid"), "--quiet",
             "--variations", "1", *extra]
     assert generate_command.main(argv) == 0
-    _, _, start = generate_command._seed_clip(open_song(path).song, generate_command.build_parser().parse_args(argv))
+    _, _, start, _ = generate_command._seed_clip(open_song(path).song, generate_command.build_parser().parse_args(argv))
     return Recorder.seeds[-1], start
 
 
