@@ -47,3 +47,11 @@ class ChordFollower(Protocol):
     """A model that follows a chord progression, one chord a bar (``request.options["chords"]``), and
     keeps a texture (``options["texture"]``): its backend's options are
     :class:`~musicstudio.generators.gan.options.ChordOptions`."""
+
+
+class DrumWriter(Protocol):
+    """A model that continues and writes drum parts (General MIDI percussion: the pitch names the drum,
+    on channel 10). Only such a backend is given a drum track as its seed; the others write pitched
+    notes, and a drum groove given to them would come back as piano."""
+
+    def generate(self, request, progress=None, cancel=None) -> list: ...

@@ -35,6 +35,7 @@ from musicstudio.core.track import Track
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, LatentModel
 from musicstudio.generators.interface import GenerationError, GenerationRequest
+from musicstudio.generators.seed_plan import drums_refused, seed_register
 from musicstudio.generators.take_files import take_files_line, take_path, with_take
 
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
@@ -98,8 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", help="lock pitches to a key's scale: 'D minor', 'F#m', 'Bb', 'f#' (minor), 'D dorian', "
                    "'A melodic minor' (a minor key locks to harmonic minor; scales: " + ", ".join(SCALES) + "), or "
                    "'song' for the seed file's key (its notes' key where they disagree with its signature)")
-    p.add_argument("--range", type=_range, default=(0, 127), metavar="LOW-HIGH",
-                   help="pitch range in MIDI numbers or note names: 48-84, C3-C6 (default 0-127)")
+    p.add_argument("--range", type=_range, default=None, metavar="LOW-HIGH",
+                   help="pitch range in MIDI numbers or note names: 48-84, C3-C6, 0-127 for any (default: the "
+                        "seed's register, 5 semitones beyond its lowest and highest notes, so a bass line stays "
+                        "a bass line)")
     p.add_argument("--device", default="auto", help="auto|cpu|cuda|mps")
     p.add_argument("--models-dir", action="append", default=[], metavar="DIR", help="also look for models here")
     p.add_argument("--quiet", action="store_true", help="no progress line")
@@ -131,16 +134,17 @@ def _seed_clip(song, args) -> tuple[Clip, Track, int, int | None]:
     from musicstudio.generators.seed_plan import plan_seed
 
     pitched = [k for k, t in enumerate(song.tracks) if not t.is_drum and t.notes]
+    drums = [k for k, t in enumerate(song.tracks) if t.is_drum and t.notes]
     if args.track != "all" and args.track is not None:
         number = int(args.track) if str(args.track).isdigit() else None
         if number is None or not 1 <= number <= len(song.tracks):
             raise ValueError(f"the seed file has {len(song.tracks)} tracks, so there is no track {args.track} "
                              "(give a number from 1, or 'all')")
         index = number - 1
-    elif not pitched:
-        raise ValueError("the seed file has no notes to continue")
+    elif pitched or drums:
+        index = (pitched or drums)[0]   # a file of drums alone: the model's family says whether it can
     else:
-        index = pitched[0]
+        raise ValueError("the seed file has no notes to continue")
     if args.seed_bars is not None and args.seed_bars < 1:
         raise ValueError("--seed-bars must be at least 1")
     source = "every track" if args.track == "all" else "track"
@@ -255,7 +259,8 @@ def _request(args, song: Song, seed: Clip) -> GenerationRequest:
     if args.texture != "auto":
         options["texture"] = args.texture
     return GenerationRequest(seed=seed, bars=args.bars, variations=args.variations, temperature=args.temperature,
-                             top_p=args.top_p, random_seed=args.random_seed, key=key, pitch_range=args.range,
+                             top_p=args.top_p, random_seed=args.random_seed, key=key,
+                             pitch_range=args.range or seed_register(seed) or (0, 127),
                              options=options)
 
 
@@ -317,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
             registry.add_folder(folder)
         info = model_info(registry.resolve(_pick_model(registry, args)))
         _check_family(info, args)     # every mistake in the command is said before the model loads
+        refusal = drums_refused(song, index, info.family) if args.seed is not None else None
+        if refusal:
+            raise ValueError(refusal)
         generator = registry.load(info.folder, args.device)
         if args.mode in ("interpolate", "slide"):
             return _vae_edit(generator, song, seed, track, (start, index), args, guards[0])

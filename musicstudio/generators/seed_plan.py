@@ -20,11 +20,13 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.core.voices import continue_voices, lines_of, most_at_once
+from musicstudio.generators.capabilities import DrumWriter
 from musicstudio.generators.interface import BAR, Take
 
 SOURCES = ("selection", "bars", "track", "every track")
 MODES = ("continue", "regenerate", "new track")
 CONTEXT_BARS = 8   # how much of the track before regenerated bars the model sees
+REGISTER_MARGIN = 5   # semitones a take may go beyond the seed's lowest and highest notes by default
 
 
 class SeedError(ValueError):
@@ -134,3 +136,33 @@ def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop
     context = tuple(n.moved_by(-first).with_duration(min(n.end, start) - n.start) for n in before)
     bars = -(-(end - start) // BAR)
     return SeedPlan(track, Clip(context, start - first), first, start, mode, notes, end, bars)
+
+
+# -- what a model may be given, and where its takes may go ----------------------------------------------
+def drums_refused(song: Song, track: int | None, family) -> str | None:
+    """Why ``family``'s models cannot continue the seed of track ``track`` (None: every track), said
+    before anything runs; None when they can. A model that writes pitched notes is never given a drum
+    part: the groove would come back as piano."""
+    if family.can(DrumWriter):
+        return None
+    model = f"{family.name} models write pitched notes, not drums"
+    if track is not None and song.tracks[track].is_drum:
+        name = song.tracks[track].name or "the drum track"
+        return (f"track {track + 1} ({name}) is a drum track and {model}; no installed model continues drums "
+                "yet: choose a pitched track to continue")
+    if track is None and not song.pitched_notes() and any(t.is_drum and t.notes for t in song.tracks):
+        drums = sum(len(t.notes) for t in song.tracks if t.is_drum)
+        return (f"the song holds only drums ({drums:,} drum notes) and {model}; no installed model continues "
+                "drums yet")
+    return None
+
+
+def seed_register(seed: Clip, margin: int = REGISTER_MARGIN) -> tuple[int, int] | None:
+    """The pitch range a take keeps to when the user sets none: the seed's own register, ``margin``
+    semitones either side, so that a bass line continues as a bass line and a melody as a melody.
+    None for a seed without notes (any pitch goes)."""
+    if not seed.notes:
+        return None
+    low = min(n.pitch for n in seed.notes)
+    high = max(n.pitch for n in seed.notes)
+    return max(0, low - margin), min(127, high + margin)

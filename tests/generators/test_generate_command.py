@@ -253,3 +253,48 @@ def test_key_song_comes_from_the_notes_when_the_file_has_no_signature(models_dir
     song = open_song(seed).song
     assert song.key == Key() and _request(build_parser().parse_args(
         ["--model", "m", "--out", "o.mid", "--key", "song"]), song, Clip((), 0)).key == Scale(7, "major", "G")
+
+
+GROOVE = tuple(Note(36 + 2 * (i % 3), i * 240, 120, 100) for i in range(16))
+
+
+def test_a_drum_only_file_is_refused_as_drums_before_the_model_loads(models_dir, tmp_path, capsys, no_model_loads):
+    """Issue 17, item 3: a drum part is never given to a model that writes pitched notes, and the message
+    says it is drums (not 'no notes')."""
+    seed = tmp_path / "groove.mid"
+    export_midi(Song((Track("Kit", 0, True, GROOVE),)), seed)
+    for extra in ((), ("--track", "1"), ("--track", "all")):
+        assert generate(models_dir, seed, tmp_path / "out.mid", "--model", "markov-tiny", *extra) == 2
+        err = capsys.readouterr().err
+        assert "drum" in err and "no installed model continues drums" in err and "no notes" not in err
+    assert not (tmp_path / "out.mid").exists()
+
+
+def test_a_drum_track_of_a_band_is_refused_and_a_pitched_one_continues(models_dir, tmp_path, capsys, no_model_loads):
+    seed = tmp_path / "band.mid"
+    bass = tuple(Note(p, i * 480, 480, 90) for i, p in enumerate([31, 38, 43, 38] * 2))
+    export_midi(Song((Track("Bass", 33, False, bass), Track("Kit", 0, True, GROOVE))), seed)
+    assert generate(models_dir, seed, tmp_path / "out.mid", "--model", "markov-tiny", "--track", "2") == 2
+    assert "track 2 (Kit) is a drum track" in capsys.readouterr().err
+
+
+def test_takes_keep_to_the_seeds_register_unless_a_range_is_given(models_dir, tmp_path):
+    """Issue 17, item 4: a bass seed (G1-D3) continues as a bass line: every take note within the seed's
+    range and 5 semitones; --range 0-127 lets the model go anywhere."""
+    seed = tmp_path / "bass.mid"
+    bass = tuple(Note(p, i * 480, 480, 90) for i, p in enumerate([31, 38, 43, 50, 43, 38, 35, 38] * 2))
+    export_midi(Song((Track("Bass", 33, False, bass),)), seed)
+    out = tmp_path / "out.mid"
+    assert generate(models_dir, seed, out, "--model", "markov-tiny", "--bars", "4", "--variations", "4",
+                    "--random-seed", "2") == 0
+    notes = [n for k in range(4) for n in open_song(out if k == 0 else tmp_path / f"out-take{k + 1}.mid")
+             .song.tracks[1].notes]
+    assert notes and all(31 - 5 <= n.pitch <= 50 + 5 for n in notes)
+    from musicstudio.core.clip import Clip
+    from musicstudio.generators import generate_command
+
+    clip = Clip(bass, 4 * BAR)
+    for extra, expected in (((), (26, 55)), (("--range", "0-127"), (0, 127)), (("--range", "C2-C4"), (36, 60))):
+        argv = ["--model", "markov-tiny", "--seed", str(seed), "--out", str(out), *extra]
+        args = generate_command.build_parser().parse_args(argv)
+        assert generate_command._request(args, Song(), clip).pitch_range == expected

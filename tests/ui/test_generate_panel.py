@@ -380,3 +380,34 @@ def test_the_pages_fit_the_panel_beside_its_scroll_bar_whichever_model(studio):
         needed = panel.scroll.widget().minimumSizeHint().width() + panel.scroll.verticalScrollBar().sizeHint().width()
         assert panel.minimumWidth() >= needed
     assert panel.scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+
+
+def test_a_drum_track_is_refused_before_anything_runs(qtbot, studio, tmp_path, markov):
+    """Issue 17, item 3: the panel never hands a groove to a model that writes pitched notes."""
+    panel = studio.generate
+    path = tmp_path / "band.mid"
+    groove = tuple(Note(36 + 2 * (i % 3), i * 240, 120, 100) for i in range(16))
+    export_midi(Song((Track("Bass", 33, False, tuple(SEED_MELODY)), Track("Kit", 0, True, groove))), path)
+    assert studio.files.open_file(path)
+    assert panel.picker.select(markov.name)
+    panel.set_source("track")
+    studio.roll.set_track(1)
+    assert panel.generate() is None
+    assert "track 2 (Kit) is a drum track" in panel.status.text() and panel.job is None
+    studio.roll.set_track(0)
+    panel.set_source("every track")    # every pitched track: the drums are left out, not refused
+    assert panel.generate() is not None
+    panel.cancel()
+
+
+def test_takes_keep_to_the_seeds_register_unless_the_range_is_set(studio):
+    """Issue 17, item 4: by default the range follows the seed (5 semitones beyond it); unticked, the boxes."""
+    params = studio.generate.params
+    bass = Clip(tuple(Note(p, i * 480, 480, 90) for i, p in enumerate([31, 38, 43, 50])), BAR)
+    assert params.follow_register.isChecked() and not params.low.isEnabled()
+    assert params.request(bass, Key()).pitch_range == (26, 55)
+    assert params.request(Clip((), BAR), Key()).pitch_range == (0, 127)   # no seed: the boxes' range
+    params.follow_register.setChecked(False)
+    params.low.setValue(40)
+    params.high.setValue(70)
+    assert params.low.isEnabled() and params.request(bass, Key()).pitch_range == (40, 70)

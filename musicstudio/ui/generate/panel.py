@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from musicstudio.core.key_finding import song_key
 from musicstudio.generators.capabilities import ChordFollower
+from musicstudio.generators.seed_plan import drums_refused
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.model_picker import ModelPicker
 from musicstudio.ui.generate.page_tabs import PageTabs
@@ -243,6 +244,11 @@ class GeneratePanel(QWidget):
             plan = self.current_plan()
         except SeedError as e:
             self._say(f"Cannot generate: {e}.")
+            return None
+        source = None if self.source_key == "every track" else plan.track
+        refusal = drums_refused(self.document.song, source, info.family)
+        if refusal:     # said before anything runs: a drum groove never comes back as piano
+            self._say(f"Cannot generate: {refusal}.", error=True)
             return None
         if self.params.fresh_seed.isChecked() and not (self.plan is None and self.take_box.plan is None):
             self.params.roll_seed()      # a new seed for each generation after the first takes

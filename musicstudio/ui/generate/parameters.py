@@ -28,6 +28,7 @@ from musicstudio.core.note import pitch_name
 from musicstudio.core.scale import MODES, Scale
 from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import GenerationRequest
+from musicstudio.generators.seed_plan import seed_register
 from musicstudio.ui.transport import KEYS
 
 MAX_SEED = 2**31 - 1
@@ -92,9 +93,16 @@ class ParameterForm(QWidget):
         self.high.setToolTip("The highest pitch a take may use")
         self.low.valueChanged.connect(lambda v: self.high.setValue(max(v, self.high.value())))
         self.high.valueChanged.connect(lambda v: self.low.setValue(min(v, self.low.value())))
+        self.follow_register = QCheckBox("the seed's", checked=True)
+        self.follow_register.setToolTip("Keep takes in the seed's register: from 5 semitones below its lowest note "
+                                        "to 5 above its highest, so a bass line stays a bass line. Untick to set "
+                                        "the range yourself")
+        self.follow_register.toggled.connect(self._register_toggled)
         range_row = QHBoxLayout()
+        range_row.addWidget(self.follow_register)
         range_row.addWidget(self.low, 1)
         range_row.addWidget(self.high, 1)
+        self._register_toggled(True)
         form.addRow("Length", self.bars)
         form.addRow("Variations", self.variations)
         form.addRow("Temperature", self.temperature)
@@ -196,9 +204,18 @@ class ParameterForm(QWidget):
         key = song_key if index == SONG_KEY else KEYS[index - 2]
         return Scale.of_key(key, self.scale.currentData())
 
+    def _register_toggled(self, follow: bool) -> None:
+        self.low.setEnabled(not follow)
+        self.high.setEnabled(not follow)
+
+    def pitch_range(self, seed: Clip) -> tuple[int, int]:
+        """The range takes keep to: the seed's register (when followed and the seed has notes), or the boxes'."""
+        register = seed_register(seed) if self.follow_register.isChecked() else None
+        return register or (self.low.value(), self.high.value())
+
     def request(self, seed: Clip, song_key: Key, bars: int | None = None) -> GenerationRequest:
         """The request for ``seed`` (``bars`` overrides the length box, for regenerated bars)."""
         return GenerationRequest(seed=seed, bars=bars or self.bars.value(), variations=self.variations.value(),
                                  temperature=round(self.temperature.value(), 4), top_p=round(self.top_p.value(), 4),
                                  random_seed=self.seed.value(), key=self.locked_key(song_key),
-                                 pitch_range=(self.low.value(), self.high.value()), options=self.options())
+                                 pitch_range=self.pitch_range(seed), options=self.options())
