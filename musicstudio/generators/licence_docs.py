@@ -3,9 +3,13 @@ the installed models' licences), and the short licence section of docs/corpus.md
 
 from __future__ import annotations
 
-from musicstudio.generators.licence_audit import CollectionAudit
+from typing import TYPE_CHECKING
+
 from musicstudio.generators.licence_terms import VERDICTS
 from musicstudio.generators.source_licences import EVALUATION, SOURCES, TRAINING, source_licence
+
+if TYPE_CHECKING:   # the audit writes these pages, so it imports this module, not the other way round
+    from musicstudio.generators.licence_audit import CollectionAudit
 
 COMMAND = ".venv/bin/python -m musicstudio.generators.licence_audit"
 REPRODUCE = (

@@ -13,6 +13,7 @@ from collections import Counter
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
+import musicstudio.ui.piano_roll.carrying as carrying
 from musicstudio.core import edits
 from musicstudio.core.changes import Change, NoteChange
 from musicstudio.core.controls import Control
@@ -20,7 +21,6 @@ from musicstudio.core.note import Note
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.ui.document import SongDocument
-from musicstudio.ui.piano_roll import carrying
 from musicstudio.ui.piano_roll.canvas import NoteCanvas
 from musicstudio.ui.piano_roll.controller_lane import ControllerLane
 from musicstudio.ui.piano_roll.geometry import Geometry
