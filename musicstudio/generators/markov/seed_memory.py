@@ -13,7 +13,7 @@ notes rang on for bars.
   has an opinion, and the corpus where it has not.
 * **Notes end, and so do rests.** Each row keeps how long its sounding notes have lasted and how long
   it has been silent; once a note has sounded longer than the seed's longest note, or a rest lasted
-  longer than the seed's longest rest between notes (each at least a bar), carrying on is made all but
+  longer than the seed's longest rest between notes (each at least two bars), carrying on is made all but
   impossible, so the model ends the note, or plays, as the data would.
 """
 
@@ -28,7 +28,8 @@ from musicstudio.generators.codecs.melody import FIRST_NOTE, HOLD, NOTE_OFF
 from musicstudio.generators.markov.ngram import NGramModel
 from musicstudio.generators.phrases import TokenPhrases
 
-STEPS_PER_BAR = 16       # the shortest hold limit: one 4/4 bar of 16th steps
+SHORTEST_LIMIT = 32      # no limit is shorter than two 4/4 bars of 16th steps: a whole note tied over
+                         # a bar line is music; a note that rings on for bars of its own accord is not
 ENTROPY_BIAS = 1.0       # Pearce's b: how strongly the surer model wins (weight = relative entropy^-b)
 SUREST = 0.1             # relative entropy below this counts as this: a seed of a few dozen tokens is
                          # "certain" of much it has seen once, and must not shut the corpus out
@@ -51,7 +52,7 @@ def remember(phrases: TokenPhrases, long: NGramModel, seed: np.ndarray) -> SeedM
     # a seed of rests alone says nothing about what to play
     short = NGramModel.fit([seed], long.vocab, long.order, long.discount, add_one=False) if notes else None
     longest = max((-(-n.duration // STEP_TICKS) for n in notes), default=0)
-    return SeedMemory(short, max(STEPS_PER_BAR, longest), max(STEPS_PER_BAR, _longest_rest(notes)))
+    return SeedMemory(short, max(SHORTEST_LIMIT, longest), max(SHORTEST_LIMIT, _longest_rest(notes)))
 
 
 def _longest_rest(notes) -> int:
