@@ -81,12 +81,14 @@ def clip_of(notes: Iterable[Note], start: int, end: int) -> Clip:
 
 # -- tracks -----------------------------------------------------------------------------------------
 def merge_tracks(tracks: Sequence[Track], name: str | None = None) -> Track:
-    """One track holding every note of ``tracks``; it takes the first track's program and drum flag."""
+    """One track holding every note and controller event of ``tracks``; it takes the first track's program,
+    drum flag and channel."""
     if not tracks:
         raise ValueError("nothing to merge: no tracks given")
     first = tracks[0]
     notes = [n for t in tracks for n in t.notes]
-    return Track(name if name is not None else first.name, first.program, first.is_drum, tuple(notes))
+    return Track(name if name is not None else first.name, first.program, first.is_drum, tuple(notes),
+                 controls=tuple(c for t in tracks for c in t.controls), channel=first.channel)
 
 
 # -- songs ------------------------------------------------------------------------------------------
@@ -98,14 +100,30 @@ def _map_slice(events, start: int, end: int):
     return tuple(([head] if head else []) + inside)
 
 
+def _controls_slice(controls, start: int, end: int) -> tuple[Control, ...]:
+    """A track's controller events in [start, end) moved so that ``start`` becomes tick 0, each lane
+    starting with the value in effect there (a pedal held down into the slice stays down)."""
+    in_effect: dict = {}
+    for c in controls:
+        if c.tick > start:
+            break
+        if c.kind != PROGRAM and c.tick < start:
+            in_effect[c.lane] = c._replace(tick=0)
+    inside = [c._replace(tick=c.tick - start) for c in controls if start <= c.tick < end]
+    return tuple(in_effect.values()) + tuple(inside)
+
+
 def slice_bars(song: Song, first_bar: int, last_bar: int) -> Song:
     """Bars ``first_bar`` .. ``last_bar`` (0-based, inclusive) as a song of their own, starting at tick 0.
 
     Notes are taken by where they start; a note that rings past the last bar is shortened to end there.
+    Controllers and the song's words come along, each lane with the value in effect at the first bar.
     """
     start, end = song.meter.bars_to_ticks(first_bar, last_bar)
-    tracks = [replace(t, notes=clip_of(t.notes, start, end).notes) for t in song.tracks]
-    return replace(song, tracks=tuple(tracks),
+    tracks = [replace(t, notes=clip_of(t.notes, start, end).notes, controls=_controls_slice(t.controls, start, end))
+              for t in song.tracks]
+    texts = tuple(x._replace(tick=x.tick - start) for x in song.texts if start <= x.tick < end)
+    return replace(song, tracks=tuple(tracks), texts=texts,
                    tempos=_map_slice(song.tempos, start, end),
                    time_signatures=_map_slice(song.time_signatures, start, end),
                    key_signatures=_map_slice(song.key_signatures, start, end))
@@ -115,20 +133,22 @@ def join(first: Song, second: Song) -> Song:
     """``second`` appended after the last bar of ``first``.
 
     Tracks are matched by name, program and drum flag; the second song's unmatched tracks are added.
-    The second song's tempo, meter and key changes continue after the join point.
+    The second song's tempo, meter and key changes, controllers and words continue after the join point.
     """
     offset = first.length_ticks
     tracks = list(first.tracks)
     used: set[int] = set()
     for t in second.tracks:
         moved = tuple(n._replace(start=n.start + offset) for n in t.notes)
+        controls = tuple(c._replace(tick=c.tick + offset) for c in t.controls)
         match = next((i for i, f in enumerate(tracks)
                       if i not in used and (f.name, f.program, f.is_drum) == (t.name, t.program, t.is_drum)), None)
         if match is None:
-            tracks.append(replace(t, notes=moved))
+            tracks.append(replace(t, notes=moved, controls=controls))
             used.add(len(tracks) - 1)
         else:
-            tracks[match] = replace(tracks[match], notes=tracks[match].notes + moved)
+            tracks[match] = replace(tracks[match], notes=tracks[match].notes + moved,
+                                    controls=tracks[match].controls + controls)
             used.add(match)
 
     def shifted(mine, theirs):
@@ -140,6 +160,7 @@ def join(first: Song, second: Song) -> Song:
         return tuple(kept + head_changes)
 
     return replace(first, tracks=tuple(tracks),
+                   texts=first.texts + tuple(x._replace(tick=x.tick + offset) for x in second.texts),
                    tempos=shifted(first.tempos, second.tempos),
                    time_signatures=shifted(first.time_signatures, second.time_signatures),
                    key_signatures=shifted(first.key_signatures, second.key_signatures))

@@ -406,3 +406,25 @@ def test_slice_then_join_rebuilds_song():
     assert rebuilt.tempos == song.tempos
     assert rebuilt.time_signatures == song.time_signatures
     assert rebuilt.key_signatures == song.key_signatures
+
+
+def test_slicing_joining_and_merging_keep_controllers_and_words():
+    """Issue 20: bars cut out of a song keep their pedal (a pedal held into the slice starts it held down),
+    a join moves the second song's controllers and words along, and a merge keeps every track's events."""
+    from musicstudio.core.controls import SUSTAIN, SongText, controller, pitch_bend
+
+    bar = 1920
+    piano = Track("Piano", 0, False, (Note(60, 0, 480), Note(62, bar, 480), Note(64, 2 * bar, 480)),
+                  controls=(controller(0, SUSTAIN, 127), pitch_bend(bar + 240, 1000),
+                            controller(bar + 960, SUSTAIN, 0)))
+    song = Song((piano,), texts=(SongText(0, "marker", "A"), SongText(bar, "marker", "B")))
+    second = slice_bars(song, 1, 1)
+    assert second.tracks[0].controls == (controller(0, SUSTAIN, 127), pitch_bend(240, 1000),
+                                         controller(960, SUSTAIN, 0))
+    assert second.texts == (SongText(0, "marker", "B"),)
+    joined = join(song, second)
+    offset = song.length_ticks
+    assert joined.tracks[0].controls[-3:] == tuple(c.moved_by(offset) for c in second.tracks[0].controls)
+    assert joined.texts[-1] == SongText(offset, "marker", "B")
+    merged = merge_tracks([piano, Track("Pad", 88, False, (), controls=(controller(0, 7, 90),))])
+    assert len(merged.controls) == 4 and controller(0, 7, 90) in merged.controls
