@@ -8,8 +8,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The CPU build of torch (under 1 GB); `make TORCH=torch` takes the default CUDA-enabled build.
+# The CPU build of torch (under 1 GB); `make TORCH=torch` takes the default CUDA-enabled build. Set-up
+# says which build is installed and whether this machine has a GPU it could use (packaging/torch_check.py).
 TORCH  ?= torch==2.13.0
+TORCH_STAMP := $(VENV)/.torch-$(shell printf '%s' '$(TORCH)' | cksum | cut -d' ' -f1)
+# make bench BENCH_DEVICE=cuda runs the generation benchmarks on a GPU (default: the CPU the targets are for)
+BENCH_DEVICE ?= cpu
 
 .PHONY: setup system-deps run test bench lint clean package package-check
 
@@ -23,7 +27,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: system-deps $(STAMP)
+# A different TORCH= installs that build over the one there (and says so).
+$(TORCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet "$(TORCH)"
+	rm -f $(VENV)/.torch-* && touch $@
+
+setup: system-deps $(STAMP) $(TORCH_STAMP)
+	@$(BIN)/python packaging/torch_check.py
 
 run: WITH_SOUNDFONT = 1
 run: setup
@@ -37,7 +47,7 @@ test: setup
 	$(BIN)/lint-imports
 
 bench: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	QT_QPA_PLATFORM=offscreen MUSICSTUDIO_BENCH_DEVICE=$(BENCH_DEVICE) $(BIN)/python -m benchmarks
 
 lint: setup
 	$(BIN)/ruff check musicstudio tests benchmarks
