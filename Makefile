@@ -62,6 +62,8 @@ package: setup $(PKG_STAMP)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 		packaging/musicstudio.spec
 	@echo "bundle: dist/musicstudio, $$(du -sh dist/musicstudio | cut -f1) ($$(find dist/musicstudio -type f | wc -l) files)"
+	@dist/musicstudio/musicstudio --version > dist/musicstudio/ABOUT.txt && \
+		echo "bundle carries: $$(grep '^torch' dist/musicstudio/ABOUT.txt) (dist/musicstudio/ABOUT.txt)"
 
 package-check: setup
 	@test -x dist/musicstudio/musicstudio || $(MAKE) package

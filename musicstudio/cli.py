@@ -14,8 +14,6 @@ import sys
 import traceback
 from pathlib import Path
 
-from musicstudio import __version__
-
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141
 COMMANDS = ("info", "convert", "gui")
@@ -38,7 +36,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="musicstudio", description="Music Studio: compose with a piano roll and "
                      "generative models. With no command, the app opens.")
-    parser.add_argument("--version", action="version", version=f"Music Studio {__version__}")
+    parser.add_argument("--version", action="store_true",
+                        help="print the versions of Music Studio, torch (and its build), FluidSynth, and the "
+                             "device the generators will use")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("corpus", help="build or summarize the training corpus (see: musicstudio corpus --help)")
@@ -100,6 +100,10 @@ def _run(argv: list[str] | None) -> int:
     argv = (["--debug"] if debug else []) + rest
     try:
         args = build_parser().parse_args(argv)
+        if args.version:
+            from musicstudio.versions import version_lines
+            print("\n".join(version_lines()))
+            return 0
         if args.command == "info":
             return cmd_info(Path(args.file))
         if args.command == "convert":

@@ -52,6 +52,18 @@ def _load_fluidsynth():
     return fluidsynth
 
 
+def fluidsynth_version() -> str:
+    """The FluidSynth library's version ("2.3.4"), or why there is none."""
+    try:
+        fluidsynth = _load_fluidsynth()
+        version = fluidsynth.cfunc("fluid_version_str", ctypes.c_char_p)
+        return version().decode("ascii", "replace")
+    except SynthUnavailable:
+        return "not installed (no sound: install libfluidsynth3)"
+    except (AttributeError, OSError) as e:
+        return f"installed, version unknown ({e})"
+
+
 class Synth:
     """One FluidSynth instance with one SoundFont loaded. Not thread-safe: one owner at a time."""
 

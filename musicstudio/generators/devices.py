@@ -43,3 +43,15 @@ def describe_device(device: str) -> str:
 
         return torch.cuda.get_device_name(torch.device(device))
     return {"mps": "Apple GPU (MPS)", "cpu": "CPU"}.get(device, device)
+
+
+def torch_build() -> str:
+    """The installed torch and what it was built for: "torch 2.13.0+cpu (CPU-only build)",
+    "torch 2.13.0 (CUDA 12.8 build)"."""
+    import torch
+
+    if torch.version.cuda:
+        return f"torch {torch.__version__} (CUDA {torch.version.cuda} build)"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_built():
+        return f"torch {torch.__version__} (with Apple MPS)"
+    return f"torch {torch.__version__} (CPU-only build)"

@@ -157,3 +157,26 @@ def test_info_says_the_key_of_the_notes_when_the_signature_disagrees(capsys, tmp
     export_midi(Song((Track("Violin", 40, False, tune),)), path)    # no key signature: C major
     code, out, err = run(capsys, "info", str(path))
     assert code == EXIT_OK and "C major (the notes are in G major)" in out
+
+
+def test_version_names_the_torch_build_and_the_device(capsys):
+    """Issue 25: on this machine, the CPU build and the CPU device (and FluidSynth's version)."""
+    import torch
+
+    assert main(["--version"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Music Studio ")
+    build = next(line for line in lines if line.startswith("torch "))
+    assert torch.__version__ in build and ("CUDA" in build) == bool(torch.version.cuda)
+    device = next(line for line in lines if line.startswith("generators run on: "))
+    if not torch.cuda.is_available():     # CI and these machines: no GPU
+        assert device == "generators run on: CPU (cpu)"
+    assert any(line.startswith("FluidSynth ") for line in lines)
+
+
+def test_version_says_what_is_missing_instead_of_failing(capsys, monkeypatch):
+    def broken(wanted="auto"):
+        raise RuntimeError("CUDA driver initialization failed")
+    monkeypatch.setattr("musicstudio.generators.devices.pick_device", broken)
+    assert main(["--version"]) == EXIT_OK
+    assert "torch: not usable (RuntimeError: CUDA driver initialization failed)" in capsys.readouterr().out
