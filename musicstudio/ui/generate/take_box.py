@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from musicstudio.core.changes import ChangeError, ChangeGroup
@@ -127,7 +127,7 @@ class TakeBox(QGroupBox):
         if plan.mode != "new track":   # the kept notes that landed in the track on show
             shown = set(self.document.song.tracks[self.roll.track_index].notes)
             self.roll.set_selection([n for n in notes if n in shown])
-        self._clear()
+        self._clear(give_focus=True)
         spread = f", voice by voice in {len(change.parts)} tracks" if isinstance(change, ChangeGroup) else ""
         self.say(f"Kept {name} ({len(notes)} notes{spread}). Undo takes it back.")
         self.kept.emit()
@@ -136,9 +136,14 @@ class TakeBox(QGroupBox):
     def discard(self, quiet: bool = False) -> None:
         if self.list.takes and not quiet:
             self.say("Takes discarded.")
-        self._clear()
+        self._clear(give_focus=not quiet)
 
-    def _clear(self) -> None:
+    def _clear(self, give_focus: bool = False) -> None:
+        """No takes. ``give_focus``: the keyboard focus goes back to the piano roll's notes first, before the
+        buttons are disabled; a disabled button that had the focus would hand it to the next widget in the
+        window's tab order, a track's Instrument box, whose row then becomes the roll's track (issue 21)."""
+        if give_focus:
+            self.roll.setFocus(Qt.FocusReason.OtherFocusReason)
         self.audition_player.stop()
         self.list.set_takes([])
         self.roll.set_preview([])
