@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.tracks.drag_requested.connect(self.files.drag_out)
         self.roll.playhead_moved.connect(self.transport.show_position)
         self.transport.loop_toggled.connect(self._loop_toggled)
+        self.roll.loop_changed.connect(self._show_loop)   # a loop dragged on the ruler checks Loop
         self._connect_sound()
         self.document.changed.connect(self._song_changed)
         self.document.path_changed.connect(self._update_title)
@@ -302,6 +303,9 @@ class MainWindow(QMainWindow):
             self.roll.set_loop((0, song.meter.bar_start(min(song.bar_count, 4))))
         elif not on:
             self.roll.set_loop(None)
+
+    def _show_loop(self) -> None:
+        self.transport.loop.setChecked(self.roll.loop is not None)
 
     def _song_changed(self) -> None:
         song = self.document.song

@@ -205,3 +205,23 @@ def test_the_piano_roll_paints_notes_where_they_are(main_window, tmp_path):
     # Empty space far from any note is the background of its row.
     empty = QColor(image.pixel(int(g.x_of(3050)), int(g.y_of(62) + g.row_height / 2)))
     assert empty.value() < 60  # dark row background; a note there would be bright (value > 200)
+
+
+def test_dragging_a_loop_on_the_ruler_checks_loop_and_unchecking_clears_it(main_window):
+    """Issue 21: the Loop button says whether a loop is set, however it was set."""
+    from PySide6.QtTest import QTest
+
+    roll, loop = main_window.roll, main_window.transport.loop
+    ruler, y = roll.ruler, roll.ruler.height() // 2
+    QTest.mousePress(ruler, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(20, y))
+    QTest.mouseMove(ruler, QPoint(200, y))
+    QTest.mouseRelease(ruler, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, y))
+    assert roll.loop is not None and roll.loop[1] > roll.loop[0]
+    assert loop.isChecked()
+    loop.trigger()                                  # the button (or L) turns the loop off
+    assert roll.loop is None and not loop.isChecked()
+    main_window.files.new_song()                    # a new song has no loop: the button follows
+    loop.trigger()
+    assert roll.loop is not None and loop.isChecked()
+    main_window.files.new_song()
+    assert roll.loop is None and not loop.isChecked()
