@@ -56,6 +56,7 @@ from musicstudio.workers.messages import (
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.02          # at most about 50 progress events a job
 OOM_NOTE = "The GPU ran out of memory, so these takes were made on the CPU."
+_GPU_WORDS = ("CUDA", "cuda", "cuDNN", "CUBLAS", "cublas", "NCCL", "MPS", "device-side", "driver")
 
 
 def is_out_of_memory(error: BaseException) -> bool:
@@ -64,34 +65,61 @@ def is_out_of_memory(error: BaseException) -> bool:
         isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
 
 
-def load_for(registry, job, token: CancelToken, loaded: set | None):
+def gpu_failure_note(error: BaseException, device: str) -> str | None:
+    """What to tell the musician when a model failed on a GPU (out of memory, a driver or CUDA error) and
+    its takes were made on the CPU instead; None when the error is not the GPU's (then it is reported)."""
+    if device == "cpu":
+        return None
+    if is_out_of_memory(error):
+        return OOM_NOTE
+    if isinstance(error, RuntimeError) and any(word in str(error) for word in _GPU_WORDS):
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return f"The GPU failed ({first}), so these takes were made on the CPU."
+    return None
+
+
+def load_for(registry, job, token: CancelToken, loaded: set | None, device: str | None = None):
     """The job's model (cached by the registry) and whether this job is the first to load it here."""
     loaded = set() if loaded is None else loaded
-    first = (job.model, job.device) not in loaded
+    device = job.device if device is None else device
+    first = (job.model, device) not in loaded
     token.check()
-    generator = registry.load(job.model, job.device)
-    loaded.add((job.model, job.device))
+    generator = registry.load(job.model, device)
+    loaded.add((job.model, device))
     return generator, first
 
 
 def run_job(registry, job: GenerationJob, token: CancelToken, progress=None, loaded: set | None = None
             ) -> GenerationResult:
-    """Load the model (cached by the registry) and generate; a GPU out of memory is retried once on the
-    CPU. Raises GenerationCancelled, CheckpointError, DeviceError, GenerationError or a bug."""
+    """Load the model (cached by the registry) and generate; a model that fails on the GPU (out of memory,
+    a CUDA or driver error, while loading or generating) is run again on the CPU, with a note saying why.
+    Raises GenerationCancelled, CheckpointError, DeviceError, GenerationError or a bug."""
     started = time.perf_counter()
-    generator, first = load_for(registry, job, token, loaded)
-    token.check()
     notes = []
+    device = job.device
     try:
+        generator, first = load_for(registry, job, token, loaded)
+        device = generator.device
+        token.check()
         takes = generator.generate(job.request, progress, token)
     except Exception as e:
-        if not is_out_of_memory(e) or generator.device == "cpu":
+        note = gpu_failure_note(e, device if device != "auto" else _resolved(job.device))
+        if note is None:
             raise
-        log.warning("%s ran out of memory on %s; retrying on the CPU", job.model, generator.device)
-        notes.append(OOM_NOTE)
-        generator = registry.load(job.model, "cpu")
+        log.warning("%s failed on %s (%s); retrying on the CPU", job.model, device, e)
+        notes.append(note)
+        generator, first = load_for(registry, job, token, loaded, "cpu")
         takes = generator.generate(job.request, progress, token)
     return GenerationResult(takes, generator.device, time.perf_counter() - started, notes, first)
+
+
+def _resolved(wanted: str) -> str:
+    """The device ``auto`` stands for here (the CPU when that cannot be found out)."""
+    try:
+        from musicstudio.generators.devices import pick_device
+        return pick_device(wanted)
+    except Exception:
+        return "cpu"
 
 
 def make_registry(folders, factory: tuple[str, dict] | None = None):

@@ -28,6 +28,8 @@ class FakeGenerator:
                 cancel.check()
             if i == 3 and self.fail == "oom":
                 raise OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+            if i == 3 and self.fail == "driver":
+                raise RuntimeError("CUDA error: an illegal memory access was encountered\nCUDA kernel errors ...")
             if i == 3 and self.fail == "bug":
                 raise ZeroDivisionError("division by zero")
             while i == 3 and self.fail == "hang":   # stuck inside a step, deaf to cancel
@@ -101,13 +103,15 @@ class FakeRegistry:
         if name == "damaged":
             raise CheckpointError("models/damaged/weights.safetensors", "the weights are damaged or truncated")
         device = "cuda" if device == "auto" else device
+        if device != "cpu" and self.options.get("fail") == "load on gpu":   # e.g. moving the weights fails
+            raise RuntimeError("CUDA error: no kernel image is available for execution on the device")
         if name == "vae" and (name, device) not in self.cache:
             self.cache[(name, device)] = FakeVAE(name, device, self.options.get("op_seconds", 0.0),
                                                  self.options.get("fail"))
         if (name, device) not in self.cache:
             options = dict(self.options)
             options.pop("op_seconds", None)
-            if device == "cpu" and options.get("fail") == "oom":
+            if device == "cpu" and options.get("fail") in ("oom", "driver", "load on gpu"):
                 options.pop("fail")
             self.cache[(name, device)] = FakeGenerator(name, device, **options)
         return self.cache[(name, device)]

@@ -102,6 +102,19 @@ def test_out_of_gpu_memory_is_retried_on_the_cpu_with_a_note(qtbot, make_service
     assert result.device == "cpu" and result.notes == [OOM_NOTE] and len(result.takes) == 3
 
 
+@pytest.mark.parametrize("fail, words", [("driver", "The GPU failed (CUDA error: an illegal memory access"),
+                                         ("load on gpu", "The GPU failed (CUDA error: no kernel image")])
+def test_a_gpu_that_fails_while_generating_or_loading_is_replaced_by_the_cpu(qtbot, make_service, fail, words):
+    """Issue 25: the request is answered on the CPU, and the note says why; nothing is lost."""
+    service = make_service(fail=fail)
+    with qtbot.waitSignal(service.finished, timeout=START) as blocker:
+        service.submit(job(device="cuda"))
+    result = blocker.args[1]
+    assert result.device == "cpu" and len(result.takes) == 3
+    assert len(result.notes) == 1 and result.notes[0].startswith(words)
+    assert result.notes[0].endswith("so these takes were made on the CPU.")
+
+
 def test_a_bug_in_a_backend_is_reported_not_swallowed(qtbot, make_service):
     service = make_service(fail="bug")
     with qtbot.waitSignal(service.failed, timeout=START) as blocker:
