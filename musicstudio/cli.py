@@ -20,7 +20,7 @@ COMMANDS = ("info", "convert", "gui")
 # commands with their own argument parser, handed the rest of the line
 DELEGATED = {"corpus": "musicstudio.generators.corpus", "train": "musicstudio.generators.training.command",
              "eval": "musicstudio.generators.evaluate", "generate": "musicstudio.generators.generate_command",
-             "models": "musicstudio.generators.generate_command",
+             "models": "musicstudio.generators.models_command",
              "finetune": "musicstudio.generators.fine_tune.command"}
 
 
@@ -92,7 +92,7 @@ def _run(argv: list[str] | None) -> int:
     if argv and argv[0] in DELEGATED:
         import importlib
         module = importlib.import_module(DELEGATED[argv[0]])
-        return module.main(argv[1:]) if argv[0] != "models" else module.models_main(argv[1:])
+        return module.main(argv[1:])
     debug = "--debug" in argv
     rest = [a for a in argv if a != "--debug"]  # --debug is accepted anywhere on the line
     if not (rest and rest[0] in COMMANDS) and not {"-h", "--help", "--version"} & set(rest):

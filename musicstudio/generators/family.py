@@ -32,6 +32,7 @@ class Backend:
     fine_tuner: str | None = None               # "module:function" taking a fine-tune Work, or None
     fine_tune_meters: tuple[str, ...] | None = None   # the meter classes it can learn from (None: any)
     weight_folders: tuple[str, ...] = ()        # folders of weights beside weights.safetensors ("critic")
+    cpu_only: bool = False                      # counts with NumPy on the CPU whatever the device (Markov)
 
     def can(self, capability: type) -> bool:
         """Whether its generators implement ``capability`` (a protocol of :mod:`.capabilities`)."""
@@ -73,3 +74,7 @@ class Backend:
         if self.options is None:
             return {}
         return dataclasses.asdict(self.options(**values))
+
+    def device_for(self, device: str) -> str:
+        """The device its models run on when ``device`` (a torch device, "cpu", "cuda" ...) is asked for."""
+        return "cpu" if self.cpu_only else device

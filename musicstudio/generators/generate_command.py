@@ -1,4 +1,5 @@
-"""``musicstudio generate`` (continue a MIDI seed with a model) and ``musicstudio models`` (what is installed).
+"""``musicstudio generate``: continue a MIDI seed with a model (``musicstudio models`` lists them:
+:mod:`.models_command`).
 
 The output MIDI file is the whole seed song, every track, with the first take in place right after the
 seed on a track of its own; each other take is the same song in a file of its own (``OUT-take2.mid`` ...),
@@ -359,34 +360,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.out}: {len(takes)} takes of {args.bars} bars from {generator.name} on {generator.device} "
           f"after the seed ({len(seed.notes)} notes; notes per take: {counts}); "
           f"{take_files_line(args.out, len(takes))}")
-    return 0
-
-
-def models_main(argv: list[str] | None = None) -> int:
-    from musicstudio.generators.registry import default_folders, find_models, loadable_models
-
-    p = argparse.ArgumentParser(prog="musicstudio models", description="List the installed models; a folder "
-                                "that cannot be used is one line on stderr saying why.")
-    p.add_argument("--names", action="store_true", help="only the names, one per line")
-    p.add_argument("--dir", action="append", default=[], metavar="DIR", help="also look in DIR")
-    p.add_argument("--quick", action="store_true", help="check configs, cards and weight files without loading "
-                   "each model (a config whose network does not fit its weights is then found at generate)")
-    try:
-        args = p.parse_args(argv)
-    except SystemExit as e:
-        return int(e.code or 0)
-    folders = default_folders() + [Path(d) for d in args.dir]
-    models, problems = (find_models if args.quick else loadable_models)(folders)
-    for m in models:
-        if args.names:
-            print(m.name)
-        else:
-            print(f"{m.name:<18} {m.backend:<7} {m.codec:<8} {m.size_bytes / 1e6:6.1f} MB  {m.summary[:80]}")
-            print(f"{'':<18} licence: {m.licence.line}")
-    for problem in problems:
-        print(f"musicstudio models: cannot use {problem}", file=sys.stderr)
-    if not models and not args.names:
-        print("no models installed", file=sys.stderr)
     return 0
 
 

@@ -103,7 +103,8 @@ def test_generate_and_models_under_a_2_gb_cap(corpus, tmp_path):
                                                              for i in range(16))),)), seed)
     script = textwrap.dedent(f"""
         import contextlib, io, json, sys
-        from musicstudio.generators.generate_command import main, models_main
+        from musicstudio.generators.generate_command import main
+        from musicstudio.generators.models_command import main as models_main
         out = {{}}
         for name, folder in {json.dumps({k: str(v) for k, v in folders.items()})}.items():
             err = io.StringIO()

@@ -175,10 +175,23 @@ def test_eval_with_no_long_phrases_still_reports(models_dir, tiny_corpus_dir, tm
 
 def test_the_models_command_names_each_models_licence(models_dir, capsys):
     """Issue 17: `musicstudio models` says under each model what its training data allows."""
-    from musicstudio.generators.generate_command import models_main
+    from musicstudio.generators.models_command import main as models_main
 
     assert models_main(["--dir", str(models_dir)]) == 0
     lines = capsys.readouterr().out.splitlines()
     listed = [k for k, line in enumerate(lines) if line.startswith(("markov-tiny", "markov-events"))]
     assert len(listed) == 2
     assert all(lines[k + 1].split()[0] == "licence:" for k in listed)
+    assert all(lines[k].split()[5] == "cpu" for k in listed)    # n-gram counts run on the CPU, GPU or not
+
+
+def test_the_models_command_says_where_each_model_runs(models_dir, capsys, monkeypatch):
+    """Issue 25: with a GPU (faked), torch models run on it and the Markov family still on the CPU."""
+    from musicstudio.generators.models_command import main as models_main
+
+    monkeypatch.setattr("musicstudio.generators.devices.pick_device", lambda wanted="auto": "cuda")
+    assert models_main(["--dir", str(models_dir)]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    devices = {row[0]: row[5] for row in rows}
+    assert devices["markov-tiny"] == "cpu"
+    assert {d for name, d in devices.items() if not name.startswith("markov")} <= {"cuda"}

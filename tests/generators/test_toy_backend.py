@@ -13,8 +13,8 @@ from musicstudio.core.track import Track
 from musicstudio.generators.evaluate import main as eval_main
 from musicstudio.generators.fine_tune.command import main as finetune_main
 from musicstudio.generators.generate_command import main as generate_main
-from musicstudio.generators.generate_command import models_main
 from musicstudio.generators.interface import BAR
+from musicstudio.generators.models_command import main as models_main
 from musicstudio.generators.training.command import main as train_main
 from musicstudio.io.files import open_song, save_song
 

@@ -5,5 +5,5 @@ from musicstudio.generators.family import Backend
 
 BACKEND = Backend(
     name="markov", summary="n-gram baseline over a token codec",
-    implementation="musicstudio.generators.markov.backend", capabilities=frozenset({Scorer}),
+    implementation="musicstudio.generators.markov.backend", capabilities=frozenset({Scorer}), cpu_only=True,
     fine_tuner="musicstudio.generators.fine_tune.markov:fine_tune_markov")
