@@ -9,9 +9,19 @@ BENCHMARKS = ("bench_midi", "bench_project", "bench_wav", "bench_piano_roll", "b
               "bench_vae", "bench_gan", "bench_generate_ui", "bench_hostile_models")
 
 
+def _device_line() -> str:
+    """The device the generation benchmarks use (``make bench BENCH_DEVICE=cuda`` on a lent GPU), by name."""
+    from benchmarks.timing import bench_device
+    from musicstudio.generators.devices import describe_device, pick_device, torch_build
+
+    device = pick_device(bench_device())
+    return f"{describe_device(device)} ({device}), {torch_build()}"
+
+
 def main(names: list[str]) -> int:
     print(f"Music Studio benchmarks on {platform.machine()} ({platform.processor() or 'cpu'}), "
           f"Python {platform.python_version()}")
+    print(f"generation benchmarks run on: {_device_line()}")
     for name in names or BENCHMARKS:
         module = importlib.import_module(f"benchmarks.{name}")
         started = time.perf_counter()

@@ -10,6 +10,7 @@ import statistics
 import time
 
 from benchmarks.bench_generate import CHORDS, MELODY
+from benchmarks.timing import bench_device
 from musicstudio.core.key import Key
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.registry import ModelRegistry
@@ -35,7 +36,7 @@ def run():
     if "gan" not in {m.name for m in registry.models()}:
         return [("gan: not installed, skipped", 0.0, "", None)]
     torch.set_num_threads(1)
-    gan = registry.load("gan", "cpu")
+    gan = registry.load("gan", bench_device())
     figures = []
     for label, seed in (("melodic", MELODY), ("chordal", CHORDS)):
         ms = _median_ms(gan, GenerationRequest(seed=seed, bars=8, variations=4, random_seed=1))

@@ -12,6 +12,7 @@ skipped.
 import statistics
 import time
 
+from benchmarks.timing import bench_device
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.interface import BAR, GenerationRequest
@@ -71,7 +72,7 @@ def run():
         if name not in installed:
             figures.append((f"{name}: not installed, skipped", 0.0, "", None))
             continue
-        generator = registry.load(name, "cpu")
+        generator = registry.load(name, bench_device())
         for label, seed in (("melodic", MELODY), ("chordal", CHORDS)):
             total, step = _time(generator, seed)
             times[name, label] = total

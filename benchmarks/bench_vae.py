@@ -8,6 +8,7 @@ phrases are the first four bars of two folk tunes written out here, so the figur
 
 import torch
 
+from benchmarks.timing import bench_device
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.interface import BAR
@@ -30,7 +31,7 @@ def run():
     if "vae" not in {m.name for m in registry.models()}:
         return [("vae: not installed, skipped", 0.0, "", None)]
     torch.set_num_threads(1)
-    vae = registry.load("vae", "cpu")
+    vae = registry.load("vae", bench_device())
     t = timings(vae, PHRASE_A, PHRASE_B)
     return [("vae: encode + decode 4 bars (median)", t["encode_decode_4_bars_ms"], "ms", lambda v: v <= 30),
             ("vae: a slider move to a new 4-bar phrase (median)", t["slider_move_ms"], "ms", lambda v: v <= 30),

@@ -1,8 +1,17 @@
 """Small timing helpers shared by the benchmarks."""
 
+import os
 import resource
 import statistics
 import time
+
+DEVICE_VARIABLE = "MUSICSTUDIO_BENCH_DEVICE"
+
+
+def bench_device() -> str:
+    """The device the generation benchmarks run on: $MUSICSTUDIO_BENCH_DEVICE (``make bench
+    BENCH_DEVICE=cuda`` on a lent GPU), else the CPU the targets were set for."""
+    return os.environ.get(DEVICE_VARIABLE) or "cpu"
 
 
 def median_seconds(fn, repeat: int = 5) -> float:
