@@ -100,7 +100,8 @@ class GeneratePanel(QWidget):
         service.failed.connect(self._failed)
         service.cancelled.connect(self._cancelled)
         self._restore_settings()
-        service.find_device(self.picker.wanted_device)
+        self.picker.find_device()
+        self.picker.combo.activated.connect(self._remember_model)    # picked by the user
         self.params.show_family(self.picker.current.family if self.picker.current is not None else None)
         self._enable_generate()
         self._song_changed()
@@ -177,10 +178,14 @@ class GeneratePanel(QWidget):
         if self.settings is not None:
             self.settings.generate_on_cpu = self.picker.cpu.isChecked()
 
-    def _model_changed(self) -> None:
+    def _remember_model(self, *_) -> None:
+        """The model last used (picked, or generated with) is the one offered next time."""
         info = self.picker.current
         if self.settings is not None and info is not None:
             self.settings.generate_model = info.name
+
+    def _model_changed(self) -> None:
+        info = self.picker.current
         self.params.show_family(info.family if info is not None else None)
         self._enable_generate()
         self.describe_seed()
@@ -258,6 +263,7 @@ class GeneratePanel(QWidget):
             self._say(f"Cannot generate: {e}.")
             return None
         self.discard(quiet=True)
+        self._remember_model()
         self.plan, self.model_name = plan, info.name
         self.job = self.service.submit(GenerationJob(str(info.folder), request, self.picker.wanted_device))
         self.generate_button.setText("Generate again")
