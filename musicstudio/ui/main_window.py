@@ -6,7 +6,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QInputDialog, QLabel, QMainWindow, QToolBar, QUndoView
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QUndoView,
+)
 
 from musicstudio.audio.errors import AudioError
 from musicstudio.audio.soundfont import find_soundfont, soundfont_presets
@@ -15,6 +24,7 @@ from musicstudio.io.settings import Settings, load_settings, save_settings, user
 from musicstudio.ui.autosave import Autosaver, install_crash_hook
 from musicstudio.ui.document import SongDocument
 from musicstudio.ui.file_actions import FileActions
+from musicstudio.ui.help import build_help_menu
 from musicstudio.ui.keyboard_input import KeyboardInput
 from musicstudio.ui.piano_roll import PianoRoll
 from musicstudio.ui.piano_roll.snap import SNAP_CHOICES
@@ -177,6 +187,8 @@ class MainWindow(QMainWindow):
         self.midi_menu.aboutToShow.connect(self._fill_midi_menu)  # listed afresh each time: hot-plugging works
         play.addSeparator()
         play.addAction("&Sound settings…", self.sound_settings)
+        self.help_menu = self.menuBar().addMenu("&Help")
+        build_help_menu(self, self.help_menu)
 
     def _connect_sound(self) -> None:
         pb, t, roll = self.playback, self.transport, self.roll
@@ -265,7 +277,8 @@ class MainWindow(QMainWindow):
         self._roll_action("&Generate", "Ctrl+G", self._generate_from_roll, None)
         if fine_tunes is not None:
             self.fine_tunes = fine_tunes
-            self.generate_menu = self.menuBar().addMenu("&Generate")
+            self.generate_menu = QMenu("&Generate", self)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), self.generate_menu)   # Help stays last
             self.generate_menu.addAction("&Train on my MIDI folder…", self.train_on_midi_folder)
 
     def train_on_midi_folder(self):
