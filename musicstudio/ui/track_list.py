@@ -1,9 +1,12 @@
-"""The track list: name, instrument, mute, solo and colour of each track; the selected row is edited."""
+"""The track list: colour, name, instrument, mute, solo, volume and pan of each track; the current row is
+the track the piano roll edits, shown in bold and highlighted even when the list has no focus."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,9 +23,12 @@ from musicstudio.core.changes import TrackChange
 from musicstudio.core.instruments import GM_PROGRAMS
 from musicstudio.core.track import Track
 from musicstudio.ui.document import SongDocument
+from musicstudio.ui.mixer import PAN, VOLUME, MixFader, faders_for, set_mix
 from musicstudio.ui.palette import track_colour
 
-COL_COLOUR, COL_NAME, COL_INSTRUMENT, COL_MUTE, COL_SOLO = range(5)
+COL_COLOUR, COL_NAME, COL_INSTRUMENT, COL_MUTE, COL_SOLO, COL_VOLUME, COL_PAN = range(7)
+COLUMN_WIDTHS = ((COL_COLOUR, 12), (COL_INSTRUMENT, 104), (COL_MUTE, 22), (COL_SOLO, 22), (COL_VOLUME, 58),
+                 (COL_PAN, 40))
 DRUM_ENTRY = len(GM_PROGRAMS)  # the last entry of the instrument menu is the drum kit
 
 
@@ -33,14 +39,22 @@ class TrackList(QWidget):
     def __init__(self, document: SongDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(["", "Track", "Instrument", "M", "S"])
+        self.table = QTableWidget(0, 7, self)
+        self.table.setHorizontalHeaderLabels(["", "Track", "Instrument", "M", "S", "Volume", "Pan"])
+        for col, tip in ((COL_MUTE, "Mute"), (COL_SOLO, "Solo: hear only the soloed tracks"),
+                         (COL_VOLUME, "Volume: the track's controller 7 at the start of the song"),
+                         (COL_PAN, "Pan: the track's controller 10 at the start of the song")):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        palette = self.table.palette()   # the current track stays highlighted when the list loses focus
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            palette.setColor(QPalette.ColorGroup.Inactive, role, palette.color(QPalette.ColorGroup.Active, role))
+        self.table.setPalette(palette)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_COLOUR, 10), (COL_INSTRUMENT, 140), (COL_MUTE, 24), (COL_SOLO, 24)):
+        for col, width in COLUMN_WIDTHS:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(col, width)
         add = QToolButton(text="+", toolTip="Add a track")
@@ -62,8 +76,9 @@ class TrackList(QWidget):
         self._filling = False
         self.instrument_names = [f"{p + 1}. {name}" for p, name in enumerate(GM_PROGRAMS)] + ["Drums"]
         self.table.itemChanged.connect(self._item_changed)
-        self.table.currentCellChanged.connect(lambda row, *_: row >= 0 and not self._filling
-                                              and self.track_selected.emit(row))
+        self.table.currentCellChanged.connect(self._current_changed)
+        self.table.cellPressed.connect(lambda row, _col: self.track_selected.emit(row))
+        document.replaced.connect(self._song_replaced)
         document.changed.connect(self.refresh)
         self.refresh()
 
@@ -91,29 +106,69 @@ class TrackList(QWidget):
         self._filling = True
         self.table.setRowCount(len(tracks))
         for i, track in enumerate(tracks):
-            swatch = QTableWidgetItem()
-            swatch.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            swatch.setBackground(QBrush(track_colour(i, track)))
-            self.table.setItem(i, COL_COLOUR, swatch)
-            name = QTableWidgetItem(track.name or f"Track {i + 1}")
-            self.table.setItem(i, COL_NAME, name)
-            for col, on in ((COL_MUTE, track.muted), (COL_SOLO, track.solo)):
-                item = QTableWidgetItem()
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                              | Qt.ItemFlag.ItemIsSelectable)
-                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-                self.table.setItem(i, col, item)
-            combo = self.table.cellWidget(i, COL_INSTRUMENT)
-            if combo is None:
-                combo = QComboBox()
-                combo.addItems(self.instrument_names)
-                combo.currentIndexChanged.connect(lambda entry, c=combo: self._instrument_changed(c, entry))
-                self.table.setCellWidget(i, COL_INSTRUMENT, combo)
-            combo.blockSignals(True)
-            combo.setCurrentIndex(DRUM_ENTRY if track.is_drum else track.program)
-            combo.blockSignals(False)
+            self._fill_row(i, track)
+        now = min(max(row, 0), len(tracks) - 1) if tracks else -1
         if tracks:
-            self.table.setCurrentCell(min(max(row, 0), len(tracks) - 1), COL_NAME)
+            self.table.setCurrentCell(now, COL_NAME)
+        self._filling = False
+        self._mark_current(now)
+        if row >= 0 and now != row and now >= 0:
+            self.track_selected.emit(now)   # the current track went away: the roll follows the list
+
+    def _fill_row(self, i: int, track: Track) -> None:
+        swatch = QTableWidgetItem()
+        swatch.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        colour = track_colour(i, track)
+        swatch.setBackground(QBrush(colour))
+        swatch.setToolTip(f"Track colour {colour.name()}: its notes in the piano roll")
+        self.table.setItem(i, COL_COLOUR, swatch)
+        self.table.setItem(i, COL_NAME, QTableWidgetItem(track.name or f"Track {i + 1}"))
+        for col, on in ((COL_MUTE, track.muted), (COL_SOLO, track.solo)):
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                          | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self.table.setItem(i, col, item)
+        combo = self.table.cellWidget(i, COL_INSTRUMENT)
+        if combo is None:
+            combo = QComboBox()
+            combo.addItems(self.instrument_names)
+            combo.currentIndexChanged.connect(lambda entry, c=combo: self._instrument_changed(c, entry))
+            self.table.setCellWidget(i, COL_INSTRUMENT, combo)
+        combo.blockSignals(True)
+        combo.setCurrentIndex(DRUM_ENTRY if track.is_drum else track.program)
+        combo.blockSignals(False)
+        for col, number, value in zip((COL_VOLUME, COL_PAN), (VOLUME, PAN), faders_for(track)):
+            fader = self.table.cellWidget(i, col)
+            if fader is None:
+                fader = MixFader(number)
+                fader.moved.connect(lambda v, gesture, f=fader: self._fader_moved(f, v, gesture))
+                self.table.setCellWidget(i, col, fader)
+            fader.show_value(value)
+
+    def fader(self, index: int, number: int) -> MixFader:
+        """Track ``index``'s volume (VOLUME) or pan (PAN) fader."""
+        return self.table.cellWidget(index, fader_column(number))
+
+    def _current_changed(self, row: int, *_) -> None:
+        if not self._filling:
+            self._mark_current(row)
+            if row >= 0:
+                self.track_selected.emit(row)
+
+    def _mark_current(self, row: int) -> None:
+        """The current track's name in bold."""
+        for i in range(self.table.rowCount()):
+            item = self.table.item(i, COL_NAME)
+            if item is not None and item.font().bold() != (i == row):
+                font = item.font()
+                font.setBold(i == row)
+                item.setFont(font)
+
+    def _song_replaced(self) -> None:
+        """A new song starts on its first track, as the piano roll does: forget the old song's row."""
+        self._filling = True
+        self.table.setCurrentCell(-1, -1)
         self._filling = False
 
     # -- edits ------------------------------------------------------------------------------------
@@ -140,9 +195,14 @@ class TrackList(QWidget):
         for i in range(self.table.rowCount()):
             if self.table.cellWidget(i, COL_INSTRUMENT) is combo:
                 track = self.document.song.tracks[i]
-                after = Track(track.name, 0 if entry == DRUM_ENTRY else entry, entry == DRUM_ENTRY, track.notes,
-                              track.muted, track.solo, track.colour)
+                after = replace(track, program=0 if entry == DRUM_ENTRY else entry, is_drum=entry == DRUM_ENTRY)
                 self._change(i, after, "Change instrument")
+                return
+
+    def _fader_moved(self, fader: MixFader, value: int, gesture: int) -> None:
+        for i in range(self.table.rowCount()):
+            if self.table.cellWidget(i, fader_column(fader.number)) is fader:
+                set_mix(self.document, i, fader.number, value, gesture)
                 return
 
     def add_track(self) -> None:
@@ -154,3 +214,7 @@ class TrackList(QWidget):
         index = self.current()
         if 0 <= index < len(self.document.song.tracks):
             self.document.edit(TrackChange(index, self.document.song.tracks[index], None), "Remove track")
+
+
+def fader_column(number: int) -> int:
+    return COL_VOLUME if number == VOLUME else COL_PAN
