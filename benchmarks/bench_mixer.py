@@ -1,0 +1,58 @@
+"""The mixer in the WAV export (issue 21): a track at volume 0 (aim: below -80 dBFS RMS) and panned hard left
+(aim: at least 95% of its energy in the left channel), per instrument, through FluidSynth and TimGM6mb.
+
+A track's volume and pan are its controller values at tick 0 (core/mixer.py). FluidSynth adds CC10 to each
+sample's own pan, before the chorus and reverb sends, whose returns are not panned: so instruments of stereo
+sample pairs or with a large chorus send stay partly on the right. Their lines say so (MISSES TARGET)."""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from musicstudio.audio.render import export_wav
+from musicstudio.audio.soundfont import bundled_soundfont
+from musicstudio.core import Note, Song, Track
+from musicstudio.core.controls import PAN, VOLUME
+from musicstudio.core.mixer import mix_change
+from musicstudio.io.wav import read_wav
+
+INSTRUMENTS = {"Piano": 0, "Nylon guitar": 24, "Acoustic bass": 32, "Trumpet": 56, "Flute": 73,
+               "Strings": 48, "Slow strings": 49, "Synth lead": 81, "Pad": 88}
+
+
+def phrase(program: int) -> Track:
+    notes = [Note(p, 0, 1920, 100) for p in (48, 55, 64)]
+    notes += [Note(72 + step, i * 240, 240, 110) for i, step in enumerate((0, 2, 4, 5, 7, 5, 4, 2))]
+    return Track("", program, False, tuple(notes))
+
+
+def set_to(track: Track, number: int, value: int) -> Track:
+    return mix_change(0, track, number, value).apply(Song((track,))).tracks[0]
+
+
+def wav_of(track: Track, folder: Path) -> np.ndarray:
+    path = folder / "track.wav"
+    export_wav(Song((track,)), path, bits=24, soundfont=bundled_soundfont())
+    return read_wav(path)[0].astype(np.float64)
+
+
+def rms_dbfs(samples: np.ndarray) -> float:
+    return 20 * np.log10(max(float(np.sqrt(np.mean(samples ** 2))), 1e-12))
+
+
+def left_share(samples: np.ndarray) -> float:
+    energy = (samples ** 2).sum(axis=0)
+    return float(energy[0] / energy.sum())
+
+
+def run():
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        for name, program in INSTRUMENTS.items():
+            track = phrase(program)
+            yield f"{name}: RMS at volume 100", rms_dbfs(wav_of(track, folder)), "dBFS", None
+            yield f"{name}: RMS at volume 0", rms_dbfs(wav_of(set_to(track, VOLUME, 0), folder)), "dBFS", \
+                lambda v: v < -80
+            yield f"{name}: left share of the energy, pan hard left", \
+                100 * left_share(wav_of(set_to(track, PAN, 0), folder)), "%", lambda v: v >= 95
