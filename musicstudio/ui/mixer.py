@@ -1,8 +1,8 @@
-"""The mixer in the track list: a volume and a pan fader on each track's row.
+"""The mixer in the track list: a volume fader and a pan knob on each track's row.
 
-A fader shows and edits the track's controller value at tick 0 (core/mixer.py), so everything that plays
-or writes the song follows it. One gesture (a drag, a click on the groove, a key press, a double-click
-that resets) is one undo step: the steps of a drag are merged into the first.
+Each shows and edits the track's controller value at tick 0 (core/mixer.py), so everything that plays
+or writes the song follows it. One gesture (a press, drag and release of the mouse, a key press, a
+double-click that resets) is one undo step: the steps of a drag are merged into the first.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent, QUndoCommand, QWheelEvent
-from PySide6.QtWidgets import QSlider, QWidget
+from PySide6.QtWidgets import QDial, QSlider, QWidget
 
 from musicstudio.core.changes import ControlChange
 from musicstudio.core.controls import PAN, VOLUME
@@ -46,22 +46,20 @@ class MixCommand(EditCommand):
         return True
 
 
-class MixFader(QSlider):
-    """A small horizontal fader for one track's volume or pan (0-127). Double-click resets it to the
-    General MIDI default; the wheel scrolls the track list unless the fader has the keyboard focus."""
+class _MixControl:
+    """What the volume fader and the pan knob share: a 0-127 control of one track's tick-0 controller that
+    tells each move with its gesture. Double-click resets it to the General MIDI default; the wheel scrolls
+    the track list unless the control has the keyboard focus. Mixed into a QAbstractSlider subclass."""
 
-    moved = Signal(int, int)   # value, gesture: the steps of one drag share their gesture
-
-    def __init__(self, number: int, parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Horizontal, parent)
+    def _setup(self, number: int) -> None:
         self.number = number
         self.setRange(0, 127)
         self.setPageStep(8)
         self.setValue(DEFAULT_VALUE[number])
         self.setAccessibleName("Volume" if number == VOLUME else "Pan")
         self._gesture = 0
+        self._held = False       # the mouse button is down: every move belongs to the press's gesture
         self._resetting = False
-        self.sliderPressed.connect(self._new_gesture)
         self.valueChanged.connect(self._value_changed)
         self._show(self.value())
 
@@ -82,12 +80,22 @@ class MixFader(QSlider):
 
     def _value_changed(self, value: int) -> None:
         self._show(value)
-        if not (self.isSliderDown() or self._resetting):
-            self._new_gesture()   # a key press or a click on the groove: a gesture of its own
+        if not (self._held or self._resetting):
+            self._new_gesture()   # a key press: a gesture of its own
         self.moved.emit(value, self._gesture)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A gesture starts: a knob takes the value under the mouse at once, a fader's groove steps."""
+        self._new_gesture()
+        self._held = True
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self._held = False
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        """Reset, as one step with the double-click's first click (which may have moved the fader)."""
+        """Reset, as one step with the double-click's first click (which may have moved the control)."""
         self._resetting = True
         try:
             self.setValue(DEFAULT_VALUE[self.number])
@@ -100,6 +108,31 @@ class MixFader(QSlider):
             super().wheelEvent(event)
         else:
             event.ignore()
+
+
+class MixFader(_MixControl, QSlider):
+    """A small horizontal fader: the track's volume (CC7 at tick 0)."""
+
+    moved = Signal(int, int)   # value, gesture: the steps of one drag share their gesture
+
+    def __init__(self, number: int = VOLUME, parent: QWidget | None = None):
+        QSlider.__init__(self, Qt.Orientation.Horizontal, parent)
+        self._setup(number)
+
+
+class PanKnob(_MixControl, QDial):
+    """A small knob: the track's pan (CC10 at tick 0), centre straight up."""
+
+    moved = Signal(int, int)
+
+    def __init__(self, number: int = PAN, parent: QWidget | None = None):
+        QDial.__init__(self, parent)
+        self._setup(number)
+
+
+def mix_control(number: int) -> MixFader | PanKnob:
+    """The control for ``number``: a fader for VOLUME, a knob for PAN."""
+    return MixFader(number) if number == VOLUME else PanKnob(number)
 
 
 def set_mix(document: SongDocument, index: int, number: int, value: int, gesture: int) -> None:

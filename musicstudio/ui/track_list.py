@@ -23,12 +23,12 @@ from musicstudio.core.changes import TrackChange
 from musicstudio.core.instruments import GM_PROGRAMS
 from musicstudio.core.track import Track
 from musicstudio.ui.document import SongDocument
-from musicstudio.ui.mixer import PAN, VOLUME, MixFader, faders_for, set_mix
+from musicstudio.ui.mixer import PAN, VOLUME, MixFader, PanKnob, faders_for, mix_control, set_mix
 from musicstudio.ui.palette import track_colour
 
 COL_COLOUR, COL_NAME, COL_INSTRUMENT, COL_MUTE, COL_SOLO, COL_VOLUME, COL_PAN = range(7)
-COLUMN_WIDTHS = ((COL_COLOUR, 12), (COL_INSTRUMENT, 104), (COL_MUTE, 22), (COL_SOLO, 22), (COL_VOLUME, 58),
-                 (COL_PAN, 40))
+COLUMN_WIDTHS = ((COL_COLOUR, 10), (COL_INSTRUMENT, 98), (COL_MUTE, 20), (COL_SOLO, 20), (COL_VOLUME, 56),
+                 (COL_PAN, 32))
 DRUM_ENTRY = len(GM_PROGRAMS)  # the last entry of the instrument menu is the drum kit
 
 
@@ -77,7 +77,7 @@ class TrackList(QWidget):
         self.instrument_names = [f"{p + 1}. {name}" for p, name in enumerate(GM_PROGRAMS)] + ["Drums"]
         self.table.itemChanged.connect(self._item_changed)
         self.table.currentCellChanged.connect(self._current_changed)
-        self.table.cellPressed.connect(lambda row, _col: self.track_selected.emit(row))
+        self.table.cellPressed.connect(self._pressed)
         document.replaced.connect(self._song_replaced)
         document.changed.connect(self.refresh)
         self.refresh()
@@ -117,7 +117,7 @@ class TrackList(QWidget):
 
     def _fill_row(self, i: int, track: Track) -> None:
         swatch = QTableWidgetItem()
-        swatch.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        swatch.setFlags(Qt.ItemFlag.ItemIsEnabled)   # not selectable: the current row shows its colour too
         colour = track_colour(i, track)
         swatch.setBackground(QBrush(colour))
         swatch.setToolTip(f"Track colour {colour.name()}: its notes in the piano roll")
@@ -138,16 +138,17 @@ class TrackList(QWidget):
         combo.blockSignals(True)
         combo.setCurrentIndex(DRUM_ENTRY if track.is_drum else track.program)
         combo.blockSignals(False)
+        combo.setToolTip(f"Instrument: {combo.currentText()}")
         for col, number, value in zip((COL_VOLUME, COL_PAN), (VOLUME, PAN), faders_for(track)):
             fader = self.table.cellWidget(i, col)
             if fader is None:
-                fader = MixFader(number)
+                fader = mix_control(number)
                 fader.moved.connect(lambda v, gesture, f=fader: self._fader_moved(f, v, gesture))
                 self.table.setCellWidget(i, col, fader)
             fader.show_value(value)
 
-    def fader(self, index: int, number: int) -> MixFader:
-        """Track ``index``'s volume (VOLUME) or pan (PAN) fader."""
+    def fader(self, index: int, number: int) -> MixFader | PanKnob:
+        """Track ``index``'s volume fader (VOLUME) or pan knob (PAN)."""
         return self.table.cellWidget(index, fader_column(number))
 
     def _current_changed(self, row: int, *_) -> None:
@@ -155,6 +156,12 @@ class TrackList(QWidget):
             self._mark_current(row)
             if row >= 0:
                 self.track_selected.emit(row)
+
+    def _pressed(self, row: int, column: int) -> None:
+        """A press on a row makes its track current, even the current row's (the roll may have moved on)."""
+        if column == COL_COLOUR:
+            self.select(row)   # the colour is not selectable: select the row's name
+        self.track_selected.emit(row)
 
     def _mark_current(self, row: int) -> None:
         """The current track's name in bold."""
@@ -199,7 +206,7 @@ class TrackList(QWidget):
                 self._change(i, after, "Change instrument")
                 return
 
-    def _fader_moved(self, fader: MixFader, value: int, gesture: int) -> None:
+    def _fader_moved(self, fader: MixFader | PanKnob, value: int, gesture: int) -> None:
         for i in range(self.table.rowCount()):
             if self.table.cellWidget(i, fader_column(fader.number)) is fader:
                 set_mix(self.document, i, fader.number, value, gesture)

@@ -1,5 +1,5 @@
-"""The faders in the track list: a drag is one undo step that edits the track's tick-0 volume or pan
-controller, a double-click resets, the tooltip says the value, the wheel scrolls the list; the
+"""The volume faders and pan knobs in the track list: a drag is one undo step that edits the track's tick-0
+volume or pan controller, a double-click resets, the tooltip says the value, the wheel scrolls the list; the
 project and the MIDI file keep what the faders set."""
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -38,6 +38,24 @@ def drag(fader, to_x: int, steps: int = 6) -> None:
     QTest.mouseRelease(fader, LEFT, NO_MOD, QPoint(to_x, start.y()))
 
 
+def turn(knob, to: QPoint) -> None:
+    """Press the pan knob at its top (the centre position), turn it towards ``to`` in steps, release."""
+    start = QPoint(knob.width() // 2, 2)
+    QTest.mousePress(knob, LEFT, NO_MOD, start)
+    for i in range(1, 7):
+        QTest.mouseMove(knob, start + (to - start) * i / 6)
+    QTest.mouseRelease(knob, LEFT, NO_MOD, to)
+
+
+def hard_left(knob) -> QPoint:
+    """Below the knob, left of its centre: past the left end of its arc."""
+    return QPoint(knob.width() // 2 - 8, knob.height() * 3)
+
+
+def hard_right(knob) -> QPoint:
+    return QPoint(knob.width() // 2 + 8, knob.height() * 3)
+
+
 def tick_0(window, index: int, number: int) -> list[int]:
     return [c.value for c in window.document.song.tracks[index].controls if c.tick == 0 and c.number == number]
 
@@ -60,11 +78,13 @@ def test_dragging_the_volume_fader_to_the_left_end_is_one_undo_step_setting_cc7_
     assert tick_0(main_window, 1, VOLUME) == [0] and fader.value() == 0
 
 
-def test_two_drags_are_two_undo_steps(main_window):
+def test_two_turns_of_the_pan_knob_are_two_undo_steps(main_window):
     open_song(main_window)
-    fader = main_window.tracks.fader(0, PAN)
-    drag(fader, -20)
-    drag(fader, fader.width() + 20)
+    knob = main_window.tracks.fader(0, PAN)
+    turn(knob, hard_left(knob))
+    assert tick_0(main_window, 0, PAN) == [0] and "Pan 100% left" in knob.toolTip()
+    assert main_window.document.undo_stack.count() == 1
+    turn(knob, hard_right(knob))
     stack = main_window.document.undo_stack
     assert stack.count() == 2 and tick_0(main_window, 0, PAN) == [127]
     stack.undo()
@@ -76,10 +96,10 @@ def test_double_click_resets_a_fader_in_one_step(main_window):
                                  controls=(controller(0, VOLUME, 30), controller(0, PAN, 0))))
     tracks = main_window.tracks
     assert (tracks.fader(0, VOLUME).value(), tracks.fader(0, PAN).value()) == (30, 0)
-    fader = tracks.fader(0, PAN)
-    QTest.mouseDClick(fader, LEFT, NO_MOD, handle_centre(fader))
-    assert tick_0(main_window, 0, PAN) == [64] and fader.value() == 64
-    assert "Pan centre" in fader.toolTip()
+    knob = tracks.fader(0, PAN)
+    QTest.mouseDClick(knob, LEFT, NO_MOD, QPoint(knob.width() // 2 + 6, knob.height() - 4))
+    assert tick_0(main_window, 0, PAN) == [64] and knob.value() == 64
+    assert "Pan centre" in knob.toolTip()
     stack = main_window.document.undo_stack
     assert stack.count() == 1
     stack.undo()
@@ -113,7 +133,7 @@ def test_the_wheel_over_an_unfocused_fader_leaves_it_alone(main_window):
 
 def test_what_the_faders_set_is_saved_in_the_project_and_the_midi_file(main_window, tmp_path):
     open_song(main_window)
-    drag(main_window.tracks.fader(0, PAN), -20)
+    turn(main_window.tracks.fader(0, PAN), hard_left(main_window.tracks.fader(0, PAN)))
     drag(main_window.tracks.fader(1, VOLUME), main_window.tracks.fader(1, VOLUME).width() // 2)
     song = main_window.document.song
     volume = tick_0(main_window, 1, VOLUME)[0]

@@ -1,12 +1,12 @@
 """The track list: the row it highlights is the track the roll edits (also after opening another file),
 track colours, the current track in bold, and edits that keep what they do not change."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 
 from musicstudio.core import Note, Song, Track
-from musicstudio.core.controls import controller, pitch_bend
+from musicstudio.core.controls import PAN, VOLUME, controller, pitch_bend
 from musicstudio.io.midi_write import export_midi
 from musicstudio.ui.palette import track_colour
 from musicstudio.ui.track_list import COL_COLOUR, COL_INSTRUMENT, COL_NAME
@@ -100,3 +100,37 @@ def test_changing_the_instrument_keeps_the_tracks_controllers_and_channel(main_w
     assert changed.channel == 5
     main_window.document.undo_stack.undo()
     assert main_window.document.song.tracks[0].program == 0
+
+
+def test_the_list_paints_colours_the_current_row_and_every_mixer_control_at_the_default_size(main_window, tmp_path):
+    song = Song(tuple(Track(name, 0, False, (Note(60, 0, 480, 90),)) for name in ("Piano", "Bass", "Strings")))
+    main_window.resize(1280, 760)
+    main_window.document.load(song, None)
+    click_row(main_window, 1)
+    main_window.roll.setFocus()
+    tracks = main_window.tracks
+    table = tracks.table
+    image = tracks.grab().toImage()
+    image.save(str(tmp_path / "track_list.png"))
+    origin = table.viewport().mapTo(tracks, table.viewport().rect().topLeft())
+    for row, track in enumerate(song.tracks):
+        swatch = table.visualItemRect(table.item(row, COL_COLOUR)).center() + origin
+        assert image.pixelColor(swatch) == track_colour(row, track)
+    name = table.visualItemRect(table.item(1, COL_NAME))
+    corner = name.topLeft() + origin + QPoint(2, 2)
+    assert image.pixelColor(corner) == table.palette().color(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight)
+    assert name.width() >= 60, "the track names have too little room"
+    assert not table.horizontalScrollBar().isVisible()
+    for row in range(3):
+        for number in (VOLUME, PAN):
+            control = tracks.fader(row, number)
+            assert control.isVisible() and table.viewport().rect().contains(
+                control.geometry()), f"row {row + 1}'s control {number} is cut off"
+
+
+def test_clicking_a_tracks_colour_makes_it_current(main_window):
+    main_window.document.load(song_of(["A", "B", "C"]), None)
+    table = main_window.tracks.table
+    rect = table.visualItemRect(table.item(2, COL_COLOUR))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    assert main_window.roll.track_index == 2 and highlighted_rows(main_window) == [2]
