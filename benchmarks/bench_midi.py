@@ -3,12 +3,10 @@
 The notes are a generated 150,000-note file; the controller events ride over a 20,000-note song and are
 timed against the same song without them."""
 
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.timing import median_seconds, peak_rss_mb
+from benchmarks.timing import median_cpu_seconds, median_seconds, peak_rss_mb
 from musicstudio.core.controls import CHANNEL_PRESSURE, Control, controller, pitch_bend
 from musicstudio.core.examples import dense_song
 from musicstudio.core.song import Song
@@ -44,16 +42,6 @@ def with_controls(song: Song, count: int) -> Song:
     return Song(tuple(tracks), song.tempos, song.time_signatures, song.key_signatures, song.title)
 
 
-def _median_cpu_seconds(fn, repeat: int = 3) -> float:
-    """Like median_seconds, in this process's CPU time: the figure other work on a shared machine moves least."""
-    times = []
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return statistics.median(times)
-
-
 def _import_figures(folder: Path) -> list:
     song = dense_song(NOTES)
     path = folder / "dense.mid"
@@ -80,8 +68,8 @@ def _control_figures(folder: Path) -> list:
     assert sum(len(t.controls) for t in back.tracks) == CONTROLS
     t_plain = median_seconds(lambda: import_midi(plain_path), repeat=3)
     t_rich = median_seconds(lambda: import_midi(rich_path), repeat=3)
-    cpu_added = _median_cpu_seconds(lambda: import_midi(rich_path)) \
-        - _median_cpu_seconds(lambda: import_midi(plain_path))
+    cpu_added = median_cpu_seconds(lambda: import_midi(rich_path)) \
+        - median_cpu_seconds(lambda: import_midi(plain_path))
     t_export = median_seconds(lambda: song_to_midi_bytes(rich), repeat=3)
     return [
         (f"import {plain.note_count:,} notes (median of 3)", t_plain, "s", None),

@@ -1,12 +1,10 @@
 """Project files with controllers (issue 20): a song with 200,000 controller events opens in under 1 s more
 than the same song without them, and saves; a file of more than MAX_CONTROLS is refused without parsing."""
 
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.timing import median_seconds
+from benchmarks.timing import median_cpu_seconds, median_seconds
 from musicstudio.core import Song
 from musicstudio.core.controls import Control, controller, pitch_bend
 from musicstudio.core.examples import dense_song
@@ -26,17 +24,6 @@ def with_controls(song: Song, count: int) -> Song:
     events = tuple(kinds[i % 4](i * 3, i) for i in range(count))
     first = song.tracks[0]
     return song.with_track(0, first.with_controls(events))
-
-
-def median_cpu_seconds(fn, repeat: int = 3) -> float:
-    """The processor time ``fn`` takes (median): on a machine shared with other work it is the figure that
-    stays put, where the wall-clock time grows with the load."""
-    times = []
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return statistics.median(times)
 
 
 def refused(path: Path) -> None:

@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
+from tiny_models import train_tiny
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
@@ -25,12 +26,7 @@ CHORALE = Clip(tuple(Note(p, b * BAR + beat * 480, 480, 90) for b in range(4) fo
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory, tiny_corpus_dir):
-    from musicstudio.generators.training.command import main as train_main
-
-    root = tmp_path_factory.mktemp("gan_models")
-    assert train_main(["gan", "--config", "gan-tiny", "--out", str(root / "gan-tiny"), "--corpus",
-                       str(tiny_corpus_dir), "--quiet"]) == 0
-    return root
+    return train_tiny(tmp_path_factory, tiny_corpus_dir, "gan", "gan-tiny")
 
 
 @pytest.fixture(scope="module")

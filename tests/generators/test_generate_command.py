@@ -1,6 +1,7 @@
 """``musicstudio generate`` and ``musicstudio models`` through the real CLI entry."""
 
 import pytest
+from tiny_models import train_tiny
 
 from musicstudio.cli import main
 from musicstudio.core.clip import Clip
@@ -10,17 +11,13 @@ from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.interface import BAR
-from musicstudio.generators.training.command import main as train_main
 from musicstudio.io.files import open_song
 from musicstudio.io.midi_write import export_midi
 
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory, tiny_corpus_dir):
-    root = tmp_path_factory.mktemp("models")
-    assert train_main(["markov", "--config", "markov-tiny", "--out", str(root / "markov-tiny"), "--corpus",
-                       str(tiny_corpus_dir), "--quiet"]) == 0
-    return root
+    return train_tiny(tmp_path_factory, tiny_corpus_dir, "markov", "markov-tiny")
 
 
 @pytest.fixture
@@ -176,10 +173,7 @@ def test_an_unknown_backend_says_where_model_names_go(models_dir, seed_file, tmp
 
 @pytest.fixture(scope="module")
 def gan_dir(tmp_path_factory, tiny_corpus_dir):
-    root = tmp_path_factory.mktemp("gan_models")
-    assert train_main(["gan", "--config", "gan-tiny", "--out", str(root / "gan-tiny"), "--corpus",
-                       str(tiny_corpus_dir), "--quiet"]) == 0
-    return root
+    return train_tiny(tmp_path_factory, tiny_corpus_dir, "gan", "gan-tiny")
 
 
 def test_a_bad_chord_is_a_usage_error_before_the_model_loads(gan_dir, seed_file, tmp_path, capsys, no_model_loads):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_models import load_damaged
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
@@ -159,12 +160,7 @@ def _set_model(folder: Path, **changes) -> None:
     ("lstm-notes-tiny", lambda f: _set_model(f, colour=1), "does not describe"),
 ])
 def test_a_damaged_checkpoint_names_the_file(models_dir, tmp_path, name, damage, words):
-    folder = tmp_path / "broken"
-    shutil.copytree(models_dir / name, folder)
-    damage(folder)
-    with pytest.raises(CheckpointError, match=words) as caught:
-        ModelRegistry([tmp_path]).load(folder, "cpu")
-    assert "broken" in str(caught.value)
+    load_damaged(models_dir, name, tmp_path, damage, words)
 
 
 def test_an_ensemble_refuses_a_missing_or_changed_member(models_dir, tmp_path):

@@ -2,10 +2,10 @@
 takes that honour the request, evaluated by the eval command; damaged checkpoints give clear errors."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
+from tiny_models import NO_WEIGHTS, NOT_JSON, TRUNCATED, load_damaged, train_tiny
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
@@ -16,7 +16,6 @@ from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.evaluate import main as eval_main
 from musicstudio.generators.interface import BAR, CancelToken, GenerationCancelled, GenerationRequest
 from musicstudio.generators.registry import ModelRegistry, find_models
-from musicstudio.generators.training.command import main as train_main
 from musicstudio.io.midi_write import export_midi
 
 SEED = Clip(tuple(Note(p, i * 240, 240, 80) for i, p in enumerate([60, 62, 64, 65, 67, 65, 64, 62] * 2)), 2 * BAR)
@@ -24,11 +23,8 @@ SEED = Clip(tuple(Note(p, i * 240, 240, 80) for i, p in enumerate([60, 62, 64, 6
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory, tiny_corpus_dir):
-    root = tmp_path_factory.mktemp("models")
-    for config in ("markov-tiny", "markov-events"):
-        assert train_main(["markov", "--config", config, "--out", str(root / config), "--corpus",
-                           str(tiny_corpus_dir), "--quiet", "--set", "data.limit=40"]) == 0
-    return root
+    return train_tiny(tmp_path_factory, tiny_corpus_dir, "markov", "markov-tiny", "markov-events",
+                      extra=("--set", "data.limit=40"))
 
 
 @pytest.fixture(scope="module")
@@ -105,20 +101,12 @@ def test_the_likelihood_is_scored_per_token(registry, tiny_corpus):
 
 
 @pytest.mark.parametrize("damage, words", [
-    (lambda f: (f / "weights.safetensors").write_bytes((f / "weights.safetensors").read_bytes()[:50]),
-     "damaged or truncated"),
-    (lambda f: (f / "weights.safetensors").unlink(), "no weights.safetensors"),
-    (lambda f: (f / "config.json").write_text("{not json"), "not valid JSON"),
+    TRUNCATED, NO_WEIGHTS, NOT_JSON,
     (lambda f: (f / "config.json").write_text(json.dumps({**json.loads((f / "config.json").read_text()),
                                                            "model": {"order": 9}})), "does not fit"),
 ])
 def test_a_damaged_checkpoint_names_the_file(models_dir, tmp_path, damage, words):
-    folder = tmp_path / "broken"
-    shutil.copytree(models_dir / "markov-tiny", folder)
-    damage(folder)
-    with pytest.raises(CheckpointError, match=words) as caught:
-        ModelRegistry([tmp_path]).load(folder, "cpu")
-    assert "broken" in str(caught.value)
+    load_damaged(models_dir, "markov-tiny", tmp_path, damage, words)
 
 
 def test_an_unknown_model_name_lists_the_installed_ones(registry):

@@ -6,6 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
+from tiny_models import NO_WEIGHTS, NOT_JSON, TRUNCATED, load_damaged
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
@@ -146,22 +147,14 @@ def test_slider_coordinates_and_move_sliders(vae):
 
 
 @pytest.mark.parametrize("damage, words", [
-    (lambda f: (f / "weights.safetensors").write_bytes((f / "weights.safetensors").read_bytes()[:50]),
-     "damaged or truncated"),
-    (lambda f: (f / "weights.safetensors").unlink(), "no weights.safetensors"),
-    (lambda f: (f / "config.json").write_text("{not json"), "not valid JSON"),
+    TRUNCATED, NO_WEIGHTS, NOT_JSON,
     (lambda f: (f / "config.json").write_text(json.dumps({**json.loads((f / "config.json").read_text()),
                                                            "model": {"latent": 9}})), "does not describe"),
     (lambda f: (f / "config.json").write_text(json.dumps({**json.loads((f / "config.json").read_text()),
                                                            "sliders": ["one"]})), "slider names"),
 ])
 def test_a_damaged_checkpoint_names_the_file(models_dir, tmp_path, damage, words):
-    folder = tmp_path / "broken"
-    shutil.copytree(models_dir / "vae-tiny", folder)
-    damage(folder)
-    with pytest.raises(CheckpointError, match=words) as caught:
-        ModelRegistry([tmp_path]).load(folder, "cpu")
-    assert "broken" in str(caught.value)
+    load_damaged(models_dir, "vae-tiny", tmp_path, damage, words)
 
 
 def test_weights_of_another_size_are_refused(models_dir, tmp_path):
