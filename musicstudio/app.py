@@ -46,9 +46,8 @@ def run_gui(path: str | None = None) -> int:
     window.attach_generation(GenerationService(), fine_tunes=FineTuneService)
     window.show()
     window.start_sound()
-    restored = window.files.offer_recovery()
-    if path and not restored:
-        window.files.open_file(Path(path))
+    # the song a crashed session left is offered first; a file named on the command line opens after it
+    window.files.start(Path(path) if path else None)
     if os.environ.get(QUIT_AFTER_SHOWN) == "1":
         from PySide6.QtCore import QTimer
 

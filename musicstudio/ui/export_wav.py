@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from musicstudio.core.song import Song
@@ -81,3 +82,36 @@ def export_wav_with_progress(parent: QWidget | None, song: Song, path: str | Pat
     dialog = WavExportDialog(WavExportJob(song, path, bits, soundfont), parent)
     dialog.start()
     return dialog
+
+
+class ExportCloseGuard(QObject):
+    """Asks before ``window`` closes while the export of ``dialog()`` runs, since closing cancels it;
+    "No" keeps the window open and the export going. Installed as an event filter on ``window``, so
+    it is asked before the window's own close handler (which cancels the export and asks about
+    unsaved changes)."""
+
+    def __init__(self, window: QWidget, dialog: Callable[[], WavExportDialog | None]):
+        super().__init__(window)
+        self.window, self.dialog = window, dialog
+        window.installEventFilter(self)
+
+    def running(self) -> WavExportDialog | None:
+        dialog = self.dialog()
+        return dialog if dialog is not None and not dialog.ended else None
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            dialog = self.running()
+            if dialog is not None and not self.close_anyway(dialog):
+                event.ignore()
+                return True   # the window stays open and the export goes on
+        return False
+
+    def close_anyway(self, dialog: WavExportDialog) -> bool:
+        done = round(100 * dialog.value() / STEPS) if dialog.value() > 0 else 0
+        answer = QMessageBox.question(
+            self.window, "WAV export still running",
+            f"{dialog.job.path.name} is still being rendered ({done}% done). Closing Music Studio cancels the "
+            f"export and the file is not written. Close anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer not in (QMessageBox.StandardButton.No, QMessageBox.StandardButton.Cancel)

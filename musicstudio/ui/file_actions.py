@@ -13,12 +13,17 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.io.errors import MusicFileError
 from musicstudio.io.files import MIDI_SUFFIXES, is_project, song_stem
-from musicstudio.io.midi_read import ImportResult, import_midi
+from musicstudio.io.midi_read import ImportResult
 from musicstudio.io.midi_write import export_midi
-from musicstudio.io.project import BACKUP_SUFFIX, load_project, save_project
+from musicstudio.io.project import BACKUP_SUFFIX, save_project
 from musicstudio.io.project import SUFFIX as PROJECT_SUFFIX
 from musicstudio.io.settings import add_recent
-from musicstudio.ui.autosave import pending_recovery
+from musicstudio.ui.autosave import Recovery, find_recovery
+from musicstudio.ui.export_wav import ExportCloseGuard
+from musicstudio.ui.notice import add_notice
+from musicstudio.ui.progress import wait_for
+from musicstudio.ui.recovery import not_opened_text, recovery_question
+from musicstudio.workers.song_reading import SongRead, size_text, song_read_job
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QWidget
@@ -40,8 +45,9 @@ def empty_song() -> Song:
 
 class FileActions:
     """The File menu on ``document``. Dialogs open over ``window`` (which Quit closes), messages go to
-    ``status``; recent files and the last folder are kept in ``settings``; a save or a refused recovery
-    discards ``autosaver``'s copy; a drag out carries ``roll``'s selection or track."""
+    ``status`` (an import's warnings to a notice there that stays); recent files and the last folder are
+    kept in ``settings``; a save or a refused recovery discards ``autosaver``'s copy; a drag out carries
+    ``roll``'s selection or track. Files are read in a worker thread behind a progress dialog."""
 
     def __init__(self, window: QWidget, document: SongDocument, settings: Settings, roll: PianoRoll,
                  autosaver: Autosaver, status: QStatusBar):
@@ -49,6 +55,10 @@ class FileActions:
         self.roll, self.autosaver, self.status = roll, autosaver, status
         self.recent_menu: QMenu | None = None
         self.wav_dialog = None
+        self.reading: Path | None = None   # the file being read, while one is
+        self.notice = add_notice(status)
+        autosaver.describe = lambda: (document.display_name, document.source)
+        self.close_guard = ExportCloseGuard(window, lambda: self.wav_dialog)
 
     def build_menu(self, menu: QMenu) -> None:
         for text, keys, slot in (
@@ -106,53 +116,61 @@ class FileActions:
         if name:
             self.open_file(Path(name))
 
-    def read(self, path: Path) -> tuple[Song, list[dict], ImportResult | None] | None:
-        """Read a song; on failure show why (the current song stays) and give None."""
-        try:
-            if is_project(path):
-                project = load_project(path)
-                return project.song, project.history, None
-            result = import_midi(path)
-            return result.song, [], result
-        except MusicFileError as e:
-            QMessageBox.warning(self.window, "Cannot open file", str(e))
+    def read(self, path: Path, verb: str = "Open") -> SongRead | None:
+        """Read a song off the GUI thread, with a progress dialog that can cancel it. On failure show why
+        and give None; a cancel gives None too. Either way the current song stays as it was."""
+        if self.reading is not None:
+            self.status.showMessage(f"Still reading {self.reading.name}: wait for it, or cancel it first", 5000)
             return None
+        self.reading = path
+        try:
+            outcome = wait_for(self.window, song_read_job(path), f"{verb} {path.name}",
+                               f"Reading {path.name}{size_text(path)}…")
+        finally:
+            self.reading = None
+        if outcome.kind == "failed":
+            QMessageBox.warning(self.window, "Cannot open file", outcome.value)
+        elif outcome.kind == "cancelled":
+            self.status.showMessage(f"{verb} {path.name} cancelled; the song is as it was", 5000)
+        return outcome.value if outcome.kind == "finished" else None
 
     def open_file(self, path: Path) -> bool:
         read = self.read(path)
         if read is None:
             return False
-        song, history, result = read
+        song = read.song
         if not song.tracks:
             song = Song((Track("Track 1"),), song.tempos, song.time_signatures, song.key_signatures, song.title)
         # a backup opens like its project, but saving asks for a name rather than overwrite the backup
-        saves_to = path if result is None and path.suffix.lower() == PROJECT_SUFFIX else None
-        self.document.load(song, saves_to, history, source=path)
+        saves_to = path if read.midi is None and path.suffix.lower() == PROJECT_SUFFIX else None
+        self.document.load(song, saves_to, read.history, source=path)
         self._remember(path)
-        self._show_warnings(path, result)
+        self.notice.dismiss()
+        self._show_warnings(path, read.midi)
         self.status.showMessage(f"Opened {path.name}", 5000)
         return True
 
     def _show_warnings(self, path: Path, result: ImportResult | None) -> None:
+        """A repair in a message box; other warnings in the notice, which stays until dismissed."""
         if result is None or not result.warnings:
             return
         lines = "\n".join(f"• {w.message}" for w in result.warnings)
         if result.damaged:
             QMessageBox.information(self.window, "File repaired while opening", f"{path.name} was damaged:\n\n{lines}")
         else:
-            self.status.showMessage(f"{path.name}: {result.warnings[0].message}", 10000)
+            more = f" (and {len(result.warnings) - 1} more: point here)" if len(result.warnings) > 1 else ""
+            self.notice.show_text(f"{path.name}: {result.warnings[0].message}{more}", f"{path.name}:\n{lines}")
 
     def import_tracks(self, path: Path) -> bool:
         """Add a MIDI file's tracks to the song, as one undo step."""
-        read = self.read(path)
+        read = self.read(path, "Import")
         if read is None:
             return False
-        song, _, result = read
         start = len(self.document.song.tracks)
-        changes = [TrackChange(start + i, None, t) for i, t in enumerate(song.tracks)]
+        changes = [TrackChange(start + i, None, t) for i, t in enumerate(read.song.tracks)]
         if changes:
             self.document.edit_many(changes, f"Import {path.name}")
-        self._show_warnings(path, result)
+        self._show_warnings(path, read.midi)
         return True
 
     def import_dialog(self) -> None:
@@ -167,26 +185,35 @@ class FileActions:
             return (untouched or self.maybe_save()) and self.open_file(path)
         return self.import_tracks(path)
 
-    def offer_recovery(self) -> bool:
-        """After a crash: offer the autosaved song. Returns True if it was restored."""
-        path = pending_recovery(self.autosaver.folder)
+    # -- starting after a crash ---------------------------------------------------------------------
+    def start(self, path: Path | None = None) -> bool:
+        """What the app does once its window is shown: offer the song a crashed session left, then open
+        ``path`` (a file named on the command line) too, or say why it did not. True if ``path`` opened."""
+        restored = self.offer_recovery(then_open=path)
         if path is None:
             return False
-        answer = QMessageBox.question(self.window, "Restore unsaved work?",
-                                      "Music Studio did not close properly last time. Restore the song you were "
-                                      "working on?")
+        if restored and not self.maybe_save():
+            self.notice.show_text(not_opened_text(path))
+            return False
+        return self.open_file(path)
+
+    def offer_recovery(self, then_open: Path | None = None) -> bool:
+        """After a crash: offer the autosaved song, named, with the time it was saved. True if restored."""
+        found = find_recovery(self.autosaver.folder)
+        if found is None:
+            return False
+        answer = QMessageBox.question(self.window, "Restore unsaved work?", recovery_question(found, then_open))
         if answer != QMessageBox.StandardButton.Yes:
             self.autosaver.discard()
             return False
-        return self.restore(path)
+        return self.restore(found)
 
-    def restore(self, path: Path) -> bool:
-        try:
-            project = load_project(path)
-        except MusicFileError as e:
-            QMessageBox.warning(self.window, "Cannot restore", str(e))
-            return False
-        self.document.load(project.song, None, project.history, modified=True)
+    def restore(self, found: Recovery) -> bool:
+        """Load the recovered song, unsaved; one that came from a project saves back to it."""
+        source = found.source
+        saves_to = source if source is not None and source.suffix.lower() == PROJECT_SUFFIX else None
+        self.document.load(found.project.song, saves_to, found.project.history, modified=True, source=source)
+        self.status.showMessage(f"Restored {found.name or 'the song'} from the autosave", 5000)
         return True
 
     # -- save ---------------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""Reading a song file (a project or a MIDI file) off the GUI thread, as a cancellable job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from musicstudio.core.song import Song
+from musicstudio.io.errors import MusicFileError
+from musicstudio.io.files import is_project
+from musicstudio.io.midi_read import ImportResult, import_midi
+from musicstudio.io.project import load_project
+from musicstudio.workers.background_job import BackgroundJob, Say
+
+
+@dataclass(frozen=True)
+class SongRead:
+    """What reading a file gave: the song, its generation history (projects only) and, for a MIDI file,
+    the import's result with its warnings."""
+
+    song: Song
+    history: list[dict]
+    midi: ImportResult | None = None
+
+
+def size_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f" ({size / 2**20:.1f} MB)" if size >= 2**20 else f" ({max(1, size // 1024)} KB)"
+
+
+def read_song(path: Path, say: Say = lambda text: None) -> SongRead:
+    """Read ``path``; raises :class:`~musicstudio.io.errors.MusicFileError` for a file that cannot open."""
+    say(f"Reading {path.name}{size_text(path)}…")
+    if is_project(path):
+        project = load_project(path)
+        read = SongRead(project.song, project.history)
+    else:
+        result = import_midi(path)
+        read = SongRead(result.song, [], result)
+    say(f"Preparing {read.song.note_count:,} notes…")
+    read.song.meter   # noqa: B018 - worked out here, once, rather than on the GUI thread
+    return read
+
+
+def song_read_job(path: Path) -> BackgroundJob:
+    """A job that reads ``path``: ``finished`` carries a :class:`SongRead`, ``failed`` the reason it cannot
+    open, as a sentence that names the file."""
+    return BackgroundJob(lambda say: read_song(path, say), (MusicFileError,), name=f"reading {path}")
