@@ -37,6 +37,19 @@ def unwrap_rmid(data: bytes) -> bytes | None:
 
 
 
+def vlq(value: int) -> bytes:
+    """``value`` as a MIDI variable-length quantity: seven bits a byte, the high bit set on all but the
+    last; as many bytes as the value needs (a writer keeps to four; a test may want more)."""
+    if value < 0:
+        raise ValueError("a variable-length quantity is never negative")
+    out = [value & 0x7F]
+    value >>= 7
+    while value:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    return bytes(reversed(out))
+
+
 def read_vlq(data: bytes, pos: int, end: int) -> tuple[int | None, int]:
     """A variable-length quantity of at most four bytes, or None if it is damaged."""
     value = 0

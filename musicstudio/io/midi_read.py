@@ -342,21 +342,23 @@ class _Reader:
         return state
 
     def report_counts(self) -> None:
-        c = self.counts
-        if c["cut"]:
-            self.warn(f"{c['cut']} track{'s end' if c['cut'] > 1 else ' ends'} in the middle of an event "
-                      "(the file is cut short)", True)
-        if c["clipped"]:
-            self.warn(f"{c['clipped']:,} values over 127 were clipped to 127", True)
-        if c["no status"]:
-            self.warn(f"{c['no status']:,} bytes without a status were skipped", True)
-        if c["running after sysex"]:
-            self.warn(f"{c['running after sysex']:,} events after SysEx messages had no status byte; "
-                      "the previous status was used", True)
-        if c["stray"]:
-            self.warn(f"{c['stray']:,} real-time bytes that do not belong in a file were skipped", True)
-        if c["unended"]:
-            self.warn(f"{c['unended']:,} notes had no end; they were ended with their track", False)
-        if c["after end"]:
-            self.warn(f"{c['after end']} track{'s have' if c['after end'] > 1 else ' has'} events after the "
-                      "end-of-track marker; they were kept", False)
+        """One warning per kind of oddity counted while reading, with how many there were."""
+        for kind, damage, say in _COUNTED:
+            n = self.counts[kind]
+            if n:
+                self.warn(say(n), damage)
+
+
+# What read_track counts instead of raising: (kind, whether it repaired damage, the warning for n of them)
+_COUNTED = (
+    ("cut", True, lambda n: f"{n} track{'s end' if n > 1 else ' ends'} in the middle of an event "
+                            "(the file is cut short)"),
+    ("clipped", True, lambda n: f"{n:,} values over 127 were clipped to 127"),
+    ("no status", True, lambda n: f"{n:,} bytes without a status were skipped"),
+    ("running after sysex", True, lambda n: f"{n:,} events after SysEx messages had no status byte; the "
+                                            "previous status was used"),
+    ("stray", True, lambda n: f"{n:,} real-time bytes that do not belong in a file were skipped"),
+    ("unended", False, lambda n: f"{n:,} notes had no end; they were ended with their track"),
+    ("after end", False, lambda n: f"{n} track{'s have' if n > 1 else ' has'} events after the end-of-track "
+                                   "marker; they were kept"),
+)

@@ -38,6 +38,7 @@ from musicstudio.core.ticks import PPQ
 from musicstudio.io.atomic import write_atomically
 from musicstudio.io.errors import MidiExportError, describe_os_error
 from musicstudio.io.limits import MAX_FILE_BYTES, song_beyond_limits
+from musicstudio.io.midi_bytes import vlq
 from musicstudio.io.midi_events import DRUM_CHANNEL, META_OF_TEXT
 
 _MELODIC_CHANNELS = [c for c in range(16) if c != DRUM_CHANNEL]
@@ -63,17 +64,8 @@ def assign_channels(tracks) -> list[int]:
     return channels
 
 
-def _vlq(value: int) -> bytes:
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    return bytes(reversed(out))
-
-
 def _meta(mtype: int, body: bytes) -> bytes:
-    return bytes((0xFF, mtype)) + _vlq(len(body)) + body
+    return bytes((0xFF, mtype)) + vlq(len(body)) + body
 
 
 def _chunk(events: list[tuple[int, bytes]]) -> bytes:
@@ -81,7 +73,7 @@ def _chunk(events: list[tuple[int, bytes]]) -> bytes:
     out = bytearray()
     last = 0
     for tick, event in events:
-        out += _vlq(tick - last)
+        out += vlq(tick - last)
         out += event
         last = tick
     out += b"\x00\xff\x2f\x00"

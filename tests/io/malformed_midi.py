@@ -12,23 +12,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from musicstudio.io.midi_bytes import vlq
+
 __all__ = ["vlq", "header", "track", "meta", "note", "valid_file", "corpus", "write_corpus",
            "MUST_REFUSE"]
 
 
 # -- byte helpers -----------------------------------------------------------------------------------
-def vlq(value: int) -> bytes:
-    """A MIDI variable-length quantity, with as many bytes as ``value`` needs (even more than 4)."""
-    if value < 0:
-        raise ValueError("a VLQ is never negative")
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    return bytes(reversed(out))
-
-
 def header(fmt: int = 1, ntracks: int = 1, division: int = 480) -> bytes:
     """An ``MThd`` chunk."""
     return b"MThd" + (6).to_bytes(4, "big") + fmt.to_bytes(2, "big") + ntracks.to_bytes(2, "big") \
