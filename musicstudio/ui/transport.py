@@ -1,4 +1,4 @@
-"""The transport bar: play, stop, loop, record, position, tempo, time signature and key.
+"""The transport bar: play, stop, loop, record and its count-in, position, tempo, time signature and key.
 
 It only emits requests; the audio engine connects to them. Tempo, meter and key edits are undoable
 changes of the song.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
 
 from musicstudio.core.changes import TimingChange
 from musicstudio.core.key import Key, KeySignature
@@ -34,6 +34,7 @@ class TransportBar(QToolBar):
     stop_requested = Signal()
     loop_toggled = Signal(bool)
     record_toggled = Signal(bool)
+    count_in_changed = Signal(int)   # bars of count-in before a recording starts
 
     def __init__(self, document: SongDocument, parent: QWidget | None = None):
         super().__init__("Transport", parent)
@@ -49,6 +50,12 @@ class TransportBar(QToolBar):
         self.record.toggled.connect(self.record_toggled)
         for a in (self.play, self.stop, self.loop, self.record):
             self.addAction(a)
+        self.count_in = QSpinBox(minimum=0, maximum=8, value=1, suffix=" bar count-in", keyboardTracking=False)
+        self.count_in.setObjectName("count_in")
+        self.count_in.setToolTip("Bars counted in (shown over the roll, and heard with sound) before recording "
+                                 "starts; 0 starts at once")
+        self.count_in.valueChanged.connect(self._count_in_edited)
+        self.addWidget(self.count_in)
         self.addSeparator()
         self.position = QLabel("1.1.000")
         self.position.setMinimumWidth(70)
@@ -78,6 +85,10 @@ class TransportBar(QToolBar):
         self.meter.setCurrentText(meter)
         self.key.setCurrentIndex(KEYS.index(song.key))
         self._filling = False
+
+    def _count_in_edited(self, bars: int) -> None:
+        self.count_in.setSuffix(" bar count-in" if bars == 1 else " bars count-in")
+        self.count_in_changed.emit(bars)
 
     def show_position(self, tick: int) -> None:
         self.position.setText(position_text(self.document.song, tick))
