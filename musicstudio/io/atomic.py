@@ -63,14 +63,18 @@ def _give_mode(fd: int, path: Path) -> None:
 
 
 def _umask() -> int:
-    try:   # Linux says it without changing it (os.umask would, for a moment, for every thread)
+    """The process's umask. Linux says it without changing it; elsewhere (or without /proc) it is read
+    the only other way there is, by setting it and putting it back at once."""
+    try:
         with open("/proc/self/status") as f:
             for line in f:
                 if line.startswith("Umask:"):
                     return int(line.split()[1], 8)
     except (OSError, ValueError):
         pass
-    return 0o022
+    mask = os.umask(0o077)   # the strictest for the moment it is changed, should another thread create a file
+    os.umask(mask)
+    return mask
 
 
 def write_atomically(path: Path, data: bytes, backup: Path | None = None) -> None:
