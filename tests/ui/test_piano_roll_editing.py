@@ -279,12 +279,13 @@ def test_ruler_drag_sets_the_loop(roll):
     assert roll.roll.loop == (480, 1920)
 
 
-def test_ghost_notes_of_other_tracks_are_not_editable(roll):
+def test_a_click_on_another_tracks_note_makes_that_track_current(roll):
     draw(roll, 0, 60)
     roll.window.tracks.add_track()
     assert roll.roll.track_index == 1
     roll.click(roll.point(100, 60))
-    assert roll.roll.selection == []
+    assert roll.roll.track_index == 0
+    assert roll.roll.selection == [Note(60, 0, 480, 100)]
 
 
 def test_pinch_zooms(roll):

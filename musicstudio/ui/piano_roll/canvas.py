@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from musicstudio.core.note import Note
 from musicstudio.ui import palette
+from musicstudio.ui.piano_roll.hint import hint_text, paint_hint
+from musicstudio.ui.piano_roll.note_painter import paint_tracks
 from musicstudio.ui.piano_roll.snap import snap_down, snap_nearest
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from musicstudio.ui.piano_roll.geometry import Geometry
 
 EDGE_PX = 6                 # how near a note's edge a press resizes instead of moving
-RASTER_ABOVE = 600          # more visible notes than this are drawn as one image (faster than rectangles)
 BLACK_KEYS = {1, 3, 6, 8, 10}
 
 
@@ -33,8 +33,17 @@ class Drag:
     anchor: Note | None = None
     originals: list[Note] = field(default_factory=list)
     preview: list[Note] = field(default_factory=list)
-    base_selection: list[Note] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)        # the track of each of the originals
+    base_selection: dict[int, list[Note]] = field(default_factory=dict)
     band: QRectF | None = None
+    every_track: bool = False           # a band that selects in every track shown, not the current one alone
+
+    def by_track(self, notes: list[Note]) -> dict[int, list[Note]]:
+        """``notes`` (the originals, or their preview) by the track each original came from."""
+        out: dict[int, list[Note]] = {}
+        for owner, n in zip(self.owners, notes):
+            out.setdefault(owner, []).append(n)
+        return out
 
 
 class NoteCanvas(QWidget):
@@ -52,7 +61,6 @@ class NoteCanvas(QWidget):
     # -- painting ---------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         roll, g = self.roll, self.geometry
-        song = self.document.song
         p = QPainter(self)
         w, h = self.width(), self.height()
         t0, t1 = g.tick_at(0), g.tick_at(w) + 1
@@ -64,28 +72,7 @@ class NoteCanvas(QWidget):
             p.setPen(QPen(palette.LOOP_EDGE, 1))
             p.drawLine(QPointF(x0, 0), QPointF(x0, h))
             p.drawLine(QPointF(x1, 0), QPointF(x1, h))
-        # Many notes on screen go into one image (ghosts below the current track); few are rectangles.
-        layers = []
-        ghosts = [t for i, t in enumerate(song.tracks) if i != roll.track_index and not t.muted]
-        if sum(roll.index_of(t).count_in_span(t0, t1) for t in ghosts) > RASTER_ABOVE:
-            layers.append((np.concatenate([roll.index_of(t).array for t in ghosts]), palette.GHOST_NOTE))
-        else:
-            for track in ghosts:
-                self._paint_notes(p, track, palette.GHOST_NOTE, t0, t1, outline=False)
-        active = roll.active_track
-        colour = palette.track_colour(roll.track_index, active) if active is not None else None
-        many = active is not None and roll.index_of(active).count_in_span(t0, t1) > RASTER_ABOVE
-        if many:
-            layers.append((roll.index_of(active).array, colour))
-        if layers:
-            self._paint_raster(p, layers)
-        if active is not None and not many:
-            hidden = self.drag.originals if self.drag and self.drag.kind != "band" else []
-            self._paint_notes(p, active, colour, t0, t1, outline=True, hidden=hidden)
-        if active is not None:
-            previews = (self.drag.preview if self.drag else []) + roll.preview
-            for n in previews:
-                self._paint_note(p, n, colour, selected=True)
+        paint_tracks(self, p, t0, t1)
         x = g.x_of(roll.playhead)
         p.setPen(QPen(palette.PLAYHEAD, 1.5))
         p.drawLine(QPointF(x, 0), QPointF(x, h))
@@ -93,11 +80,27 @@ class NoteCanvas(QWidget):
             p.setPen(QPen(palette.SELECTION_EDGE, 1, Qt.PenStyle.DashLine))
             p.setBrush(palette.RUBBER_BAND)
             p.drawRect(self.drag.band)
+        hint = self.hint()
+        if hint:
+            paint_hint(p, w, h, hint)
         p.end()
+
+    def hint(self) -> str | None:
+        """What the empty roll says about getting notes in; None once the song has notes."""
+        if any(t.notes for t in self.document.song.tracks) or self.roll.preview or self.drag is not None:
+            return None
+        return hint_text(self.window())
 
     def _paint_rows(self, p: QPainter, w: int, h: int) -> None:
         g = self.geometry
         p.fillRect(0, 0, w, h, palette.BACKGROUND)
+        if self.roll.is_drum_map():
+            for row in range(g.row_at(0), g.row_at(max(0, h - 1)) + 1):
+                colour = palette.ROW_IN_SCALE if row < self.roll.drums_used else (
+                    palette.ROW_BLACK_KEY if row % 2 else None)
+                if colour is not None:
+                    p.fillRect(QRectF(0, row * g.row_height - g.scroll_y, w, g.row_height), colour)
+            return
         scale = self.roll.scale_pitch_classes()
         top, bottom = g.pitch_at(0), g.pitch_at(h)
         for pitch in range(bottom, top + 1):
@@ -152,105 +155,30 @@ class NoteCanvas(QWidget):
             p.setPen(QPen(colour, 1))
             p.drawLines(lines[kind])
 
-    def _paint_notes(self, p: QPainter, track, colour: QColor, t0: int, t1: int, outline: bool,
-                     hidden: list[Note] = ()) -> None:
-        index = self.roll.index_of(track)
-        selected = self.roll.selection_set() if outline else set()
-        skip = set(hidden)
-        # Rectangles grouped by how they are drawn, so each group is one call to Qt.
-        groups: dict[int, list[QRectF]] = {}   # velocity band (0-3), or 4 for selected notes
-        for n in index.in_span(t0, t1):
-            if n not in skip:
-                band = 4 if n in selected else (n.velocity * 4 // 128 if outline else 3)
-                groups.setdefault(band, []).append(self._rect(n))
-        self._draw_groups(p, groups, colour, outline)
-
-    def _rect(self, n: Note) -> QRectF:
-        g = self.geometry
-        return QRectF(g.x_of(n.start), g.y_of(n.pitch) + 1, max(2.0, n.duration * g.px_per_tick), g.row_height - 2)
-
-    def _paint_note(self, p: QPainter, n: Note, colour: QColor, selected: bool = False) -> None:
-        self._draw_groups(p, {4 if selected else n.velocity * 4 // 128: [self._rect(n)]}, colour, True)
-
-    @staticmethod
-    def _draw_groups(p: QPainter, groups: dict[int, list[QRectF]], colour: QColor, outline: bool) -> None:
-        """Fill each group in its shade (quieter notes darker, selected lighter), then outline them."""
-        for band, rects in sorted(groups.items()):
-            fill = QColor(colour)
-            if outline:
-                fill = fill.lighter(135) if band == 4 else fill.darker(100 + (3 - band) * 15)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(fill)
-            p.drawRects(rects)
-            if outline:
-                p.setPen(QPen(palette.SELECTION_EDGE if band == 4 else fill.darker(160), 1))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRects([r.adjusted(0.5, 0.5, -0.5, -0.5) for r in rects if band == 4 or r.width() > 6])
-
-    def _paint_raster(self, p: QPainter, layers: list[tuple[np.ndarray, QColor]]) -> None:
-        """Many notes at once: cover pixel spans per pitch row with numpy, then draw one image.
-
-        The layers are composited at one row per pitch (128 x width) and the visible rows are drawn as one
-        image stretched to the rows' height, so the work grows with the width of the view, not with its
-        area times the layers.
-        """
-        g = self.geometry
-        w, h = self.width(), self.height()
-        if w <= 0 or h <= 0:
-            return
-        top, bottom = min(127, g.pitch_at(0)), max(0, g.pitch_at(h))
-        if top < bottom:
-            return
-        rows = top - bottom + 1
-        by_row = np.zeros((rows, w), dtype=np.uint32)      # row 0 is the top visible pitch
-        for arr, colour in layers:
-            a = colour.alpha()
-            premultiplied = (a << 24) | (colour.red() * a // 255 << 16) | (colour.green() * a // 255 << 8) \
-                | (colour.blue() * a // 255)
-            by_row[self._covered(arr, w, top, bottom)] = premultiplied
-        # One image row per visible pitch, stretched over the rows' pixels by Qt (nearest neighbour):
-        # cheaper than spreading it over every pixel row with numpy.
-        # Write into the image's own memory: a QImage over a numpy buffer crashes some PySide6 versions.
-        image = QImage(w, rows, QImage.Format.Format_ARGB32_Premultiplied)
-        pixels = np.frombuffer(image.bits(), dtype=np.uint32).reshape(rows, image.bytesPerLine() // 4)[:, :w]
-        pixels[:] = by_row
-        p.drawImage(QRectF(0, g.y_of(top), w, rows * g.row_height), image, QRectF(0, 0, w, rows))
-
-    def _covered(self, arr: np.ndarray, w: int, top: int = 127, bottom: int = 0) -> np.ndarray:
-        """Which pixel columns of each pitch row from ``top`` down to ``bottom`` ((top - bottom + 1) x w,
-        boolean) the notes cover; ``arr`` holds rows of (start, end, pitch, ...)."""
-        g = self.geometry
-        x0 = np.floor(arr[:, 0] * g.px_per_tick - g.scroll_x).astype(np.int64)
-        x1 = np.maximum(np.ceil(arr[:, 1] * g.px_per_tick - g.scroll_x).astype(np.int64), x0 + 1)
-        keep = (x1 > 0) & (x0 < w) & (arr[:, 2] <= top) & (arr[:, 2] >= bottom)
-        x0, x1, row = np.clip(x0[keep], 0, w), np.clip(x1[keep], 0, w), top - arr[keep, 2]
-        rows, width = top - bottom + 1, w + 1
-        size = rows * width
-        # +1 where a note starts, -1 where it ends; a running sum along each row is then > 0 under notes.
-        edges = np.bincount(row * width + x0, minlength=size) - np.bincount(row * width + x1, minlength=size)
-        return np.cumsum(edges.reshape(rows, width)[:, :w], axis=1) > 0
-
     # -- mouse ------------------------------------------------------------------------------------
-    def _note_under(self, pos: QPointF) -> tuple[Note | None, str]:
+    def _note_under(self, pos: QPointF) -> tuple[int, Note | None, str]:
+        """The track, the note under ``pos`` (the current track's first, then the other shown tracks') and
+        what a press there does: move, resize-left or resize-right."""
         roll, g = self.roll, self.geometry
-        track = roll.active_track
-        if track is None:
-            return None, ""
-        note = roll.index_of(track).at(g.tick_at(pos.x()), g.pitch_at(pos.y()))
-        if note is None:
-            return None, ""
-        left, right = g.x_of(note.start), g.x_of(note.end)
-        edge = min(EDGE_PX, (right - left) / 3)
-        if pos.x() >= right - edge:
-            return note, "resize-right"
-        if pos.x() <= left + edge:
-            return note, "resize-left"
-        return note, "move"
+        tracks = self.document.song.tracks
+        tick, pitch = g.tick_at(pos.x()), g.pitch_at(pos.y())
+        for index in roll.shown_tracks():
+            note = roll.index_of(tracks[index]).at(tick, pitch)
+            if note is None:
+                continue
+            left, right = g.x_of(note.start), g.x_of(note.end)
+            edge = min(EDGE_PX, (right - left) / 3)
+            if pos.x() >= right - edge:
+                return index, note, "resize-right"
+            if pos.x() <= left + edge:
+                return index, note, "resize-left"
+            return index, note, "move"
+        return roll.track_index, None, ""
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         pos = event.position()
         if self.drag is None:
-            _, kind = self._note_under(pos)
+            _, _, kind = self._note_under(pos)
             cursor = {"resize-left": Qt.CursorShape.SizeHorCursor, "resize-right": Qt.CursorShape.SizeHorCursor,
                       "move": Qt.CursorShape.OpenHandCursor}.get(kind, Qt.CursorShape.ArrowCursor)
             self.setCursor(cursor)
@@ -264,45 +192,68 @@ class NoteCanvas(QWidget):
             return
         pos = event.position()
         tick, pitch = g.tick_at(pos.x()), g.pitch_at(pos.y())
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        note, kind = self._note_under(pos)
+        mods = event.modifiers()
+        adding = bool(mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier))
+        index, note, kind = self._note_under(pos)
         if event.button() == Qt.MouseButton.RightButton:
             if note is not None:
-                roll.delete_notes([note])
+                roll.delete_notes([note], track=index)
             return
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if note is not None:
-            selection = roll.selection
-            if shift and note in selection:
-                roll.set_selection([n for n in selection if n != note])
-                return
-            if note not in selection:
-                roll.set_selection(selection + [note] if shift else [note])
-            self.drag = Drag(kind, tick, pitch, pos, anchor=note, originals=list(roll.selection))
-            self.drag.preview = list(self.drag.originals)
-            roll.audition(note.pitch, note.velocity)
+            self._press_note(index, note, kind, tick, pitch, pos, adding)
         elif roll.tool == "draw":
             start = snap_down(tick, roll.snap)
             new = Note(pitch, start, roll.last_length, roll.last_velocity)
             self.drag = Drag("create", tick, pitch, pos, anchor=new, preview=[new])
             roll.audition(pitch, roll.last_velocity)
         else:
-            base = list(roll.selection) if shift else []
-            roll.set_selection(base)
-            self.drag = Drag("band", tick, pitch, pos, base_selection=base, band=QRectF(pos, pos))
+            # A band selects in the current track; with Ctrl, in every track shown. Shift adds to the selection.
+            base = {i: list(ns) for i, ns in roll.selected.items()} if mods & Qt.KeyboardModifier.ShiftModifier else {}
+            roll.set_selected(base)
+            self.drag = Drag("band", tick, pitch, pos, base_selection=base, band=QRectF(pos, pos),
+                             every_track=bool(mods & Qt.KeyboardModifier.ControlModifier))
         self.update()
+
+    def _press_note(self, index: int, note: Note, kind: str, tick: int, pitch: int, pos: QPointF,
+                    adding: bool) -> None:
+        """A press on a note: a note of another track makes that track current (with Shift or Ctrl it joins
+        the selection instead); Shift or Ctrl on a selected note takes it out of the selection."""
+        roll = self.roll
+        if index != roll.track_index and not adding:
+            roll.set_track(index)
+        selected = {i: list(ns) for i, ns in roll.selected.items()}
+        if adding and note in selected.get(index, ()):
+            selected[index] = [n for n in selected[index] if n != note]
+            roll.set_selected(selected)
+            return
+        if note not in selected.get(index, ()):
+            roll.set_selected({**selected, index: selected.get(index, []) + [note]} if adding else {index: [note]})
+        owners = [i for i, ns in sorted(roll.selected.items()) for _ in ns]
+        self.drag = Drag(kind, tick, pitch, pos, anchor=note, originals=roll.selected_notes(), owners=owners)
+        self.drag.preview = list(self.drag.originals)
+        roll.audition(note.pitch, note.velocity)
+
+    def _band_to(self, pos: QPointF) -> None:
+        roll, g, d = self.roll, self.geometry, self.drag
+        d.band = QRectF(d.press_pos, pos).normalized()
+        lo, hi = g.tick_at(d.band.left()), g.tick_at(d.band.right())
+        first, last = g.row_at(d.band.top()), g.row_at(d.band.bottom())
+        selected = {i: list(ns) for i, ns in d.base_selection.items()}
+        tracks = self.document.song.tracks
+        for index in roll.shown_tracks() if d.every_track else [roll.track_index]:
+            have = selected.setdefault(index, [])
+            inside = [n for n in roll.index_of(tracks[index]).in_span(lo, hi + 1) if first <= g.row_of(n.pitch) <= last]
+            have += [n for n in inside if n not in d.base_selection.get(index, ())]
+        roll.set_selected(selected)
 
     def _drag_to(self, pos: QPointF) -> None:
         roll, g, d = self.roll, self.geometry, self.drag
         tick, pitch = g.tick_at(pos.x()), g.pitch_at(pos.y())
         grid = roll.snap
         if d.kind == "band":
-            d.band = QRectF(d.press_pos, pos).normalized()
-            lo, hi = g.tick_at(d.band.left()), g.tick_at(d.band.right())
-            top, bottom = g.pitch_at(d.band.top()), g.pitch_at(d.band.bottom())
-            inside = [n for n in roll.index_of(roll.active_track).in_span(lo, hi + 1) if bottom <= n.pitch <= top]
-            roll.set_selection(d.base_selection + [n for n in inside if n not in d.base_selection])
+            self._band_to(pos)
             return
         a = d.anchor
         dt = tick - d.press_tick
@@ -339,9 +290,9 @@ class NoteCanvas(QWidget):
             roll.last_length = d.preview[0].duration
         elif d.kind == "move" and d.preview != d.originals:
             first, moved = d.originals[0], d.preview[0]
-            roll.move_notes(d.originals, moved.start - first.start, moved.pitch - first.pitch)
+            roll.move_selected(d.by_track(d.originals), moved.start - first.start, moved.pitch - first.pitch)
         elif d.kind in ("resize-left", "resize-right") and d.preview != d.originals:
-            roll.replace_notes(d.originals, d.preview, "Resize notes")
+            roll.replace_selected(d.by_track(d.originals), d.by_track(d.preview), "Resize notes")
             roll.last_length = d.preview[d.originals.index(d.anchor)].duration
         self.update()
 
@@ -353,9 +304,9 @@ class NoteCanvas(QWidget):
             return
         self.drag = None
         pos = event.position()
-        note, _ = self._note_under(pos)
+        index, note, _ = self._note_under(pos)
         if note is not None:
-            roll.delete_notes([note])
+            roll.delete_notes([note], track=index)
         else:
             start = snap_down(g.tick_at(pos.x()), roll.snap)
             pitch = g.pitch_at(pos.y())

@@ -76,20 +76,23 @@ def moved(track_index: int, track: Track, originals: Sequence[Note], ticks: int,
 
 
 def duplicated(track_index: int, track: Track, originals: Sequence[Note], step: int,
-               carry: bool) -> tuple[Change, list[Note]]:
-    """A copy of ``originals`` right after them, their span rounded up to ``step`` ticks: the change and
-    the copies. The controllers copied are those of the whole rounded span."""
-    start, end = min(n.start for n in originals), max(n.end for n in originals)
+               carry: bool, span: tuple[int, int] | None = None) -> tuple[Change, list[Note]]:
+    """A copy of ``originals`` right after them, their span (or ``span``, when notes of several tracks are
+    copied alike) rounded up to ``step`` ticks: the change and the copies. The controllers copied are those
+    of the whole rounded span."""
+    start, end = span or span_of(originals)
     length = max(step, -(-(end - start) // step) * step)
     copies = [n.moved_by(length) for n in originals]
     controls = moved_controls(track_index, track, (start, start + length), length, copy=True) if carry else None
     return _with(NoteChange(track_index, (), tuple(copies)), controls), copies
 
 
-def copied(track: Track, notes: Sequence[Note], carry: bool) -> Clipboard:
+def copied(track: Track, notes: Sequence[Note], carry: bool, start: int | None = None) -> Clipboard:
+    """The notes (and with ``carry`` their span's controllers) moved so that ``start`` (by default where
+    they start) is tick 0."""
     span = span_of(notes)
-    controls = _carried(track, span, -span[0], copy=True)[1] if carry else ()
-    start = span[0]
+    start = span[0] if start is None else start
+    controls = _carried(track, span, -start, copy=True)[1] if carry else ()
     return Clipboard(tuple(n.moved_by(-start) for n in notes), tuple(controls))
 
 

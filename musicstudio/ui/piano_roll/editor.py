@@ -1,9 +1,12 @@
 """The piano roll: its state (track, selection, snap, playhead, loop, tool) and the edits it makes.
 
 Widgets paint and handle gestures; every change of the song goes through ``document.edit`` as a
-core change value, so undo covers all of it. Under the notes, a lane shows their velocities or one
-lane of the track's controllers; with "Move controllers with notes" on, edits that move or copy notes
-take the controllers of their span along in the same step.
+core change value, so undo covers all of it (the edits are in ``editing``). Every track's notes show,
+each in its colour: the current track's opaque, the others dimmer, and a click on one of theirs makes
+its track current. The selection may span tracks; edits of it change every track it touches in one
+step. Under the notes, a lane shows their velocities or one lane of the track's controllers; with "Move
+controllers with notes" on, edits that move or copy notes take the controllers of their span along in
+the same step. A drum track's rows follow a drum map (the drums it uses first) instead of the keyboard.
 """
 
 from __future__ import annotations
@@ -13,53 +16,55 @@ from collections import Counter
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
-import musicstudio.ui.piano_roll.carrying as carrying
-from musicstudio.core import edits
-from musicstudio.core.changes import Change, NoteChange
-from musicstudio.core.controls import Control
+from musicstudio.core.drum_map import drum_rows
 from musicstudio.core.note import Note
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.ui.document import SongDocument
 from musicstudio.ui.piano_roll.canvas import NoteCanvas
 from musicstudio.ui.piano_roll.controller_lane import ControllerLane
+from musicstudio.ui.piano_roll.editing import NoteEditing
 from musicstudio.ui.piano_roll.geometry import Geometry
-from musicstudio.ui.piano_roll.keyboard import KEYBOARD_WIDTH, Keyboard
+from musicstudio.ui.piano_roll.keyboard import DRUM_MAP_WIDTH, KEYBOARD_WIDTH, Keyboard
 from musicstudio.ui.piano_roll.lane_panel import LaneHeader, LaneScale
 from musicstudio.ui.piano_roll.lane_tools import TOOLS
 from musicstudio.ui.piano_roll.lanes import Lane
 from musicstudio.ui.piano_roll.note_index import IndexCache, NoteIndex
 from musicstudio.ui.piano_roll.ruler import Ruler
-from musicstudio.ui.piano_roll.snap import DEFAULT_SNAP, SNAP_CHOICES, snap_nearest
+from musicstudio.ui.piano_roll.snap import DEFAULT_SNAP, SNAP_CHOICES
 from musicstudio.ui.piano_roll.velocity_lane import VelocityLane
 
 ZOOM_STEP = 1.25
+OPENING_BARS = 4    # a song opens zoomed to its length, and to at least this many bars
 
 
-class PianoRoll(QWidget):
+class PianoRoll(NoteEditing, QWidget):
     audition_requested = Signal(int, int)      # pitch, velocity: the audio engine sounds it
     selection_changed = Signal()
     playhead_moved = Signal(int)               # tick
-    loop_changed = Signal()
+    loop_changed = Signal(object)              # the loop (start, end) in ticks, or None: set_loop emits it
+    track_changed = Signal(int)                # the current track's index, whoever changed it
 
     def __init__(self, document: SongDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
         self.geometry = Geometry()
         self.track_index = 0
-        self.selection: list[Note] = []
+        self.selected: dict[int, list[Note]] = {}   # the selection: selected notes by track index
         self.snap_label = DEFAULT_SNAP
         self.last_length = PPQ
         self.last_velocity = 100
         self.playhead = 0
         self.loop: tuple[int, int] | None = None
         self.tool = "select"
-        self.clipboard = carrying.Clipboard()
+        self.clipboard: dict = {}       # copied notes by the track they came from (across.MultiClipboard)
         self.lane_tool = "draw"         # what a drag in a controller lane does (lane_tools.TOOLS)
         self.carry_controls = True      # moving or copying notes takes their span's controllers along
         self.key_highlight = True
         self.preview: list[Note] = []    # notes being recorded, shown before they are in the song
         self._indexes = IndexCache()
+        self._rows_for: tuple[int, bool] | None = None   # the track (index, is drum) the rows are laid out for
+        self.drums_used = 0
 
         self.canvas = NoteCanvas(self, document, self.geometry)
         self.keyboard = Keyboard(self)
@@ -92,6 +97,8 @@ class PianoRoll(QWidget):
         document.replaced.connect(self._song_replaced)
         self.setFocusProxy(self.canvas)
         self._centred = False
+        self._opening_fit = True        # the view keeps the song's opening fit (through resizes) until the user
+                                        # zooms or scrolls
 
     # -- derived state ----------------------------------------------------------------------------
     @property
@@ -111,22 +118,55 @@ class PianoRoll(QWidget):
     def index_of(self, track: Track) -> NoteIndex:
         return self._indexes.get(track)
 
-    def selection_set(self) -> set[Note]:
-        return set(self.selection)
+    @property
+    def selection(self) -> list[Note]:
+        """The selected notes of the current track (``selected`` holds those of every track)."""
+        return self.selected.get(self.track_index, [])
+
+    def selection_set(self, track: int | None = None) -> set[Note]:
+        return set(self.selected.get(self.track_index if track is None else track, ()))
+
+    def selected_notes(self) -> list[Note]:
+        """The selected notes of every track, track by track."""
+        return [n for _, notes in sorted(self.selected.items()) for n in notes]
+
+    def has_selection(self) -> bool:
+        return any(self.selected.values())
+
+    def is_drum_map(self) -> bool:
+        """Whether the rows show a drum map (the current track is a drum track)."""
+        return self.geometry.rows is not None
+
+    def shown_tracks(self) -> list[int]:
+        """The tracks whose notes show and can be clicked, current first: unmuted ones of the current track's
+        kind (a drum map's rows are not pitches, so other tracks' notes would land on the wrong rows)."""
+        tracks, current = self.document.song.tracks, self.active_track
+        kind = current.is_drum if current is not None else False
+        others = [i for i, t in enumerate(tracks) if i != self.track_index and not t.muted and t.is_drum == kind]
+        return ([self.track_index] if current is not None else []) + others
 
     def scale_pitch_classes(self) -> frozenset[int] | None:
         return self.document.song.key.scale() if self.key_highlight else None
 
     # -- state changes ----------------------------------------------------------------------------
-    def set_track(self, index: int) -> None:
+    def set_track(self, index: int, keep_selection: bool = False) -> None:
+        """Make track ``index`` current; its selection (or, with ``keep_selection``, every track's) stays."""
         if index != self.track_index:
             self.track_index = index
             self.controller_lane.clear_span()
-            self.set_selection([])
+            kept = self.selected if keep_selection else {index: self.selected.get(index, [])}
+            self._sync_rows()
+            self.set_selected(kept)
             self.refresh()
+            self.track_changed.emit(index)
 
     def set_selection(self, notes: list[Note]) -> None:
-        self.selection = list(notes)
+        """Select ``notes`` of the current track, and nothing in other tracks."""
+        self.set_selected({self.track_index: list(notes)})
+
+    def set_selected(self, selected: dict[int, list[Note]]) -> None:
+        """Select these notes of each track (by track index)."""
+        self.selected = {i: list(notes) for i, notes in selected.items() if notes}
         self.selection_changed.emit()
         self.canvas.update()
         self.velocity_lane.update()
@@ -165,7 +205,7 @@ class PianoRoll(QWidget):
 
     def set_loop(self, loop: tuple[int, int] | None) -> None:
         self.loop = loop if loop is None or loop[1] > loop[0] else None
-        self.loop_changed.emit()
+        self.loop_changed.emit(self.loop)
         self.canvas.update()
         self.ruler.update()
 
@@ -183,27 +223,52 @@ class PianoRoll(QWidget):
             w.update()
 
     def _song_changed(self) -> None:
-        track = self.active_track
-        if track is None:
-            self.selection = []
-        elif self.selection:
-            # Keep selected only notes that are still in the track (undo may have taken them away).
-            have = Counter(track.notes)
-            kept = []
-            for n in self.selection:
+        tracks = self.document.song.tracks
+        kept: dict[int, list[Note]] = {}
+        for index, notes in self.selected.items():
+            # Keep selected only notes that are still in their track (undo may have taken them away).
+            have = Counter(tracks[index].notes) if index < len(tracks) else Counter()
+            kept[index] = []
+            for n in notes:
                 if have[n] > 0:
                     have[n] -= 1
-                    kept.append(n)
-            self.selection = kept
+                    kept[index].append(n)
+        self.selected = {i: notes for i, notes in kept.items() if notes}
+        if self._rows_key() != self._rows_for:
+            self._sync_rows()
         self.selection_changed.emit()
         self.refresh()
 
     def _song_replaced(self) -> None:
+        """A new song: track 1, nothing selected, no loop, and the view zoomed to the song's content."""
         self.track_index = 0
-        self.selection = []
+        self.selected = {}
+        self._sync_rows()
         self.set_playhead(0)
         self.set_loop(None)
-        self.centre_on_notes()
+        self.track_changed.emit(0)
+        self.fit_content()
+
+    # -- the rows: a keyboard, or a drum map for drums --------------------------------------------
+    def _rows_key(self) -> tuple[int, bool]:
+        track = self.active_track
+        return self.track_index, track is not None and track.is_drum
+
+    def _sync_rows(self) -> None:
+        """Rows as a drum map for a drum track (the drums it uses on top), else as a keyboard. Worked out
+        when the track becomes current, so that rows do not jump while the drums are being edited."""
+        self._rows_for = self._rows_key()
+        track = self.active_track
+        drums = track is not None and track.is_drum
+        was_drums = self.is_drum_map()
+        used = {n.pitch for n in track.notes} if drums else set()
+        self.drums_used = len(used)     # the drum map's rows of drums the track plays, at its top
+        self.geometry.set_rows(drum_rows(used) if drums else None)
+        width = DRUM_MAP_WIDTH if drums else KEYBOARD_WIDTH
+        self.keyboard.setFixedWidth(width)
+        self.lane_scale.setFixedWidth(width)
+        if drums or was_drums:
+            self.centre_on_notes()
 
     # -- scrolling and zoom -----------------------------------------------------------------------
     def content_width(self) -> float:
@@ -224,32 +289,46 @@ class PianoRoll(QWidget):
             bar.blockSignals(False)
 
     def _scrolled_x(self, value: int) -> None:
+        self._opening_fit = False
         self.geometry.scroll_x = float(value)
         for w in (self.canvas, self.ruler, self.velocity_lane, self.controller_lane):
             w.update()
 
     def _scrolled_y(self, value: int) -> None:
+        self._opening_fit = False
         self.geometry.scroll_y = float(value)
         self.canvas.update()
         self.keyboard.update()
 
     def scroll_by(self, dx: float = 0, dy: float = 0) -> None:
+        self._opening_fit = False
         if dx:
             self.hbar.setValue(int(self.hbar.value() + dx))
         if dy:
             self.vbar.setValue(int(self.vbar.value() + dy))
 
     def zoom(self, factor: float, anchor_x: float | None = None) -> None:
+        self._opening_fit = False
         self.geometry.zoom_x(factor, self.canvas.width() / 2 if anchor_x is None else anchor_x)
         self.refresh()
 
-    def zoom_to_fit(self) -> None:
-        """The whole song across the view (at least a bar), from its start."""
+    def zoom_to_fit(self, least_bars: int = 1) -> None:
+        """The whole song across the view (at least ``least_bars`` bars), from its start."""
         song = self.document.song
-        self.geometry.fit_x(max(song.length_ticks, song.meter.bar_start(1)), max(1, self.canvas.width()))
+        self.geometry.fit_x(max(song.length_ticks, song.meter.bar_start(least_bars)), max(1, self.canvas.width()))
         self.refresh()
 
+    def fit_content(self) -> None:
+        """How each song opens: zoomed to its notes (at least OPENING_BARS bars) and centred on them, whatever
+        the zoom of the song before. The fit holds while the view is laid out and resized (the window shown,
+        a panel opened), until the user zooms or scrolls."""
+        self._opening_fit = True
+        if self.canvas.width() >= 50 and self.canvas.height() > 50:
+            self.zoom_to_fit(OPENING_BARS)
+            self.centre_on_notes()
+
     def zoom_rows(self, factor: float, anchor_y: float | None = None) -> None:
+        self._opening_fit = False
         h = self.canvas.height()
         self.geometry.zoom_y(factor, h / 2 if anchor_y is None else anchor_y, h)
         self.refresh()
@@ -270,117 +349,24 @@ class PianoRoll(QWidget):
         event.accept()
 
     def centre_on_notes(self) -> None:
+        """Rows of the current track's notes in the middle (a drum map from its top: the drums used)."""
         track = self.active_track
-        pitches = [n.pitch for n in track.notes] if track is not None and track.notes else [60]
-        self.geometry.centre_on_pitch((min(pitches) + max(pitches)) // 2, max(1, self.canvas.height()))
-        self.geometry.scroll_x = 0.0
+        g = self.geometry
+        if self.is_drum_map():
+            g.clamp_y(max(1, self.canvas.height()), 0.0)
+        else:
+            pitches = [n.pitch for n in track.notes] if track is not None and track.notes else [60]
+            g.centre_on_pitch((min(pitches) + max(pitches)) // 2, max(1, self.canvas.height()))
+        g.scroll_x = 0.0
         self.refresh()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        if not self._centred and self.canvas.height() > 50:
+        if self._opening_fit and self.canvas.width() >= 50 and self.canvas.height() > 50:
+            self._centred = True
+            self.fit_content()
+        elif not self._centred and self.canvas.height() > 50:
             self._centred = True
             self.centre_on_notes()
         self.geometry.clamp_y(self.canvas.height())
         self._update_scrollbars()
-
-    # -- edits: each one undo step ----------------------------------------------------------------
-    def replace_notes(self, removed: list[Note], added: list[Note], text: str, select: bool = True) -> None:
-        if self.active_track is None or (not removed and not added):
-            return
-        self._edit(NoteChange(self.track_index, tuple(removed), tuple(added)), text, added if select else None)
-
-    def _edit(self, change: Change, text: str, select: list[Note] | None) -> None:
-        self.document.edit(change, text)
-        if select is not None:
-            self.set_selection(list(select))
-
-    def edit_controls(self, removed: list[Control], added: list[Control], text: str) -> None:
-        """One step of a controller lane: ``removed`` events out of the active track, ``added`` in."""
-        change = None if self.active_track is None else carrying.exact_change(self.track_index, self.active_track,
-                                                                               removed, added)
-        if change is not None:
-            self.document.edit(change, text)
-
-    def add_notes(self, notes: list[Note], text: str = "Add notes") -> None:
-        self.replace_notes([], notes, text)
-
-    def delete_notes(self, notes: list[Note]) -> None:
-        self.replace_notes(notes, [], "Delete notes", select=False)
-        self.set_selection([n for n in self.selection if n not in notes])
-
-    def delete_selection(self) -> None:
-        """The selected notes go; the controllers under them stay."""
-        if self.selection:
-            self.replace_notes(self.selection, [], "Delete notes", select=False)
-            self.set_selection([])
-
-    def select_all(self) -> None:
-        track = self.active_track
-        self.set_selection(list(track.notes) if track is not None else [])
-
-    def move_notes(self, originals: list[Note], ticks: int = 0, semitones: int = 0, text: str = "Move notes") -> None:
-        """``originals`` moved alike, with the controllers of their span when the toggle is on."""
-        if originals and self.active_track is not None:
-            change, notes = carrying.moved(self.track_index, self.active_track, originals, ticks, semitones,
-                                           self.carry_controls)
-            self._edit(change, text, notes)
-
-    def nudge(self, ticks: int = 0, semitones: int = 0) -> None:
-        """Move the selection; a move that would leave the song or the pitch range does nothing."""
-        sel = self.selection
-        if not sel:
-            return
-        if min(n.start for n in sel) + ticks < 0:
-            return
-        if min(n.pitch for n in sel) + semitones < 0 or max(n.pitch for n in sel) + semitones > 127:
-            return
-        self.move_notes(sel, ticks, semitones, "Transpose notes" if semitones else "Move notes")
-        if semitones and len(sel) == 1:
-            self.audition(self.selection[0].pitch, self.selection[0].velocity)
-
-    def transpose_selection(self, semitones: int) -> bool:
-        try:
-            edits.transpose(self.selection, semitones)
-        except ValueError:
-            return False
-        self.move_notes(self.selection, 0, semitones, "Transpose notes")
-        return True
-
-    def quantize_selection(self, strength: float = 1.0, swing: float = 0.0) -> None:
-        if self.selection:
-            self.replace_notes(self.selection, edits.quantize(self.selection, self.grid_step, strength, swing),
-                               "Quantize notes")
-
-    def set_velocity(self, notes: list[Note], velocities: list[int]) -> None:
-        changed = [n.with_velocity(max(1, min(127, v))) for n, v in zip(notes, velocities)]
-        self.replace_notes(notes, changed, "Change velocity", select=bool(self.selection))
-
-    def selection_span(self) -> tuple[int, int]:
-        return min(n.start for n in self.selection), max(n.end for n in self.selection)
-
-    def duplicate_selection(self) -> None:
-        """A copy of the selection right after it (its span rounded up to the grid)."""
-        if self.selection and self.active_track is not None:
-            change, copies = carrying.duplicated(self.track_index, self.active_track, self.selection,
-                                                 self.grid_step, self.carry_controls)
-            self._edit(change, "Duplicate notes", copies)
-
-    def copy_selection(self) -> None:
-        if self.selection and self.active_track is not None:
-            self.clipboard = carrying.copied(self.active_track, self.selection, self.carry_controls)
-
-    def cut_selection(self) -> None:
-        """Copy, then take the notes (and, with the toggle on, their controllers) out in one step."""
-        if self.selection and self.active_track is not None:
-            self.copy_selection()
-            self._edit(carrying.cut(self.track_index, self.active_track, self.selection, self.carry_controls),
-                       "Cut notes", [])
-
-    def paste(self) -> None:
-        """The clipboard's notes at the playhead (snapped to the grid), into the current track."""
-        if self.clipboard.notes and self.active_track is not None:
-            at = snap_nearest(self.playhead, self.snap)
-            change, notes = carrying.pasted(self.track_index, self.active_track, self.clipboard, at,
-                                            self.carry_controls)
-            self._edit(change, "Paste notes", notes)

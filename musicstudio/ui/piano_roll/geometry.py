@@ -1,12 +1,13 @@
 """Where things are on screen: ticks and pitches <-> pixels, with zoom and scroll.
 
 One Geometry object is shared by the keyboard, ruler, canvas and velocity lane, so that they stay
-aligned; it holds no Qt objects and is tested on its own.
+aligned; it holds no Qt objects and is tested on its own. Rows run from pitch 127 at the top down to 0,
+or in an order of their own (a drum map lists the drums a track uses first).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from musicstudio.core.ticks import PPQ
 
@@ -21,6 +22,33 @@ class Geometry:
     row_height: float = 12.0
     scroll_x: float = 0.0              # pixels scrolled from tick 0
     scroll_y: float = 0.0              # pixels scrolled from the top row (pitch 127)
+    rows: tuple[int, ...] | None = None   # the pitch of each row from the top, or None for 127 down to 0
+    _row_of: list[int] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.set_rows(self.rows)
+
+    def set_rows(self, rows: tuple[int, ...] | None) -> None:
+        """Lay the rows out in ``rows`` order (every pitch once, top first), or (None) as a keyboard."""
+        if rows is not None and sorted(rows) != list(range(PITCHES)):
+            raise ValueError("a row order must hold every pitch 0-127 once")
+        self.rows = tuple(rows) if rows is not None else None
+        self._row_of = None
+        if rows is not None:
+            self._row_of = [0] * PITCHES
+            for row, pitch in enumerate(rows):
+                self._row_of[pitch] = row
+
+    def row_of(self, pitch: int) -> int:
+        """The row (0 at the top) where notes of ``pitch`` are drawn."""
+        return PITCHES - 1 - pitch if self._row_of is None else self._row_of[pitch]
+
+    def pitch_of_row(self, row: int) -> int:
+        return PITCHES - 1 - row if self.rows is None else self.rows[row]
+
+    def row_table(self) -> list[int]:
+        """The row of each pitch 0-127, for looking many up at once."""
+        return [self.row_of(p) for p in range(PITCHES)]
 
     # -- conversions (widget coordinates of the canvas) --------------------------------------------
     def x_of(self, tick: float) -> float:
@@ -31,11 +59,14 @@ class Geometry:
 
     def y_of(self, pitch: int) -> float:
         """Top edge of the row of ``pitch``."""
-        return (PITCHES - 1 - pitch) * self.row_height - self.scroll_y
+        return self.row_of(pitch) * self.row_height - self.scroll_y
+
+    def row_at(self, y: float) -> int:
+        """The row under ``y`` (0 at the top), within the rows there are."""
+        return max(0, min(PITCHES - 1, int((y + self.scroll_y) // self.row_height)))
 
     def pitch_at(self, y: float) -> int:
-        row = int((y + self.scroll_y) // self.row_height)
-        return max(0, min(PITCHES - 1, PITCHES - 1 - row))
+        return self.pitch_of_row(self.row_at(y))
 
     @property
     def content_height(self) -> float:
