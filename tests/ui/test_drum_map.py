@@ -46,7 +46,7 @@ def test_a_drum_track_shows_its_drums_by_name_used_ones_first(main_window, qtbot
     strip = roll.keyboard.grab().toImage()
     row = int(g.row_height / 2)
     assert max(QColor(strip.pixel(x, row)).value() for x in range(4, 60)) > 150
-    # The piano track is not drawn on drum rows: the notes of pitch 60 and 64 are not there.
+    # The piano track is not drawn on drum rows (they are drums, not pitches).
     assert roll.shown_tracks() == [1]
 
 
@@ -78,3 +78,19 @@ def test_clicking_a_drum_row_auditions_and_drawing_there_writes_that_drum(main_w
 def test_every_general_midi_drum_has_a_name():
     assert sorted(GM_DRUMS) == list(range(35, 82))
     assert drum_name(42) == "Closed Hi-Hat" and drum_name(90) == "Key 90"
+
+
+def test_a_click_on_a_drum_note_from_the_piano_track_opens_the_drum_map_without_moving_it(main_window, qtbot):
+    roll = main_window.roll
+    main_window.document.load(song_with_drums(), None)
+    driver = RollDriver(main_window, qtbot)
+    driver.show(40)
+    snare = BEAT[4]
+    start = driver.point(snare.start, snare.pitch, dx=6)
+    from PySide6.QtTest import QTest
+    QTest.mousePress(roll.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(roll.canvas, start + QPoint(40, 30))      # the hand moves on as the rows change under it
+    QTest.mouseRelease(roll.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QPoint(40, 30))
+    assert roll.track_index == 1 and roll.is_drum_map()
+    assert roll.selection == [snare]
+    assert main_window.document.song.tracks[1].notes == song_with_drums().tracks[1].notes

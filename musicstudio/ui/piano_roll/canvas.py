@@ -222,7 +222,12 @@ class NoteCanvas(QWidget):
         the selection instead); Shift or Ctrl on a selected note takes it out of the selection."""
         roll = self.roll
         if index != roll.track_index and not adding:
+            rows = self.geometry.rows
             roll.set_track(index)
+            if self.geometry.rows != rows:
+                # Rows became a drum map (or a keyboard again) under the mouse: select, start no drag.
+                roll.set_selected({index: [note]})
+                return
         selected = {i: list(ns) for i, ns in roll.selected.items()}
         if adding and note in selected.get(index, ()):
             selected[index] = [n for n in selected[index] if n != note]

@@ -138,11 +138,12 @@ class PianoRoll(NoteEditing, QWidget):
         return self.geometry.rows is not None
 
     def shown_tracks(self) -> list[int]:
-        """The tracks whose notes show and can be clicked, current first: unmuted ones of the current track's
-        kind (a drum map's rows are not pitches, so other tracks' notes would land on the wrong rows)."""
+        """The tracks whose notes show and can be clicked, current first: every unmuted one on a keyboard's
+        rows, the drum tracks alone on a drum map (its rows are drums, not pitches: other tracks' notes
+        would land on the wrong rows)."""
         tracks, current = self.document.song.tracks, self.active_track
-        kind = current.is_drum if current is not None else False
-        others = [i for i, t in enumerate(tracks) if i != self.track_index and not t.muted and t.is_drum == kind]
+        drums = self.is_drum_map()
+        others = [i for i, t in enumerate(tracks) if i != self.track_index and not t.muted and (t.is_drum or not drums)]
         return ([self.track_index] if current is not None else []) + others
 
     def scale_pitch_classes(self) -> frozenset[int] | None:
