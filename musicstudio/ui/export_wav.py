@@ -49,6 +49,13 @@ class WavExportDialog(QProgressDialog):
         self.setValue(0)
         self.thread_ = start_in_thread(self.job)
 
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name
+        """Never shown once the export has ended: QProgressDialog's own timer would otherwise show it
+        ``minimumDuration`` after the start even when it ended (a quick cancel) before that."""
+        if visible and self.ended:
+            return
+        super().setVisible(visible)
+
     def _cancel_job(self) -> None:
         if not self.ended:
             self.job.cancel()

@@ -147,4 +147,6 @@ def test_closing_during_a_wav_export_asks_and_no_keeps_it_going(main_window, qtb
     assert answers.asked[0][0] == "WAV export still running"
     qtbot.waitUntil(lambda: dialog.ended and not running_threads(), timeout=2000)   # cancelled, joined
     assert not (tmp_path / "song.wav").exists()
+    qtbot.wait(600)                                       # past the dialog's 500 ms: it stays hidden
+    assert not dialog.isVisible()
     main_window.show()   # for the window fixture, which closes it again (nothing runs now: no question)
