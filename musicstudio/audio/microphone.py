@@ -159,11 +159,18 @@ class Microphone:
     def running(self) -> bool:
         return self.stream is not None and bool(getattr(self.stream, "active", False))
 
-    def open(self) -> None:
-        """Start recording from the chosen device; :class:`MicrophoneError` says why it cannot."""
-        device = pick_device(self.devices(), self.wanted)
-        factory = self.stream_factory or _sounddevice().InputStream
+    def choose(self) -> InputDevice:
+        """Pick the device (and so the sample rate) before opening; :class:`MicrophoneError` when there is
+        none."""
+        device = self.device = pick_device(self.devices(), self.wanted)
         self.sample_rate = device.sample_rate or 44100
+        return device
+
+    def open(self) -> None:
+        """Start recording from the chosen device (choosing it first if need be); :class:`MicrophoneError`
+        says why it cannot."""
+        device = self.device or self.choose()
+        factory = self.stream_factory or _sounddevice().InputStream
         try:
             stream = factory(samplerate=self.sample_rate, blocksize=self.blocksize, device=device.index,
                              channels=min(2, device.channels), dtype="float32", callback=self._callback,
@@ -171,7 +178,7 @@ class Microphone:
             stream.start()
         except Exception as e:  # sd.PortAudioError, or ValueError for a device that has gone
             raise opening_error(e, device) from e
-        self.device, self.stream, self.problem = device, stream, None
+        self.stream, self.problem = stream, None
         self.level, self.peak_hold, self.frames, self.overflows = Level(), SILENT_DBFS, 0, 0
         self._last_block = self.clock()
 

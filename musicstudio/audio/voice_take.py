@@ -19,12 +19,22 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from musicstudio.audio.errors import AudioError
 from musicstudio.audio.microphone import dbfs
 from musicstudio.core.note import Note
 
 SILENT_PEAK_DBFS = -50.0      # a take whose loudest sample is quieter than this heard nothing worth notes
 CLIPPED_LEVEL = 0.999         # a sample this close to full scale was cut off
 CLIPPED_SHARE = 0.001         # clipping in more than 0.1% of the samples is worth saying
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 class LiveTranscriber(Protocol):
@@ -40,6 +50,11 @@ class TakeLevels:
     seconds: float
     peak_dbfs: float
     clipped_share: float
+
+    @property
+    def heard_nothing(self) -> bool:
+        """Too short or too quiet to hold notes: whatever a transcriber finds in it is noise."""
+        return self.seconds <= 0 or self.peak_dbfs < SILENT_PEAK_DBFS
 
     def warnings(self) -> list[str]:
         """The take's faults in sentences, worst first."""
@@ -58,7 +73,7 @@ class TakeLevels:
 class TakeResult:
     notes: tuple[Note, ...]          # in the song's ticks
     warnings: tuple[str, ...]        # sentences for the user, the worst first
-    transcription: object            # the transcriber's own result (its key, its tempo)
+    transcription: object            # the transcriber's own result (its key, its tempo); None without notes
 
 
 class VoiceTake:
@@ -119,14 +134,20 @@ class VoiceTake:
     # -- the end ----------------------------------------------------------------------------------
     def finish(self) -> TakeResult:
         """Wait for the blocks still queued, then the transcriber's last word: the take's notes placed at
-        ``start_tick``, and the take's own faults (silence, clipping) before the transcriber's warnings.
-        Raises what the transcriber raised."""
+        ``start_tick`` (none from a silent take: they would be noise), and the take's own faults (silence,
+        clipping) before the transcriber's warnings. Raises what the transcriber raised."""
         self._end()
         if self.error is not None:
             raise self.error
-        result = self.transcriber.finish()
-        own = self.levels().warnings()
-        warnings = own + [w for w in result.warnings if w not in own]
+        levels = self.levels()
+        own = levels.warnings()
+        if levels.heard_nothing:
+            return TakeResult((), tuple(own), None)
+        try:
+            result = self.transcriber.finish()
+        except AudioError as e:       # no pitched sound in it: said, as the take's last word
+            return TakeResult((), (*own, sentence(str(e))), None)
+        warnings = own + [w for w in map(sentence, result.warnings) if w not in own]
         notes = sorted(self._placed(result.notes), key=lambda n: (n.start, n.pitch))
         return TakeResult(tuple(notes), tuple(warnings), result)
 

@@ -119,6 +119,15 @@ def test_picking_a_device():
         pick_device(devices, "Headset")
 
 
+def test_the_device_and_its_rate_are_known_before_opening():
+    mic = Microphone(lambda b: None, device="usb", stream_factory=FakeInputStream,
+                     devices=lambda: [MIC, InputDevice(5, "USB Audio CODEC", 2, 48000)])
+    assert mic.choose().index == 5 and mic.sample_rate == 48000 and mic.stream is None
+    mic.open()
+    assert FakeInputStream.opened[-1].kwargs["device"] == 5
+    mic.close()
+
+
 def test_unplugged_while_recording_is_a_problem_and_keeps_what_was_heard():
     blocks = []
     mic, stream = open_mic(blocks)

@@ -67,6 +67,7 @@ def test_a_silent_take_says_so():
     take = VoiceTake(OneNoteASecond(), RATE)
     push_all(take, np.random.default_rng(1).normal(0, 1e-4, 3000))
     result = take.finish()
+    assert result.notes == ()                                   # what a transcriber finds in hiss is noise
     assert result.warnings[0].startswith("The recording was silent (its loudest moment was -")
     assert "turn its input level up" in result.warnings[0]
 
@@ -88,6 +89,30 @@ def test_stopping_during_the_count_in_records_nothing():
     result = take.finish()
     assert result.notes == ()
     assert result.warnings[0] == "Nothing was recorded: stop came before the count-in ended."
+
+
+def test_no_pitched_sound_is_said_as_a_sentence():
+    from musicstudio.audio.errors import AudioError
+
+    class NothingPitched(OneNoteASecond):
+        def finish(self):
+            raise AudioError("no notes were found: the recording holds no pitched sound that lasts")
+
+    take = VoiceTake(NothingPitched(), RATE)
+    push_all(take, np.random.default_rng(2).normal(0, 0.1, 3000))
+    result = take.finish()
+    assert result.notes == ()
+    assert result.warnings == ("No notes were found: the recording holds no pitched sound that lasts.",)
+
+
+def test_the_transcribers_warnings_become_sentences():
+    class Clipped(OneNoteASecond):
+        def finish(self):
+            return SimpleNamespace(notes=(), warnings=("the recording is clipped (too loud) in 2 places",))
+
+    take = VoiceTake(Clipped(), RATE)
+    push_all(take, np.full(2000, 0.3))
+    assert take.finish().warnings == ("The recording is clipped (too loud) in 2 places.",)
 
 
 def test_a_transcriber_error_reaches_finish():
