@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import importlib.metadata
 import platform
-from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
 from musicstudio import __version__
 from musicstudio.audio.errors import AudioError
 from musicstudio.audio.soundfont import find_soundfont
-from musicstudio.generators.registry import ModelRegistry, default_folders
 
 OTHER = "Elsewhere"      # the group of actions with keys that no menu shows (Generate in the roll, tools)
 
@@ -86,6 +84,7 @@ class ShortcutsSheet(QDialog):
         self.table = QTableWidget(len(self.rows), 3)
         self.table.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, values in enumerate(self.rows):
@@ -123,25 +122,27 @@ def soundfont_line(setting: str | None) -> str:
         return f"SoundFont: none found ({e})"
 
 
-def installed_models(window) -> list:
-    """The models the Generate panel lists, or (without the panel) those in the shipped and added folders."""
+def installed_models(window) -> list | None:
+    """The models the Generate panel lists (as its worker found them: the UI never reads model folders
+    itself, since the registry's module leads to torch), or None without the panel."""
     panel = getattr(window, "generate", None)
-    if panel is not None:
-        return list(panel.picker.infos)
-    folders = default_folders() + [Path(f) for f in getattr(window.settings, "model_folders", [])]
-    return ModelRegistry(folders).models()
+    return None if panel is None else list(panel.picker.infos)
 
 
 def about_html(window) -> str:
     e = html.escape
-    versions = [f"Music Studio {__version__}", f"Python {platform.python_version()}",
-                f"Qt {qVersion()} (PySide6 {PySide6.__version__})", torch_line()]
+    versions = [f"Python {platform.python_version()}", f"Qt {qVersion()} (PySide6 {PySide6.__version__})",
+                torch_line(), soundfont_line(window.settings.soundfont)]
     models = installed_models(window)
-    rows = "".join(f"<li><b>{e(m.name)}</b> ({e(m.backend)}): {e(m.licence.line)}</li>" for m in models)
+    if models is None:
+        listed = "<h3>Models</h3><p>Generation is not available in this window, so no models are listed.</p>"
+    elif not models:
+        listed = "<h3>Models (0)</h3><p>No models are installed.</p>"
+    else:
+        rows = "".join(f"<li><b>{e(m.name)}</b> ({e(m.backend)}): {e(m.licence.line)}</li>" for m in models)
+        listed = f"<h3>Models ({len(models)})</h3><ul>{rows}</ul>"
     return (f"<h2>Music Studio {e(__version__)}</h2><p>An offline MIDI composition studio with generative "
-            f"models.</p><p>{'<br>'.join(e(v) for v in versions)}</p>"
-            f"<h3>Models ({len(models)})</h3>" + (f"<ul>{rows}</ul>" if models else "<p>No models are installed.</p>")
-            + f"<h3>Sound</h3><p>{e(soundfont_line(window.settings.soundfont))}</p>")
+            f"models.</p><p>{'<br>'.join(e(v) for v in versions)}</p>" + listed)
 
 
 class AboutBox(QDialog):

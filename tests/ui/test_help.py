@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from musicstudio import __version__
 from musicstudio.generators.registry import ModelRegistry
 from musicstudio.ui.help import AboutBox, ShortcutsSheet, shortcut_rows, soundfont_line
+from musicstudio.workers.generation import GenerationService
 
 
 def help_action(window, starts: str) -> QAction:
@@ -52,6 +53,10 @@ def test_the_shortcuts_sheet_is_read_from_the_actions(qtbot, main_window):
 
 
 def test_about_names_the_versions_models_licences_and_soundfont(qtbot, main_window):
+    about = open_from_help(qtbot, main_window, "About", AboutBox)
+    assert "Generation is not available in this window" in about.text.toPlainText()
+    about.close()
+    main_window.attach_generation(GenerationService())
     about = open_from_help(qtbot, main_window, "About", AboutBox)
     text = about.text.toPlainText()
     assert f"Music Studio {__version__}" in text
