@@ -54,10 +54,12 @@ def test_keep_leaves_the_roll_on_its_track_and_the_focus_in_its_notes(qtbot, stu
     panel.set_source("selection")
     panel.set_mode("continue")
     assert panel.picker.select(markov.name)
-    panel.params.variations.setValue(2)
-    panel.params.bars.setValue(1)
+    panel.params.variations.setValue(4)
+    panel.params.bars.setValue(2)
     with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    takes = panel.take_box.list.takes
+    panel.flip(next(i for i, take in enumerate(takes) if take.notes))     # a take with notes (not a rest)
     instruments = [t.program for t in document.song.tracks]
 
     qtbot.mouseClick(panel.take_box.keep_button, Qt.MouseButton.LeftButton)
