@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QUndoView,
 )
 
+import musicstudio.ui.window_layout as window_layout
 from musicstudio.audio.errors import AudioError
 from musicstudio.audio.soundfont import find_soundfont, soundfont_presets
 from musicstudio.io.errors import MusicFileError
@@ -82,10 +83,10 @@ class MainWindow(QMainWindow):
 
     # -- building -----------------------------------------------------------------------------------
     def _build_docks(self) -> None:
-        dock = QDockWidget("Tracks", self)
+        dock = self.tracks_dock = QDockWidget("Tracks", self)
         dock.setObjectName("tracks")
         dock.setWidget(self.tracks)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)   # under the roll beside Generate
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
         self.history.setWidget(QUndoView(self.document.undo_stack))
@@ -271,8 +272,11 @@ class MainWindow(QMainWindow):
         self.generate_dock = QDockWidget("Generate", self)
         self.generate_dock.setObjectName("generate")
         self.generate_dock.setWidget(self.generate)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.generate_dock)
-        self.restoreDockWidget(self.generate_dock)
+        window_layout.place_generate_dock(self, self.tracks_dock, self.generate_dock, self.layout_kept)
+        for signal in (self.generate_dock.dockLocationChanged, self.generate_dock.topLevelChanged):
+            signal.connect(lambda *_: self.generate.set_side_by_side(
+                window_layout.under_the_roll(self, self.generate_dock)))
+        self.generate.set_side_by_side(window_layout.under_the_roll(self, self.generate_dock))
         self.view_menu.addAction(self.generate_dock.toggleViewAction())
         self._roll_action("&Generate", "Ctrl+G", self._generate_from_roll, None)
         if fine_tunes is not None:
@@ -332,15 +336,10 @@ class MainWindow(QMainWindow):
 
     # -- window state -------------------------------------------------------------------------------
     def _restore_window(self) -> None:
-        self.resize(1280, 760)
-        if self.settings.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
-        if self.settings.window_state:
-            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode()))
+        self.layout_kept = window_layout.restore(self, self.settings)
 
     def save_window_settings(self) -> None:
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
-        self.settings.window_state = bytes(self.saveState().toBase64()).decode()
+        window_layout.save(self, self.settings)
         save_settings(self.settings)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

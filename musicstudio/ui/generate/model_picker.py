@@ -91,6 +91,9 @@ class CardDialog(QDialog):
 
 
 class ModelPicker(QWidget):
+    """The model box with its card (``header``), and what the card says, its licence, the folders that cannot
+    be used, "Add model folder…" and the device (``details``): together here, or apart in the Generate panel."""
+
     model_changed = Signal()
     folder_added = Signal(str)
     device_changed = Signal()
@@ -122,20 +125,28 @@ class ModelPicker(QWidget):
         self.device = QLabel(FINDING_OUT)
         self.cpu = QCheckBox("Use the CPU")
         self.cpu.setToolTip("Run on the CPU even when a GPU is available")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(16)       # a narrow panel shows the name; the list is wider
+        self.header, self.details = QWidget(), QWidget()     # the panel may show them apart
+        header = QVBoxLayout(self.header)
+        header.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
         row.addWidget(self.card_button)
         device_row = QHBoxLayout()
         device_row.addWidget(self.device, 1)
         device_row.addWidget(self.cpu)
+        header.addLayout(row)
+        details = QVBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        for w in (self.summary, self.licence, self.problems, self.add_button):
+            details.addWidget(w)
+        details.addLayout(device_row)
+        details.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.licence)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.add_button)
-        layout.addLayout(device_row)
+        layout.addWidget(self.header)
+        layout.addWidget(self.details)
         self.combo.currentIndexChanged.connect(self._show_current)
         self.card_button.clicked.connect(self.show_card)
         self.add_button.clicked.connect(self.ask_folder)

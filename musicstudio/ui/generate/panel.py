@@ -16,17 +16,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
+import musicstudio.ui.generate.panel_layout as panel_layout
 from musicstudio.core.key_finding import song_key
 from musicstudio.generators.capabilities import ChordFollower
 from musicstudio.generators.seed_plan import drums_refused
@@ -56,7 +52,7 @@ class GeneratePanel(QWidget):
         self.owns_service = True
         self.audition_player = TakeAudition(playback, document, self)
 
-        self.picker = ModelPicker(service)
+        self.picker = ModelPicker(service, self)    # hidden: its header and details are laid out apart
         self.source = QComboBox()
         for key, text in SOURCES.items():
             self.source.addItem(text, key)
@@ -81,7 +77,7 @@ class GeneratePanel(QWidget):
         self.take_box = TakeBox(document, roll, self.audition_player, self._say)
         self.studio = VAEStudio(self)
         self.pages = PageTabs()
-        self._build()
+        panel_layout.build(self)
 
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel)
@@ -106,55 +102,9 @@ class GeneratePanel(QWidget):
         self._enable_generate()
         self._song_changed()
 
-    def _build(self) -> None:
-        model = QGroupBox("Model")
-        QVBoxLayout(model).addWidget(self.picker)
-        seed = QGroupBox("Seed")
-        seed_form = QFormLayout(seed)
-        seed_form.addRow("From", self.source)
-        seed_form.addRow("Takes go", self.mode)
-        seed_form.addRow(self.seed_text)
-        params = QGroupBox("Parameters")
-        QVBoxLayout(params).addWidget(self.params)
-        run = QHBoxLayout()
-        run.addWidget(self.generate_button, 1)
-        run.addWidget(self.cancel_button)
-        generate_page = QWidget()
-        generate_layout = QVBoxLayout(generate_page)
-        generate_layout.setContentsMargins(0, 4, 0, 0)
-        for w in (seed, params):
-            generate_layout.addWidget(w)
-        generate_layout.addLayout(run)
-        generate_layout.addStretch(1)
-        self.pages.addTab(generate_page, "Generate")
-        self.pages.addTab(self.studio.sliders_page, "VAE sliders")
-        self.pages.addTab(self.studio.blend_page, "VAE interpolate")
-        self.pages.addTab(self.studio.pad_page, "VAE pad")
-        self.pages.setTabToolTip(1, "Move a phrase along a VAE model's named directions")
-        self.pages.setTabToolTip(2, "The phrases between two phrases, with a VAE model")
-        self.pages.setTabToolTip(3, "Mix four phrases on a square pad, with a VAE model")
-        self.pages._fit()
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        layout.addWidget(model)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.take_box, 1)
-        self.scroll = scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # the panel is as wide as it needs
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self._fit_width()
-
-    def _fit_width(self) -> None:
-        """At least as wide as the pages need beside the vertical scroll bar, so nothing hides sideways."""
-        needed = self.scroll.widget().minimumSizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width()
-        self.setMinimumWidth(max(330, needed))
+    def set_side_by_side(self, on: bool) -> None:
+        """The settings beside the column of model, Generate and takes (docked under the roll), or above it."""
+        panel_layout.set_side_by_side(self, on)
 
     # -- settings ---------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -189,7 +139,7 @@ class GeneratePanel(QWidget):
         self.params.show_family(info.family if info is not None else None)
         self._enable_generate()
         self.describe_seed()
-        self._fit_width()
+        panel_layout.fit_width(self)
 
     # -- the seed ---------------------------------------------------------------------------------
     @property
@@ -308,10 +258,10 @@ class GeneratePanel(QWidget):
             self.take_box.list.setFocus()
         self.takes_ready.emit()
 
-    PAGES = ("generate", "sliders", "interpolate", "pad")
+    PAGES = ("generate", "model", "sliders", "interpolate", "pad")
 
     def set_page(self, key: str) -> None:
-        """Show the "generate", "sliders", "interpolate" or "pad" page."""
+        """Show the "generate", "model", "sliders", "interpolate" or "pad" page."""
         self.pages.setCurrentIndex(self.PAGES.index(key))
 
     def _failed(self, job: int, message: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QWidget,
 )
 
@@ -65,7 +66,7 @@ class ParameterForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        form = QFormLayout(self)
+        form = self._form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.bars = QSpinBox(minimum=1, maximum=64, value=4, suffix=" bars")
         self.bars.setToolTip("How much to generate (bars of 4/4: 16 sixteenth steps each)")
@@ -76,58 +77,32 @@ class ParameterForm(QWidget):
         self.top_p = QDoubleSpinBox(minimum=0.05, maximum=1.0, singleStep=0.05, value=1.0, decimals=2)
         self.top_p.setToolTip("Nucleus sampling: keep only the most likely choices that make up this much of the "
                               "probability (1 keeps everything)")
-        self.seed = QSpinBox(minimum=0, maximum=MAX_SEED, value=random.randrange(MAX_SEED))
-        self.seed.setToolTip("The same seed and parameters give the same takes")
-        self.dice = QPushButton("Roll")
-        self.dice.setToolTip("Pick a new random seed")
-        self.dice.clicked.connect(self.roll_seed)
-        self.fresh_seed = QCheckBox("new each time", checked=True)
-        self.fresh_seed.setToolTip("Roll a new seed for every Generate (the kept take records the seed it used)")
-        seed_row = QHBoxLayout()
-        seed_row.addWidget(self.seed, 1)
-        seed_row.addWidget(self.dice)
-        seed_row.addWidget(self.fresh_seed)
-        key_row = self._key_lock_row()
-        self.low, self.high = PitchBox(0), PitchBox(127)
-        self.low.setToolTip("The lowest pitch a take may use")
-        self.high.setToolTip("The highest pitch a take may use")
-        self.low.valueChanged.connect(lambda v: self.high.setValue(max(v, self.high.value())))
-        self.high.valueChanged.connect(lambda v: self.low.setValue(min(v, self.low.value())))
-        self.follow_register = QCheckBox("the seed's", checked=True)
-        self.follow_register.setToolTip("Keep takes in the seed's register: from 5 semitones below its lowest note "
-                                        "to 5 above its highest, so a bass line stays a bass line. Untick to set "
-                                        "the range yourself")
-        self.follow_register.toggled.connect(self._register_toggled)
-        range_row = QHBoxLayout()
-        range_row.addWidget(self.follow_register)
-        range_row.addWidget(self.low, 1)
-        range_row.addWidget(self.high, 1)
-        self._register_toggled(True)
-        form.addRow("Length", self.bars)
-        form.addRow("Variations", self.variations)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top-p", self.top_p)
-        form.addRow("Random seed", seed_row)
-        form.addRow("Key lock", key_row)
-        form.addRow("Pitch range", range_row)
-        self.chords = QLineEdit()
-        self.chords.setToolTip("Chords for the GAN to follow, one a bar, repeated: e.g. C Am F G, or Dm | G7 | C. "
-                               "Empty: the seed's chords (I-IV-V-I of the key lock without a seed)")
-        self.seed_chords_button = QPushButton("From the seed")
-        self.seed_chords_button.setToolTip("Write the seed's chords here, to change some of them")
-        self.seed_chords_button.clicked.connect(lambda: self.chords.setText(self._seed_chords))
-        chords_row = QHBoxLayout()
-        chords_row.addWidget(self.chords, 1)
-        chords_row.addWidget(self.seed_chords_button)
-        self.show_seed_chords(None)
+        seed_row, key_row, range_row = self._seed_row(), self._key_lock_row(), self._range_row()
+        chords_row = self._chords_row_()
         self.texture = QComboBox()
         for text, key in (("As the seed", "auto"), ("Melody (one line)", "melody"), ("Chords (several voices)",
                                                                                        "chords")):
             self.texture.addItem(text, key)
         self.texture.setToolTip("One line, several voices, or whichever the seed is")
-        form.addRow("Chords", chords_row)
+        self.more = QToolButton(text="More parameters", checkable=True)
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more.setAutoRaise(True)
+        self.more.setToolTip("Top-p, the random seed, the key lock and the pitch range (their defaults: keep "
+                             "everything, a new seed each time, the song's key, the seed's register)")
+        form.addRow("Length", self.bars)
+        form.addRow("Variations", self.variations)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Chords", chords_row)          # the rows the model's backend reads, shown for it alone
         form.addRow("Texture", self.texture)
-        self._form, self._backend, self._chords_row = form, "", chords_row
+        form.addRow(self.more)
+        form.addRow("Top-p", self.top_p)
+        form.addRow("Random seed", seed_row)
+        form.addRow("Key lock", key_row)
+        form.addRow("Pitch range", range_row)
+        self._more_rows = (self.top_p, seed_row, key_row, range_row)
+        self.more.toggled.connect(self.show_more)
+        self.show_more(False)
+        self._backend, self._chords_row = "", chords_row
         self.show_family(None)
         self.chords.textChanged.connect(self.changed)
         self.texture.currentIndexChanged.connect(self.changed)
@@ -138,6 +113,61 @@ class ParameterForm(QWidget):
         self.key.currentIndexChanged.connect(self.changed)
         self.key.currentIndexChanged.connect(lambda index: self.scale.setEnabled(index != NO_KEY))
         self.scale.currentIndexChanged.connect(self.changed)
+
+    def _seed_row(self) -> QHBoxLayout:
+        """The random seed, the dice and "new each time"."""
+        self.seed = QSpinBox(minimum=0, maximum=MAX_SEED, value=random.randrange(MAX_SEED))
+        self.seed.setToolTip("The same seed and parameters give the same takes")
+        self.dice = QPushButton("Roll")
+        self.dice.setToolTip("Pick a new random seed")
+        self.dice.clicked.connect(self.roll_seed)
+        self.fresh_seed = QCheckBox("new each time", checked=True)
+        self.fresh_seed.setToolTip("Roll a new seed for every Generate (the kept take records the seed it used)")
+        row = QHBoxLayout()
+        row.addWidget(self.seed, 1)
+        row.addWidget(self.dice)
+        row.addWidget(self.fresh_seed)
+        return row
+
+    def _range_row(self) -> QHBoxLayout:
+        """"the seed's" register, or the lowest and highest pitch set by hand."""
+        self.low, self.high = PitchBox(0), PitchBox(127)
+        self.low.setToolTip("The lowest pitch a take may use")
+        self.high.setToolTip("The highest pitch a take may use")
+        self.low.valueChanged.connect(lambda v: self.high.setValue(max(v, self.high.value())))
+        self.high.valueChanged.connect(lambda v: self.low.setValue(min(v, self.low.value())))
+        self.follow_register = QCheckBox("the seed's", checked=True)
+        self.follow_register.setToolTip("Keep takes in the seed's register: from 5 semitones below its lowest note "
+                                        "to 5 above its highest, so a bass line stays a bass line. Untick to set "
+                                        "the range yourself")
+        self.follow_register.toggled.connect(self._register_toggled)
+        row = QHBoxLayout()
+        row.addWidget(self.follow_register)
+        row.addWidget(self.low, 1)
+        row.addWidget(self.high, 1)
+        self._register_toggled(True)
+        return row
+
+    def _chords_row_(self) -> QHBoxLayout:
+        """The chords for a GAN to follow, and "From the seed"."""
+        self.chords = QLineEdit()
+        self.chords.setToolTip("Chords for the GAN to follow, one a bar, repeated: e.g. C Am F G, or Dm | G7 | C. "
+                               "Empty: the seed's chords (I-IV-V-I of the key lock without a seed)")
+        self.seed_chords_button = QPushButton("From the seed")
+        self.seed_chords_button.setToolTip("Write the seed's chords here, to change some of them")
+        self.seed_chords_button.clicked.connect(lambda: self.chords.setText(self._seed_chords))
+        row = QHBoxLayout()
+        row.addWidget(self.chords, 1)
+        row.addWidget(self.seed_chords_button)
+        self.show_seed_chords(None)
+        return row
+
+    def show_more(self, on: bool) -> None:
+        """Show or fold away the parameters past the first three (they keep their values either way)."""
+        self.more.setChecked(on)
+        self.more.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        for row in self._more_rows:
+            self._form.setRowVisible(row, on)
 
     def _key_lock_row(self) -> QHBoxLayout:
         """The key box (the song's key, off, or any key) and the scale box beside it."""
@@ -151,6 +181,9 @@ class ParameterForm(QWidget):
             self.scale.addItem(f"{mode} on the key's tonic", mode)
         self.scale.setToolTip("The scale of the key lock: a major key's own is major, a minor key's harmonic minor "
                               "(with its leading tone); or natural or melodic minor, or a church mode on the tonic")
+        for box in (self.key, self.scale):     # as narrow as a docked panel needs; the lists open wider
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(10)
         row = QHBoxLayout()
         row.addWidget(self.key, 1)
         row.addWidget(self.scale, 1)

@@ -19,6 +19,20 @@ from musicstudio.ui.generate.takes import TakeList
 from musicstudio.workers.generation_job import GenerationResult
 
 
+def show_in_roll(roll, start: int, end: int, pitches: list[int]) -> None:
+    """Scroll ``roll`` so that ticks ``start``-``end`` are in view (with a bar before them, when there is room)
+    and, when they are out of sight, the rows of ``pitches`` too; what is in view already stays put."""
+    g = roll.geometry
+    width, height = roll.canvas.width(), roll.canvas.height()
+    if g.x_of(start) < 0 or g.x_of(end) > width:
+        bar = roll.document.song.meter.signature_at(start).bar_ticks * g.px_per_tick
+        lead = min(bar, width / 4) if (end - start) * g.px_per_tick + bar <= width else 0
+        g.scroll_x = max(0.0, start * g.px_per_tick - lead)
+    if pitches and (g.y_of(max(pitches)) < 0 or g.y_of(min(pitches)) + g.row_height > height):
+        g.centre_on_pitch((min(pitches) + max(pitches)) // 2, height)
+    roll.refresh()
+
+
 class TakeBox(QGroupBox):
     """The takes on offer, with the plan that places them in ``document``'s song; ghost notes of the current
     take go to ``roll``'s preview, auditions through ``audition_player``, messages to ``say``."""
@@ -58,6 +72,8 @@ class TakeBox(QGroupBox):
         self.list.set_takes(takes, lengths)
         self.enable_buttons()
         self._take_changed()
+        if takes:      # the takes are seen where they go, however far from the bars on show
+            show_in_roll(self.roll, plan.at, plan.at + max(lengths), [n.pitch for n in self.placed_notes()])
 
     def forget(self) -> None:
         """A new song: no takes, and no plan for them."""

@@ -34,6 +34,8 @@ class TakeList(OwnKeys, QListWidget):
         self.takes: list[Take] = []
         self.setIconSize(SIZE)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # a narrow list elides the text
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setToolTip("Takes: 1-9 pick one, Space auditions it in the song, Enter keeps it, Delete discards all")
 
     def set_takes(self, takes: list[Take], lengths: list[int] | None = None) -> None:
