@@ -43,6 +43,7 @@ class Settings:
     model_folders: list[str] = field(default_factory=list)   # added with "Add model folder…"
     generate_model: str = ""    # the model last picked in the Generate panel
     generate_on_cpu: bool = False
+    generate_more_parameters: bool = False   # the Generate panel's "More parameters" unfolded
     move_controllers_with_notes: bool = True   # the piano roll's toggle: note moves take their controllers
     read_only: bool = field(default=False, compare=False, repr=False, metadata={"saved": False})
     problems: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"saved": False})

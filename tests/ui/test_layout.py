@@ -133,3 +133,16 @@ def test_a_layout_from_before_is_not_brought_back_and_a_layout_of_now_is(qtbot, 
         assert window.dockWidgetArea(window.generate_dock) == area
         assert window.generate.side_by_side == (area == Area.BottomDockWidgetArea)
         window.close()
+
+
+def test_more_parameters_fold_away_and_the_window_remembers_how_they_were(qtbot, studio):
+    params, settings = studio.generate.params, studio.settings
+    assert params.more.isVisible() and params.top_p.isHidden() and params.key.isHidden()
+    assert not params.bars.isHidden() and not params.temperature.isHidden()
+    qtbot.mouseClick(params.more, Qt.MouseButton.LeftButton)
+    assert not params.top_p.isHidden() and not params.key.isHidden() and settings.generate_more_parameters
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    again.attach_generation(GenerationService())
+    assert again.generate.params.more.isChecked() and not again.generate.params.top_p.isHidden()
+    again.close()

@@ -119,6 +119,8 @@ class GeneratePanel(QWidget):
         self.picker.cpu.blockSignals(True)
         self.picker.cpu.setChecked(bool(getattr(s, "generate_on_cpu", False)))
         self.picker.cpu.blockSignals(False)
+        self.params.show_more(bool(getattr(s, "generate_more_parameters", False)))
+        self.params.more.toggled.connect(lambda on: setattr(s, "generate_more_parameters", on))
 
     def _remember_folder(self, folder: str) -> None:
         if self.settings is not None and folder not in self.settings.model_folders:
