@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import NamedTuple
 
 LOWEST_PITCH = 0
@@ -58,9 +59,9 @@ def make_note(pitch: int, start: int, duration: int, velocity: int = 100) -> Not
     return Note(pitch, start, duration, velocity)
 
 
-def note_order(note: Note) -> tuple[int, int, int, int]:
-    """The canonical order of notes in a track: by start, then pitch, duration, velocity."""
-    return (note.start, note.pitch, note.duration, note.velocity)
+note_order = itemgetter(1, 0, 2, 3)
+"""The canonical order of notes in a track: by start, then pitch, duration, velocity (a key for sorted();
+an itemgetter, so that sorting a million notes runs in C)."""
 
 
 PITCH_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")

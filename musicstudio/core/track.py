@@ -4,6 +4,7 @@ notes (controllers, pitch bend, aftertouch, later program changes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Iterable
 
 from musicstudio.core.controls import Control, in_tick_order
@@ -52,10 +53,11 @@ class Track:
         return replace(self, muted=self.muted if muted is None else muted, solo=self.solo if solo is None else solo,
                        colour=self.colour if colour is None else colour)
 
-    @property
+    @cached_property
     def end_tick(self) -> int:
-        """Where the last note ends (controllers after it do not lengthen the track)."""
-        return max((n.end for n in self.notes), default=0)
+        """Where the last note ends (controllers after it do not lengthen the track); worked out once, as a
+        track never changes (a million-note track is asked often while a song lands in the window)."""
+        return max((n.start + n.duration for n in self.notes), default=0)
 
     def __len__(self) -> int:
         return len(self.notes)
