@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QBoxLayout, QFormLayout, QGroupBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ def build(panel: GeneratePanel) -> None:
     panel.box.setContentsMargins(4, 2, 4, 2)
     panel.box.addWidget(scroll, 1)
     panel.box.addWidget(panel.column)
+    panel.params.more.toggled.connect(lambda on: _more_toggled(panel, on))
     set_side_by_side(panel, False)
 
 
@@ -96,11 +97,24 @@ def set_side_by_side(panel: GeneratePanel, on: bool) -> None:
     """Settings and column side by side (docked under the roll), or the column under the settings."""
     panel.side_by_side = on
     panel.box.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
-    panel.page_box.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
     panel.box.setStretch(0, 1)
     panel.box.setStretch(1, 0 if on else 1)
     panel.column.setMinimumWidth(COLUMN_WIDTH if on else 0)
     panel.column.setMaximumWidth(COLUMN_WIDTH if on else QWIDGETSIZE_MAX)
+    arrange_page(panel)
+
+
+def _more_toggled(panel: GeneratePanel, on: bool) -> None:
+    arrange_page(panel)
+    if on:     # the unfolded rows come into sight, once laid out
+        QTimer.singleShot(0, lambda: panel.scroll.ensureWidgetVisible(panel.params.top_p))
+
+
+def arrange_page(panel: GeneratePanel) -> None:
+    """The seed beside the parameters when the panel is wide and short (under the roll) and the parameters
+    are folded; above them otherwise, so that unfolded parameters get the settings' whole width."""
+    beside = panel.side_by_side and not panel.params.more.isChecked()
+    panel.page_box.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
     fit_width(panel)
 
 
