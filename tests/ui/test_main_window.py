@@ -199,9 +199,11 @@ def test_the_piano_roll_paints_notes_where_they_are(main_window, tmp_path):
         x, y = g.x_of(n.start) + n.duration * g.px_per_tick / 2, g.y_of(n.pitch) + g.row_height / 2
         pixel = QColor(image.pixel(int(x), int(y)))
         assert abs(pixel.hue() - colour.hue()) <= 3 and pixel.saturation() > 100, (n, pixel.name())
-    # The ghost note of the other track is drawn grey, not in a track colour.
-    ghost = QColor(image.pixel(int(g.x_of(960)), int(g.y_of(72) + g.row_height / 2)))
-    assert ghost.saturation() < 40 and ghost.value() > palette.BACKGROUND.value() + 20
+    # The other track's note is drawn in that track's colour, dimmer than the current track's notes.
+    other = QColor(image.pixel(int(g.x_of(960)), int(g.y_of(72) + g.row_height / 2)))
+    current = QColor(image.pixel(int(g.x_of(240)), int(g.y_of(60) + g.row_height / 2)))
+    assert abs(other.hue() - palette.track_colour(1).hue()) <= 8, other.name()
+    assert palette.BACKGROUND.value() + 20 < other.value() < current.value()
     # Empty space far from any note is the background of its row.
     empty = QColor(image.pixel(int(g.x_of(3050)), int(g.y_of(62) + g.row_height / 2)))
     assert empty.value() < 60  # dark row background; a note there would be bright (value > 200)
