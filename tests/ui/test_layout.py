@@ -90,6 +90,10 @@ def test_at_1280_by_760_the_roll_shows_4_bars_and_the_takes_and_keep_are_in_sigh
     plan, takes = panel.take_box.plan, panel.take_box.list.takes
     assert len(takes) == 4 and plan.at == 10 * BAR
     assert bars_in_view(window) >= 4
+    window.history.show()           # the roll is resized (an opening zoom held until the user moves on
+    QTest.qWait(20)                 # the view must not take the take out of view again)
+    window.history.hide()
+    QTest.qWait(20)
     assert g.x_of(plan.at) >= 0 and g.x_of(plan.at + 2 * BAR) <= roll.canvas.width()   # scrolled into view
     pitches = [n.pitch for n in panel.take_box.placed_notes()]
     assert all(0 <= g.y_of(p) and g.y_of(p) + g.row_height <= roll.canvas.height() for p in pitches)

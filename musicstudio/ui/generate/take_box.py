@@ -21,15 +21,18 @@ from musicstudio.workers.generation_job import GenerationResult
 
 def show_in_roll(roll, start: int, end: int, pitches: list[int]) -> None:
     """Scroll ``roll`` so that ticks ``start``-``end`` are in view (with a bar before them, when there is room)
-    and, when they are out of sight, the rows of ``pitches`` too; what is in view already stays put."""
+    and, when they are out of sight, the rows of ``pitches`` too; what is in view already stays put. It
+    scrolls as a musician does, through the scroll bars, so the roll's opening zoom stops holding the view
+    (a resize would otherwise fit the song again and take the take out of sight)."""
     g = roll.geometry
     width, height = roll.canvas.width(), roll.canvas.height()
     if g.x_of(start) < 0 or g.x_of(end) > width:
         bar = roll.document.song.meter.signature_at(start).bar_ticks * g.px_per_tick
         lead = min(bar, width / 4) if (end - start) * g.px_per_tick + bar <= width else 0
-        g.scroll_x = max(0.0, start * g.px_per_tick - lead)
+        roll.hbar.setValue(int(max(0.0, start * g.px_per_tick - lead)))
     if pitches and (g.y_of(max(pitches)) < 0 or g.y_of(min(pitches)) + g.row_height > height):
         g.centre_on_pitch((min(pitches) + max(pitches)) // 2, height)
+        roll.vbar.setValue(int(g.scroll_y))
     roll.refresh()
 
 
