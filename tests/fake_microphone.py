@@ -12,6 +12,12 @@ from musicstudio.audio.microphone import InputDevice
 MIC = InputDevice(3, "Test microphone", 1, 44100, default=True)
 
 
+def FROZEN() -> float:  # noqa: N802 - a constant clock
+    """A clock that stands still: a fake stream fed in bursts never looks stalled (unplugged) while a test
+    waits between them."""
+    return 0.0
+
+
 class FakeInputStream:
     """Records the arguments it was opened with; :meth:`feed` plays samples into the callback block by block."""
 
