@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.tracks.track_selected.connect(self.roll.set_track)
+        self.roll.track_changed.connect(self.tracks.select)   # a note of another track clicked in the roll
         self.tracks.drag_requested.connect(self.files.drag_out)
         self.roll.playhead_moved.connect(self.transport.show_position)
         self.transport.loop_toggled.connect(self._loop_toggled)

@@ -227,3 +227,19 @@ def test_dragging_a_loop_on_the_ruler_checks_loop_and_unchecking_clears_it(main_
     assert roll.loop is not None and loop.isChecked()
     main_window.files.new_song()
     assert roll.loop is None and not loop.isChecked()
+
+
+def test_clicking_another_tracks_note_in_the_roll_makes_it_current_in_the_track_list_too(main_window):
+    from PySide6.QtTest import QTest
+
+    song = Song((Track("Lead", 0, False, (Note(60, 0, 960, 90),)), Track("Bass", 33, False, (Note(48, 960, 960, 90),))))
+    main_window.document.load(song, None)
+    roll, g = main_window.roll, main_window.roll.geometry
+    g.centre_on_pitch(54, roll.canvas.height())
+    roll.refresh()
+    at = QPoint(int(g.x_of(960 + 480)), int(g.y_of(48) + g.row_height / 2))
+    QTest.mouseClick(roll.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert roll.track_index == 1
+    assert main_window.tracks.current() == 1                 # the list shows the track the roll edits
+    main_window.tracks.select(0)                             # and the list still leads the roll
+    assert roll.track_index == 0 and main_window.tracks.current() == 0
