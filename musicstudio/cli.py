@@ -21,7 +21,7 @@ COMMANDS = ("info", "convert", "gui")
 DELEGATED = {"corpus": "musicstudio.generators.corpus", "train": "musicstudio.generators.training.command",
              "eval": "musicstudio.generators.evaluate", "generate": "musicstudio.generators.generate_command",
              "models": "musicstudio.generators.models_command",
-             "finetune": "musicstudio.generators.fine_tune.command"}
+             "finetune": "musicstudio.generators.fine_tune.command", "transcribe": "musicstudio.transcribe_command"}
 
 
 class UsageError(Exception):
@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("generate", help="continue a MIDI seed with a model (see: musicstudio generate --help)")
     sub.add_parser("models", help="list the installed models")
     sub.add_parser("finetune", help="fine-tune a model on a folder of MIDI files (see: musicstudio finetune --help)")
+    sub.add_parser("transcribe", help="turn a recording of one line (singing, humming, an instrument) into a MIDI "
+                                      "file (see: musicstudio transcribe --help)")
 
     gui = sub.add_parser("gui", help="open the app (the default)")
     gui.add_argument("file", nargs="?", help="a .mid or .msproj file to open")

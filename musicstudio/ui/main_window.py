@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.recording = RecordingSession(self.document, self.roll, self.playback, parent=self)
         self.keyboard_input = KeyboardInput(self.playback, self.roll, self.recording, self)
         self.recording.keyboard_wanted.connect(lambda: self.keyboard_input.set_enabled(True))
+        self.transport.count_in_changed.connect(self.recording.set_count_in_bars)
         self.recording.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_docks()
         self._build_toolbars()
@@ -301,7 +302,7 @@ class MainWindow(QMainWindow):
 
     # -- reactions ----------------------------------------------------------------------------------
     def ask_transpose(self) -> None:
-        if not self.roll.selection:
+        if not self.roll.has_selection():     # notes selected in any track (Ctrl+T works across tracks)
             return
         semis, ok = QInputDialog.getInt(self, "Transpose", "Semitones (negative: down):", 12, -48, 48)
         if ok and not self.roll.transpose_selection(semis):
