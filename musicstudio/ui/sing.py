@@ -7,7 +7,7 @@ level meter says whether the microphone hears enough. The audio thread only hand
 object polls it ~30 times a second. No microphone, a silent or clipped take, or no pitched sound: a
 sentence, and the song as it was.
 
-main_window creates one ``SingController`` and puts its two actions in its menus.
+main_window creates one ``SingController`` and puts its two actions and its quantize menu in its menus.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from musicstudio.audio.voice_take import VoiceTake
 from musicstudio.core import edits
 from musicstudio.core.changes import NoteChange
 from musicstudio.io.timeline import Timeline
-from musicstudio.ui.sing_import import AudioImport, Transcribers, default_transcribers, tempo_at
+from musicstudio.ui.sing_import import AudioImport, QuantizeChoice, Transcribers, default_transcribers, tempo_at
 from musicstudio.ui.sing_meter import SingPanel, count_in_text, notes_text, recorded_text
 
 if TYPE_CHECKING:
@@ -61,7 +61,9 @@ class SingController(QObject):
                                      shortcut=QKeySequence(RECORD_SHORTCUT),
                                      toolTip=f"Sing, hum or play one line into the microphone ({RECORD_SHORTCUT})")
         self.record_action.toggled.connect(self._toggled)
-        self.importer = AudioImport(document, roll, parent, self.transcribers)
+        self.quantize = QuantizeChoice(roll, parent)
+        self.quantize_menu = self.quantize.menu
+        self.importer = AudioImport(document, roll, parent, self.transcribers, self.quantize)
         self.importer.message.connect(self.message)
         self.import_action = self.importer.action
         self.panel = SingPanel(roll)
@@ -96,7 +98,8 @@ class SingController(QObject):
         try:
             device = mic.choose()
             count_in = Recorder(song, start_tick, 0.0, settings).count_in_seconds
-            transcriber = self.transcribers.live(mic.sample_rate, tempo_at(song, start_tick), self.roll.grid_step)
+            transcriber = self.transcribers.live(mic.sample_rate, tempo_at(song, start_tick), self.quantize.grid(),
+                                                 self.quantize.strength)
             latency = self.playback.output.latency_seconds if self.playback.available else 0.0
             self.take = VoiceTake(transcriber, mic.sample_rate, start_tick, count_in, latency)
             self.mic = mic

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from musicstudio.audio.live_transcriber import LiveTranscriber
 from musicstudio.audio.transcribe import transcribe
@@ -46,18 +46,51 @@ def tempo_at(song: Song, tick: int) -> float:
 
 @dataclass(frozen=True)
 class Transcribers:
-    """How audio becomes notes: ``live(sample_rate, tempo_bpm, grid_ticks)`` makes a live transcriber
-    (``feed``, ``finish``) and ``whole(samples, sample_rate, tempo_bpm, grid_ticks)`` transcribes a whole
-    recording; both give notes whose ticks count from the first sample."""
+    """How audio becomes notes: ``live(sample_rate, tempo_bpm, grid, strength)`` makes a live transcriber
+    (``feed``, ``finish``) and ``whole(samples, sample_rate, tempo_bpm, grid, strength)`` transcribes a whole
+    recording; both give notes whose ticks count from the first sample, quantized to ``grid`` ticks (None:
+    as played) with ``strength`` (1: fully)."""
 
-    live: Callable[[int, float, int], object]
-    whole: Callable[[np.ndarray, int, float, int], object]
+    live: Callable[[int, float, int | None, float], object]
+    whole: Callable[[np.ndarray, int, float, int | None, float], object]
 
 
 def default_transcribers() -> Transcribers:
-    """pYIN pitch tracking and note segmentation (musicstudio.audio.transcribe), quantized fully to the grid."""
-    return Transcribers(live=lambda rate, bpm, grid: LiveTranscriber(rate, bpm, grid=grid),
-                        whole=lambda samples, rate, bpm, grid: transcribe(samples, rate, bpm, grid=grid))
+    """pYIN pitch tracking and note segmentation (musicstudio.audio.transcribe)."""
+    return Transcribers(live=lambda rate, bpm, grid, strength: LiveTranscriber(rate, bpm, grid, strength),
+                        whole=lambda samples, rate, bpm, grid, strength: transcribe(samples, rate, bpm, grid, strength))
+
+
+STRENGTHS = (("&Fully to the snap grid", 1.0), ("&Three quarters of the way", 0.75), ("&Half way", 0.5),
+             ("&Not at all (as played)", 0.0))
+
+
+class QuantizeChoice(QObject):
+    """How far sung or imported notes are pulled to the roll's snap grid (a 16th when snap is off): a menu
+    of strengths, fully at first."""
+
+    def __init__(self, roll: PianoRoll, parent: QWidget):
+        super().__init__(parent)
+        self.roll = roll
+        self.strength = 1.0
+        self.menu = QMenu("&Quantize sung notes", parent)
+        self.menu.setToolTipsVisible(True)
+        group = QActionGroup(self.menu)
+        for text, strength in STRENGTHS:
+            action = self.menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(strength == self.strength)
+            action.triggered.connect(lambda _=False, s=strength: self.set_strength(s))
+            group.addAction(action)
+
+    def set_strength(self, strength: float) -> None:
+        self.strength = strength
+        for action, (_, value) in zip(self.menu.actions(), STRENGTHS):
+            action.setChecked(value == strength)
+
+    def grid(self) -> int | None:
+        """The quantize step in ticks, None when notes keep their timing as played."""
+        return self.roll.grid_step if self.strength > 0 else None
 
 
 class AudioImport(QObject):
@@ -66,9 +99,11 @@ class AudioImport(QObject):
     message = Signal(str)          # for the status bar
     imported = Signal(int)         # notes added
 
-    def __init__(self, document: SongDocument, roll: PianoRoll, window: QWidget, transcribers: Transcribers):
+    def __init__(self, document: SongDocument, roll: PianoRoll, window: QWidget, transcribers: Transcribers,
+                 quantize: QuantizeChoice | None = None):
         super().__init__(window)
         self.document, self.roll, self.window, self.transcribers = document, roll, window, transcribers
+        self.quantize = quantize or QuantizeChoice(roll, window)
         self.action = QAction("Import &audio as notes…", window, shortcut=QKeySequence(IMPORT_SHORTCUT),
                               toolTip="Turn a WAV or FLAC recording of one sung or played line into notes "
                                       "at the playhead")
@@ -98,8 +133,9 @@ class AudioImport(QObject):
             self._refuse("Add a track first: the notes from the recording go into the current track.")
             return False
         song, tick, track = self.document.song, self.roll.playhead, self.roll.track_index
-        bpm, grid, whole = tempo_at(song, tick), self.roll.grid_step, self.transcribers.whole
-        job = self.job = AudioNotesJob(path, lambda samples, rate: whole(samples, rate, bpm, grid))
+        bpm, grid, strength, whole = tempo_at(song, tick), self.quantize.grid(), self.quantize.strength, \
+            self.transcribers.whole
+        job = self.job = AudioNotesJob(path, lambda samples, rate: whole(samples, rate, bpm, grid, strength))
         dialog = self.dialog = QProgressDialog(f"Reading {Path(path).name}…", "Cancel", 0, 0, self.window)
         dialog.setWindowTitle("Import audio as notes")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

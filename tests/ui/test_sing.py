@@ -21,8 +21,12 @@ COUNT_IN = 2 * RATE          # one 4/4 bar at 120 BPM
 class NoteEachSecond:
     """Finds a note at every whole second of audio it is fed, as a live transcriber would report them."""
 
-    def __init__(self, rate, bpm, grid, fail=False):
+    made = []
+
+    def __init__(self, rate, bpm, grid, strength, fail=False):
         self.rate, self.samples, self.notes, self.fail = rate, 0, [], fail
+        self.bpm, self.grid, self.strength = bpm, grid, strength
+        NoteEachSecond.made.append(self)
 
     def feed(self, block):
         if self.fail:
@@ -36,13 +40,14 @@ class NoteEachSecond:
         return SimpleNamespace(notes=tuple(self.notes), warnings=())
 
 
-def whole_file(samples, rate, bpm, grid):
+def whole_file(samples, rate, bpm, grid, strength):
     seconds = len(samples) // rate
     return SimpleNamespace(notes=tuple(Note(62, s * 480, 240, 80) for s in range(seconds)), warnings=())
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def boxes(monkeypatch):
+    """The message boxes shown, instead of showing them (a modal box would wait for a click forever)."""
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
     return shown
@@ -52,7 +57,7 @@ def make_sing(window, devices=(MIC,), fail=False):
     FakeInputStream.opened.clear()
     mic = lambda on_block: Microphone(on_block, stream_factory=FakeInputStream,  # noqa: E731
                                       devices=lambda: list(devices), clock=FROZEN)
-    live = lambda rate, bpm, grid: NoteEachSecond(rate, bpm, grid, fail)  # noqa: E731
+    live = lambda rate, bpm, grid, strength: NoteEachSecond(rate, bpm, grid, strength, fail)  # noqa: E731
     sing = SingController(window.document, window.roll, window.playback, window.recording, window,
                           microphone=mic, transcribers=Transcribers(live, whole_file))
     sing.message.connect(lambda text: window.statusBar().showMessage(text, 10000))   # as main_window does
@@ -210,6 +215,34 @@ def test_started_by_a_call_the_action_shows_it_and_stops_it(main_window):
     FakeInputStream.opened[-1].feed(tone(3.2))
     sing.record_action.trigger()
     assert not sing.active and len(w.roll.active_track.notes) == 1
+
+
+def test_the_quantize_menu_sets_how_far_notes_are_pulled_to_the_grid(main_window, qtbot, tmp_path, boxes):
+    w = main_window
+    sing = make_sing(w)
+    menu = sing.quantize_menu
+    assert [a.text() for a in menu.actions()] == ["&Fully to the snap grid", "&Three quarters of the way",
+                                                  "&Half way", "&Not at all (as played)"]
+    assert [a.isChecked() for a in menu.actions()] == [True, False, False, False]
+    menu.actions()[2].trigger()
+    w.roll.set_snap("1/8")
+    sing.record_action.trigger()
+    made = NoteEachSecond.made[-1]
+    assert (made.bpm, made.grid, made.strength) == (120.0, 240, 0.5)
+    sing.record_action.trigger()                          # nothing heard: said in a box, nothing added
+    assert boxes == ["Nothing was recorded: stop came before the count-in ended. The song is unchanged."]
+    menu.actions()[3].trigger()
+    assert [a.isChecked() for a in menu.actions()] == [False, False, False, True]
+    sing.record_action.trigger()
+    assert (NoteEachSecond.made[-1].grid, NoteEachSecond.made[-1].strength) == (None, 0.0)
+    sing.shutdown()
+    got = []
+    sing.importer.transcribers = Transcribers(None, lambda *args: got.append(args[2:]) or whole_file(*args))
+    from musicstudio.io.wav import write_wav
+    write_wav(tmp_path / "a.wav", tone(1.0), RATE)
+    sing.importer.start(tmp_path / "a.wav")             # the import is quantized the same way
+    qtbot.waitUntil(lambda: not sing.importer.busy, timeout=5000)
+    assert got == [(120.0, None, 0.0)]
 
 
 def test_closing_mid_take_adds_nothing(main_window):

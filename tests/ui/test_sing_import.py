@@ -16,14 +16,15 @@ from musicstudio.ui.sing_import import AudioImport, Transcribers
 RATE = 22050
 
 
-def one_note_a_second(samples, rate, bpm, grid):
+def one_note_a_second(samples, rate, bpm, grid, strength):
     seconds = len(samples) // rate
     return SimpleNamespace(notes=tuple(Note(62 + s, s * 480, 240, 80) for s in range(seconds)),
                            warnings=("the recording is clipped (too loud) in 1 place",))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def boxes(monkeypatch):
+    """The message boxes shown, instead of showing them (a modal box would wait for a click forever)."""
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
     return shown
@@ -66,10 +67,10 @@ def test_the_window_answers_while_the_notes_are_found(main_window, qtbot, tmp_pa
     """The transcription blocks until the test lets it go; meanwhile the GUI thread runs events."""
     release, running = threading.Event(), threading.Event()
 
-    def slow(samples, rate, bpm, grid):
+    def slow(samples, rate, bpm, grid, strength):
         running.set()
         release.wait(5)
-        return one_note_a_second(samples, rate, bpm, grid)
+        return one_note_a_second(samples, rate, bpm, grid, strength)
 
     w = main_window
     imp = importer(w, slow)
@@ -87,9 +88,9 @@ def test_the_window_answers_while_the_notes_are_found(main_window, qtbot, tmp_pa
 def test_cancel_adds_nothing(main_window, qtbot, tmp_path):
     release = threading.Event()
 
-    def slow(samples, rate, bpm, grid):
+    def slow(samples, rate, bpm, grid, strength):
         release.wait(5)
-        return one_note_a_second(samples, rate, bpm, grid)
+        return one_note_a_second(samples, rate, bpm, grid, strength)
 
     w = main_window
     count = w.document.undo_stack.count()
@@ -122,7 +123,7 @@ def test_a_recording_with_nothing_pitched_is_said(main_window, qtbot, tmp_path, 
     w = main_window
     path = tmp_path / "hiss.wav"
     write_wav(path, np.random.default_rng(3).normal(0, 0.2, RATE * 2).astype(np.float32), RATE)
-    imp = importer(w, lambda samples, rate, bpm, grid: transcribe(samples, rate, bpm, grid=grid))
+    imp = importer(w, lambda samples, rate, bpm, grid, strength: transcribe(samples, rate, bpm, grid, strength))
     imp.start(path)
     qtbot.waitUntil(lambda: not imp.busy, timeout=10000)
     assert boxes == ["No notes were found: the recording holds no pitched sound that lasts (sing, hum, whistle or "

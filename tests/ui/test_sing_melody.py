@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fake_microphone import FROZEN, MIC, FakeInputStream
+from PySide6.QtWidgets import QMessageBox
 
 from musicstudio.audio.microphone import Microphone
 from musicstudio.audio.render import render_song
@@ -36,6 +37,14 @@ def flute():
     """The melody played by a flute at 120 BPM, mono 44.1 kHz."""
     song = Song((Track(name="Flute", program=73, notes=melody()),), tempos=(Tempo(0, bpm_to_us(120)),))
     return render_song(song).mean(axis=1).astype(np.float32)
+
+
+@pytest.fixture(autouse=True)
+def no_boxes(monkeypatch):
+    """A message box here is a failure, not a wait for a click."""
+    def fail(parent, title, text, *args):
+        raise AssertionError(f"a message box: {text}")
+    monkeypatch.setattr(QMessageBox, "warning", fail)
 
 
 def matched(found, wanted, onset_ticks=120):
