@@ -6,8 +6,9 @@ and stopping has only the last blocks left to do. Time is counted in samples: th
 (and the output's latency, since the singer follows clicks heard that much late) are skipped, and the
 first sample after them is the song's ``start_tick``.
 
-The transcriber is any object with ``feed(block) -> new notes`` and ``finish() -> Transcription`` (see
-:mod:`musicstudio.audio.transcribe`); its notes count ticks from the first sample it was fed.
+The transcriber is any object with ``feed(block) -> notes`` and ``finish() -> Transcription`` (see
+:mod:`musicstudio.audio.live_transcriber`); its notes count ticks from the first sample it was fed, and
+a note it reports again (longer, or ended) has the same pitch and start and replaces the one shown.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class VoiceTake:
         self.peak = 0.0
         self.clipped = 0
         self.error: Exception | None = None
-        self._found: list[Note] = []
+        self._found: dict[tuple[int, int], Note] = {}   # by (pitch, start)
         self._lock = threading.Lock()
         self._blocks: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._transcribe, name="voice take", daemon=True)
@@ -126,7 +127,8 @@ class VoiceTake:
 
     def notes_so_far(self) -> list[Note]:
         with self._lock:
-            return list(self._found)
+            found = list(self._found.values())
+        return sorted(found, key=lambda n: (n.start, n.pitch))
 
     def levels(self) -> TakeLevels:
         return TakeLevels(self.seconds, dbfs(self.peak), self.clipped / self.heard if self.heard else 0.0)
@@ -171,7 +173,8 @@ class VoiceTake:
                 continue
             if found:
                 with self._lock:
-                    self._found.extend(found)
+                    for note in found:        # a note reported again (ended, or longer) replaces itself
+                        self._found[(note.pitch, note.start)] = note
 
     def _placed(self, notes: Sequence[Note]) -> list[Note]:
         return [n.moved_by(ticks=self.start_tick) for n in notes] if self.start_tick else list(notes)

@@ -63,6 +63,18 @@ def test_notes_show_while_recording():
     assert len(take.finish().notes) == 2
 
 
+def test_a_note_reported_again_replaces_itself():
+    class Growing(OneNoteASecond):
+        def feed(self, block):
+            self.samples += len(block)
+            return [Note(67, 0, self.samples, 90)]          # the same note, longer each time
+
+    take = VoiceTake(Growing(), RATE, start_tick=480)
+    push_all(take, np.full(300, 0.2))
+    take._end()
+    assert take.notes_so_far() == [Note(67, 480, 300, 90)]
+
+
 def test_a_silent_take_says_so():
     take = VoiceTake(OneNoteASecond(), RATE)
     push_all(take, np.random.default_rng(1).normal(0, 1e-4, 3000))
