@@ -147,3 +147,35 @@ def test_a_stream_that_falls_silent_without_a_word_is_found_out():
     clock.now += 1.5                                        # 2.5 s with no block: the device has gone
     assert "was it unplugged?" in mic.check()
     mic.close()
+
+
+REAL_STREAM = """
+import time
+from musicstudio.audio.microphone import Microphone
+blocks = []
+mic = Microphone(blocks.append, blocksize=512)
+mic.open()
+time.sleep(0.2)
+print(len(blocks) > 0, blocks[0].shape == (512,), str(blocks[0].dtype), mic.sample_rate > 0, mic.check())
+mic.close()
+print(mic.running, mic.problem)
+"""
+
+
+def test_a_real_portaudio_stream_on_alsas_null_device(tmp_path):
+    """PortAudio itself, in a process of its own pointed at ALSA's null device (MACHINE-NOTES): the stream
+    opens, blocks of mono float32 arrive, and closing it is no problem."""
+    import os
+    import subprocess
+    import sys
+
+    try:
+        import sounddevice  # noqa: F401
+    except OSError:
+        pytest.skip("PortAudio is not installed here")
+    config = tmp_path / "asound.conf"
+    config.write_text("pcm.!default { type null }\nctl.!default { type hw card 0 }\n")
+    run = subprocess.run([sys.executable, "-c", REAL_STREAM], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "ALSA_CONFIG_PATH": str(config)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["True True float32 True None", "False None"]
