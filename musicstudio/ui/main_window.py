@@ -30,6 +30,7 @@ from musicstudio.ui.keyboard_input import KeyboardInput
 from musicstudio.ui.piano_roll import PianoRoll
 from musicstudio.ui.piano_roll.snap import SNAP_CHOICES
 from musicstudio.ui.recording import RecordingSession
+from musicstudio.ui.sing import SingController
 from musicstudio.ui.sound_settings import SoundSettingsDialog
 from musicstudio.ui.track_list import TrackList
 from musicstudio.ui.transport import TransportBar
@@ -58,6 +59,8 @@ class MainWindow(QMainWindow):
         self.recording.keyboard_wanted.connect(lambda: self.keyboard_input.set_enabled(True))
         self.transport.count_in_changed.connect(self.recording.set_count_in_bars)
         self.recording.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.sing = SingController(self.document, self.roll, self.playback, self.recording, self)
+        self.sing.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self._build_docks()
         self._build_toolbars()
         self._build_menus()
@@ -131,7 +134,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        self.files.build_menu(self.menuBar().addMenu("&File"))
+        file_menu = self.menuBar().addMenu("&File")
+        self.files.build_menu(file_menu)
+        quit_action = file_menu.actions()[-1]
+        file_menu.insertAction(quit_action, self.sing.import_action)     # Import audio as notes…
+        file_menu.insertSeparator(quit_action)
         edit = self.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
         undo = stack.createUndoAction(self, "&Undo")
@@ -176,6 +183,7 @@ class MainWindow(QMainWindow):
         view.addAction(key)
         play = self.menuBar().addMenu("&Transport")
         play.addActions([self.transport.play, self.transport.stop, self.transport.loop, self.transport.record])
+        play.addAction(self.sing.record_action)                           # Record from microphone (Shift+R)
         play.addSeparator()
         click = QAction("&Metronome", self, checkable=True, shortcut=QKeySequence("Ctrl+M"))
         click.toggled.connect(self.playback.set_metronome)
@@ -188,6 +196,7 @@ class MainWindow(QMainWindow):
         play.addActions([click, overdub, quantize, piano])
         self.midi_menu = play.addMenu("MIDI &input")
         self.midi_menu.aboutToShow.connect(self._fill_midi_menu)  # listed afresh each time: hot-plugging works
+        play.addMenu(self.sing.quantize_menu)
         play.addSeparator()
         play.addAction("&Sound settings…", self.sound_settings)
         self.help_menu = self.menuBar().addMenu("&Help")
@@ -237,6 +246,10 @@ class MainWindow(QMainWindow):
 
     def _record_toggled(self, on: bool) -> None:
         if on:
+            if self.sing.active:
+                self.transport.record.setChecked(False)
+                self.statusBar().showMessage("Stop the microphone recording before recording from MIDI.", 5000)
+                return
             self.recording.start()
             if not self.recording.active:
                 self.transport.record.setChecked(False)
@@ -357,6 +370,7 @@ class MainWindow(QMainWindow):
         if getattr(self, "fine_tune_dialog", None) is not None:
             self.fine_tune_dialog.close()  # a fine-tune still running is cancelled (it can be resumed)
         self.keyboard_input.set_enabled(False)
+        self.sing.shutdown()  # a microphone take still running is dropped and its stream closed
         self.playback.shutdown()
         try:
             self.save_window_settings()

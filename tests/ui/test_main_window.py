@@ -243,3 +243,14 @@ def test_clicking_another_tracks_note_in_the_roll_makes_it_current_in_the_track_
     assert main_window.tracks.current() == 1                 # the list shows the track the roll edits
     main_window.tracks.select(0)                             # and the list still leads the roll
     assert roll.track_index == 0 and main_window.tracks.current() == 0
+
+
+def test_the_microphone_and_audio_import_are_in_the_menus(main_window):
+    """Issue 24: Record from microphone (Shift+R) beside Rec, Import audio as notes in File."""
+    menus = {a.text().replace("&", ""): a.menu() for a in main_window.menuBar().actions() if a.menu()}
+    file_actions = menus["File"].actions()
+    assert main_window.sing.import_action in file_actions
+    assert file_actions.index(main_window.sing.import_action) < len(file_actions) - 1   # above Quit
+    everywhere = [a for menu in menus.values() for a in menu.actions()]
+    assert main_window.sing.record_action in everywhere
+    assert main_window.sing.record_action.shortcut().toString() == "Shift+R"
