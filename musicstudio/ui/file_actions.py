@@ -124,7 +124,7 @@ class FileActions:
             return None
         self.reading = path
         try:
-            outcome = wait_for(self.window, song_read_job(path), f"{verb} {path.name}",
+            outcome = wait_for(self.window, song_read_job(path, self.roll.prepare), f"{verb} {path.name}",
                                f"Reading {path.name}{size_text(path)}…")
         finally:
             self.reading = None

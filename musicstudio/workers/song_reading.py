@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from musicstudio.core.song import Song
 from musicstudio.io.errors import MusicFileError
@@ -31,8 +32,10 @@ def size_text(path: Path) -> str:
     return f" ({size / 2**20:.1f} MB)" if size >= 2**20 else f" ({max(1, size // 1024)} KB)"
 
 
-def read_song(path: Path, say: Say = lambda text: None) -> SongRead:
-    """Read ``path``; raises :class:`~musicstudio.io.errors.MusicFileError` for a file that cannot open."""
+def read_song(path: Path, say: Say = lambda text: None, prepare: Callable[[Song], None] | None = None) -> SongRead:
+    """Read ``path``; raises :class:`~musicstudio.io.errors.MusicFileError` for a file that cannot open.
+    ``prepare(song)`` runs here too, on the reading thread: what the views would otherwise work out on the
+    GUI thread when the song lands (the piano roll's note indexes)."""
     say(f"Reading {path.name}{size_text(path)}…")
     if is_project(path):
         project = load_project(path)
@@ -42,10 +45,13 @@ def read_song(path: Path, say: Say = lambda text: None) -> SongRead:
         read = SongRead(result.song, [], result)
     say(f"Preparing {read.song.note_count:,} notes…")
     read.song.meter   # noqa: B018 - worked out here, once, rather than on the GUI thread
+    read.song.end_tick   # noqa: B018 - each track's end, cached on the track
+    if prepare is not None:
+        prepare(read.song)
     return read
 
 
-def song_read_job(path: Path) -> BackgroundJob:
-    """A job that reads ``path``: ``finished`` carries a :class:`SongRead`, ``failed`` the reason it cannot
-    open, as a sentence that names the file."""
-    return BackgroundJob(lambda say: read_song(path, say), (MusicFileError,), name=f"reading {path}")
+def song_read_job(path: Path, prepare: Callable[[Song], None] | None = None) -> BackgroundJob:
+    """A job that reads ``path`` (and runs ``prepare`` on the song, see :func:`read_song`): ``finished``
+    carries a :class:`SongRead`, ``failed`` the reason it cannot open, as a sentence that names the file."""
+    return BackgroundJob(lambda say: read_song(path, say, prepare), (MusicFileError,), name=f"reading {path}")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from musicstudio.core.drum_map import drum_rows
 from musicstudio.core.note import Note
+from musicstudio.core.song import Song
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.ui.document import SongDocument
@@ -36,6 +37,7 @@ from musicstudio.ui.piano_roll.velocity_lane import VelocityLane
 
 ZOOM_STEP = 1.25
 OPENING_BARS = 4    # a song opens zoomed to its length, and to at least this many bars
+PREPARE_FROM = 20_000   # tracks with this many notes get their index built off the GUI thread
 
 
 class PianoRoll(NoteEditing, QWidget):
@@ -117,6 +119,14 @@ class PianoRoll(NoteEditing, QWidget):
 
     def index_of(self, track: Track) -> NoteIndex:
         return self._indexes.get(track)
+
+    def prepare(self, song: Song) -> None:
+        """Build the note indexes of ``song``'s big tracks before it is shown: called on the thread that
+        read it (pure Python and NumPy, no widget touched), so that a million notes land in the window
+        without stopping it."""
+        for track in song.tracks:
+            if len(track.notes) >= PREPARE_FROM:
+                self._indexes.put(NoteIndex(track))
 
     @property
     def selection(self) -> list[Note]:

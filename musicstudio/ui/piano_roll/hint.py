@@ -20,11 +20,13 @@ def _plain(text: str) -> str:
 
 
 def shortcut_for(window: QWidget, name: str, known: str) -> str:
-    """The shortcut, as the platform writes it, of the first of ``window``'s actions whose text starts
-    with ``name`` (the window's own actions before those of its panels); ``known`` when it has none."""
+    """The shortcut, as the platform writes it, of the first of ``window``'s actions whose first word is
+    ``name`` ("Rec", not "Record from microphone"; the window's own actions before those of its panels);
+    ``known`` when it has none."""
     own = window.findChildren(QAction, options=Qt.FindChildOption.FindDirectChildrenOnly)
     for action in own + [a for a in window.findChildren(QAction) if a.parent() is not window]:
-        if _plain(action.text()).startswith(name) and not action.shortcut().isEmpty():
+        words = _plain(action.text()).split()
+        if words and words[0] == name and not action.shortcut().isEmpty():
             return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     return known
 

@@ -13,15 +13,22 @@ import numpy as np
 from musicstudio.core.note import Note
 from musicstudio.core.track import Track
 
+CHUNK = 50_000   # notes turned into an array at a time: each C call short, so another thread gets its turn
+
 
 class NoteIndex:
+    """Built from a track's notes in steps short enough that it can be built on a worker thread while the
+    window keeps painting (:meth:`PianoRoll.prepare`)."""
+
     def __init__(self, track: Track):
         self.track = track
-        self.notes = track.notes                      # sorted by start
-        self.starts = [n.start for n in self.notes]
-        self.longest = max((n.duration for n in self.notes), default=0)
-        arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in self.notes], dtype=np.int64).reshape(-1, 4)
-        self.array = arr
+        self.notes = notes = track.notes              # sorted by start
+        parts = [np.array(notes[i:i + CHUNK], dtype=np.int64) for i in range(0, len(notes), CHUNK)]
+        raw = np.concatenate(parts).reshape(-1, 4) if parts else np.zeros((0, 4), np.int64)
+        pitch, start, duration, velocity = raw.T       # a Note is (pitch, start, duration, velocity)
+        self.starts = start.tolist()
+        self.longest = int(duration.max()) if len(raw) else 0
+        self.array = np.column_stack((start, start + duration, pitch, velocity))
 
     def in_span(self, start: int, end: int) -> list[Note]:
         """Notes sounding anywhere in [start, end)."""
@@ -45,6 +52,12 @@ class IndexCache:
     def __init__(self, size: int = 64):
         self.size = size
         self._cache: dict[int, NoteIndex] = {}
+
+    def put(self, index: NoteIndex) -> None:
+        """Keep an index built elsewhere (on the thread that read the song)."""
+        if len(self._cache) >= self.size:
+            self._cache.clear()
+        self._cache[id(index.track)] = index
 
     def get(self, track: Track) -> NoteIndex:
         index = self._cache.get(id(track))
