@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from musicstudio import __version__
 from musicstudio.audio.errors import AudioError
 from musicstudio.audio.soundfont import find_soundfont
+from musicstudio.audio.synth import fluidsynth_version
 
 OTHER = "Elsewhere"      # the group of actions with keys that no menu shows (Generate in the roll, tools)
 
@@ -107,12 +108,28 @@ class ShortcutsSheet(QDialog):
 
 
 def torch_line() -> str:
-    """torch's version from its installed metadata: torch itself is not imported (that takes seconds and
-    the UI never does; the generation process loads it)."""
+    """torch's version and build from its installed metadata: torch itself is not imported (that takes
+    seconds and the UI never does; the generation process loads it). A "+cpu" version is the CPU-only
+    build; NVIDIA's runtime packages beside it mean a CUDA build."""
     try:
-        return f"torch {importlib.metadata.version('torch')}"
+        version = importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:
         return "torch: not installed (generating and training need it)"
+    if "+cpu" in version:
+        build = "CPU-only build"
+    elif any((d.metadata["Name"] or "").lower().startswith("nvidia-cuda-runtime") for d in
+             importlib.metadata.distributions()):
+        build = "CUDA build"
+    else:
+        build = "build for this platform"
+    return f"torch {version} ({build})"
+
+
+def device_line(window) -> str:
+    """Where the generators run, as the Generate panel's worker found out (the UI never asks torch)."""
+    panel = getattr(window, "generate", None)
+    text = panel.picker.device.text() if panel is not None else ""
+    return f"Generators run on: {text.removeprefix('Device: ')}" if text else "Generators: not available here"
 
 
 def soundfont_line(setting: str | None) -> str:
@@ -132,7 +149,8 @@ def installed_models(window) -> list | None:
 def about_html(window) -> str:
     e = html.escape
     versions = [f"Python {platform.python_version()}", f"Qt {qVersion()} (PySide6 {PySide6.__version__})",
-                torch_line(), soundfont_line(window.settings.soundfont)]
+                torch_line(), device_line(window), f"FluidSynth {fluidsynth_version()}",
+                soundfont_line(window.settings.soundfont)]
     models = installed_models(window)
     if models is None:
         listed = "<h3>Models</h3><p>Generation is not available in this window, so no models are listed.</p>"

@@ -62,6 +62,11 @@ def test_about_names_the_versions_models_licences_and_soundfont(qtbot, main_wind
     assert f"Music Studio {__version__}" in text
     assert f"Python {platform.python_version()}" in text and f"Qt {qVersion()}" in text
     assert f"torch {importlib.metadata.version('torch')}" in text
+    # issue 25: the build and the device, as --version says them
+    import torch
+    cuda = bool(torch.version.cuda)
+    assert ("CUDA build" in text) == cuda and ("CPU-only build" in text) != cuda
+    assert "Generators run on: " in text and "FluidSynth " in text
     models = ModelRegistry().models()
     assert f"Models ({len(models)})" in text
     for model in models:
