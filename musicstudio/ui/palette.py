@@ -21,6 +21,13 @@ LOOP_FILL = QColor(90, 160, 255, 28)
 LOOP_EDGE = QColor(90, 160, 255, 160)
 SELECTION_EDGE = QColor("#ffffff")
 RUBBER_BAND = QColor(255, 255, 255, 40)
+TAKE = QColor("#f1a34e")          # a generated take auditioned in place, as in the takes list
+TAKE_ON_ORANGE = QColor("#f4f1e8")  # the same for a track whose own colour is that orange
+
+
+def take_colour(track_colour_now: QColor) -> QColor:
+    """How a take is drawn over a track: apart from the track's own notes."""
+    return TAKE_ON_ORANGE if track_colour_now.name() == TAKE.name() else TAKE
 
 
 def track_colour(index: int, track: Track | None = None) -> QColor:

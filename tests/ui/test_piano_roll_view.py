@@ -87,3 +87,23 @@ def test_a_loop_dragged_on_the_ruler_is_reported_with_its_span(main_window, qtbo
     assert heard and heard[-1] == (480, 1920) == roll.loop
     roll.set_loop(None)
     assert heard[-1] is None
+
+
+def test_a_take_auditioned_in_place_is_drawn_apart_from_the_tracks_notes(main_window):
+    """The take's notes in the takes list's orange, the seed's in the track's colour (white-ish on a track
+    that is orange itself)."""
+    from musicstudio.ui import palette
+
+    roll = main_window.roll
+    main_window.document.load(Song((Track("Melody", 0, False, (Note(60, 0, PPQ),)),)), None)
+    roll.set_preview([Note(64, PPQ, PPQ)])
+    image = roll.canvas.grab().toImage()
+    g = roll.geometry
+
+    def colour_of(note):
+        x, y = g.x_of(note.start + note.duration // 2), g.y_of(note.pitch) + g.row_height / 2
+        return QColor(image.pixel(int(x), int(y)))
+
+    take, seed = colour_of(Note(64, PPQ, PPQ)), colour_of(Note(60, 0, PPQ))
+    assert abs(take.hue() - palette.TAKE.hue()) <= 10 and abs(seed.hue() - palette.TAKE.hue()) > 60
+    assert palette.take_colour(palette.TAKE).name() == palette.TAKE_ON_ORANGE.name()

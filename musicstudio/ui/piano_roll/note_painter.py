@@ -49,10 +49,12 @@ def paint_tracks(canvas: NoteCanvas, p: QPainter, t0: int, t1: int) -> None:
             _paint_notes(canvas, p, i, t0, t1, hidden.get(i, ()))
     previews = list(zip(drag.owners, drag.preview)) if drag and drag.owners else \
         [(roll.track_index, n) for n in (drag.preview if drag else [])]
-    for owner, n in previews + [(roll.track_index, n) for n in roll.preview]:
+    for owner, n in previews:          # notes being dragged or drawn: in their track's colour
         if owner < len(tracks):
-            rect = note_rect(canvas.geometry, n)
-            draw_groups(p, {4: [rect]}, palette.track_colour(owner, tracks[owner]), True)
+            draw_groups(p, {4: [note_rect(canvas.geometry, n)]}, palette.track_colour(owner, tracks[owner]), True)
+    if roll.preview and roll.track_index < len(tracks):   # a take auditioned in place: in the take colour
+        colour = palette.take_colour(palette.track_colour(roll.track_index, tracks[roll.track_index]))
+        draw_groups(p, {4: [note_rect(canvas.geometry, n) for n in roll.preview]}, colour, True)
 
 
 def _paint_notes(canvas: NoteCanvas, p: QPainter, index: int, t0: int, t1: int, hidden=()) -> None:
