@@ -1,13 +1,16 @@
 """Notes found while the recording runs, for showing them as they are sung or played.
 
 :class:`LiveTranscriber` takes the input stream's blocks as they come. It analyses each new 10 ms
-frame once (the same YIN candidates, level and flux as :mod:`~musicstudio.audio.pitch_track`), then
-decodes and segments only the last :data:`WINDOW_SECONDS` of frames, so each block costs the same
-however long the take. A note is reported when it has started (its duration so far) and again when
-it has ended (its whole duration), both times with the same pitch and start: a display replaces the
-note it shows by (pitch, start). :meth:`LiveTranscriber.finish` transcribes the whole take again
-offline (:func:`~musicstudio.audio.transcribe.transcribe`), so the final notes are those a file
-import would give.
+frame once (the same YIN candidates, level and semitone spectrum as
+:mod:`~musicstudio.audio.pitch_track`), then decodes and segments only the last :data:`WINDOW_SECONDS`
+of frames, so each block costs the same however long the take. A note is reported when it has
+started (its duration so far) and again when it has ended (its whole duration), both times with the
+same pitch and start: a display replaces the note it shows by (pitch, start). A note is shown once
+it has lasted :data:`CERTAIN_SECONDS` (its pitch has settled) or has ended; a note first found
+more than :data:`HORIZON_SECONDS` after its onset (a long note split later, once more of it is heard)
+is not shown: the display never re-splits an old note late. :meth:`LiveTranscriber.finish`
+transcribes the whole take again offline (:func:`~musicstudio.audio.transcribe.transcribe`), so the
+final notes are those a file import would give.
 """
 
 from __future__ import annotations
@@ -15,12 +18,22 @@ from __future__ import annotations
 import numpy as np
 
 from musicstudio.audio.note_segments import Segment, segment
-from musicstudio.audio.pitch_track import MAX_CANDIDATES, FrameSizes, PitchTrack, frame_features, to_mono, viterbi
+from musicstudio.audio.pitch_track import (
+    MAX_CANDIDATES,
+    NOTE_BANDS,
+    FrameSizes,
+    PitchTrack,
+    frame_features,
+    to_mono,
+    viterbi,
+)
 from musicstudio.audio.transcribe import Transcription, one_line, segments_to_notes, transcribe
 from musicstudio.core.edits import quantize
 from musicstudio.core.note import Note
 
 WINDOW_SECONDS = 2.0
+CERTAIN_SECONDS = 0.12     # a note is shown once it has lasted this long (or has ended): its pitch has settled
+HORIZON_SECONDS = 0.25     # a note first found longer than this after its onset is not shown live
 SAME_NOTE_FRAMES = 4        # a note found again within this many frames of its start is the same note
 _TAPS = np.arange(-15, 16)
 
@@ -59,7 +72,9 @@ class LiveTranscriber:
         self._midi = _Growing(MAX_CANDIDATES)
         self._prob = _Growing(MAX_CANDIDATES)
         self._level = _Growing()
-        self._flux = _Growing()
+        self._spectrum = _Growing(NOTE_BANDS, np.float32)
+        self._horizon = round(HORIZON_SECONDS / (self._sizes.hop / self.rate))
+        self._certain = round(CERTAIN_SECONDS / (self._sizes.hop / self.rate))
         self._started: dict[int, int] = {}      # onset frame -> pitch of notes reported started
         self._ended: set[int] = set()
 
@@ -101,10 +116,9 @@ class LiveTranscriber:
         count = ready - first
         if count <= 0:
             return 0
-        lo = max(0, first - 1)          # one frame before, for the flux of the first new one
-        features = frame_features(self._analysed.view(), self.rate, lo, count + first - lo)
-        for store, values in zip((self._midi, self._prob, self._level, self._flux), features):
-            store.extend(values[first - lo:])
+        features = frame_features(self._analysed.view(), self.rate, first, count)
+        for store, values in zip((self._midi, self._prob, self._level, self._spectrum), features):
+            store.extend(values)
         return count
 
     def _window_segments(self) -> tuple[int, list[Segment]]:
@@ -113,7 +127,7 @@ class LiveTranscriber:
         level = self._level.view(start)
         path = viterbi(self._midi.view(start), self._prob.view(start), level)
         voicing = self._prob.view(start).sum(axis=1)
-        track = PitchTrack(self._sizes.hop / self.rate, path, level, self._flux.view(start), voicing)
+        track = PitchTrack(self._sizes.hop / self.rate, path, level, voicing, self._spectrum.view(start))
         return start, segment(track)
 
     def _report(self) -> list[Note]:
@@ -127,6 +141,9 @@ class LiveTranscriber:
             known = next((f for f, p in self._started.items() if abs(f - first) <= SAME_NOTE_FRAMES and p == s.pitch),
                          None)
             ended = s.last + start < frames - 2
+            unsure = not ended and s.last - s.first < self._certain
+            if known is None and (unsure or first < frames - self._horizon):
+                continue                         # too short yet to be sure of, or found late (a re-split)
             if known is None:
                 self._started[first] = s.pitch
                 out.append(Segment(first, s.last + start, s.pitch, s.level_db))

@@ -4,10 +4,13 @@ A note is a stretch of voiced frames that holds one semitone. The line follows t
 hysteresis: it moves to another semitone only when the pitch has left the note's by more than
 :data:`LEAVE` semitones and stays on the new one for :data:`SETTLE` frames, so vibrato (+/-30 cents
 or more) and the passing pitches of a glide stay inside one note. Stretches too short to be notes
-(a scoop into a note, a slide between two) join the note they touch. A note sung or played again on
-the same pitch is found from its attack: a peak of spectral flux inside the note starts a new one.
-A note's pitch is the median of its middle (its first and last fifth left out), so a scoop or a
-fall at its ends does not pull it.
+(a scoop into a note, a slide between two) join the note they touch. Each note starts at its attack
+(:func:`~musicstudio.audio.onsets.harmonic_attack`), found in the sound up to 160 ms before its pitch
+showed, and a note sung or played again on the same pitch is split where the sound says so
+(:func:`~musicstudio.audio.onsets.replayed`). A note ends where the next begins, at silence, or where
+its level has fallen :data:`DECAY_DB` below its peak (a release, a room's tail). Its pitch is the
+median of its middle (its first and last fifth left out), so a scoop or a fall at its ends does not
+pull it.
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from musicstudio.audio.onsets import band_energy, harmonic_attack, harmonic_bands, onset_peaks, replayed, superflux
 from musicstudio.audio.pitch_track import PitchTrack
 
 LEAVE = 0.65          # semitones from the note's pitch before the line may move on
 SETTLE = 4            # frames the new pitch must hold
 MIN_FRAMES = 5        # shortest note: 50 ms
-FLUX_PEAK, FLUX_FLOOR = 4.0, 0.08
-LATE = 12            # frames a pitch change may show after its attack
-RISE_DB = 5.0         # an attack on the same pitch: the level rises this much out of a dip
+SLIP_FRAMES = 12      # octave slips of the tracker are shorter than this
+LATE = 16             # frames a new pitch may show after its attack
+ATTACK_AFTER = 2      # and frames an attack may show after the pitch
 QUIET_DB = 35.0       # notes this far below the loudest are noise
-DECAY_DB = 28.0       # a note ends where it has fallen this far below its peak
+DECAY_DB = 16.0       # a note ends where it has fallen this far below its peak
 
 
 @dataclass(frozen=True)
@@ -76,141 +80,97 @@ def _semitone_line(pitch: np.ndarray) -> list[tuple[int, int, int]]:
     return pieces
 
 
+def _slip(pieces: list[tuple[int, int, int]], k: int) -> int | None:
+    """The touching piece that piece ``k`` is an octave slip of (a short stretch an octave or two,
+    or an octave and a fifth, from it: the tracker's error while one note gives way to the next)."""
+    a, b, p = pieces[k]
+    if b - a >= SLIP_FRAMES:
+        return None
+    near = [j for j in (k - 1, k + 1) if 0 <= j < len(pieces) and abs(pieces[j][2] - p) in (12, 19, 24)]
+    return max(near, key=lambda j: pieces[j][1] - pieces[j][0]) if near else None
+
+
 def _absorb_short(pieces: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Pieces shorter than :data:`MIN_FRAMES` join the touching piece nearest in pitch."""
+    """Pieces shorter than :data:`MIN_FRAMES` join the touching piece nearest in pitch; octave slips
+    (:func:`_slip`) join the note they slipped from."""
     pieces = list(pieces)
     while len(pieces) > 1:
         lengths = [b - a for a, b, _ in pieces]
         k = int(np.argmin(lengths))
-        if lengths[k] >= MIN_FRAMES:
+        j = next((j for j in [_slip(pieces, i) for i in range(len(pieces))] if j is not None), None)
+        if j is not None:
+            k = next(i for i in range(len(pieces)) if _slip(pieces, i) is not None)
+        elif lengths[k] >= MIN_FRAMES:
             break
-        a, b, p = pieces[k]
-        neighbours = [j for j in (k - 1, k + 1) if 0 <= j < len(pieces)]
-        j = min(neighbours, key=lambda j: (abs(pieces[j][2] - p), -lengths[j]))
+        else:
+            a, b, p = pieces[k]
+            neighbours = [i for i in (k - 1, k + 1) if 0 <= i < len(pieces)]
+            j = min(neighbours, key=lambda i: (abs(pieces[i][2] - p), -lengths[i]))
+        a, b, _ = pieces[k]
         ja, jb, jp = pieces[j]
         pieces[j] = (min(a, ja), max(b, jb), jp)
         del pieces[k]
     return pieces
 
 
-def flux_peaks(flux: np.ndarray) -> np.ndarray:
-    """Frames where the spectral flux peaks at :data:`FLUX_PEAK` times its median around (210 ms):
-    sharp attacks (a pluck, a bow's bite, a consonant)."""
-    if len(flux) < 3:
-        return np.zeros(0, dtype=np.int64)
-    windows = np.lib.stride_tricks.sliding_window_view(np.pad(flux, 10, mode="edge"), 21)
-    peaks = (flux >= windows[:, 7:14].max(axis=1)) & (flux > FLUX_PEAK * np.median(windows, axis=1)) \
-        & (flux > FLUX_FLOOR)
-    return np.flatnonzero(peaks)
-
-
-def attacks(level_db: np.ndarray, flux: np.ndarray) -> np.ndarray:
-    """The attacks of notes: the level's dips (:func:`level_dips`) and the flux's peaks, in order."""
-    found: list[int] = []
-    for t in np.union1d(level_dips(level_db), flux_peaks(flux)).tolist():
-        if not found or t - found[-1] >= MIN_FRAMES:
-            found.append(t)
-    return np.asarray(found, dtype=np.int64)
-
-
-def level_dips(level_db: np.ndarray) -> np.ndarray:
-    """Frames where a note starts again on the same pitch: the level dips and rises again by
-    :data:`RISE_DB` within 80 ms (a breath, a new bow stroke, a pluck). Each attack is put where the
-    fall into the dip began, which is where the previous note was let go."""
-    if len(level_db) < 9:
-        return np.zeros(0, dtype=np.int64)
-    smooth = np.convolve(np.pad(level_db, 1, mode="edge"), np.ones(3) / 3, mode="valid")
-    padded = np.pad(smooth, 8, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 17)
-    is_dip = smooth <= windows[:, 4:13].min(axis=1)
-    rise = windows[:, 8:].max(axis=1) - smooth
-    candidate = is_dip & (rise >= RISE_DB)
-    last_of_stretch = candidate & ~np.append(candidate[1:], False)    # the floor of a flat dip ends here
-    found = []
-    for t in np.flatnonzero(last_of_stretch).tolist():
-        j = t
-        while j > 0 and t - j < 8 and smooth[j - 1] - smooth[j] > 0.3:
-            j -= 1
-        if j == t:
-            j = t + 1           # no fall into it (silence before): the attack is where the rise begins
-        if not found or j - found[-1] >= MIN_FRAMES:
-            found.append(j)
-    return np.asarray(found, dtype=np.int64)
-
-
-def _move_to_attacks(pieces: list[tuple[int, int, int]], offset: int, peaks: np.ndarray) -> list[tuple[int, int, int]]:
-    """Each change of pitch moved back to the attack just before it (at most :data:`LATE` frames): the
-    new pitch shows only once the old note's release has faded, its attack comes first."""
-    moved = list(pieces)
-    for k in range(1, len(moved)):
-        boundary = offset + moved[k][0]
-        near = peaks[(peaks >= boundary - LATE) & (peaks <= boundary)] - offset
-        near = near[near >= moved[k - 1][0] + MIN_FRAMES]
-        if len(near):
-            a = int(near[-1])
-            moved[k - 1] = (moved[k - 1][0], a, moved[k - 1][2])
-            moved[k] = (a, moved[k][1], moved[k][2])
-    return moved
-
-
-def _split_at_attacks(start: int, end: int, peaks: np.ndarray) -> list[tuple[int, int]]:
-    inside = peaks[(peaks >= start + MIN_FRAMES) & (peaks <= end - MIN_FRAMES)]
-    bounds = [start]
-    for p in inside.tolist():
-        if p - bounds[-1] >= MIN_FRAMES:
-            bounds.append(p)
-    return list(zip(bounds, bounds[1:] + [end]))
-
-
-def _decay_end(level_db: np.ndarray, start: int, end: int) -> int:
-    """Where the note has died away: the first frame after its peak that is :data:`DECAY_DB` below it."""
-    part = level_db[start:end]
+def _decay_end(track: PitchTrack, pitch: int, start: int, end: int) -> int:
+    """Where the note has died away: the first frame after its peak where the energy of its harmonics
+    is :data:`DECAY_DB` below that peak (the broad level would count the last note's release and the
+    room's noise)."""
+    bands = harmonic_bands(pitch)
+    if not len(bands) or end <= start:
+        return end
+    part = band_energy(track.spectrum, bands, start, end)
     top = int(np.argmax(part))
     below = np.flatnonzero(part[top:] < part[top] - DECAY_DB)
     return start + top + int(below[0]) if len(below) else end
 
 
-def _onset(peaks: np.ndarray, flux: np.ndarray, frame: int, earliest: int) -> int:
-    """A note's start: the attack just before its first voiced frame (an attack's noise hides the
-    pitch for a while, more so in a room), or else the sharpest spectral change there, looking back
-    at most :data:`LATE` frames."""
-    lo = max(earliest, frame - LATE)
-    near = peaks[(peaks >= lo) & (peaks <= frame)]
-    if len(near):
-        return int(near[-1])
-    return lo + int(np.argmax(flux[lo:frame + 1])) if frame >= lo else frame
-
-
-def _sharpest(flux: np.ndarray, frame: int) -> int:
-    """The strongest spectral change near a change of pitch (3 frames before to 2 after)."""
-    lo, hi = max(0, frame - 3), min(len(flux), frame + 3)
-    return lo + int(np.argmax(flux[lo:hi])) if hi > lo else frame
-
-
-def middle_pitch(midi: np.ndarray, tuning: float) -> int:
-    """The note's pitch: the median of its middle three fifths."""
+def middle_pitch(midi: np.ndarray, tuning: float, fallback: int) -> int:
+    """The note's pitch: the median of its middle three fifths (of all its frames where the middle is
+    unvoiced; ``fallback`` where none is voiced)."""
     n = len(midi)
     part = midi[n // 5: n - n // 5] if n >= 5 else midi
-    return int(round(float(np.nanmedian(part)) - tuning))
+    part = part if np.any(~np.isnan(part)) else midi
+    return int(round(float(np.nanmedian(part)) - tuning)) if np.any(~np.isnan(part)) else fallback
+
+
+def _attacked_pieces(track: PitchTrack, run_start: int, run_end: int, tuning: float,
+                     before: Segment | None) -> list[tuple[int, int, int]]:
+    """One voiced run's (start, end, semitone) pieces, each starting at its attack
+    (:func:`harmonic_attack`) rather than where its pitch showed."""
+    pieces = [(run_start + a, run_start + b, p + round(tuning))
+              for a, b, p in _absorb_short(_semitone_line(track.midi[run_start:run_end] - tuning))]
+    out: list[tuple[int, int, int]] = []
+    for s, e, p in pieces:
+        if out:
+            lo, old = out[-1][0] + MIN_FRAMES, out[-1][2]
+        else:
+            lo = before.first + MIN_FRAMES if before else 0
+            old = before.pitch if before and before.last >= s - LATE else None
+        at = harmonic_attack(track.spectrum, p, old, max(lo, s - LATE), min(s + ATTACK_AFTER, e - MIN_FRAMES))
+        s = s if at is None else at
+        if out:
+            out[-1] = (out[-1][0], s, out[-1][2])
+        out.append((s, e, p))
+    return out
 
 
 def segment(track: PitchTrack) -> list[Segment]:
     """The notes of a pitch track, in time order."""
     tuning = tuning_offset(track.midi)
-    peaks = attacks(track.level_db, track.flux)
+    peaks = onset_peaks(superflux(track.spectrum))
     found: list[Segment] = []
     for run_start, run_end in voiced_runs(track.midi):
-        tuned = track.midi[run_start:run_end] - tuning
-        for a, b, _ in _move_to_attacks(_absorb_short(_semitone_line(tuned)), run_start, peaks):
-            for s, e in _split_at_attacks(run_start + a, run_start + b, peaks):
+        for a, b, p in _attacked_pieces(track, run_start, run_end, tuning, found[-1] if found else None):
+            bounds = [a, *replayed(track.spectrum, p, a, b, peaks, MIN_FRAMES), b]
+            for s, e in zip(bounds, bounds[1:]):
                 if e - s < MIN_FRAMES:
                     continue
-                end = _decay_end(track.level_db, s, e)
-                if s == run_start:
-                    s = _onset(peaks, track.flux, s, found[-1].first + MIN_FRAMES if found else 0)
-                elif s == run_start + a:
-                    s = _sharpest(track.flux, s)
-                found.append(Segment(s, end, middle_pitch(track.midi[s:end], tuning),
+                end = _decay_end(track, p, s, e)
+                if found and found[-1].last > s:
+                    found[-1] = Segment(found[-1].first, s, found[-1].pitch, found[-1].level_db)
+                found.append(Segment(s, end, middle_pitch(track.midi[s:end], tuning, p),
                                      float(track.level_db[s:end].max())))
     if not found:
         return []

@@ -7,7 +7,7 @@ a threshold drawn from a Beta(2, 18) distribution would pick it first (Mauch and
 fundamental frequency estimator using probabilistic threshold distributions", 2014). A Viterbi path
 through the candidates and an unvoiced state then picks one pitch per frame (or none), preferring
 small steps, which removes the octave slips of plain YIN. Beside the pitch each frame keeps its level
-(dB) and its spectral flux, which the note segmentation uses to find re-articulated notes.
+(dB) and its energy in one band per semitone, where :mod:`~musicstudio.audio.onsets` finds attacks.
 
 Everything is vectorised over frames except the Viterbi pass (a few candidates a frame); a
 10-second recording takes well under 0.2 s here. Audio above 24 kHz is halved first (a pitch
@@ -17,6 +17,7 @@ above 2.1 kHz is no melody note), which halves the work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -30,8 +31,8 @@ _VOICE_SWITCH = np.log(0.02)             # log-probability of going from voiced 
 _STEP_COST = 0.35                        # log-probability cost per semitone of a pitch step between frames
 _JUMP_COST = 1.5                         # and for any step over half a semitone (a new note)
 _FLOOR = 1e-6
-BANDS = 40
-FLUX_FLOOR_DB = -70.0                    # quieter bands count as silent in the flux
+FLOOR_DB = -70.0                         # quieter semitone bands count as silent
+NOTE_LOW, NOTE_BANDS = 36, 88            # the semitone spectrum: one band per MIDI pitch, C2 .. D#9
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,16 @@ class PitchTrack:
     """Frame-by-frame analysis of a recording: frame ``i`` is centred at ``i * hop`` seconds.
 
     ``midi`` is the fractional MIDI pitch (NaN where unvoiced), ``level_db`` the frame's RMS in dBFS,
-    ``flux`` its positive spectral flux (spectral rises: note attacks) and ``voicing`` the probability
-    mass of YIN's candidates (0..1).
+    ``voicing`` the probability mass of YIN's candidates (0..1) and ``spectrum`` its energy (dB) in
+    one band per semitone, MIDI :data:`NOTE_LOW` on (frames x :data:`NOTE_BANDS`): where notes are
+    attacked (:mod:`~musicstudio.audio.onsets`).
     """
 
     hop: float
     midi: np.ndarray
     level_db: np.ndarray
-    flux: np.ndarray
     voicing: np.ndarray
+    spectrum: np.ndarray
 
     @property
     def frames(self) -> int:
@@ -156,28 +158,21 @@ def _candidates(cmnd: np.ndarray, sizes: FrameSizes) -> tuple[np.ndarray, np.nda
     return midi, prob
 
 
-def _bands(sizes: FrameSizes) -> np.ndarray:
-    """Which of 40 log-spaced bands (50 Hz .. 8 kHz) each FFT bin belongs to (-1: none)."""
+@lru_cache(maxsize=4)
+def _semitone_weights(sizes: FrameSizes) -> np.ndarray:
+    """(bins x semitone bands) triangular weights: each band gathers the bins within a semitone of its
+    centre, or within one bin where a semitone is narrower than a bin (low notes)."""
     hz = np.fft.rfftfreq(sizes.fft, 1.0 / sizes.sample_rate)
-    edges = np.geomspace(50.0, min(8000.0, sizes.sample_rate / 2), BANDS + 1)
-    band = np.searchsorted(edges, hz) - 1
-    return np.where((band >= 0) & (band < BANDS), band, -1)
+    centre = 440.0 * 2 ** ((NOTE_LOW + np.arange(NOTE_BANDS) - 69) / 12)
+    width = np.maximum(centre * (2 ** (1 / 12) - 1), 1.5 * sizes.sample_rate / sizes.fft)
+    weights = np.maximum(0.0, 1.0 - np.abs(hz[:, None] - centre[None, :]) / width[None, :])
+    return np.where(centre[None, :] < sizes.sample_rate / 2, weights, 0.0)
 
 
-def _flux(frames: np.ndarray, sizes: FrameSizes, previous: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Positive spectral flux of the Hann-windowed frames, over 40 log-spaced bands' log energies
-    (bands rather than bins: noise flickers in single bins, much less in bands). Also returns the last
-    frame's band energies, for the flux of the next frames (``previous``)."""
-    power = np.abs(np.fft.rfft(frames * np.hanning(sizes.length), sizes.fft)) ** 2
-    band = _bands(sizes)
-    energy = np.zeros((len(frames), BANDS))
-    for k in range(BANDS):
-        energy[:, k] = power[:, band == k].sum(axis=1)
-    floor = (10 ** (FLUX_FLOOR_DB / 20) * sizes.length / 4) ** 2    # a band holding a sine at that level
-    log = np.log10(energy + floor)
-    before = log[:1] if previous is None else previous[None, :]
-    rise = np.maximum(np.diff(log, axis=0, prepend=before), 0.0)
-    return rise.sum(axis=1) / BANDS, log[-1] if len(log) else previous
+def semitone_spectrum(power: np.ndarray, sizes: FrameSizes) -> np.ndarray:
+    """Frames' energy (dB) in one band per semitone (see :attr:`PitchTrack.spectrum`), float32."""
+    floor = (10 ** (FLOOR_DB / 20) * sizes.length / 4) ** 2
+    return (10 * np.log10(power @ _semitone_weights(sizes) + floor)).astype(np.float32)
 
 
 def viterbi(midi: np.ndarray, prob: np.ndarray, level_db: np.ndarray) -> np.ndarray:
@@ -211,13 +206,14 @@ def viterbi(midi: np.ndarray, prob: np.ndarray, level_db: np.ndarray) -> np.ndar
 
 def frame_features(samples: np.ndarray, sample_rate: int, first: int, count: int):
     """The raw features of ``count`` frames from frame ``first`` on (of audio already mono and halved):
-    candidate pitches and probabilities, level (dBFS) and flux."""
+    candidate pitches and probabilities, level (dBFS) and semitone spectrum."""
     sizes = FrameSizes.of(sample_rate)
     frames = _frames(samples, sizes, first, count)
     centre = frames[:, (sizes.length - sizes.window) // 2:(sizes.length + sizes.window) // 2]
     level_db = 10 * np.log10(np.mean(centre ** 2, axis=1) + 1e-12)
     midi, prob = _candidates(_cmnd(frames, sizes), sizes)
-    return midi, prob, level_db, _flux(frames, sizes)[0]
+    power = np.abs(np.fft.rfft(frames * np.hanning(sizes.length), sizes.fft)) ** 2
+    return midi, prob, level_db, semitone_spectrum(power, sizes)
 
 
 def frame_count(samples: int, sample_rate: int) -> int:
@@ -228,6 +224,6 @@ def frame_count(samples: int, sample_rate: int) -> int:
 def track_pitch(samples: np.ndarray, sample_rate: int) -> PitchTrack:
     """The pitch track of a recording (mono or frames x channels, float or integer samples)."""
     mono, rate = halved(to_mono(samples), sample_rate)
-    midi, prob, level_db, flux = frame_features(mono, rate, 0, frame_count(len(mono), rate))
+    midi, prob, level_db, spectrum = frame_features(mono, rate, 0, frame_count(len(mono), rate))
     path = viterbi(midi, prob, level_db)
-    return PitchTrack(FrameSizes.of(rate).hop / rate, path, level_db, flux, prob.sum(axis=1))
+    return PitchTrack(FrameSizes.of(rate).hop / rate, path, level_db, prob.sum(axis=1), spectrum)
