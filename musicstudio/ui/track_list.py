@@ -164,13 +164,18 @@ class TrackList(QWidget):
         self.track_selected.emit(row)
 
     def _mark_current(self, row: int) -> None:
-        """The current track's name in bold."""
-        for i in range(self.table.rowCount()):
-            item = self.table.item(i, COL_NAME)
-            if item is not None and item.font().bold() != (i == row):
-                font = item.font()
-                font.setBold(i == row)
-                item.setFont(font)
+        """The current track's name in bold. A font is not an edit: Qt reports it as a changed item, and
+        the item may still hold the previous song's name, which must not be given to the new song's track."""
+        filling, self._filling = self._filling, True
+        try:
+            for i in range(self.table.rowCount()):
+                item = self.table.item(i, COL_NAME)
+                if item is not None and item.font().bold() != (i == row):
+                    font = item.font()
+                    font.setBold(i == row)
+                    item.setFont(font)
+        finally:
+            self._filling = filling
 
     def _song_replaced(self) -> None:
         """A new song starts on its first track, as the piano roll does: forget the old song's row."""

@@ -134,3 +134,20 @@ def test_clicking_a_tracks_colour_makes_it_current(main_window):
     rect = table.visualItemRect(table.item(2, COL_COLOUR))
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
     assert main_window.roll.track_index == 2 and highlighted_rows(main_window) == [2]
+
+
+def test_opening_another_file_keeps_its_track_names_and_leaves_it_unmodified(main_window, tmp_path):
+    """Marking the current row in bold is not an edit: after a file whose second track was current, the
+    next file's first track kept the old song's name ("Alpha"), as an undo step that marked it modified."""
+    from musicstudio.core import Note, Song, Track
+    from musicstudio.io.midi_write import export_midi
+
+    a, b = tmp_path / "a.mid", tmp_path / "b.mid"
+    export_midi(Song((Track("Alpha", 0, False, (Note(60, 0, 480),)), Track("Alpha 2", 0, False, (Note(62, 0, 480),)))),
+                a)
+    export_midi(Song((Track("Beta", 0, False, (Note(60, 0, 480),)),)), b)
+    assert main_window.files.open_file(a)
+    main_window.roll.set_track(1)
+    assert main_window.files.open_file(b)
+    assert [t.name for t in main_window.document.song.tracks] == ["Beta"]
+    assert main_window.document.undo_stack.count() == 0 and main_window.document.undo_stack.isClean()
