@@ -13,7 +13,7 @@ import numpy as np
 from musicstudio.core.note import Note
 from musicstudio.core.track import Track
 
-CHUNK = 50_000   # notes turned into an array at a time: each C call short, so another thread gets its turn
+CHUNK = 10_000   # notes turned into arrays at a time: each C call short (a few ms), so another thread gets its turn
 
 
 class NoteIndex:
@@ -23,12 +23,16 @@ class NoteIndex:
     def __init__(self, track: Track):
         self.track = track
         self.notes = notes = track.notes              # sorted by start
-        parts = [np.array(notes[i:i + CHUNK], dtype=np.int64) for i in range(0, len(notes), CHUNK)]
-        raw = np.concatenate(parts).reshape(-1, 4) if parts else np.zeros((0, 4), np.int64)
-        pitch, start, duration, velocity = raw.T       # a Note is (pitch, start, duration, velocity)
-        self.starts = start.tolist()
-        self.longest = int(duration.max()) if len(raw) else 0
-        self.array = np.column_stack((start, start + duration, pitch, velocity))
+        self.starts: list[int] = []
+        self.longest = 0
+        self.array = np.empty((len(notes), 4), np.int64)   # start, end, pitch, velocity
+        for i in range(0, len(notes), CHUNK):
+            # a Note is (pitch, start, duration, velocity)
+            pitch, start, duration, velocity = np.array(notes[i:i + CHUNK], dtype=np.int64).reshape(-1, 4).T
+            self.starts += start.tolist()
+            self.longest = max(self.longest, int(duration.max()))
+            rows = self.array[i:i + len(start)]
+            rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3] = start, start + duration, pitch, velocity
 
     def in_span(self, start: int, end: int) -> list[Note]:
         """Notes sounding anywhere in [start, end)."""
