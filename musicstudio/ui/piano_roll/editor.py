@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
@@ -366,8 +367,8 @@ class PianoRoll(NoteEditing, QWidget):
         if self.is_drum_map():
             g.clamp_y(max(1, self.canvas.height()), 0.0)
         else:
-            pitches = [n.pitch for n in track.notes] if track is not None and track.notes else [60]
-            g.centre_on_pitch((min(pitches) + max(pitches)) // 2, max(1, self.canvas.height()))
+            pitches = self.index_of(track).array[:, 2] if track is not None and track.notes else (60,)
+            g.centre_on_pitch((int(np.min(pitches)) + int(np.max(pitches))) // 2, max(1, self.canvas.height()))
         g.scroll_x = 0.0
         self.refresh()
 
