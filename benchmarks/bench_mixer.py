@@ -1,15 +1,20 @@
 """The mixer in the WAV export (issue 21): a track at volume 0 (aim: below -80 dBFS RMS) and panned hard left
-(aim: at least 95% of its energy in the left channel), per instrument, through FluidSynth and TimGM6mb.
+(aim: at least 95% of its energy in the left channel), per instrument, through FluidSynth and TimGM6mb; and
+one step of a volume drag in the track list on a big song (aim: under 30 ms, so a drag follows the mouse).
 
 A track's volume and pan are its controller values at tick 0 (core/mixer.py). FluidSynth adds CC10 to each
 sample's own pan, before the chorus and reverb sends, whose returns are not panned: so instruments of stereo
 sample pairs or with a large chorus send stay partly on the right. Their lines say so (MISSES TARGET)."""
 
+import os
+import statistics
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks.bench_audio import dense_16_track_song, with_controllers
 from musicstudio.audio.render import export_wav
 from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core import Note, Song, Track
@@ -46,7 +51,52 @@ def left_share(samples: np.ndarray) -> float:
     return float(energy[0] / energy.sum())
 
 
+def drag_steps(bars: int = 80) -> tuple[int, int, list[float], int]:
+    """A volume drag from the handle to the left end on 16 tracks of ``bars`` bars with 200,000 controller
+    events: the song's size, the time of each step (its edit, the views' refresh) and the undo steps made."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
+
+    from musicstudio.io.settings import Settings
+    from musicstudio.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    song = with_controllers(dense_16_track_song(bars))
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["MUSICSTUDIO_CONFIG_DIR"] = os.environ["MUSICSTUDIO_DATA_DIR"] = folder
+        window = MainWindow(Settings())
+        window.resize(1280, 760)
+        window.show()
+        window.document.load(song, None)
+        app.processEvents()
+        fader = window.tracks.fader(3, VOLUME)
+        option = QStyleOptionSlider()
+        fader.initStyleOption(option)
+        handle = fader.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                              QStyle.SubControl.SC_SliderHandle, fader).center()
+        left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QTest.mousePress(fader, left, none, handle)
+        steps = []
+        for x in range(handle.x() - 1, -4, -1):
+            t = time.perf_counter()
+            QTest.mouseMove(fader, QPoint(x, handle.y()))
+            app.processEvents()
+            steps.append(time.perf_counter() - t)
+        QTest.mouseRelease(fader, left, none, QPoint(-4, handle.y()))
+        undo_steps = window.document.undo_stack.count()
+        window.document.undo_stack.setClean()   # closing asks nothing
+        window.close()
+    return song.note_count, sum(len(t.controls) for t in song.tracks), steps, undo_steps
+
+
 def run():
+    notes, controls, steps, undo_steps = drag_steps()
+    label = f"volume drag step, {notes:,} notes + {controls:,} controllers"
+    yield f"{label}: median", 1000 * statistics.median(steps), "ms", lambda v: v < 30
+    yield f"{label}: slowest", 1000 * max(steps), "ms", None
+    yield f"undo steps the drag of {len(steps)} moves made", undo_steps, "", lambda v: v == 1
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         for name, program in INSTRUMENTS.items():
