@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from musicstudio.audio.errors import RenderCancelled, RenderTooLong
-from musicstudio.audio.schedule import Renderer, schedule
+from musicstudio.audio.schedule import Renderer, audible_tracks, schedule
 from musicstudio.audio.soundfont import find_soundfont
 from musicstudio.audio.synth import Synth
 from musicstudio.core.song import Song
@@ -66,7 +66,7 @@ def render_blocks(song: Song, soundfont: Path, sample_rate: int = SAMPLE_RATE, p
     total = song_frames + round(MAX_TAIL_SECONDS * sample_rate)
     buffer = np.empty((BLOCK, CHANNELS), dtype=np.float32)
     with Synth(soundfont, sample_rate) as synth:
-        renderer = Renderer(synth, schedule(song, sample_rate))
+        renderer = Renderer(synth, schedule(song, sample_rate, audible_tracks(song)))   # mute and solo as heard
         pos = 0
         while pos < total:
             if cancelled is not None and cancelled():
