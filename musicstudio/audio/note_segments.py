@@ -163,7 +163,7 @@ def segment(track: PitchTrack) -> list[Segment]:
     found: list[Segment] = []
     for run_start, run_end in voiced_runs(track.midi):
         for a, b, p in _attacked_pieces(track, run_start, run_end, tuning, found[-1] if found else None):
-            bounds = [a, *replayed(track.spectrum, p, a, b, peaks, MIN_FRAMES), b]
+            bounds = [a, *replayed(a, b, peaks, MIN_FRAMES), b]
             for s, e in zip(bounds, bounds[1:]):
                 if e - s < MIN_FRAMES:
                     continue

@@ -20,8 +20,6 @@ from musicstudio.audio.pitch_track import NOTE_BANDS, NOTE_LOW
 
 FLUX_LAG = 1           # frames back the flux compares with (after the maximum filter)
 ONSET_DELTA = 1.5      # dB a flux peak must stand over the mean around it
-REATTACK_DB = 3.0      # a note played again: its harmonics rise this much over their low just before
-REATTACK_SPAN = 3      # frames that low is looked for in
 REPLAY_MARGIN = 8      # frames after a note's start and before its end where it is not split
 HARMONICS, OLD_HARMONICS = 6, 8
 
@@ -78,26 +76,14 @@ def harmonic_attack(spectrum: np.ndarray, pitch: int, old: int | None, lo: int, 
     return max(lo, lo + int(np.argmax(energy[2:] - energy[:-2])) - 1)
 
 
-def replayed(spectrum: np.ndarray, pitch: int, start: int, end: int, peaks: np.ndarray, shortest: int) -> list[int]:
-    """The frames inside a note of ``pitch`` (frames [start, end)) where it is played again: flux
-    ``peaks`` at least ``shortest`` frames from each other and :data:`REPLAY_MARGIN` from its ends
-    (where its own attack and the next note's show), where its harmonics (each
-    with the semitones either side, so that vibrato does not move them) rise by :data:`REATTACK_DB`
-    over their lowest in the :data:`REATTACK_SPAN` frames before. The next note's attack, before its
-    pitch shows, makes them fall instead."""
-    bands = harmonic_bands(pitch)
+def replayed(start: int, end: int, peaks: np.ndarray, shortest: int) -> list[int]:
+    """The frames inside a note (frames [start, end)) where it is played again: the flux ``peaks``
+    at least :data:`REPLAY_MARGIN` frames from its ends (where its own attack and the next note's
+    show) and ``shortest`` from each other. (Asking also that the note's own harmonics rise there
+    lost more repeated notes than false splits it saved: a legato repeat barely changes them.)"""
     margin = max(shortest, REPLAY_MARGIN)
-    inside = peaks[(peaks >= start + margin) & (peaks <= end - margin)]
-    inside = inside[(inside >= REATTACK_SPAN) & (inside + 1 < len(spectrum))]
-    if not len(bands) or not len(inside):
-        return []
-    wide = np.unique(np.clip(np.concatenate([bands - 1, bands, bands + 1]), 0, NOTE_BANDS - 1))
-    energy = [band_energy(spectrum, wide, t - REATTACK_SPAN, t + 2) for t in inside.tolist()]
-    rise = np.array([e[-1] - e[:-1].min() for e in energy])
     chosen: list[int] = []
-    for k in np.argsort(-rise):
-        if rise[k] < REATTACK_DB:
-            break
-        if all(abs(int(inside[k]) - b) >= shortest for b in [start, *chosen]):
-            chosen.append(int(inside[k]))
-    return sorted(chosen)
+    for t in peaks[(peaks >= start + margin) & (peaks <= end - margin)].tolist():
+        if t - (chosen[-1] if chosen else start) >= shortest:
+            chosen.append(int(t))
+    return chosen
