@@ -14,14 +14,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))     # the checkout,
 from benchmarks.transcription_eval import score, summary  # noqa: E402
 from benchmarks.transcription_set import melodies, render_item  # noqa: E402
 from musicstudio.audio.live_transcriber import LiveTranscriber  # noqa: E402
-from musicstudio.generators.corpus import DEFAULT_CACHE  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def five_melodies(request):
-    if (DEFAULT_CACHE / "manifest.json").is_file():
-        return melodies(5)
-    return melodies(5, request.getfixturevalue("tiny_corpus_dir"), split=None)
+def five_melodies(tiny_corpus_dir):
+    """The tiny corpus's melodies, here and in CI alike (a built corpus cache would give other ones)."""
+    return melodies(5, tiny_corpus_dir, split=None)
 
 
 def test_five_clean_melodies_with_two_timbres(five_melodies):
