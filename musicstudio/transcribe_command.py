@@ -37,24 +37,21 @@ def grid_ticks(text: str) -> int | None:
     return int(ticks)
 
 
-def _strength(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"the strength is between 0 and 1, not {text}")
-    return value
+def _number(what: str, low: float, high: float, unit: str = ""):
+    """An argparse type: a number within [low, high], refused in words."""
+    def read(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"a {what} is {low:g}-{high:g}{unit}, not {text}")
+        return value
+    return read
 
 
-def _tempo(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a tempo: {text!r}") from None
-    if not 20 <= value <= 400:
-        raise argparse.ArgumentTypeError(f"a tempo is 20-400 BPM, not {text}")
-    return value
+_strength = _number("strength", 0.0, 1.0)
+_tempo = _number("tempo", 20, 400, " BPM")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -59,3 +59,21 @@ def tiny_vae_models(tmp_path_factory, tiny_corpus_dir):
     assert train_main(["vae", "--config", "vae-tiny", "--out", str(root / "vae-tiny"), "--corpus",
                        str(tiny_corpus_dir), "--quiet"]) == 0
     return root
+
+
+@pytest.fixture
+def umask_022():
+    """The common umask for the test (files should come out 0644), the process's own restored after."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.fixture(scope="session")
+def soundfont():
+    """The General MIDI SoundFont pretty_midi ships (TimGM6mb.sf2): the sound every render test hears."""
+    from musicstudio.audio.soundfont import bundled_soundfont
+
+    sf = bundled_soundfont()
+    assert sf is not None, "pretty_midi's TimGM6mb.sf2 should be installed"
+    return sf

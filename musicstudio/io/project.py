@@ -208,10 +208,10 @@ def _parse(raw: bytes):
 
 
 @contextmanager
-def _without_cycle_collection():
-    """Python's collector of reference cycles paused: reading a project makes millions of lists, tuples
-    and numbers and no cycle, and the collector would walk them all again and again (half the time it
-    takes to open 200,000 controller events)."""
+def without_cycle_collection():
+    """Python's collector of reference cycles paused: reading a song makes millions of lists, tuples and
+    numbers and no cycle, and the collector would walk them all again and again (half the time it takes to
+    open 200,000 controller events), holding the interpreter while the window waits."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -223,7 +223,7 @@ def _without_cycle_collection():
 
 def load_project(path: str | Path) -> Project:
     path = Path(path)
-    with _without_cycle_collection():
+    with without_cycle_collection():
         try:
             data = _parse(_read(path))
         except Refused as e:

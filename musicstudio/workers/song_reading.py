@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -12,7 +10,7 @@ from musicstudio.core.song import Song
 from musicstudio.io.errors import MusicFileError
 from musicstudio.io.files import is_project
 from musicstudio.io.midi_read import ImportResult, import_midi
-from musicstudio.io.project import load_project
+from musicstudio.io.project import load_project, without_cycle_collection
 from musicstudio.workers.background_job import BackgroundJob, Say
 
 
@@ -39,22 +37,8 @@ def read_song(path: Path, say: Say = lambda text: None, prepare: Callable[[Song]
     ``prepare(song)`` runs here too, on the reading thread: what the views would otherwise work out on the
     GUI thread when the song lands (the piano roll's note indexes)."""
     say(f"Reading {path.name}{size_text(path)}…")
-    with paused_collector():
+    with without_cycle_collection():
         return _read(path, say, prepare)
-
-
-@contextmanager
-def paused_collector():
-    """No cyclic garbage collection while a song is read and prepared: a million notes make no cycles, but
-    their allocation sets off full collections that walk every object while holding the interpreter,
-    which stops the window (up to about 150 ms each on this machine)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _read(path: Path, say: Say, prepare: Callable[[Song], None] | None) -> SongRead:

@@ -6,20 +6,12 @@ import pytest
 from musicstudio.audio.errors import RenderCancelled, RenderTooLong, SoundFontError
 from musicstudio.audio.render import MAX_TAIL_SECONDS, export_wav, render_song, song_seconds
 from musicstudio.audio.schedule import NOTE_OFF, NOTE_ON, PROGRAM, schedule
-from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core import Note, Song, Tempo, Track
 from musicstudio.io.wav import read_wav
 
 
 def dbfs(x: float) -> float:
     return 20 * np.log10(max(x, 1e-12))
-
-
-@pytest.fixture(scope="module")
-def soundfont():
-    sf = bundled_soundfont()
-    assert sf is not None, "pretty_midi's TimGM6mb.sf2 should be installed"
-    return sf
 
 
 @pytest.mark.parametrize("bits", [16, 24])

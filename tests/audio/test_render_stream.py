@@ -11,7 +11,6 @@ import pytest
 from musicstudio.audio import render
 from musicstudio.audio.errors import RenderCancelled, RenderTooLong
 from musicstudio.audio.render import BLOCK, PEAK_CEILING, export_wav, render_song
-from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core import Note, Song, Tempo, Track
 from musicstudio.core.examples import four_voice_song
 from musicstudio.io import wav
@@ -19,13 +18,6 @@ from musicstudio.io.errors import WavExportError
 from musicstudio.io.wav import check_wav_room, read_wav, write_wav
 
 HOUR_TICKS = 480 * 120 * 60  # at 120 BPM
-
-
-@pytest.fixture(scope="module")
-def soundfont():
-    sf = bundled_soundfont()
-    assert sf is not None, "pretty_midi's TimGM6mb.sf2 should be installed"
-    return sf
 
 
 def loud_at_the_end() -> Song:

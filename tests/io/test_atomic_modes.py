@@ -13,13 +13,6 @@ from musicstudio.io.atomic import write_atomically
 pytestmark = pytest.mark.skipif(not hasattr(os, "fchmod"), reason="file modes are POSIX")
 
 
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 

@@ -3,19 +3,11 @@
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget
 
-from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core.examples import four_voice_song
 from musicstudio.io.wav import read_wav
 from musicstudio.ui import export_wav as export_wav_module
 from musicstudio.ui.export_wav import WavExportDialog, export_wav_with_progress
 from musicstudio.workers.render_worker import running_threads, wait_for_threads
-
-
-@pytest.fixture(scope="module")
-def soundfont():
-    sf = bundled_soundfont()
-    assert sf is not None, "pretty_midi's TimGM6mb.sf2 should be installed"
-    return sf
 
 
 @pytest.fixture

@@ -14,13 +14,6 @@ from musicstudio.workers.render_worker import running_threads
 pytestmark = pytest.mark.skipif(not hasattr(os, "fchmod"), reason="file modes are POSIX")
 
 
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 

@@ -3,18 +3,10 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core.examples import four_voice_song
 from musicstudio.io.wav import read_wav
 from musicstudio.workers import render_worker
 from musicstudio.workers.render_worker import WavExportJob, running_threads, start_in_thread, wait_for_threads
-
-
-@pytest.fixture(scope="module")
-def soundfont():
-    sf = bundled_soundfont()
-    assert sf is not None, "pretty_midi's TimGM6mb.sf2 should be installed"
-    return sf
 
 
 @pytest.fixture
