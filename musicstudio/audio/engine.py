@@ -83,12 +83,16 @@ class PlaybackEngine:
         end = timeline.frame_at(song.end_tick, self.sample_rate)
         events = self._with_clicks(events, 0, song.length_ticks, song)
         loop_start = self._start_of_loop(events, self.loop)
+        notes_as_before = _same_notes(self.song, song)    # self.song is only written on this thread
         with self._lock:
             self.song, self.timeline, self.end_frame = song, timeline, end
             self.events, self._loop_start = events, loop_start
             if self.playing:
+                # the new renderer chases every lane's value at the playhead; only an edit of the notes
+                # (or of what plays them) needs the channels silenced first: a fader moved while playing
+                # must not cut the notes that are sounding
                 self.renderer = Renderer(self.synth, self.events, self.frame)
-                self._reset_synth = True
+                self._reset_synth = self._reset_synth or not notes_as_before
 
     def _with_clicks(self, events: Schedule, start_tick: int, end_tick: int, song: Song) -> Schedule:
         if not self.metronome:
@@ -230,3 +234,11 @@ class PlaybackEngine:
 
 
 __all__ = ["PlaybackEngine", "LiveNote", "LIVE_CHANNEL", "CLICK_CHANNEL", "NOTE_ON", "NOTE_OFF", "PROGRAM"]
+
+
+def _same_notes(old: Song, new: Song) -> bool:
+    """Whether ``new`` plays the same notes, on the same instruments and channels, as ``old`` (its edit
+    changed controllers only, such as a mixer fader's tick-0 volume)."""
+    return len(old.tracks) == len(new.tracks) and old.tempos == new.tempos and all(
+        a.notes == b.notes and (a.program, a.is_drum, a.channel, a.muted, a.solo)
+        == (b.program, b.is_drum, b.channel, b.muted, b.solo) for a, b in zip(old.tracks, new.tracks))

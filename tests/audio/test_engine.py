@@ -134,3 +134,20 @@ def test_no_sound_card_is_a_clear_message(engine, monkeypatch):
 def test_a_device_that_cannot_open_is_a_clear_message(engine):
     with pytest.raises(AudioUnavailable, match="could not be opened"):
         AudioOutput(engine, device="no such device 1234").start()
+
+
+def test_a_fader_moved_while_playing_keeps_the_sounding_notes_and_is_heard(engine):
+    """A controller-only edit (the mixer's tick-0 volume) does not silence the channels: the held note
+    rings on, at the new volume; an edit of the notes still does."""
+    from musicstudio.core.controls import VOLUME, controller
+
+    held = Song((Track("Pad", 0, False, (Note(60, 0, 4 * 480, 100),)),))
+    engine.set_song(held)
+    engine.play(0)
+    render_blocks(engine, RATE // 4)                                 # the note is sounding
+    engine.set_song(held.with_track(0, held.tracks[0].with_controls((controller(0, VOLUME, 50),))))
+    assert not engine._reset_synth
+    quieter = render_blocks(engine, RATE // 4)
+    assert np.abs(quieter).max() > 1e-3                              # still sounding
+    engine.set_song(held.with_track(0, held.tracks[0].with_notes((Note(62, 0, 4 * 480, 100),))))
+    assert engine._reset_synth
