@@ -16,11 +16,9 @@ would not open again.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from musicstudio import __version__
 from musicstudio.core.song import Song
 from musicstudio.core.ticks import PPQ
 from musicstudio.io.atomic import write_atomically
+from musicstudio.io.collector import collector_paused
 from musicstudio.io.errors import ProjectError, describe_os_error
 from musicstudio.io.limits import (
     MAX_CONTROLS,
@@ -207,23 +206,9 @@ def _parse(raw: bytes):
         raise damaged(f"not valid JSON ({clip(str(e))})") from e
 
 
-@contextmanager
-def without_cycle_collection():
-    """Python's collector of reference cycles paused: reading a song makes millions of lists, tuples and
-    numbers and no cycle, and the collector would walk them all again and again (half the time it takes to
-    open 200,000 controller events), holding the interpreter while the window waits."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def load_project(path: str | Path) -> Project:
     path = Path(path)
-    with without_cycle_collection():
+    with collector_paused():
         try:
             data = _parse(_read(path))
         except Refused as e:

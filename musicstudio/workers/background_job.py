@@ -17,12 +17,13 @@ cycles, and each full collection would hold the interpreter (and so the GUI thre
 from __future__ import annotations
 
 import ctypes
-import gc
 import logging
 import threading
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
+
+from musicstudio.io.collector import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -100,28 +101,3 @@ def _raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> N
     one that has not been raised yet."""
     target = ctypes.py_object(exception) if exception is not None else None   # None: a NULL pointer
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target)
-
-
-_paused = 0
-_paused_lock = threading.Lock()
-_was_enabled = True
-
-
-class collector_paused:  # noqa: N801 - used as a function: ``with collector_paused():``
-    """Pause Python's cycle collector for the block; nested and concurrent blocks in several threads
-    turn it back on only when the last one ends, and only if it was on before the first."""
-
-    def __enter__(self) -> None:
-        global _paused, _was_enabled
-        with _paused_lock:
-            if _paused == 0:
-                _was_enabled = gc.isenabled()
-                gc.disable()
-            _paused += 1
-
-    def __exit__(self, *exc) -> None:
-        global _paused
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()

@@ -10,7 +10,7 @@ from musicstudio.core.song import Song
 from musicstudio.io.errors import MusicFileError
 from musicstudio.io.files import is_project
 from musicstudio.io.midi_read import ImportResult, import_midi
-from musicstudio.io.project import load_project, without_cycle_collection
+from musicstudio.io.project import load_project
 from musicstudio.workers.background_job import BackgroundJob, Say
 
 
@@ -35,13 +35,9 @@ def size_text(path: Path) -> str:
 def read_song(path: Path, say: Say = lambda text: None, prepare: Callable[[Song], None] | None = None) -> SongRead:
     """Read ``path``; raises :class:`~musicstudio.io.errors.MusicFileError` for a file that cannot open.
     ``prepare(song)`` runs here too, on the reading thread: what the views would otherwise work out on the
-    GUI thread when the song lands (the piano roll's note indexes)."""
+    GUI thread when the song lands (the piano roll's note indexes). Run in a
+    :class:`~musicstudio.workers.background_job.BackgroundJob`, which pauses the cycle collector."""
     say(f"Reading {path.name}{size_text(path)}…")
-    with without_cycle_collection():
-        return _read(path, say, prepare)
-
-
-def _read(path: Path, say: Say, prepare: Callable[[Song], None] | None) -> SongRead:
     if is_project(path):
         project = load_project(path)
         read = SongRead(project.song, project.history)
