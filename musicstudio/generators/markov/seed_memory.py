@@ -135,8 +135,8 @@ class Holds:
     def ended_where_overdue(self, log_p: np.ndarray, memory: SeedMemory) -> np.ndarray:
         """``log_p`` with going on made all but impossible for rows holding a note past the seed's longest
         (the melody codec's HOLD, or the events codec's time shifts, with the overdue notes' ends
-        favoured) or resting past the seed's longest rest (everything but a new note)."""
-        log_p = log_p.copy()
+        favoured) or resting past the seed's longest rest (everything but a new note). Changes ``log_p``,
+        this step's own array, in place: no copy on the sampling loop's every step."""
         resting = self.silent >= memory.rest_limit
         if self.melody:
             log_p[self.held >= memory.limit, HOLD] += UNLIKELY
