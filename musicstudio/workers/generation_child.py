@@ -103,7 +103,7 @@ def run_job(registry, job: GenerationJob, token: CancelToken, progress=None, loa
         token.check()
         takes = generator.generate(job.request, progress, token)
     except Exception as e:
-        note = gpu_failure_note(e, device if device != "auto" else _resolved(job.device))
+        note = gpu_failure_note(e, device if device != "auto" else describe(job.device)[0])   # auto: what it meant here
         if note is None:
             raise
         log.warning("%s failed on %s (%s); retrying on the CPU", job.model, device, e)
@@ -111,15 +111,6 @@ def run_job(registry, job: GenerationJob, token: CancelToken, progress=None, loa
         generator, first = load_for(registry, job, token, loaded, "cpu")
         takes = generator.generate(job.request, progress, token)
     return GenerationResult(takes, generator.device, time.perf_counter() - started, notes, first)
-
-
-def _resolved(wanted: str) -> str:
-    """The device ``auto`` stands for here (the CPU when that cannot be found out)."""
-    try:
-        from musicstudio.generators.devices import pick_device
-        return pick_device(wanted)
-    except Exception:
-        return "cpu"
 
 
 def make_registry(folders, factory: tuple[str, dict] | None = None):
