@@ -2,20 +2,24 @@
 (aim: at least 95% of its energy in the left channel), per instrument, through FluidSynth and TimGM6mb; and
 one step of a volume drag in the track list on a big song (aim: under 30 ms, so a drag follows the mouse).
 
-A track's volume and pan are its controller values at tick 0 (core/mixer.py). FluidSynth adds CC10 to each
-sample's own pan, before the chorus and reverb sends, whose returns are not panned: so instruments of stereo
-sample pairs or with a large chorus send stay partly on the right. Their lines say so (MISSES TARGET)."""
+A track's volume and pan are its controller values at tick 0 (core/mixer.py). The export holds CC10 at centre
+in FluidSynth and pans each track's rendered pair, effects returns included (audio/pan_law.py): FluidSynth's
+own CC10 only moves each sample's own pan before the chorus and reverb sends, which left strings, pads and
+leads at 53-81% left. The last lines time a song of 16 tracks, each panned its own way, against the same
+song at centre (one output), so that the cost of one output per track is seen."""
 
 import os
 import statistics
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.bench_audio import dense_16_track_song, with_controllers
-from musicstudio.audio.render import export_wav
+from benchmarks.timing import median_cpu_seconds, median_seconds
+from musicstudio.audio.render import export_wav, render_blocks, song_seconds
 from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core import Note, Song, Track
 from musicstudio.core.controls import PAN, VOLUME
@@ -91,7 +95,24 @@ def drag_steps(bars: int = 80) -> tuple[int, int, list[float], int]:
     return song.note_count, sum(len(t.controls) for t in song.tracks), steps, undo_steps
 
 
+def render_speeds(bars: int = 16):
+    """The dense 16-track song rendered (render_blocks, no file) at centre, with one track panned, and with
+    each track panned its own way: x realtime by the wall clock and by the CPU time of all threads."""
+    song = dense_16_track_song(bars)
+    seconds = song_seconds(song)
+    one = Song(tuple(set_to(t, PAN, 20) if i == 3 else t for i, t in enumerate(song.tracks)), tempos=song.tempos)
+    every = Song(tuple(set_to(t, PAN, i * 8 + 4) for i, t in enumerate(song.tracks)), tempos=song.tempos)
+    for label, mix in (("all at centre", song), ("one track panned", one), ("each track its own pan", every)):
+        def render(mix=mix):
+            with closing(render_blocks(mix, bundled_soundfont())) as blocks:
+                for _ in blocks:
+                    pass
+        yield f"render, 16 tracks, {label}: wall", seconds / median_seconds(render, repeat=3), "x realtime", None
+        yield f"render, 16 tracks, {label}: CPU", seconds / median_cpu_seconds(render), "x realtime", None
+
+
 def run():
+    yield from render_speeds()
     notes, controls, steps, undo_steps = drag_steps()
     label = f"volume drag step, {notes:,} notes + {controls:,} controllers"
     yield f"{label}: median", 1000 * statistics.median(steps), "ms", lambda v: v < 30

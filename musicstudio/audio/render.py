@@ -20,9 +20,8 @@ from typing import Callable, Iterator
 import numpy as np
 
 from musicstudio.audio.errors import RenderCancelled, RenderTooLong
-from musicstudio.audio.schedule import Renderer, audible_tracks, schedule
+from musicstudio.audio.panned_render import song_renderer
 from musicstudio.audio.soundfont import find_soundfont
-from musicstudio.audio.synth import Synth
 from musicstudio.core.song import Song
 from musicstudio.io.timeline import Timeline
 from musicstudio.io.wav import check_wav_room, wav_stream
@@ -65,8 +64,7 @@ def render_blocks(song: Song, soundfont: Path, sample_rate: int = SAMPLE_RATE, p
     song_frames = round(song_seconds(song) * sample_rate)
     total = song_frames + round(MAX_TAIL_SECONDS * sample_rate)
     buffer = np.empty((BLOCK, CHANNELS), dtype=np.float32)
-    with Synth(soundfont, sample_rate) as synth:
-        renderer = Renderer(synth, schedule(song, sample_rate, audible_tracks(song)))   # mute and solo as heard
+    with song_renderer(song, soundfont, sample_rate) as renderer:   # mute, solo and pan as heard
         pos = 0
         while pos < total:
             if cancelled is not None and cancelled():

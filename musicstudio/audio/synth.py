@@ -67,14 +67,16 @@ def fluidsynth_version() -> str:
 class Synth:
     """One FluidSynth instance with one SoundFont loaded. Not thread-safe: one owner at a time."""
 
-    def __init__(self, soundfont: Path, sample_rate: int = 44100, gain: float = 0.5, threads: int | None = None):
+    def __init__(self, soundfont: Path, sample_rate: int = 44100, gain: float = 0.5, threads: int | None = None,
+                 settings: dict[str, int | float | str] | None = None):
+        """``settings``: more FluidSynth settings by name (``synth.audio-groups`` ...)."""
         check_soundfont(Path(soundfont))
         fluidsynth = _load_fluidsynth()
         self.sample_rate = sample_rate
         # FluidSynth shares the voices of one render among this many threads: about twice as fast on 2 cores.
         threads = threads or min(os.cpu_count() or 1, 4)
         self._fs = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate), channels=CHANNELS,
-                                    **{"synth.cpu-cores": threads})
+                                    **{"synth.cpu-cores": threads, **(settings or {})})
         self.sfid = self._fs.sfload(str(soundfont))
         if self.sfid < 0:
             self._fs.delete()

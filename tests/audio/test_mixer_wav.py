@@ -1,6 +1,6 @@
 """The mixer heard in the WAV: a track's tick-0 volume and pan (core/mixer.py) rendered by FluidSynth through
 the WAV export path. A track at volume 0 is silent (below -80 dBFS); hard left puts at least 95% of its
-energy in the left channel."""
+energy in the left channel, whatever the instrument (audio/pan_law.py pans the track's rendered pair)."""
 
 import numpy as np
 import pytest
@@ -14,13 +14,12 @@ from musicstudio.io.wav import read_wav
 
 # A bar of chords and a melody, for instruments of different kinds: piano, strings, brass, a synth lead.
 PROGRAMS = {"Piano": 0, "Strings": 48, "Trumpet": 56, "Lead": 81}
-# FluidSynth pans a voice by adding CC10 to its sample's own pan, before its chorus and reverb sends, whose
-# returns are not panned. Instruments of one (mono) sample and a dry sound follow CC10 fully; TimGM6mb's
-# string ensembles (stereo pairs panned apart, a large chorus send) and its synth leads and pads (a large
-# chorus send) keep much of their sound in the right channel: benchmarks/bench_mixer.py prints their
-# figures (at hard left: strings 53% in the left channel, slow strings 81%, synth lead 72%, pad 70%).
-PANNED_FULLY = {"Piano": 0, "Nylon guitar": 24, "Acoustic bass": 32, "Trumpet": 56, "Flute": 73}
-
+# FluidSynth alone pans a voice by adding CC10 to its sample's own pan, before its chorus and reverb sends:
+# TimGM6mb's string ensembles (stereo pairs panned apart, a large chorus send) and its synth leads and pads (a
+# large chorus send) kept 19-47% of their energy in the right channel at hard left that way. The export now
+# pans each track's output after synthesis, so every instrument follows the pan.
+PANNED = {"Piano": 0, "Nylon guitar": 24, "Acoustic bass": 32, "Trumpet": 56, "Flute": 73, "Strings": 48,
+          "Slow strings": 49, "Synth lead": 81, "Pad": 88}
 
 def phrase(program: int, name: str) -> Track:
     notes = [Note(p, 0, 1920, 100) for p in (48, 55, 64)]
@@ -73,9 +72,9 @@ def test_a_silent_track_leaves_the_others_as_they_were(tmp_path):
     assert difference < -80, f"the silent piano still adds {difference:.1f} dBFS to the strings"
 
 
-@pytest.mark.parametrize("name", PANNED_FULLY)
+@pytest.mark.parametrize("name", PANNED)
 def test_pan_hard_left_puts_the_track_in_the_left_channel(tmp_path, name):
-    track = phrase(PANNED_FULLY[name], name)
+    track = phrase(PANNED[name], name)
     left = left_share(exported(tmp_path, mixed(track, PAN, 0)))
     centre = left_share(exported(tmp_path, track))
     right = left_share(exported(tmp_path, mixed(track, PAN, 127)))
