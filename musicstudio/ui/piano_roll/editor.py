@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
@@ -127,7 +126,9 @@ class PianoRoll(NoteEditing, QWidget):
         without stopping it."""
         for track in song.tracks:
             if len(track.notes) >= PREPARE_FROM:
-                self._indexes.put(NoteIndex(track))
+                index = NoteIndex(track)
+                index.levels   # noqa: B018 - what a zoomed-out view draws, worked out here rather than in a paint
+                self._indexes.put(index)
 
     @property
     def selection(self) -> list[Note]:
@@ -273,7 +274,7 @@ class PianoRoll(NoteEditing, QWidget):
         track = self.active_track
         drums = track is not None and track.is_drum
         was_drums = self.is_drum_map()
-        used = {n.pitch for n in track.notes} if drums else set()
+        used = set(self.index_of(track).pitches()) if drums else set()
         self.drums_used = len(used)     # the drum map's rows of drums the track plays, at its top
         self.geometry.set_rows(drum_rows(used) if drums else None)
         width = DRUM_MAP_WIDTH if drums else KEYBOARD_WIDTH
@@ -367,8 +368,8 @@ class PianoRoll(NoteEditing, QWidget):
         if self.is_drum_map():
             g.clamp_y(max(1, self.canvas.height()), 0.0)
         else:
-            pitches = self.index_of(track).array[:, 2] if track is not None and track.notes else (60,)
-            g.centre_on_pitch((int(np.min(pitches)) + int(np.max(pitches))) // 2, max(1, self.canvas.height()))
+            pitches = self.index_of(track).pitches() if track is not None and track.notes else [60]
+            g.centre_on_pitch((pitches[0] + pitches[-1]) // 2, max(1, self.canvas.height()))
         g.scroll_x = 0.0
         self.refresh()
 

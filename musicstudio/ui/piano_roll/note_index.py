@@ -12,8 +12,10 @@ import numpy as np
 
 from musicstudio.core.note import Note
 from musicstudio.core.track import Track
+from musicstudio.ui.piano_roll.note_levels import NoteLevels
 
 CHUNK = 10_000   # notes turned into arrays at a time: each C call short (a few ms), so another thread gets its turn
+LEVELS_ABOVE = 20_000   # more notes than this in a view: drawn from the track's levels (note_levels)
 
 
 class NoteIndex:
@@ -25,24 +27,61 @@ class NoteIndex:
         self.notes = notes = track.notes              # sorted by start
         self.starts: list[int] = []
         self.longest = 0
+        self.pitch_counts = np.zeros(128, np.int64)      # how many notes of each pitch
         self.array = np.empty((len(notes), 4), np.int64)   # start, end, pitch, velocity
+        self._levels: NoteLevels | None = None
         for i in range(0, len(notes), CHUNK):
             # a Note is (pitch, start, duration, velocity)
             pitch, start, duration, velocity = np.array(notes[i:i + CHUNK], dtype=np.int64).reshape(-1, 4).T
             self.starts += start.tolist()
             self.longest = max(self.longest, int(duration.max()))
+            self.pitch_counts += np.bincount(pitch, minlength=128)
             rows = self.array[i:i + len(start)]
             rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3] = start, start + duration, pitch, velocity
 
+    @property
+    def levels(self) -> NoteLevels:
+        """The notes seen from afar, worked out on first use (or ahead, by :meth:`PianoRoll.prepare`)."""
+        if self._levels is None:
+            self._levels = NoteLevels(self.array)
+        return self._levels
+
+    def pitches(self) -> list[int]:
+        """The pitches the track plays, lowest first."""
+        return np.flatnonzero(self.pitch_counts).tolist()
+
+    def _span_slice(self, start: int, end: int) -> slice:
+        return slice(bisect.bisect_left(self.starts, start - self.longest), bisect.bisect_left(self.starts, end))
+
+    def rows_in_view(self, start: int, end: int, px_per_tick: float) -> np.ndarray:
+        """Rows (start, end, pitch, …) that draw what sounds in [start, end) at ``px_per_tick``: the notes'
+        own, or with many notes in view, the spans of a level (a pixel or less out at their ends)."""
+        span = self._span_slice(start, end)
+        if span.stop - span.start > LEVELS_ABOVE:
+            level = self.levels.spans_for(px_per_tick)
+            if level is not None:
+                return level.in_span(start, end)
+        return self.array[span]
+
+    def loudest_in_view(self, start: int, end: int, px_per_tick: float) -> tuple[np.ndarray, np.ndarray]:
+        """Ticks and velocities whose loudest per pixel column is what the velocity lane draws for notes
+        starting in [start, end) at ``px_per_tick``: the notes', or with many in view a level's cells."""
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        if hi - lo > LEVELS_ABOVE:
+            level = self.levels.loudest_for(px_per_tick)
+            if level is not None:
+                rows = level.in_span(start, end)
+                return rows[:, 0], rows[:, 1]
+        return self.array[lo:hi, 0], self.array[lo:hi, 3]
+
     def in_span(self, start: int, end: int) -> list[Note]:
         """Notes sounding anywhere in [start, end)."""
-        lo = bisect.bisect_left(self.starts, start - self.longest)
-        hi = bisect.bisect_left(self.starts, end)
-        return [n for n in self.notes[lo:hi] if n.end > start]
+        return [n for n in self.notes[self._span_slice(start, end)] if n.end > start]
 
     def count_in_span(self, start: int, end: int) -> int:
         """An upper bound on the notes in [start, end), without building them."""
-        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start - self.longest)
+        span = self._span_slice(start, end)
+        return span.stop - span.start
 
     def at(self, tick: int, pitch: int) -> Note | None:
         """The note of ``pitch`` sounding at ``tick`` (the latest-starting one if several)."""

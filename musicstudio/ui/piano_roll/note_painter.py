@@ -38,8 +38,10 @@ def paint_tracks(canvas: NoteCanvas, p: QPainter, t0: int, t1: int) -> None:
     roll, tracks, drag = canvas.roll, canvas.document.song.tracks, canvas.drag
     shown = roll.shown_tracks()[::-1]        # the current track last, over the others
     if sum(roll.index_of(tracks[i]).count_in_span(t0, t1) for i in shown) > RASTER_ABOVE:
-        paint_raster(p, canvas.geometry, canvas.width(), canvas.height(),
-                     [(roll.index_of(tracks[i]).array, track_colour(canvas, i)) for i in shown])
+        g = canvas.geometry
+        paint_raster(p, g, canvas.width(), canvas.height(),
+                     [(roll.index_of(tracks[i]).rows_in_view(t0, t1, g.px_per_tick), track_colour(canvas, i))
+                      for i in shown])
     else:
         hidden: dict[int, list[Note]] = {}
         if drag and drag.kind != "band":

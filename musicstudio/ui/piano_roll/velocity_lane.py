@@ -42,7 +42,7 @@ class VelocityLane(QWidget):
             if index.count_in_span(t0, t1) <= STEMS_UP_TO:
                 self._paint_stems(p, index.in_span(t0, t1), colour)
             else:
-                self._paint_columns(p, index.array, t0, t1, colour)
+                self._paint_columns(p, *index.loudest_in_view(t0, t1, g.px_per_tick), colour)
                 # what stands out on top: the notes being dragged, and selected notes in view
                 over = [n for n in (*self.edits, *roll.selection) if t0 <= n.start < t1]
                 if len(over) <= STEMS_UP_TO:
@@ -69,17 +69,16 @@ class VelocityLane(QWidget):
         p.setBrush(colour.lighter(130))
         p.drawRects(heads)
 
-    def _paint_columns(self, p: QPainter, array: np.ndarray, t0: int, t1: int, colour: QColor) -> None:
-        """Zoomed out: for each pixel column, one stem as high as the loudest note starting there
-        (``array`` rows are (start, end, pitch, velocity), sorted by start)."""
+    def _paint_columns(self, p: QPainter, starts: np.ndarray, velocities: np.ndarray, colour: QColor) -> None:
+        """Zoomed out: for each pixel column, one stem as high as the loudest note starting there (notes
+        starting at ``starts`` with ``velocities``; see :meth:`NoteIndex.loudest_in_view`)."""
         g, w = self.roll.geometry, self.width()
-        lo, hi = np.searchsorted(array[:, 0], [t0, t1])
-        if hi <= lo:
+        if not len(starts):
             return
-        x = np.floor(array[lo:hi, 0] * g.px_per_tick - g.scroll_x).astype(np.int64)
+        x = np.floor(starts * g.px_per_tick - g.scroll_x).astype(np.int64)
         keep = (x >= 0) & (x < w)
         loudest = np.zeros(w, dtype=np.int64)
-        np.maximum.at(loudest, x[keep], array[lo:hi, 3][keep])
+        np.maximum.at(loudest, x[keep], velocities[keep])
         h = self.height()
         tops = np.ceil(4 + (h - 4) * (1 - loudest / 127)).astype(np.int64)
         tops[loudest == 0] = h
