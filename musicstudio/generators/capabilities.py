@@ -17,8 +17,9 @@ class Scorer(Protocol):
 
     phrases: object
 
-    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Log-probability of each token given the ones before, and whether it was the top guess."""
+    def score(self, tokens: np.ndarray, meter: tuple[int, int] = (4, 4)) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token (a sequence starting on a bar line of ``meter``) given the ones
+        before, and whether it was the top guess."""
 
 
 class NoteLikelihood(Protocol):

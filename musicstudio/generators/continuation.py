@@ -14,17 +14,16 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from musicstudio.generators.interface import BAR, STEP, CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.interface import STEP, CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP, TokenPhrases
 from musicstudio.generators.sampling import sample, shaped
 from musicstudio.generators.watchdog import StallGuard
 
-STEPS_PER_BAR = BAR // STEP
-
 
 class TokenModel(Protocol):
-    def begin(self, seed: np.ndarray, rows: int) -> Any:
-        """A state for ``rows`` copies of the seed tokens (possibly none)."""
+    def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int]) -> Any:
+        """A state for ``rows`` copies of the seed tokens (possibly none), which start on a bar line of
+        ``meter`` (numerator, denominator)."""
 
     def log_probs(self, state: Any) -> np.ndarray:
         """``(rows, vocab)`` natural-log probabilities of the next token."""
@@ -40,9 +39,10 @@ def seed_velocity(notes) -> int:
 
 def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: GenerationRequest, backend: str,
                     name: str, progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Take]:
-    """``request.variations`` takes of ``request.bars`` bars continuing the request's seed."""
+    """``request.variations`` takes continuing the request's seed: the rest of its unfinished bar, then
+    ``request.bars`` bars of ``request.meter``, so that every take ends on a bar line."""
     seed_tokens, seed_steps, shift = phrases.seed_tokens(request.seed)
-    target = request.bars * STEPS_PER_BAR
+    target = -(-request.take_length(seed_steps * STEP) // STEP)
     rows = request.variations
     rng = np.random.default_rng(request.random_seed)
     allowed = phrases.allowed(request, shift)
@@ -50,7 +50,7 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
     is_shift = step_len > 0
     velocity = seed_velocity(request.seed.notes)
 
-    state = model.begin(seed_tokens, rows)
+    state = model.begin(seed_tokens, rows, request.meter)
     elapsed = np.zeros(rows, dtype=np.int64)
     since_move = np.zeros(rows, dtype=np.int64)
     out: list[list[int]] = [[] for _ in range(rows)]

@@ -87,11 +87,12 @@ def held_out(args, corpus, phrases) -> list[tuple[str, tuple[Note, ...], str]]:
 
 
 def likelihood(generator, codec_sequences) -> dict:
+    """The likelihood figures of (tokens, meter) sequences, each starting on a bar line of its meter."""
     from musicstudio.generators.evaluation.likelihood import likelihood_report
 
     log_p, top, onsets = [], [], []
-    for tokens in codec_sequences:
-        lp, t = generator.score(tokens)
+    for tokens, meter in codec_sequences:
+        lp, t = generator.score(tokens, meter)
         log_p.append(lp)
         top.append(t)
         onsets.append(generator.phrases.onsets(tokens))
@@ -243,11 +244,11 @@ def held_out_likelihood(generator, folder: Path, corpus, held, args, log) -> dic
     phrases = generator.phrases
     if args.data in ("test", "valid"):  # the sequences the model was validated on, from the other split
         from musicstudio.generators.checkpoint import read_config
-        from musicstudio.generators.training.data import DataConfig, split_sequences
+        from musicstudio.generators.training.data import DataConfig, metered_sequences
         data = DataConfig.from_dict(read_config(folder).get("data") or {})
-        sequences = split_sequences(corpus, args.data, phrases.codec, data, augment=False)
-    else:
-        sequences = [phrases.codec.encode(n) for _, n, _ in held if n]
+        sequences = metered_sequences(corpus, args.data, phrases.codec, data, augment=False)
+    else:   # MIDI files: scored as 4/4
+        sequences = [(phrases.codec.encode(n), (4, 4)) for _, n, _ in held if n]
     log(f"likelihood on {len(sequences)} held-out sequences ...")
     return likelihood(generator, sequences)
 

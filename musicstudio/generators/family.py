@@ -33,10 +33,15 @@ class Backend:
     fine_tune_meters: tuple[str, ...] | None = None   # the meter classes it can learn from (None: any)
     weight_folders: tuple[str, ...] = ()        # folders of weights beside weights.safetensors ("critic")
     cpu_only: bool = False                      # counts with NumPy on the CPU whatever the device (Markov)
+    meters: tuple[tuple[int, int], ...] | None = None  # the meters its models write bars of (None: any meter)
 
     def can(self, capability: type) -> bool:
         """Whether its generators implement ``capability`` (a protocol of :mod:`.capabilities`)."""
         return capability in self.capabilities
+
+    def writes_meter(self, meter: tuple[int, int]) -> bool:
+        """Whether its models can write bars of ``meter`` (numerator, denominator)."""
+        return self.meters is None or tuple(meter) in self.meters
 
     def module(self) -> ModuleType:
         return importlib.import_module(self.implementation)

@@ -36,7 +36,7 @@ from musicstudio.core.track import Track
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, LatentModel
 from musicstudio.generators.interface import GenerationError, GenerationRequest
-from musicstudio.generators.seed_plan import drums_refused, seed_register
+from musicstudio.generators.seed_plan import drums_refused, meter_refused, seed_register, take_meter
 from musicstudio.generators.take_files import take_files_line, take_path, with_take
 
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
@@ -250,7 +250,9 @@ def _write_out(song: Song, path: Path, guard) -> int:
     return 0
 
 
-def _request(args, song: Song, seed: Clip) -> GenerationRequest:
+def _request(args, song: Song, seed: Clip, start: int = 0) -> GenerationRequest:
+    """The request for a seed that starts at tick ``start`` of ``song``: ``--bars`` bars of the song's meter
+    where the seed ends."""
     key = None
     if args.key:
         key = Scale.of_key(song_key(song)) if args.key == "song" else parse_scale(args.key)
@@ -262,7 +264,7 @@ def _request(args, song: Song, seed: Clip) -> GenerationRequest:
     return GenerationRequest(seed=seed, bars=args.bars, variations=args.variations, temperature=args.temperature,
                              top_p=args.top_p, random_seed=args.random_seed, key=key,
                              pitch_range=args.range or seed_register(seed) or (0, 127),
-                             options=options)
+                             options=options, meter=take_meter(song, start + seed.length))
 
 
 def _check_family(info, args) -> None:
@@ -317,13 +319,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.voices and args.track != "all":
             raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
         parts = _seed_parts(song, seed, start) if args.voices else []
-        request = _request(args, song, seed)
+        request = _request(args, song, seed, start)
         registry = ModelRegistry()
         for folder in args.models_dir:
             registry.add_folder(folder)
         info = model_info(registry.resolve(_pick_model(registry, args)))
         _check_family(info, args)     # every mistake in the command is said before the model loads
-        refusal = drums_refused(song, index, info.family) if args.seed is not None else None
+        refusal = (drums_refused(song, index, info.family) if args.seed is not None else None) or \
+            meter_refused(info.family, request.meter)
         if refusal:
             raise ValueError(refusal)
         generator = registry.load(info.folder, args.device)
@@ -357,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         if _write_out(with_take(song, take_tracks, index), take_path(args.out, take.variation), guard):
             return 3
     counts = ", ".join(str(len(t.notes)) for t in takes)
-    print(f"{args.out}: {len(takes)} takes of {args.bars} bars from {generator.name} on {generator.device} "
+    print(f"{args.out}: {len(takes)} takes of {args.bars} bars of {request.meter[0]}/{request.meter[1]} from "
+          f"{generator.name} on {generator.device} "
           f"after the seed ({len(seed.notes)} notes; notes per take: {counts}); "
           f"{take_files_line(args.out, len(takes))}")
     return 0

@@ -17,7 +17,17 @@ from musicstudio.core.scale import Scale, lock_record
 from musicstudio.core.ticks import PPQ
 
 STEP = PPQ // 4           # the 16th-note grid every backend works on
-BAR = 16 * STEP           # a 4/4 bar
+BAR = 16 * STEP           # a 4/4 bar (what the bar-based GAN and VAE write; requests carry their own meter)
+
+
+def bar_ticks(meter: tuple[int, int]) -> int:
+    """Ticks in a bar of ``meter`` (numerator, denominator): 4/4 1920, 3/4 1440, 6/8 1440, 9/8 2160."""
+    numerator, denominator = meter
+    return numerator * PPQ * 4 // denominator
+
+
+def meter_name(meter: tuple[int, int]) -> str:
+    return f"{meter[0]}/{meter[1]}"
 
 
 class GenerationError(Exception):
@@ -58,10 +68,16 @@ class GenerationRequest:
     key: Key | Scale | None = None               # lock pitches to a key's own scale, or to a scale
     pitch_range: tuple[int, int] = (0, 127)      # inclusive
     options: dict = field(default_factory=dict)  # the backend's own parameters
+    meter: tuple[int, int] = (4, 4)              # the song's time signature where the seed ends; the seed
+                                                 # starts on one of its bar lines, ``bars`` counts its bars
 
     def __post_init__(self) -> None:
         if self.bars < 1 or self.variations < 1:
             raise ValueError("ask for at least one bar and one variation")
+        numerator, denominator = self.meter
+        object.__setattr__(self, "meter", (int(numerator), int(denominator)))   # a record's list, or a tuple
+        if not (1 <= self.meter[0] <= 64 and self.meter[1] in (1, 2, 4, 8, 16)):
+            raise ValueError(f"a meter of {meter_name(self.meter)} cannot be generated on the 16th grid")
         if self.temperature <= 0:
             raise ValueError(f"temperature must be above 0, not {self.temperature}")
         if not 0 < self.top_p <= 1:
@@ -69,6 +85,18 @@ class GenerationRequest:
         low, high = self.pitch_range
         if not 0 <= low <= high <= 127:
             raise ValueError(f"pitch range {low}-{high} is not inside 0-127")
+
+    @property
+    def bar(self) -> int:
+        """Ticks in a bar of the request's meter."""
+        return bar_ticks(self.meter)
+
+    def take_length(self, seed_length: int | None = None) -> int:
+        """Ticks of a take after a seed of ``seed_length`` ticks (the request's own seed by default): the
+        rest of the seed's unfinished bar, then ``bars`` whole bars, so that takes start and end on bar
+        lines."""
+        seed_length = self.seed.length if seed_length is None else seed_length
+        return -seed_length % self.bar + self.bars * self.bar
 
     def allows(self, pitch: int) -> bool:
         """Whether a generated pitch may appear: in range and, with a key lock, in the scale."""
@@ -81,6 +109,7 @@ class GenerationRequest:
         data.pop("seed")
         data["key"] = None if self.key is None else lock_record(self.key)
         data["pitch_range"] = list(self.pitch_range)
+        data["meter"] = list(self.meter)
         return data
 
 

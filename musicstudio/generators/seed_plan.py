@@ -21,7 +21,7 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.core.voices import continue_voices, lines_of, most_at_once
 from musicstudio.generators.capabilities import DrumWriter
-from musicstudio.generators.interface import BAR, Take
+from musicstudio.generators.interface import GenerationError, Take
 
 SOURCES = ("selection", "bars", "track", "every track")
 MODES = ("continue", "regenerate", "new track")
@@ -134,7 +134,7 @@ def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop
     first = meter.bar_start(max(0, meter.bar_at(start) - context_bars)) if start else 0
     before = [n for n in song.tracks[track].notes if first <= n.start < start]
     context = tuple(n.moved_by(-first).with_duration(min(n.end, start) - n.start) for n in before)
-    bars = -(-(end - start) // BAR)
+    bars = meter.bar_at(end - 1) - meter.bar_at(start) + 1   # bars of the song's meter, not of 4/4
     return SeedPlan(track, Clip(context, start - first), first, start, mode, notes, end, bars)
 
 
@@ -155,6 +155,33 @@ def drums_refused(song: Song, track: int | None, family) -> str | None:
         return (f"the song holds only drums ({drums:,} drum notes) and {model}; no installed model continues "
                 "drums yet")
     return None
+
+
+def take_meter(song: Song, at: int) -> tuple[int, int]:
+    """The song's time signature for a take placed at tick ``at`` (the seed's end): that of the bar the
+    take starts in, or of the bar the seed ends in when it ends mid-bar."""
+    signature = song.meter.signature_at(max(0, at))
+    return signature.numerator, signature.denominator
+
+
+def meter_refused(family, meter: tuple[int, int]) -> str | None:
+    """Why ``family``'s models cannot write bars of ``meter``, said before any model loads; None when
+    they can (the token models write any meter; the bar-based GAN and VAE declare theirs)."""
+    from musicstudio.generators.backends import backends
+
+    if family.writes_meter(meter):
+        return None
+    theirs = ", ".join(f"{n}/{d}" for n, d in family.meters)
+    others = ", ".join(name for name, other in backends().items() if other.writes_meter(meter))
+    return (f"{family.name} models write bars of {theirs} only, and the song is in {meter[0]}/{meter[1]} where "
+            f"the take goes: choose a model that writes any meter ({others})")
+
+
+def refuse_meter(family, meter: tuple[int, int]) -> None:
+    """A :class:`GenerationError` saying :func:`meter_refused`'s words when ``family`` cannot write ``meter``."""
+    refusal = meter_refused(family, meter)
+    if refusal:
+        raise GenerationError(refusal)
 
 
 def seed_register(seed: Clip, margin: int = REGISTER_MARGIN) -> tuple[int, int] | None:

@@ -140,7 +140,7 @@ def test_a_model_that_gives_nan_stops_with_a_message_instead_of_hanging():
     phrases = TokenPhrases.from_vocabulary(json.loads((MODELS / "lstm" / "config.json").read_text())["codec"])
 
     class Damaged:
-        def begin(self, seed, rows):
+        def begin(self, seed, rows, meter):
             return rows
 
         def log_probs(self, rows):

@@ -11,7 +11,7 @@ SEED = Clip((Note(60, 0, 480, 100),), 1920)
 
 def test_request_checks_its_parameters():
     for bad in ({"bars": 0}, {"variations": 0}, {"temperature": 0}, {"top_p": 0}, {"top_p": 1.5},
-                {"pitch_range": (60, 50)}, {"pitch_range": (-1, 50)}):
+                {"pitch_range": (60, 50)}, {"pitch_range": (-1, 50)}, {"meter": (3, 5)}, {"meter": (0, 4)}):
         with pytest.raises(ValueError):
             GenerationRequest(SEED, **bad)
 
@@ -28,7 +28,16 @@ def test_the_record_is_plain_data_for_the_project_file():
     record = take.record()
     assert record == {"backend": "lstm", "model": "lstm-events", "variation": 1, "bars": 8, "variations": 2,
                       "temperature": 0.9, "top_p": 1.0, "random_seed": 42, "key": [-3, 1],
-                      "pitch_range": [0, 127], "options": {}}
+                      "pitch_range": [0, 127], "options": {}, "meter": [4, 4]}
+
+
+def test_a_take_completes_the_seeds_bar_then_counts_bars_of_the_requests_meter():
+    three = GenerationRequest(Clip((), 1440 * 2), bars=8, meter=(3, 4))
+    assert three.bar == 1440 and three.take_length() == 8 * 1440           # the seed ends on a bar line
+    assert three.take_length(1440 + 480) == 960 + 8 * 1440                 # a beat into a bar: two to finish it
+    assert GenerationRequest(SEED, bars=2, meter=(6, 8)).take_length(0) == 2 * 1440
+    assert GenerationRequest(SEED, bars=1, meter=(9, 8)).bar == 2160
+    assert GenerationRequest(SEED, bars=4).take_length() == 4 * 1920       # 4/4 by default, as before
 
 
 def test_a_scale_lock_and_its_record():

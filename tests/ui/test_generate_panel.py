@@ -411,3 +411,24 @@ def test_takes_keep_to_the_seeds_register_unless_the_range_is_set(studio):
     params.low.setValue(40)
     params.high.setValue(70)
     assert params.low.isEnabled() and params.request(bass, Key()).pitch_range == (40, 70)
+
+
+def test_the_panel_asks_for_bars_of_the_songs_meter_and_refuses_a_4_4_model_in_6_8(qtbot, studio, tmp_path, markov):
+    """Issue 17, item 1: takes are bars of the song's time signature where the seed ends; the bar-based GAN
+    and VAE say before anything runs that they cannot write 6/8."""
+    from musicstudio.core.meter import TimeSignature
+
+    panel = studio.generate
+    path = tmp_path / "jig.mid"
+    jig = tuple(Note(60 + i % 5, i * 240, 240, 90) for i in range(24))            # 4 bars of 6/8
+    export_midi(Song((Track("Whistle", 78, False, jig),), time_signatures=(TimeSignature(0, 6, 8),)), path)
+    assert studio.files.open_file(path)
+    panel.set_source("track")
+    takes = generate(qtbot, panel, markov, variations=2, bars=3)
+    assert [t.length for t in takes] == [3 * 1440] * 2 and takes[0].request["meter"] == [6, 8]
+    for backend in ("gan", "vae"):
+        if backend not in MODELS:
+            continue
+        assert panel.picker.select(MODELS[backend].name)
+        assert panel.generate() is None and panel.job is None
+        assert f"{backend} models write bars of 4/4" in panel.status.text() and "6/8" in panel.status.text()

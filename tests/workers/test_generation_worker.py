@@ -269,3 +269,22 @@ def test_a_process_that_dies_during_a_vae_job_is_reported_to_the_studio(qtbot, m
         service.submit_vae(VAEJob("vae", EncodeClip(FOUR)))
     assert "stopped unexpectedly (exit code 3" in blocker.args[1] and service.current_vae is None
     qtbot.waitUntil(lambda: not service.running and not service.working, timeout=2000)
+
+
+def test_the_request_s_meter_crosses_to_the_process_and_sets_the_takes_length(qtbot):
+    from musicstudio.generators.backends import backend_named
+
+    service = GenerationService()
+    try:
+        models = [m for m in service.models() if backend_named(m.backend).writes_meter((3, 4))]
+        if not models:
+            pytest.skip("no model that writes 3/4 is installed in models/")
+        model = min(models, key=lambda m: m.size_bytes)
+        seed = Clip((Note(60, 0, 480, 90), Note(64, 480, 960, 90)), 1440 + 480)   # a bar of 3/4 and a beat
+        request = GenerationRequest(seed, bars=2, variations=2, random_seed=4, meter=(3, 4))
+        with qtbot.waitSignal(service.finished, timeout=120_000) as blocker:
+            service.submit(GenerationJob(str(model.folder), request, "cpu"))
+        takes = blocker.args[1].takes
+        assert [t.length for t in takes] == [960 + 2 * 1440] * 2 and takes[0].request["meter"] == [3, 4]
+    finally:
+        assert service.shutdown(5000)

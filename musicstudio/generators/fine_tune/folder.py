@@ -58,8 +58,12 @@ class FolderData:
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
     def sequences(self, split: str, codec: MelodyCodec | EventCodec, shifts=(0,)) -> list[np.ndarray]:
+        return [s for s, _ in self.metered(split, codec, shifts)]
+
+    def metered(self, split: str, codec: MelodyCodec | EventCodec, shifts=(0,)) -> list[tuple[np.ndarray, tuple]]:
+        """The split's sequences, each with its piece's meter (numerator, denominator)."""
         pieces = self.train if split == "train" else self.valid
-        return [s for p in pieces for s in piece_sequences(p, codec, shifts) if len(s)]
+        return [(s, p.info.meter) for p in pieces for s in piece_sequences(p, codec, shifts) if len(s)]
 
 
 def file_name(piece_id: str) -> str:

@@ -20,14 +20,19 @@ SETTINGS = {"window": 256, "batch_size": 16, "lr": 3e-4, "min_lr": 3e-5, "patien
             "min_batches": 4, "max_batches": 40}
 
 
-def in_order_windows(sequences: list[np.ndarray], steps_of: np.ndarray, start_token: int, length: int):
-    """Every token of every sequence, cut into consecutive windows (inputs, positions, targets)."""
+def in_order_windows(sequences: list[np.ndarray], steps_of: np.ndarray, start_token: int, length: int,
+                     config=None, meters: list | None = None):
+    """Every token of every sequence, cut into consecutive windows (inputs, positions, targets); the
+    positions are ``config``'s position slots in each sequence's meter (``meters``), or without a config
+    the steps from the sequence's start."""
     from musicstudio.generators.lstm.backend import step_positions
 
     out = []
-    for seq in sequences:
+    for i, seq in enumerate(sequences):
         padded = np.concatenate([[start_token], seq])
         positions = np.concatenate([[0], step_positions(seq, steps_of)])
+        if config is not None:
+            positions = config.position_slots(positions, meters[i] if meters else (4, 4))
         for first in range(0, len(seq), length):
             targets = seq[first:first + length]
             out.append((padded[first:first + len(targets)], positions[first + 1:first + 1 + len(targets)], targets))
@@ -52,18 +57,20 @@ def fine_tune_lstm(work):
     device = pick_device(work.job.device)
     s = dict(SETTINGS)
     shifts = tuple(config.get("data", {}).get("transpose") or (0,))
-    train_seqs = work.data.sequences("train", codec, shifts)
-    valid_seqs = work.data.sequences("valid", codec)
+    train_pairs, valid_pairs = work.data.metered("train", codec, shifts), work.data.metered("valid", codec)
+    train_seqs, train_meters = [q for q, _ in train_pairs], [m for _, m in train_pairs]
+    valid_seqs, valid_meters = [q for q, _ in valid_pairs], [m for _, m in valid_pairs]
     tokens = sum(len(q) for q in train_seqs)
     per_epoch = min(s["max_batches"], max(s["min_batches"], math.ceil(tokens / (s["window"] * s["batch_size"]))))
     pad = codec.size
-    valid_items = in_order_windows(valid_seqs, phrases.steps_of(), model.start_token, s["window"])
+    valid_items = in_order_windows(valid_seqs, phrases.steps_of(), model.start_token, s["window"], model_config,
+                                   valid_meters)
     valid_batches = [collate(valid_items[i:i + s["batch_size"]], pad)
                      for i in range(0, len(valid_items), s["batch_size"])]
     dev = torch.device(device)
 
     def make_batches(epoch: int, rng: np.random.Generator) -> list:
-        items = windows(train_seqs, phrases, s["window"], per_epoch * s["batch_size"], rng)
+        items = windows(train_seqs, phrases, s["window"], per_epoch * s["batch_size"], rng, model_config, train_meters)
         return [collate(items[i:i + s["batch_size"]], pad) for i in range(0, len(items), s["batch_size"])]
 
     def batch_loss(m, batch):

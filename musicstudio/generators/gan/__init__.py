@@ -11,4 +11,5 @@ BACKEND = Backend(
     name="gan", summary="bar-by-bar piano-roll GAN that follows chords",
     implementation="musicstudio.generators.gan.backend", capabilities=frozenset({ChordFollower}),
     options=ChordOptions, fine_tuner="musicstudio.generators.fine_tune.gan:fine_tune_gan",
-    fine_tune_meters=("bar",), weight_folders=(CRITIC,))
+    fine_tune_meters=("bar",), weight_folders=(CRITIC,),
+    meters=((4, 4), (2, 2)))   # one bar is 16 steps of the 16th grid: 4/4 (and 2/2, the same bar)

@@ -28,11 +28,13 @@ from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.codecs.grid import on_grid
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.continuation import seed_velocity
+from musicstudio.generators.gan import BACKEND as FAMILY
 from musicstudio.generators.gan.chords import bar_window, condition_vectors, parse_progression, seed_chords
 from musicstudio.generators.gan.fast import NumpyBarGenerator
 from musicstudio.generators.gan.model import BarGenerator
 from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
 from musicstudio.generators.interface import BAR, CancelToken, GenerationError, GenerationRequest, Progress, Take
+from musicstudio.generators.seed_plan import refuse_meter
 
 BACKEND = "gan"
 TEXTURES = ("auto", "melody", "chords")
@@ -114,6 +116,7 @@ class GANGenerator:
     @torch.inference_mode()
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
+        refuse_meter(FAMILY, request.meter)   # before any work: the GAN writes 16-step bars
         codec, rows = self.codec, request.variations
         seed_notes = list(on_grid(request.seed.notes))
         shift = octave_shift(seed_notes, codec.low, codec.high, request)
@@ -151,5 +154,4 @@ class GANGenerator:
             takes.append(Take(notes=notes, length=request.bars * BAR, backend=BACKEND, model=self.name,
                               request=record, variation=r))
         return takes
-
 

@@ -1,10 +1,28 @@
-"""The LSTM backend's named training configs (``musicstudio train lstm --config NAME``)."""
+"""The LSTM backend's named training configs (``musicstudio train lstm --config NAME``).
+
+``lstm``, the shipped default, is meter-aware (a position slot per step of each meter's bar) and trains
+only on the collections whose terms allow shipping derived weights (O'Neill's and Ryan's, docs/licences.md);
+``lstm-nc`` is the earlier model's recipe (every training collection, Essen and Palestrina included, bar
+position modulo 16): its weights are for non-commercial use only.
+"""
+
+from musicstudio.generators.lstm.model import METERS
 
 BACKEND = "lstm"
+LICENCE_CLEAN = ["oneills1850", "ryansMammoth"]
 _EVENTS = {"codec": "events", "low": 0, "high": 127, "max_shift": 16, "velocity_bins": 0}
 _DATA = {"collections": None, "meter_classes": None, "transpose": list(range(-5, 7))}
 CONFIGS = {
-    "lstm": {"summary": "2-layer LSTM over the events codec with a bar-position input",
+    "lstm": {"summary": "2-layer meter-aware LSTM over the events codec (the step in the bar of the piece's meter as "
+                        "an input), trained on O'Neill's and Ryan's tunes only (licence-clean)",
+             "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1,
+                                         "meters": [list(m) for m in METERS]},
+             "data": {**_DATA, "collections": LICENCE_CLEAN},
+             "batches": {"window": 256, "batch_size": 64, "per_epoch": 100, "valid_windows": 1024},
+             "train": {"epochs": 20, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
+                       "max_minutes": 30, "precision": "bf16"}},
+    "lstm-nc": {"summary": "2-layer LSTM over the events codec with a bar-position input (modulo 16), trained on "
+                           "every collection: non-commercial",
              "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1},
              "data": _DATA,
              "batches": {"window": 256, "batch_size": 64, "per_epoch": 250, "valid_windows": 1024},
@@ -19,6 +37,12 @@ CONFIGS = {
                               "max_minutes": 15, "precision": "bf16"}},
     "lstm-tiny": {"summary": "a tiny LSTM for tests", "codec": _EVENTS,
                   "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1},
+                  "data": {**_DATA, "transpose": [0], "limit": 30},
+                  "batches": {"window": 64, "batch_size": 8, "per_epoch": 6, "valid_windows": 16},
+                  "train": {"epochs": 2, "lr": 3e-3, "patience": 2}},
+    "lstm-meters-tiny": {"summary": "a tiny meter-aware LSTM for tests", "codec": _EVENTS,
+                  "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1,
+                            "meters": [list(m) for m in METERS]},
                   "data": {**_DATA, "transpose": [0], "limit": 30},
                   "batches": {"window": 64, "batch_size": 8, "per_epoch": 6, "valid_windows": 16},
                   "train": {"epochs": 2, "lr": 3e-3, "patience": 2}},

@@ -76,8 +76,8 @@ class EnsembleGenerator:
         self.device = members[0].device
 
     # the TokenModel protocol -----------------------------------------------------------------------------
-    def begin(self, seed: np.ndarray, rows: int):
-        states = [m.begin(seed, rows) for m in self.members]
+    def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int] = (4, 4)):
+        states = [m.begin(seed, rows, meter) for m in self.members]
         return {"members": states, "log_probs": self._mix(states)}
 
     def log_probs(self, state) -> np.ndarray:
@@ -90,10 +90,10 @@ class EnsembleGenerator:
     def _mix(self, states) -> np.ndarray:
         return mixture_log_probs([m.log_probs(s) for m, s in zip(self.members, states)], self.weights)
 
-    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def score(self, tokens: np.ndarray, meter: tuple[int, int] = (4, 4)) -> tuple[np.ndarray, np.ndarray]:
         """Log-probability of each token under the mixture, and whether it was the mixture's top guess."""
         return score_chunks((mixture_log_probs([c[0] for c in chunks], self.weights), chunks[0][1])
-                            for chunks in zip(*(m.distributions(tokens) for m in self.members)))
+                            for chunks in zip(*(m.distributions(tokens, meter=meter) for m in self.members)))
 
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:

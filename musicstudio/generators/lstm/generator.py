@@ -29,21 +29,22 @@ class LSTMGenerator:
 
     # the TokenModel protocol -----------------------------------------------------------------------------
     @torch.no_grad()
-    def begin(self, seed: np.ndarray, rows: int):
-        """The seed runs once through torch (one call for the whole sequence); the rows copy its state."""
+    def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int] = (4, 4)):
+        """The seed (starting on a bar line of ``meter``) runs once through torch (one call for the whole
+        sequence); the rows copy its state."""
         seed = np.asarray(seed, np.int64)
         inputs = np.concatenate([[self.model.start_token], seed])
-        positions = np.concatenate([[0], step_positions(seed, self._steps_of)])
-        # inputs[i] predicts the token at positions[i + 1]; the last input predicts the next token
-        next_position = int(positions[-1] + (self._steps_of[seed[-1]] if len(seed) else 0))
-        target_pos = np.concatenate([positions[1:], [next_position]])
+        steps = np.concatenate([[0], step_positions(seed, self._steps_of)])
+        # inputs[i] predicts the token at steps[i + 1]; the last input predicts the next token
+        next_step = int(steps[-1] + (self._steps_of[seed[-1]] if len(seed) else 0))
+        target = self.model.config.position_slots(np.concatenate([steps[1:], [next_step]]), meter)
         x = torch.from_numpy(inputs).to(self.device).unsqueeze(0)
-        p = torch.from_numpy(target_pos).to(self.device).unsqueeze(0)
+        p = torch.from_numpy(target).to(self.device).unsqueeze(0)
         logits, (h, c) = self.model(x, p)
         log_p = np.repeat(torch_log_probs(logits[:, -1]), rows, axis=0)
         h, c = h.repeat(1, rows, 1), c.repeat(1, rows, 1)
         state = NumpyStepper.from_torch((h, c)) if self._stepper is not None else (h, c)
-        return {"log_probs": log_p, "state": state, "position": np.full(rows, next_position, np.int64)}
+        return {"log_probs": log_p, "state": state, "position": np.full(rows, next_step, np.int64), "meter": meter}
 
     def log_probs(self, state) -> np.ndarray:
         return state["log_probs"]
@@ -51,21 +52,23 @@ class LSTMGenerator:
     @torch.no_grad()
     def push(self, state, tokens: np.ndarray):
         position = state["position"] + self._steps_of[tokens]
+        slots = self.model.config.position_slots(position, state["meter"])
         if self._stepper is not None:
-            log_p, lstm_state = self._stepper.step(tokens, position, state["state"])
-            return {"log_probs": log_p, "state": lstm_state, "position": position}
+            log_p, lstm_state = self._stepper.step(tokens, slots, state["state"])
+            return {**state, "log_probs": log_p, "state": lstm_state, "position": position}
         x = torch.from_numpy(tokens).to(self.device).unsqueeze(1)
-        p = torch.from_numpy(position).to(self.device).unsqueeze(1)
+        p = torch.from_numpy(slots).to(self.device).unsqueeze(1)
         logits, lstm_state = self.model(x, p, state["state"])
-        return {"log_probs": torch_log_probs(logits[:, -1]), "state": lstm_state, "position": position}
+        return {**state, "log_probs": torch_log_probs(logits[:, -1]), "state": lstm_state, "position": position}
 
     @torch.no_grad()
-    def distributions(self, tokens: np.ndarray, chunk: int = 2048):
-        """For a whole sequence, chunk by chunk: ``(log_probs (n, vocab) tensor, targets (n,) tensor)``,
-        the log-probabilities of each token given every token before it (the state carried over)."""
+    def distributions(self, tokens: np.ndarray, chunk: int = 2048, meter: tuple[int, int] = (4, 4)):
+        """For a whole sequence (starting on a bar line of ``meter``), chunk by chunk: ``(log_probs (n, vocab)
+        tensor, targets (n,) tensor)``, the log-probabilities of each token given every token before it (the
+        state carried over)."""
         tokens = np.asarray(tokens, np.int64)
         inputs = np.concatenate([[self.model.start_token], tokens[:-1]])
-        positions = step_positions(tokens, self._steps_of)
+        positions = self.model.config.position_slots(step_positions(tokens, self._steps_of), meter)
         state = None
         for i in range(0, len(tokens), chunk):
             x = torch.from_numpy(inputs[i:i + chunk]).to(self.device).unsqueeze(0)
@@ -73,9 +76,10 @@ class LSTMGenerator:
             logits, state = self.model(x, p, state)
             yield F.log_softmax(logits[0].float(), dim=-1), torch.from_numpy(tokens[i:i + chunk]).to(self.device)
 
-    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Log-probability of each token given the ones before, and whether it was the top guess."""
-        return score_chunks(self.distributions(tokens))
+    def score(self, tokens: np.ndarray, meter: tuple[int, int] = (4, 4)) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token (a sequence from a bar line of ``meter``) given the ones before, and
+        whether it was the top guess."""
+        return score_chunks(self.distributions(tokens, meter=meter))
 
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:

@@ -1,8 +1,23 @@
 """An LSTM language model over event tokens, with the position in the bar as a second input.
 
 Input at each step: the embedding of the previous token (or a start token) joined with an embedding of
-the 16th step of the bar the next token falls on; 2-3 LSTM layers with dropout; a linear head over the
-vocabulary. Safe to import (no side effects); generating lives in :mod:`.generator`.
+the position in the bar of the 16th step the next token falls on; 2-3 LSTM layers with dropout; a linear
+head over the vocabulary. Safe to import (no side effects); generating lives in :mod:`.generator`.
+
+The position input is a *slot* of one embedding table:
+
+* a meter-aware model (``LSTMConfig.meters`` not empty) has one run of slots per meter it knows, as many as
+  that meter's bar has 16th steps (:func:`bar_steps`: 4/4 16, 3/4 12, 6/8 12, 9/8 18, 12/8 and 3/2 24):
+  slot = the meter's first slot + the step within its bar. So 3/4 and 6/8, both 12 steps, have slots of
+  their own (beats of 4 steps against beats of 6), and a step of a 9/8 bar is never read as one of a 4/4 bar.
+  A meter the model was not trained on borrows the slots of a known meter with the same bar length and
+  beat (``numerator / denominator`` the same shape), else of 4/4 by step modulo 16
+  (:meth:`LSTMConfig.meter_slot_of`);
+* an old model (``meters`` empty, checkpoints from before meters) has 16 slots: step from the sequence's
+  start modulo 16, whatever the meter, exactly as it was trained.
+
+Positions are counted from a bar line: a training piece starts on one (pickups are moved so that bar lines
+fall on the grid's bars), and a seed starts on one (seed planning widens seeds to whole bars).
 """
 
 from __future__ import annotations
@@ -21,6 +36,18 @@ def step_positions(tokens: np.ndarray, steps_of: np.ndarray, start: int = 0) -> 
     return start + np.concatenate([[0], np.cumsum(moved)[:-1]]) if len(tokens) else np.zeros(0, np.int64)
 
 
+def bar_steps(meter: tuple[int, int]) -> int:
+    """16th steps in a bar of ``meter`` (numerator, denominator): 4/4 16, 3/4 12, 6/8 12, 9/8 18, 3/2 24.
+    At least 1 (a 1/32 bar still holds one step)."""
+    numerator, denominator = meter
+    return max(1, numerator * 16 // denominator)
+
+
+# The meters a meter-aware model learns position slots for: every meter of the licence-clean training
+# collections (O'Neill's, Ryan's) and the common ones besides.
+METERS = ((4, 4), (2, 4), (3, 4), (2, 2), (3, 2), (6, 8), (9, 8), (12, 8), (3, 8), (6, 4))
+
+
 @dataclass(frozen=True)
 class LSTMConfig:
     vocab: int
@@ -28,11 +55,47 @@ class LSTMConfig:
     hidden: int = 256
     layers: int = 2
     dropout: float = 0.2
-    positions: int = 16          # steps in a bar fed as an input (0: no bar-position input)
+    positions: int = 16          # position slots fed as an input (0: no bar-position input)
     position_embed: int = 16
+    meters: tuple[tuple[int, int], ...] = ()   # meter-aware: the meters with slots of their own (see above)
+
+    def __post_init__(self) -> None:
+        meters = tuple((int(n), int(d)) for n, d in self.meters)
+        object.__setattr__(self, "meters", meters)
+        if meters and self.positions != sum(bar_steps(m) for m in meters):
+            raise ValueError(f"a meter-aware LSTM has one position slot per step of each meter's bar "
+                             f"({sum(bar_steps(m) for m in meters)}), not {self.positions}")
+
+    @classmethod
+    def meter_aware(cls, vocab: int, meters=METERS, **kwargs) -> LSTMConfig:
+        return cls(vocab=vocab, positions=sum(bar_steps(m) for m in meters), meters=tuple(meters), **kwargs)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def meter_slot_of(self, meter: tuple[int, int]) -> tuple[int, int]:
+        """(first slot, slots in its bar) of the run of slots that ``meter`` uses."""
+        meter = (int(meter[0]), int(meter[1]))
+        first, runs = 0, {}
+        for known in self.meters:
+            runs[known] = (first, bar_steps(known))
+            first += bar_steps(known)
+        if meter in runs:
+            return runs[meter]
+        steps = bar_steps(meter)
+        for known, run in runs.items():  # same bar length, beats of the same kind (simple or compound)
+            if run[1] == steps and (known[0] % 3 == 0 and known[1] == 8) == (meter[0] % 3 == 0 and meter[1] == 8):
+                return run
+        return runs.get((4, 4), next(iter(runs.values())))
+
+    def position_slots(self, steps: np.ndarray, meter: tuple[int, int] = (4, 4)) -> np.ndarray:
+        """The position input for tokens that happen ``steps`` 16th steps after a bar line of ``meter``:
+        for an old model the steps themselves (the network takes them modulo 16)."""
+        steps = np.asarray(steps, dtype=np.int64)
+        if not self.meters:
+            return steps
+        first, length = self.meter_slot_of(meter)
+        return first + steps % length
 
 
 class EventLSTM(nn.Module):

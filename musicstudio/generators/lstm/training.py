@@ -11,15 +11,18 @@ from musicstudio.generators.codecs import codec_from_spec
 from musicstudio.generators.lstm.configs import BACKEND
 from musicstudio.generators.lstm.model import EventLSTM, LSTMConfig, step_positions
 from musicstudio.generators.phrases import TokenPhrases
-from musicstudio.generators.training.data import split_sequences
+from musicstudio.generators.training.data import metered_sequences
 from musicstudio.generators.training.loop import LoopConfig, fit, seed_everything
 from musicstudio.generators.training.outputs import ModelFolder
 
 
 def windows(sequences: list[np.ndarray], phrases: TokenPhrases, length: int, count: int,
-            rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+            rng: np.random.Generator, config: LSTMConfig | None = None,
+            meters: list[tuple[int, int]] | None = None) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """``count`` random windows (inputs, positions, targets) of ``length`` tokens, drawn in proportion
-    to sequence length; each sequence starts with the start token."""
+    to sequence length; each sequence starts with the start token and on a bar line. The positions are
+    ``config``'s position slots (:meth:`LSTMConfig.position_slots`) in each sequence's meter (``meters``,
+    one per sequence; 4/4 when not given); without a config, the steps from the sequence's start."""
     steps_of = phrases.steps_of()
     start_token = phrases.vocab_size
     lengths = np.array([len(s) for s in sequences], dtype=np.float64)
@@ -28,7 +31,8 @@ def windows(sequences: list[np.ndarray], phrases: TokenPhrases, length: int, cou
     for i in picks:
         seq = sequences[i]
         padded = np.concatenate([[start_token], seq])
-        positions = np.concatenate([[0], step_positions(seq, steps_of)])
+        steps = np.concatenate([[0], step_positions(seq, steps_of)])
+        positions = steps if config is None else config.position_slots(steps, meters[i] if meters else (4, 4))
         # position of the token being predicted = the step at which it happens
         if len(seq) <= length:
             first = 0
@@ -55,6 +59,19 @@ def collate(items, pad: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return x, p, y
 
 
+def _unzip(pairs: list) -> tuple[list, list]:
+    return [a for a, _ in pairs], [b for _, b in pairs]
+
+
+def model_config_of(vocab: int, model: dict) -> LSTMConfig:
+    """The network's config from a training config's ``model`` entry; a ``meters`` list there makes the
+    model meter-aware (its position slots are counted from the meters)."""
+    if model.get("meters"):
+        rest = {k: v for k, v in model.items() if k not in ("meters", "positions")}
+        return LSTMConfig.meter_aware(vocab, tuple(tuple(m) for m in model["meters"]), **rest)
+    return LSTMConfig(vocab=vocab, **model)
+
+
 def train(run) -> None:
     cfg = run.config
     codec = codec_from_spec(cfg["codec"])
@@ -63,20 +80,22 @@ def train(run) -> None:
     b = cfg["batches"]
     data = run.data
     run.log(f"{run.name}: reading the corpus ...")
-    train_seqs = split_sequences(run.corpus, "train", codec, data)
-    valid_seqs = split_sequences(run.corpus, "valid", codec, data)
+    train_seqs, train_meters = _unzip(metered_sequences(run.corpus, "train", codec, data))
+    valid_seqs, valid_meters = _unzip(metered_sequences(run.corpus, "valid", codec, data))
     run.log(f"{run.name}: {len(train_seqs):,} training sequences ({sum(map(len, train_seqs)):,} tokens), "
             f"{len(valid_seqs):,} validation sequences")
-    model_config = LSTMConfig(vocab=codec.size, **cfg["model"])
+    model_config = model_config_of(codec.size, cfg["model"])
     seed_everything(loop.seed)  # the initial weights too
     model = EventLSTM(model_config)
     pad = codec.size
-    valid_items = windows(valid_seqs, phrases, b["window"], b["valid_windows"], np.random.default_rng(99))
+    valid_items = windows(valid_seqs, phrases, b["window"], b["valid_windows"], np.random.default_rng(99),
+                          model_config, valid_meters)
     valid_batches = [collate(valid_items[i:i + b["batch_size"]], pad)
                      for i in range(0, len(valid_items), b["batch_size"])]
 
     def train_batches(epoch: int, rng: np.random.Generator) -> list:
-        items = windows(train_seqs, phrases, b["window"], b["per_epoch"] * b["batch_size"], rng)
+        items = windows(train_seqs, phrases, b["window"], b["per_epoch"] * b["batch_size"], rng, model_config,
+                        train_meters)
         return [collate(items[i:i + b["batch_size"]], pad) for i in range(0, len(items), b["batch_size"])]
 
     device = torch.device(run.device)

@@ -12,7 +12,7 @@ from musicstudio.core.ticks import PPQ
 from musicstudio.generators.codecs import NotesCodec
 from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, on_grid
 from musicstudio.generators.continuation import seed_velocity
-from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm_notes.configs import BACKEND
 from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTM
 from musicstudio.generators.lstm_notes.rows import NoteRows
@@ -51,7 +51,8 @@ class NotesLSTMGenerator:
         seed_rows = self.codec.encode(seed_notes)
         seed_end = max([request.seed.length / PPQ] + [n.end / PPQ for n in seed_notes])
         seed_end = float(np.ceil(seed_end / GRID - 1e-9) * GRID)
-        end = seed_end + request.bars * BAR / PPQ
+        take_length = request.take_length(round(seed_end * PPQ))  # the seed's bar completed, then whole bars
+        end = seed_end + take_length / PPQ
         window = np.concatenate([np.zeros((w, 3), np.float32), seed_rows])[-w:]
         windows = np.repeat(window[None], rows, axis=0)
         position = np.full(rows, float(seed_rows[:, 1].sum()), np.float64)  # start of the last note
@@ -84,8 +85,8 @@ class NotesLSTMGenerator:
                 progress(done)
         if progress is not None:
             progress(1.0)
-        length, record = request.bars * BAR, request.record()
-        return [Take(notes=on_grid(notes, velocity=velocity), length=length, backend=BACKEND, model=self.name,
+        record = request.record()
+        return [Take(notes=on_grid(notes, velocity=velocity), length=take_length, backend=BACKEND, model=self.name,
                      request=record, variation=r) for r, notes in enumerate(out)]
 
     # -- evaluation -----------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ class MarkovGenerator:
         self.long = Distributions(model)
 
     # the TokenModel protocol of musicstudio.generators.continuation
-    def begin(self, seed: np.ndarray, rows: int) -> _State:
+    def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int] = (4, 4)) -> _State:
+        """The n-gram model keeps no bar position: ``meter`` only sets the take's length (the caller's)."""
         width = self.model.order - 1
         seed = np.asarray(seed, np.int64)
         start = np.concatenate([np.full(width, self.model.vocab, np.int64), seed])
@@ -58,8 +59,9 @@ class MarkovGenerator:
             return state
         return state._replace(contexts=np.concatenate([state.contexts[:, 1:], tokens[:, None]], axis=1))
 
-    def score(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Log-probability of each token given the ones before, and whether it was the top guess."""
+    def score(self, tokens: np.ndarray, meter: tuple[int, int] = (4, 4)) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probability of each token given the ones before, and whether it was the top guess (an n-gram
+        model keeps no bar position: ``meter`` changes nothing)."""
         return self.model.score(tokens)
 
     def generate(self, request: GenerationRequest, progress: Progress | None = None,

@@ -97,9 +97,17 @@ def split_pieces(corpus: Corpus, split: str, data: DataConfig) -> list[str]:
 def split_sequences(corpus: Corpus, split: str, codec: MelodyCodec | EventCodec, data: DataConfig,
                     augment: bool | None = None) -> list[np.ndarray]:
     """Every sequence of a split; training is transposed by ``data.transpose`` unless ``augment`` is False."""
+    return [s for s, _ in metered_sequences(corpus, split, codec, data, augment)]
+
+
+def metered_sequences(corpus: Corpus, split: str, codec: MelodyCodec | EventCodec, data: DataConfig,
+                      augment: bool | None = None) -> list[tuple[np.ndarray, tuple[int, int]]]:
+    """Every sequence of a split with its piece's meter (each piece starts on a bar line: a pickup was
+    moved so that bar lines fall on the grid's bars); as :func:`split_sequences`."""
     augment = split == "train" if augment is None else augment
     shifts = data.transpose if augment else (0,)
     out = []
     for piece_id in split_pieces(corpus, split, data):
-        out.extend(s for s in piece_sequences(corpus.piece(piece_id), codec, shifts) if len(s))
+        piece = corpus.piece(piece_id)
+        out.extend((s, piece.info.meter) for s in piece_sequences(piece, codec, shifts) if len(s))
     return out

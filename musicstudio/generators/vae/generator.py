@@ -29,6 +29,8 @@ from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.interface import BAR, CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.phrases import TokenPhrases
+from musicstudio.generators.seed_plan import refuse_meter
+from musicstudio.generators.vae import BACKEND as FAMILY
 from musicstudio.generators.vae.attributes import coordinates
 from musicstudio.generators.vae.decoding import decode_tokens, slerp
 from musicstudio.generators.vae.model import MelodyVAE
@@ -180,6 +182,7 @@ class VAEGenerator:
     # -- the generator interface --------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
+        refuse_meter(FAMILY, request.meter)   # before any work: the VAE writes 16-step bars
         options = request.options
         mode = options.get("mode") or ("vary" if request.seed.notes else "sample")
         if mode not in ("sample", "vary"):
@@ -226,3 +229,4 @@ class VAEGenerator:
 def phrase_velocity(clip: Clip) -> int:
     """The touch a phrase made from ``clip`` is played with: its median velocity (100 for an empty clip)."""
     return seed_velocity(clip.notes)
+

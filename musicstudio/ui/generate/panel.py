@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 import musicstudio.ui.generate.panel_layout as panel_layout
 from musicstudio.core.key_finding import song_key
 from musicstudio.generators.capabilities import ChordFollower
-from musicstudio.generators.seed_plan import drums_refused
+from musicstudio.generators.seed_plan import drums_refused, meter_refused, take_meter
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.model_picker import ModelPicker
 from musicstudio.ui.generate.page_tabs import PageTabs
@@ -203,14 +203,15 @@ class GeneratePanel(QWidget):
             self._say(f"Cannot generate: {e}.")
             return None
         source = None if self.source_key == "every track" else plan.track
-        refusal = drums_refused(self.document.song, source, info.family)
-        if refusal:     # said before anything runs: a drum groove never comes back as piano
+        meter = take_meter(self.document.song, plan.at)
+        refusal = drums_refused(self.document.song, source, info.family) or meter_refused(info.family, meter)
+        if refusal:     # said before anything runs: a drum groove never comes back as piano, nor 6/8 as 4/4
             self._say(f"Cannot generate: {refusal}.", error=True)
             return None
         if self.params.fresh_seed.isChecked() and not (self.plan is None and self.take_box.plan is None):
             self.params.roll_seed()      # a new seed for each generation after the first takes
         try:
-            request = self.params.request(plan.seed, song_key(self.document.song), plan.bars)
+            request = self.params.request(plan.seed, song_key(self.document.song), plan.bars, meter)
         except ValueError as e:
             self._say(f"Cannot generate: {e}.")
             return None
@@ -221,7 +222,8 @@ class GeneratePanel(QWidget):
         self.generate_button.setText("Generate again")
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
-        self._say(f"Generating {request.variations} takes of {request.bars} bars with {info.name}…")
+        self._say(f"Generating {request.variations} takes of {request.bars} bars of {meter[0]}/{meter[1]} with "
+                  f"{info.name}…")
         return self.job
 
     def cancel(self) -> None:

@@ -246,9 +246,11 @@ class ParameterForm(QWidget):
         register = seed_register(seed) if self.follow_register.isChecked() else None
         return register or (self.low.value(), self.high.value())
 
-    def request(self, seed: Clip, song_key: Key, bars: int | None = None) -> GenerationRequest:
-        """The request for ``seed`` (``bars`` overrides the length box, for regenerated bars)."""
+    def request(self, seed: Clip, song_key: Key, bars: int | None = None,
+                meter: tuple[int, int] = (4, 4)) -> GenerationRequest:
+        """The request for ``seed`` (``bars`` overrides the length box, for regenerated bars), in bars of
+        ``meter`` (the song's time signature where the take goes)."""
         return GenerationRequest(seed=seed, bars=bars or self.bars.value(), variations=self.variations.value(),
                                  temperature=round(self.temperature.value(), 4), top_p=round(self.top_p.value(), 4),
                                  random_seed=self.seed.value(), key=self.locked_key(song_key),
-                                 pitch_range=self.pitch_range(seed), options=self.options())
+                                 pitch_range=self.pitch_range(seed), options=self.options(), meter=meter)

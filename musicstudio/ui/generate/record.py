@@ -2,7 +2,7 @@
 request that made it, so a take can be generated again exactly. Pure data, no Qt.
 
 A record (``kind: "take"``) holds the backend, the model, the variation, every request parameter
-(bars, variations, temperature, top_p, random_seed, key, pitch_range, options), the seed phrase, where
+(bars, variations, temperature, top_p, random_seed, key, pitch_range, options, meter), the seed phrase, where
 the take went in the song (with the tracks it was dealt out to, voice by voice, and their last pitches)
 and the notes that were kept.
 """
@@ -50,7 +50,8 @@ def request_from_record(record: dict) -> GenerationRequest:
         random_seed=int(record["random_seed"]),
         key=None if key is None else lock_from_record(key),
         pitch_range=(int(record["pitch_range"][0]), int(record["pitch_range"][1])),
-        options=dict(record.get("options") or {}))
+        options=dict(record.get("options") or {}),
+        meter=tuple(int(x) for x in record.get("meter") or (4, 4)))  # records from before meters: 4/4
 
 
 def recorded_notes(record: dict) -> tuple[Note, ...]:

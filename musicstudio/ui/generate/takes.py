@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from musicstudio.core.note import pitch_name
-from musicstudio.generators.interface import BAR, Take
+from musicstudio.generators.interface import Take, bar_ticks
 from musicstudio.ui.generate.mini_roll import SIZE, mini_roll
 from musicstudio.ui.generate.own_keys import OwnKeys
 
@@ -44,7 +44,7 @@ class TakeList(OwnKeys, QListWidget):
         for i, take in enumerate(self.takes):
             length = lengths[i] if lengths else take.length
             notes = tuple(n for n in take.notes if n.start < length)
-            item = QListWidgetItem(QIcon(mini_roll(notes, length, TAKE_COLOUR, bar=BAR)), describe_take(i, take))
+            item = QListWidgetItem(QIcon(mini_roll(notes, length, TAKE_COLOUR, bar=_bar(take))), describe_take(i, take))
             self.addItem(item)
         if self.takes:
             self.setCurrentRow(0)
@@ -78,3 +78,9 @@ class TakeList(OwnKeys, QListWidget):
         else:
             self.discard_requested.emit()
         event.accept()
+
+
+def _bar(take: Take) -> int:
+    """Ticks in a bar of the meter the take was asked for (takes from before meters: 4/4)."""
+    meter = take.request.get("meter") or (4, 4)
+    return bar_ticks((int(meter[0]), int(meter[1])))
