@@ -10,6 +10,9 @@ chunk is done.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from itertools import chain
+
+import numpy as np
 
 from musicstudio.core.controls import (
     CHANNEL_PRESSURE,
@@ -35,6 +38,8 @@ DRUM_CHANNEL = 9
 TEXT_META = {0x01: TEXT, 0x02: COPYRIGHT, 0x05: LYRIC, 0x06: MARKER, 0x07: CUE}
 META_OF_TEXT = {kind: mtype for mtype, kind in TEXT_META.items()}
 
+SLICE = 10_000   # events handled per call in the big steps below: each call short, so that the window gets its turn
+
 # Status nibbles of the channel events that are not notes.
 POLY_STATUS, CONTROL_STATUS, PROGRAM_STATUS, PRESSURE_STATUS, BEND_STATUS = 0xA0, 0xB0, 0xC0, 0xD0, 0xE0
 
@@ -48,6 +53,14 @@ class ChannelEvents:
         self.notes: list[tuple[int, int, int, int]] = []     # (pitch, start, length, velocity)
         self.controls: list[tuple[int, int, int, int]] = []  # (tick, status nibble, data 1, data 2), file order
         self.open: dict[int, deque] = defaultdict(deque)     # pitch -> (start, velocity), first in first out
+
+    def release(self) -> None:
+        """Let go of the raw events a slice at a time: a list of a million tuples is freed in one call that
+        holds the interpreter for 50 ms and more, stopping the window while another thread reads."""
+        for events in (self.notes, self.controls):
+            while events:
+                del events[-SLICE:]
+        self.open.clear()
 
 
 def song_text(tick: int, mtype: int, body: bytes) -> SongText:
@@ -93,17 +106,35 @@ def channel_controls(raw: list[tuple[int, int, int, int]], scale) -> tuple[int |
 
 
 def channel_notes(events: ChannelEvents, scale) -> tuple[Note, ...]:
-    """The channel's notes at model ticks (``scale``: as for :func:`channel_controls`). A note whose
-    note-off came at its very tick lasts one tick."""
+    """The channel's notes at model ticks (``scale``: as for :func:`channel_controls`), in the track's
+    canonical order. A note whose note-off came at its very tick lasts one tick."""
     if scale is None:
         new = tuple.__new__   # the raw tuples are already in Note's field order: no per-field copy
-        return tuple([new(Note, n) if n[2] else Note(n[0], n[1], 1, n[3]) for n in events.notes])
+        return in_order([new(Note, n) if n[2] else Note(n[0], n[1], 1, n[3]) for n in events.notes])
     notes = []
     for pitch, start, length, velocity in events.notes:
         s = scale(start)
         e = scale(start + length)
         notes.append(Note(pitch, s, e - s if e > s else 1, velocity))
-    return tuple(notes)
+    return in_order(notes)
+
+
+def in_order(notes: list[Note]) -> tuple[Note, ...]:
+    """``notes`` in the track's canonical order (start, pitch, duration, velocity), sorted by NumPy, which lets
+    other threads run while it sorts: sorting a million notes in Python holds the interpreter for 100 ms and
+    more (the window stops), and :class:`Track` then only checks the order."""
+    if len(notes) < SLICE:
+        return tuple(notes)
+    fields = np.empty((len(notes), 4), np.int64)   # a Note is (pitch, start, duration, velocity)
+    for i in range(0, len(notes), SLICE):
+        part = notes[i:i + SLICE]
+        fields[i:i + len(part)] = np.fromiter(chain.from_iterable(part), np.int64, 4 * len(part)).reshape(-1, 4)
+    pitch, start, duration, velocity = fields.T
+    first, then = start * 128 + pitch, duration * 128 + velocity   # within int64: ticks are bounded far below
+    if ((first[1:] > first[:-1]) | ((first[1:] == first[:-1]) & (then[1:] >= then[:-1]))).all():
+        return tuple(notes)
+    order = np.lexsort((then, first))
+    return tuple([notes[i] for k in range(0, len(order), SLICE) for i in order[k:k + SLICE].tolist()])
 
 
 def chunk_tracks(name: str, channels: dict[int, ChannelEvents], scale) -> list[Track]:
@@ -117,6 +148,7 @@ def chunk_tracks(name: str, channels: dict[int, ChannelEvents], scale) -> list[T
         label = name
         if len(used) > 1:
             label = (f"{name} - " if name else "") + instrument_name(program or 0, ch == DRUM_CHANNEL)
-        tracks.append(Track(label, program or 0, ch == DRUM_CHANNEL, channel_notes(events, scale),
-                            controls=tuple(controls), channel=ch))
+        notes = channel_notes(events, scale)
+        events.release()
+        tracks.append(Track(label, program or 0, ch == DRUM_CHANNEL, notes, controls=tuple(controls), channel=ch))
     return tracks

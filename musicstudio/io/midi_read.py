@@ -85,8 +85,9 @@ def parse_midi(data: bytes, name: str | Path = "MIDI data") -> ImportResult:
     if len(data) > MAX_FILE_BYTES:
         raise MidiImportError(name, f"the data is {len(data) / 2**20:.0f} MB; Music Studio opens MIDI "
                                     f"files up to {MAX_FILE_BYTES // 2**20} MB")
+    reader = _Reader(bytes(data), name)
     try:
-        return _Reader(bytes(data), name).read()
+        return reader.read()
     except MidiImportError:
         raise
     except MemoryError as e:
@@ -96,6 +97,10 @@ def parse_midi(data: bytes, name: str | Path = "MIDI data") -> ImportResult:
     except Exception as e:
         raise MidiImportError(name, f"it is damaged in a way Music Studio cannot read "
                                     f"({type(e).__name__}: {e})") from e
+    finally:
+        if reader.state is not None:   # a file refused in the middle of a track: let go of what it read
+            for channel in reader.state.channels.values():
+                channel.release()
 
 
 class _TrackState:
@@ -132,6 +137,7 @@ class _Reader:
         self.texts: list[tuple[int, int, bytes]] = []   # (file tick, meta type, bytes)
         self.warnings: list[MidiWarning] = []
         self.conductor = ConductorEvents(self.warn)
+        self.state: _TrackState | None = None   # the track chunk being read
 
     # -- helpers ----------------------------------------------------------------------------------
     def fail(self, reason: str) -> MidiImportError:
@@ -192,7 +198,7 @@ class _Reader:
     def read_track(self, index: int, pos: int, end: int, tick: int = 0) -> _TrackState:
         """Read the chunk's events from ``pos`` to ``end``, its first event ``tick`` ticks in."""
         data = self.data
-        state = _TrackState(index + 1)
+        state = self.state = _TrackState(index + 1)
         channels = state.channels
         status = 0
         has_events = False

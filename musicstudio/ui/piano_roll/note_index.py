@@ -7,6 +7,7 @@ small cache keyed by the track's identity.
 from __future__ import annotations
 
 import bisect
+from itertools import chain
 
 import numpy as np
 
@@ -32,7 +33,9 @@ class NoteIndex:
         self._levels: NoteLevels | None = None
         for i in range(0, len(notes), CHUNK):
             # a Note is (pitch, start, duration, velocity)
-            pitch, start, duration, velocity = np.array(notes[i:i + CHUNK], dtype=np.int64).reshape(-1, 4).T
+            part = notes[i:i + CHUNK]
+            fields = np.fromiter(chain.from_iterable(part), np.int64, 4 * len(part)).reshape(-1, 4)
+            pitch, start, duration, velocity = fields.T
             self.starts += start.tolist()
             self.longest = max(self.longest, int(duration.max()))
             self.pitch_counts += np.bincount(pitch, minlength=128)
