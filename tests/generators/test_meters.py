@@ -204,3 +204,15 @@ def test_the_cli_writes_8_bars_of_3_4_after_a_waltz(models_dirs, tmp_path, capsy
     take = song.tracks[-1].notes
     assert take and min(n.start for n in take) >= 4 * THREE_FOUR
     assert max(n.end for n in take) <= 12 * THREE_FOUR                   # 8 bars of 3/4 after 4: 36 beats in all
+
+
+def test_the_meter_report_continues_held_out_pieces_in_their_own_meter(registry, tiny_corpus):
+    from musicstudio.generators.evaluation.meter_report import continue_pieces, held_out
+
+    pieces = held_out(tiny_corpus, (3, 4), 3, split="train")
+    assert pieces, "the tiny corpus has no 3/4 piece of 8 bars"
+    generator = registry.load("lstm-meters-tiny", "cpu")
+    figures = continue_pieces(generator, pieces, (3, 4))
+    assert figures["takes"] == 4 * len(pieces) == figures["exact_bars"] and 0 < figures["overlap"] <= 1
+    before = continue_pieces(generator, pieces, (3, 4), asked=(4, 4))   # as every request was before meters
+    assert before["takes"] == 4 * len(pieces) and before["exact_bars"] == 0

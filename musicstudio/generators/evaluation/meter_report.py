@@ -35,7 +35,7 @@ MODELS = ("markov-events", "markov-melody", "lstm", "lstm-nc", "lstm-ensemble", 
 SEED_BARS = TAKE_BARS = 4
 VARIATIONS = 4
 TARGET = 0.8
-PIECES = 12     # at most this many held-out pieces a meter (spread over the split)
+PIECES = 40     # at most this many held-out pieces a meter (spread over the split)
 
 
 def bars_of(notes, first: int, bars: int, bar: int) -> tuple:
@@ -56,9 +56,10 @@ def held_out(corpus, meter: tuple[int, int], limit: int = PIECES, split: str = "
     return [(info.id, phrase_of(corpus.piece(info.id).tracks, None)) for info in chosen]
 
 
-def continue_pieces(generator, pieces, meter: tuple[int, int]) -> dict:
+def continue_pieces(generator, pieces, meter: tuple[int, int], asked: tuple[int, int] | None = None) -> dict:
     """Each piece's first bars continued by ``generator``: the takes' overlap with the true continuations,
-    how many takes are exactly the bars asked for, and the seconds it took."""
+    how many takes are exactly the bars of ``meter`` asked for, and the seconds it took. ``asked``: the meter
+    the request names instead (4/4 shows what every take was before requests carried the song's meter)."""
     from musicstudio.generators.evaluate import phrase_of
     from musicstudio.generators.seed_plan import seed_register
 
@@ -68,7 +69,7 @@ def continue_pieces(generator, pieces, meter: tuple[int, int]) -> dict:
     for i, (_, notes) in enumerate(pieces):
         own = phrase_of([_track(notes)], phrases) if phrases is not None else notes
         seed = Clip(bars_of(own, 0, SEED_BARS, bar), SEED_BARS * bar)
-        request = GenerationRequest(seed=seed, bars=TAKE_BARS, variations=VARIATIONS, random_seed=i, meter=meter,
+        request = GenerationRequest(seed=seed, bars=TAKE_BARS, variations=VARIATIONS, random_seed=i, meter=asked or meter,
                                     pitch_range=seed_register(seed) or (0, 127))
         for take in generator.generate(request):
             takes.append(take.notes)
@@ -120,7 +121,7 @@ def run(corpus, models: list[str], meters=METERS, limit: int = PIECES, log=print
     from musicstudio.generators.registry import ModelRegistry
 
     registry = ModelRegistry()
-    generators = {name: registry.load(name, "cpu") for name in models}
+    generators = {name: registry.load(name.partition("@")[0], "cpu") for name in models}
     figures: dict = {"meters": {}, "models": {n: {"backend": g.backend} for n, g in generators.items()},
                      "seed_bars": SEED_BARS, "take_bars": TAKE_BARS, "variations": VARIATIONS, "target": TARGET}
     for meter in meters:
@@ -128,8 +129,10 @@ def run(corpus, models: list[str], meters=METERS, limit: int = PIECES, log=print
         row: dict = {"pieces": len(pieces), "seed_overlap": seed_overlap(pieces, meter) if pieces else None,
                      "models": {}}
         for name, generator in generators.items():
-            entry = continue_pieces(generator, pieces, meter) if pieces else {}
-            entry["valid_cross_entropy"] = valid_cross_entropy(generator, corpus, meter)
+            asked = name.partition("@")[2]    # "lstm-nc@4/4": asked in 4/4 whatever the piece's meter
+            asked = tuple(int(x) for x in asked.split("/")) if asked else None
+            entry = continue_pieces(generator, pieces, meter, asked) if pieces else {}
+            entry["valid_cross_entropy"] = None if asked else valid_cross_entropy(generator, corpus, meter)
             row["models"][name] = entry
             if pieces:
                 log(f"{meter_name(meter)} {name}: overlap {entry['overlap']:.3f}, {entry['exact_bars']}/"
@@ -157,7 +160,9 @@ def markdown(figures: dict, command: str) -> str:
              f"{VARIATIONS} takes of {TAKE_BARS} bars, asked for in the piece's meter. Each cell: the overlapping "
              "area of the takes' onset-position-within-bar histogram (16th steps of the meter's bar) with that of "
              "the pieces' true bars 5-8, **bold** where it meets the target of "
-             f"{TARGET}; in brackets, the takes that are exactly {TAKE_BARS} bars of the meter, of all takes.", "",
+             f"{TARGET}; in brackets, the takes that are exactly {TAKE_BARS} bars of the meter, of all takes. "
+             "`NAME@4/4` is that model asked in 4/4 whatever the piece's meter, as every request was before "
+             "requests carried the song's meter: its takes are 4 bars of 4/4, not the bars asked for.", "",
              "| meter | pieces | seed bars 1-4 vs 5-8 | " + " | ".join(f"`{m}`" for m in models) + " |",
              "|---|---:|---:|" + "---:|" * len(models)]
     for meter, row in meters.items():
@@ -179,22 +184,40 @@ def markdown(figures: dict, command: str) -> str:
             ce = row["models"][m].get("valid_cross_entropy")
             cells.append(f"{ce['nats_per_event']:.3f} ({ce['events']:,} events, {ce['codec']})" if ce else "-")
         lines.append(f"| {meter} | " + " | ".join(cells) + " |")
+    lines.append("| all of these | " + " | ".join(_pooled(meters, m) for m in models) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _pooled(meters: dict, model: str) -> str:
+    """The cross-entropy over every meter's valid pieces together (weighted by events)."""
+    rows = [row["models"][model].get("valid_cross_entropy") for row in meters.values()]
+    rows = [r for r in rows if r]
+    if not rows:
+        return "-"
+    events = sum(r["events"] for r in rows)
+    return f"**{sum(r['nats_per_event'] * r['events'] for r in rows) / events:.3f}** ({events:,} events)"
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m musicstudio.generators.evaluation.meter_report",
                                 description="Per-meter onset-position overlap and take lengths of the token models.")
     p.add_argument("--corpus", default="cache/corpus", metavar="DIR", help="corpus cache (default cache/corpus)")
-    p.add_argument("--models", default=",".join(MODELS), help="model names, comma-separated")
+    p.add_argument("--models", default=",".join(MODELS), help="model names, comma-separated; NAME@4/4 asks that "
+                   "model in 4/4 whatever the piece's meter (as every request was before requests carried one)")
     p.add_argument("--pieces", type=int, default=PIECES, help=f"held-out pieces a meter (default {PIECES})")
+    p.add_argument("--meters", default=",".join(meter_name(m) for m in METERS), help="meters, comma-separated")
     p.add_argument("--docs", metavar="FILE", help="write the Markdown report here (docs/meters.md)")
     p.add_argument("--json", metavar="FILE", help="write the figures here")
     args = p.parse_args(argv)
+    import torch
+
     from musicstudio.generators.corpus import load_corpus
 
+    torch.set_num_threads(1)   # one request at a time: a second thread only waits on a shared 2-core CPU
+
     started = time.monotonic()
-    figures = run(load_corpus(args.corpus), [m for m in args.models.split(",") if m], limit=args.pieces,
+    meters = [tuple(int(x) for x in m.split("/")) for m in args.meters.split(",") if m]
+    figures = run(load_corpus(args.corpus), [m for m in args.models.split(",") if m], meters, args.pieces,
                   log=lambda line: print(line, file=sys.stderr, flush=True))
     figures["seconds"] = round(time.monotonic() - started, 1)
     figures["corpus"] = args.corpus
