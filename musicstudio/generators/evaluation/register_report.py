@@ -256,7 +256,9 @@ def markdown(results: Sequence[ModelResult], seeds: Sequence[Seed], corpus_dir: 
     opened = {r.model: r for r in open_results}
     lines = ["# Takes in a bass seed's register (issue 17, item 4)", "",
              "Written by `python -m musicstudio.generators.evaluation.register_report`; the method is in its "
-             "docstring. Aim: at least 90% of take notes inside the seed's range +- 5 semitones, per model.", "",
+             "docstring. Aim: at least 90% of take notes inside the seed's range +- 5 semitones, per model. The "
+             "default range makes that so for every model (no generator writes a pitch outside its request's "
+             "range); the columns after it say whether the takes also sit where the seed sits.", "",
              f"{len(seeds)} seeds: {real} real bass lines from MIDI files that installed packages ship, "
              f"{len(seeds) - real} test-split melodies of the corpus ({corpus_dir}) moved down into bass register "
              "(median at most C3, every note within E1-C4). 4 bars x 4 variations per seed, the CLI's defaults, "
@@ -318,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
               f"+-{MARGIN}: {_percent(r.share)}" + (f"  (--range 0-127: {_percent(open_results[-1].share)})"
                                                     if open_results else ""), flush=True)
         registry.forget()
-    text = markdown(results, seeds, args.corpus, time.perf_counter() - started, open_results)
+    corpus = Path(args.corpus).resolve()
+    shown = corpus.relative_to(Path.cwd()) if corpus.is_relative_to(Path.cwd()) else corpus
+    text = markdown(results, seeds, shown, time.perf_counter() - started, open_results)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     return 0
