@@ -5,8 +5,9 @@ one step of a volume drag in the track list on a big song (aim: under 30 ms, so 
 A track's volume and pan are its controller values at tick 0 (core/mixer.py). The export holds CC10 at centre
 in FluidSynth and pans each track's rendered pair, effects returns included (audio/pan_law.py): FluidSynth's
 own CC10 only moves each sample's own pan before the chorus and reverb sends, which left strings, pads and
-leads at 53-81% left. The last lines time a song of 16 tracks, each panned its own way, against the same
-song at centre (one output), so that the cost of one output per track is seen."""
+leads at 53-81% left. The first lines time the render of a dense song of 16 tracks all at centre (one output,
+as before), with one track panned (13 outputs: channel 3 needs one of its own) and with each track panned its
+own way (16 outputs), the outputs rendered on one thread, so that their cost is seen."""
 
 import os
 import statistics
