@@ -7,7 +7,8 @@ in FluidSynth and pans each track's rendered pair, effects returns included (aud
 own CC10 only moves each sample's own pan before the chorus and reverb sends, which left strings, pads and
 leads at 53-81% left. The first lines time the render of a dense song of 16 tracks all at centre (one output,
 as before), with one track panned (13 outputs: channel 3 needs one of its own) and with each track panned its
-own way (16 outputs), the outputs rendered on one thread, so that their cost is seen."""
+own way (16 outputs), the outputs rendered on one thread, so that their cost is seen; then the same for
+bench_wav's four-voice song (3 and 4 outputs)."""
 
 import os
 import statistics
@@ -24,6 +25,7 @@ from musicstudio.audio.render import export_wav, render_blocks, song_seconds
 from musicstudio.audio.soundfont import bundled_soundfont
 from musicstudio.core import Note, Song, Track
 from musicstudio.core.controls import PAN, VOLUME
+from musicstudio.core.examples import four_voice_song
 from musicstudio.core.mixer import mix_change
 from musicstudio.io.wav import read_wav
 
@@ -97,19 +99,21 @@ def drag_steps(bars: int = 80) -> tuple[int, int, list[float], int]:
 
 
 def render_speeds(bars: int = 16):
-    """The dense 16-track song rendered (render_blocks, no file) at centre, with one track panned, and with
-    each track panned its own way: x realtime by the wall clock and by the CPU time of all threads."""
-    song = dense_16_track_song(bars)
-    seconds = song_seconds(song)
-    one = Song(tuple(set_to(t, PAN, 20) if i == 3 else t for i, t in enumerate(song.tracks)), tempos=song.tempos)
-    every = Song(tuple(set_to(t, PAN, i * 8 + 4) for i, t in enumerate(song.tracks)), tempos=song.tempos)
-    for label, mix in (("all at centre", song), ("one track panned", one), ("each track its own pan", every)):
-        def render(mix=mix):
-            with closing(render_blocks(mix, bundled_soundfont())) as blocks:
-                for _ in blocks:
-                    pass
-        yield f"render, 16 tracks, {label}: wall", seconds / median_seconds(render, repeat=3), "x realtime", None
-        yield f"render, 16 tracks, {label}: CPU", seconds / median_cpu_seconds(render), "x realtime", None
+    """Songs rendered (render_blocks, no file) at centre, with one track panned, and with each track panned its
+    own way: the dense 16-track song and bench_wav's four-voice song, x realtime by the wall clock and by the
+    CPU time of all threads."""
+    for name, song, one in (("16 tracks", dense_16_track_song(bars), 3), ("4 voices", four_voice_song(bars), 1)):
+        seconds = song_seconds(song)
+        tracks = song.tracks
+        one_panned = song.with_tracks(tuple(set_to(t, PAN, 20) if i == one else t for i, t in enumerate(tracks)))
+        every = song.with_tracks(tuple(set_to(t, PAN, i * 8 + 4) for i, t in enumerate(tracks)))
+        for label, mix in (("all at centre", song), ("one track panned", one_panned), ("each its own pan", every)):
+            def render(mix=mix):
+                with closing(render_blocks(mix, bundled_soundfont())) as blocks:
+                    for _ in blocks:
+                        pass
+            yield f"render, {name}, {label}: wall", seconds / median_seconds(render, repeat=3), "x realtime", None
+            yield f"render, {name}, {label}: CPU", seconds / median_cpu_seconds(render), "x realtime", None
 
 
 def run():
