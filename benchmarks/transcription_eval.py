@@ -3,6 +3,7 @@ condition, with and without offsets, and the share of notes on the right 16th af
 
     python -m benchmarks.transcription_eval              # 100 melodies x 5 timbres, the docs' table
     python -m benchmarks.transcription_eval --melodies 5 --timbres flute,violin
+    python -m benchmarks.transcription_eval --detector heuristic     # without the learned detector
 
 mir_eval's note matching (Raffel et al., "mir_eval: A transparent implementation of common MIR
 metrics", 2014): an onset within 50 ms and a pitch within 50 cents; with offsets, the offset within
@@ -47,11 +48,11 @@ def _hz(pitches) -> np.ndarray:
     return 440.0 * 2 ** ((np.asarray(pitches, dtype=np.float64) - 69) / 12)
 
 
-def score(item: Item) -> Score:
+def score(item: Item, detector: str = "auto") -> Score:
     import mir_eval
 
     started = time.perf_counter()
-    found = transcribe(item.samples, 44100, tempo_bpm=item.bpm, grid=None).notes
+    found = transcribe(item.samples, 44100, tempo_bpm=item.bpm, grid=None, detector=detector).notes
     took = time.perf_counter() - started
     ref_i = np.array([[item.seconds(n.start), item.seconds(n.end)] for n in item.notes])
     est_i = np.array([[item.seconds(n.start), item.seconds(n.end)] for n in found]).reshape(-1, 2)
@@ -78,11 +79,11 @@ def on_the_step(reference, snapped) -> int:
     return count
 
 
-def run_set(count: int, timbres: list[str], progress: bool = True) -> list[Score]:
+def run_set(count: int, timbres: list[str], progress: bool = True, detector: str = "auto") -> list[Score]:
     scores = []
     for index, (piece, notes) in enumerate(melodies(count)):
         for timbre in timbres:
-            scores.append(score(render_item(index, piece, notes, timbre=timbre)))
+            scores.append(score(render_item(index, piece, notes, timbre=timbre), detector))
         if progress:
             print(f"\r{index + 1}/{count} melodies", end="", file=sys.stderr, flush=True)
     if progress:
@@ -123,13 +124,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.transcription_eval", description=__doc__.splitlines()[0])
     p.add_argument("--melodies", type=int, default=100, help="held-out melodies (default 100)")
     p.add_argument("--timbres", default=",".join(TIMBRES), help="comma-separated, of: " + ", ".join(TIMBRES))
+    p.add_argument("--detector", choices=("auto", "model", "heuristic"), default="auto",
+                   help="the learned detector (models/transcriber; auto: the heuristic where it cannot load) "
+                        "or the heuristic one alone")
     args = p.parse_args(argv)
     timbres = [t.strip() for t in args.timbres.split(",")]
     unknown = [t for t in timbres if t not in TIMBRES]
     if unknown:
         p.error(f"unknown timbre {unknown[0]!r}")
     started = time.perf_counter()
-    scores = run_set(args.melodies, timbres)
+    scores = run_set(args.melodies, timbres, detector=args.detector)
     print(table(scores))
     audio = sum(s.audio_seconds for s in scores)
     work = sum(s.seconds for s in scores)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from musicstudio.audio import augment
 from musicstudio.audio.render import render_song
 from musicstudio.core import Note, Song, Tempo, Track
-from musicstudio.core.controls import pitch_bend
 from musicstudio.core.tempo import bpm_to_us
 from musicstudio.core.ticks import PPQ
 
@@ -94,31 +94,17 @@ def fit_register(notes: tuple[Note, ...], timbre: str) -> tuple[Note, ...]:
 
 def vibrato(end_tick: int, bpm: float) -> tuple:
     """Pitch-bend events every 20 ms over the melody: +/-30 cents at 5 Hz (bend range 2 semitones)."""
-    step = BEND_SECONDS * bpm * PPQ / 60.0
-    ticks = np.arange(0, end_tick + PPQ, step)
-    seconds = ticks * 60.0 / (bpm * PPQ)
-    values = np.round(8192 * VIBRATO_CENTS / 200.0 * np.sin(2 * np.pi * VIBRATO_HZ * seconds)).astype(int)
-    return tuple(pitch_bend(int(round(t)), int(v)) for t, v in zip(ticks, values))
+    return augment.vibrato(end_tick, bpm, VIBRATO_CENTS, VIBRATO_HZ, BEND_SECONDS)
 
 
 def room(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The samples in a small room: a direct path and an exponentially decaying tail (RT60 0.4 s)."""
-    n = int(RT60 * SAMPLE_RATE)
-    t = np.arange(n) / SAMPLE_RATE
-    tail = rng.standard_normal(n) * np.exp(-6.91 * t / RT60) * 0.12
-    tail[: int(0.005 * SAMPLE_RATE)] = 0.0        # the first reflection after 5 ms
-    response = tail
-    response[0] = 1.0
-    size = 1 << int(np.ceil(np.log2(len(samples) + n)))
-    wet = np.fft.irfft(np.fft.rfft(samples, size) * np.fft.rfft(response, size), size)[:len(samples)]
-    return wet * (np.abs(samples).max() / max(np.abs(wet).max(), 1e-9))
+    return augment.room(samples, rng, RT60, SAMPLE_RATE)
 
 
 def noisy(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """White noise at :data:`SNR_DB` below the melody's RMS (over its sounding part)."""
-    loud = np.abs(samples) > 1e-4
-    power = np.mean(samples[loud] ** 2) if loud.any() else 0.0
-    return samples + rng.standard_normal(len(samples)) * np.sqrt(power / 10 ** (SNR_DB / 10))
+    return augment.noisy(samples, rng, SNR_DB)
 
 
 def render_item(index: int, piece: str, notes: tuple[Note, ...], timbre: str | None = None,

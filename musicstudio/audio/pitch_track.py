@@ -216,6 +216,14 @@ def frame_features(samples: np.ndarray, sample_rate: int, first: int, count: int
     return midi, prob, level_db, semitone_spectrum(power, sizes)
 
 
+def spectrum_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """The semitone spectrum alone (as :attr:`PitchTrack.spectrum`) of audio already mono and halved:
+    the learned detector's input, without the pitch candidates' cost."""
+    sizes = FrameSizes.of(sample_rate)
+    frames = _frames(samples, sizes, 0, frame_count(len(samples), sample_rate))
+    return semitone_spectrum(np.abs(np.fft.rfft(frames * np.hanning(sizes.length), sizes.fft)) ** 2, sizes)
+
+
 def frame_count(samples: int, sample_rate: int) -> int:
     """Frames of a recording of ``samples`` samples (of audio already halved)."""
     return samples // FrameSizes.of(sample_rate).hop + 1

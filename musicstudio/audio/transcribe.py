@@ -1,8 +1,11 @@
 """Audio to notes: one line of pitched audio (a voice, whistling, a single-line instrument) becomes
 notes at 480 PPQ, quantized to the song's tempo and grid, with the key they are in.
 
-The pitch comes from :mod:`~musicstudio.audio.pitch_track` (probabilistic YIN and a Viterbi path),
-the notes from :mod:`~musicstudio.audio.note_segments`; docs/transcription.md has the figures on
+The frames' analysis comes from :mod:`~musicstudio.audio.pitch_track` (probabilistic YIN and a
+Viterbi path, and a semitone spectrum); the notes from the learned onset and pitch detector shipped
+in models/transcriber (:mod:`~musicstudio.audio.onset_model`, decoded by
+:mod:`~musicstudio.audio.model_notes`), or, where that model cannot be loaded (a warning says why),
+from the heuristic :mod:`~musicstudio.audio.note_segments`. docs/transcription.md has the figures on
 the rendered test set and how to reproduce them. Nothing here needs Qt, torch or a sound card.
 """
 
@@ -13,7 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from musicstudio.audio.errors import AudioError
+from musicstudio.audio.model_notes import model_segments
 from musicstudio.audio.note_segments import Segment, segment
+from musicstudio.audio.onset_model import shipped_transcriber
 from musicstudio.audio.pitch_track import PitchTrack, to_mono, track_pitch
 from musicstudio.audio.tempo_detect import detect_tempo
 from musicstudio.core.edits import quantize
@@ -95,10 +100,25 @@ def one_line(notes: list[Note]) -> list[Note]:
     return out
 
 
+def track_segments(track: PitchTrack, detector: str = "auto") -> tuple[list[Segment], list[str]]:
+    """The notes of a pitch track as segments, and warnings. ``detector``: "model" or "auto" (the
+    shipped learned detector, :mod:`~musicstudio.audio.onset_model`; "auto" falls back to the
+    heuristic one with a warning when the model cannot be used), or "heuristic"."""
+    if detector == "heuristic":
+        return segment(track), []
+    model, problem = shipped_transcriber()
+    if model is None:
+        if detector == "model":
+            raise TranscriptionError(problem or "the transcription model could not be used")
+        return segment(track), [problem] if problem else []
+    return model_segments(track, model), []
+
+
 def notes_from_track(track: PitchTrack, tempo_bpm: float | None, grid: int | None,
-                     strength: float) -> tuple[list[Note], float, bool]:
-    """The notes of a pitch track, the tempo and whether it was detected."""
-    segments = segment(track)
+                     strength: float, segments: list[Segment] | None = None) -> tuple[list[Note], float, bool]:
+    """The notes of a pitch track (or of its ``segments`` found already), the tempo and whether it
+    was detected."""
+    segments = segment(track) if segments is None else segments
     if not segments:
         raise TranscriptionError(NO_PITCH)
     detected = tempo_bpm is None
@@ -112,13 +132,14 @@ def notes_from_track(track: PitchTrack, tempo_bpm: float | None, grid: int | Non
 
 
 def transcribe(samples: np.ndarray, sample_rate: int, tempo_bpm: float | None = None, grid: int | None = 120,
-               strength: float = 1.0) -> Transcription:
+               strength: float = 1.0, detector: str = "auto") -> Transcription:
     """The notes of one line of pitched audio.
 
     ``samples``: mono or (frames x channels), float in [-1, 1] or integers. ``tempo_bpm``: the song's
     tempo, the recording starting on a beat (a take after a count-in); None finds the tempo and the
     beat from the notes. ``grid``: the quantize step in ticks (120 = 16ths at 480 PPQ; None: keep the
-    timing as played); ``strength``: 1.0 snaps fully, 0.5 halfway. Raises
+    timing as played); ``strength``: 1.0 snaps fully, 0.5 halfway; ``detector``: as
+    :func:`track_segments` takes it. Raises
     :class:`TranscriptionError` for silence or audio with no pitched notes; clipping is a warning.
     """
     if sample_rate < 8000:
@@ -129,6 +150,9 @@ def transcribe(samples: np.ndarray, sample_rate: int, tempo_bpm: float | None = 
     if not len(mono):
         raise TranscriptionError(NO_SOUND)
     warnings = check_level(mono)
-    notes, bpm, detected = notes_from_track(track_pitch(mono, sample_rate), tempo_bpm, grid, strength)
+    track = track_pitch(mono, sample_rate)
+    segments, problems = track_segments(track, detector)
+    notes, bpm, detected = notes_from_track(track, tempo_bpm, grid, strength, segments)
+    warnings += problems
     fit = find_key(notes)
     return Transcription(tuple(notes), bpm, detected, fit.key if fit else None, tuple(warnings))
