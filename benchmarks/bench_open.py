@@ -1,12 +1,15 @@
 """Opening 1,000,000-note MIDI files in the window: the longest stall of the event loop while the file is read.
 
 A 10 ms QTimer ticks on the GUI thread while File ▸ Open reads the file in its worker thread; the longest
-gap between ticks is how long the window stopped answering. Two files: the malformed-file corpus's
-``too_many_notes`` (1,000,001 notes, refused once read) and the same bytes one note shorter (exactly the
-limit, so it loads). For the one that loads, the stall while its song lands in the window (the song
-replaced, the roll repainted: GUI work, after the read) is reported on its own line. Cancel is pressed
-half a second into a third read: the time until the wait ends and until the reading thread has stopped,
-and whether the song stayed as it was.
+gap between ticks is how long the window stopped answering. Three files: the malformed-file corpus's
+``too_many_notes`` (1,000,001 notes, refused once read), the same bytes one note shorter (exactly the
+limit, so it loads; every note the same, at tick 0), and a song as big ones are made: 1,000,000 notes in
+8 tracks over about 1,000 bars, in pairs whose later note ends first (so the reader meets them out of
+order and sorts them). For those that load, the stall while the song lands in the window (the song
+replaced, the roll repainted: GUI work, after the read) and in the second after it (when the song before
+is let go of, and the cycle collector is back) is reported on its own line, against the same target.
+Cancel is pressed half a second into another read: the time until the wait ends and until the reading
+thread has stopped, and whether the song stayed as it was.
 """
 
 import os
@@ -37,12 +40,15 @@ def run():
         refused.write_bytes(corpus()["too_many_notes"])
         at_limit = Path(folder) / "million.mid"
         at_limit.write_bytes(_one_note_fewer(refused.read_bytes()))
+        song = Path(folder) / "eight_tracks.mid"
+        song.write_bytes(_eight_tracks())
         QMessageBox.warning = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok)  # "Cannot open file"
         window = MainWindow(Settings())
         window.show()
         app.processEvents()
         for label, path in (("corpus file (1,000,001 notes, refused)", refused),
-                            ("1,000,000 notes (loads)", at_limit)):
+                            ("1,000,000 notes (loads)", at_limit),
+                            ("1,000,000 notes in 8 tracks, out of order (loads)", song)):
             results += _open(app, window, label, path)
         results += _cancel(app, window, at_limit)
         window.document.undo_stack.setClean()
@@ -54,6 +60,22 @@ def _one_note_fewer(data: bytes) -> bytes:
     """The corpus file (header, one track of 6-byte notes and an end-of-track) without its last note."""
     size = int.from_bytes(data[18:22], "big") - 6
     return data[:18] + size.to_bytes(4, "big") + data[22:-10] + data[-4:]
+
+
+def _eight_tracks(tracks: int = 8, notes: int = 1_000_000) -> bytes:
+    """A type 1 file of ``tracks`` tracks, ``notes`` notes in all: in each track, pairs of notes 30 ticks
+    apart at 480 ticks a beat, the second starting 10 ticks after the first and ending 20 ticks before it;
+    pitches and velocities vary from pair to pair."""
+    def one(t: int) -> bytes:
+        events = []
+        for i in range(notes // tracks // 2):
+            a, b = 28 + (i * 7 + t * 5) % 36, 64 + (i * 5 + t * 3) % 36
+            events.append(bytes((0, 0x90, a, 30 + (i + t) % 90, 10, 0x90, b, 40 + i % 80,
+                                 10, 0x80, b, 0, 10, 0x80, a, 0)))
+        body = b"".join(events) + b"\x00\xff\x2f\x00"
+        return b"MTrk" + len(body).to_bytes(4, "big") + body
+    head = b"MThd" + (6).to_bytes(4, "big") + bytes((0, 1, 0, tracks)) + (480).to_bytes(2, "big")
+    return head + b"".join(one(t) for t in range(tracks))
 
 
 class Ticks:
@@ -101,7 +123,7 @@ def _open(app, window, label, path):
     window.roll.canvas.repaint()
     app.processEvents()
     ended = time.perf_counter()
-    ticks.settle(app)
+    ticks.settle(app, 1000 if opened else 50)
     ticks.timer.stop()
     file_actions.wait_for = real_wait
     out = [(f"{label}: read", marks["read"] - started, "s", None),
@@ -109,8 +131,8 @@ def _open(app, window, label, path):
             lambda ms: ms <= STALL_MS),
            (f"{label}: progress dialog shown (1 yes)", float(bool(shown and shown[0])), "", lambda v: v == 1)]
     if opened:
-        out.append((f"{label}: stall while the song lands (GUI work)",
-                    ticks.longest_gap_ms(marks["read"], ended + 1), "ms", None))
+        out.append((f"{label}: stall while the song lands, and 1 s after",
+                    ticks.longest_gap_ms(marks["read"], ended + 2), "ms", lambda ms: ms <= STALL_MS))
     return out
 
 

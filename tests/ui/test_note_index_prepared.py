@@ -36,3 +36,22 @@ def test_the_roll_uses_the_index_prepared_for_it(main_window):
     prepared = roll._indexes._cache[id(song.tracks[0])]
     main_window.document.load(song, None)
     assert roll.index_of(main_window.document.song.tracks[0]) is prepared
+
+
+def test_the_song_before_lets_go_of_its_indexes(main_window, monkeypatch):
+    """A new song keeps only its own tracks' indexes; those of the song it replaced are let go of (their
+    notes freed off the GUI thread), not kept until the cache fills."""
+    import musicstudio.ui.piano_roll.editor as editor
+
+    let_go = []
+    monkeypatch.setattr(editor, "let_go", lambda objects, parts: let_go.extend(objects))
+    roll = main_window.roll
+    first = Song((big_track(PREPARE_FROM),))
+    roll.prepare(first)
+    main_window.document.load(first, None)
+    old = roll.index_of(first.tracks[0])
+    second = Song((Track("Small", 0, False, (Note(60, 0, 480),)),))
+    main_window.document.load(second, None)
+    assert old in let_go
+    roll.canvas.repaint()
+    assert [index.track for index in roll._indexes._cache.values()] == [second.tracks[0]]

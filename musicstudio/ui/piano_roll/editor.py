@@ -34,6 +34,7 @@ from musicstudio.ui.piano_roll.note_index import IndexCache, NoteIndex
 from musicstudio.ui.piano_roll.ruler import Ruler
 from musicstudio.ui.piano_roll.snap import DEFAULT_SNAP, SNAP_CHOICES
 from musicstudio.ui.piano_roll.velocity_lane import VelocityLane
+from musicstudio.workers.letting_go import let_go
 
 ZOOM_STEP = 1.25
 OPENING_BARS = 4    # a song opens zoomed to its length, and to at least this many bars
@@ -253,7 +254,9 @@ class PianoRoll(NoteEditing, QWidget):
         self.refresh()
 
     def _song_replaced(self) -> None:
-        """A new song: track 1, nothing selected, no loop, and the view zoomed to the song's content."""
+        """A new song: track 1, nothing selected, no loop, and the view zoomed to the song's content. The
+        indexes of the song before go, their notes freed off the GUI thread (a million at once stop it)."""
+        let_go(self._indexes.keep_only(self.document.song.tracks), lambda index: (index.notes, index.starts))
         self.track_index = 0
         self.selected = {}
         self._sync_rows()

@@ -105,6 +105,13 @@ class IndexCache:
             self._cache.clear()
         self._cache[id(index.track)] = index
 
+    def keep_only(self, tracks: tuple[Track, ...]) -> list[NoteIndex]:
+        """Drop the indexes of tracks other than ``tracks`` (a song that was replaced); returns them."""
+        by_id = {id(t): t for t in tracks}
+        gone = [index for key, index in self._cache.items() if by_id.get(key) is not index.track]
+        self._cache = {key: index for key, index in self._cache.items() if by_id.get(key) is index.track}
+        return gone
+
     def get(self, track: Track) -> NoteIndex:
         index = self._cache.get(id(track))
         if index is None or index.track is not track:
