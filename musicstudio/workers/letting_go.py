@@ -28,12 +28,14 @@ def let_go(objects: list, sequences_of: Callable[[object], Iterable[Sequence]]) 
 
     def run() -> None:
         time.sleep(START_AFTER_S)
-        held = [list(sequence) for obj in taken for sequence in sequences_of(obj)]
+        held = []              # the sequences' elements, a slice to a list
+        for sequence in (sequence for obj in taken for sequence in sequences_of(obj)):
+            for i in range(0, len(sequence), SLICE):
+                held.append(list(sequence[i:i + SLICE]))
         taken.clear()          # the objects go; their sequences' elements stay in ``held``
-        for elements in held:
-            while elements:
-                del elements[-SLICE:]
-                time.sleep(PAUSE_S)
+        while held:
+            held.pop()         # frees a slice of elements
+            time.sleep(PAUSE_S)
 
     thread = threading.Thread(target=run, name="letting go of a song", daemon=True)
     thread.start()
