@@ -135,7 +135,9 @@ def test_the_registry_lists_each_models_licence(tmp_path):
     free, essen = model_info(tmp_path / "free"), model_info(tmp_path / "essen")
     assert free.licence.name == REDISTRIBUTABLE and free.collections == ("oneills1850", "ryansMammoth")
     assert essen.licence.name == NON_COMMERCIAL and essen.licence.restricted == ("essenFolksong",)
-    assert model_info(MODELS / "lstm").licence.name == NON_COMMERCIAL   # today's shipped models
+    assert model_info(MODELS / "lstm-nc").licence.name == NON_COMMERCIAL   # the earlier lstm, trained on Essen
+    shipped = model_info(MODELS / "lstm")      # the default lstm: O'Neill's and Ryan's only (issue 17)
+    assert shipped.licence.name == REDISTRIBUTABLE and shipped.licence.collections == ("oneills1850", "ryansMammoth")
 
 
 def test_training_records_its_collections_and_the_card_its_licence(tmp_path, tiny_corpus):

@@ -155,14 +155,19 @@ def markdown(figures: dict, command: str) -> str:
     lines = ["# Meters: where the takes put their notes in the bar", "",
              f"Made by `{command}` ({figures.get('seconds', 0):.0f} s on this CPU, shared with other work: timings "
              "are noisy). The module's docstring (`musicstudio/generators/evaluation/meter_report.py`) says how.", "",
-             f"Held-out test pieces of each meter (corpus `{figures.get('corpus', '?')}`, at most {PIECES} a meter, "
+             f"The corpus: `musicstudio corpus build --collections {','.join(figures.get('collections', []))} --cache "
+             f"{figures.get('corpus', '?')}` (splits are by piece id, so its test and valid pieces are those of the "
+             "full corpus too, never trained on by any model here).", "",
+             f"Held-out test pieces of each meter (at most {PIECES} a meter, "
              f"one meter throughout, at least {SEED_BARS + TAKE_BARS} bars): the first {SEED_BARS} bars seed "
              f"{VARIATIONS} takes of {TAKE_BARS} bars, asked for in the piece's meter. Each cell: the overlapping "
              "area of the takes' onset-position-within-bar histogram (16th steps of the meter's bar) with that of "
              "the pieces' true bars 5-8, **bold** where it meets the target of "
              f"{TARGET}; in brackets, the takes that are exactly {TAKE_BARS} bars of the meter, of all takes. "
              "`NAME@4/4` is that model asked in 4/4 whatever the piece's meter, as every request was before "
-             "requests carried the song's meter: its takes are 4 bars of 4/4, not the bars asked for.", "",
+             "requests carried the song's meter: its takes are the rest of the seed's last 4/4 bar and 4 bars of "
+             "4/4, not the bars asked for (except where the lengths agree: 2/2, and 9/8, whose 4 bars are 4.5 of "
+             "4/4).", "",
              "| meter | pieces | seed bars 1-4 vs 5-8 | " + " | ".join(f"`{m}`" for m in models) + " |",
              "|---|---:|---:|" + "---:|" * len(models)]
     for meter, row in meters.items():
@@ -221,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                   log=lambda line: print(line, file=sys.stderr, flush=True))
     figures["seconds"] = round(time.monotonic() - started, 1)
     figures["corpus"] = args.corpus
+    figures["collections"] = list(load_corpus(args.corpus).manifest.build.get("collections") or [])
     command = "python -m musicstudio.generators.evaluation.meter_report " + " ".join(argv or sys.argv[1:])
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1) + "\n", "utf-8")
