@@ -20,9 +20,11 @@ START_AFTER_S = 0.5   # the thread waits this long first
 PAUSE_S = 0.001       # and this long after each slice
 
 
-def let_go(objects: list, sequences_of: Callable[[object], Iterable[Sequence]]) -> threading.Thread:
+def let_go(objects: list, sequences_of: Callable[[object], Iterable[Sequence]]) -> threading.Thread | None:
     """Free ``objects`` (the list is emptied: the caller keeps no other reference) and the elements of the
-    sequences ``sequences_of(obj)`` names, on a thread of its own. Returns the thread."""
+    sequences ``sequences_of(obj)`` names, on a thread of its own. Returns the thread (None: nothing to free)."""
+    if not objects:
+        return None
     taken = list(objects)
     objects.clear()
 

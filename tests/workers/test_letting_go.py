@@ -30,3 +30,7 @@ def test_objects_and_their_elements_are_freed_on_the_letting_go_thread(monkeypat
     assert not thread.is_alive()
     assert len(Element.freed_in) == 50 + 20 + 6
     assert set(Element.freed_in) == {thread.name}
+
+
+def test_nothing_to_let_go_of_starts_no_thread():
+    assert letting_go.let_go([], lambda h: ()) is None
