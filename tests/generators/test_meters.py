@@ -78,6 +78,22 @@ def test_each_known_meter_has_its_own_run_of_position_slots():
         LSTMConfig(10, positions=16, meters=((4, 4), (3, 4)))
 
 
+def test_meters_with_too_few_training_tunes_borrow_the_slots_of_a_trained_meter_of_their_kind():
+    from musicstudio.generators.lstm.training import model_config_of
+
+    seen = [(6, 8)] * 60 + [(3, 4)] * 30 + [(4, 4)] * 9 + [(12, 8)]      # 12/8: 1% of the tunes, just enough
+    config = model_config_of(10, {"meters": [list(m) for m in METERS]}, seen)
+    assert config.trained_meters == ((4, 4), (3, 4), (6, 8), (12, 8))
+    config = model_config_of(10, {"meters": [list(m) for m in METERS]}, seen[:-1])
+    assert config.trained_meters == ((4, 4), (3, 4), (6, 8))
+    six, three = config.meter_slot_of((6, 8)), config.meter_slot_of((3, 4))
+    assert config.meter_slot_of((12, 8)) == six             # two bars of 6/8
+    assert config.meter_slot_of((3, 8)) == six              # the first half of a 6/8 bar
+    assert config.meter_slot_of((3, 2)) == config.meter_slot_of((6, 4)) == three   # two bars of 3/4
+    assert config.meter_slot_of((2, 4)) == config.meter_slot_of((5, 4)) == config.meter_slot_of((4, 4))
+    assert model_config_of(10, {"meters": [list(m) for m in METERS]}).trained_meters is None   # all of them
+
+
 def _run(config, meter):
     first, length = config.meter_slot_of(meter)
     return first, first + length

@@ -10,9 +10,11 @@ The position input is a *slot* of one embedding table:
   that meter's bar has 16th steps (:func:`bar_steps`: 4/4 16, 3/4 12, 6/8 12, 9/8 18, 12/8 and 3/2 24):
   slot = the meter's first slot + the step within its bar. So 3/4 and 6/8, both 12 steps, have slots of
   their own (beats of 4 steps against beats of 6), and a step of a 9/8 bar is never read as one of a 4/4 bar.
-  A meter the model was not trained on borrows the slots of a known meter with the same bar length and
-  beat (``numerator / denominator`` the same shape), else of 4/4 by step modulo 16
-  (:meth:`LSTMConfig.meter_slot_of`);
+  A meter without trained slots (not in ``trained_meters``, the meters with at least 1% of the training
+  sequences) borrows those of a trained meter of the same kind (simple, or compound: 6/8, 9/8, 12/8, 3/8)
+  whose bar is as long, else one whose bar divides its bar (12/8 reads as two bars of 6/8, 3/2 and 6/4
+  as two of 3/4), else one whose bar its bar divides (3/8 as the first half of 6/8), else 4/4's by step
+  modulo 16 (:meth:`LSTMConfig.meter_slot_of`);
 * an old model (``meters`` empty, checkpoints from before meters) has 16 slots: step from the sequence's
   start modulo 16, whatever the meter, exactly as it was trained.
 
@@ -48,6 +50,11 @@ def bar_steps(meter: tuple[int, int]) -> int:
 METERS = ((4, 4), (2, 4), (3, 4), (2, 2), (3, 2), (6, 8), (9, 8), (12, 8), (3, 8), (6, 4))
 
 
+def _compound(meter: tuple[int, int]) -> bool:
+    """Whether a meter's beats divide in three (6/8, 9/8, 12/8, 3/8)."""
+    return meter[1] == 8 and meter[0] % 3 == 0
+
+
 @dataclass(frozen=True)
 class LSTMConfig:
     vocab: int
@@ -58,10 +65,13 @@ class LSTMConfig:
     positions: int = 16          # position slots fed as an input (0: no bar-position input)
     position_embed: int = 16
     meters: tuple[tuple[int, int], ...] = ()   # meter-aware: the meters with slots of their own (see above)
+    trained_meters: tuple[tuple[int, int], ...] | None = None   # those trained enough to use (None: all)
 
     def __post_init__(self) -> None:
         meters = tuple((int(n), int(d)) for n, d in self.meters)
         object.__setattr__(self, "meters", meters)
+        if self.trained_meters is not None:
+            object.__setattr__(self, "trained_meters", tuple((int(n), int(d)) for n, d in self.trained_meters))
         if meters and self.positions != sum(bar_steps(m) for m in meters):
             raise ValueError(f"a meter-aware LSTM has one position slot per step of each meter's bar "
                              f"({sum(bar_steps(m) for m in meters)}), not {self.positions}")
@@ -74,19 +84,24 @@ class LSTMConfig:
         return asdict(self)
 
     def meter_slot_of(self, meter: tuple[int, int]) -> tuple[int, int]:
-        """(first slot, slots in its bar) of the run of slots that ``meter`` uses."""
+        """(first slot, slots in its bar) of the run of slots that ``meter`` uses (see the module's note)."""
         meter = (int(meter[0]), int(meter[1]))
         first, runs = 0, {}
         for known in self.meters:
             runs[known] = (first, bar_steps(known))
             first += bar_steps(known)
-        if meter in runs:
-            return runs[meter]
-        steps = bar_steps(meter)
-        for known, run in runs.items():  # same bar length, beats of the same kind (simple or compound)
-            if run[1] == steps and (known[0] % 3 == 0 and known[1] == 8) == (meter[0] % 3 == 0 and meter[1] == 8):
-                return run
-        return runs.get((4, 4), next(iter(runs.values())))
+        usable = {m: runs[m] for m in (self.meters if self.trained_meters is None else self.trained_meters)
+                  if m in runs} or runs
+        if meter in usable:
+            return usable[meter]
+        steps, kind = bar_steps(meter), _compound(meter)
+        longest_first = sorted((run for m, run in usable.items() if _compound(m) == kind), key=lambda r: -r[1])
+        for fits, order in ((lambda n: n == steps, longest_first), (lambda n: steps % n == 0, longest_first),
+                            (lambda n: n % steps == 0, longest_first[::-1])):
+            for run in order:
+                if fits(run[1]):
+                    return run
+        return usable.get((4, 4), next(iter(usable.values())))
 
     def position_slots(self, steps: np.ndarray, meter: tuple[int, int] = (4, 4)) -> np.ndarray:
         """The position input for tokens that happen ``steps`` 16th steps after a bar line of ``meter``:

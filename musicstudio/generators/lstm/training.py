@@ -3,6 +3,8 @@ cross-entropy through the shared loop (:func:`~musicstudio.generators.training.l
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -63,12 +65,20 @@ def _unzip(pairs: list) -> tuple[list, list]:
     return [a for a, _ in pairs], [b for _, b in pairs]
 
 
-def model_config_of(vocab: int, model: dict) -> LSTMConfig:
+TRAINED_SHARE = 0.01   # a meter's slots are used once it has this share of the training sequences
+
+
+def model_config_of(vocab: int, model: dict, meters_seen: list[tuple[int, int]] = ()) -> LSTMConfig:
     """The network's config from a training config's ``model`` entry; a ``meters`` list there makes the
-    model meter-aware (its position slots are counted from the meters)."""
+    model meter-aware (its position slots are counted from the meters), and of those the meters of at least
+    1% of ``meters_seen`` (one per training sequence) are its trained ones (the others borrow their slots)."""
     if model.get("meters"):
-        rest = {k: v for k, v in model.items() if k not in ("meters", "positions")}
-        return LSTMConfig.meter_aware(vocab, tuple(tuple(m) for m in model["meters"]), **rest)
+        rest = {k: v for k, v in model.items() if k not in ("meters", "positions", "trained_meters")}
+        meters = tuple(tuple(m) for m in model["meters"])
+        counts = Counter(tuple(m) for m in meters_seen)
+        trained = tuple(m for m in meters if counts[m] >= TRAINED_SHARE * max(1, len(meters_seen))) \
+            if meters_seen else None
+        return LSTMConfig.meter_aware(vocab, meters, trained_meters=trained or None, **rest)
     return LSTMConfig(vocab=vocab, **model)
 
 
@@ -84,7 +94,7 @@ def train(run) -> None:
     valid_seqs, valid_meters = _unzip(metered_sequences(run.corpus, "valid", codec, data))
     run.log(f"{run.name}: {len(train_seqs):,} training sequences ({sum(map(len, train_seqs)):,} tokens), "
             f"{len(valid_seqs):,} validation sequences")
-    model_config = model_config_of(codec.size, cfg["model"])
+    model_config = model_config_of(codec.size, cfg["model"], train_meters)
     seed_everything(loop.seed)  # the initial weights too
     model = EventLSTM(model_config)
     pad = codec.size
