@@ -18,6 +18,7 @@ FAMILIES = (
     "musicstudio.generators.lstm:ENSEMBLE",
     "musicstudio.generators.vae:BACKEND",
     "musicstudio.generators.gan:BACKEND",
+    "musicstudio.generators.drums:BACKEND",
 )
 EXTRA = "MUSICSTUDIO_BACKENDS"
 

@@ -1,0 +1,115 @@
+"""Drum grooves from Debian's ``mma`` (Musical MIDI Accompaniment, Bob van der Poel, GPL-2+): the training
+and evaluation data of the drum model.
+
+mma's groove library (``lib/stdlib/*.mma``, 118 files) defines about 1,100 named grooves (``DefGroove``):
+each style's main groove, its variations, fills, intros and endings, in the style's meter. Rather than
+parse mma's sequence language, mma itself (a separate Python program, run as a subprocess) renders each
+groove over ``bars`` bars of a C chord to MIDI; the drum notes (channel 10) and the meter are read back
+with :func:`musicstudio.io.midi_read.import_midi`. The result is a JSON list cached outside git
+(``cache/drums/grooves.json``), one record per groove: style (the file's name), groove, meter, notes.
+
+Build it with ``python -m musicstudio.generators.drums.grooves MMA_HOME [OUT]`` where ``MMA_HOME`` is the
+folder holding ``MMA/`` and ``lib/`` (``apt-get download mma && dpkg -x mma_*.deb /tmp/mma`` gives
+``/tmp/mma/usr/share/mma``; run ``mma -G`` there once so that it indexes its library).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from musicstudio.core.note import Note
+from musicstudio.core.ticks import PPQ
+
+CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "grooves.json"
+RENDER_BARS = 16
+_DEFGROOVE = re.compile(r"^\s*DefGroove\s+(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+def groove_names(text: str) -> list[str]:
+    """The grooves an mma library file defines (its ``DefGroove`` lines), in order, each once."""
+    return list(dict.fromkeys(_DEFGROOVE.findall(text)))
+
+
+def song_text(groove: str, bars: int = RENDER_BARS) -> str:
+    """An mma song: ``bars`` bars of C in ``groove`` at 120 beats a minute."""
+    return ("Tempo 120\nGroove " + groove + "\nPrint MMATIME $_Time\n"
+            + "".join(f"{i} C\n" for i in range(1, bars + 1)))
+
+
+def stretch(meter: tuple[int, int]) -> float:
+    """How much mma's ticks stretch to the meter's: mma counts quarter-note beats (``Time``) and writes a
+    compound meter (6/8, 12/8) as beats of triplets, so a beat becomes a dotted quarter there."""
+    numerator, denominator = meter
+    return 1.5 if denominator == 8 and numerator % 3 == 0 else 1.0
+
+
+def _mma_script(home: Path) -> Path:
+    for candidate in (home.parents[1] / "bin" / "mma", Path("/usr/bin/mma")):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no mma program beside {home}")
+
+
+def render(home: Path, style: str, groove: str, bars: int = RENDER_BARS) -> dict | None:
+    """One groove rendered by mma: its record, or None when mma fails or it holds no drums."""
+    from musicstudio.io.midi_read import import_midi
+
+    with tempfile.TemporaryDirectory() as tmp:
+        song = Path(tmp) / "groove.mma"
+        song.write_text(song_text(groove, bars))
+        env = {**os.environ, "MMA_HOME": str(home)}
+        done = subprocess.run([sys.executable, str(_mma_script(home)), str(song)], env=env, cwd=tmp,
+                              capture_output=True, timeout=60)
+        midi = song.with_suffix(".mid")
+        beats = re.search(rb"MMATIME (\d+)", done.stdout)
+        if done.returncode != 0 or not midi.exists() or beats is None:
+            return None
+        result = import_midi(midi).song
+    notes = sorted((n for t in result.tracks if t.is_drum for n in t.notes), key=lambda n: (n.start, n.pitch))
+    if not notes:
+        return None
+    signature = result.meter.signature_at(0)
+    meter = (signature.numerator, signature.denominator)
+    k = stretch(meter)
+    length = round(bars * int(beats.group(1)) * PPQ * k)
+    return {"style": style, "groove": groove, "meter": list(meter), "length": length,
+            "notes": [[n.pitch, round(n.start * k), max(1, round(n.duration * k)), n.velocity] for n in notes
+                      if n.start * k < length]}
+
+
+def build(home: Path, out: Path = CACHE, workers: int = 2) -> list[dict]:
+    """Render every groove of mma's standard library into ``out`` (JSON)."""
+    jobs = []
+    for path in sorted((home / "lib" / "stdlib").glob("*.mma")):
+        for groove in groove_names(path.read_text("latin-1")):
+            jobs.append((path.stem, groove))
+    with ThreadPoolExecutor(workers) as pool:
+        records = [r for r in pool.map(lambda job: render(home, *job), jobs) if r is not None]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(records))
+    return records
+
+
+def load(path: Path = CACHE) -> list[dict]:
+    """The cached grooves (see the module's note for how to build them)."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: build it with python -m musicstudio.generators.drums."
+                                "grooves MMA_HOME")
+    return json.loads(path.read_text())
+
+
+def groove_notes(record: dict) -> tuple[Note, ...]:
+    return tuple(Note(int(p), int(s), int(d), int(v)) for p, s, d, v in record["notes"])
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else CACHE
+    made = build(Path(sys.argv[1]), target)
+    print(f"{len(made)} grooves with drums written to {target}")
