@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     if parts:
         per_take = _voice_tracks(parts, seed, takes, generator.name, at)
     else:
-        per_take = [[Track(f"{generator.name} take {t.variation + 1}", track.program, False,
+        per_take = [[Track(f"{generator.name} take {t.variation + 1}", track.program, track.is_drum,
                            tuple(n.moved_by(ticks=at) for n in t.notes))] for t in takes]
     for take, take_tracks, guard in zip(takes, per_take, guards):
         if _write_out(with_take(song, take_tracks, index), take_path(args.out, take.variation), guard):

@@ -116,7 +116,7 @@ def test_the_same_command_writes_the_same_notes(models_dir, seed_file, tmp_path)
 
 
 @pytest.mark.parametrize("extra, code, words", [
-    (["--backend", "drums"], 2, "unknown backend"),
+    (["--backend", "harp"], 2, "unknown backend"),
     (["--backend", "lstm"], 2, "no lstm model is installed"),
     (["--model", "markov-tiny", "--range", "60"], 2, "LOW-HIGH"),
     (["--model", "markov-tiny", "--range", "C6-C4"], 2, "runs downwards"),

@@ -5,8 +5,15 @@ import pytest
 from drum_fixture import ROCK, WALTZ, pattern_notes
 
 from musicstudio.core.note import Note
-from musicstudio.generators.codecs.drums import (CANONICAL, GROUPS, LEVEL_VELOCITIES, DrumCodec, group_of,
-                                                 seed_pitches, step_hits)
+from musicstudio.generators.codecs.drums import (
+    CANONICAL,
+    GROUPS,
+    LEVEL_VELOCITIES,
+    DrumCodec,
+    group_of,
+    seed_pitches,
+    step_hits,
+)
 
 
 def test_every_gm_number_has_a_group_and_each_group_decodes_to_a_number_of_its_own():

@@ -11,20 +11,8 @@ from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.drums.data import grooves_of, split_of, windows
 from musicstudio.generators.drums.generator import seed_window
-from musicstudio.generators.drums.training import fit
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.registry import ModelRegistry
-
-SETTINGS = {"model": {"embed": 8, "hidden": 16, "layers": 1, "dropout": 0.0}, "epochs": 3, "batch": 8,
-            "lr": 1e-2, "max_vocab": 64, "seed": 0}
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("drum_models")
-    summary = fit(root / "drums-tiny", records(), SETTINGS, "test", log=lambda line: None)
-    assert summary["best_epoch"] >= 1
-    return root
 
 
 def test_the_backend_is_declared_as_a_drum_writer():
@@ -38,7 +26,7 @@ def test_the_split_holds_whole_styles_out():
     assert all(split_of(g) != "test" for g in grooves if g.style != "bossanova")
 
 
-def test_windows_start_on_bar_lines_of_their_meter(model_dir):
+def test_windows_start_on_bar_lines_of_their_meter(drum_models):
     from musicstudio.generators.codecs.drums import DrumCodec
 
     grooves = [g for g in grooves_of(records()) if g.meter == (3, 4)]
@@ -48,8 +36,8 @@ def test_windows_start_on_bar_lines_of_their_meter(model_dir):
         assert tokens[0] == tokens[12]      # the bar's first step (kick and hat) starts every window
 
 
-def test_a_three_four_seed_continues_for_the_bars_asked_on_gm_drums(model_dir):
-    generator = ModelRegistry([model_dir]).load("drums-tiny", "cpu")
+def test_a_three_four_seed_continues_for_the_bars_asked_on_gm_drums(drum_models):
+    generator = ModelRegistry([drum_models]).load("drums-tiny", "cpu")
     seed = pattern_notes(WALTZ, 12, 4)
     request = GenerationRequest(seed=Clip(tuple(seed), 4 * 1440), bars=3, variations=4, meter=(3, 4))
     takes = generator.generate(request)
@@ -62,8 +50,8 @@ def test_a_three_four_seed_continues_for_the_bars_asked_on_gm_drums(model_dir):
     assert takes == generator.generate(request)      # the same request gives the same takes
 
 
-def test_an_unfinished_seed_bar_is_completed_first(model_dir):
-    generator = ModelRegistry([model_dir]).load("drums-tiny", "cpu")
+def test_an_unfinished_seed_bar_is_completed_first(drum_models):
+    generator = ModelRegistry([drum_models]).load("drums-tiny", "cpu")
     seed = pattern_notes(WALTZ, 12, 2)[:-2]
     request = GenerationRequest(seed=Clip(tuple(seed), 1440 + 720), bars=2, variations=1, meter=(3, 4))
     assert generator.generate(request)[0].length == 720 + 2 * 1440
@@ -77,16 +65,16 @@ def test_a_long_seed_is_cut_on_a_bar_line():
     assert 100 - 2 * 12 < len(kept) <= 100 and (1000 - len(kept)) % 12 == 0   # 1000 - 912: a bar line
 
 
-def test_a_damaged_drum_model_is_refused_naming_its_file(model_dir, tmp_path):
+def test_a_damaged_drum_model_is_refused_naming_its_file(drum_models, tmp_path):
     import shutil
 
     folder = tmp_path / "broken"
-    shutil.copytree(model_dir / "drums-tiny", folder)
+    shutil.copytree(drum_models / "drums-tiny", folder)
     weights = folder / "weights.safetensors"
     weights.write_bytes(weights.read_bytes()[:60])
     with pytest.raises(CheckpointError, match="broken"):
         ModelRegistry([tmp_path]).load(folder, "cpu")
-    shutil.copytree(model_dir / "drums-tiny", tmp_path / "wrong")
+    shutil.copytree(drum_models / "drums-tiny", tmp_path / "wrong")
     config = (tmp_path / "wrong" / "config.json")
     config.write_text(config.read_text().replace('"size": ', '"size": 1', 1))
     with pytest.raises(CheckpointError, match="does not describe a drum model"):

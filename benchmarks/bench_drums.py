@@ -1,0 +1,49 @@
+"""Drum continuation with the shipped drums model: 8 bars x 4 variations after a 4-bar groove (target 150 ms).
+
+Two seeds, each four bars on General MIDI drums: a rock beat in 4/4 (kick, snare, closed hi-hat in 8ths)
+and a waltz in 3/4. Figures are medians of 7 runs after one warm-up on the benchmark device (the CPU unless
+$MUSICSTUDIO_BENCH_DEVICE says otherwise); the model not installed is skipped.
+"""
+
+import statistics
+import time
+
+import torch
+
+from benchmarks.timing import bench_device
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.generators.registry import ModelRegistry
+
+TARGET_S = 0.150
+REPEAT = 7
+ROCK = {36: "x.......x.x.....", 38: "....x.......x...", 42: "x.x.x.x.x.x.x.x."}
+WALTZ = {36: "x...........", 38: "....x...x...", 42: "x.x.x.x.x.x."}
+
+
+def groove(pattern: dict[int, str], bars: int = 4) -> Clip:
+    steps = len(next(iter(pattern.values())))
+    notes = tuple(Note(p, (b * steps + s) * 120, 120, 90) for b in range(bars) for p, hits in pattern.items()
+                  for s, c in enumerate(hits) if c == "x")
+    return Clip(tuple(sorted(notes, key=lambda n: (n.start, n.pitch))), bars * steps * 120)
+
+
+def run():
+    from musicstudio.generators.interface import GenerationRequest
+
+    registry = ModelRegistry()
+    if "drums" not in {m.name for m in registry.models()}:
+        return [("drums: not installed, skipped", 0.0, "", None)]
+    torch.set_num_threads(1)
+    generator = registry.load("drums", bench_device())
+    figures = []
+    for label, seed, meter in (("rock 4/4", groove(ROCK), (4, 4)), ("waltz 3/4", groove(WALTZ), (3, 4))):
+        times = []
+        for i in range(REPEAT + 1):
+            started = time.perf_counter()
+            generator.generate(GenerationRequest(seed=seed, bars=8, variations=4, random_seed=i, meter=meter))
+            if i:
+                times.append(time.perf_counter() - started)
+        figures.append((f"drums: 8 bars x 4 variations, {label} (median)", statistics.median(times) * 1000, "ms",
+                        lambda v: v <= TARGET_S * 1000))
+    return figures

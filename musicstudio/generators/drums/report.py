@@ -1,0 +1,94 @@
+"""The drum model's card (models/drums/card.md) and report (docs/drums.md), from its config.json and the
+evaluation's figures (``cache/drums/evaluation.json``, written by ``python -m
+musicstudio.generators.drums.evaluation``): ``python -m musicstudio.generators.drums.report``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.licences import licence_section, trained_collections
+
+CITATIONS = [
+    "Gillick, Roberts, Engel, Eck and Bamman, \"Learning to Groove with Inverse Sequence Transformations\", 2019 "
+    "(drum hits grouped into a few instrument classes, the Groove MIDI Dataset's representation)",
+    "Roberts, Engel, Raffel, Hawthorne and Eck, \"A Hierarchical Latent Vector Model for Learning Long-Term "
+    "Structure in Music\", 2018 (the nine drum classes of MusicVAE's drum models)",
+    "Hochreiter and Schmidhuber, \"Long Short-Term Memory\", 1997",
+]
+GPL_NOTE = ("The grooves are Bob van der Poel's mma library (Debian package `mma` 21.09, `lib/stdlib/*.mma`), "
+            "GPL-2+ per the package's copyright file; the groove files state no terms of their own. The weights "
+            "are fitted to those patterns, so we treat them as a work derived from GPL-2+ data: whoever ships them "
+            "should offer them (and this card, and the training code) under the GPL-2+ too, and they are not a "
+            "default the app may ship under other terms. Whether trained weights are legally a derivative of their "
+            "training data is not settled; that is a judgement, not a ruling.")
+
+
+def _figures_table(result: dict) -> list[str]:
+    lines = ["| set | grooves | onset overlap (kick, snare, hi-hat) | loop of the last seed bar | truth's halves "
+             "| takes keeping the meter | truths keeping it | GM numbers |", "|---|---|---|---|---|---|---|---|"]
+    rows = [("all held out", result["all"])] + [(m, f) for m, f in result["per_meter"].items()]
+    for name, f in rows:
+        lines.append(f"| {name} | {f['grooves']} | {f['oa']:.3f} | {f['oa_loop']:.3f} | {f['oa_truth_halves']:.3f} "
+                     f"| {f['meter_kept']:.1%} | {f['truth_meter_kept']:.1%} | {f['gm']:.1%} |")
+    return lines
+
+
+def card_text(config: dict, result: dict) -> str:
+    s = config["summary"]
+    lines = ["# drums", "", "An LSTM that continues a drum groove in its meter: one token per 16th step naming the "
+             "set of drums hit (ten General MIDI instrument groups, three velocity levels), with the LSTM "
+             "backend's meter-aware bar-position input. Takes are General MIDI drum numbers, placed on channel 10.",
+             "", "## Data", "", GPL_NOTE, "",
+             f"mma renders each of its grooves (main grooves, variations, fills, intros, endings) over 16 of its bars "
+             f"of a C chord; the drum channel is read back (`musicstudio/generators/drums/grooves.py`). Whole styles "
+             f"are held out for evaluation: {', '.join(HELD_OUT)}. Training: {s['train_grooves']} grooves "
+             f"({s['distinct_train']} distinct drum parts) in 4/4, 3/4, 6/8 and 5/4; validation {s['valid_grooves']} "
+             f"grooves (one in ten of the training styles, by a hash of the name).", "",
+             "Onsets are moved to the nearest 16th: swung and triplet grooves are approximated (a swung 8th lands on "
+             "the 16th after it) until the triplet grid lands.", ""]
+    lines += licence_section(trained_collections(config))[:-1]
+    lines += ["", "## Metrics", "", f"Vocabulary {s['vocab']} step sets; {s['parameters']:,} parameters; best "
+              f"validation cross-entropy {s['valid_loss']:.3f} nats a step (epoch {s['best_epoch']}); trained "
+              f"{s['wall_seconds']} s on the CPU (2 shared cores, busy).", "",
+              "Held-out styles, 4-bar seed, 8 bars x 4 variations (docs/drums.md says how each is measured):", ""]
+    lines += _figures_table(result) + ["", "## Command", "", "```sh",
+                                       f"{config['command']}", "```", "", "## Citations", ""]
+    return "\n".join(lines + [f"- {c}" for c in CITATIONS]) + "\n"
+
+
+def docs_text(config: dict, result: dict, bench: str = "") -> str:
+    from musicstudio.generators.drums import evaluation
+
+    lines = ["# Drums", "", "`musicstudio generate --backend drums --seed SONG.mid` continues the song's drum "
+             "track (the first track with notes, or `--track N`) in the song's meter; the takes are drum tracks "
+             "(channel 10) of General MIDI numbers. Every other backend refuses a drum seed before it loads.", "",
+             "## How it is measured", "", evaluation.__doc__.split("\n\n", 1)[1].strip(), "",
+             "Reproduce: `python -m musicstudio.generators.drums.evaluation` then "
+             "`python -m musicstudio.generators.drums.report`.", "", "## Continue, held-out styles", ""]
+    lines += _figures_table(result) + ["", "Per held-out style:", "", "| style | grooves | overlap | meter kept |",
+                                       "|---|---|---|---|"]
+    lines += [f"| {s} | {f['grooves']} | {f['oa']:.3f} | {f['meter_kept']:.1%} |"
+              for s, f in result["per_style"].items()]
+    lines += ["", f"Evaluation took {result.get('seconds', 0)} s on the shared CPU.", ""]
+    if bench:
+        lines += ["## Speed", "", bench, ""]
+    lines += ["## Data and licence", "", GPL_NOTE, "", "## Not yet", "",
+              "- Add drums (a part for a drumless song) and Vary are not built; only Continue.",
+              "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
+              "- Fill rate at phrase ends is not measured; mma's fills are trained as grooves of their own.",
+              "- The data is mma's hand-written, repeating patterns: held-out grooves repeat within a bar or two, so "
+              "the loop of the seed's last bar is a strong reference (shown beside the model).", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    folder = Path("models/drums")
+    config = json.loads((folder / "config.json").read_text())
+    result = json.loads(Path("cache/drums/evaluation.json").read_text())
+    bench = Path(sys.argv[1]).read_text().strip() if len(sys.argv) > 1 else ""
+    (folder / "card.md").write_text(card_text(config, result))
+    Path("docs/drums.md").write_text(docs_text(config, result, bench))
+    print("wrote", folder / "card.md", "and docs/drums.md")

@@ -1,0 +1,55 @@
+"""The drum report's measures: per-instrument onset-position overlap and the meter an onset signal keeps."""
+
+from drum_fixture import ROCK, SIX_EIGHT, WALTZ, pattern_notes, records
+
+from musicstudio.generators.drums.data import grooves_of
+from musicstudio.generators.drums.evaluation import held_out_grooves, instrument_overlap, keeps_meter, summarise
+
+
+def test_the_same_groove_overlaps_fully_and_another_meter_does_not():
+    waltz = pattern_notes(WALTZ, 12, 4)
+    assert instrument_overlap(waltz, pattern_notes(WALTZ, 12, 8), 12) == 1.0
+    assert instrument_overlap(pattern_notes(ROCK, 16, 3), waltz, 12) < 0.8
+    no_snare = [n for n in waltz if n.pitch != 38]
+    assert abs(instrument_overlap(no_snare, waltz, 12) - 2 / 3) < 1e-9   # the snare scores 0
+
+
+def test_a_waltz_keeps_three_four_and_a_rock_beat_does_not():
+    assert keeps_meter(pattern_notes(WALTZ, 12, 8), 96, 12)
+    assert keeps_meter(pattern_notes(SIX_EIGHT, 12, 8), 96, 12)
+    assert keeps_meter(pattern_notes(ROCK, 16, 8), 128, 16)
+    assert not keeps_meter(pattern_notes(ROCK, 16, 6), 96, 12)       # 4/4 read as 3/4
+
+
+def test_only_held_out_styles_are_tested():
+    held = [{**r, "style": "waltz"} for r in records() if r["meter"] == [3, 4]]
+    chosen = held_out_grooves(records() + held)
+    assert chosen and all(g.style == "waltz" for g in chosen)
+    assert len(chosen) == 2                   # the fixture's four waltz grooves hold two drum parts
+    assert grooves_of(held)[0].meter == (3, 4)
+
+
+def test_the_summary_pools_takes_per_meter():
+    rows = [{"style": "a", "groove": "A", "meter": "3/4", "oa": 1.0, "oa_loop": 1.0, "oa_truth_halves": 1.0,
+             "meter_kept": [True, False], "truth_meter_kept": True, "notes": 4, "gm": 4},
+            {"style": "b", "groove": "B", "meter": "4/4", "oa": 0.5, "oa_loop": 1.0, "oa_truth_halves": 1.0,
+             "meter_kept": [True, True], "truth_meter_kept": True, "notes": 4, "gm": 2}]
+    result = summarise(rows)
+    assert result["all"]["oa"] == 0.75 and result["all"]["meter_kept"] == 0.75 and result["all"]["gm"] == 0.75
+    assert list(result["per_meter"]) == ["4/4", "3/4"] and result["per_meter"]["3/4"]["meter_kept"] == 0.5
+
+
+def test_the_card_names_mma_its_licence_and_the_figures():
+    from musicstudio.generators.drums.report import card_text, docs_text
+    from musicstudio.generators.licences import licence_section
+
+    rows = [{"style": "waltz", "groove": "W", "meter": "3/4", "oa": 0.9, "oa_loop": 0.95, "oa_truth_halves": 1.0,
+             "meter_kept": [True] * 4, "truth_meter_kept": True, "notes": 10, "gm": 10}]
+    config = {"trained_on": ["mma"], "command": "python -m musicstudio.generators.drums.training models/drums",
+              "summary": {"train_grooves": 8, "distinct_train": 6, "valid_grooves": 1, "vocab": 20, "parameters": 1000,
+                          "valid_loss": 0.5, "best_epoch": 2, "wall_seconds": 60}}
+    card = card_text(config, summarise(rows))
+    expected = "\n".join(licence_section(["mma"])[:-1])
+    assert f"\n\n{expected}\n\n## Metrics\n" in card
+    assert "GPL-2+" in card and "non-commercial" in card and "| 3/4 | 1 | 0.900 |" in card
+    assert "Gillick" in card and "| waltz | 1 | 0.900 | 100.0% |" in docs_text(config, summarise(rows))
