@@ -34,7 +34,7 @@ from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.backends import UnknownBackend, backend_named
-from musicstudio.generators.capabilities import ChordFollower, LatentModel
+from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, seed_register, take_meter
 from musicstudio.generators.take_files import take_files_line, take_path, with_take
@@ -128,7 +128,7 @@ def _pick_model(registry, args) -> str:
     return (exact or candidates)[0].name
 
 
-def _seed_clip(song, args) -> tuple[Clip, Track, int, int | None]:
+def _seed_clip(song, args, drums_first: bool = False) -> tuple[Clip, Track, int, int | None]:
     """The seed, the track it comes from (every track merged for ``--track all``), where it starts, and
     the index of its track (None for ``--track all``), planned as the app plans it
     (:func:`~musicstudio.generators.seed_plan.plan_seed`: the song's bars)."""
@@ -143,7 +143,8 @@ def _seed_clip(song, args) -> tuple[Clip, Track, int, int | None]:
                              "(give a number from 1, or 'all')")
         index = number - 1
     elif pitched or drums:
-        index = (pitched or drums)[0]   # a file of drums alone: the model's family says whether it can
+        # a file of drums alone: the model's family says whether it can; a drum model takes the drums first
+        index = ((drums or pitched) if drums_first else (pitched or drums))[0]
     else:
         raise ValueError("the seed file has no notes to continue")
     if args.seed_bars is not None and args.seed_bars < 1:
@@ -281,6 +282,14 @@ def _check_family(info, args) -> None:
         family.read_options({"chords": args.chords or "", "texture": args.texture})
 
 
+def _writes_drums(args) -> bool:
+    """Whether ``--backend`` names a family that writes drums (so the seed is the song's drum track)."""
+    try:
+        return bool(args.backend) and not args.model and backend_named(args.backend).can(DrumWriter)
+    except UnknownBackend:
+        return False
+
+
 def _warn(args) -> None:
     """Options that run but rarely make music: one line each on stderr."""
     if args.temperature > HOT_TEMPERATURE:
@@ -312,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                              "without one)")
         if args.seed is not None:
             song = open_song(Path(args.seed)).song
-            seed, track, start, index = _seed_clip(song, args)
+            seed, track, start, index = _seed_clip(song, args, _writes_drums(args))
         else:
             song, track, start, index = Song(), Track("Seed", 0, False, ()), 0, None
             seed = Clip((), 0)

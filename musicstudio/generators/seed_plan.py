@@ -142,8 +142,14 @@ def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop
 def drums_refused(song: Song, track: int | None, family) -> str | None:
     """Why ``family``'s models cannot continue the seed of track ``track`` (None: every track), said
     before anything runs; None when they can. A model that writes pitched notes is never given a drum
-    part: the groove would come back as piano."""
+    part: the groove would come back as piano; and a model that writes drums is only given a drum track."""
     if family.can(DrumWriter):
+        if track is None:
+            return f"{family.name} models continue one drum track, not every track merged: choose a drum track"
+        if not song.tracks[track].is_drum and song.tracks[track].notes:   # the notes would come back as drums
+            name = song.tracks[track].name or "untitled"
+            return (f"track {track + 1} ({name}) holds pitched notes and {family.name} models continue drum tracks: "
+                    "choose a drum track (channel 10) to continue")
         return None
     model = f"{family.name} models write pitched notes, not drums"
     if track is not None and song.tracks[track].is_drum:

@@ -25,3 +25,20 @@ def test_a_three_four_drum_track_continues_on_channel_10(drum_models, tmp_path, 
     assert all(4 * 1440 <= n.start < 7 * 1440 and 35 <= n.pitch <= 81 for n in take.notes)
     channels = {m.channel for t in mido.MidiFile(out).tracks for m in t if m.type == "note_on"}
     assert channels == {9}
+
+
+def test_in_a_band_the_drum_model_takes_the_drum_track_and_refuses_a_pitched_one(drum_models, tmp_path, capsys):
+    from musicstudio.core.note import Note
+
+    seed = tmp_path / "band.mid"
+    bass = Track("Bass", 33, False, tuple(Note(36 + i % 5, i * 480, 480, 90) for i in range(16)))
+    kit = Track("Kit", 0, True, tuple(pattern_notes(WALTZ, 12, 4)))
+    save_song(Song((bass, kit), time_signatures=(TimeSignature(0, 3, 4),)), seed)
+    common = ["--backend", "drums", "--seed", str(seed), "--models-dir", str(drum_models), "--bars", "2",
+              "--variations", "1", "--quiet"]
+    assert main(common + ["--out", str(tmp_path / "a.mid")]) == 0
+    song = open_song(tmp_path / "a.mid").song
+    assert [t.is_drum for t in song.tracks] == [False, True, True]     # the take follows the kit
+    assert main(common + ["--out", str(tmp_path / "b.mid"), "--track", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "holds pitched notes" in err and "drum track" in err and not (tmp_path / "b.mid").exists()
