@@ -29,7 +29,7 @@ from musicstudio.audio.pitch_track import NOTE_LOW, PitchTrack
 # validation renders (:mod:`musicstudio.generators.transcriber_tuning`), the others were chosen once
 # on renders of the valid split as the test set is rendered
 DEFAULTS = {"silence": 0.5, "onset": 0.5, "min_frames": 6, "settle": 3, "lead": 3, "refine_before": 2,
-            "refine_after": 8, "refine_db": 10.0}
+            "refine_after": 8, "refine_db": 10.0, "bridge": 2, "fall_db": 12.0}
 
 
 def onset_peaks(onset: np.ndarray, threshold: float) -> np.ndarray:
@@ -55,6 +55,25 @@ def pitch_changes(pitch: np.ndarray, settle: int) -> list[int]:
         else:
             i += 1
     return out
+
+
+def bridged(sounding: np.ndarray, frames: int) -> np.ndarray:
+    """``sounding`` with gaps of at most ``frames`` frames between sounding frames filled (a blip of
+    the silence class inside a note)."""
+    out = sounding.copy()
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], sounding.astype(np.int8), [1]])))
+    for start, end in zip(edges[::2], edges[1::2]):
+        if 0 < start and end < len(sounding) and end - start <= frames:
+            out[start:end] = True
+    return out
+
+
+def fading(level_db: np.ndarray, frame: int, fall_db: float) -> bool:
+    """Whether the sound dies away after ``frame`` (the loudest frame 30-100 ms later ``fall_db`` under
+    the loudest of the 60 ms before): an onset peak there is a note's release, not a new note."""
+    after = level_db[frame + 3:frame + 11]
+    before = level_db[max(0, frame - 6):frame]
+    return bool(len(after) and len(before) and after.max() < before.max() - fall_db)
 
 
 def stretch_bounds(a: int, b: int, peaks: np.ndarray, pitch: np.ndarray, d: dict) -> list[int]:
@@ -116,9 +135,10 @@ def refined(found: list[Segment], spectrum: np.ndarray, d: dict) -> list[Segment
 def decode(probs: np.ndarray, onset: np.ndarray, level_db: np.ndarray, d: dict) -> list[Segment]:
     """Notes from the detector's frame probabilities (pitches, then silence) and onset chances, with
     the thresholds ``d`` (keys of :data:`DEFAULTS`)."""
-    sounding = probs[:, -1] < d["silence"]
+    sounding = bridged(probs[:, -1] < d["silence"], int(d["bridge"]))
     pitch = np.argmax(probs[:, :-1], axis=1)
-    peaks = onset_peaks(onset, d["onset"])
+    peaks = np.array([p for p in onset_peaks(onset, d["onset"]) if not fading(level_db, int(p), d["fall_db"])],
+                     dtype=np.int64)
     found: list[Segment] = []
     for a, b in voiced_runs(np.where(sounding, 0.0, np.nan)):
         if b - a < d["min_frames"]:

@@ -105,7 +105,7 @@ class OnsetFrameModel:
         """(frames x bands+1) probabilities of each pitch and, last, of silence; (frames) onset chance."""
         scores, onset = self.logits(spectrum)
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return scores / scores.sum(axis=1, keepdims=True), 1.0 / (1.0 + np.exp(-onset))
+        return scores / scores.sum(axis=1, keepdims=True), 0.5 * (1.0 + np.tanh(0.5 * onset))
 
 
 def _small_file(path: Path, limit: int, what: str) -> bytes:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import musicstudio.audio.onset_model as onset_model
-from musicstudio.audio.model_notes import decode, onset_peaks, pitch_changes
+from musicstudio.audio.model_notes import DEFAULTS, bridged, decode, fading, onset_peaks, pitch_changes
 from musicstudio.audio.onset_model import (
     CONFIG_FILE,
     WEIGHTS_FILE,
@@ -123,8 +123,17 @@ def test_decoding_splits_at_onsets_and_pitch_changes_and_drops_silence():
     probs /= probs.sum(axis=1, keepdims=True)
     onset = np.zeros(frames)
     onset[5], onset[25], onset[26] = 0.9, 0.8, 0.7
-    found = decode(probs, onset, np.full(frames, -20.0), {"silence": 0.5, "onset": 0.5, "min_frames": 4,
-                                                          "settle": 3, "lead": 3})
+    found = decode(probs, onset, np.full(frames, -20.0), {**DEFAULTS, "silence": 0.5, "onset": 0.5,
+                                                          "min_frames": 4})
     assert [(s.first, s.last, s.pitch) for s in found] == [(5, 25, 56), (25, 38, 56), (38, 50, 60)]
     assert onset_peaks(onset, 0.5).tolist() == [5, 25]
     assert pitch_changes(np.array([1, 1, 2, 1, 1, 3, 3, 3, 3]), 3) == [5]
+
+
+def test_blips_of_silence_are_bridged_and_onsets_where_the_sound_dies_are_not_onsets():
+    sounding = np.array([0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 0], bool)
+    assert bridged(sounding, 2).tolist() == [0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0]
+    level = np.concatenate([np.full(20, -20.0), np.full(20, -70.0)])     # a note, then silence
+    assert fading(level, 18, 12.0) and not fading(level, 10, 12.0)
+    soft = np.concatenate([np.full(20, -20.0), np.full(20, -28.0)])      # a softer note follows
+    assert not fading(soft, 20, 12.0)
