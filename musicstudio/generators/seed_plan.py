@@ -178,7 +178,8 @@ def meter_refused(family, meter: tuple[int, int]) -> str | None:
     if family.writes_meter(meter):
         return None
     theirs = ", ".join(f"{n}/{d}" for n, d in family.meters)
-    others = ", ".join(name for name, other in backends().items() if other.writes_meter(meter))
+    others = ", ".join(name for name, other in backends().items()   # of the same kind of part (pitched or drums)
+                       if other.writes_meter(meter) and other.can(DrumWriter) == family.can(DrumWriter))
     return (f"{family.name} models write bars of {theirs} only, and the song is in {meter[0]}/{meter[1]} where "
             f"the take goes: choose a model that writes any meter ({others})")
 
