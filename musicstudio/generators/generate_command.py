@@ -283,10 +283,19 @@ def _check_family(info, args) -> None:
 
 
 def _writes_drums(args) -> bool:
-    """Whether ``--backend`` names a family that writes drums (so the seed is the song's drum track)."""
+    """Whether ``--backend`` or ``--model`` names a family that writes drums (so the seed is the song's drum
+    track); False when it names nothing known (the command says so once the seed is read)."""
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.registry import ModelRegistry, model_info
+
     try:
-        return bool(args.backend) and not args.model and backend_named(args.backend).can(DrumWriter)
-    except UnknownBackend:
+        if not args.model:
+            return backend_named(args.backend).can(DrumWriter)
+        registry = ModelRegistry()
+        for folder in args.models_dir:
+            registry.add_folder(folder)
+        return model_info(registry.resolve(args.model)).family.can(DrumWriter)
+    except (UnknownBackend, CheckpointError, LookupError, ValueError, OSError):
         return False
 
 

@@ -74,6 +74,7 @@ def fit(out: Path, records: list[dict], settings: dict, command: str, log=print)
     best, history, best_epoch = math.inf, [], 0
     for epoch in range(1, settings["epochs"] + 1):
         model.train()
+        seen, total = 0, 0.0
         for x, p, y in batches(train_w, model_config, settings.get("batch", 32), rng):
             logits, _ = model(x, p)
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
@@ -82,7 +83,9 @@ def fit(out: Path, records: list[dict], settings: dict, command: str, log=print)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
-        train_loss, valid_loss = mean_loss(model, train_w), mean_loss(model, valid_w)
+            count = int((y != IGNORE).sum())
+            seen, total = seen + count, total + float(loss.detach()) * count
+        train_loss, valid_loss = total / max(1, seen), mean_loss(model, valid_w)   # train: the epoch's batches
         history.append((epoch, train_loss, valid_loss, time.monotonic() - started))
         log(f"epoch {epoch}: train {train_loss:.3f} valid {valid_loss:.3f} nats/step "
             f"({time.monotonic() - started:.0f} s)")

@@ -16,7 +16,7 @@ def test_a_three_four_drum_track_continues_on_channel_10(drum_models, tmp_path, 
     kit = Track("Kit", 0, True, tuple(pattern_notes(WALTZ, 12, 4)))
     save_song(Song((kit,), time_signatures=(TimeSignature(0, 3, 4),)), seed)
     out = tmp_path / "out.mid"
-    assert main(["--backend", "drums", "--seed", str(seed), "--out", str(out), "--models-dir", str(drum_models),
+    assert main(["--model", "drums-tiny", "--seed", str(seed), "--out", str(out), "--models-dir", str(drum_models),
                  "--bars", "3", "--variations", "2", "--quiet"]) == 0
     assert "of 3/4 from drums-tiny" in capsys.readouterr().out
     song = open_song(out).song
@@ -34,7 +34,7 @@ def test_in_a_band_the_drum_model_takes_the_drum_track_and_refuses_a_pitched_one
     bass = Track("Bass", 33, False, tuple(Note(36 + i % 5, i * 480, 480, 90) for i in range(16)))
     kit = Track("Kit", 0, True, tuple(pattern_notes(WALTZ, 12, 4)))
     save_song(Song((bass, kit), time_signatures=(TimeSignature(0, 3, 4),)), seed)
-    common = ["--backend", "drums", "--seed", str(seed), "--models-dir", str(drum_models), "--bars", "2",
+    common = ["--model", "drums-tiny", "--seed", str(seed), "--models-dir", str(drum_models), "--bars", "2",
               "--variations", "1", "--quiet"]
     assert main(common + ["--out", str(tmp_path / "a.mid")]) == 0
     song = open_song(tmp_path / "a.mid").song
