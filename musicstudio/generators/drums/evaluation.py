@@ -8,10 +8,11 @@ writes :data:`TAKE_BARS` bars in 4 variations; the groove's own next bars are th
   takes' onsets over the 16th steps of the bar against the truth's (:mod:`..evaluation.bar_positions`),
   overlapping area ``sum(min(p, q))``, for each of the three the truth plays (0 when the takes never play
   it). The figure is the mean over those instruments, then over the grooves whose truth plays one of them
-  (a groove of hand percussion alone, say a waltz on tambourine and triangle, has no such figure). Beside it, the same figure for a take that
-  repeats the seed's last bar (what a loop pedal would do) and for the truth's own first and last halves.
-* **Meter kept**: a take's onset signal (hits per step weighted by velocity, mean removed) has its autocorrelation at the seed's
-  bar length at least as high as at the bar length of every other common meter (8, 12, 16, 18, 24 steps,
+  (a groove of hand percussion alone, say a waltz on tambourine and triangle, has no such figure). Beside
+  it, the same figure for a take that repeats the seed's last bar (what a loop pedal would do) and for the
+  truth's own first and last halves.
+* **Meter kept**: a take's onset signal (hits per step weighted by velocity, mean removed) has its
+  autocorrelation at the seed's bar length at least as high as at the bar length of every other common meter (8, 12, 16, 18, 24 steps,
   leaving out multiples and divisors of the seed's bar). The share of takes, and of the truths, that pass;
   many of mma's grooves repeat every beat or half bar, so that their own onsets do not show the bar (the
   truth fails), and the share is also given over the grooves whose truth passes ("where evident").
@@ -116,8 +117,8 @@ def summarise(rows: list[dict]) -> dict:
                 "oa_loop": float(np.nanmean([r["oa_loop"] for r in chosen])),
                 "oa_truth_halves": float(np.nanmean([r["oa_truth_halves"] for r in chosen])),
                 "meter_kept": float(np.mean(kept)),
-                "meter_kept_evident": float(np.mean([x for r in chosen if r["truth_meter_kept"] for x in r["meter_kept"]]
-                                                    or [np.nan])),
+                "meter_kept_evident": float(np.mean([x for r in chosen if r["truth_meter_kept"]
+                                                     for x in r["meter_kept"]] or [np.nan])),
                 "truth_meter_kept": float(np.mean([r["truth_meter_kept"]
                                                                                       for r in chosen])),
                 "gm": sum(r["gm"] for r in chosen) / max(1, sum(r["notes"] for r in chosen))}
