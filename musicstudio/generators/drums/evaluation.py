@@ -12,10 +12,11 @@ writes :data:`TAKE_BARS` bars in 4 variations; the groove's own next bars are th
   it, the same figure for a take that repeats the seed's last bar (what a loop pedal would do) and for the
   truth's own first and last halves.
 * **Meter kept**: a take's onset signal (hits per step weighted by velocity, mean removed) has its
-  autocorrelation at the seed's bar length at least as high as at the bar length of every other common
-  meter (8, 12, 16, 18, 24 steps, leaving out multiples and divisors of the seed's bar). The share of takes, and of the truths, that pass;
-  many of mma's grooves repeat every beat or half bar, so that their own onsets do not show the bar (the
-  truth fails), and the share is also given over the grooves whose truth passes ("where evident").
+  autocorrelation at the seed's bar length at least as high as at the bar length of every other common meter
+  (8, 12, 16, 18, 24 steps, leaving out multiples and divisors of the seed's bar). The share of takes, and of
+  the truths, that pass; many of mma's grooves repeat every beat or half bar, so that their own onsets do not
+  show the bar (the truth fails), and the share is also given over the grooves whose truth passes ("where
+  evident").
 * **GM drums**: the share of take notes whose number is a GM percussion number (35-81).
 """
 
