@@ -110,13 +110,19 @@ def evaluate(generator, grooves: list[Groove]) -> dict:
     return summarise(rows)
 
 
+def _mean(values) -> float:
+    """The mean of the values that are numbers (NaN when none is)."""
+    kept = [v for v in values if not np.isnan(v)]
+    return float(np.mean(kept)) if kept else float("nan")
+
+
 def summarise(rows: list[dict]) -> dict:
     def figures(chosen):
         kept = [x for r in chosen for x in r["meter_kept"]]
         return {"grooves": len(chosen), "kit_grooves": int(np.sum(~np.isnan([r["oa"] for r in chosen]))),
-                "oa": float(np.nanmean([r["oa"] for r in chosen])),
-                "oa_loop": float(np.nanmean([r["oa_loop"] for r in chosen])),
-                "oa_truth_halves": float(np.nanmean([r["oa_truth_halves"] for r in chosen])),
+                "oa": _mean([r["oa"] for r in chosen]),
+                "oa_loop": _mean([r["oa_loop"] for r in chosen]),
+                "oa_truth_halves": _mean([r["oa_truth_halves"] for r in chosen]),
                 "meter_kept": float(np.mean(kept)),
                 "meter_kept_evident": float(np.mean([x for r in chosen if r["truth_meter_kept"]
                                                      for x in r["meter_kept"]] or [np.nan])),

@@ -53,3 +53,16 @@ def test_the_card_names_mma_its_licence_and_the_figures():
     assert f"\n\n{expected}\n\n## Metrics\n" in card
     assert "GPL-2+" in card and "non-commercial" in card and "| 3/4 | 1 (1) | 0.900 |" in card
     assert "Gillick" in card and "| waltz | 1 | 0.900 | 100.0% |" in docs_text(config, summarise(rows))
+
+
+def test_a_groove_without_kick_snare_or_hihat_has_no_overlap_figure():
+    import math
+
+    from drum_fixture import pattern_notes as notes_of
+
+    shaker = notes_of({70: "x.x.x.x.x.x."}, 12, 2)
+    assert math.isnan(instrument_overlap(notes_of(WALTZ, 12, 2), shaker, 12))
+    rows = [{"style": "a", "groove": "A", "meter": "3/4", "oa": float("nan"), "oa_loop": float("nan"),
+             "oa_truth_halves": float("nan"), "meter_kept": [True], "truth_meter_kept": True, "notes": 1, "gm": 1}]
+    result = summarise(rows)["all"]
+    assert result["kit_grooves"] == 0 and math.isnan(result["oa"]) and result["meter_kept"] == 1.0
