@@ -24,13 +24,14 @@ MAX_EVENTS_PER_STEP = 16  # an events model that names more notes than this at o
 @dataclass(frozen=True)
 class TokenPhrases:
     codec: MelodyCodec | EventCodec
+    home: tuple[int, int] | None = None   # the register the model learned; None: the codec's whole range
 
     @classmethod
-    def from_vocabulary(cls, vocab: dict) -> TokenPhrases:
+    def from_vocabulary(cls, vocab: dict, home: tuple[int, int] | None = None) -> TokenPhrases:
         codec = codec_from_vocabulary(vocab)
         if not isinstance(codec, (MelodyCodec, EventCodec)):
             raise ValueError(f"a token model needs the melody or events codec, not {vocab.get('codec')!r}")
-        return cls(codec)
+        return cls(codec, home)
 
     @property
     def vocab_size(self) -> int:
@@ -75,7 +76,11 @@ class TokenPhrases:
     # -- seeds and takes ----------------------------------------------------------------------------------
     def fit_seed(self, seed: Clip) -> tuple[tuple[Note, ...], int]:
         """The seed's notes on the grid, moved by whole octaves into the codec's range where needed,
-        and the transposition used (add it to model pitches... subtract it to get the user's pitches)."""
+        and the transposition used (add it to model pitches... subtract it to get the user's pitches).
+
+        With a ``home`` register (the pitches the model's training notes kept to), a seed whose middle
+        pitch lies outside it is first moved by whole octaves to sit as near its middle as it can: a bass
+        line is continued by a model of fiddle tunes two octaves up, and its takes come back down."""
         notes = on_grid(seed.notes)
         c = self.codec
         if self.is_melody:
@@ -83,7 +88,7 @@ class TokenPhrases:
         if not notes:
             return notes, 0
         low, high = min(n.pitch for n in notes), max(n.pitch for n in notes)
-        shift = 0
+        shift = self._home_shift(sorted(n.pitch for n in notes))
         while low + shift < c.low and high + shift + 12 <= c.high:
             shift += 12
         while high + shift > c.high and low + shift - 12 >= c.low:
@@ -97,6 +102,17 @@ class TokenPhrases:
                 p -= 12
             moved.append(n._replace(pitch=p))
         return tuple(moved), shift
+
+    def _home_shift(self, pitches: list[int]) -> int:
+        """Whole octaves that bring the middle of ``pitches`` (sorted) into the home register, 0 when it
+        is there already (or no home is known)."""
+        if self.home is None:
+            return 0
+        middle = pitches[len(pitches) // 2]
+        low, high = self.home
+        if low <= middle <= high:
+            return 0
+        return 12 * round(((low + high) / 2 - middle) / 12)
 
     def seed_tokens(self, seed: Clip) -> tuple[np.ndarray, int, int]:
         """Tokens for the seed (covering its whole length on the grid), its length in steps, and the

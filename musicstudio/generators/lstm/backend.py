@@ -20,8 +20,8 @@ __all__ = ["BACKEND", "CONFIGS", "LSTMGenerator", "collate", "load", "step_posit
 def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:
     folder = Path(folder)
     try:
-        phrases = TokenPhrases.from_vocabulary(config["codec"])
         model_config = LSTMConfig(**config["model"])
+        phrases = TokenPhrases.from_vocabulary(config["codec"], home=model_config.register)
         if model_config.vocab != phrases.vocab_size:
             raise ValueError(f"the model's vocabulary ({model_config.vocab}) is not the codec's "
                              f"({phrases.vocab_size})")

@@ -66,12 +66,15 @@ class LSTMConfig:
     position_embed: int = 16
     meters: tuple[tuple[int, int], ...] = ()   # meter-aware: the meters with slots of their own (see above)
     trained_meters: tuple[tuple[int, int], ...] | None = None   # those trained enough to use (None: all)
+    register: tuple[int, int] | None = None   # the pitches its training notes kept to (None: not recorded)
 
     def __post_init__(self) -> None:
         meters = tuple((int(n), int(d)) for n, d in self.meters)
         object.__setattr__(self, "meters", meters)
         if self.trained_meters is not None:
             object.__setattr__(self, "trained_meters", tuple((int(n), int(d)) for n, d in self.trained_meters))
+        if self.register is not None:
+            object.__setattr__(self, "register", (int(self.register[0]), int(self.register[1])))
         if meters and self.positions != sum(bar_steps(m) for m in meters):
             raise ValueError(f"a meter-aware LSTM has one position slot per step of each meter's bar "
                              f"({sum(bar_steps(m) for m in meters)}), not {self.positions}")

@@ -4,6 +4,7 @@ cross-entropy through the shared loop (:func:`~musicstudio.generators.training.l
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -82,6 +83,18 @@ def model_config_of(vocab: int, model: dict, meters_seen: list[tuple[int, int]] 
     return LSTMConfig(vocab=vocab, **model)
 
 
+def training_register(sequences, phrases: TokenPhrases) -> tuple[int, int] | None:
+    """The pitches the training notes kept to (5th to 95th percentile of every note start, transpositions
+    included): seeds far outside it are moved there by octaves when the model continues them."""
+    pitch_of = phrases.pitch_of()
+    pitches = np.concatenate([pitch_of[np.asarray(s, np.int64)] for s in sequences] or [np.zeros(0, np.int64)])
+    pitches = pitches[pitches >= 0]
+    if not len(pitches):
+        return None
+    low, high = np.percentile(pitches, [5, 95])
+    return int(low), int(high)
+
+
 def train(run) -> None:
     cfg = run.config
     codec = codec_from_spec(cfg["codec"])
@@ -94,7 +107,8 @@ def train(run) -> None:
     valid_seqs, valid_meters = _unzip(metered_sequences(run.corpus, "valid", codec, data))
     run.log(f"{run.name}: {len(train_seqs):,} training sequences ({sum(map(len, train_seqs)):,} tokens), "
             f"{len(valid_seqs):,} validation sequences")
-    model_config = model_config_of(codec.size, cfg["model"], train_meters)
+    model_config = replace(model_config_of(codec.size, cfg["model"], train_meters),
+                           register=training_register(train_seqs, phrases))
     seed_everything(loop.seed)  # the initial weights too
     model = EventLSTM(model_config)
     pad = codec.size
