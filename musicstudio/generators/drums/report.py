@@ -18,6 +18,11 @@ CITATIONS = [
     "Structure in Music\", 2018 (the nine drum classes of MusicVAE's drum models)",
     "Hochreiter and Schmidhuber, \"Long Short-Term Memory\", 1997",
 ]
+DATA_COMMANDS = [
+    "apt-get download mma && dpkg -x mma_*.deb /tmp/mma",
+    "MMA_HOME=/tmp/mma/usr/share/mma python3 /tmp/mma/usr/bin/mma -G   # mma indexes its groove library once",
+    "python -m musicstudio.generators.drums.grooves /tmp/mma/usr/share/mma   # cache/drums/grooves.json",
+]
 GPL_NOTE = ("The grooves are Bob van der Poel's mma library (Debian package `mma` 21.09, `lib/stdlib/*.mma`), "
             "GPL-2+ per the package's copyright file; the groove files state no terms of their own. The weights "
             "are fitted to those patterns, so we treat them as a work derived from GPL-2+ data: whoever ships them "
@@ -56,8 +61,10 @@ def card_text(config: dict, result: dict) -> str:
               f"validation cross-entropy {s['valid_loss']:.3f} nats a step (epoch {s['best_epoch']}); trained "
               f"{s['wall_seconds']} s on the CPU (2 shared cores, busy).", "",
               "Held-out styles, 4-bar seed, 8 bars x 4 variations (docs/drums.md says how each is measured):", ""]
-    lines += _figures_table(result) + ["", "## Command", "", "```sh",
-                                       f"{config['command']}", "```", "", "## Citations", ""]
+    lines += _figures_table(result) + ["", "## Command", "", "```sh", *DATA_COMMANDS,
+                                       f"{config['command']}", "python -m musicstudio.generators.drums.evaluation",
+                                       "python -m musicstudio.generators.drums.report", "```", "",
+                                       "## Citations", ""]
     return "\n".join(lines + [f"- {c}" for c in CITATIONS]) + "\n"
 
 
@@ -77,6 +84,17 @@ def docs_text(config: dict, result: dict, bench: str = "") -> str:
     lines += ["", f"Evaluation took {result.get('seconds', 0)} s on the shared CPU.", ""]
     if bench:
         lines += ["## Speed", "", bench, ""]
+    a = result["all"]
+    lines += ["## Targets", "",
+              f"- Onset-position overlap >= 0.8: **not met**, {a['oa']:.3f} over the {a['kit_grooves']} held-out "
+              f"grooves with kit pieces (a loop of the seed's last bar scores {a['oa_loop']:.3f}; the truth's own two "
+              f"halves {a['oa_truth_halves']:.3f}). 6/8 is the weakest meter: 25 training grooves of it.",
+              f"- Takes keeping the seed's bar >= 90%: **not met**, {a['meter_kept']:.1%} of takes "
+              f"({a['meter_kept_evident']:.1%} where the truth shows its bar; the truths themselves "
+              f"{a['truth_meter_kept']:.1%}, so the measure is weak on grooves that repeat every beat).",
+              f"- GM drum numbers on channel 10: met, {a['gm']:.1%} of take notes are GM percussion numbers; "
+              "`generate` writes the take as a drum track (tests/generators/drums/test_drum_cli.py reads the "
+              "file's note-ons back: channel 10 only).", ""]
     lines += ["## Data and licence", "", GPL_NOTE, "", "## Not yet", "",
               "- Add drums (a part for a drumless song) and Vary are not built; only Continue.",
               "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
