@@ -1,11 +1,11 @@
 """The drum model's report (``python -m musicstudio.generators.drums.evaluation``, written to docs/drums.md):
 Continue on held-out grooves, styles the model never trained on (:data:`.data.HELD_OUT`).
 
-For each distinct held-out groove (up to 100) the first :data:`SEED_BARS` bars seed the model, which
-writes :data:`TAKE_BARS` bars in 4 variations; the groove's own next bars are the truth.
+For each distinct held-out groove (up to 100) the first 4 bars (``SEED_BARS``) seed the model, which
+writes 8 bars (``TAKE_BARS``) in 4 variations at temperature 1; the groove's own next 8 bars are the truth.
 
 * **Onset-position overlap** per instrument (kick, snare, hi-hat = closed and open): the histogram of the
-  takes' onsets over the 16th steps of the bar against the truth's (:mod:`..evaluation.bar_positions`),
+  takes' onsets over the 16th steps of the bar against the truth's (``generators/evaluation/bar_positions.py``),
   overlapping area ``sum(min(p, q))``, for each of the three the truth plays (0 when the takes never play
   it). The figure is the mean over those instruments, then over the grooves whose truth plays one of them
   (a groove of hand percussion alone, say a waltz on tambourine and triangle, has no such figure). Beside

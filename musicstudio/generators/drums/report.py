@@ -31,14 +31,18 @@ GPL_NOTE = ("The grooves are Bob van der Poel's mma library (Debian package `mma
             "training data is not settled; that is a judgement, not a ruling.")
 
 
+def _number(value: float) -> str:
+    return "-" if value != value else f"{value:.3f}"   # NaN: no groove of the set plays a kit piece
+
+
 def _figures_table(result: dict) -> list[str]:
     lines = ["| set | grooves (with kit) | onset overlap (kick, snare, hi-hat) | loop of the last seed bar "
              "| truth's halves | takes keeping the meter | where evident | truths keeping it | GM numbers |",
              "|---|---|---|---|---|---|---|---|---|"]
     rows = [("all held out", result["all"])] + [(m, f) for m, f in result["per_meter"].items()]
     for name, f in rows:
-        lines.append(f"| {name} | {f['grooves']} ({f['kit_grooves']}) | {f['oa']:.3f} | {f['oa_loop']:.3f} "
-                     f"| {f['oa_truth_halves']:.3f} | {f['meter_kept']:.1%} | {f['meter_kept_evident']:.1%} "
+        lines.append(f"| {name} | {f['grooves']} ({f['kit_grooves']}) | {_number(f['oa'])} | {_number(f['oa_loop'])} "
+                     f"| {_number(f['oa_truth_halves'])} | {f['meter_kept']:.1%} | {f['meter_kept_evident']:.1%} "
                      f"| {f['truth_meter_kept']:.1%} | {f['gm']:.1%} |")
     return lines
 
@@ -71,15 +75,15 @@ def card_text(config: dict, result: dict) -> str:
 def docs_text(config: dict, result: dict, bench: str = "") -> str:
     from musicstudio.generators.drums import evaluation
 
-    lines = ["# Drums", "", "`musicstudio generate --backend drums --seed SONG.mid` continues the song's drum "
-             "track (the first track with notes, or `--track N`) in the song's meter; the takes are drum tracks "
+    lines = ["# Drums", "", "`musicstudio generate --backend drums --seed SONG.mid` continues the song's first drum "
+             "track (or `--track N`, which must be a drum track) in the song's meter; the takes are drum tracks "
              "(channel 10) of General MIDI numbers. Every other backend refuses a drum seed before it loads.", "",
              "## How it is measured", "", evaluation.__doc__.split("\n\n", 1)[1].strip(), "",
              "Reproduce: `python -m musicstudio.generators.drums.evaluation` then "
              "`python -m musicstudio.generators.drums.report`.", "", "## Continue, held-out styles", ""]
     lines += _figures_table(result) + ["", "Per held-out style:", "", "| style | grooves | overlap | meter kept |",
                                        "|---|---|---|---|"]
-    lines += [f"| {s} | {f['grooves']} | {f['oa']:.3f} | {f['meter_kept']:.1%} |"
+    lines += [f"| {s} | {f['grooves']} | {_number(f['oa'])} | {f['meter_kept']:.1%} |"
               for s, f in result["per_style"].items()]
     lines += ["", f"Evaluation took {result.get('seconds', 0)} s on the shared CPU.", ""]
     if bench:
