@@ -6,12 +6,14 @@ config; :func:`codec_from_vocabulary` rebuilds the codec from it). A training co
 with a spec, ``{"codec": "events", "low": 0, ...}``: :func:`codec_from_spec` builds it.
 """
 
+from musicstudio.generators.codecs.drums import DrumCodec
 from musicstudio.generators.codecs.events import EventCodec
 from musicstudio.generators.codecs.melody import MelodyCodec
 from musicstudio.generators.codecs.notes import NotesCodec
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
 
-CODECS = {"melody": MelodyCodec, "events": EventCodec, "notes": NotesCodec, "pianoroll": PianorollCodec}
+CODECS = {"melody": MelodyCodec, "events": EventCodec, "notes": NotesCodec, "pianoroll": PianorollCodec,
+          "drums": DrumCodec}
 
 
 def codec_from_vocabulary(vocab: dict):
@@ -35,5 +37,5 @@ def codec_from_spec(spec: dict):
     return cls(**args)
 
 
-__all__ = ["CODECS", "EventCodec", "MelodyCodec", "NotesCodec", "PianorollCodec", "codec_from_spec",
+__all__ = ["CODECS", "DrumCodec", "EventCodec", "MelodyCodec", "NotesCodec", "PianorollCodec", "codec_from_spec",
            "codec_from_vocabulary"]

@@ -79,11 +79,14 @@ def seed_pitches(notes: Iterable[Note]) -> dict[int, int]:
 
 class DrumCodec:
     """Drum notes <-> one token per 16th step (see the module's note). ``sets``: the vocabulary, the
-    empty set first."""
+    empty set first (by default the empty step and each single hit; :meth:`fit` learns the sets a corpus
+    uses)."""
 
     name = "drums"
 
-    def __init__(self, sets: Iterable[HitSet]):
+    def __init__(self, sets: Iterable[HitSet] | None = None):
+        if sets is None:   # before fitting (a config's spec): the empty step and each single hit
+            sets = [()] + [((g, lv),) for g in range(len(GROUPS)) for lv in range(LEVELS)]
         sets = [tuple(tuple(int(x) for x in hit) for hit in s) for s in sets]
         if not sets or sets[0] != ():
             raise ValueError("a drum vocabulary starts with the empty step")
