@@ -107,9 +107,9 @@ def fit(out: Path, records: list[dict], settings: dict, command: str, log=print)
 
 
 def train(run) -> None:
-    """The backend's training entry (``musicstudio train drums --config drums``)."""
-    torch.set_num_threads(max(1, torch.get_num_threads()))
-    fit(Path(run.out), load(Path(run.config.get("grooves", CACHE))), run.config, run.command)
+    """The backend's training entry (``musicstudio train drums --config drums``; ``--set grooves=FILE``
+    reads grooves from elsewhere than the cache)."""
+    fit(Path(run.out), load(Path(run.config.get("grooves", CACHE))), run.config, run.command, log=run.log)
 
 
 if __name__ == "__main__":

@@ -79,3 +79,21 @@ def test_a_damaged_drum_model_is_refused_naming_its_file(drum_models, tmp_path):
     config.write_text(config.read_text().replace('"size": ', '"size": 1', 1))
     with pytest.raises(CheckpointError, match="does not describe a drum model"):
         ModelRegistry([tmp_path]).load(tmp_path / "wrong", "cpu")
+
+
+def test_musicstudio_train_drums_writes_a_model_whose_codec_the_backend_rebuilds(tmp_path):
+    import json
+
+    from musicstudio.generators.training.command import main as train_main
+
+    grooves = tmp_path / "grooves.json"
+    grooves.write_text(json.dumps(records(bars=8)))
+    small = ["--set", "model.hidden=8", "--set", "model.embed=4", "--set", "model.layers=1", "--set", "epochs=1"]
+    out = tmp_path / "drums-cli"
+    assert train_main(["drums", "--config", "drums", "--out", str(out), "--set", f"grooves={grooves}", *small,
+                       "--quiet"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["trained_on"] == ["mma"] and config["backend"] == "drums"
+    assert backend_named("drums").codec(config).vocabulary() == config["codec"]
+    assert train_main(["drums", "--config", "drums", "--out", str(tmp_path / "x"), "--set",
+                       f"grooves={tmp_path / 'none.json'}", "--quiet"]) == 3
