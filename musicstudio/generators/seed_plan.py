@@ -151,15 +151,18 @@ def drums_refused(song: Song, track: int | None, family) -> str | None:
             return (f"track {track + 1} ({name}) holds pitched notes and {family.name} models continue drum tracks: "
                     "choose a drum track (channel 10) to continue")
         return None
+    from musicstudio.generators.backends import backends
+
     model = f"{family.name} models write pitched notes, not drums"
+    writers = ", ".join(name for name, other in backends().items() if other.can(DrumWriter))
+    instead = f"a {writers} model continues drums" if writers else "no model family continues drums"
     if track is not None and song.tracks[track].is_drum:
         name = song.tracks[track].name or "the drum track"
-        return (f"track {track + 1} ({name}) is a drum track and {model}; no installed model continues drums "
-                "yet: choose a pitched track to continue")
+        return (f"track {track + 1} ({name}) is a drum track and {model}: choose a pitched track to continue "
+                f"({instead})")
     if track is None and not song.pitched_notes() and any(t.is_drum and t.notes for t in song.tracks):
         drums = sum(len(t.notes) for t in song.tracks if t.is_drum)
-        return (f"the song holds only drums ({drums:,} drum notes) and {model}; no installed model continues "
-                "drums yet")
+        return f"the song holds only drums ({drums:,} drum notes) and {model} ({instead})"
     return None
 
 
