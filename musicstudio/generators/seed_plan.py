@@ -56,7 +56,7 @@ class SeedPlan:
         """The edit that keeps ``notes``: added to the track (replacing ``replaced``) or as a new track."""
         if self.mode == "new track":
             source = song.tracks[self.track]
-            return TrackChange(len(song.tracks), None, Track(name, source.program, False, notes))
+            return TrackChange(len(song.tracks), None, Track(name, source.program, source.is_drum, notes))
         if self.lines and most_at_once(notes) > 1:
             parts = continue_voices(notes, [pitch for _, pitch in self.lines])
             changes = tuple(NoteChange(track, (), tuple(part)) for (track, _), part in zip(self.lines, parts) if part)

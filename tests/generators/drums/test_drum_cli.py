@@ -42,3 +42,14 @@ def test_in_a_band_the_drum_model_takes_the_drum_track_and_refuses_a_pitched_one
     assert main(common + ["--out", str(tmp_path / "b.mid"), "--track", "1"]) == 2
     err = capsys.readouterr().err
     assert "holds pitched notes" in err and "drum track" in err and not (tmp_path / "b.mid").exists()
+
+
+def test_a_drum_take_placed_in_a_new_track_is_a_drum_track():
+    from musicstudio.generators.seed_plan import plan_seed
+
+    kit = Track("Kit", 0, True, tuple(pattern_notes(WALTZ, 12, 2)))
+    song = Song((kit,), time_signatures=(TimeSignature(0, 3, 4),))
+    plan = plan_seed(song, 0, "track", "new track")
+    change = plan.change(song, (kit.notes[0].moved_by(2 * 1440),), "drums take 1")
+    after = change.apply(song)
+    assert after.tracks[1].is_drum and after.tracks[1].notes
