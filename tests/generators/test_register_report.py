@@ -6,6 +6,7 @@ from musicstudio.core.ticks import PPQ
 from musicstudio.generators.evaluation.register_report import (
     MARGIN,
     Seed,
+    _refused,
     cli_request,
     evaluate,
     in_bass_register,
@@ -66,3 +67,9 @@ def test_a_markov_models_share_on_two_seeds_is_counted_from_its_takes():
     assert result.share == count / total
     assert result.share >= 0.9                             # the default range is the seed's register
     assert f"{result.share:.1%}" in markdown([result], seeds, "nowhere", 1.0)
+
+
+def test_a_family_that_continues_drum_tracks_only_is_left_out_with_the_cli_s_words():
+    seeds = [Seed("walking", "test", WALKING)]
+    assert "drum track" in _refused("drums", seeds)
+    assert _refused("markov", seeds) is None and _refused("no-such-family", seeds) is None

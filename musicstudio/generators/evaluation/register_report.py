@@ -299,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _refused(backend: str, seeds: Sequence[Seed]) -> str | None:
+    """The CLI's words when ``backend``'s family refuses every seed's track before it runs, else None."""
+    from musicstudio.generators.backends import backends
+    from musicstudio.generators.seed_plan import drums_refused
+
+    family = backends().get(backend)
+    refusals = [drums_refused(seed.song, 0, family) for seed in seeds] if family is not None else [None]
+    return refusals[0] if all(refusals) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     from musicstudio.generators.corpus import load_corpus
     from musicstudio.generators.registry import ModelRegistry
@@ -311,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     infos = [i for i in registry.models() if not wanted or i.name in wanted]
     results, open_results = [], []
     for info in infos:
+        refusal = _refused(info.backend, seeds)
+        if refusal:   # as the CLI would: a drum family is never given a bass line
+            print(f"{info.name:<16} {info.backend:<14} left out: {refusal}", flush=True)
+            continue
         generator = registry.load(info.folder, "cpu")
         results.append(evaluate(generator, seeds, info.name, info.backend))
         if args.open_range:
