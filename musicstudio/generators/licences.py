@@ -1,5 +1,7 @@
 """A model's licence, from what trained it: a model trained on any collection whose terms do not allow
-shipping derived weights (:mod:`.source_licences`) is non-commercial, and says which collections make it so.
+shipping derived weights (:mod:`.source_licences`) is non-commercial, and says which collections make it so;
+one whose only such collections are under the GPL is copyleft instead (shared only under the GPL's terms,
+never as a default of an app under other terms), which says more than "non-commercial" about GPL data.
 
 What trained a model comes from its ``config.json``: ``trained_on`` (the collections, written by training
 since the licence audit), else ``data.collections`` (null: every collection of the corpus, which for the
@@ -15,6 +17,7 @@ from musicstudio.generators.source_licences import USER_MIDI, source_licence
 
 REDISTRIBUTABLE = "redistributable"
 NON_COMMERCIAL = "non-commercial"
+COPYLEFT = "copyleft"
 UNKNOWN = "unknown"
 OWN_DATA = "your own data"
 DOCS = "docs/licences.md"
@@ -22,9 +25,9 @@ DOCS = "docs/licences.md"
 
 @dataclass(frozen=True)
 class ModelLicence:
-    name: str                                 # REDISTRIBUTABLE, NON_COMMERCIAL, UNKNOWN or OWN_DATA
+    name: str                                 # REDISTRIBUTABLE, NON_COMMERCIAL, COPYLEFT, UNKNOWN or OWN_DATA
     collections: tuple[str, ...] = ()         # what trained it (USER_MIDI for the user's MIDI files)
-    restricted: tuple[str, ...] = ()          # the collections that make it non-commercial
+    restricted: tuple[str, ...] = ()          # the collections that make it non-commercial (or copyleft)
     unaudited: tuple[str, ...] = ()           # collections the audit does not know
 
     @property
@@ -37,10 +40,11 @@ class ModelLicence:
         mine = "your MIDI files (their own terms apply)"
         if self.name == OWN_DATA:
             return f"{OWN_DATA}: trained on {mine}"
-        if self.name == NON_COMMERCIAL:
+        if self.name in (NON_COMMERCIAL, COPYLEFT):
             reasons = ", ".join(f"{c} ({source_licence(c).licence})" for c in self.restricted)
             rest = [c for c in corpus if c not in self.restricted] + ([mine] if own else [])
-            return (f"{NON_COMMERCIAL}: trained on {reasons}" + (f"; also on {', '.join(rest)}" if rest else ""))
+            return (f"{self.name}: trained on {reasons}" + (f"; also on {', '.join(rest)}" if rest else "")
+                    + ("; its weights may be shared only under the same licence" if self.name == COPYLEFT else ""))
         if self.name == UNKNOWN:
             return f"{UNKNOWN}: {', '.join(self.unaudited)} {'is' if len(self.unaudited) == 1 else 'are'} not audited"
         return f"{REDISTRIBUTABLE}: trained on {', '.join(corpus + ([mine] if own else []))}"
@@ -73,12 +77,16 @@ def licence_of(collections) -> ModelLicence:
     unaudited = tuple(c for c in corpus if source_licence(c) is None)
     restricted = tuple(c for c in corpus if c not in unaudited and not source_licence(c).redistributable)
     if restricted:
-        name = NON_COMMERCIAL
+        name = COPYLEFT if all(_copyleft(c) for c in restricted) else NON_COMMERCIAL
     elif unaudited:
         name = UNKNOWN
     else:
         name = REDISTRIBUTABLE if corpus else OWN_DATA
     return ModelLicence(name, collections, restricted, unaudited)
+
+
+def _copyleft(collection: str) -> bool:
+    return source_licence(collection).licence.startswith("GPL")
 
 
 def model_licence(config: dict) -> ModelLicence:

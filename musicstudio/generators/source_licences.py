@@ -130,7 +130,7 @@ SOURCES: Mapping[str, SourceLicence] = MappingProxyType({s.collection: s for s i
           ("theoryExercises", "music21's authors", 2), ("verdi", "not stated", 1))),
     _source("mma", "GPL-2+",
             "Debian's copyright file for mma: \"Files: * Copyright: 2003–2021 Bob van der Poel; License: GPL-2+\"; "
-            "the groove files state no terms of their own.", "Bob van der Poel", "unclear", UNUSED, 118, 118,
+            "the groove files state no terms of their own.", "Bob van der Poel", "unclear", TRAINING, 118, 118,
             {GPL: 118}),
 )})
 

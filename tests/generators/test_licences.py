@@ -59,7 +59,8 @@ def test_essen_and_palestrina_may_not_ship_and_the_folk_tune_books_may(audits):
     assert audits["bach"].rights["PDF © 2004 Margaret Greentree"] == 335
     assert audits["bach"].not_read[RIGHTS_RESERVED] == 3   # the CCARH .krn copies the corpus leaves out
     assert sorted(REDISTRIBUTABLE_COLLECTIONS) == ["oneills1850", "ryansMammoth"]
-    assert {s.collection for s in SOURCES.values() if s.use == TRAINING} == set(DEFAULT_COLLECTIONS)
+    # what the corpus build reads, and mma's grooves, which the drums model trains on
+    assert {s.collection for s in SOURCES.values() if s.use == TRAINING} == set(DEFAULT_COLLECTIONS) | {"mma"}
     assert SOURCES["airdsAirs"].use == SOURCES["miscFolk"].use == "evaluation only"
 
 
@@ -172,3 +173,14 @@ def test_the_docs_show_every_verdict():
     assert corpus.endswith("\n".join(corpus_section(["bach", "essenFolksong", "oneills1850", "palestrina",
                                                      "ryansMammoth"])))
     assert source_licence("midi").licence == "the files' own"
+
+
+def test_a_model_trained_on_gpl_data_only_is_copyleft_and_mixed_with_non_commercial_data_non_commercial():
+    from musicstudio.generators.licences import COPYLEFT
+
+    gpl = model_licence({"trained_on": ["mma"]})
+    assert (gpl.name, gpl.restricted) == (COPYLEFT, ("mma",))
+    assert gpl.line == "copyleft: trained on mma (GPL-2+); its weights may be shared only under the same licence"
+    assert model_licence({"trained_on": ["mma", "oneills1850"]}).name == COPYLEFT
+    assert model_licence({"trained_on": ["mma", "essenFolksong"]}).name == NON_COMMERCIAL
+    assert model_info(MODELS / "drums").licence.name == COPYLEFT

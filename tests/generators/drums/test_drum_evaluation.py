@@ -51,7 +51,7 @@ def test_the_card_names_mma_its_licence_and_the_figures():
     card = card_text(config, summarise(rows))
     expected = "\n".join(licence_section(["mma"])[:-1])
     assert f"\n\n{expected}\n\n## Metrics\n" in card
-    assert "GPL-2+" in card and "non-commercial" in card and "| 3/4 | 1 (1) | 0.900 |" in card
+    assert "GPL-2+" in card and "copyleft" in card and "| 3/4 | 1 (1) | 0.900 |" in card
     assert "Gillick" in card and "| waltz | 1 | 0.900 | 100.0% |" in docs_text(config, summarise(rows))
 
 
