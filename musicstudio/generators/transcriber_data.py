@@ -59,8 +59,8 @@ def clean_melodies(split: str, cache_dir=None, collections=CLEAN_COLLECTIONS) ->
 
 def performed(notes: tuple[Note, ...], rng: np.random.Generator, program: int) -> tuple[tuple[Note, ...], float]:
     """A random stretch of the melody as a player might give it: a tempo of 70-150 BPM, transposed
-    by -5..+6 semitones into an octave that suits the timbre, onsets off the grid by up to 20 ms, a quarter of the takes detached
-    (notes held for 50-95% of their length), louder and softer notes, a lead-in of 0-0.4 s."""
+    by -5..+6 semitones into an octave that suits the timbre, onsets off the grid by up to 20 ms, a quarter of
+    the takes detached (notes held for 50-95% of their length), louder and softer notes, a lead-in of 0-0.4 s."""
     bpm = float(rng.uniform(70, 150))
     ticks_per_second = bpm * PPQ / 60
     first = notes[int(rng.integers(0, max(1, len(notes) // 2)))].start

@@ -17,8 +17,9 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.backends import backend_named
+from musicstudio.generators.codecs.grid import steps_in_bar
 from musicstudio.generators.interface import GenerationError, GenerationRequest
-from musicstudio.generators.lstm.model import METERS, LSTMConfig, bar_steps
+from musicstudio.generators.lstm.model import METERS, LSTMConfig
 from musicstudio.generators.lstm.training import windows
 from musicstudio.generators.phrases import TokenPhrases
 from musicstudio.generators.registry import ModelRegistry
@@ -57,7 +58,7 @@ def registry(models_dirs):
 
 
 def test_bar_steps_of_the_meters_on_the_16th_grid():
-    assert [bar_steps(m) for m in ((4, 4), (3, 4), (2, 4), (6, 8), (9, 8), (12, 8), (3, 2), (2, 2))] == \
+    assert [steps_in_bar(m) for m in ((4, 4), (3, 4), (2, 4), (6, 8), (9, 8), (12, 8), (3, 2), (2, 2))] == \
         [16, 12, 8, 12, 18, 24, 24, 16]
 
 

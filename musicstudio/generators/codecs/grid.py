@@ -88,3 +88,10 @@ def bar_steps(numerator: int, denominator: int) -> int:
     if sixteenths % denominator:
         raise ValueError(f"a bar of {numerator}/{denominator} is not a whole number of 16th steps")
     return sixteenths // denominator
+
+
+def steps_in_bar(meter: tuple[int, int]) -> int:
+    """16th steps in a bar of ``meter`` (numerator, denominator): 4/4 16, 3/4 12, 6/8 12, 9/8 18, 3/2 24.
+    Unlike :func:`bar_steps`, never refused: rounded down and at least 1 (a 1/32 bar still holds one step)."""
+    numerator, denominator = meter
+    return max(1, numerator * 16 // denominator)

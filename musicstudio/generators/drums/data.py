@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from musicstudio.generators.codecs.drums import GROUP_OF, DrumCodec
-from musicstudio.generators.codecs.grid import STEP_TICKS
+from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.grooves import groove_notes
-from musicstudio.generators.lstm.model import METERS, bar_steps
+from musicstudio.generators.lstm.model import METERS
 
 DRUM_METERS = METERS + ((5, 4),)     # the position slots the drum model learns (mma has a 5/4 jazz style)
 
@@ -34,7 +34,7 @@ class Groove:
 
     @property
     def bar_steps(self) -> int:
-        return bar_steps(self.meter)
+        return steps_in_bar(self.meter)
 
 
 def grooves_of(records: list[dict]) -> list[Groove]:
@@ -43,7 +43,7 @@ def grooves_of(records: list[dict]) -> list[Groove]:
     for r in records:
         meter = (int(r["meter"][0]), int(r["meter"][1]))
         steps = int(r["length"]) // STEP_TICKS
-        steps -= steps % bar_steps(meter)
+        steps -= steps % steps_in_bar(meter)
         if steps:
             out.append(Groove(r["style"], r["groove"], meter, groove_notes(r), steps))
     return out

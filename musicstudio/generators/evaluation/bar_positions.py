@@ -16,13 +16,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from musicstudio.core.note import Note
-from musicstudio.generators.codecs.grid import STEP_TICKS
+from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 
-
-def steps_in_bar(meter: tuple[int, int]) -> int:
-    """16th steps in a bar of ``meter`` (at least 1)."""
-    numerator, denominator = meter
-    return max(1, numerator * 16 // denominator)
+__all__ = ["histogram_overlap", "onset_positions", "position_histogram", "steps_in_bar"]
 
 
 def onset_positions(notes: Iterable[Note], meter: tuple[int, int]) -> np.ndarray:

@@ -69,8 +69,8 @@ def continue_pieces(generator, pieces, meter: tuple[int, int], asked: tuple[int,
     for i, (_, notes) in enumerate(pieces):
         own = phrase_of([_track(notes)], phrases) if phrases is not None else notes
         seed = Clip(bars_of(own, 0, SEED_BARS, bar), SEED_BARS * bar)
-        request = GenerationRequest(seed=seed, bars=TAKE_BARS, variations=VARIATIONS, random_seed=i, meter=asked or meter,
-                                    pitch_range=seed_register(seed) or (0, 127))
+        request = GenerationRequest(seed=seed, bars=TAKE_BARS, variations=VARIATIONS, random_seed=i,
+                                    meter=asked or meter, pitch_range=seed_register(seed) or (0, 127))
         for take in generator.generate(request):
             takes.append(take.notes)
             exact += take.length == TAKE_BARS * bar and all(n.end <= take.length for n in take.notes)

@@ -7,7 +7,8 @@ head over the vocabulary. Safe to import (no side effects); generating lives in 
 The position input is a *slot* of one embedding table:
 
 * a meter-aware model (``LSTMConfig.meters`` not empty) has one run of slots per meter it knows, as many as
-  that meter's bar has 16th steps (:func:`bar_steps`: 4/4 16, 3/4 12, 6/8 12, 9/8 18, 12/8 and 3/2 24):
+  that meter's bar has 16th steps (:func:`~musicstudio.generators.codecs.grid.steps_in_bar`: 4/4 16, 3/4 12,
+  6/8 12, 9/8 18, 12/8 and 3/2 24):
   slot = the meter's first slot + the step within its bar. So 3/4 and 6/8, both 12 steps, have slots of
   their own (beats of 4 steps against beats of 6), and a step of a 9/8 bar is never read as one of a 4/4 bar.
   A meter without trained slots (not in ``trained_meters``, the meters with at least 1% of the training
@@ -30,19 +31,14 @@ import numpy as np
 import torch
 from torch import nn
 
+from musicstudio.generators.codecs.grid import steps_in_bar
+
 
 def step_positions(tokens: np.ndarray, steps_of: np.ndarray, start: int = 0) -> np.ndarray:
     """For each token, the 16th step (from the sequence start) at which it happens: the network's
     position input."""
     moved = steps_of[tokens]
     return start + np.concatenate([[0], np.cumsum(moved)[:-1]]) if len(tokens) else np.zeros(0, np.int64)
-
-
-def bar_steps(meter: tuple[int, int]) -> int:
-    """16th steps in a bar of ``meter`` (numerator, denominator): 4/4 16, 3/4 12, 6/8 12, 9/8 18, 3/2 24.
-    At least 1 (a 1/32 bar still holds one step)."""
-    numerator, denominator = meter
-    return max(1, numerator * 16 // denominator)
 
 
 # The meters a meter-aware model learns position slots for: every meter of the licence-clean training
@@ -75,13 +71,13 @@ class LSTMConfig:
             object.__setattr__(self, "trained_meters", tuple((int(n), int(d)) for n, d in self.trained_meters))
         if self.register is not None:
             object.__setattr__(self, "register", (int(self.register[0]), int(self.register[1])))
-        if meters and self.positions != sum(bar_steps(m) for m in meters):
+        if meters and self.positions != sum(steps_in_bar(m) for m in meters):
             raise ValueError(f"a meter-aware LSTM has one position slot per step of each meter's bar "
-                             f"({sum(bar_steps(m) for m in meters)}), not {self.positions}")
+                             f"({sum(steps_in_bar(m) for m in meters)}), not {self.positions}")
 
     @classmethod
     def meter_aware(cls, vocab: int, meters=METERS, **kwargs) -> LSTMConfig:
-        return cls(vocab=vocab, positions=sum(bar_steps(m) for m in meters), meters=tuple(meters), **kwargs)
+        return cls(vocab=vocab, positions=sum(steps_in_bar(m) for m in meters), meters=tuple(meters), **kwargs)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,13 +87,13 @@ class LSTMConfig:
         meter = (int(meter[0]), int(meter[1]))
         first, runs = 0, {}
         for known in self.meters:
-            runs[known] = (first, bar_steps(known))
-            first += bar_steps(known)
+            runs[known] = (first, steps_in_bar(known))
+            first += steps_in_bar(known)
         usable = {m: runs[m] for m in (self.meters if self.trained_meters is None else self.trained_meters)
                   if m in runs} or runs
         if meter in usable:
             return usable[meter]
-        steps, kind = bar_steps(meter), _compound(meter)
+        steps, kind = steps_in_bar(meter), _compound(meter)
         longest_first = sorted((run for m, run in usable.items() if _compound(m) == kind), key=lambda r: -r[1])
         for fits, order in ((lambda n: n == steps, longest_first), (lambda n: steps % n == 0, longest_first),
                             (lambda n: n % steps == 0, longest_first[::-1])):
