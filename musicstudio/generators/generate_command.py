@@ -282,23 +282,6 @@ def _check_family(info, args) -> None:
         family.read_options({"chords": args.chords or "", "texture": args.texture})
 
 
-def _writes_drums(args) -> bool:
-    """Whether ``--backend`` or ``--model`` names a family that writes drums (so the seed is the song's drum
-    track); False when it names nothing known (the command says so once the seed is read)."""
-    from musicstudio.generators.checkpoint import CheckpointError
-    from musicstudio.generators.registry import ModelRegistry, model_info
-
-    try:
-        if not args.model:
-            return backend_named(args.backend).can(DrumWriter)
-        registry = ModelRegistry()
-        for folder in args.models_dir:
-            registry.add_folder(folder)
-        return model_info(registry.resolve(args.model)).family.can(DrumWriter)
-    except (UnknownBackend, CheckpointError, LookupError, ValueError, OSError):
-        return False
-
-
 def _warn(args) -> None:
     """Options that run but rarely make music: one line each on stderr."""
     if args.temperature > HOT_TEMPERATURE:
@@ -328,9 +311,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.seed is None and args.mode != "sample" and not args.chords:
             raise ValueError("--seed IN.mid is needed (only --mode sample, or a GAN with --chords, works "
                              "without one)")
-        if args.seed is not None:
+        registry = ModelRegistry()
+        for folder in args.models_dir:
+            registry.add_folder(folder)
+        info = model_info(registry.resolve(_pick_model(registry, args)))
+        _check_family(info, args)     # every mistake in the command is said before the model loads
+        if args.seed is not None:   # a family that writes drums takes the song's drum track first
             song = open_song(Path(args.seed)).song
-            seed, track, start, index = _seed_clip(song, args, _writes_drums(args))
+            seed, track, start, index = _seed_clip(song, args, info.family.can(DrumWriter))
         else:
             song, track, start, index = Song(), Track("Seed", 0, False, ()), 0, None
             seed = Clip((), 0)
@@ -338,11 +326,6 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
         parts = _seed_parts(song, seed, start) if args.voices else []
         request = _request(args, song, seed, start)
-        registry = ModelRegistry()
-        for folder in args.models_dir:
-            registry.add_folder(folder)
-        info = model_info(registry.resolve(_pick_model(registry, args)))
-        _check_family(info, args)     # every mistake in the command is said before the model loads
         refusal = (drums_refused(song, index, info.family) if args.seed is not None else None) or \
             meter_refused(info.family, request.meter)
         if refusal:

@@ -12,6 +12,7 @@ from typing import Callable, Protocol
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
+from musicstudio.core.meter import TimeSignature
 from musicstudio.core.note import Note
 from musicstudio.core.scale import Scale, lock_record
 from musicstudio.core.ticks import PPQ
@@ -22,8 +23,7 @@ BAR = 16 * STEP           # a 4/4 bar (what the bar-based GAN and VAE write; req
 
 def bar_ticks(meter: tuple[int, int]) -> int:
     """Ticks in a bar of ``meter`` (numerator, denominator): 4/4 1920, 3/4 1440, 6/8 1440, 9/8 2160."""
-    numerator, denominator = meter
-    return numerator * PPQ * 4 // denominator
+    return TimeSignature(0, *meter).bar_ticks
 
 
 def meter_name(meter: tuple[int, int]) -> str:
