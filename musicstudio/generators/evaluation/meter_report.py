@@ -28,7 +28,7 @@ import numpy as np
 from musicstudio.core.clip import Clip
 from musicstudio.generators.corpus_piece import METER_CHANGE, NO_METER
 from musicstudio.generators.evaluation.bar_positions import histogram_overlap, position_histogram
-from musicstudio.generators.interface import GenerationRequest, bar_ticks, meter_name
+from musicstudio.generators.interface import GenerationError, GenerationRequest, bar_ticks, meter_name
 
 METERS = ((2, 4), (3, 4), (4, 4), (2, 2), (6, 8), (9, 8))
 MODELS = ("markov-events", "markov-melody", "lstm", "lstm-nc", "lstm-ensemble", "lstm-notes")
@@ -131,10 +131,15 @@ def run(corpus, models: list[str], meters=METERS, limit: int = PIECES, log=print
         for name, generator in generators.items():
             asked = name.partition("@")[2]    # "lstm-nc@4/4": asked in 4/4 whatever the piece's meter
             asked = tuple(int(x) for x in asked.split("/")) if asked else None
-            entry = continue_pieces(generator, pieces, meter, asked) if pieces else {}
+            try:
+                entry = continue_pieces(generator, pieces, meter, asked) if pieces else {}
+            except GenerationError as refusal:   # a model that declares the meters it writes, and not this one
+                entry = {"refused": str(refusal)}
             entry["valid_cross_entropy"] = None if asked else valid_cross_entropy(generator, corpus, meter)
             row["models"][name] = entry
-            if pieces:
+            if "refused" in entry:
+                log(f"{meter_name(meter)} {name}: refused ({entry['refused']})")
+            elif pieces:
                 log(f"{meter_name(meter)} {name}: overlap {entry['overlap']:.3f}, {entry['exact_bars']}/"
                     f"{entry['takes']} takes of exactly {TAKE_BARS} bars ({entry['seconds']:.1f} s)")
         figures["meters"][meter_name(meter)] = row
@@ -142,6 +147,8 @@ def run(corpus, models: list[str], meters=METERS, limit: int = PIECES, log=print
 
 
 def _cell(entry: dict) -> str:
+    if "refused" in entry:
+        return "refuses"
     if not entry.get("takes"):
         return "-"
     mark = "**" if entry["meets_target"] else ""
@@ -167,7 +174,8 @@ def markdown(figures: dict, command: str) -> str:
              "`NAME@4/4` is that model asked in 4/4 whatever the piece's meter, as every request was before "
              "requests carried the song's meter: its takes are the rest of the seed's last 4/4 bar and 4 bars of "
              "4/4, not the bars asked for (except where the lengths agree: 2/2, and 9/8, whose 4 bars are 4.5 of "
-             "4/4).", "",
+             "4/4). \"refuses\": the model declares the meters it writes and says before it runs that this is not "
+             "one of them.", "",
              "| meter | pieces | seed bars 1-4 vs 5-8 | " + " | ".join(f"`{m}`" for m in models) + " |",
              "|---|---:|---:|" + "---:|" * len(models)]
     for meter, row in meters.items():

@@ -1,0 +1,21 @@
+"""The per-meter report says "refuses" for a model that declares the meters it writes, instead of failing."""
+
+from musicstudio.generators.evaluation import meter_report
+from musicstudio.generators.interface import GenerationError
+
+
+class RefusesEveryMeter:
+    backend = "gan"   # a family that does not score sequences
+
+    def generate(self, request):
+        raise GenerationError(f"this model writes bars of 5/4 only, not {request.meter[0]}/{request.meter[1]}")
+
+
+def test_a_model_that_refuses_the_meter_gets_a_refuses_cell(monkeypatch, tiny_corpus):
+    monkeypatch.setattr("musicstudio.generators.registry.ModelRegistry.load",
+                        lambda self, name, device: RefusesEveryMeter())
+    figures = meter_report.run(tiny_corpus, ["bar-model"], meters=[(4, 4)], limit=2, log=lambda line: None)
+    entry = figures["meters"]["4/4"]["models"]["bar-model"]
+    assert "5/4 only, not 4/4" in entry["refused"]
+    text = meter_report.markdown(figures, "meter_report")
+    assert "| 4/4 |" in text and "refuses" in text.split("| 4/4 |")[1].splitlines()[0]
