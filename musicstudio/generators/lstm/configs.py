@@ -35,6 +35,15 @@ CONFIGS = {
                     "batches": {"window": 256, "batch_size": 64, "per_epoch": 100, "valid_windows": 1024},
                     "train": {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
                               "max_minutes": 15, "precision": "bf16"}},
+    "lstm-member-small": {"summary": "an lstm-ensemble member: the meter-aware lstm at hidden 128 (a quarter of the "
+                                     "recurrent arithmetic, so three step as fast as one lstm), O'Neill's and Ryan's "
+                                     "only, 12 minutes (pick the seed with --set train.seed=N)",
+                          "codec": _EVENTS, "model": {"embed": 128, "hidden": 128, "layers": 2, "dropout": 0.1,
+                                                      "meters": [list(m) for m in METERS]},
+                          "data": {**_DATA, "collections": LICENCE_CLEAN},
+                          "batches": {"window": 256, "batch_size": 64, "per_epoch": 50, "valid_windows": 1024},
+                          "train": {"epochs": 80, "lr": 3e-3, "clip_norm": 1.0, "patience": 6, "schedule": "cosine",
+                                    "max_minutes": 12, "precision": "bf16"}},
     "lstm-tiny": {"summary": "a tiny LSTM for tests", "codec": _EVENTS,
                   "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1},
                   "data": {**_DATA, "transpose": [0], "limit": 30},
