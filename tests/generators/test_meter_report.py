@@ -14,6 +14,8 @@ class RefusesEveryMeter:
 def test_a_model_that_refuses_the_meter_gets_a_refuses_cell(monkeypatch, tiny_corpus):
     monkeypatch.setattr("musicstudio.generators.registry.ModelRegistry.load",
                         lambda self, name, device: RefusesEveryMeter())
+    held_out = meter_report.held_out   # the tiny corpus's test pieces are all shorter than 8 bars
+    monkeypatch.setattr(meter_report, "held_out", lambda corpus, meter, limit: held_out(corpus, meter, limit, "train"))
     figures = meter_report.run(tiny_corpus, ["bar-model"], meters=[(4, 4)], limit=2, log=lambda line: None)
     entry = figures["meters"]["4/4"]["models"]["bar-model"]
     assert "5/4 only, not 4/4" in entry["refused"]
