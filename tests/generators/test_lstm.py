@@ -132,7 +132,7 @@ def test_the_ensemble_samples_from_the_average_of_its_members(registry):
     state = ensemble.begin(tokens, 2)
     probs = np.exp(ensemble.log_probs(state))
     assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
-    parts = [np.exp(m.log_probs(s)) for m, s in zip(ensemble.members, state["members"])]
+    parts = [np.exp(m.log_probs(m.begin(tokens, 2))) for m in ensemble.members]
     assert np.allclose(probs, (parts[0] + parts[1]) / 2, atol=1e-5)
     assert np.allclose(mixture_log_probs([np.log(np.full(3, 1 / 3))] * 2, np.array([0.5, 0.5])), np.log(1 / 3))
 

@@ -1,16 +1,21 @@
-"""The ``lstm-ensemble`` backend: the "average feature fusion" of independently trained LSTMs (Soundarya et
-al., "Music Generation Using Recurrent Neural Network").
+"""The ``lstm-ensemble`` backend: the average of independently trained LSTMs' next-event probabilities (a deep
+ensemble: Lakshminarayanan, Pritzel & Blundell, "Simple and Scalable Predictive Uncertainty Estimation using
+Deep Ensembles", 2017; the "average feature fusion" of Soundarya et al., "Music Generation Using Recurrent
+Neural Network").
 
 Several ``lstm`` checkpoints, trained alike from different random seeds, each give the next event's
 probabilities; the ensemble samples from their weighted average (a mixture, so its log-probability of a
 token is ``log sum_i w_i p_i``). Held-out scoring mixes the same way, so ``eval`` compares it directly
-with a single member.
+with a single member. On the CPU the members step together, one batched product per layer
+(:mod:`.ensemble_stepper`).
 
 The ensemble's folder holds ``config.json``, whose model entry lists the member folders (siblings in
 the same models folder) with the sha256 of each member's weights, and ``weights.safetensors`` with the
 mixture weights. Training (``musicstudio train lstm-ensemble --config lstm-ensemble``) trains each
 member that is not there yet, with its own seed, then measures on the validation windows how the
-cross-entropy falls as members are added (``history.csv``: epoch = number of members).
+cross-entropy falls as members are added (``history.csv``: epoch = number of members). ``lstm-ensemble``
+is licence-clean and meter-aware (members: the ``lstm-member-small`` config); ``lstm-ensemble-nc`` is the
+earlier recipe (members trained on every collection: non-commercial).
 """
 
 from __future__ import annotations
@@ -29,17 +34,26 @@ from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm import backend as lstm
 from musicstudio.generators.lstm.configs import CONFIGS as LSTM_CONFIGS
+from musicstudio.generators.lstm.ensemble_stepper import StackedStepper
 from musicstudio.generators.lstm.generator import LSTMGenerator, score_chunks
 from musicstudio.generators.lstm.training import collate, windows
 from musicstudio.generators.phrases import TokenPhrases
 
 BACKEND = "lstm-ensemble"
+_MEMBER = LSTM_CONFIGS["lstm-member-small"]
+_MEMBER_NC = LSTM_CONFIGS["lstm-member"]
 CONFIGS = {
-    "lstm-ensemble": {"summary": "the average of three lstm networks trained from different seeds "
-                                 '(the "average feature fusion" of Soundarya et al., "Music Generation Using '
-                                 'Recurrent Neural Network")',
-                      "codec": LSTM_CONFIGS["lstm-member"]["codec"], "data": LSTM_CONFIGS["lstm-member"]["data"],
-                      "members": {"config": "lstm-member", "seeds": [1, 2, 3], "name": "lstm-member-{seed}"}},
+    "lstm-ensemble": {"summary": "the average of three meter-aware lstm networks (hidden 128) trained from different "
+                                 "seeds on O'Neill's and Ryan's tunes only (licence-clean): a deep ensemble "
+                                 "(Lakshminarayanan, Pritzel & Blundell, \"Simple and Scalable Predictive "
+                                 "Uncertainty Estimation using Deep Ensembles\", 2017)",
+                      "codec": _MEMBER["codec"], "data": _MEMBER["data"],
+                      "members": {"config": "lstm-member-small", "seeds": [1, 2, 3], "name": "lstm-member-{seed}"}},
+    "lstm-ensemble-nc": {"summary": "the average of three lstm networks trained from different seeds on every "
+                                    "collection (the \"average feature fusion\" of Soundarya et al., \"Music "
+                                    "Generation Using Recurrent Neural Network\"): non-commercial",
+                         "codec": _MEMBER_NC["codec"], "data": _MEMBER_NC["data"],
+                         "members": {"config": "lstm-member", "seeds": [1, 2, 3], "name": "lstm-member-nc-{seed}"}},
     "lstm-ensemble-tiny": {"summary": "two tiny LSTMs averaged, for tests", "codec": LSTM_CONFIGS["lstm-tiny"]["codec"],
                            "data": LSTM_CONFIGS["lstm-tiny"]["data"],
                            "members": {"config": "lstm-tiny", "seeds": [1, 2], "name": "lstm-tiny-{seed}"}},
@@ -68,24 +82,46 @@ def mixture_log_probs(member_log_probs: list, weights: np.ndarray):
 
 
 class EnsembleGenerator:
+    """Samples from the mixture of its members. On the CPU, members of one shape step together
+    (:class:`~musicstudio.generators.lstm.ensemble_stepper.StackedStepper`: one batched product per layer for
+    all of them); otherwise, or with ``batched=False``, each member steps alone and their outputs are mixed."""
+
     backend = BACKEND
 
-    def __init__(self, name: str, members: list[LSTMGenerator], weights: np.ndarray):
+    def __init__(self, name: str, members: list[LSTMGenerator], weights: np.ndarray, batched: bool = True):
         self.name, self.members, self.weights = name, members, np.asarray(weights, np.float64)
         self.phrases: TokenPhrases = members[0].phrases
         self.device = members[0].device
+        models = [m.model for m in members]
+        self._stacked = StackedStepper(models, self.weights) if (
+            batched and torch.device(self.device).type == "cpu" and StackedStepper.fits(models)) else None
+        self._steps_of = self.phrases.steps_of()
+
+    @property
+    def batched(self) -> bool:
+        """Whether the members step together (one batched product per layer) rather than one by one."""
+        return self._stacked is not None
 
     # the TokenModel protocol -----------------------------------------------------------------------------
     def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int] = (4, 4)):
         states = [m.begin(seed, rows, meter) for m in self.members]
-        return {"members": states, "log_probs": self._mix(states)}
+        log_probs = self._mix(states)
+        if self._stacked is None:
+            return {"members": states, "log_probs": log_probs}
+        return {"log_probs": log_probs, "state": StackedStepper.stack([s["state"] for s in states]),
+                "position": states[0]["position"], "meter": meter}
 
     def log_probs(self, state) -> np.ndarray:
         return state["log_probs"]
 
     def push(self, state, tokens: np.ndarray):
-        states = [m.push(s, tokens) for m, s in zip(self.members, state["members"])]
-        return {"members": states, "log_probs": self._mix(states)}
+        if self._stacked is None:
+            states = [m.push(s, tokens) for m, s in zip(self.members, state["members"])]
+            return {"members": states, "log_probs": self._mix(states)}
+        position = state["position"] + self._steps_of[tokens]
+        slots = np.stack([m.model.config.position_slots(position, state["meter"]) for m in self.members])
+        log_probs, stacked = self._stacked.step(tokens, slots, state["state"])
+        return {**state, "log_probs": log_probs, "state": stacked, "position": position}
 
     def _mix(self, states) -> np.ndarray:
         return mixture_log_probs([m.log_probs(s) for m, s in zip(self.members, states)], self.weights)
