@@ -7,6 +7,7 @@ from typing import Iterable, Sequence
 
 from musicstudio.core.clip import Clip
 from musicstudio.core.controls import POLY_PRESSURE, PROGRAM, Control
+from musicstudio.core.feel import Swing
 from musicstudio.core.note import HIGHEST_PITCH, LOWEST_PITCH, Note, pitch_name
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
@@ -28,12 +29,12 @@ def quantize(notes: Iterable[Note], grid: int, strength: float = 1.0, swing: flo
         raise ValueError(f"quantize strength must be between 0 and 1, not {strength}")
     if not 0.0 <= swing < 1.0:
         raise ValueError(f"swing must be between 0 and 1, not {swing}")
-    delay = round(swing * grid)
+    swung = Swing(swing, grid)
 
     def target(tick: int) -> int:
         # Nearest point of the swung grid: straight points for even steps, delayed for odd steps.
         k = tick // grid
-        candidates = [(j * grid + (delay if j % 2 else 0)) for j in (k - 1, k, k + 1, k + 2) if j >= 0]
+        candidates = [swung.tick(j * grid) for j in (k - 1, k, k + 1, k + 2) if j >= 0]
         return min(candidates, key=lambda c: (abs(c - tick), c))
 
     out = []
