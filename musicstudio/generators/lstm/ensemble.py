@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +110,7 @@ class EnsembleGenerator:
         if self._stacked is None:
             return {"members": states, "log_probs": log_probs}
         return {"log_probs": log_probs, "state": StackedStepper.stack([s["state"] for s in states]),
-                "position": states[0]["position"], "meter": meter}
+                "position": states[0]["position"], "slots": self._slot_table(meter)}
 
     def log_probs(self, state) -> np.ndarray:
         return state["log_probs"]
@@ -119,9 +120,17 @@ class EnsembleGenerator:
             states = [m.push(s, tokens) for m, s in zip(self.members, state["members"])]
             return {"members": states, "log_probs": self._mix(states)}
         position = state["position"] + self._steps_of[tokens]
-        slots = np.stack([m.model.config.position_slots(position, state["meter"]) for m in self.members])
-        log_probs, stacked = self._stacked.step(tokens, slots, state["state"])
+        table = state["slots"]
+        log_probs, stacked = self._stacked.step(tokens, table[:, position % table.shape[1]], state["state"])
         return {**state, "log_probs": log_probs, "state": stacked, "position": position}
+
+    def _slot_table(self, meter: tuple[int, int]) -> np.ndarray:
+        """``(members, period)``: each member's bar-position slot at every step of one period, the slots
+        repeating with the bar of ``meter`` (an old model's every 16 steps), so a step looks its slots up."""
+        configs = [m.model.config for m in self.members]
+        period = math.lcm(*((c.meter_slot_of(meter)[1] if c.meters else c.positions) or 1 for c in configs))
+        steps = np.arange(period)
+        return np.stack([c.position_slots(steps, meter) for c in configs])
 
     def _mix(self, states) -> np.ndarray:
         return mixture_log_probs([m.log_probs(s) for m, s in zip(self.members, states)], self.weights)
