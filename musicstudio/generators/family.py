@@ -34,6 +34,10 @@ class Backend:
     weight_folders: tuple[str, ...] = ()        # folders of weights beside weights.safetensors ("critic")
     cpu_only: bool = False                      # counts with NumPy on the CPU whatever the device (Markov)
     meters: tuple[tuple[int, int], ...] | None = None  # the meters its models write bars of (None: any meter)
+    straight_grid: bool = True                  # hears time on a straight 16th grid: a swung seed is straightened
+                                                # for it and its takes swung back (musicstudio.generators.fitting)
+    whole_bar_seeds: bool | None = None         # continues only from a bar line (None: a family that declares
+                                                # its meters writes whole bars, the others complete a seed's bar)
 
     def can(self, capability: type) -> bool:
         """Whether its generators implement ``capability`` (a protocol of :mod:`.capabilities`)."""
@@ -42,6 +46,11 @@ class Backend:
     def writes_meter(self, meter: tuple[int, int]) -> bool:
         """Whether its models can write bars of ``meter`` (numerator, denominator)."""
         return self.meters is None or tuple(meter) in self.meters
+
+    def continues_from_bar_lines(self) -> bool:
+        """Whether its models take a seed only up to a bar line: a seed that ends mid-bar is cut back to its
+        last bar line for them, and their first bar's notes from the seed's end on are kept."""
+        return self.meters is not None if self.whole_bar_seeds is None else self.whole_bar_seeds
 
     def module(self) -> ModuleType:
         return importlib.import_module(self.implementation)

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from musicstudio.core.clip import Clip
+from musicstudio.core.feel import AUTO, parse_feel
 from musicstudio.core.key_finding import song_key
 from musicstudio.core.note import parse_pitch
 from musicstudio.core.scale import MODES as SCALES
@@ -35,6 +36,7 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
+from musicstudio.generators.fitting import fit_request
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, seed_register, take_meter
 from musicstudio.generators.take_files import take_files_line, take_path, with_take
@@ -61,6 +63,13 @@ def _range(text: str) -> tuple[int, int]:
     if low > high:
         raise argparse.ArgumentTypeError(f"the pitch range {text!r} runs downwards: give the lower pitch first")
     return low, high
+
+
+def _feel(text: str) -> str | float:
+    try:
+        return parse_feel(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pitch range in MIDI numbers or note names: 48-84, C3-C6, 0-127 for any (default: the "
                         "seed's register, 5 semitones beyond its lowest and highest notes, so a bass line stays "
                         "a bass line)")
+    p.add_argument("--swing", type=_feel, default=AUTO, metavar="auto|off|RATIO",
+                   help="the takes' feel: auto (default: the seed's swing, straightened for the model and given "
+                        "back to the takes), off (the seed as it is, the takes as the model writes them), or a "
+                        "swing: where the off-beat 8th falls in its pair, 50 (straight) to 75, e.g. 60, 0.6, triplet")
     p.add_argument("--device", default="auto", help="auto|cpu|cuda|mps")
     p.add_argument("--models-dir", action="append", default=[], metavar="DIR", help="also look for models here")
     p.add_argument("--quiet", action="store_true", help="no progress line")
@@ -149,8 +162,9 @@ def _seed_clip(song, args, drums_first: bool = False) -> tuple[Clip, Track, int,
         raise ValueError("the seed file has no notes to continue")
     if args.seed_bars is not None and args.seed_bars < 1:
         raise ValueError("--seed-bars must be at least 1")
-    source = "every track" if args.track == "all" else "track"
-    plan = plan_seed(song, index, source, "continue", seed_bars=args.seed_bars)
+    source = "every track" if args.track == "all" else "track"   # a VAE's phrases to move are whole bars
+    plan = plan_seed(song, index, source, "continue", seed_bars=args.seed_bars,
+                     whole_bars=getattr(args, "mode", "continue") in ("interpolate", "slide"))
     track = song.tracks[index]
     if args.track == "all":
         return plan.seed, Track("Seed", track.program, False, song.pitched_notes()), plan.seed_start, None
@@ -207,21 +221,22 @@ def _vae_edit(generator, song, seed: Clip, track: Track, at: tuple[int, int | No
     one after another after the seed (``at``: where the seed starts, and its track) in the song."""
     from musicstudio.io.files import open_song
 
+    meter = take_meter(song, at[0])     # the phrases are in the song's meter where the seed starts
     if args.mode == "interpolate":
         if not args.seed_b:
             raise ValueError("--mode interpolate needs --seed-b B.mid, the phrase to arrive at")
         other = open_song(Path(args.seed_b)).song
-        b, _, _, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars))
-        phrases = generator.interpolate(seed, b, args.steps)
+        b, _, _, _ = _seed_clip(other, argparse.Namespace(track=None, seed_bars=args.seed_bars, mode=args.mode))
+        phrases = generator.interpolate(seed, b, args.steps, meter)
         names = [f"{generator.name} step {k + 1} of {len(phrases)}" for k in range(len(phrases))]
         length = max(seed.length, b.length)
     else:
         if args.slider == ["list"] or not args.slider:
-            for name, value in generator.sliders_for(seed).items():
+            for name, value in generator.sliders_for(seed, meter).items():
                 print(f"{name:>20} {value:+.2f}")
             return 0
         values = _slider_values(generator, args.slider)
-        phrases = [generator.move_sliders(seed, values)]
+        phrases = [generator.move_sliders(seed, values, meter)]
         names = [f"{generator.name} " + ", ".join(f"{k}={v:+g}" for k, v in values.items())]
         length = seed.length
     start, index = at
@@ -344,14 +359,24 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"\r{generator.name}: {done:4.0%}", end="", file=sys.stderr, flush=True)
 
+    fitted = fit_request(request, info.family, args.swing)   # the seed as the family hears it (feel, bar lines)
     try:
-        takes = generator.generate(request, progress)
+        takes = fitted.takes(generator.generate(fitted.request, progress))
     except GenerationError as e:
         print(f"\nmusicstudio generate: {e}", file=sys.stderr)
         return 3
     if not args.quiet:
         print(file=sys.stderr)
-    at = start + seed.length    # the takes go right after the seed
+    return _write_takes(song, (seed, track, start + seed.length, index), parts, takes, generator, args, guards,
+                        (request.meter, fitted.summary))
+
+
+def _write_takes(song: Song, placing, parts, takes, generator, args, guards, said) -> int:
+    """Each take in its own copy of the song, right after the seed (``placing``: the seed, its track, where
+    it ends in the song, the track's index), and a line that says so (``said``: the meter, and what the
+    feel did); 0, or 3 when a file could not be written."""
+    seed, track, at, index = placing
+    meter, feel = said
     if parts:
         per_take = _voice_tracks(parts, seed, takes, generator.name, at)
     else:
@@ -361,9 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         if _write_out(with_take(song, take_tracks, index), take_path(args.out, take.variation), guard):
             return 3
     counts = ", ".join(str(len(t.notes)) for t in takes)
-    print(f"{args.out}: {len(takes)} takes of {args.bars} bars of {request.meter[0]}/{request.meter[1]} from "
+    print(f"{args.out}: {len(takes)} takes of {args.bars} bars of {meter[0]}/{meter[1]} from "
           f"{generator.name} on {generator.device} "
-          f"after the seed ({len(seed.notes)} notes; notes per take: {counts}); "
+          f"after the seed ({len(seed.notes)} notes; notes per take: {counts}{'; ' + feel if feel else ''}); "
           f"{take_files_line(args.out, len(takes))}")
     return 0
 
