@@ -3,11 +3,13 @@ app's Generate panel and ``musicstudio generate`` plan a seed by the same rules,
 meter map), never a fixed 4/4 bar.
 
 The seed is the selection, the selected bars (the ruler's loop, or the CLI's ``--seed-bars``), the whole
-track, or every track merged (a chorale in four tracks continues as four voices), widened to whole bars of
-the song. A take is placed after it ("continue"), over it ("regenerate": the bars are generated again from
-what comes before them, since our token backends only look left; one track only), or after it in a new
-track. A chordal take that continues every track is dealt out to those tracks again, voice by voice
-(:func:`~musicstudio.core.voices.continue_voices`).
+track, or every track merged (a chorale in four tracks continues as four voices), from the bar line before
+it to its real end (its last note's end, or the loop's end): a take placed after it starts there and first
+completes the seed's unfinished bar (:mod:`.fitting` fits that to each family). Regenerated bars, and the
+VAE studio's phrases, are whole bars. A take is placed after it ("continue"), over it ("regenerate": the
+bars are generated again from what comes before them, since our token backends only look left; one track
+only), or after it in a new track. A chordal take that continues every track is dealt out to those
+tracks again, voice by voice (:func:`~musicstudio.core.voices.continue_voices`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from musicstudio.core.changes import Change, ChangeGroup, NoteChange, TrackChang
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
+from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.core.voices import continue_voices, lines_of, most_at_once
 from musicstudio.generators.capabilities import DrumWriter
@@ -27,6 +30,7 @@ SOURCES = ("selection", "bars", "track", "every track")
 MODES = ("continue", "regenerate", "new track")
 CONTEXT_BARS = 8   # how much of the track before regenerated bars the model sees
 REGISTER_MARGIN = 5   # semitones a take may go beyond the seed's lowest and highest notes by default
+BAR_LINE_SLACK = PPQ // 8   # a seed ending within a 32nd of a bar line ends on it
 
 
 class SeedError(ValueError):
@@ -82,45 +86,70 @@ def _bar_ceil(song: Song, tick: int) -> int:
     return 0 if tick <= 0 else song.meter.bar_start(song.meter.bar_at(tick - 1) + 1)
 
 
-def source_span(song: Song, track: int, source: str, selection, loop) -> tuple[tuple[Note, ...], int, int]:
-    """The seed's notes and its span in whole bars, [start, end)."""
+def seed_end(song: Song, notes, end: int) -> int:
+    """Where a seed whose notes end at ``end`` ends: there, or at a bar line within :data:`BAR_LINE_SLACK`
+    of it (a note let go just before the bar line, or held a hair past it, ends that bar; unless a note
+    starts in the hair past it)."""
+    line = _bar_floor(song, end)
+    if 0 < end - line <= BAR_LINE_SLACK and not any(line <= n.start < end for n in notes):
+        return line
+    after = _bar_ceil(song, end)
+    return after if 0 < after - end <= BAR_LINE_SLACK else end
+
+
+def _cut(notes, end: int) -> tuple[Note, ...]:
+    return tuple(n.with_duration(min(n.end, end) - n.start) for n in notes if n.start < end)
+
+
+def source_span(song: Song, track: int, source: str, selection, loop,
+                whole_bars: bool = True) -> tuple[tuple[Note, ...], int, int]:
+    """The seed's notes and its span [start, end): from the bar line before it to the bar line after it
+    (``whole_bars``), or to its real end: its last note's end (:func:`seed_end`), or the loop's end, the
+    notes cut there, so that a take completes the seed's unfinished bar."""
     if not 0 <= track < len(song.tracks):
         raise SeedError("there is no track to generate into: add a track first")
     notes = song.tracks[track].notes
     if source == "selection":
         if not selection:
             raise SeedError("select the notes to continue first (or choose the selected bars or the whole track)")
-        chosen = tuple(selection)
-        return chosen, _bar_floor(song, min(n.start for n in chosen)), _bar_ceil(song, max(n.end for n in chosen))
-    if source == "bars":
+        notes = tuple(selection)
+        start, end = _bar_floor(song, min(n.start for n in notes)), max(n.end for n in notes)
+    elif source == "bars":
         if loop is None:
             raise SeedError("drag across the ruler to select bars first")
-        start, end = _bar_floor(song, loop[0]), _bar_ceil(song, loop[1])
-        return tuple(n for n in notes if start <= n.start < end), start, end
-    if source == "track":
-        return tuple(notes), 0, _bar_ceil(song, max((n.end for n in notes), default=0))
-    if source == "every track":
-        merged = song.pitched_notes()
-        return merged, 0, _bar_ceil(song, max((n.end for n in merged), default=0))
-    raise ValueError(f"unknown seed source {source!r}")
+        start = _bar_floor(song, loop[0])
+        notes = tuple(n for n in notes if start <= n.start < loop[1])
+        return (notes, start, _bar_ceil(song, loop[1])) if whole_bars else (_cut(notes, loop[1]), start, loop[1])
+    elif source in ("track", "every track"):
+        notes = tuple(notes) if source == "track" else song.pitched_notes()
+        start, end = 0, max((n.end for n in notes), default=0)
+    else:
+        raise ValueError(f"unknown seed source {source!r}")
+    if whole_bars:
+        return notes, start, _bar_ceil(song, end)
+    end = max(start, seed_end(song, notes, end))
+    return _cut(notes, end), start, end
 
 
 def last_bars(song: Song, end: int, bars: int) -> int:
-    """Where the last ``bars`` bars of the song before the bar line ``end`` start (0 at the most)."""
+    """Where the last ``bars`` bars of the song before ``end`` start (0 at the most); a bar that ``end``
+    leaves unfinished counts as one of them."""
     meter = song.meter
-    return meter.bar_start(max(0, meter.bar_at(end) - bars))
+    return meter.bar_start(max(0, meter.bar_at(_bar_ceil(song, end)) - bars))
 
 
 def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop=None,
-              context_bars: int = CONTEXT_BARS, seed_bars: int | None = None) -> SeedPlan:
+              context_bars: int = CONTEXT_BARS, seed_bars: int | None = None, whole_bars: bool = False) -> SeedPlan:
     """What to generate from and where the take goes; ``seed_bars``: only the notes that start in the
-    span's last bars (the CLI's ``--seed-bars``). Raises SeedError with advice."""
+    span's last bars (the CLI's ``--seed-bars``). The seed runs to its real end and the take starts there
+    (it completes the seed's unfinished bar); with ``whole_bars`` (and to regenerate) it is widened to the bar
+    line after it. Raises SeedError with advice."""
     if mode not in MODES:
         raise ValueError(f"unknown placement {mode!r}")
     if source == "every track" and mode == "regenerate":
         raise SeedError("bars are regenerated in one track: choose the whole track or the selected bars, or "
                         "continue after every track")
-    notes, start, end = source_span(song, track, source, selection, loop)
+    notes, start, end = source_span(song, track, source, selection, loop, whole_bars or mode == "regenerate")
     if seed_bars is not None:
         start = max(start, last_bars(song, end, seed_bars))
         notes = tuple(n for n in notes if start <= n.start < end)

@@ -27,19 +27,34 @@ def song_with(notes, program=40) -> Song:
 MELODY = [Note(60 + i, i * QUARTER, QUARTER, 90) for i in range(12)]  # bars 1-3
 
 
-def test_a_selection_is_widened_to_whole_bars_and_continued_after():
+def test_a_selection_starts_at_its_bar_line_and_the_take_goes_where_it_ends():
     song = song_with(MELODY)
     chosen = MELODY[5:7]           # beats 2-3 of bar 2
     plan = plan_seed(song, 0, "selection", "continue", chosen)
-    assert (plan.seed_start, plan.at, plan.seed.length) == (BAR, 2 * BAR, BAR)
+    assert (plan.seed_start, plan.at, plan.seed.length) == (BAR, BAR + 3 * QUARTER, 3 * QUARTER)
     assert plan.seed.notes == tuple(n.moved_by(-BAR) for n in chosen)
     assert plan.replaced == () and plan.end is None and plan.bars is None
+    whole = plan_seed(song, 0, "selection", "continue", chosen, whole_bars=True)     # widened to the bar line
+    assert (whole.seed_start, whole.at, whole.seed.length) == (BAR, 2 * BAR, BAR)
 
 
-def test_selected_bars_take_every_note_starting_in_them():
-    plan = plan_seed(song_with(MELODY), 0, "bars", "continue", loop=(BAR + 10, 2 * BAR - 10))
-    assert (plan.seed_start, plan.at) == (BAR, 2 * BAR)
-    assert len(plan.seed.notes) == 4
+def test_selected_bars_take_every_note_starting_in_them_cut_at_the_loops_end():
+    plan = plan_seed(song_with(MELODY), 0, "bars", "continue", loop=(BAR + 10, 2 * BAR - QUARTER // 2))
+    assert (plan.seed_start, plan.at) == (BAR, 2 * BAR - QUARTER // 2)
+    assert len(plan.seed.notes) == 4 and plan.seed.notes[-1].end == plan.seed.length     # the last note cut
+    bars = plan_seed(song_with(MELODY), 0, "bars", "continue", loop=(BAR, 2 * BAR))
+    assert (bars.seed_start, bars.at, len(bars.seed.notes)) == (BAR, 2 * BAR, 4)
+
+
+@pytest.mark.parametrize("end, seed_end", [
+    (3 * BAR - 30, 3 * BAR),           # let go just before the bar line: the bar is finished
+    (3 * BAR + 30, 3 * BAR),           # held a hair past it: cut there
+    (3 * BAR - 200, 3 * BAR - 200),    # an unfinished bar stays unfinished
+])
+def test_a_seed_ending_within_a_32nd_of_a_bar_line_ends_on_it(end, seed_end):
+    last = Note(72, 2 * BAR + 2 * QUARTER, end - 2 * BAR - 2 * QUARTER, 90)
+    plan = plan_seed(song_with(MELODY[:8] + [last]), 0, "track", "continue")
+    assert plan.at == seed_end and all(n.end <= plan.seed.length for n in plan.seed.notes)
 
 
 def test_the_whole_track():
@@ -115,9 +130,10 @@ def test_a_new_track_gets_the_take_and_the_source_instrument():
 
 
 def test_bars_follow_the_songs_meter():
-    song = Song((Track("W", 0, False, (Note(60, 0, 480),)),), time_signatures=(TimeSignature(0, 3, 4),))
-    plan = plan_seed(song, 0, "track", "continue")
-    assert plan.at == 3 * 480
+    song = Song((Track("W", 0, False, (Note(60, 0, 480), Note(62, 480, 480))),),
+                time_signatures=(TimeSignature(0, 3, 4),))
+    assert plan_seed(song, 0, "track", "continue").at == 2 * 480                  # where the seed ends
+    assert plan_seed(song, 0, "track", "continue", whole_bars=True).at == 3 * 480  # its bar line: 3/4, not 4/4
 
 
 @pytest.mark.parametrize("source, mode, selection, loop, advice", [

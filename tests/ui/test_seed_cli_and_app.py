@@ -76,7 +76,7 @@ def cli_seed(path, tmp_path, *extra):
 @pytest.mark.parametrize("cli, app", [
     ((), dict(track=0, source="track")),                                              # the first pitched track
     (("--track", "2"), dict(track=1, source="track")),
-    (("--seed-bars", "2"), dict(track=0, source="bars", loop=(3 * WALTZ_BAR, 5 * WALTZ_BAR - 1))),
+    (("--seed-bars", "2"), dict(track=0, source="bars", loop=(3 * WALTZ_BAR, 13 * 480))),  # to the last note's end
     (("--track", "all"), dict(track=0, source="every track")),
     (("--track", "all", "--seed-bars", "3"), None),
 ])
@@ -89,12 +89,15 @@ def test_a_3_4_song_seeds_the_same_bars_through_the_cli_and_the_app(waltz, tmp_p
     else:
         plan = plan_seed(song, mode="continue", **app)
     assert (seed.notes, seed.length, start) == (plan.seed.notes, plan.seed.length, plan.seed_start)
-    assert seed.length % WALTZ_BAR == 0 and start % WALTZ_BAR == 0     # whole bars of the song, not of 4/4
+    assert start % WALTZ_BAR == 0      # from a bar line of the song's meter, not of 4/4, to the seed's real end
+    assert start + seed.length == max(n.end for n in seed.notes) + start == max(n.end for n in plan.seed.notes) + start
     assert seed.notes
 
 
-def test_seed_bars_count_the_songs_bars():
+def test_seed_bars_count_the_songs_bars_the_unfinished_one_too():
     song = Song((Track("Lead", 40, False, LEAD),), time_signatures=(TimeSignature(0, 3, 4),))
-    plan = plan_seed(song, 0, "track", "continue", seed_bars=2)
-    assert (plan.seed_start, plan.seed.length, plan.at) == (3 * WALTZ_BAR, 2 * WALTZ_BAR, 5 * WALTZ_BAR)
+    plan = plan_seed(song, 0, "track", "continue", seed_bars=2)    # bar 4 and the beat of bar 5
+    assert (plan.seed_start, plan.seed.length, plan.at) == (3 * WALTZ_BAR, WALTZ_BAR + 480, 13 * 480)
     assert plan.seed.notes == tuple(n.moved_by(-3 * WALTZ_BAR) for n in LEAD[9:])
+    whole = plan_seed(song, 0, "track", "continue", seed_bars=2, whole_bars=True)   # a VAE's phrase to move
+    assert (whole.seed_start, whole.seed.length, whole.at) == (3 * WALTZ_BAR, 2 * WALTZ_BAR, 5 * WALTZ_BAR)
