@@ -204,11 +204,11 @@ def test_bar_pairs_transpose_bars_and_chords_together(tiny_corpus):
     bars = BarPairs.from_corpus(tiny_corpus, "train", 36, 84, DataConfig.from_dict({"meter_classes": ["bar"]}))
     assert len(bars) > 100 and (bars.previous == -1).sum() >= 1
     first = np.flatnonzero(bars.previous == -1)[:8]
-    _, prev, _ = bars.window(first, np.zeros(len(first), int))
+    _, prev, _, grid = bars.window(first, np.zeros(len(first), int))
     assert not prev.any()   # before a piece's first bar: silence
     draw = bars.sampler([-2, 0, 2], seed=0)
-    cur, prev, chords = draw(64)
-    assert cur.shape == prev.shape == (64, 2, 16, 49) and set(np.unique(cur)) <= {0.0, 1.0}
+    cur, prev, chords, grid = draw(64)
+    assert cur.shape == prev.shape == (64, 2, 16, 49) and set(np.unique(cur)) <= {0.0, 1.0} and grid is None
     assert not (cur[:, 1] > cur[:, 0]).any()   # an onset always sounds
     sounding = cur[:, 0].sum(axis=(1, 2)) > 0
     agree = estimate_from_chroma(roll_chroma(cur[:, 0] > 0, 36)) == chords

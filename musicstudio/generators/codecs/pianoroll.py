@@ -9,6 +9,11 @@ The onset plane is what lets a repeated note (two quarter notes of one pitch, ba
 as two notes; without it, touching notes of one pitch merge into one (:meth:`PianorollCodec.expected`
 says so). Several tracks stack on a first axis (:meth:`encode_tracks`).
 
+A bar of another meter can also sit in a roll of fixed width (:meth:`PianorollCodec.encode_bars`): each
+bar of ``bar_steps`` steps (12 for 3/4 and 6/8, 18 for 9/8) fills the first steps of a ``steps_per_bar``
+wide roll and the rest stays silent, as a meter-aware GAN writes it; :meth:`PianorollCodec.decode_bars`
+reads such rolls back.
+
 Assumptions: times on the 16th grid; ``steps_per_bar`` fits the meter (16 for 4/4, 8 for 2/4, 12 for
 6/8: :func:`~musicstudio.generators.codecs.grid.bar_steps`); pitches outside ``low..high`` are
 refused with ``ValueError``; velocity is not carried. Decoding accepts floats too (a model's
@@ -107,6 +112,29 @@ class PianorollCodec:
             bars = max((self.bars_for(s) for s in sources), default=0)
         return np.stack([self.encode(s, bars) for s in sources]) if sources else \
             np.zeros((0, self.planes, bars, self.steps_per_bar, self.pitches), dtype=bool)
+
+    def encode_bars(self, source: NoteSource, bar_steps: int, bars: int | None = None) -> np.ndarray:
+        """Bars of ``bar_steps`` steps (at most ``steps_per_bar``), each in the first steps of a bar of the
+        roll: a bool array (planes, bars, steps_per_bar, pitches), silent after each bar's end. A note held
+        over a bar line is cut there and goes on, without an onset, in the next bar."""
+        self._check_bar_steps(bar_steps)
+        inner = PianorollCodec(self.low, self.high, bar_steps, self.onsets)
+        roll = inner.encode(source, bars)
+        out = np.zeros((self.planes, roll.shape[1], self.steps_per_bar, self.pitches), dtype=bool)
+        out[:, :, :bar_steps] = roll
+        return out
+
+    def decode_bars(self, roll: np.ndarray, bar_steps: int, velocity: int = DEFAULT_VELOCITY,
+                    threshold: float = 0.5) -> tuple[Note, ...]:
+        """The notes of :meth:`encode_bars`' rolls: each bar's first ``bar_steps`` steps, one after the other
+        (whatever the roll holds after a bar's end is not read)."""
+        self._check_bar_steps(bar_steps)
+        inner = PianorollCodec(self.low, self.high, bar_steps, self.onsets)
+        return inner.decode(np.asarray(roll)[:, :, :bar_steps], velocity, threshold)
+
+    def _check_bar_steps(self, bar_steps: int) -> None:
+        if not 1 <= bar_steps <= self.steps_per_bar:
+            raise ValueError(f"a bar of {bar_steps} steps does not fit a roll of {self.steps_per_bar}")
 
     def decode(self, roll: np.ndarray, velocity: int = DEFAULT_VELOCITY, threshold: float = 0.5) -> tuple[Note, ...]:
         roll = np.asarray(roll)

@@ -59,8 +59,8 @@ def fine_tune_gan(work):
     fresh_critic = critic is None
     if fresh_critic:
         critic = BarCritic(model_config)
-    train = BarPairs.from_pieces(work.data.train, codec.low, codec.high)
-    valid = BarPairs.from_pieces(work.data.valid, codec.low, codec.high)
+    train = BarPairs.from_pieces(work.data.train, codec.low, codec.high, width=model_config.steps)
+    valid = BarPairs.from_pieces(work.data.valid, codec.low, codec.high, width=model_config.steps)
     shifts = list(config.get("data", {}).get("transpose") or [0])
     judged_valid, judged_train = _judged(valid, s["judged_bars"]), _judged(train, s["judged_bars"])
     if judged_valid is None or judged_train is None:

@@ -22,8 +22,6 @@ from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import on_grid
 from musicstudio.generators.interface import BAR, STEP
 
-STEPS_PER_BAR = BAR // STEP
-
 NO_CHORD = 24
 CHORDS = 25
 CONDITION = 13
@@ -85,9 +83,9 @@ def roll_chroma(sounding: np.ndarray, low: int) -> np.ndarray:
     return per_pitch @ (classes[:, None] == np.arange(12)[None, :])
 
 
-def bar_window(notes, start: int) -> list[Note]:
-    """The notes sounding in [start, start + BAR), moved to begin at 0 and cut at the bar's end."""
-    end = start + BAR
+def bar_window(notes, start: int, bar: int = BAR) -> list[Note]:
+    """The notes sounding in [start, start + bar), moved to begin at 0 and cut at the bar's end."""
+    end = start + bar
     out = []
     for n in notes:
         s, e = max(n.start, start), min(n.end, end)
@@ -96,24 +94,25 @@ def bar_window(notes, start: int) -> list[Note]:
     return out
 
 
-def bars_chroma(notes, start: int, bars: int) -> np.ndarray:
+def bars_chroma(notes, start: int, bars: int, bar: int = BAR) -> np.ndarray:
     """The chroma (bars, 12) of ``bars`` bars from ``start``, as :func:`roll_chroma` counts it on their piano
     roll (each pitch's sounding 16th steps), straight from notes on the 16th grid (:func:`on_grid`'s, which
-    has no two notes of one pitch overlapping), in one pass over them."""
-    steps = bars * STEPS_PER_BAR
+    has no two notes of one pitch overlapping), in one pass over them; bars of ``bar`` ticks."""
+    per_bar = bar // STEP
+    steps = bars * per_bar
     sounding = np.zeros((steps, 128), dtype=bool)
     for n in notes:
         first, last = max(0, (n.start - start) // STEP), min(steps, -(-(n.end - start) // STEP))
         if last > first:
             sounding[first:last, n.pitch] = True
-    return roll_chroma(sounding.reshape(bars, STEPS_PER_BAR, 128), 0)
+    return roll_chroma(sounding.reshape(bars, per_bar, 128), 0)
 
 
-def seed_chords(notes, length: int) -> list[int]:
+def seed_chords(notes, length: int, bar: int = BAR) -> list[int]:
     """One chord per seed bar of ``notes`` (on the 16th grid: :func:`~musicstudio.generators.codecs.grid.on_grid`),
-    bars counted back from the seed's end; a silent bar keeps the chord before."""
-    bars = -(-length // BAR)
-    chords = [int(c) for c in estimate_from_chroma(bars_chroma(notes, length - bars * BAR, bars))]
+    bars of ``bar`` ticks (the song's meter) counted back from the seed's end; a silent bar keeps the chord before."""
+    bars = -(-length // bar)
+    chords = [int(c) for c in estimate_from_chroma(bars_chroma(notes, length - bars * bar, bars, bar))]
     for i in range(1, len(chords)):
         if chords[i] == NO_CHORD:
             chords[i] = chords[i - 1]
@@ -121,10 +120,11 @@ def seed_chords(notes, length: int) -> list[int]:
     return [first if c == NO_CHORD else c for c in chords]
 
 
-def seed_chord_names(seed) -> list[str]:
-    """The chords a GAN follows after the clip ``seed`` when none are typed, one a bar (none for an empty seed)."""
+def seed_chord_names(seed, bar: int = BAR) -> list[str]:
+    """The chords a GAN follows after the clip ``seed`` when none are typed, one a bar of ``bar`` ticks (none
+    for an empty seed)."""
     notes = list(on_grid(seed.notes))
-    return [name(c) for c in seed_chords(notes, seed.length)] if notes else []
+    return [name(c) for c in seed_chords(notes, seed.length, bar)] if notes else []
 
 
 def name(chord: int) -> str:

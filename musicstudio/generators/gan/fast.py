@@ -11,7 +11,8 @@ import numpy as np
 import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
-from musicstudio.generators.gan.model import STEPS, BarGenerator
+from musicstudio.generators.gan.meters import CHANNELS, meter_grid
+from musicstudio.generators.gan.model import MASKED, BarGenerator
 
 
 def _leaky(x: np.ndarray) -> np.ndarray:
@@ -45,6 +46,17 @@ def _conv_t(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out + b
 
 
+def _step_conditions(chord: np.ndarray, grid: np.ndarray | None, steps: int) -> np.ndarray:
+    """Channels-last (n, steps, 13 [+ meter channels]): the chord on every step, and the meter's grid
+    averaged down to ``steps`` (as :func:`~musicstudio.generators.gan.model.step_conditions`)."""
+    n = len(chord)
+    out = np.broadcast_to(chord[:, None, :], (n, steps, chord.shape[1]))
+    if grid is None:
+        return out
+    g = grid.reshape(n, grid.shape[1], steps, grid.shape[2] // steps).mean(axis=3).transpose(0, 2, 1)
+    return np.concatenate([out, g.astype(chord.dtype)], axis=2)
+
+
 def _fold_bn(w: np.ndarray, b: np.ndarray, bn, out_axis: int) -> tuple[np.ndarray, np.ndarray]:
     scale = (bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach().numpy()
     shift = (bn.bias - bn.running_mean * bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach().numpy()
@@ -76,12 +88,15 @@ class NumpyBarGenerator:
         self.project = (np.ascontiguousarray(w.T), b)
         self.up = [conv_t(m[0], m[1]) for m in model.up]
         self.out = conv(model.out)
-        self.width, self.planes, self.pitches = cfg.width, cfg.planes, cfg.pitches
+        self.width, self.planes, self.pitches, self.steps = cfg.width, cfg.planes, cfg.pitches, cfg.steps
 
-    def __call__(self, noise: np.ndarray, previous: np.ndarray, chord: np.ndarray) -> np.ndarray:
-        """Logits (n, planes, 16, pitches); arguments as :meth:`BarGenerator.forward`'s, in numpy."""
-        n = len(noise)
-        prev = previous.transpose(0, 2, 1, 3).reshape(n, STEPS, self.planes * self.pitches)
+    def __call__(self, noise: np.ndarray, previous: np.ndarray, chord: np.ndarray,
+                 grid: np.ndarray | None = None) -> np.ndarray:
+        """Logits (n, planes, steps, pitches); arguments as :meth:`BarGenerator.forward`'s, in numpy."""
+        n, steps = len(noise), self.steps
+        if bool(self.config.meter_channels) != (grid is not None):
+            raise ValueError("a meter-aware GAN needs the bar's grid, and a 16-step one takes none")
+        prev = previous.transpose(0, 2, 1, 3).reshape(n, steps, self.planes * self.pitches)
         h = _leaky(_conv(prev, *self.cond_in, 1, 1))
         cond = [h]
         for w, b in self.cond_down:
@@ -89,23 +104,27 @@ class NumpyBarGenerator:
             cond.append(h)
         w, b = self.project
         # torch views the projection as (n, channels, 2): channel-major, so reorder to channels-last
-        x = np.maximum(np.concatenate([noise, chord], axis=1) @ w + b, 0).reshape(n, -1, 2).transpose(0, 2, 1)
+        x = np.maximum(np.concatenate([noise, chord], axis=1) @ w + b, 0).reshape(n, -1, steps // 8).transpose(0, 2, 1)
         for (w, b), c in zip(self.up, (cond[3], cond[2], cond[1])):
-            chords = np.broadcast_to(chord[:, None, :], (n, x.shape[1], chord.shape[1]))
-            x = np.maximum(_conv_t(np.concatenate([x, c, chords], axis=2), w, b), 0)
-        chords = np.broadcast_to(chord[:, None, :], (n, STEPS, chord.shape[1]))
-        y = _conv(np.concatenate([x, cond[0], chords], axis=2), *self.out, 1, 1)
-        return y.reshape(n, STEPS, self.planes, self.pitches).transpose(0, 2, 1, 3)
+            x = np.maximum(_conv_t(np.concatenate([x, c, _step_conditions(chord, grid, x.shape[1])], axis=2), w, b), 0)
+        y = _conv(np.concatenate([x, cond[0], _step_conditions(chord, grid, steps)], axis=2), *self.out, 1, 1)
+        y = y.reshape(n, steps, self.planes, self.pitches)
+        if grid is not None:   # nothing sounds after the bar's end
+            y = np.where(grid[:, 0, :, None, None] < 0.5, np.float32(MASKED), y)
+        return y.transpose(0, 2, 1, 3)
 
 
 @torch.no_grad()
-def check(model: BarGenerator, rows: int = 4, seed: int = 0) -> float:
-    """Largest difference between the numpy and torch logits on random inputs."""
+def check(model: BarGenerator, rows: int = 4, seed: int = 0, meter: tuple[int, int] = (3, 4)) -> float:
+    """Largest difference between the numpy and torch logits on random inputs (bars of ``meter`` for a
+    meter-aware model)."""
     model.eval()
     rng = np.random.default_rng(seed)
     cfg = model.config
     noise = rng.standard_normal((rows, cfg.noise)).astype(np.float32)
-    prev = (rng.random((rows, cfg.planes, STEPS, cfg.pitches)) < 0.05).astype(np.float32)
+    prev = (rng.random((rows, cfg.planes, cfg.steps, cfg.pitches)) < 0.05).astype(np.float32)
     chord = (rng.random((rows, 13)) < 0.25).astype(np.float32)
-    want = model(torch.from_numpy(noise), torch.from_numpy(prev), torch.from_numpy(chord)).numpy()
-    return float(np.abs(NumpyBarGenerator(model)(noise, prev, chord) - want).max())
+    grid = np.repeat(meter_grid(meter, cfg.steps)[None], rows, 0) if cfg.meter_channels == CHANNELS else None
+    want = model(torch.from_numpy(noise), torch.from_numpy(prev), torch.from_numpy(chord),
+                 None if grid is None else torch.from_numpy(grid)).numpy()
+    return float(np.abs(NumpyBarGenerator(model)(noise, prev, chord, grid) - want).max())

@@ -13,7 +13,14 @@
    no token distribution to cut.
 5. Key lock and pitch range by masking (:mod:`.rolls`), binarisation, and the seed's texture: a melody
    kept to one line, chords to as many voices as the seed has (``options["texture"]``: ``"auto"`` takes
-   the seed's, ``"melody"`` one line, ``"chords"`` several voices).
+   the seed's, ``"melody"`` one line, ``"chords"`` several voices). A model trained on melodies alone (its
+   config's ``textures`` is ``["melody"]``: the licence-clean ``gan``) writes one line after any seed, the
+   top line of a chordal seed's last bar as its condition, and refuses ``"chords"`` in words, naming the
+   models that write chords.
+6. Meter: a meter-aware model writes bars of the request's meter (12 steps of 3/4 or 6/8, 18 of 9/8) in
+   its 24-step roll, with the meter's grid (:mod:`.meters`); a model without meter channels writes 16-step
+   bars of 4/4 (or 2/2) and refuses other meters in words. A seed that ends mid-bar gets its bar completed
+   first: the bar is generated whole after the last complete bar, and the take keeps what follows the seed.
 """
 
 from __future__ import annotations
@@ -29,11 +36,20 @@ from musicstudio.generators.codecs.grid import on_grid
 from musicstudio.generators.codecs.pianoroll import PianorollCodec
 from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.gan import BACKEND as FAMILY
-from musicstudio.generators.gan.chords import bar_window, condition_vectors, parse_progression, seed_chords
+from musicstudio.generators.gan.chords import (
+    NO_CHORD,
+    bar_window,
+    bars_chroma,
+    condition_vectors,
+    estimate_from_chroma,
+    parse_progression,
+    seed_chords,
+)
 from musicstudio.generators.gan.fast import NumpyBarGenerator
+from musicstudio.generators.gan.meters import LEGACY, fits, meter_grid, steps_in_bar
 from musicstudio.generators.gan.model import BarGenerator
 from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
-from musicstudio.generators.interface import BAR, CancelToken, GenerationError, GenerationRequest, Progress, Take
+from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take, meter_name
 from musicstudio.generators.seed_plan import refuse_meter
 
 BACKEND = "gan"
@@ -70,88 +86,151 @@ def default_progression(key: Key | None) -> list[int]:
     return [tonic, (tonic + 5) % 12, (tonic + 7) % 12, tonic]
 
 
+def top_line(roll: np.ndarray) -> np.ndarray:
+    """A roll (planes, steps, pitches) with only the highest sounding pitch of each step (its onset kept)."""
+    sounding = roll[0] > 0
+    highest = np.where(sounding.any(axis=1), sounding.shape[1] - 1 - sounding[:, ::-1].argmax(axis=1), -1)
+    keep = np.arange(sounding.shape[1])[None, :] == highest[:, None]
+    return roll * keep[None].astype(roll.dtype)
+
+
+def right_aligned(previous: np.ndarray, steps: int) -> np.ndarray:
+    """Bars (n, planes, width, pitches) whose first ``steps`` steps hold the bar, moved to end at the roll's
+    end (what binarisation reads as the bar's last step is then the bar's own)."""
+    return np.roll(previous, previous.shape[2] - steps, axis=2)
+
+
 class GANGenerator:
     backend = BACKEND
 
-    def __init__(self, name: str, model: BarGenerator, codec: PianorollCodec, device: str):
-        self.name, self.codec, self.device = name, codec, device
+    def __init__(self, name: str, model: BarGenerator, codec: PianorollCodec, device: str,
+                 textures: tuple[str, ...] = ("melody", "chords")):
+        self.name, self.codec, self.device, self.textures = name, codec, device, tuple(textures)
         self.model = model.to(device).eval()
         self._numpy = NumpyBarGenerator(self.model) if torch.device(device).type == "cpu" else None
 
-    def bar_probabilities(self, noise: np.ndarray, previous: np.ndarray, chords: np.ndarray) -> np.ndarray:
-        """Sounding and onset probabilities (n, 2, 16, pitches) of the next bar."""
-        if self._numpy is not None:
-            return 0.5 + 0.5 * np.tanh(0.5 * self._numpy(noise, previous, chords))   # the sigmoid, without overflow
-        logits = self.model(torch.from_numpy(noise).to(self.device), torch.from_numpy(previous).to(self.device),
-                            torch.from_numpy(chords).to(self.device))
+    @property
+    def meter_aware(self) -> bool:
+        return bool(self.model.config.meter_channels)
+
+    def check_meter(self, meter: tuple[int, int]) -> None:
+        """A GenerationError, in words, when this model cannot write bars of ``meter``."""
+        refuse_meter(FAMILY, meter)
+        if self.meter_aware and not fits(meter, self.model.config.steps):
+            raise GenerationError(f"{self.name} writes bars of up to {self.model.config.steps} 16th steps, and a bar "
+                                  f"of {meter_name(meter)} has {steps_in_bar(meter)}")
+        if not self.meter_aware and tuple(meter) not in LEGACY:
+            raise GenerationError(f"{self.name} writes bars of 4/4 and 2/2 only (it was trained before the GAN "
+                                  f"learnt meters), and the song is in {meter_name(meter)} where the take goes: "
+                                  "choose gan, which writes every meter")
+
+    def bar_probabilities(self, noise: np.ndarray, previous: np.ndarray, chords: np.ndarray,
+                          grid: np.ndarray | None = None) -> np.ndarray:
+        """Sounding and onset probabilities (n, 2, steps, pitches) of the next bar."""
+        if self._numpy is not None:   # the sigmoid, without overflow
+            return 0.5 + 0.5 * np.tanh(0.5 * self._numpy(noise, previous, chords, grid))
+        to = lambda a: None if a is None else torch.from_numpy(a).to(self.device)  # noqa: E731
+        logits = self.model(to(noise), to(previous), to(chords), to(grid))
         return torch.sigmoid(logits).float().cpu().numpy()
 
     def progression(self, request: GenerationRequest, seed_notes) -> list[int]:
-        """The chord of each generated bar."""
+        """The chord of each generated bar: typed, else the seed's own repeated from its first bar, else
+        I-IV-V-I. A seed that ends mid-bar has its unfinished bar first, over the chord that bar holds so far
+        (or the progression's last)."""
         text = str(request.options.get("chords") or "").strip()
+        bar = request.bar
+        whole = request.seed.length - request.seed.length % bar
         if text:
             try:
                 chords = parse_progression(text)
             except ValueError as e:
                 raise GenerationError(str(e)) from None
-        elif seed_notes:
-            chords = seed_chords(seed_notes, request.seed.length)
+        elif seed_notes and whole:
+            chords = seed_chords(seed_notes, whole, bar)
         else:
             chords = default_progression(request.key)
-        return [chords[i % len(chords)] for i in range(request.bars)]
+        progression = [chords[i % len(chords)] for i in range(request.bars)]
+        if whole == request.seed.length:
+            return progression
+        held = int(estimate_from_chroma(bars_chroma(seed_notes, whole, 1, bar))[0]) if seed_notes else NO_CHORD
+        return [chords[-1] if held == NO_CHORD else held] + progression
 
     def voices(self, request: GenerationRequest, seed_notes) -> int:
         """How many pitches may sound at once: one for a melody; for chords as many as the seed holds at
-        most (four when it is a single line or there is none), up to :data:`MAX_VOICES`."""
+        most (four when it is a single line or there is none), up to :data:`MAX_VOICES`. A model trained on
+        melodies alone writes one line, and refuses chords in words."""
         texture = request.options.get("texture", "auto")
         if texture not in TEXTURES:
             raise GenerationError(f"texture is one of {', '.join(TEXTURES)}, not {texture!r}")
-        if texture == "melody":
+        if texture == "chords" and "chords" not in self.textures:
+            raise GenerationError(f"{self.name} writes single melodies only: it was trained on melodies alone "
+                                  "(O'Neill's and Ryan's tunes, licence-clean). For chords choose gan-nc (trained "
+                                  "on Bach's chorales too; non-commercial use only), or texture melody or auto")
+        if texture == "melody" or "chords" not in self.textures:
             return 1
         most = most_at_once(seed_notes)
         if texture == "auto" and most == 1:
             return 1
         return min(MAX_VOICES, most) if most > 1 else DEFAULT_VOICES
 
+    def first_condition(self, request: GenerationRequest, inside, voices: int) -> np.ndarray:
+        """The bar before the first generated one (planes, width, pitches): the seed's last complete bar,
+        its top line for a model that writes melodies only."""
+        codec, bar = self.codec, request.bar
+        start = (request.seed.length - request.seed.length % bar) - bar
+        last = bar_window(inside, start, bar) if start >= 0 else []
+        prev = codec.encode_bars(last, self.bar_steps(request), 1)[:, 0].astype(np.float32) if last else \
+            np.zeros((codec.planes, codec.steps_per_bar, codec.pitches), np.float32)
+        return top_line(prev) if voices == 1 and "chords" not in self.textures else prev
+
+    def bar_steps(self, request: GenerationRequest) -> int:
+        return steps_in_bar(request.meter) if self.meter_aware else self.codec.steps_per_bar
+
     @torch.inference_mode()
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
-        refuse_meter(FAMILY, request.meter)   # before any work: the GAN writes 16-step bars
+        self.check_meter(request.meter)   # before any work
         codec, rows = self.codec, request.variations
         seed_notes = list(on_grid(request.seed.notes))
         shift = octave_shift(seed_notes, codec.low, codec.high, request)
         inside = [n._replace(pitch=n.pitch + shift) for n in seed_notes if codec.low <= n.pitch + shift <= codec.high]
-        last = bar_window(inside, request.seed.length - BAR) if request.seed.length else []
-        prev = codec.encode(last, 1)[:, 0].astype(np.float32) if last else \
-            np.zeros((codec.planes, codec.steps_per_bar, codec.pitches), np.float32)
         chords = self.progression(request, seed_notes)
         voices = self.voices(request, seed_notes)
+        prev = self.first_condition(request, inside, voices)
         target = nearest_allowed(np.array([request.allows(p - shift) for p in range(codec.low, codec.high + 1)]))
-        allowed = target == np.arange(len(target))
+        steps, bars = self.bar_steps(request), len(chords)
+        grid = np.broadcast_to(meter_grid(request.meter, codec.steps_per_bar), (rows, *meter_grid(
+            request.meter, codec.steps_per_bar).shape)).copy() if self.meter_aware else None
         noise = np.random.default_rng(request.random_seed).standard_normal(
-            (request.bars, rows, self.model.config.noise)).astype(np.float32) * request.temperature
+            (bars, rows, self.model.config.noise)).astype(np.float32) * request.temperature
         condition = condition_vectors(chords)
         previous = np.broadcast_to(prev, (rows, *prev.shape)).copy()
-        bars = []
+        out = []
         with one_blas_thread():
-            for b in range(request.bars):
+            for b in range(bars):
                 if cancel is not None:
                     cancel.check()
                 chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
-                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord), target), voices == 1,
-                               previous=previous, voices=voices, allowed=allowed)
-                bars.append(bar)
+                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord, grid), target), voices == 1,
+                               previous=right_aligned(previous, steps), voices=voices,
+                               allowed=target == np.arange(len(target)))
+                bar[:, :, steps:] = False
+                out.append(bar)
                 previous = bar.astype(np.float32)
                 if progress is not None:
-                    progress((b + 1) / request.bars)
-        rolls = np.stack(bars, axis=2)  # (rows, planes, bars, steps, pitches)
+                    progress((b + 1) / bars)
+        return self.takes(request, np.stack(out, axis=2), shift)
+
+    def takes(self, request: GenerationRequest, rolls: np.ndarray, shift: int) -> list[Take]:
+        """Takes from rolls (rows, planes, bars, width, pitches): what follows the seed's end, in the song's
+        bars."""
         velocity = seed_velocity(request.seed.notes)
-        record = request.record()
+        skip, length = request.seed.length % request.bar, request.take_length()
+        record, steps = request.record(), self.bar_steps(request)
         takes = []
-        for r in range(rows):
-            notes = tuple(Note(n.pitch - shift, n.start, n.duration, n.velocity)
-                          for n in codec.decode(rolls[r], velocity))
-            takes.append(Take(notes=notes, length=request.bars * BAR, backend=BACKEND, model=self.name,
+        for r in range(len(rolls)):
+            notes = tuple(Note(n.pitch - shift, n.start - skip, n.duration, n.velocity)
+                          for n in self.codec.decode_bars(rolls[r], steps, velocity) if n.start >= skip)
+            takes.append(Take(notes=notes, length=length, backend=BACKEND, model=self.name,
                               request=record, variation=r))
         return takes
-

@@ -25,7 +25,8 @@ class ChordOptions:
             raise ValueError(f"the texture is one of {', '.join(TEXTURES)}, not {self.texture!r}")
 
     @staticmethod
-    def seed_chords(seed) -> list[str]:
-        """The chords the GAN hears in ``seed`` (a clip), one a bar: what an empty chords box means."""
+    def seed_chords(seed, meter: tuple[int, int] = (4, 4)) -> list[str]:
+        """The chords the GAN hears in ``seed`` (a clip), one a bar of ``meter``: what an empty chords box means."""
         from musicstudio.generators.gan.chords import seed_chord_names
-        return seed_chord_names(seed)
+        from musicstudio.generators.interface import bar_ticks
+        return seed_chord_names(seed, bar_ticks(meter))

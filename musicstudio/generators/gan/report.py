@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=100, help="held-out seeds to continue")
     p.add_argument("--bars", type=int, default=5, help="bars generated after each seed (100 x 5 = 500 bars)")
     p.add_argument("--training-pieces", type=int, default=3000, help="training pieces the data's figures use")
+    p.add_argument("--seeds-from", default=None, metavar="MODEL",
+                   help="take the held-out seeds (and the data's figures) from the collections and meters MODEL "
+                        "trained on (default: the model's own), to compare two models on the same seeds")
     args = p.parse_args(argv)
 
     from musicstudio.generators.checkpoint import read_config
@@ -35,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     registry = ModelRegistry()
     folder = registry.resolve(args.model)
     gan = registry.load(args.model, "cpu")
-    data = DataConfig.from_dict({**(read_config(folder).get("data") or {}), "transpose": [0], "limit": None})
+    seeds_from = registry.resolve(args.seeds_from) if args.seeds_from else folder
+    data = DataConfig.from_dict({**(read_config(seeds_from).get("data") or {}), "transpose": [0], "limit": None})
     corpus = load_corpus(args.corpus)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -53,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     data_figures = ev.bar_figures([(ph.notes, ph.bars) for ph in training])
     gen_figures = ev.bar_figures(generated)
     truth_figures = ev.bar_figures([(r["truth"], args.bars) for r in runs])
-    figures: dict = {"model": gan.name, "seeds": len(seeds),
+    figures: dict = {"model": gan.name, "seeds": len(seeds), "seeds_from": Path(seeds_from).name,
                      "musegan": {"generated": gen_figures, "training_data": data_figures,
                                  "held_out_continuations": truth_figures,
                                  "relative_gap_to_training_data": ev.relative_gaps(gen_figures, data_figures)}}
@@ -76,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                           "seeds": len(varied), "mean": float(np.mean([ev.variation_overlap(r["takes"])
                                                                        for r in varied]))}
 
-    chorales = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + args.bars]
+    chorales = [ph for ph in test if ph.collection == "bach" and ph.bars >= ev.SEED_BARS + args.bars] \
+        if "chords" in gan.textures else []   # a model of melodies alone writes no chorale
     chorale_runs = _voices(gan, chorales, test, corpus, data, args.bars, figures, log) if chorales else []
     log("pictures ...")
     pics = _pictures(gan, figures, runs, chorale_runs, out)

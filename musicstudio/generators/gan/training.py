@@ -40,22 +40,28 @@ def critic_input(logits: torch.Tensor, mode: str) -> torch.Tensor:
     return p + ((p >= 0.5).float() - p).detach()
 
 
-def tensors(batch, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    cur, prev, chords = batch
-    return (torch.from_numpy(cur).to(device), torch.from_numpy(prev).to(device),
-            torch.from_numpy(condition_vectors(chords)).to(device))
+def _tensor(array: np.ndarray | None, device) -> torch.Tensor | None:
+    return None if array is None else torch.from_numpy(array).to(device)
+
+
+def tensors(batch, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """(bar, bar before, chord vectors, meter grid or None) of a batch as :meth:`BarPairs.window` gives it."""
+    cur, prev, chords, grid = batch
+    return _tensor(cur, device), _tensor(prev, device), _tensor(condition_vectors(chords), device), \
+        _tensor(grid, device)
 
 
 @torch.no_grad()
 def generated_rolls(generator: BarGenerator, prev: np.ndarray, chords: np.ndarray, noise: np.ndarray,
-                    melody: np.ndarray, batch: int = 512) -> np.ndarray:
+                    melody: np.ndarray, batch: int = 512, grid: np.ndarray | None = None) -> np.ndarray:
     generator.eval()
     device = next(generator.parameters()).device
     out = []
     for i in range(0, len(prev), batch):
         part = slice(i, i + batch)
-        logits = generator(torch.from_numpy(noise[part]).to(device), torch.from_numpy(prev[part]).to(device),
-                           torch.from_numpy(condition_vectors(chords[part])).to(device))
+        logits = generator(_tensor(noise[part], device), _tensor(prev[part], device),
+                           _tensor(condition_vectors(chords[part]), device),
+                           None if grid is None else _tensor(grid[part], device))
         out.append(binarise(torch.sigmoid(logits).cpu().numpy(), melody[part], previous=prev[part]))
     generator.train()
     return np.concatenate(out)
@@ -80,38 +86,41 @@ class Adversary:
         self.mismatch = float(objective.get("mismatch", 0.0))
         self.seeking = float(objective.get("mode_seeking", 0.0))
 
-    def step_critic(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor):
+    def step_critic(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor,
+                    grid: torch.Tensor | None = None):
         """One critic step alone; returns (critic loss, D(real), D(fake), the critic's features of the real bars)."""
         generator, critic, mismatch = self.generator, self.critic, self.mismatch
         bs = len(cur)
         noise = torch.randn(bs, generator.config.noise, device=cur.device)
         with torch.no_grad():
-            fake = critic_input(generator(noise, prev, chord), self.mode)
-        d_real, f_real = critic(cur, prev, chord)
-        d_fake, _ = critic(fake, prev, chord)
+            fake = critic_input(generator(noise, prev, chord, grid), self.mode)
+        d_real, f_real = critic(cur, prev, chord, grid)
+        d_fake, _ = critic(fake, prev, chord, grid)
         d_loss = F.relu(1 - d_real).mean() + (1 - mismatch) * F.relu(1 + d_fake).mean()
         if mismatch:  # a real bar after another piece's bar, or over another chord, is wrong too
             other = torch.randperm(bs, device=cur.device)
-            d_wrong, _ = critic(cur, prev[other], chord[other])
+            d_wrong, _ = critic(cur, prev[other], chord[other], grid)
             d_loss = d_loss + mismatch * F.relu(1 + d_wrong).mean()
         self.d_opt.zero_grad(set_to_none=True)
         d_loss.backward()
         self.d_opt.step()
         return d_loss, d_real, d_fake, f_real
 
-    def step(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor) -> np.ndarray:
+    def step(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor,
+             grid: torch.Tensor | None = None) -> np.ndarray:
         """Train on one batch; returns (critic loss, generator loss, feature matching, D(real), D(fake))."""
-        d_loss, d_real, d_fake, f_real = self.step_critic(cur, prev, chord)
+        d_loss, d_real, d_fake, f_real = self.step_critic(cur, prev, chord, grid)
         generator, critic = self.generator, self.critic
         bs, noise_size = len(cur), generator.config.noise
         noise = torch.randn(bs, noise_size, device=cur.device)
-        logits = generator(noise, prev, chord)
-        g_score, f_fake = critic(critic_input(logits, self.mode), prev, chord)
+        logits = generator(noise, prev, chord, grid)
+        g_score, f_fake = critic(critic_input(logits, self.mode), prev, chord, grid)
         matching = ((f_real.detach().mean(0) - f_fake.mean(0)) ** 2).mean()
         g_loss = -g_score.mean() + self.fm * matching
         if self.seeking:  # two noises, one bar before: the bars should differ as much as the noises do
             other = torch.randn(bs, noise_size, device=cur.device)
-            apart = (torch.sigmoid(logits) - torch.sigmoid(generator(other, prev, chord))).abs().mean(dim=(1, 2, 3))
+            apart = (torch.sigmoid(logits) - torch.sigmoid(generator(other, prev, chord, grid))).abs()
+            apart = apart.mean(dim=(1, 2, 3))
             g_loss = g_loss + self.seeking / (apart / (noise - other).abs().mean(dim=1) + 1e-5).mean()
         self.g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
@@ -124,22 +133,32 @@ class BarJudge:
     chord) pairs with fixed noise, binarises as the app does, and compares the figures with the real bars'."""
 
     def __init__(self, valid, noise_size: int, low: int):
-        self.cur, self.prev, self.chords = valid
+        self.cur, self.prev, self.chords, self.grid = valid
         self.noise = np.random.default_rng(11).standard_normal((len(self.prev), noise_size)).astype(np.float32)
         self.melody, self.low = is_melody(self.prev), low
         self.real = roll_figures(self.cur > 0, low)
 
     def __call__(self, generator: BarGenerator) -> tuple[float, dict]:
         """(distance, the generated bars' figures)."""
-        figures = roll_figures(generated_rolls(generator, self.prev, self.chords, self.noise, self.melody), self.low)
+        figures = roll_figures(generated_rolls(generator, self.prev, self.chords, self.noise, self.melody,
+                                               grid=self.grid), self.low)
         return distance(figures, self.real), figures
 
 
 def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: dict, save_best, log) -> list[dict]:
     """Train; returns the history rows. ``draw(n)`` gives training batches; ``valid`` is (cur, prev,
-    chords) of the fixed validation pairs; ``save_best(generator, critic, row)`` is called on each new best."""
+    chords, grid) of the fixed validation pairs; ``save_best(generator, critic, row)`` is called on each new
+    best. ``loop["init_from"]``: a model folder whose generator and critic start the run."""
     device = torch.device(run.device)
-    adversary = Adversary(BarGenerator(config).to(device), BarCritic(config).to(device), objective, loop)
+    generator, critic = BarGenerator(config), BarCritic(config)
+    if loop.get("init_from"):   # go on from an earlier run's generator and critic (a fresh optimiser)
+        from musicstudio.generators.checkpoint import load_state_into
+        from musicstudio.generators.gan import CRITIC
+
+        load_state_into(generator, loop["init_from"])
+        load_state_into(critic, f"{loop['init_from']}/{CRITIC}")
+        log(f"{run.name}: starting from the generator and critic in {loop['init_from']}")
+    adversary = Adversary(generator.to(device), critic.to(device), objective, loop)
     judge = BarJudge(valid, config.noise, int(run.config["codec"]["low"]))
     log(f"{run.name}: validation bars: " + ", ".join(f"{k} {v:.3f}" for k, v in judge.real.items()))
     bs, per_epoch = loop["batch_size"], loop["per_epoch"]
