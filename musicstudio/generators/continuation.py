@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from musicstudio.generators.interface import STEP, CancelToken, GenerationRequest, Progress, Take
+from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP, TokenPhrases
 from musicstudio.generators.sampling import sample, shaped
 from musicstudio.generators.watchdog import StallGuard
@@ -42,7 +42,8 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
     """``request.variations`` takes continuing the request's seed: the rest of its unfinished bar, then
     ``request.bars`` bars of ``request.meter``, so that every take ends on a bar line."""
     seed_tokens, seed_steps, shift = phrases.seed_tokens(request.seed)
-    target = -(-request.take_length(seed_steps * STEP) // STEP)
+    step = phrases.step_ticks  # the codec's grid: 16ths, or 12 steps a quarter for a triplet model
+    target = -(-request.take_length(seed_steps * step) // step)
     rows = request.variations
     rng = np.random.default_rng(request.random_seed)
     allowed = phrases.allowed(request, shift)
@@ -88,6 +89,6 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
     for r in range(rows):
         notes = phrases.take_notes(seed_tokens, np.asarray(out[r], dtype=np.int64), seed_steps, target, shift,
                                    velocity)
-        takes.append(Take(notes=notes, length=target * STEP, backend=backend, model=name, request=record,
+        takes.append(Take(notes=notes, length=target * step, backend=backend, model=name, request=record,
                           variation=r))
     return takes

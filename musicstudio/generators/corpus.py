@@ -1,12 +1,13 @@
 """The training corpus: build it once from music21's corpus and the user's MIDI files, then load it.
 
 ``build_corpus`` reads every source piece in worker processes (2 by default; parsing all of music21's
-collections takes minutes), puts each on the 16th grid, gives it a content hash and a stable split,
-and writes the cache (:mod:`.corpus_store`). ``load_corpus`` reads it back in a fraction of a second.
+collections takes minutes), puts each on the 16th grid (or a finer one: ``--grid 12``, 12 steps a quarter,
+keeps 8th and 16th triplets as triplets), gives it a content hash and a stable split, and writes the cache
+(:mod:`.corpus_store`). ``load_corpus`` reads it back in a fraction of a second.
 
 Command line (wired into ``musicstudio corpus``)::
 
-    musicstudio corpus build [--midi DIR] [--limit N] [--cache DIR] [--processes N]
+    musicstudio corpus build [--midi DIR] [--limit N] [--cache DIR] [--processes N] [--grid 4|12]
                              [--collections a,b] [--docs FILE] [--no-round-trip] [--quiet]
     musicstudio corpus report [--cache DIR] [--docs FILE] [--no-round-trip]
 """
@@ -14,6 +15,7 @@ Command line (wired into ``musicstudio corpus``)::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing
 import sys
@@ -26,6 +28,13 @@ from typing import Iterable, Sequence
 from musicstudio.core.meter import TimeSignature
 from musicstudio.core.note import Note
 from musicstudio.core.track import Track
+from musicstudio.generators.codecs.grid import (
+    STEP_TICKS,
+    STEPS_PER_QUARTER,
+    TRIPLET_STEPS_PER_QUARTER,
+    on_grid,
+    step_ticks_of,
+)
 from musicstudio.generators.corpus_piece import (
     Piece,
     PieceInfo,
@@ -88,17 +97,19 @@ def _init_worker(scratch: str) -> None:
     use_scratch_dir(scratch)
 
 
-def _parse_all(items: list[WorkItem], processes: int, scratch: Path, progress: bool) -> list[dict]:
+def _parse_all(items: list[WorkItem], processes: int, scratch: Path, progress: bool,
+               steps_per_quarter: int = STEPS_PER_QUARTER) -> list[dict]:
     bar = _Progress(len(items), progress)
     results, failed = [], 0
+    parse = functools.partial(parse_item, steps_per_quarter=steps_per_quarter)
     if processes <= 1:
         _init_worker(str(scratch))
-        parsed: Iterable[dict] = map(parse_item, items)
+        parsed: Iterable[dict] = map(parse, items)
         pool = None
     else:
         # spawn, not fork: the caller may hold threads (Qt, torch) that a forked child would inherit broken
         pool = multiprocessing.get_context("spawn").Pool(processes, _init_worker, (str(scratch),))
-        parsed = pool.imap_unordered(parse_item, items, chunksize=4)
+        parsed = pool.imap_unordered(parse, items, chunksize=4)
     try:
         for record in parsed:
             results.append(record)
@@ -127,22 +138,30 @@ def _piece_info(record: dict) -> tuple[PieceInfo, tuple[Track, ...]]:
     return info, tracks
 
 
+def straight_hash(tracks: Sequence[Track]) -> str:
+    """The content hash of the piece's notes on the 16th grid: what the split's duplicate groups are drawn
+    from on every grid, so that a corpus built on a finer grid splits its pieces as the 16th one does."""
+    return content_hash(t.with_notes(on_grid(t.notes)) for t in tracks)
+
+
 def build_corpus(cache_dir: str | Path | None = None, collections: Sequence[str] = MUSIC21_COLLECTIONS,
                  midi_dir: str | Path | None = None, processes: int = 2, limit: int | None = None,
-                 progress: bool = True) -> Manifest:
+                 progress: bool = True, steps_per_quarter: int = STEPS_PER_QUARTER) -> Manifest:
     """Build the corpus cache in ``cache_dir`` (default ``<repo>/cache/corpus``) and return its manifest.
 
     ``collections``: music21 collections to read (any of :data:`MUSIC21_COLLECTIONS`, or none);
     ``midi_dir``: a folder of MIDI files to add (collection "midi"); ``limit``: at most this many
     pieces per collection (for tests and quick looks). Pieces that cannot be read are counted in
-    ``manifest.failures``; they never stop the build.
+    ``manifest.failures``; they never stop the build. ``steps_per_quarter``: the grid notes are put on
+    (4: 16ths; 12: 16ths and triplets); the split is the same on every grid (:func:`straight_hash`).
     """
+    step_ticks = step_ticks_of(steps_per_quarter)
     started = time.monotonic()
     cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE
     items = music21_items(tuple(collections), limit) if collections else []
     if midi_dir is not None:
         items += midi_items(midi_dir, limit)
-    records = _parse_all(items, processes, cache_dir / "music21-scratch", progress)
+    records = _parse_all(items, processes, cache_dir / "music21-scratch", progress, steps_per_quarter)
 
     failures = tuple({"id": r["id"], "collection": r["collection"], "error": r["error"]}
                      for r in records if "error" in r)
@@ -152,15 +171,16 @@ def build_corpus(cache_dir: str | Path | None = None, collections: Sequence[str]
             info, piece_tracks = _piece_info(record)
             infos.append(info)
             tracks.append(piece_tracks)
-    splits = assign_splits((i.id, i.content_hash) for i in infos)
+    straight = [i.content_hash for i in infos] if step_ticks == STEP_TICKS else [straight_hash(t) for t in tracks]
+    splits = assign_splits((i.id, h) for i, h in zip(infos, straight))
     infos = [replace(i, split=splits[i.id]) for i in infos]
 
     build = {"collections": list(collections) + (["midi"] if midi_dir is not None else []),
              "midi_dir": str(midi_dir) if midi_dir is not None else None, "limit": limit,
-             "processes": processes, "music21": _music21_version(),
+             "processes": processes, "music21": _music21_version(), "steps_per_quarter": steps_per_quarter,
              "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
              "seconds": round(time.monotonic() - started, 1)}  # the writing that follows takes about a second
-    manifest = write_cache(cache_dir, Manifest(tuple(infos), failures, build), tracks)
+    manifest = write_cache(cache_dir, Manifest(tuple(infos), failures, build, step_ticks=step_ticks), tracks)
     write_summary(cache_dir, summarize(manifest))
     return manifest
 
@@ -203,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--processes", type=int, default=2, metavar="N", help="worker processes (default 2)")
     build.add_argument("--collections", default=",".join(MUSIC21_COLLECTIONS),
                        help="music21 collections, comma-separated; empty for none (default: all five)")
+    build.add_argument("--grid", type=int, choices=(STEPS_PER_QUARTER, TRIPLET_STEPS_PER_QUARTER),
+                       default=STEPS_PER_QUARTER, metavar="STEPS",
+                       help="grid steps a quarter: 4 (16ths, the default) or 12 (16ths and triplets)")
     build.add_argument("--quiet", action="store_true", help="no progress line")
     report = sub.add_parser("report", help="write the summary of a built corpus again (no parsing)")
     for command in (build, report):
@@ -229,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             collections = [c for c in args.collections.split(",") if c]
             manifest = build_corpus(cache, collections, args.midi, args.processes, args.limit,
-                                    progress=not args.quiet)
+                                    progress=not args.quiet, steps_per_quarter=args.grid)
         else:
             manifest = load_corpus(cache).manifest
         summary = summarize(manifest)

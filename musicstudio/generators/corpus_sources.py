@@ -1,4 +1,5 @@
-"""Where corpus pieces come from, and how one source file becomes a piece on the 16th grid.
+"""Where corpus pieces come from, and how one source file becomes a piece on the grid (16ths, or the
+finer grid a build asks for: ``steps_per_quarter`` 12 keeps triplets).
 
 Sources: music21's bundled corpus (found through its metadata bundle and ``sourcePath``; multi-tune
 ABC files are read one tune at a time by number) and a folder of the user's MIDI files (read with our
@@ -20,7 +21,7 @@ from typing import NamedTuple
 from musicstudio.core.key import Key, KeySignature
 from musicstudio.core.note import Note
 from musicstudio.core.track import Track
-from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, is_on_grid, on_grid
+from musicstudio.generators.codecs.grid import STEPS_PER_QUARTER, is_on_grid, on_grid, step_ticks_of
 from musicstudio.generators.corpus_piece import CHORDS, DRUMS, METER_CHANGE, NO_METER, OFF_GRID, PICKUP, REPAIRED
 from musicstudio.generators.source_licences import redistributable_collections, source_licence
 
@@ -116,14 +117,15 @@ def use_scratch_dir(scratch: str) -> None:
     environment.Environment()["directoryScratch"] = scratch
 
 
-def parse_item(item: WorkItem) -> dict:
-    """A piece as a plain dict (see :func:`_record`), or ``{"id", "collection", "error"}``."""
+def parse_item(item: WorkItem, steps_per_quarter: int = STEPS_PER_QUARTER) -> dict:
+    """A piece as a plain dict (see :func:`_record`) on the grid of ``steps_per_quarter`` steps a quarter,
+    or ``{"id", "collection", "error"}``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if item.collection == MIDI_COLLECTION:
-                return _midi_record(item)
-            return _music21_record(item)
+                return _midi_record(item, steps_per_quarter)
+            return _music21_record(item, steps_per_quarter)
     except Exception as e:  # noqa: BLE001 - every failure is counted and reported, none is fatal
         message = str(e).strip().splitlines()[0] if str(e).strip() else ""
         return {"id": item.id, "collection": item.collection, "error": f"{type(e).__name__}: {message}"[:300]}
@@ -144,13 +146,13 @@ def _record(item: WorkItem, title: str, meter: tuple[int, int], key_sharps, mode
                         "notes": [tuple(n) for n in t.notes]} for t in tracks]}
 
 
-def _step(quarters) -> tuple[int, bool]:
-    """Quarter lengths to the nearest 16th step (halves round up), and whether it was exact."""
-    q = Fraction(quarters).limit_denominator(1 << 16) * STEPS_PER_QUARTER
+def _step(quarters, steps_per_quarter: int = STEPS_PER_QUARTER) -> tuple[int, bool]:
+    """Quarter lengths to the nearest grid step (halves round up), and whether it was exact."""
+    q = Fraction(quarters).limit_denominator(1 << 16) * steps_per_quarter
     return math.floor(q + Fraction(1, 2)), q.denominator == 1
 
 
-def _music21_record(item: WorkItem) -> dict:
+def _music21_record(item: WorkItem, steps_per_quarter: int = STEPS_PER_QUARTER) -> dict:
     from music21 import converter
 
     score = converter.parse(item.path, number=item.number, forceSource=True)
@@ -174,20 +176,21 @@ def _music21_record(item: WorkItem) -> dict:
     shift = _pickup(parts[0], meter)
     if shift:
         flags.add(PICKUP)
+    step_ticks = step_ticks_of(steps_per_quarter)
     tracks = []
     for index, part in enumerate(parts):
         notes = []
         for midi, begin, end in _tied_notes(part):
-            start, exact_start = _step(begin + shift)
-            stop, exact_end = _step(end + shift)
+            start, exact_start = _step(begin + shift, steps_per_quarter)
+            stop, exact_end = _step(end + shift, steps_per_quarter)
             if not (exact_start and exact_end):
                 flags.add(OFF_GRID)
             if 0 <= midi <= 127:
-                notes.append(Note(midi, start * STEP_TICKS, max(1, stop - start) * STEP_TICKS, VELOCITY))
+                notes.append(Note(midi, start * step_ticks, max(1, stop - start) * step_ticks, VELOCITY))
         instrument = part.getInstrument(returnDefault=False)
         program = instrument.midiProgram if instrument is not None and instrument.midiProgram is not None else 0
         name = part.partName or (f"Part {index + 1}" if len(parts) > 1 else "Melody")
-        tracks.append(Track(name, int(program), False, on_grid(notes)))
+        tracks.append(Track(name, int(program), False, on_grid(notes, step_ticks=step_ticks)))
     title = (score.metadata.title or "") if score.metadata is not None else ""
     return _record(item, title, meter, key_sharps, mode, tracks, flags)
 
@@ -239,7 +242,7 @@ def _pickup(part, meter: tuple[int, int]) -> Fraction:
     return bar - length if 0 < length < bar else Fraction(0)
 
 
-def _midi_record(item: WorkItem) -> dict:
+def _midi_record(item: WorkItem, steps_per_quarter: int = STEPS_PER_QUARTER) -> dict:
     from musicstudio.io.midi_read import import_midi
 
     result = import_midi(item.path)
@@ -256,11 +259,12 @@ def _midi_record(item: WorkItem) -> dict:
         key_sharps, mode = None, None
     else:
         key_sharps, mode = song.key.sharps, "minor" if song.key.minor else "major"
+    step_ticks = step_ticks_of(steps_per_quarter)
     tracks = []
     for t in song.tracks:
-        if not is_on_grid(t.notes):
+        if not is_on_grid(t.notes, step_ticks):
             flags.add(OFF_GRID)
         if t.is_drum and t.notes:
             flags.add(DRUMS)
-        tracks.append(t.with_notes(on_grid(t.notes)))
+        tracks.append(t.with_notes(on_grid(t.notes, step_ticks=step_ticks)))
     return _record(item, song.title or Path(item.path).stem, meter, key_sharps, mode, tracks, flags)

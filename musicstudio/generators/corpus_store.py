@@ -45,9 +45,11 @@ class Manifest:
     failures: tuple[dict, ...] = ()          # {"id", "collection", "error"}
     build: dict = field(default_factory=dict)  # collections, limit, midi_dir, processes, seconds, created ...
     arrays_sha256: str = ""
+    step_ticks: int = 120   # the grid the notes are on: 120 (16ths) or 40 (12 steps a quarter, triplets kept)
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "version": VERSION, "step_ticks": 120, "ppq": 480, "build": self.build,
+        return {"format": FORMAT, "version": VERSION, "step_ticks": self.step_ticks, "ppq": 480,
+                "build": self.build,
                 "split_rule": SPLIT_RULE, "arrays": {"file": ARRAYS, "sha256": self.arrays_sha256},
                 "pieces": [p.to_json() for p in self.pieces], "failures": list(self.failures)}
 
@@ -57,7 +59,7 @@ class Manifest:
             raise CorpusCacheError(f"the manifest is not a version {VERSION} corpus "
                                    f"({d.get('format')!r}, version {d.get('version')!r}): build the corpus again")
         return cls(tuple(PieceInfo.from_json(p) for p in d["pieces"]), tuple(d.get("failures", ())),
-                   d.get("build", {}), d.get("arrays", {}).get("sha256", ""))
+                   d.get("build", {}), d.get("arrays", {}).get("sha256", ""), int(d.get("step_ticks", 120)))
 
 
 def _write_atomically(path: Path, write) -> None:
@@ -90,7 +92,8 @@ def write_cache(cache_dir: Path, manifest: Manifest, tracks_per_piece: Iterable[
               "track_start": np.asarray(track_start, dtype=np.int64),
               "piece_start": np.asarray(piece_start, dtype=np.int64)}
     _write_atomically(cache_dir / ARRAYS, lambda f: np.savez_compressed(f, **arrays))
-    manifest = Manifest(manifest.pieces, manifest.failures, manifest.build, _sha256(cache_dir / ARRAYS))
+    manifest = Manifest(manifest.pieces, manifest.failures, manifest.build, _sha256(cache_dir / ARRAYS),
+                        manifest.step_ticks)
     text = json.dumps(manifest.to_json(), separators=(",", ":"), ensure_ascii=False)
     _write_atomically(cache_dir / MANIFEST, lambda f: f.write(text.encode("utf-8")))
     return manifest

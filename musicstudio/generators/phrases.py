@@ -41,6 +41,11 @@ class TokenPhrases:
     def is_melody(self) -> bool:
         return isinstance(self.codec, MelodyCodec)
 
+    @property
+    def step_ticks(self) -> int:
+        """Ticks in one step of the codec's grid: 120 (16ths), or 40 for an events codec at 12 a quarter."""
+        return getattr(self.codec, "step_ticks", STEP_TICKS)
+
     # -- tokens and time ---------------------------------------------------------------------------------
     def pitch_of(self) -> np.ndarray:
         """For each token, the pitch it starts, or -1."""
@@ -57,7 +62,7 @@ class TokenPhrases:
         return self.pitch_of()[np.asarray(tokens, dtype=np.int64)] >= 0
 
     def steps_of(self) -> np.ndarray:
-        """For each token, the 16th steps it moves time by."""
+        """For each token, the grid steps (:attr:`step_ticks` each) it moves time by."""
         c = self.codec
         if self.is_melody:
             return np.ones(self.vocab_size, dtype=np.int64)
@@ -81,7 +86,7 @@ class TokenPhrases:
         With a ``home`` register (the pitches the model's training notes kept to), a seed whose middle
         pitch lies outside it is first moved by whole octaves to sit as near its middle as it can: a bass
         line is continued by a model of fiddle tunes two octaves up, and its takes come back down."""
-        notes = on_grid(seed.notes)
+        notes = on_grid(seed.notes, step_ticks=self.step_ticks)
         c = self.codec
         if self.is_melody:
             notes = monophonic(notes)
@@ -118,9 +123,12 @@ class TokenPhrases:
         """Tokens for the seed (covering its whole length on the grid), its length in steps, and the
         transposition applied."""
         notes, shift = self.fit_seed(seed)
-        steps = -(-seed.length // STEP_TICKS) if seed.length else 0
+        step = self.step_ticks
+        steps = -(-seed.length // step) if seed.length else 0
         if notes:
-            steps = max(steps, max(-(-n.end // STEP_TICKS) for n in notes))
+            # the notes as written, not as snapped: a triplet in the seed's last beat that a 16th grid rounds
+            # onto the bar line does not make the seed a step longer (and its takes start mid-bar)
+            steps = max(steps, max(-(-n.end // step) for n in seed.notes))
         return self.codec.encode(notes, steps=steps) if steps else np.zeros(0, np.int64), steps, shift
 
     def take_notes(self, seed_tokens: np.ndarray, continuation: np.ndarray, seed_steps: int, steps: int,
@@ -128,8 +136,8 @@ class TokenPhrases:
         """The notes that start in the continuation, counted from its start, back in the user's octave,
         each ending by ``steps``."""
         tokens = np.concatenate([seed_tokens, continuation])
-        start = seed_steps * STEP_TICKS
-        end = start + steps * STEP_TICKS
+        start = seed_steps * self.step_ticks
+        end = start + steps * self.step_ticks
         out = []
         for n in self.codec.decode(tokens, velocity=velocity):
             if start <= n.start < end:

@@ -25,6 +25,9 @@ def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:
         if model_config.vocab != phrases.vocab_size:
             raise ValueError(f"the model's vocabulary ({model_config.vocab}) is not the codec's "
                              f"({phrases.vocab_size})")
+        if model_config.steps_per_quarter != getattr(phrases.codec, "steps_per_quarter", 4):
+            raise ValueError(f"the model counts {model_config.steps_per_quarter} steps a quarter, its codec "
+                             f"{getattr(phrases.codec, 'steps_per_quarter', 4)}")
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe an LSTM ({e})") from None
     model = build_checked(lambda: EventLSTM(model_config), folder, "an LSTM")

@@ -3,7 +3,9 @@
 ``lstm``, the shipped default, is meter-aware (a position slot per step of each meter's bar) and trains
 only on the collections whose terms allow shipping derived weights (O'Neill's and Ryan's, docs/licences.md);
 ``lstm-nc`` is the earlier model's recipe (every training collection, Essen and Palestrina included, bar
-position modulo 16): its weights are for non-commercial use only.
+position modulo 16): its weights are for non-commercial use only. ``lstm-triplets`` is ``lstm`` on the grid
+of 12 steps a quarter (16ths, 8th and 16th triplets; train it on a corpus built with ``--grid 12``), its
+position slots per step of that grid (4/4: 48) and time shifts up to a bar of 4/4 (48 steps).
 """
 
 from musicstudio.generators.lstm.model import METERS
@@ -11,6 +13,7 @@ from musicstudio.generators.lstm.model import METERS
 BACKEND = "lstm"
 LICENCE_CLEAN = ["oneills1850", "ryansMammoth"]
 _EVENTS = {"codec": "events", "low": 0, "high": 127, "max_shift": 16, "velocity_bins": 0}
+_TRIPLET_EVENTS = {**_EVENTS, "max_shift": 48, "steps_per_quarter": 12}
 _DATA = {"collections": None, "meter_classes": None, "transpose": list(range(-5, 7))}
 CONFIGS = {
     "lstm": {"summary": "2-layer meter-aware LSTM over the events codec (the step in the bar of the piece's meter as "
@@ -56,3 +59,10 @@ CONFIGS = {
                   "batches": {"window": 64, "batch_size": 8, "per_epoch": 6, "valid_windows": 16},
                   "train": {"epochs": 2, "lr": 3e-3, "patience": 2}},
 }
+# The triplet grid: the lstm and the tiny meter-aware recipes with the events codec at 12 steps a quarter.
+CONFIGS["lstm-triplets"] = {
+    **CONFIGS["lstm"], "codec": _TRIPLET_EVENTS, "train": {**CONFIGS["lstm"]["train"], "max_minutes": 35},
+    "summary": "the meter-aware lstm on a grid of 12 steps a quarter (16ths and triplets), trained on O'Neill's and "
+               "Ryan's tunes only (licence-clean; its corpus built with musicstudio corpus build --grid 12)"}
+CONFIGS["lstm-triplets-tiny"] = {**CONFIGS["lstm-meters-tiny"], "codec": _TRIPLET_EVENTS,
+                                 "summary": "a tiny meter-aware LSTM on the triplet grid, for tests"}

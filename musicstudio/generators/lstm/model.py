@@ -1,14 +1,15 @@
 """An LSTM language model over event tokens, with the position in the bar as a second input.
 
 Input at each step: the embedding of the previous token (or a start token) joined with an embedding of
-the position in the bar of the 16th step the next token falls on; 2-3 LSTM layers with dropout; a linear
+the position in the bar of the grid step the next token falls on (16ths, or 12 steps a quarter for a model
+whose codec says triplets: ``steps_per_quarter``); 2-3 LSTM layers with dropout; a linear
 head over the vocabulary. Safe to import (no side effects); generating lives in :mod:`.generator`.
 
 The position input is a *slot* of one embedding table:
 
 * a meter-aware model (``LSTMConfig.meters`` not empty) has one run of slots per meter it knows, as many as
-  that meter's bar has 16th steps (:func:`~musicstudio.generators.codecs.grid.steps_in_bar`: 4/4 16, 3/4 12,
-  6/8 12, 9/8 18, 12/8 and 3/2 24):
+  that meter's bar has grid steps (:func:`~musicstudio.generators.codecs.grid.steps_in_bar`: on 16ths 4/4 16,
+  3/4 12, 6/8 12, 9/8 18, 12/8 and 3/2 24; three times as many at 12 steps a quarter):
   slot = the meter's first slot + the step within its bar. So 3/4 and 6/8, both 12 steps, have slots of
   their own (beats of 4 steps against beats of 6), and a step of a 9/8 bar is never read as one of a 4/4 bar.
   A meter without trained slots (not in ``trained_meters``, the meters with at least 1% of the training
@@ -63,6 +64,7 @@ class LSTMConfig:
     meters: tuple[tuple[int, int], ...] = ()   # meter-aware: the meters with slots of their own (see above)
     trained_meters: tuple[tuple[int, int], ...] | None = None   # those trained enough to use (None: all)
     register: tuple[int, int] | None = None   # the pitches its training notes kept to (None: not recorded)
+    steps_per_quarter: int = 4   # the codec's grid the positions count in: 4 (16ths) or 12 (triplets too)
 
     def __post_init__(self) -> None:
         meters = tuple((int(n), int(d)) for n, d in self.meters)
@@ -71,13 +73,15 @@ class LSTMConfig:
             object.__setattr__(self, "trained_meters", tuple((int(n), int(d)) for n, d in self.trained_meters))
         if self.register is not None:
             object.__setattr__(self, "register", (int(self.register[0]), int(self.register[1])))
-        if meters and self.positions != sum(steps_in_bar(m) for m in meters):
+        slots = sum(steps_in_bar(m, self.steps_per_quarter) for m in meters)
+        if meters and self.positions != slots:
             raise ValueError(f"a meter-aware LSTM has one position slot per step of each meter's bar "
-                             f"({sum(steps_in_bar(m) for m in meters)}), not {self.positions}")
+                             f"({slots}), not {self.positions}")
 
     @classmethod
-    def meter_aware(cls, vocab: int, meters=METERS, **kwargs) -> LSTMConfig:
-        return cls(vocab=vocab, positions=sum(steps_in_bar(m) for m in meters), meters=tuple(meters), **kwargs)
+    def meter_aware(cls, vocab: int, meters=METERS, steps_per_quarter: int = 4, **kwargs) -> LSTMConfig:
+        return cls(vocab=vocab, positions=sum(steps_in_bar(m, steps_per_quarter) for m in meters),
+                   meters=tuple(meters), steps_per_quarter=steps_per_quarter, **kwargs)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,14 +90,15 @@ class LSTMConfig:
         """(first slot, slots in its bar) of the run of slots that ``meter`` uses (see the module's note)."""
         meter = (int(meter[0]), int(meter[1]))
         first, runs = 0, {}
+        spq = self.steps_per_quarter
         for known in self.meters:
-            runs[known] = (first, steps_in_bar(known))
-            first += steps_in_bar(known)
+            runs[known] = (first, steps_in_bar(known, spq))
+            first += steps_in_bar(known, spq)
         usable = {m: runs[m] for m in (self.meters if self.trained_meters is None else self.trained_meters)
                   if m in runs} or runs
         if meter in usable:
             return usable[meter]
-        steps, kind = steps_in_bar(meter), _compound(meter)
+        steps, kind = steps_in_bar(meter, spq), _compound(meter)
         longest_first = sorted((run for m, run in usable.items() if _compound(m) == kind), key=lambda r: -r[1])
         for fits, order in ((lambda n: n == steps, longest_first), (lambda n: steps % n == 0, longest_first),
                             (lambda n: n % steps == 0, longest_first[::-1])):
@@ -103,7 +108,7 @@ class LSTMConfig:
         return usable.get((4, 4), next(iter(usable.values())))
 
     def position_slots(self, steps: np.ndarray, meter: tuple[int, int] = (4, 4)) -> np.ndarray:
-        """The position input for tokens that happen ``steps`` 16th steps after a bar line of ``meter``:
+        """The position input for tokens that happen ``steps`` grid steps after a bar line of ``meter``:
         for an old model the steps themselves (the network takes them modulo 16)."""
         steps = np.asarray(steps, dtype=np.int64)
         if not self.meters:

@@ -69,17 +69,21 @@ def _unzip(pairs: list) -> tuple[list, list]:
 TRAINED_SHARE = 0.01   # a meter's slots are used once it has this share of the training sequences
 
 
-def model_config_of(vocab: int, model: dict, meters_seen: list[tuple[int, int]] = ()) -> LSTMConfig:
+def model_config_of(vocab: int, model: dict, meters_seen: list[tuple[int, int]] = (),
+                    steps_per_quarter: int = 4) -> LSTMConfig:
     """The network's config from a training config's ``model`` entry; a ``meters`` list there makes the
     model meter-aware (its position slots are counted from the meters), and of those the meters of at least
-    1% of ``meters_seen`` (one per training sequence) are its trained ones (the others borrow their slots)."""
+    1% of ``meters_seen`` (one per training sequence) are its trained ones (the others borrow their slots).
+    ``steps_per_quarter``: the codec's grid, which the position slots count in."""
     if model.get("meters"):
         rest = {k: v for k, v in model.items() if k not in ("meters", "positions", "trained_meters")}
         meters = tuple(tuple(m) for m in model["meters"])
         counts = Counter(tuple(m) for m in meters_seen)
         trained = tuple(m for m in meters if counts[m] >= TRAINED_SHARE * max(1, len(meters_seen))) \
             if meters_seen else None
-        return LSTMConfig.meter_aware(vocab, meters, trained_meters=trained or None, **rest)
+        return LSTMConfig.meter_aware(vocab, meters, steps_per_quarter, trained_meters=trained or None, **rest)
+    if steps_per_quarter != 4:
+        raise ValueError("a model on a finer grid than 16ths needs position slots per meter (a \"meters\" list)")
     return LSTMConfig(vocab=vocab, **model)
 
 
@@ -107,7 +111,8 @@ def train(run) -> None:
     valid_seqs, valid_meters = _unzip(metered_sequences(run.corpus, "valid", codec, data))
     run.log(f"{run.name}: {len(train_seqs):,} training sequences ({sum(map(len, train_seqs)):,} tokens), "
             f"{len(valid_seqs):,} validation sequences")
-    model_config = replace(model_config_of(codec.size, cfg["model"], train_meters),
+    model_config = replace(model_config_of(codec.size, cfg["model"], train_meters,
+                                           getattr(codec, "steps_per_quarter", 4)),
                            register=training_register(train_seqs, phrases))
     seed_everything(loop.seed)  # the initial weights too
     model = EventLSTM(model_config)

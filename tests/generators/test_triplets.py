@@ -1,0 +1,190 @@
+"""Triplets (issue 17, item 2): the grid of 12 steps a quarter in the events codec, the corpus built on it,
+the LSTM trained on it continuing a triplet seed with triplets; the 16th codec and the 16th models as
+they were."""
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from grid_notes import SETTINGS
+from hypothesis import given
+from hypothesis import strategies as st
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.core.song import Song
+from musicstudio.core.track import Track
+from musicstudio.generators.codecs import EventCodec, codec_from_spec, codec_from_vocabulary
+from musicstudio.generators.codecs.grid import is_on_grid, is_triplet_onset, on_grid, steps_in_bar
+from musicstudio.generators.corpus import build_corpus, load_corpus
+from musicstudio.generators.corpus_piece import OFF_GRID
+from musicstudio.generators.corpus_sources import _step
+from musicstudio.generators.evaluation.triplet_report import score, triplet_count
+from musicstudio.generators.interface import GenerationRequest
+from musicstudio.generators.lstm.model import LSTMConfig
+from musicstudio.generators.registry import ModelRegistry
+from musicstudio.generators.training.command import main as train_main
+from musicstudio.io.midi_write import export_midi
+
+TRIPLETS = EventCodec(max_shift=48, steps_per_quarter=12)
+STRAIGHT = EventCodec()
+T = 160   # an 8th-note triplet at 480 PPQ
+BAR = 1920
+# Beat 1: an 8th triplet; beat 2: four 16ths; beat 3: a 16th-note sextuplet (80 ticks); beat 4: a quarter
+FIGURE = (tuple(Note(60 + i, i * T, T, 100) for i in range(3)) +
+          tuple(Note(65 + i, 480 + i * 120, 120, 100) for i in range(4)) +
+          tuple(Note(70 + i, 960 + i * 80, 80, 100) for i in range(6)) + (Note(77, 1440, 480, 100),))
+
+
+@st.composite
+def triplet_chords(draw, max_notes: int = 30):
+    """Notes on the 40-tick grid (16ths, 8th and 16th triplets), overlapping ones too."""
+    return [Note(draw(st.integers(0, 127)), draw(st.integers(0, 240)) * 40, draw(st.integers(1, 120)) * 40, 100)
+            for _ in range(draw(st.integers(0, max_notes)))]
+
+
+@SETTINGS
+@given(triplet_chords())
+def test_the_12_grid_codec_round_trips_triplets_and_16ths(notes):
+    assert TRIPLETS.decode(TRIPLETS.encode(notes)) == on_grid(notes, velocity=100, step_ticks=40)
+
+
+def test_a_triplet_figure_comes_back_exactly_on_the_12_grid_and_rounded_on_the_16th():
+    assert TRIPLETS.decode(TRIPLETS.encode(Clip(FIGURE, BAR))) == FIGURE
+    tokens = TRIPLETS.encode(Clip(FIGURE, BAR)).tolist()
+    shift = lambda k: TRIPLETS.first_shift + k - 1  # noqa: E731
+    assert tokens[:3] == [60, shift(4), TRIPLETS.first_off + 60]   # a triplet 8th is 4 steps of 40 ticks
+    straight = STRAIGHT.decode(STRAIGHT.encode(Clip(FIGURE, BAR)))
+    assert straight == on_grid(FIGURE, velocity=100) and is_on_grid(straight)
+    assert sum(is_triplet_onset(n.start) for n in FIGURE) == 2 + 4 and not any(is_triplet_onset(n.start)
+                                                                              for n in straight)
+
+
+def test_the_default_codec_is_the_16th_codec_it_was():
+    assert STRAIGHT.step_ticks == 120 and STRAIGHT.size == 272
+    vocab = STRAIGHT.vocabulary()
+    assert "steps_per_quarter" not in vocab and vocab["step_ticks"] == 120   # old records stay byte for byte
+    notes = (Note(60, 0, 240), Note(64, 240, 120), Note(67, 480, 480))
+    assert STRAIGHT.encode(Clip(notes, BAR)).tolist() == [60, 257, 188, 64, 256, 192, 256, 67, 259, 195, 263]
+    assert codec_from_vocabulary({k: v for k, v in vocab.items()}) == STRAIGHT
+
+
+def test_the_12_grid_codec_records_its_grid_and_refuses_one_that_does_not_divide_a_quarter():
+    vocab = TRIPLETS.vocabulary()
+    assert vocab["step_ticks"] == 40 and vocab["steps_per_quarter"] == 12 and vocab["size"] == 2 * 128 + 48
+    assert codec_from_vocabulary(vocab) == TRIPLETS
+    assert codec_from_spec({"codec": "events", "max_shift": 48, "steps_per_quarter": 12}) == TRIPLETS
+    with pytest.raises(ValueError, match="7 steps a quarter"):
+        EventCodec(steps_per_quarter=7)
+    assert steps_in_bar((4, 4), 12) == 48 and steps_in_bar((6, 8), 12) == 36 and steps_in_bar((4, 4)) == 16
+
+
+def test_a_meter_aware_lstm_on_the_12_grid_has_a_slot_per_step_of_each_bar():
+    config = LSTMConfig.meter_aware(304, ((4, 4), (6, 8)), steps_per_quarter=12)
+    assert config.positions == 48 + 36
+    assert config.meter_slot_of((6, 8)) == (48, 36)
+    assert config.position_slots(np.array([0, 4, 47, 48]), (4, 4)).tolist() == [0, 4, 47, 0]
+
+
+def test_the_source_reader_steps_a_triplet_onto_the_12_grid_exactly():
+    assert _step(Fraction(1, 3), 12) == (4, True)
+    assert _step(Fraction(1, 3), 4) == (1, False)     # the 16th grid moves it (an off-grid piece)
+    assert _step(Fraction(5, 4), 12) == (15, True)    # a 16th stays exact on both
+    assert _step(Fraction(5, 4), 4) == (5, True)
+
+
+def _jig(i: int) -> Song:
+    """16 bars of 4/4: beats of 8th triplets and beats of 8ths, in a pattern that depends on ``i``."""
+    rng = np.random.default_rng(i)
+    notes, scale = [], [60, 62, 64, 65, 67, 69, 71, 72]
+    for beat in range(64):
+        start = beat * 480
+        if (beat + i) % 3:
+            notes += [Note(int(rng.choice(scale)), start + k * T, T, 90) for k in range(3)]
+        else:
+            notes += [Note(int(rng.choice(scale)), start + k * 240, 240, 90) for k in range(2)]
+    return Song((Track("Jig", 0, False, tuple(notes)),), key_signatures=())
+
+
+@pytest.fixture(scope="module")
+def jig_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("jigs")
+    for i in range(48):   # ids midi/jig00.mid .. jig47.mid: 45 train, 1 valid, 2 test
+        export_midi(_jig(i), folder / f"jig{i:02d}.mid")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory, jig_folder):
+    root = tmp_path_factory.mktemp("grids")
+    for grid in (4, 12):
+        build_corpus(root / f"grid{grid}", collections=(), midi_dir=jig_folder, processes=1, progress=False,
+                     steps_per_quarter=grid)
+    return root
+
+
+def test_the_corpus_grid_option_keeps_a_triplet_and_the_split(corpora):
+    straight, fine = load_corpus(corpora / "grid4"), load_corpus(corpora / "grid12")
+    assert straight.manifest.step_ticks == 120 and fine.manifest.step_ticks == 40
+    assert fine.manifest.build["steps_per_quarter"] == 12
+    assert {p.id: p.split for p in straight.manifest.pieces} == {p.id: p.split for p in fine.manifest.pieces}
+    assert {p.split for p in fine.manifest.pieces} == {"train", "valid", "test"}
+    kept = fine.piece("midi/jig00.mid").notes
+    assert sum(is_triplet_onset(n.start) for n in kept) > 50 and is_on_grid(kept, 40)
+    assert not any(OFF_GRID in p.flags for p in fine.manifest.pieces)
+    moved = straight.piece("midi/jig00.mid").notes
+    assert not any(is_triplet_onset(n.start) for n in moved) and all(OFF_GRID in p.flags
+                                                                     for p in straight.manifest.pieces)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory, corpora):
+    root = tmp_path_factory.mktemp("triplet-models")
+    for config in ("lstm-triplets-tiny", "lstm-meters-tiny"):
+        assert train_main(["lstm", "--config", config, "--out", str(root / config), "--corpus",
+                           str(corpora / "grid12"), "--quiet", "--device", "cpu"]) == 0
+    return ModelRegistry([root])
+
+
+def _triplet_seed() -> Clip:
+    return Clip(tuple(n for bar in range(2) for n in _jig(3).tracks[0].notes if bar * BAR <= n.start < (bar + 1) * BAR),
+                2 * BAR)
+
+
+def test_the_triplet_lstm_records_its_grid_and_answers_a_triplet_seed_with_triplets(registry):
+    generator = registry.load("lstm-triplets-tiny", "cpu")
+    assert generator.phrases.step_ticks == 40 and generator.model.config.steps_per_quarter == 12
+    assert generator.model.config.positions == sum(steps_in_bar(m, 12) for m in generator.model.config.meters)
+    takes = generator.generate(GenerationRequest(seed=_triplet_seed(), bars=4, variations=4, random_seed=3))
+    notes = [n for t in takes for n in t.notes]
+    assert all(t.length == 4 * BAR for t in takes) and all(n.end <= 4 * BAR for n in notes)
+    assert is_on_grid(notes, 40) and sum(is_triplet_onset(n.start) for n in notes) > 0
+
+
+def test_a_16th_model_rounds_a_triplet_seed_and_still_writes_exactly_the_bars_asked_for(registry):
+    generator = registry.load("lstm-meters-tiny", "cpu")
+    assert generator.phrases.step_ticks == 120
+    # a 16th-triplet note in the seed's last 40 ticks rounds onto the bar line on the 16th grid
+    seed = Clip(_triplet_seed().notes + (Note(79, 2 * BAR - 40, 40, 90),), 2 * BAR)
+    takes = generator.generate(GenerationRequest(seed=seed, bars=4, variations=4, random_seed=3))
+    notes = [n for t in takes for n in t.notes]
+    assert all(t.length == 4 * BAR for t in takes) and all(n.end <= 4 * BAR for n in notes)
+    assert not any(is_triplet_onset(n.start) for n in notes)
+
+
+def test_a_triplet_lstm_refuses_a_config_whose_grid_is_not_its_codecs(registry, tmp_path):
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.lstm.backend import load
+
+    folder = registry.resolve("lstm-triplets-tiny")
+    config = json.loads((folder / "config.json").read_text())
+    config["codec"].pop("steps_per_quarter")
+    with pytest.raises(CheckpointError):
+        load(folder, config)
+
+
+def test_the_triplet_measure_counts_triplet_onsets_and_scores_the_relative_difference():
+    assert triplet_count(FIGURE) == (6, 14)
+    assert score((1, 10), (2, 10))["meets_target"] and not score((0, 10), (2, 10))["meets_target"]
+    assert score((3, 10), (2, 10))["relative_difference"] == pytest.approx(0.5)
