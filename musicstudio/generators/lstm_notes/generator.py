@@ -14,8 +14,8 @@ from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, on
 from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm_notes.configs import BACKEND
-from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTM
-from musicstudio.generators.lstm_notes.rows import NoteRows
+from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTM, NotesLSTMConfig
+from musicstudio.generators.lstm_notes.rows import NoteRows, row_steps
 from musicstudio.generators.phrases import MAX_EVENTS_PER_STEP
 from musicstudio.generators.sampling import sample, shaped
 from musicstudio.generators.watchdog import StallGuard
@@ -28,17 +28,40 @@ def on_grid_beats(values: np.ndarray, least: float = 0.0) -> np.ndarray:
     return np.maximum(np.round(np.maximum(values, 0.0) / GRID) * GRID, least).astype(np.float32)
 
 
+STEP_CHOICES = np.arange(-2, 3)   # grid steps around the regression's, for the onset prior to choose among
+
+
+def steps_by_onset_prior(step: np.ndarray, position: np.ndarray, config: NotesLSTMConfig,
+                         meter: tuple[int, int]) -> np.ndarray:
+    """Grid steps (quarter notes) for the regression's ``step`` of each row whose last note starts
+    ``position`` 16ths after a bar line: of the grid steps within two 16ths of the nearest one, the most
+    probable under a normal error of the model's ``step_sigma`` around the regression's value times the
+    training tunes' share of onsets at the slot the note would land on (``onset_prior``)."""
+    nearest = np.rint(np.maximum(step, 0.0) / GRID).astype(np.int64)
+    choices = np.maximum(nearest[:, None] + STEP_CHOICES, 0)
+    landing = config.position_slots(position[:, None] + choices, meter)
+    log_prior = np.log(np.asarray(config.onset_prior))[landing]
+    error = (choices * GRID - step[:, None]) ** 2 / (2.0 * config.step_sigma ** 2)
+    best = np.argmax(log_prior - error, axis=1)
+    return (choices[np.arange(len(step)), best] * GRID).astype(np.float32)
+
+
 class NotesLSTMGenerator:
     backend = BACKEND
 
     def __init__(self, name: str, model: NotesLSTM, device: str):
         self.name, self.model, self.device = name, model.to(device).eval(), device
         self.codec = NotesCodec()
+        config = model.config
+        self._decodes_by_prior = bool(config.positions and config.onset_prior and config.step_sigma)
 
     @torch.no_grad()
-    def predict(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Pitch log-probabilities, step and duration for windows ``(rows, window, 3)``."""
-        logits, step, duration = self.model(torch.from_numpy(windows).to(self.device))
+    def predict(self, windows: np.ndarray, slots: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray,
+                                                                                    np.ndarray]:
+        """Pitch log-probabilities, step and duration for windows ``(rows, window, 3)`` (and, for a
+        meter-aware model, their position slots ``(rows, window)``)."""
+        positions = None if slots is None else torch.from_numpy(slots).to(self.device)
+        logits, step, duration = self.model(torch.from_numpy(windows).to(self.device), positions)
         return (F.log_softmax(logits.float(), dim=-1).cpu().numpy(), step.float().cpu().numpy(),
                 duration.float().cpu().numpy())
 
@@ -55,6 +78,7 @@ class NotesLSTMGenerator:
         end = seed_end + take_length / PPQ
         window = np.concatenate([np.zeros((w, 3), np.float32), seed_rows])[-w:]
         windows = np.repeat(window[None], rows, axis=0)
+        slots = self._seed_slots(seed_rows, request.meter, rows)
         position = np.full(rows, float(seed_rows[:, 1].sum()), np.float64)  # start of the last note
         allowed = np.array([request.allows(p) for p in range(PITCHES)])
         velocity = seed_velocity(seed_notes)
@@ -66,9 +90,10 @@ class NotesLSTMGenerator:
             if cancel is not None:
                 cancel.check()
             guard.step(float(np.minimum(position, end).sum()))
-            log_p, step, duration = self.predict(windows)
+            log_p, step, duration = self.predict(windows, slots)
             pitch = sample(shaped(log_p, request.temperature, request.top_p, allowed), rng)
-            step = on_grid_beats(step)
+            step = on_grid_beats(step) if not self._decodes_by_prior else steps_by_onset_prior(
+                step, np.rint(position * STEPS_PER_QUARTER).astype(np.int64), self.model.config, request.meter)
             step = np.where(chord >= MAX_EVENTS_PER_STEP, np.maximum(step, GRID), step)
             duration = on_grid_beats(duration, least=GRID)
             position = np.where(active, position + step, position)
@@ -79,6 +104,10 @@ class NotesLSTMGenerator:
                 out[r].append(Note(int(pitch[r]), start, max(STEP_TICKS, length), velocity))
             new = np.stack([pitch.astype(np.float32), step, duration], axis=1)
             windows = np.concatenate([windows[:, 1:], new[:, None]], axis=1)
+            if slots is not None:
+                steps = np.rint(position * STEPS_PER_QUARTER).astype(np.int64)
+                slots = np.concatenate([slots[:, 1:], self.model.config.position_slots(steps, request.meter)[:, None]],
+                                       axis=1)
             done = float(np.clip((position - seed_end) / (end - seed_end), 0, 1).mean()) if end > seed_end else 1.0
             if progress is not None and done - reported >= 0.02:
                 reported = done
@@ -89,15 +118,27 @@ class NotesLSTMGenerator:
         return [Take(notes=on_grid(notes, velocity=velocity), length=take_length, backend=BACKEND, model=self.name,
                      request=record, variation=r) for r, notes in enumerate(out)]
 
+    def _seed_slots(self, seed_rows: np.ndarray, meter: tuple[int, int], rows: int) -> np.ndarray | None:
+        """The position slots of the first window (the seed starts on a bar line of ``meter``), one copy per
+        row; None for a model without meters."""
+        config = self.model.config
+        if not config.positions:
+            return None
+        w = config.window
+        slots = np.concatenate([np.full(w, config.positions - 1, np.int64),
+                                config.position_slots(row_steps(seed_rows), meter)])[-w:]
+        return np.repeat(slots[None], rows, axis=0)
+
     # -- evaluation -----------------------------------------------------------------------------------------
     def likelihood(self, phrases) -> dict:
-        """Per note of the held-out ``phrases``: pitch cross-entropy (nats and bits), pitch perplexity and
-        accuracy, and the step and duration mean squared errors (quarter notes squared)."""
-        data = NoteRows(phrases, self.model.config.window)
+        """Per note of the held-out ``phrases`` (note tuples from a bar line of 4/4, or (notes, meter) pairs):
+        pitch cross-entropy (nats and bits), pitch perplexity and accuracy, and the step and duration mean
+        squared errors (quarter notes squared)."""
+        data = NoteRows(phrases, self.model.config.window, self.model.config)
         log_p, correct, step_err, duration_err = [], [], [], []
         for i in range(0, len(data), 2048):
-            windows, targets = data.batch(data.notes[i:i + 2048])
-            lp, step, duration = self.predict(windows.numpy())
+            windows, targets, *slots = data.batch(data.notes[i:i + 2048])
+            lp, step, duration = self.predict(windows.numpy(), slots[0].numpy() if slots else None)
             pitch = targets[:, 0].long().numpy()
             log_p.append(lp[np.arange(len(pitch)), pitch])
             correct.append(lp.argmax(axis=1) == pitch)

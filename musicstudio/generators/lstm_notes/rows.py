@@ -1,16 +1,22 @@
-"""Note rows for the ``lstm-notes`` network: each note of a piece as (pitch, step, duration), and the window
-of the notes before it (training batches, and held-out likelihood)."""
+"""Note rows for the ``lstm-notes`` network: each note of a piece as (pitch, step, duration), the window
+of the notes before it (training batches, and held-out likelihood), and, for a meter-aware model, the
+position slot of each row's note in the bar of its piece's meter."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 import torch
 
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs import NotesCodec
-from musicstudio.generators.codecs.grid import on_grid
-from musicstudio.generators.lstm_notes.model import PITCHES
+from musicstudio.generators.codecs.grid import STEPS_PER_QUARTER, on_grid
+from musicstudio.generators.lstm.training import TRAINED_SHARE
+from musicstudio.generators.lstm_notes.model import PITCHES, NotesLSTMConfig
 from musicstudio.generators.training.data import split_pieces
+
+Meter = tuple[int, int]
 
 
 def piece_notes(tracks) -> tuple[Note, ...]:
@@ -18,37 +24,70 @@ def piece_notes(tracks) -> tuple[Note, ...]:
     return on_grid(tuple(n for t in tracks if not t.is_drum and t.notes for n in t.notes))
 
 
+def row_steps(rows: np.ndarray) -> np.ndarray:
+    """The 16th step at which each row's note starts, counted from where the rows start (a bar line)."""
+    return np.rint(np.cumsum(rows[:, 1].astype(np.float64)) * STEPS_PER_QUARTER).astype(np.int64)
+
+
+def trained_meters(meters, config: NotesLSTMConfig) -> tuple[Meter, ...] | None:
+    """Of ``config``'s meters, those of at least 1% of the training ``meters`` (one per piece), as the
+    ``lstm`` family decides which slots it uses."""
+    counts = Counter(tuple(m) for m in meters)
+    trained = tuple(m for m in config.meters if counts[m] >= TRAINED_SHARE * max(1, len(meters)))
+    return trained or None
+
+
+def onset_prior(rows: NoteRows, config: NotesLSTMConfig) -> tuple[float, ...]:
+    """Per position slot, the share of the rows' notes that start there among the notes of its meter's bar
+    (add-one smoothed, so no slot is impossible): where a meter's tunes put their onsets."""
+    counts = np.bincount(rows.slots[rows.real], minlength=config.positions - 1).astype(np.float64) + 1.0
+    prior = np.zeros_like(counts)
+    for first, length in config.meter_runs():
+        prior[first:first + length] = counts[first:first + length] / counts[first:first + length].sum()
+    return tuple(round(float(p), 6) for p in prior)
+
+
 class NoteRows:
     """The rows of many pieces in one array, each piece after ``window`` zero rows, so that the window of
-    the note at row ``i`` is ``rows[i - window:i]``."""
+    the note at row ``i`` is ``rows[i - window:i]``. ``phrases`` holds note tuples, or (notes, meter) pairs
+    for a meter-aware ``config`` (notes alone count as 4/4); each piece starts on a bar line."""
 
-    def __init__(self, phrases, window: int):
+    def __init__(self, phrases, window: int, config: NotesLSTMConfig | None = None):
         codec = NotesCodec()
-        parts, real = [], []
-        for notes in phrases:
+        aware = config is not None and config.positions > 0
+        parts, real, slots = [], [], []
+        for phrase in phrases:
+            notes, meter = phrase if len(phrase) == 2 and not isinstance(phrase[1], Note) else (phrase, (4, 4))
             if not notes:
                 continue
-            parts += [np.zeros((window, 3), np.float32), codec.encode(notes)]
-            real += [np.zeros(window, bool), np.ones(len(parts[-1]), bool)]
+            rows = codec.encode(notes)
+            parts += [np.zeros((window, 3), np.float32), rows]
+            real += [np.zeros(window, bool), np.ones(len(rows), bool)]
+            if aware:
+                slots += [np.full(window, config.positions - 1, np.int64),
+                          config.position_slots(row_steps(rows), meter)]
         self.window = window
         self.rows = np.concatenate(parts) if parts else np.zeros((0, 3), np.float32)
         self.real = np.concatenate(real) if real else np.zeros(0, bool)
+        self.slots = np.concatenate(slots) if slots else None
         self.notes = np.flatnonzero(self.real)
 
     def __len__(self) -> int:
         return len(self.notes)
 
-    def batch(self, at: np.ndarray, shifts: np.ndarray | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def batch(self, at: np.ndarray, shifts: np.ndarray | None = None) -> tuple[torch.Tensor, ...]:
         """Windows ``(n, window, 3)`` and targets ``(n, 3)`` for the notes at rows ``at``, each moved by its
-        semitones in ``shifts`` (zero rows stay zero)."""
+        semitones in ``shifts`` (zero rows stay zero); then the windows' position slots ``(n, window)`` where
+        the rows have them."""
         index = at[:, None] + np.arange(-self.window, 0)
         windows, targets = self.rows[index].copy(), self.rows[at].copy()
         if shifts is not None:
             windows[..., 0] += shifts[:, None] * self.real[index]
             targets[:, 0] += shifts
-        return torch.from_numpy(windows), torch.from_numpy(targets)
+        out = (torch.from_numpy(windows), torch.from_numpy(targets))
+        return out if self.slots is None else out + (torch.from_numpy(self.slots[index]),)
 
-    def random_batch(self, size: int, rng: np.random.Generator, transpose) -> tuple[torch.Tensor, torch.Tensor]:
+    def random_batch(self, size: int, rng: np.random.Generator, transpose) -> tuple[torch.Tensor, ...]:
         at = self.notes[rng.integers(0, len(self.notes), size)]
         shifts = rng.choice(np.asarray(transpose, np.float32), size)
         index = at[:, None] + np.arange(-self.window, 1)
@@ -58,5 +97,10 @@ class NoteRows:
         return self.batch(at, shifts)
 
 
-def split_rows(corpus, split: str, data, window: int) -> NoteRows:
-    return NoteRows((piece_notes(corpus.piece(i).tracks) for i in split_pieces(corpus, split, data)), window)
+def split_phrases(corpus, split: str, data) -> list[tuple[tuple[Note, ...], Meter]]:
+    """(notes, meter) of each piece of a split (each starts on a bar line: a pickup was moved)."""
+    out = []
+    for piece_id in split_pieces(corpus, split, data):
+        piece = corpus.piece(piece_id)
+        out.append((piece_notes(piece.tracks), tuple(piece.info.meter)))
+    return out
