@@ -188,3 +188,28 @@ def test_the_triplet_measure_counts_triplet_onsets_and_scores_the_relative_diffe
     assert triplet_count(FIGURE) == (6, 14)
     assert score((1, 10), (2, 10))["meets_target"] and not score((0, 10), (2, 10))["meets_target"]
     assert score((3, 10), (2, 10))["relative_difference"] == pytest.approx(0.5)
+
+
+def test_a_16th_lstm_carried_onto_the_12_grid_gives_the_same_probabilities_to_what_the_16th_grid_can_say(registry):
+    import torch
+
+    from musicstudio.generators.lstm.generator import LSTMGenerator
+    from musicstudio.generators.lstm.grid_transfer import UNHEARD_BIAS, warm_start
+    from musicstudio.generators.lstm.model import EventLSTM
+    from musicstudio.generators.phrases import TokenPhrases
+
+    coarse = registry.load("lstm-meters-tiny", "cpu")
+    c = coarse.model.config
+    fine_config = LSTMConfig.meter_aware(TRIPLETS.size, c.meters, 12, embed=c.embed, hidden=c.hidden, layers=c.layers,
+                                         dropout=c.dropout, trained_meters=c.trained_meters)
+    model = EventLSTM(fine_config)
+    warm_start(model, TRIPLETS, registry.resolve("lstm-meters-tiny"))
+    fine = LSTMGenerator("fine", model, TokenPhrases(TRIPLETS), "cpu")
+    notes = Clip(tuple(Note(60 + (i * 7) % 12, i * 240, 240) for i in range(20)), 3 * BAR)
+    said = list(range(TRIPLETS.first_shift)) + [TRIPLETS.first_shift + 3 * k - 1 for k in range(1, 17)]
+    for meter in ((4, 4), (6, 8)):
+        want = torch.cat([lp for lp, _ in coarse.distributions(STRAIGHT.encode(notes), meter=meter)])
+        got = torch.cat([lp for lp, _ in fine.distributions(TRIPLETS.encode(notes), meter=meter)])[:, said]
+        assert torch.allclose(torch.log_softmax(got, dim=1), want, atol=1e-5)
+    bias = model.head.bias.detach()
+    assert bias[TRIPLETS.first_shift + 3] == pytest.approx(bias[TRIPLETS.first_shift + 2] - UNHEARD_BIAS)  # k=4 ~ 3

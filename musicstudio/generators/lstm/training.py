@@ -116,6 +116,11 @@ def train(run) -> None:
                            register=training_register(train_seqs, phrases))
     seed_everything(loop.seed)  # the initial weights too
     model = EventLSTM(model_config)
+    if cfg.get("warm_start"):   # a trained 16th-grid lstm carried onto this codec's finer grid
+        from musicstudio.generators.lstm.grid_transfer import warm_start
+
+        warm_start(model, codec, cfg["warm_start"])
+        run.log(f"{run.name}: starting from {cfg['warm_start']} carried onto {codec.steps_per_quarter} steps a quarter")
     pad = codec.size
     valid_items = windows(valid_seqs, phrases, b["window"], b["valid_windows"], np.random.default_rng(99),
                           model_config, valid_meters)
