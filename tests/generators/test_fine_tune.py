@@ -43,7 +43,8 @@ def midi_folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base_models(tmp_path_factory, tiny_corpus_dir):
     root = tmp_path_factory.mktemp("base-models")
-    for backend, config, more in (("markov", "markov-tiny", []), ("lstm", "lstm-tiny", []),
+    for backend, config, more in (("markov", "markov-tiny", []), ("markov", "markov-meters-tiny", []),
+                                  ("lstm", "lstm-tiny", []),
                                   ("lstm", "lstm-meters-tiny", []),
                                   ("vae", "vae-tiny", ["--set", "train.epochs=2"]), ("gan", "gan-tiny", [])):
         assert train_main([backend, "--config", config, "--out", str(root / config), "--corpus",
@@ -59,7 +60,7 @@ def card_states_the_data(card: str, folder, base: str) -> None:
     assert "base model |" in card and "fine-tuned |" in card and "| epochs |" in card
 
 
-@pytest.mark.parametrize("base", ["markov-tiny", "lstm-tiny", "lstm-meters-tiny", "vae-tiny"])
+@pytest.mark.parametrize("base", ["markov-tiny", "markov-meters-tiny", "lstm-tiny", "lstm-meters-tiny", "vae-tiny"])
 def test_a_fine_tune_on_20_files_loads_generates_and_its_card_states_the_data(tmp_path, base_models, midi_folder,
                                                                               base):
     events = []

@@ -70,8 +70,8 @@ def test_scores_are_the_corpus_models_alone(registry):
     not leak into them."""
     generator = registry.load("markov-events", "cpu")
     tokens = np.arange(40) % generator.model.vocab
-    log_p, _ = generator.score(tokens)
-    expected, _ = generator.model.score(tokens)
+    log_p, _ = generator.score(tokens, (3, 4))
+    expected, _ = generator.model.score(tokens, positions=generator.slots_of(tokens, (3, 4)))   # in 3/4's bar slots
     assert np.array_equal(log_p, expected)
 
 
@@ -81,5 +81,8 @@ def test_remembered_distributions_are_the_models_own(registry):
     rng = np.random.default_rng(0)
     for _ in range(5):   # more contexts than it keeps, with repeats within one call
         contexts = rng.integers(0, model.vocab, (4, model.order - 1))
-        contexts[2] = contexts[0]
-        assert np.array_equal(remembered(contexts), model.distribution(contexts))
+        slots = rng.integers(0, model.slots, 4)
+        contexts[2], slots[2] = contexts[0], slots[0]
+        slots[3] = slots[1] + 1 if slots[1] + 1 < model.slots else 0   # the same context at another slot
+        contexts[3] = contexts[1]
+        assert np.array_equal(remembered(contexts, slots), model.distribution(contexts, slots))

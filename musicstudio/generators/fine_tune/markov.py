@@ -3,7 +3,8 @@
 With ``lambda`` the share of the merged counts that comes from the folder, each folder count is
 multiplied by ``lambda / (1 - lambda) * base tokens / folder tokens`` and added to the base count of the
 same n-gram (the context totals likewise), so the merged model is the base model's estimate with the
-folder's interpolated in. Several shares are tried (each one a row of ``history.csv``, ``epoch`` = its
+folder's interpolated in (a meter-aware model's two n-grams each so, the folder's pieces counted in their
+own meters). Several shares are tried (each one a row of ``history.csv``, ``epoch`` = its
 index; share 0 is the base model) and the one that predicts the folder's validation pieces best is kept.
 """
 
@@ -13,7 +14,10 @@ import numpy as np
 
 from musicstudio.generators.checkpoint import load_arrays, save_arrays, write_config
 from musicstudio.generators.fine_tune.card import write_fine_tune_card
+from musicstudio.generators.markov.backend import model_of
+from musicstudio.generators.markov.metered import MeteredNGram
 from musicstudio.generators.markov.ngram import NGramModel
+from musicstudio.generators.markov.training import Split
 from musicstudio.generators.phrases import TokenPhrases
 from musicstudio.generators.training.outputs import write_history, write_loss_png
 
@@ -34,7 +38,7 @@ class CountMixer:
         self.base, self.user = base, user
         self.keys, self.base_counts, self.user_counts = [], [], []
         self.base_totals, self.user_totals = [], []
-        for k in range(base.order):
+        for k in range(base.levels):
             union = np.union1d(base.keys[k], user.keys[k])
             contexts = np.unique(union // base.vocab)
             self.keys.append(union)
@@ -61,16 +65,36 @@ class CountMixer:
         if weight == 0:
             return b
         arrays = {}
-        for k in range(b.order):
+        for k in range(b.levels):
             arrays[f"keys.{k}"] = self.keys[k]
             arrays[f"counts.{k}"] = self.base_counts[k] + weight * self.user_counts[k]
             arrays[f"totals.{k}"] = self.base_totals[k] + weight * self.user_totals[k]
-        return NGramModel.from_arrays(arrays, b.vocab, b.order, b.discount, b.min_count)
+        return NGramModel.from_arrays(arrays, b.vocab, b.order, b.discount, b.min_count, b.slots)
 
 
-def cross_entropy(model: NGramModel, sequences: list[np.ndarray]) -> float:
-    log_p = np.concatenate([model.score(s)[0] for s in sequences])
-    return float(-log_p.mean())
+class ModelMixer:
+    """A :class:`CountMixer` for each n-gram the base model is made of (a meter-aware model: its
+    meter-aware and its plain one, each given the folder's counts with the same share)."""
+
+    def __init__(self, base: NGramModel | MeteredNGram, train: Split):
+        self.base = base
+        parts = (base.bar, base.plain) if isinstance(base, MeteredNGram) else (base,)
+        self.mixers = [CountMixer(part, NGramModel.fit(train.sequences, part.vocab, part.order, part.discount,
+                                                       slots=part.slots,
+                                                       positions=train.positions if part.slots else None))
+                       for part in parts]
+        self.base_tokens, self.user_tokens = self.mixers[0].base_tokens, self.mixers[0].user_tokens
+
+    def weight(self, share: float) -> int:
+        return self.mixers[0].weight(share)
+
+    def mixed(self, share: float) -> NGramModel | MeteredNGram:
+        parts = [m.mixed(m.weight(share)) for m in self.mixers]
+        return MeteredNGram(*parts, self.base.weight) if isinstance(self.base, MeteredNGram) else parts[0]
+
+
+def cross_entropy(model: NGramModel | MeteredNGram, split: Split) -> float:
+    return float(-split.score(model)[0].mean())
 
 
 def fine_tune_markov(work):
@@ -79,21 +103,18 @@ def fine_tune_markov(work):
     config = work.base_config
     phrases = TokenPhrases.from_vocabulary(config["codec"])
     codec = phrases.codec
-    m = config["model"]
-    base = NGramModel.from_arrays(load_arrays(work.base_folder), phrases.vocab_size, int(m["order"]),
-                                  float(m["discount"]), int(m.get("min_count", 1)))
+    base, bar_slots = model_of(load_arrays(work.base_folder), phrases.vocab_size, config["model"])
     shifts = tuple(config.get("data", {}).get("transpose") or (0,))
-    train_seqs = work.data.sequences("train", codec, shifts)
-    valid_seqs = work.data.sequences("valid", codec)
+    steps_of = phrases.steps_of()
+    valid_seqs = Split.of(work.data.metered("valid", codec), bar_slots, steps_of)
     work.check()
-    user = NGramModel.fit(train_seqs, base.vocab, base.order, base.discount, min_count=1)
-    mixer = CountMixer(base, user)
-    probe = work.data.sequences("train", codec)
+    mixer = ModelMixer(base, Split.of(work.data.metered("train", codec, shifts), bar_slots, steps_of))
+    probe = Split.of(work.data.metered("train", codec), bar_slots, steps_of)
     history, best = [], None
     for index, share in enumerate(SHARES):
         work.check()
         weight = mixer.weight(share)
-        model = mixer.mixed(weight)
+        model = mixer.mixed(share)
         valid = cross_entropy(model, valid_seqs)
         row = {"epoch": index, "train_loss": round(cross_entropy(model, probe), 5), "valid_loss": round(valid, 5),
                "share": share, "weight": weight, "seconds": round(work.seconds, 1)}
@@ -107,7 +128,7 @@ def fine_tune_markov(work):
     after, chosen, model = best
     out = work.out
     save_arrays(out, model.arrays())
-    write_config(out, "markov", {"order": base.order, "discount": base.discount, "min_count": base.min_count},
+    write_config(out, "markov", dict(config["model"]),
                  config["codec"], name=work.name, data={**config.get("data", {}), "fine_tune": str(work.data.folder)},
                  fine_tuned_from=work.base_name,
                  fine_tune={"share": SHARES[chosen], "weight": history[chosen]["weight"],

@@ -45,12 +45,15 @@ class SeedMemory(NamedTuple):
     rest_limit: int
 
 
-def remember(phrases: TokenPhrases, long: NGramModel, seed: np.ndarray) -> SeedMemory:
-    """Count the seed's n-grams (the short-term model) and find the longest note it holds."""
+def remember(phrases: TokenPhrases, long: NGramModel, seed: np.ndarray,
+             slots: np.ndarray | None = None) -> SeedMemory:
+    """Count the seed's n-grams (the short-term model; with each token's bar slot, ``slots``, when the
+    corpus's model is meter-aware) and find the longest note it holds."""
     seed = np.asarray(seed, np.int64)
     notes = phrases.codec.decode(seed) if len(seed) else ()
     # a seed of rests alone says nothing about what to play
-    short = NGramModel.fit([seed], long.vocab, long.order, long.discount, add_one=False) if notes else None
+    short = NGramModel.fit([seed], long.vocab, long.order, long.discount, add_one=False, slots=long.slots,
+                           positions=None if slots is None else [slots]) if notes else None
     longest = max((-(-n.duration // STEP_TICKS) for n in notes), default=0)
     return SeedMemory(short, max(SHORTEST_LIMIT, longest), max(SHORTEST_LIMIT, _longest_rest(notes)))
 
@@ -73,14 +76,20 @@ class Distributions:
         self.model, self.size = model, size
         self.known: dict[bytes, np.ndarray] = {}
 
-    def __call__(self, contexts: np.ndarray) -> np.ndarray:
-        keys = [row.tobytes() for row in contexts]
+    def __call__(self, contexts: np.ndarray, slots: np.ndarray | None = None,
+                 base: np.ndarray | None = None) -> np.ndarray:
+        """The distributions after each row of ``contexts`` (at each row's bar slot, meter-aware; backing
+        off to ``base`` instead of the unigram, which must depend on nothing but the context and slot)."""
+        keys = [row.tobytes() for row in (contexts if slots is None else np.column_stack([contexts, slots]))]
         rows = [self.known.get(key) for key in keys]
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
             if len(self.known) + len(missing) > self.size:
                 self.known.clear()
-            for i, row in zip(missing, self.model.distribution(contexts[missing])):
+            at = None if slots is None else slots[missing]
+            found = self.model.distribution(contexts[missing], at) if base is None else \
+                self.model.distribution(contexts[missing], at, base[missing])
+            for i, row in zip(missing, found):
                 rows[i] = self.known[keys[i]] = row
         return np.stack(rows)
 
