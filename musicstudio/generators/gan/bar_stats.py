@@ -53,3 +53,9 @@ def distance(generated: dict, real: dict) -> float:
         g, r = generated[key], real[key]
         terms.append(abs(np.log(g / r)) if g > 0 and r > 0 and np.isfinite(g) else 2.0)
     return float(np.mean(terms))
+
+
+def onset_positions(rolls: np.ndarray) -> np.ndarray:
+    """The share of the onsets of bool rolls (n, 2, steps, pitches) that fall on each step of the bar."""
+    counts = np.asarray(rolls, dtype=bool)[:, ONSET].sum(axis=(0, 2)).astype(float)
+    return counts / max(1.0, counts.sum())

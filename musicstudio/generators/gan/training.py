@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from musicstudio.generators.gan.bar_stats import distance, roll_figures
+from musicstudio.generators.gan.bar_stats import distance, onset_positions, roll_figures
 from musicstudio.generators.gan.chords import condition_vectors
 from musicstudio.generators.gan.model import BarCritic, BarGenerator, GANConfig
 from musicstudio.generators.gan.rolls import binarise
@@ -137,12 +137,19 @@ class BarJudge:
         self.noise = np.random.default_rng(11).standard_normal((len(self.prev), noise_size)).astype(np.float32)
         self.melody, self.low = is_melody(self.prev), low
         self.real = roll_figures(self.cur > 0, low)
+        self.real_onsets = onset_positions(self.cur > 0)
 
     def __call__(self, generator: BarGenerator) -> tuple[float, dict]:
-        """(distance, the generated bars' figures)."""
-        figures = roll_figures(generated_rolls(generator, self.prev, self.chords, self.noise, self.melody,
-                                               grid=self.grid), self.low)
-        return distance(figures, self.real), figures
+        """(distance, the generated bars' figures). For a meter-aware model the distance also counts where
+        in the bar the notes start: 1 minus the overlap of the onset-position histograms (the bars of every
+        meter together; the generated bars have the real ones' meters)."""
+        rolls = generated_rolls(generator, self.prev, self.chords, self.noise, self.melody, grid=self.grid)
+        figures = roll_figures(rolls, self.low)
+        score = distance(figures, self.real)
+        if self.grid is not None:
+            figures["onset_overlap"] = float(np.minimum(onset_positions(rolls), self.real_onsets).sum())
+            score += 1.0 - figures["onset_overlap"]
+        return score, figures
 
 
 def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: dict, save_best, log) -> list[dict]:
