@@ -30,7 +30,7 @@ SOURCES = ("selection", "bars", "track", "every track")
 MODES = ("continue", "regenerate", "new track")
 CONTEXT_BARS = 8   # how much of the track before regenerated bars the model sees
 REGISTER_MARGIN = 5   # semitones a take may go beyond the seed's lowest and highest notes by default
-BAR_LINE_SLACK = PPQ // 8   # a seed ending within a 32nd of a bar line ends on it
+BAR_LINE_SLACK = PPQ // 4   # a seed ending within a 16th of a bar line ends on it (a staccato last note, a drum hit)
 
 
 class SeedError(ValueError):

@@ -48,10 +48,11 @@ def test_selected_bars_take_every_note_starting_in_them_cut_at_the_loops_end():
 
 @pytest.mark.parametrize("end, seed_end", [
     (3 * BAR - 30, 3 * BAR),           # let go just before the bar line: the bar is finished
+    (3 * BAR - 120, 3 * BAR),          # a 16th before it (a staccato last note, a drum hit's length)
     (3 * BAR + 30, 3 * BAR),           # held a hair past it: cut there
     (3 * BAR - 200, 3 * BAR - 200),    # an unfinished bar stays unfinished
 ])
-def test_a_seed_ending_within_a_32nd_of_a_bar_line_ends_on_it(end, seed_end):
+def test_a_seed_ending_within_a_16th_of_a_bar_line_ends_on_it(end, seed_end):
     last = Note(72, 2 * BAR + 2 * QUARTER, end - 2 * BAR - 2 * QUARTER, 90)
     plan = plan_seed(song_with(MELODY[:8] + [last]), 0, "track", "continue")
     assert plan.at == seed_end and all(n.end <= plan.seed.length for n in plan.seed.notes)
