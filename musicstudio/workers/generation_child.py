@@ -181,18 +181,18 @@ def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = 
         raise GenerationError(f"{generator.name} is a {generator.backend} model: the VAE studio needs a VAE "
                               "(pick one in the model box)")
     token.check()
-    op = job.op
+    op, meter = job.op, tuple(job.meter)
     if isinstance(op, EncodeClip):
-        sliders, phrases = generator.sliders_for(op.clip), [generator.move_sliders(op.clip, {})]
+        sliders, phrases = generator.sliders_for(op.clip, meter), [generator.move_sliders(op.clip, {}, meter)]
     elif isinstance(op, MoveSliders):
         unknown = sorted(set(op.values) - set(generator.slider_names))
         if unknown:
             raise GenerationError(f"{generator.name} has no slider {', '.join(unknown)}")
-        sliders, phrases = dict(op.values), [generator.move_sliders(op.clip, op.values)]
+        sliders, phrases = dict(op.values), [generator.move_sliders(op.clip, op.values, meter)]
     elif isinstance(op, Interpolate):
-        sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps))
+        sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps, meter))
     elif isinstance(op, MixCorners):
-        sliders, phrases = {}, [generator.mix(op.corners, op.weights())]
+        sliders, phrases = {}, [generator.mix(op.corners, op.weights(), meter)]
     else:
         raise GenerationError(f"the VAE studio has no operation {type(op).__name__}")
     return VAEResult(op, phrases, sliders, generator.device, time.perf_counter() - started, first)

@@ -73,6 +73,7 @@ class VAEJob:
     model: str                   # a model name or folder; it must be a VAE
     op: VAEOperation
     device: str = "auto"
+    meter: tuple[int, int] = (4, 4)   # the song's time signature where the phrases are (they start on its bar lines)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class FakeVAE:
             os._exit(3)
         time.sleep(self.op_seconds)
 
-    def sliders_for(self, clip):
+    def sliders_for(self, clip, meter=(4, 4)):
         self._wait()
         return {"note_density": float(len(clip.notes)), "pitch_height": 0.0}
 
@@ -77,14 +77,14 @@ class FakeVAE:
         count = max(0, round(float(z[0, 0])))
         return tuple(Note(60, i * 120, 120, 90) for i in range(count))
 
-    def move_sliders(self, clip, values):
+    def move_sliders(self, clip, values, meter=(4, 4)):
         return self.decode(self.move(self.encode(clip), "note_density",
                                      values.get("note_density", len(clip.notes)) - len(clip.notes)))
 
-    def mix(self, clips, weights):
+    def mix(self, clips, weights, meter=(4, 4)):
         return self.decode(sum(w * self.encode(clip) for w, clip in zip(weights, clips)))
 
-    def interpolate(self, a, b, steps):
+    def interpolate(self, a, b, steps, meter=(4, 4)):
         self._wait()
         na, nb = len(a.notes), len(b.notes)
         return [tuple(Note(60, i * 120, 120, 90) for i in range(round(na + (nb - na) * k / (steps - 1))))

@@ -1,4 +1,5 @@
-"""Fine-tuning the melody VAE: the base model's weights go on training on the folder's 2-bar phrases
+"""Fine-tuning the melody VAE: the base model's weights go on training on the folder's 2-bar phrases (of each
+piece's meter, one meter a batch, for a meter-aware model: :func:`~musicstudio.generators.vae.phrases.group_windows`)
 (:func:`.torch_fit.fit_from_base`) at a tenth of the shipped learning rate, with the base model's objective
 at its final beta (no annealing: the model is trained already). Afterwards the latent sliders are computed
 again on the folder's untransposed phrases (the latent space has moved), or the base model's are kept when
@@ -27,9 +28,10 @@ def fine_tune_vae(work):
     from musicstudio.generators.codecs import MelodyCodec
     from musicstudio.generators.devices import pick_device
     from musicstudio.generators.fine_tune.job import FineTuneResult
-    from musicstudio.generators.vae.backend import phrase_loss
     from musicstudio.generators.vae.model import MelodyVAE, VAEConfig
-    from musicstudio.generators.vae.phrases import phrase_windows
+    from musicstudio.generators.vae.objective import group_slots, phrase_loss
+    from musicstudio.generators.vae.phrases import group_windows
+    from musicstudio.generators.vae.training import batches_of
 
     config = work.base_config
     spec = dict(config["codec"])
@@ -41,30 +43,34 @@ def fine_tune_vae(work):
     s = dict(SETTINGS)
     obj = {**OBJECTIVE, **{k: v for k, v in config.get("objective", {}).items() if k in OBJECTIVE}}
     shifts = tuple(config.get("data", {}).get("transpose") or (0,))
-    train_w = phrase_windows(work.data.sequences("train", codec, shifts), **PHRASES)
-    plain_w = phrase_windows(work.data.sequences("train", codec), **PHRASES)
-    valid_w = phrase_windows(work.data.sequences("valid", codec), **PHRASES)
-    if not len(train_w) or not len(valid_w):
-        raise FineTuneError(f"the folder's pieces give {len(train_w)} training and {len(valid_w)} validation "
+    cut = (PHRASES["min_notes"], PHRASES["min_sounding"])
+    train_g = group_windows(work.data.metered("train", codec, shifts), model_config, *cut)
+    plain_g = group_windows(work.data.metered("train", codec), model_config, *cut)
+    valid_g = group_windows(work.data.metered("valid", codec), model_config, *cut)
+    train_n, valid_n = (sum(len(w) for w in g.values()) for g in (train_g, valid_g))
+    if not train_n or not valid_n:
+        raise FineTuneError(f"the folder's pieces give {train_n} training and {valid_n} validation "
                             "2-bar phrases (the VAE needs melodies that sound for at least half of two bars)")
     bs = s["batch_size"]
-    per_epoch = min(s["max_batches"], max(s["min_batches"], -(-len(train_w) // bs)))
-    valid_batches = [torch.from_numpy(valid_w[i:i + bs].astype(np.int64)) for i in range(0, len(valid_w), bs)]
+    per_epoch = min(s["max_batches"], max(s["min_batches"], -(-train_n // bs)))
+    valid_batches = [(m, torch.from_numpy(w[i:i + bs].astype(np.int64)))
+                     for m, w in valid_g.items() for i in range(0, len(w), bs)]
     dev = torch.device(device)
 
     def make_batches(epoch: int, rng: np.random.Generator) -> list:
-        picks = rng.integers(0, len(train_w), size=per_epoch * bs)
-        return [torch.from_numpy(train_w[picks[i:i + bs]].astype(np.int64)) for i in range(0, len(picks), bs)]
+        return batches_of(train_g, per_epoch, bs, rng)
 
     def batch_loss(m, batch):
-        loss, *_ = phrase_loss(m, batch.to(dev), obj["beta"], obj["free_bits"])
-        return loss, float(len(batch))
+        meter, tokens = batch
+        loss, *_ = phrase_loss(m, tokens.to(dev), obj["beta"], obj["free_bits"],
+                               group_slots(model_config, meter, tokens.shape[1]))
+        return loss, float(len(tokens))
 
     epochs = work.job.epochs
     history, before = fit_from_base(work, model, device, make_batches, valid_batches, batch_loss,
                                     FitSettings(epochs, per_epoch, s["lr"], s["min_lr"], s["patience"], s["clip_norm"]))
     best = min(history, key=lambda r: r["valid_loss"])
-    model, final_config, names, sliders = _sliders_again(model, model_config, config, plain_w, codec, s)
+    model, final_config, names, sliders = _sliders_again(model, model_config, config, plain_g, codec, s)
     out = work.out
     save_tensors(out, model.state_dict())
     write_history(out, history)
@@ -72,7 +78,7 @@ def fine_tune_vae(work):
     notes = [f"the base model's weights trained on for up to {epochs} epochs of {per_epoch} batches of {bs} "
              f"2-bar phrases, learning rate {s['lr']:g}, beta {obj['beta']:g}, free bits {obj['free_bits']:g}; "
              "the best epoch is kept", sliders,
-             f"training phrases transposed by {list(shifts)} semitones; {len(train_w)} training and {len(valid_w)} "
+             f"training phrases transposed by {list(shifts)} semitones; {train_n} training and {valid_n} "
              "validation phrases"]
     if best["valid_loss"] >= before:
         notes.append("the fine-tune did not beat the base model on the folder's validation phrases; its best "
@@ -85,35 +91,28 @@ def fine_tune_vae(work):
     write_fine_tune_card(work, backend="vae", before=before, after=best["valid_loss"], epochs=len(history),
                          device=device, loss_name="loss per phrase (nats)",
                          parameters=sum(p.numel() for p in model.parameters()),
-                         metrics={"best epoch": best["epoch"], "training phrases (transposed)": len(train_w),
-                                  "validation phrases": len(valid_w), "batches per epoch": per_epoch},
+                         metrics={"best epoch": best["epoch"], "training phrases (transposed)": train_n,
+                                  "validation phrases": valid_n, "batches per epoch": per_epoch},
                          settings={**s, "epochs": epochs, "transpose": list(shifts), "objective": obj},
                          notes=notes)
     return FineTuneResult(out, work.name, "vae", before, best["valid_loss"], len(history), work.seconds, history)
 
 
-def _sliders_again(model, model_config, config: dict, plain_w, codec, s: dict):
-    """The latent sliders computed again on the folder's untransposed training phrases when there are
-    enough of them, else the base model's kept: (model, its config, slider names, a note for the card)."""
-    import torch
-
-    from musicstudio.generators.vae.attributes import slider_directions
-    from musicstudio.generators.vae.backend import encode_windows
-    from musicstudio.generators.vae.model import MelodyVAE, VAEConfig
+def _sliders_again(model, model_config, config: dict, plain_g: dict, codec, s: dict):
+    """The latent sliders computed again on the folder's untransposed training phrases (``plain_g``, by
+    meter) when there are enough of them, else the base model's kept: (model, its config, slider names, a
+    note for the card)."""
+    from musicstudio.generators.vae.objective import with_sliders
 
     model.to("cpu").eval()
     names = list(config.get("sliders", []))
-    if len(plain_w) >= s["min_slider_phrases"]:
-        mu, _ = encode_windows(model, plain_w)
-        names, directions, centre = slider_directions(mu, plain_w, codec.low)
-        final_config = VAEConfig(**{**model_config.to_dict(), "directions": len(names)})
-        state = model.state_dict()
-        state["directions"], state["centre"] = torch.from_numpy(directions), torch.from_numpy(centre)
-        model = MelodyVAE(final_config)
-        model.load_state_dict(state)
-        sliders = f"the latent sliders computed again on the folder's {len(plain_w)} untransposed training phrases"
+    count = sum(len(w) for w in plain_g.values())
+    if count >= s["min_slider_phrases"]:
+        model, names = with_sliders(model, plain_g, codec.low)
+        final_config = model.config
+        sliders = f"the latent sliders computed again on the folder's {count} untransposed training phrases"
     else:
         final_config = model_config
-        sliders = (f"the base model's latent sliders kept: the folder has {len(plain_w)} untransposed training "
+        sliders = (f"the base model's latent sliders kept: the folder has {count} untransposed training "
                    f"phrases, fewer than {s['min_slider_phrases']}")
     return model, final_config, names, sliders

@@ -157,7 +157,9 @@ class VAEStudio(QObject):
     def submit(self, kind: str, op, payload=None) -> int:
         """Send a VAE operation (superseding the one in flight); its answer comes back by ``kind``."""
         self.job_kind, self.job_payload = kind, payload
-        self.job = self.service.submit_vae(VAEJob(str(self.info.folder), op, self.panel.picker.wanted_device))
+        signature = self.document.song.meter.signature_at(0)    # the song's meter (its first time signature)
+        self.job = self.service.submit_vae(VAEJob(str(self.info.folder), op, self.panel.picker.wanted_device,
+                                                  (signature.numerator, signature.denominator)))
         return self.job
 
     def cancel_job(self) -> None:
