@@ -101,3 +101,54 @@ def test_seed_bars_count_the_songs_bars_the_unfinished_one_too():
     assert plan.seed.notes == tuple(n.moved_by(-3 * WALTZ_BAR) for n in LEAD[9:])
     whole = plan_seed(song, 0, "track", "continue", seed_bars=2, whole_bars=True)   # a VAE's phrase to move
     assert (whole.seed_start, whole.seed.length, whole.at) == (3 * WALTZ_BAR, 2 * WALTZ_BAR, 5 * WALTZ_BAR)
+
+
+# -- a seed that ends mid-bar: the take completes its bar, from where it ends, in the CLI and the app alike ----
+UNFINISHED = tuple(Note(60 + i % 5, i * 480, 480, 90) for i in range(7)) + (Note(67, 7 * 480, 240, 90),)
+SEED_END = 2 * WALTZ_BAR + 720      # beat 2.5 of the third bar of 3/4: a bar and a half of it left
+
+
+@pytest.fixture(scope="module")
+def markov_dir(tmp_path_factory, tiny_corpus_dir):
+    from musicstudio.generators.training.command import main as train_main
+
+    root = tmp_path_factory.mktemp("markov_models")
+    assert train_main(["markov", "--config", "markov-tiny", "--out", str(root / "markov-tiny"), "--corpus",
+                       str(tiny_corpus_dir), "--quiet"]) == 0
+    return root
+
+
+def test_a_seed_ending_on_beat_2_5_of_3_4_is_completed_from_its_end_in_the_cli_and_the_app_alike(
+        qtbot, main_window, tmp_path, markov_dir, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from musicstudio.ui.generate.parameters import NO_KEY
+    from musicstudio.workers.generation import GenerationService
+
+    monkeypatch.setattr("musicstudio.generators.registry.default_folders", lambda: [])
+    path = tmp_path / "waltz.mid"
+    export_midi(Song((Track("Lead", 40, False, UNFINISHED),), time_signatures=(TimeSignature(0, 3, 4),)), path)
+    out = tmp_path / "out.mid"
+    assert generate_command.main(["--models-dir", str(markov_dir), "--model", "markov-tiny", "--seed", str(path),
+                                  "--out", str(out), "--bars", "2", "--variations", "1", "--random-seed", "11",
+                                  "--quiet"]) == 0
+    cli = sorted(open_song(out).song.tracks[1].notes)
+    assert cli and all(SEED_END <= n.start and n.end <= 5 * WALTZ_BAR for n in cli)   # 1.5 beats, then 2 bars
+
+    main_window.attach_generation(GenerationService([markov_dir]))
+    main_window.generate_dock.show()
+    assert main_window.files.open_file(path)
+    panel = main_window.generate
+    panel.set_source("track")
+    panel.set_mode("continue")
+    params = panel.params
+    params.bars.setValue(2)
+    params.variations.setValue(1)
+    params.fresh_seed.setChecked(False)
+    params.seed.setValue(11)
+    params.key.setCurrentIndex(NO_KEY)          # the CLI locks no key unless asked
+    with qtbot.waitSignal(panel.takes_ready, timeout=120_000):
+        qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    take = panel.take_box.list.takes[0]
+    assert panel.plan.at == SEED_END and take.length == 720 + 2 * WALTZ_BAR     # the rest of the bar, then 2 bars
+    assert sorted(panel.plan.placed(take)) == cli

@@ -13,6 +13,8 @@ phrases come back as takes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 import musicstudio.ui.generate.panel_layout as panel_layout
+from musicstudio.core.feel import measure_swing
 from musicstudio.core.key_finding import song_key
 from musicstudio.generators.capabilities import ChordFollower
+from musicstudio.generators.fitting import Fitted, fit_request
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, take_meter
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.model_picker import ModelPicker
@@ -39,6 +43,15 @@ REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing fr
                   "token backends (Markov, LSTM) only look left, so the bars after are not taken into account.")
 
 
+def place_name(song, tick: int) -> str:
+    """"bar 4", or "bar 4, beat 2.5" for a place inside a bar (the seed's end, where a take starts)."""
+    bar = song.meter.bar_at(tick)
+    into = tick - song.meter.bar_start(bar)
+    if not into:
+        return f"bar {bar + 1}"
+    return f"bar {bar + 1}, beat {into / song.meter.signature_at(tick).beat_ticks + 1:g}"
+
+
 class GeneratePanel(QWidget):
     message = Signal(str)          # for the status bar
     takes_ready = Signal()         # a generation's takes are in the list
@@ -47,6 +60,7 @@ class GeneratePanel(QWidget):
         super().__init__(parent)
         self.document, self.roll, self.service, self.settings = document, roll, service, settings
         self.plan: SeedPlan | None = None        # of the generation being made (or the last one)
+        self.fitted: Fitted | None = None        # its request as the model's family hears it, and the way back
         self.model_name = ""
         self.job: int | None = None
         self.owns_service = True
@@ -179,7 +193,7 @@ class GeneratePanel(QWidget):
         count = len(plan.seed.notes)
         first, last = meter.bar_at(plan.seed_start) + 1, meter.bar_at(max(plan.seed_start, plan.at - 1)) + 1
         seed = f"{count} notes in bars {first}-{last}" if plan.seed.length else "nothing (from scratch)"
-        where = f"bar {meter.bar_at(plan.at) + 1}"
+        where = place_name(song, plan.at)
         if plan.mode == "regenerate":
             text = f"Regenerates {plan.bars} bars from {where}, continuing {seed}."
         elif plan.mode == "new track":
@@ -188,6 +202,9 @@ class GeneratePanel(QWidget):
             text = f"Continues {seed} from {where}; chords go voice by voice into the {len(plan.lines)} tracks."
         else:
             text = f"Continues {seed} from {where}."
+        swing = measure_swing(plan.seed.notes)
+        if swing is not None and swing.swing is not None:
+            text += f" Its {swing.swing.describe()}."
         self.seed_text.setText(text)
 
     # -- generating -------------------------------------------------------------------------------
@@ -218,7 +235,9 @@ class GeneratePanel(QWidget):
         self.discard(quiet=True)
         self._remember_model()
         self.plan, self.model_name = plan, info.name
-        self.job = self.service.submit(GenerationJob(str(info.folder), request, self.picker.wanted_device))
+        self.fitted = fit_request(request, info.family, self.params.feel_setting())   # the feel, the bar lines
+        self.job = self.service.submit(GenerationJob(str(info.folder), self.fitted.request,
+                                                     self.picker.wanted_device))
         self.generate_button.setText("Generate again")
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
@@ -244,7 +263,8 @@ class GeneratePanel(QWidget):
         self.job = None
         self.cancel_button.setEnabled(False)
         self.progress.setValue(1000)
-        notes = " ".join(result.notes)
+        notes = " ".join(result.notes + ([f"Feel: {self.fitted.summary}."] if self.fitted.summary else []))
+        result = replace(result, takes=self.fitted.takes(result.takes))   # from the seed's end, with its feel
         self.show_takes(result.takes, self.plan, self.model_name, result,
                         f"{len(result.takes)} takes from {self.model_name} on {result.device} in "
                         f"{result.seconds:.1f} s. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())

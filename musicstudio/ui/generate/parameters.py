@@ -1,5 +1,6 @@
 """The parameters every backend shares: bars, variations, temperature, top-p, random seed (with a dice),
-key lock (the song's key by default, as its notes have it: :func:`~musicstudio.core.key_finding.song_key`)
+the feel (the seed's swing, straight, or a swing: :mod:`musicstudio.generators.fitting`), key lock (the
+song's key by default, as its notes have it: :func:`~musicstudio.core.key_finding.song_key`)
 with its scale (the key's own by default: major, or harmonic minor; or another minor, or a church mode)
 and pitch range; and, shown only for a GAN model, the chord
 progression to follow and the texture (one line or several voices)."""
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from musicstudio.core.clip import Clip
+from musicstudio.core.feel import AUTO, OFF, TRIPLET
 from musicstudio.core.key import Key
 from musicstudio.core.note import pitch_name
 from musicstudio.core.scale import MODES, Scale
@@ -36,6 +38,9 @@ MAX_SEED = 2**31 - 1
 SONG_KEY, NO_KEY = 0, 1   # the first two entries of the key box; all keys follow
 SHOWN_CHORDS = 8          # the seed's chords shown in the empty chords box; all of them fill it
 KEYS_OWN = "The key's own (major, harmonic minor)"   # the first entry of the scale box
+FEELS = (("Auto (the seed's swing)", AUTO), ("Straight", OFF),
+         *((f"Swing {r:.0%}", r) for r in (0.55, 0.58, 0.6, 0.62, 0.64)), ("Triplet swing (67%)", TRIPLET),
+         ("Swing 70%", 0.7))
 
 
 class PitchBox(QSpinBox):
@@ -69,7 +74,8 @@ class ParameterForm(QWidget):
         form = self._form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.bars = QSpinBox(minimum=1, maximum=64, value=4, suffix=" bars")
-        self.bars.setToolTip("How much to generate (bars of 4/4: 16 sixteenth steps each)")
+        self.bars.setToolTip("How much to generate: bars of the song's meter, after the rest of the seed's "
+                             "unfinished bar")
         self.variations = QSpinBox(minimum=1, maximum=16, value=4)
         self.variations.setToolTip("How many takes to make at once; keys 1-9 flip through them")
         self.temperature = QDoubleSpinBox(minimum=0.05, maximum=3.0, singleStep=0.05, value=1.0, decimals=2)
@@ -78,6 +84,7 @@ class ParameterForm(QWidget):
         self.top_p.setToolTip("Nucleus sampling: keep only the most likely choices that make up this much of the "
                               "probability (1 keeps everything)")
         seed_row, key_row, range_row = self._seed_row(), self._key_lock_row(), self._range_row()
+        self.feel = self._feel_box()
         chords_row = self._chords_row_()
         self.texture = QComboBox()
         for text, key in (("As the seed", "auto"), ("Melody (one line)", "melody"), ("Chords (several voices)",
@@ -92,6 +99,7 @@ class ParameterForm(QWidget):
         form.addRow("Length", self.bars)
         form.addRow("Variations", self.variations)
         form.addRow("Temperature", self.temperature)
+        form.addRow("Feel", self.feel)
         form.addRow("Chords", chords_row)          # the rows the model's backend reads, shown for it alone
         form.addRow("Texture", self.texture)
         form.addRow(self.more)
@@ -110,9 +118,26 @@ class ParameterForm(QWidget):
             box.valueChanged.connect(self.changed)
         for box in (self.temperature, self.top_p):
             box.valueChanged.connect(self.changed)
-        self.key.currentIndexChanged.connect(self.changed)
+        for box in (self.key, self.feel):
+            box.currentIndexChanged.connect(self.changed)
         self.key.currentIndexChanged.connect(lambda index: self.scale.setEnabled(index != NO_KEY))
         self.scale.currentIndexChanged.connect(self.changed)
+
+    def _feel_box(self) -> QComboBox:
+        """Auto (the seed's swing), Straight, or a swing the takes get whatever the seed's."""
+        box = QComboBox()
+        for text, value in FEELS:
+            box.addItem(text, value)
+        box.setToolTip("The takes' swing. Auto: a seed whose off-beat 8ths come late (swung) is given to the model "
+                       "straight, and the takes get the seed's swing back. Straight: the seed goes to the model as "
+                       "it is, and the takes come back on the straight grid. A percentage: where the off-beat 8th "
+                       "falls in its pair (50% straight, 67% triplet swing), for takes with that swing whatever "
+                       "the seed's. Not in 6/8, 9/8 or 12/8, whose 8ths are the beat's thirds")
+        return box
+
+    def feel_setting(self) -> str | float:
+        """"auto", "off" or a ratio, as ``musicstudio generate --swing`` takes it."""
+        return self.feel.currentData()
 
     def _seed_row(self) -> QHBoxLayout:
         """The random seed, the dice and "new each time"."""
