@@ -213,3 +213,23 @@ def test_a_16th_lstm_carried_onto_the_12_grid_gives_the_same_probabilities_to_wh
         assert torch.allclose(torch.log_softmax(got, dim=1), want, atol=1e-5)
     bias = model.head.bias.detach()
     assert bias[TRIPLETS.first_shift + 3] == pytest.approx(bias[TRIPLETS.first_shift + 2] - UNHEARD_BIAS)  # k=4 ~ 3
+
+
+def test_a_seed_goes_onto_the_models_grid_a_16th_seed_exactly_and_a_triplet_seed_with_its_triplets():
+    from musicstudio.generators.phrases import TokenPhrases
+
+    sixteenths = Clip(tuple(Note(60 + i % 5, i * 120, 120, 100) for i in range(16)), BAR)
+    for seed in (Clip(FIGURE, BAR), sixteenths):
+        tokens, steps, shift = TokenPhrases(TRIPLETS).seed_tokens(seed)
+        assert steps == 48 and shift == 0 and TRIPLETS.decode(tokens) == seed.notes
+    tokens, steps, _ = TokenPhrases(STRAIGHT).seed_tokens(Clip(FIGURE, BAR))
+    assert steps == 16 and STRAIGHT.decode(tokens) == on_grid(FIGURE, velocity=100)
+
+
+def test_training_sequences_of_a_triplet_piece_are_on_the_codecs_grid(corpora):
+    from musicstudio.generators.training.data import piece_sequences
+
+    piece = load_corpus(corpora / "grid12").piece("midi/jig00.mid")
+    want = [(n.pitch + 2, n.start, n.duration) for n in piece.notes]
+    (tokens,) = piece_sequences(piece, TRIPLETS, shifts=(2,))
+    assert [(n.pitch, n.start, n.duration) for n in TRIPLETS.decode(tokens)] == sorted(want, key=lambda t: (t[1], t[0]))

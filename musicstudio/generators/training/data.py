@@ -7,7 +7,7 @@ data is augmented by transposition (each shift that keeps the notes in range); v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 import numpy as np
@@ -47,7 +47,7 @@ def _wide(codec: MelodyCodec | EventCodec) -> MelodyCodec | EventCodec:
     """The same codec over every MIDI pitch: encode once, then transpose the tokens."""
     if isinstance(codec, MelodyCodec):
         return MelodyCodec(0, 127)
-    return EventCodec(0, 127, codec.max_shift, codec.velocity_bins)
+    return replace(codec, low=0, high=127)   # its grid, shifts and velocities kept
 
 
 def _pitch_map(wide: MelodyCodec | EventCodec, codec: MelodyCodec | EventCodec, k: int) -> np.ndarray:
