@@ -19,7 +19,7 @@ from musicstudio.generators.interface import CancelToken, GenerationRequest, Pro
 from musicstudio.generators.markov.bar_slots import BarSlots
 from musicstudio.generators.markov.configs import BACKEND
 from musicstudio.generators.markov.ngram import NGramModel
-from musicstudio.generators.markov.seed_memory import Distributions, Holds, SeedMemory, mixed, remember
+from musicstudio.generators.markov.seed_memory import Distributions, Holds, SeedMemory, mixed, remember, towards_seed
 from musicstudio.generators.phrases import TokenPhrases
 
 
@@ -69,7 +69,8 @@ class MarkovGenerator:
         slots = self._slots(state)
         p = self.long(state.contexts, slots)
         if state.short is not None:
-            p = mixed(p, state.short(state.contexts, slots, p if self.bar_slots is not None else None))
+            base = None if self.bar_slots is None else towards_seed(p, state.short.model)
+            p = mixed(p, state.short(state.contexts, slots, base))
         return state.holds.ended_where_overdue(np.log(p), state.memory)
 
     def push(self, state: _State, tokens: np.ndarray) -> _State:

@@ -182,7 +182,7 @@ class NGramModel:
         the shortest contexts back off to instead of the model's own unigram."""
         contexts = np.asarray(contexts, dtype=np.int64).reshape(len(contexts), -1)
         rows, V = len(contexts), self.vocab
-        p = np.broadcast_to(self._unigram(), (rows, V)).copy() if base is None else np.array(base, np.float64)
+        p = np.broadcast_to(self.unigram(), (rows, V)).copy() if base is None else np.array(base, np.float64)
         for k, ids in self._level_ids(contexts, positions):
             ctx, (_, total) = self._ctx[k], self._totals[k]
             at = np.minimum(np.searchsorted(ctx, ids), max(len(ctx) - 1, 0))
@@ -202,7 +202,7 @@ class NGramModel:
             p = np.where(seen[:, None], dense / t[:, None] + gamma[:, None] * p, p)
         return p
 
-    def _unigram(self) -> np.ndarray:
+    def unigram(self) -> np.ndarray:
         """The order-1 estimate (add-one smoothed unless ``add_one`` is off), computed once."""
         cached = self.__dict__.get("_unigram_p")
         if cached is None:

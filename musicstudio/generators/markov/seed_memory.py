@@ -94,6 +94,17 @@ class Distributions:
         return np.stack(rows)
 
 
+def towards_seed(long_p: np.ndarray, short: NGramModel) -> np.ndarray:
+    """What a meter-aware seed model backs off to: the corpus model's distributions ``long_p`` (rows, vocab),
+    each token's weighted by how often the seed used it (plus 1 / vocab, so no token is ruled out), a product
+    of experts (Hinton, "Training products of experts by minimizing contrastive divergence", 2002): the corpus
+    says where in the bar a note may start, the seed which notes it likes. The seed's own unigram, backed off
+    to alone, put most of its mass on holding (a seed's every context is seen once or twice, and absolute
+    discounting hands 75% of a singleton's mass down) and so notes off the beat."""
+    weighted = long_p * (short.unigram() + 1.0 / long_p.shape[1])[None, :]
+    return weighted / weighted.sum(axis=1, keepdims=True)
+
+
 def mixed(long_p: np.ndarray, short_p: np.ndarray) -> np.ndarray:
     """The two distributions (rows, vocab) averaged, each row weighted by its model's certainty."""
     h_max = np.log(long_p.shape[1])
