@@ -110,7 +110,7 @@ def _jig(i: int) -> Song:
 @pytest.fixture(scope="module")
 def jig_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("jigs")
-    for i in range(48):   # ids midi/jig00.mid .. jig47.mid: 45 train, 1 valid, 2 test
+    for i in range(48):   # ids midi/jig00.mid .. jig47.mid: 45 train, 1 valid, 2 test (jig44, jig46)
         export_midi(_jig(i), folder / f"jig{i:02d}.mid")
     return folder
 
@@ -233,3 +233,18 @@ def test_training_sequences_of_a_triplet_piece_are_on_the_codecs_grid(corpora):
     want = [(n.pitch + 2, n.start, n.duration) for n in piece.notes]
     (tokens,) = piece_sequences(piece, TRIPLETS, shifts=(2,))
     assert [(n.pitch, n.start, n.duration) for n in TRIPLETS.decode(tokens)] == sorted(want, key=lambda t: (t[1], t[0]))
+
+
+def test_the_triplet_report_scores_every_model_on_the_triplet_rich_test_pieces(registry, corpora, tmp_path, capsys):
+    from musicstudio.generators.evaluation.triplet_report import main
+
+    fine, straight = (str(registry.resolve(n)) for n in ("lstm-triplets-tiny", "lstm-meters-tiny"))
+    assert main(["--corpus", str(corpora / "grid4"), "--models", fine]) == 3   # a 16th corpus has no triplets
+    assert main(["--corpus", str(corpora / "grid12"), "--models", f"{fine},{straight}", "--json",
+                 str(tmp_path / "t.json"), "--docs", str(tmp_path / "t.md")]) == 0
+    figures = json.loads((tmp_path / "t.json").read_text())
+    assert [p["id"] for p in figures["pieces"]] == ["midi/jig44.mid", "midi/jig46.mid"]
+    assert figures["true"]["share"] == pytest.approx(0.5, abs=0.05)   # 2 of 3 beats in triplets: 4 of 8 onsets
+    assert figures["models"][straight]["share"] == 0 and figures["models"][fine]["triplet_onsets"] > 0
+    assert all(m["exact_bars"] == m["takes"] == 8 for m in figures["models"].values())
+    assert "| `" + fine + "` | lstm |" in (tmp_path / "t.md").read_text()
