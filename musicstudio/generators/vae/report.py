@@ -31,6 +31,12 @@ def _meters(text: str | None, vae) -> list[tuple[int, int]]:
     return [m for m in METERS if m in vae.meters]
 
 
+def _collections(text: str | None) -> dict:
+    if not text:
+        return {}
+    return {"collections": None if text == "all" else [c for c in text.split(",") if c]}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m musicstudio.generators.vae.report")
     p.add_argument("model", help="a VAE model name or folder")
@@ -40,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                    "6/8, 9/8 the model writes)")
     p.add_argument("--pictures", default="4/4,6/8",
                    help="meters whose pictures are drawn (default 4/4,6/8; none: no pictures)")
+    p.add_argument("--collections", help="the collections whose test pieces are measured, comma-separated, or all "
+                   "(default: those the model trained on)")
     p.add_argument("--seeds", type=int, default=100, help="held-out seeds for the slider measurements")
     p.add_argument("--pairs", type=int, default=50, help="held-out pairs to interpolate")
     p.add_argument("--samples", type=int, default=200, help="prior samples")
@@ -61,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     vae = registry.load(args.model, "cpu")
     config = read_config(folder)
     corpus = load_corpus(args.corpus)
-    data = DataConfig.from_dict({**(config.get("data") or {}), "meter_classes": None, "transpose": [0], "limit": None})
+    data = DataConfig.from_dict({**(config.get("data") or {}), "meter_classes": None, "transpose": [0], "limit": None,
+                                 **_collections(args.collections)})
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     pictures = set(_meters(args.pictures, vae))
