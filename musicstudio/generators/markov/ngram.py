@@ -76,7 +76,7 @@ class NGramModel:
     def fit(cls, sequences: Iterable[np.ndarray], vocab: int, order: int, discount: float = 0.75,
             min_count: int = 1, progress=None, add_one: bool = True, slots: int = 0,
             positions: Iterable[np.ndarray] | None = None) -> NGramModel:
-        """Count every n-gram of the sequences. N-grams of order 3 and up (of the slot and 2 tokens and up,
+        """Count every n-gram of the sequences. N-grams of order 3 and up (of the slot and a token and up,
         meter-aware) seen fewer than ``min_count`` times are dropped (their mass goes to the shorter
         contexts); totals per context keep them. A meter-aware model (``slots`` > 0) takes each token's
         slot from ``positions``, one array per sequence."""
