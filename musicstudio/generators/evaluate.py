@@ -238,7 +238,8 @@ def held_out_likelihood(generator, folder: Path, corpus, held, args, log) -> dic
     family = backend_named(generator.backend)
     if family.can(NoteLikelihood):  # a model with figures of its own (lstm-notes: per note)
         log(f"likelihood on {len(held)} held-out phrases ...")
-        return generator.likelihood([n for _, n, _ in held if n])
+        meters = {p.id: tuple(p.meter) for p in corpus.select(args.data)} if args.data in ("test", "valid") else {}
+        return generator.likelihood([(n, meters.get(name, (4, 4))) for name, n, _ in held if n])
     if not family.can(Scorer):
         return None
     phrases = generator.phrases

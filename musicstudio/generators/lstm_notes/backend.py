@@ -12,6 +12,13 @@ the network continues what the user will hear; where it keeps predicting chords 
 forced after ``MAX_EVENTS_PER_STEP`` notes. Generated notes continue from the seed's last note; those that
 would start before the seed's end are dropped.
 
+A meter-aware model (config ``model.meters``; the seed starts on a bar line of the request's meter) reads
+each note's position in the bar, and its step is drawn rather than rounded: among the grid steps near the
+regression's value, by a normal error of the regression's own size on the valid split (``step_sigma``)
+times the share of the training tunes' onsets at the position the note would land on (``onset_prior``),
+so that a regression between an 8th and a quarter lands where the meter's tunes put notes, not on the
+16th between them (:func:`~.generator.steps_by_onset_prior`). A model without meters decodes as before.
+
 Its likelihood is per note and covers the pitch only: ``eval`` reports the pitch cross-entropy per note
 and the step and duration mean squared errors (quarter notes squared), not a per-event cross-entropy.
 """

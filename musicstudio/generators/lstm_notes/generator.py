@@ -31,19 +31,48 @@ def on_grid_beats(values: np.ndarray, least: float = 0.0) -> np.ndarray:
 STEP_CHOICES = np.arange(-2, 3)   # grid steps around the regression's, for the onset prior to choose among
 
 
-def steps_by_onset_prior(step: np.ndarray, position: np.ndarray, config: NotesLSTMConfig,
-                         meter: tuple[int, int]) -> np.ndarray:
-    """Grid steps (quarter notes) for the regression's ``step`` of each row whose last note starts
-    ``position`` 16ths after a bar line: of the grid steps within two 16ths of the nearest one, the most
-    probable under a normal error of the model's ``step_sigma`` around the regression's value times the
-    training tunes' share of onsets at the slot the note would land on (``onset_prior``)."""
-    nearest = np.rint(np.maximum(step, 0.0) / GRID).astype(np.int64)
-    choices = np.maximum(nearest[:, None] + STEP_CHOICES, 0)
-    landing = config.position_slots(position[:, None] + choices, meter)
-    log_prior = np.log(np.asarray(config.onset_prior))[landing]
-    error = (choices * GRID - step[:, None]) ** 2 / (2.0 * config.step_sigma ** 2)
-    best = np.argmax(log_prior - error, axis=1)
-    return (choices[np.arange(len(step)), best] * GRID).astype(np.float32)
+def steps_by_onset_prior(step: np.ndarray, position: np.ndarray, config: NotesLSTMConfig, meter: tuple[int, int],
+                         rng: np.random.Generator, temperature: float = 1.0) -> np.ndarray:
+    """Grid steps (quarter notes) drawn for the regression's ``step`` of each row whose last note starts
+    ``position`` 16ths after a bar line of ``meter``: of the grid steps within two 16ths of the nearest one,
+    each with the probability of a normal error of the model's ``step_sigma`` around the regression's value
+    times the prior of the training tunes: for a step of 0 (a chord note) their share of chord notes
+    (``chord_share``), for a step forward the rest times their share of onsets at the slot the note would
+    land on (``onset_prior``); the log-probabilities divided by ``temperature``."""
+    return OnsetPrior(config, meter).draw(step, position, rng, temperature)
+
+
+class OnsetPrior:
+    """:func:`steps_by_onset_prior` for one meter, its prior read once (a generator draws every step)."""
+
+    def __init__(self, config: NotesLSTMConfig, meter: tuple[int, int]):
+        first, self.length = config.meter_run(meter)
+        onsets = (1.0 - config.chord_share) * np.asarray(config.onset_prior, np.float64)[first:first + self.length]
+        self.log_onsets, self.log_chord = np.log(onsets), float(np.log(config.chord_share))
+        self.spread = 2.0 * config.step_sigma ** 2
+
+    def draw(self, step: np.ndarray, position: np.ndarray, rng: np.random.Generator,
+             temperature: float = 1.0) -> np.ndarray:
+        nearest = np.rint(np.maximum(step, 0.0) / GRID).astype(np.int64)
+        choices = np.maximum(nearest[:, None] + STEP_CHOICES, 0)
+        prior = np.where(choices == 0, self.log_chord, self.log_onsets[(position[:, None] + choices) % self.length])
+        score = prior - (choices * GRID - step[:, None]) ** 2 / self.spread
+        score[:, 1:][choices[:, 1:] == choices[:, :-1]] = -np.inf   # a step cut to 0 twice counts once
+        p = np.exp((score - score.max(axis=1, keepdims=True)) / max(temperature, 1e-3))
+        pick = (p.cumsum(axis=1) > rng.random(len(step))[:, None] * p.sum(axis=1, keepdims=True)).argmax(axis=1)
+        return (choices[np.arange(len(step)), pick] * GRID).astype(np.float32)
+
+
+def _keep_articulation(out: list[list[Note]], windows: np.ndarray, rows: np.ndarray, moved: np.ndarray,
+                       take_length: int) -> None:
+    """Where the onset prior moved a row's next onset by ``moved`` quarter notes from the regression's
+    nearest grid step, the take's note before it ends as much later or earlier (at least a 16th, within the
+    take), so that it stays as legato or detached as the network made it; the window's row with it."""
+    for r in np.flatnonzero(rows & (moved != 0)):
+        note = out[r][-1]
+        duration = min(max(STEP_TICKS, note.duration + round(float(moved[r]) * PPQ)), take_length - note.start)
+        out[r][-1] = note._replace(duration=duration)
+        windows[r, -1, 2] = duration / PPQ
 
 
 class NotesLSTMGenerator:
@@ -53,7 +82,8 @@ class NotesLSTMGenerator:
         self.name, self.model, self.device = name, model.to(device).eval(), device
         self.codec = NotesCodec()
         config = model.config
-        self._decodes_by_prior = bool(config.positions and config.onset_prior and config.step_sigma)
+        self._decodes_by_prior = bool(config.positions and config.onset_prior and config.chord_share
+                                      and config.step_sigma)
 
     @torch.no_grad()
     def predict(self, windows: np.ndarray, slots: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray,
@@ -79,10 +109,13 @@ class NotesLSTMGenerator:
         window = np.concatenate([np.zeros((w, 3), np.float32), seed_rows])[-w:]
         windows = np.repeat(window[None], rows, axis=0)
         slots = self._seed_slots(seed_rows, request.meter, rows)
+        run = self.model.config.meter_run(request.meter) if slots is not None else None
+        prior = OnsetPrior(self.model.config, request.meter) if self._decodes_by_prior else None
         position = np.full(rows, float(seed_rows[:, 1].sum()), np.float64)  # start of the last note
         allowed = np.array([request.allows(p) for p in range(PITCHES)])
         velocity = seed_velocity(seed_notes)
         chord = np.zeros(rows, np.int64)  # notes in a row with step 0
+        emitted = np.zeros(rows, bool)    # whether each row's last note is a take's
         out: list[list[Note]] = [[] for _ in range(rows)]
         reported = -1.0
         guard = StallGuard()
@@ -92,13 +125,16 @@ class NotesLSTMGenerator:
             guard.step(float(np.minimum(position, end).sum()))
             log_p, step, duration = self.predict(windows, slots)
             pitch = sample(shaped(log_p, request.temperature, request.top_p, allowed), rng)
-            step = on_grid_beats(step) if not self._decodes_by_prior else steps_by_onset_prior(
-                step, np.rint(position * STEPS_PER_QUARTER).astype(np.int64), self.model.config, request.meter)
+            nearest = on_grid_beats(step)
+            step = nearest if prior is None else prior.draw(
+                step, np.rint(position * STEPS_PER_QUARTER).astype(np.int64), rng, request.temperature)
             step = np.where(chord >= MAX_EVENTS_PER_STEP, np.maximum(step, GRID), step)
+            _keep_articulation(out, windows, emitted & active & (step > 0), step - nearest, take_length)
             duration = on_grid_beats(duration, least=GRID)
             position = np.where(active, position + step, position)
             chord = np.where(step > 0, 0, chord + 1)
-            for r in np.flatnonzero(active & (position >= seed_end) & (position < end)):
+            emitted = active & (position >= seed_end) & (position < end)
+            for r in np.flatnonzero(emitted):
                 start = round((position[r] - seed_end) * PPQ)
                 length = min(round(float(duration[r]) * PPQ), round((end - seed_end) * PPQ) - start)
                 out[r].append(Note(int(pitch[r]), start, max(STEP_TICKS, length), velocity))
@@ -106,8 +142,7 @@ class NotesLSTMGenerator:
             windows = np.concatenate([windows[:, 1:], new[:, None]], axis=1)
             if slots is not None:
                 steps = np.rint(position * STEPS_PER_QUARTER).astype(np.int64)
-                slots = np.concatenate([slots[:, 1:], self.model.config.position_slots(steps, request.meter)[:, None]],
-                                       axis=1)
+                slots = np.concatenate([slots[:, 1:], (run[0] + steps % run[1])[:, None]], axis=1)
             done = float(np.clip((position - seed_end) / (end - seed_end), 0, 1).mean()) if end > seed_end else 1.0
             if progress is not None and done - reported >= 0.02:
                 reported = done

@@ -43,6 +43,7 @@ class NotesLSTMConfig:
     trained_meters: tuple[tuple[int, int], ...] | None = None   # those trained enough to use (None: all)
     position_embed: int = 8
     onset_prior: tuple[float, ...] | None = None   # per slot: the share of training onsets there (see .generator)
+    chord_share: float | None = None   # the share of training notes that start with the note before them
     step_sigma: float | None = None   # the step regression's error on the valid split (root mean square)
 
     def __post_init__(self) -> None:
@@ -55,7 +56,7 @@ class NotesLSTMConfig:
     def to_dict(self) -> dict:
         out = asdict(self)
         if not self.meters:   # a model without meters writes the config it always wrote
-            for key in ("meters", "trained_meters", "position_embed", "onset_prior", "step_sigma"):
+            for key in ("meters", "trained_meters", "position_embed", "onset_prior", "chord_share", "step_sigma"):
                 out.pop(key)
         return out
 
@@ -73,6 +74,10 @@ class NotesLSTMConfig:
         """(first slot, slots) of each meter's run of slots, in the order of ``meters``."""
         starts = np.cumsum([0] + [steps_in_bar(m) for m in self.meters])
         return [(int(first), steps_in_bar(m)) for first, m in zip(starts, self.meters)]
+
+    def meter_run(self, meter: tuple[int, int]) -> tuple[int, int]:
+        """(first slot, slots) of the run of slots that ``meter`` uses (its own, or a trained kin's)."""
+        return self._slots.meter_slot_of(meter)
 
     def position_slots(self, steps: np.ndarray, meter: tuple[int, int]) -> np.ndarray:
         """The slots of notes that start ``steps`` 16th steps after a bar line of ``meter``."""

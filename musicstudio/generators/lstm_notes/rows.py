@@ -37,14 +37,25 @@ def trained_meters(meters, config: NotesLSTMConfig) -> tuple[Meter, ...] | None:
     return trained or None
 
 
-def onset_prior(rows: NoteRows, config: NotesLSTMConfig) -> tuple[float, ...]:
-    """Per position slot, the share of the rows' notes that start there among the notes of its meter's bar
-    (add-one smoothed, so no slot is impossible): where a meter's tunes put their onsets."""
-    counts = np.bincount(rows.slots[rows.real], minlength=config.positions - 1).astype(np.float64) + 1.0
+def chord_notes(rows: NoteRows) -> np.ndarray:
+    """Which rows are notes that start with the note before them (step 0, not a piece's first note)."""
+    after_a_note = np.concatenate([[False], rows.real[:-1]])
+    return rows.real & after_a_note & (rows.rows[:, 1] == 0)
+
+
+def onset_prior(rows: NoteRows, config: NotesLSTMConfig) -> tuple[tuple[float, ...], float]:
+    """Where a meter's tunes put their onsets: per position slot, the share of the rows' onsets (notes that
+    do not start with the note before them) that start there among those of its meter's bar, add-one
+    smoothed so that no slot is impossible; and the share of all notes that do start with the one before
+    (chord notes)."""
+    chords = chord_notes(rows)
+    onsets = rows.real & ~chords
+    counts = np.bincount(rows.slots[onsets], minlength=config.positions - 1).astype(np.float64) + 1.0
     prior = np.zeros_like(counts)
     for first, length in config.meter_runs():
         prior[first:first + length] = counts[first:first + length] / counts[first:first + length].sum()
-    return tuple(round(float(p), 6) for p in prior)
+    share = float(chords.sum() + 1) / float(rows.real.sum() + 2)
+    return tuple(round(float(p), 6) for p in prior), round(share, 6)
 
 
 class NoteRows:

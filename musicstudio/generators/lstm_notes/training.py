@@ -33,7 +33,8 @@ def train(run) -> None:
     train_rows = NoteRows(train_phrases, model_config.window, model_config)
     valid_rows = NoteRows(valid_phrases, model_config.window, model_config)
     if model_config.meters:
-        model_config = replace(model_config, onset_prior=onset_prior(train_rows, model_config))
+        prior, chord_share = onset_prior(train_rows, model_config)
+        model_config = replace(model_config, onset_prior=prior, chord_share=chord_share)
     run.log(f"{run.name}: {len(train_rows):,} training notes (each transposed by one of {list(data.transpose)} "
             f"when drawn), {len(valid_rows):,} validation notes"
             + (f"; meters with slots: {model_config.trained_meters}" if model_config.meters else ""))
