@@ -131,7 +131,7 @@ def test_the_registry_lists_each_models_licence(tmp_path):
         folder = tmp_path / name
         shutil.copytree(MODELS / "lstm-notes", folder)
         config = json.loads((folder / "config.json").read_text())
-        (folder / "config.json").write_text(json.dumps({**config, "name": name,
+        (folder / "config.json").write_text(json.dumps({**config, "name": name, "trained_on": collections,
                                                         "data": {**config["data"], "collections": collections}}))
     free, essen = model_info(tmp_path / "free"), model_info(tmp_path / "essen")
     assert free.licence.name == REDISTRIBUTABLE and free.collections == ("oneills1850", "ryansMammoth")

@@ -17,7 +17,7 @@ def test_the_picker_shows_each_models_licence(qtbot, tmp_path):
         folder = tmp_path / name
         shutil.copytree(MODELS / "lstm-notes", folder)
         config = json.loads((folder / "config.json").read_text())
-        (folder / "config.json").write_text(json.dumps({**config, "name": name,
+        (folder / "config.json").write_text(json.dumps({**config, "name": name, "trained_on": collections,
                                                         "data": {**config["data"], "collections": collections}}))
     service = GenerationService([tmp_path])
     try:
