@@ -198,3 +198,25 @@ def test_a_note_ends_as_far_from_a_moved_onset_as_the_network_meant():
     untouched = [[Note(60, 0, 240, 90)]]
     _keep_articulation(untouched, windows[:1], np.array([False]), np.array([-0.25]), 1920)   # a seed note
     assert untouched[0][0].duration == 240
+
+
+# The earlier model's two takes of this request, written by the code before meters (commit 677a06c's parent)
+EARLIER_TAKES = [
+    [
+        (62, 0, 240), (65, 240, 240), (61, 480, 240), (59, 720, 240), (68, 960, 240), (64, 1200, 240), (67, 1440, 240),
+        (62, 1680, 240), (66, 1920, 240), (68, 2160, 240), (74, 2400, 240), (71, 2640, 240), (68, 2880, 240), (65, 3120, 240),
+        (69, 3360, 240), (67, 3600, 240),
+    ],
+    [
+        (66, 0, 240), (59, 240, 240), (68, 480, 240), (61, 720, 240), (65, 960, 240), (65, 1200, 240), (64, 1440, 240),
+        (67, 1680, 240), (66, 1920, 240), (66, 2160, 240), (63, 2400, 240), (64, 2640, 240), (65, 2880, 240), (68, 3120, 240),
+        (63, 3360, 240), (63, 3600, 240),
+    ],
+]
+
+
+def test_the_earlier_model_gives_the_takes_it_gave_before_meters():
+    generator = ModelRegistry([MODELS]).load("lstm-notes-nc", "cpu")
+    seed = Clip(tuple(Note(60 + (i * 7) % 12, i * 240, 240, 90) for i in range(24)), 3 * 1440)
+    takes = generator.generate(GenerationRequest(seed=seed, bars=2, variations=2, random_seed=11))
+    assert [[(n.pitch, n.start, n.duration) for n in t.notes] for t in takes] == EARLIER_TAKES
