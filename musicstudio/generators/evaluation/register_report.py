@@ -167,14 +167,15 @@ def cli_request(seed: Seed, open_range: bool = False):
     with ``open_range`` what ``--range 0-127`` asks (the model's own choice of register)."""
     from musicstudio.generators.generate_command import build_parser
     from musicstudio.generators.interface import GenerationRequest
-    from musicstudio.generators.seed_plan import plan_seed, seed_register
+    from musicstudio.generators.seed_plan import plan_seed, seed_register, take_meter
 
     words = ["--seed", "SEED.mid", "--out", "OUT.mid", "--model", "M"] + (["--range", "0-127"] if open_range else [])
     args = build_parser().parse_args(words)
     plan = plan_seed(seed.song, 0, "track", "continue", seed_bars=args.seed_bars)
     return GenerationRequest(seed=plan.seed, bars=args.bars, variations=args.variations,
                              temperature=args.temperature, top_p=args.top_p, random_seed=args.random_seed,
-                             pitch_range=args.range or seed_register(plan.seed) or (0, 127))
+                             pitch_range=args.range or seed_register(plan.seed) or (0, 127),
+                             meter=take_meter(seed.song, plan.at))
 
 
 def inside(seed: Seed, notes: Iterable[Note], margin: int = MARGIN) -> tuple[int, int]:
@@ -215,13 +216,16 @@ def evaluate(generator, seeds: Sequence[Seed], model: str, backend: str, keep_ta
              open_range: bool = False) -> ModelResult:
     """``generator``'s takes after every seed (with ``--range 0-127`` if ``open_range``), counted;
     ``keep_takes`` (a list) gets (seed, takes) pairs."""
+    from musicstudio.generators.backends import backend_named
+    from musicstudio.generators.fitting import fit_request
     from musicstudio.generators.interface import GenerationError
 
     result = ModelResult(model, backend)
     started = time.perf_counter()
     for seed in seeds:
-        try:
-            takes = generator.generate(cli_request(seed, open_range))
+        try:   # as generate runs a model: the seed fitted to its family (feel, bar lines), the takes brought back
+            fitted = fit_request(cli_request(seed, open_range), backend_named(backend))
+            takes = fitted.takes(generator.generate(fitted.request))
         except GenerationError as e:
             result.failures += 1
             result.first_failure = result.first_failure or str(e)
