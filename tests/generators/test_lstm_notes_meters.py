@@ -16,9 +16,14 @@ from musicstudio.generators.checkpoint import read_config
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.licences import NON_COMMERCIAL, REDISTRIBUTABLE
 from musicstudio.generators.lstm.model import METERS
-from musicstudio.generators.lstm_notes.generator import NotesLSTMGenerator, _keep_articulation, steps_by_onset_prior
+from musicstudio.generators.lstm_notes.generator import (
+    NotesLSTMGenerator,
+    _keep_articulation,
+    home_shift,
+    steps_by_onset_prior,
+)
 from musicstudio.generators.lstm_notes.model import NotesLSTM, NotesLSTMConfig, losses
-from musicstudio.generators.lstm_notes.rows import NoteRows, onset_prior, trained_meters
+from musicstudio.generators.lstm_notes.rows import NoteRows, onset_prior, trained_meters, training_register
 from musicstudio.generators.registry import ModelRegistry, model_info
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -220,3 +225,23 @@ def test_the_earlier_model_gives_the_takes_it_gave_before_meters():
     seed = Clip(tuple(Note(60 + (i * 7) % 12, i * 240, 240, 90) for i in range(24)), 3 * 1440)
     takes = generator.generate(GenerationRequest(seed=seed, bars=2, variations=2, random_seed=11))
     assert [[(n.pitch, n.start, n.duration) for n in t.notes] for t in takes] == EARLIER_TAKES
+
+
+def test_a_bass_seed_is_continued_in_the_models_register_and_its_takes_come_back_down():
+    assert home_shift([40, 43, 45, 47], (62, 83)) == 24 and home_shift([70, 72], (62, 83)) == 0
+    assert home_shift([96, 98, 100], (62, 83)) == -24 and home_shift([40], None) == 0
+    rng = np.random.default_rng(3)
+    rows = NoteRows([_toy_bars(rng, 8) for _ in range(10)], 4)
+    assert training_register(rows, [0]) == (60, 71) and training_register(rows, [-12, 12])[0] < 60
+    torch.manual_seed(0)
+    config = NotesLSTMConfig(window=4, hidden=8, register=(62, 83))
+    generator = NotesLSTMGenerator("toy", NotesLSTM(config), "cpu")
+    seen = []
+    predict = generator.predict
+    generator.predict = lambda windows, slots: seen.append(windows[0, -1, 0]) or predict(windows, slots)
+    bass = Clip(tuple(Note(36 + i % 5, i * 480, 480, 90) for i in range(8)), 2 * 1920)
+    takes = generator.generate(GenerationRequest(seed=bass, bars=2, variations=2, random_seed=1,
+                                                 pitch_range=(31, 45)))
+    assert seen[0] == 36 + 7 % 5 + 36      # the network reads the seed three octaves up
+    notes = [n for t in takes for n in t.notes]
+    assert notes and all(31 <= n.pitch <= 45 for n in notes)   # and the takes are in the range asked for

@@ -63,6 +63,15 @@ class OnsetPrior:
         return (choices[np.arange(len(step)), pick] * GRID).astype(np.float32)
 
 
+def home_shift(pitches: list[int], register: tuple[int, int] | None) -> int:
+    """Whole octaves that bring the middle of a seed's ``pitches`` into the ``register`` the model's training
+    notes kept to (0 when it is there, or no register is recorded); its takes are moved back."""
+    if register is None or not pitches:
+        return 0
+    middle = sorted(pitches)[len(pitches) // 2]
+    return 0 if register[0] <= middle <= register[1] else 12 * round((sum(register) / 2 - middle) / 12)
+
+
 def _keep_articulation(out: list[list[Note]], windows: np.ndarray, rows: np.ndarray, moved: np.ndarray,
                        take_length: int) -> None:
     """Where the onset prior moved a row's next onset by ``moved`` quarter notes from the regression's
@@ -101,7 +110,8 @@ class NotesLSTMGenerator:
         rng = np.random.default_rng(request.random_seed)
         w, rows = self.model.config.window, request.variations
         seed_notes = on_grid(request.seed.notes)
-        seed_rows = self.codec.encode(seed_notes)
+        shift = home_shift([n.pitch for n in seed_notes], self.model.config.register)  # a bass line goes up
+        seed_rows = self.codec.encode(n._replace(pitch=min(127, max(0, n.pitch + shift))) for n in seed_notes)
         seed_end = max([request.seed.length / PPQ] + [n.end / PPQ for n in seed_notes])
         seed_end = float(np.ceil(seed_end / GRID - 1e-9) * GRID)
         take_length = request.take_length(round(seed_end * PPQ))  # the seed's bar completed, then whole bars
@@ -112,7 +122,7 @@ class NotesLSTMGenerator:
         run = self.model.config.meter_run(request.meter) if slots is not None else None
         prior = OnsetPrior(self.model.config, request.meter) if self._decodes_by_prior else None
         position = np.full(rows, float(seed_rows[:, 1].sum()), np.float64)  # start of the last note
-        allowed = np.array([request.allows(p) for p in range(PITCHES)])
+        allowed = np.array([request.allows(p - shift) for p in range(PITCHES)])
         velocity = seed_velocity(seed_notes)
         chord = np.zeros(rows, np.int64)  # notes in a row with step 0
         emitted = np.zeros(rows, bool)    # whether each row's last note is a take's
@@ -137,7 +147,7 @@ class NotesLSTMGenerator:
             for r in np.flatnonzero(emitted):
                 start = round((position[r] - seed_end) * PPQ)
                 length = min(round(float(duration[r]) * PPQ), round((end - seed_end) * PPQ) - start)
-                out[r].append(Note(int(pitch[r]), start, max(STEP_TICKS, length), velocity))
+                out[r].append(Note(int(pitch[r]) - shift, start, max(STEP_TICKS, length), velocity))
             new = np.stack([pitch.astype(np.float32), step, duration], axis=1)
             windows = np.concatenate([windows[:, 1:], new[:, None]], axis=1)
             if slots is not None:

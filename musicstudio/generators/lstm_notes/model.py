@@ -45,11 +45,14 @@ class NotesLSTMConfig:
     onset_prior: tuple[float, ...] | None = None   # per slot: the share of training onsets there (see .generator)
     chord_share: float | None = None   # the share of training notes that start with the note before them
     step_sigma: float | None = None   # the step regression's error on the valid split (root mean square)
+    register: tuple[int, int] | None = None   # the pitches its training notes kept to (None: not recorded)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meters", tuple((int(n), int(d)) for n, d in self.meters))
         if self.trained_meters is not None:
             object.__setattr__(self, "trained_meters", tuple((int(n), int(d)) for n, d in self.trained_meters))
+        if self.register is not None:
+            object.__setattr__(self, "register", (int(self.register[0]), int(self.register[1])))
         if self.onset_prior is not None:
             object.__setattr__(self, "onset_prior", tuple(float(p) for p in self.onset_prior))
 
@@ -58,6 +61,8 @@ class NotesLSTMConfig:
         if not self.meters:   # a model without meters writes the config it always wrote
             for key in ("meters", "trained_meters", "position_embed", "onset_prior", "chord_share", "step_sigma"):
                 out.pop(key)
+        if self.register is None:
+            out.pop("register")
         return out
 
     @cached_property

@@ -58,6 +58,16 @@ def onset_prior(rows: NoteRows, config: NotesLSTMConfig) -> tuple[tuple[float, .
     return tuple(round(float(p), 6) for p in prior), round(share, 6)
 
 
+def training_register(rows: NoteRows, transpose) -> tuple[int, int] | None:
+    """The pitches the training notes kept to (5th to 95th percentile of every note, each transposition
+    counted): a seed far outside it is moved there by octaves when the model continues it."""
+    pitches = rows.rows[rows.real, 0]
+    if not len(pitches):
+        return None
+    low, high = np.percentile(np.concatenate([pitches + s for s in transpose]), [5, 95])
+    return int(low), int(high)
+
+
 class NoteRows:
     """The rows of many pieces in one array, each piece after ``window`` zero rows, so that the window of
     the note at row ``i`` is ``rows[i - window:i]``. ``phrases`` holds note tuples, or (notes, meter) pairs

@@ -13,7 +13,13 @@ import torch
 from musicstudio.generators.codecs import NotesCodec
 from musicstudio.generators.lstm_notes.configs import BACKEND
 from musicstudio.generators.lstm_notes.model import NotesLSTM, NotesLSTMConfig, losses
-from musicstudio.generators.lstm_notes.rows import NoteRows, onset_prior, split_phrases, trained_meters
+from musicstudio.generators.lstm_notes.rows import (
+    NoteRows,
+    onset_prior,
+    split_phrases,
+    trained_meters,
+    training_register,
+)
 from musicstudio.generators.training.loop import LoopConfig, fit, seed_everything
 from musicstudio.generators.training.outputs import ModelFolder
 
@@ -34,7 +40,8 @@ def train(run) -> None:
     valid_rows = NoteRows(valid_phrases, model_config.window, model_config)
     if model_config.meters:
         prior, chord_share = onset_prior(train_rows, model_config)
-        model_config = replace(model_config, onset_prior=prior, chord_share=chord_share)
+        model_config = replace(model_config, onset_prior=prior, chord_share=chord_share,
+                               register=training_register(train_rows, data.transpose))
     run.log(f"{run.name}: {len(train_rows):,} training notes (each transposed by one of {list(data.transpose)} "
             f"when drawn), {len(valid_rows):,} validation notes"
             + (f"; meters with slots: {model_config.trained_meters}" if model_config.meters else ""))
