@@ -181,3 +181,19 @@ def test_the_cli_refuses_chords_from_the_licence_clean_gan_and_names_gan_nc(tmp_
     assert main(["generate", "--model", "gan-nc", "--chords", "C F G C", "--texture", "chords", "--bars", "4",
                  "--out", str(tmp_path / "c.mid"), "--variations", "1", "--quiet"]) == 0
     assert most_at_once(open_song(tmp_path / "c.mid").song.tracks[-1].notes) >= 3
+
+
+def test_the_meter_aware_gan_fine_tunes_on_a_folder_and_still_writes_3_4(models_dir, tmp_path):
+    from musicstudio.generators.fine_tune.job import FineTuneJob, fine_tune
+
+    folder = tmp_path / "my-midi"
+    folder.mkdir()
+    for i in range(12):   # one-line tunes of 32 eighths in 4/4
+        notes = tuple(Note(60 + (k * (i + 2)) % 9, k * 240, 240, 90) for k in range(32))
+        export_midi(Song((Track("Melody", 0, False, notes),)), folder / f"tune{i:02d}.mid")
+    out = tmp_path / "models" / "my-gan"
+    fine_tune(FineTuneJob(str(models_dir / "gan-tiny-meters"), str(folder), str(out), epochs=1))
+    tuned = ModelRegistry([tmp_path / "models"]).load("my-gan", "cpu")
+    assert tuned.meter_aware
+    takes = tuned.generate(GenerationRequest(seed=waltz(2), bars=3, variations=2, meter=(3, 4)))
+    assert [t.length for t in takes] == [3 * THREE_FOUR] * 2
