@@ -248,3 +248,18 @@ def test_the_triplet_report_scores_every_model_on_the_triplet_rich_test_pieces(r
     assert figures["models"][straight]["share"] == 0 and figures["models"][fine]["triplet_onsets"] > 0
     assert all(m["exact_bars"] == m["takes"] == 8 for m in figures["models"].values())
     assert "| `" + fine + "` | lstm |" in (tmp_path / "t.md").read_text()
+
+
+def test_the_shipped_lstm_triplets_is_licence_clean_and_continues_a_triplet_seed_with_triplets():
+    from pathlib import Path
+
+    models = Path(__file__).resolve().parents[2] / "models"
+    generator = ModelRegistry([models]).load("lstm-triplets", "cpu")
+    assert generator.phrases.step_ticks == 40 and generator.phrases.codec.size == 304
+    config = json.loads((models / "lstm-triplets" / "config.json").read_text())
+    assert config["trained_on"] == ["oneills1850", "ryansMammoth"]
+    assert "redistributable" in (models / "lstm-triplets" / "card.md").read_text()
+    takes = generator.generate(GenerationRequest(seed=_triplet_seed(), bars=4, variations=4, random_seed=3))
+    notes = [n for t in takes for n in t.notes]
+    assert all(t.length == 4 * BAR for t in takes) and is_on_grid(notes, 40)
+    assert sum(is_triplet_onset(n.start) for n in notes) >= 0.1 * len(notes)
