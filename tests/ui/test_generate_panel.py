@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 
 from musicstudio.core import Key, Note, Song, Track
 from musicstudio.core.clip import Clip
+from musicstudio.core.meter import TimeSignature
 from musicstudio.core.scale import MODES, Scale
 from musicstudio.generators.capabilities import DrumWriter
 from musicstudio.generators.interface import BAR
@@ -377,6 +378,20 @@ def test_the_chords_box_shows_the_seeds_chords_and_can_take_them_to_edit(qtbot, 
     assert params.options()["chords"] == "C Am Dm G"
     open_seed(studio, tmp_path, notes + [n.moved_by(4 * BAR) for n in notes] + [n.moved_by(8 * BAR) for n in notes])
     assert params.chords.placeholderText() == "the seed's: C Am F G C Am F G … (12 bars)"
+
+
+@pytest.mark.skipif("gan" not in MODELS, reason="needs a GAN")
+def test_the_chords_box_reads_a_waltz_a_chord_a_bar_of_3_4(qtbot, studio, tmp_path):
+    panel, params = studio.generate, studio.generate.params
+    arpeggios = [(60, 64, 67), (57, 60, 64), (53, 57, 60), (55, 59, 62)]   # C Am F G, a bar of 3/4 each
+    notes = [Note(p, b * 3 * QUARTER + i * QUARTER, QUARTER, 80) for b, bar in enumerate(arpeggios)
+             for i, p in enumerate(bar)]
+    path = tmp_path / "waltz.mid"
+    export_midi(Song((Track("Melody", 0, False, tuple(notes)),), time_signatures=(TimeSignature(0, 3, 4),)), path)
+    assert studio.files.open_file(path)
+    assert panel.picker.select(MODELS["gan"].name)
+    panel.set_source("track")
+    assert params.chords.placeholderText() == "the seed's: C Am F G"   # in 4/4 bars: 3 chords that straddle
 
 
 def test_the_pages_fit_the_panel_beside_its_scroll_bar_whichever_model(studio):

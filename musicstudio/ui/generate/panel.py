@@ -188,7 +188,7 @@ class GeneratePanel(QWidget):
             return
         family = self.picker.current.family if self.picker.current is not None else None
         if family is not None and family.can(ChordFollower):
-            self.params.show_seed_chords(family.options.seed_chords(plan.seed))
+            self.params.show_seed_chords(family.options.seed_chords(plan.seed, take_meter(song, plan.seed_start)))
         meter = song.meter
         count = len(plan.seed.notes)
         first, last = meter.bar_at(plan.seed_start) + 1, meter.bar_at(max(plan.seed_start, plan.at - 1)) + 1
