@@ -42,9 +42,8 @@ def built(tmp_path_factory, midi_dir):
     return cache, manifest, seconds
 
 
-def test_a_small_build_is_quick_and_counts_every_collection(built):
-    cache, manifest, seconds = built
-    assert seconds < 60
+def test_a_small_build_counts_every_collection(built):   # its speed is a benchmark's business, not a test's
+    cache, manifest, _ = built
     counts = {c: sum(p.collection == c for p in manifest.pieces) + sum(f["collection"] == c for f in manifest.failures)
               for c in MUSIC21_COLLECTIONS + ("midi",)}
     assert counts == {**{c: LIMIT for c in MUSIC21_COLLECTIONS}, "midi": 2}
