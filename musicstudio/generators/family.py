@@ -38,6 +38,9 @@ class Backend:
                                                 # for it and its takes swung back (musicstudio.generators.fitting)
     whole_bar_seeds: bool | None = None         # continues only from a bar line (None: a family that declares
                                                 # its meters writes whole bars, the others complete a seed's bar)
+    meters_before: tuple[tuple[int, int], ...] | None = None   # the meters written by a model trained before
+    meter_key: str = ""                         # the family learnt meters: a model whose config's "model" lacks
+                                                # this key (gan-nc, vae-nc) writes ``meters_before`` only
 
     def can(self, capability: type) -> bool:
         """Whether its generators implement ``capability`` (a protocol of :mod:`.capabilities`)."""
@@ -46,6 +49,13 @@ class Backend:
     def writes_meter(self, meter: tuple[int, int]) -> bool:
         """Whether its models can write bars of ``meter`` (numerator, denominator)."""
         return self.meters is None or tuple(meter) in self.meters
+
+    def meters_of(self, config: dict) -> tuple[tuple[int, int], ...] | None:
+        """The meters the model of ``config`` (its config.json) writes bars of (None: any meter): the family's,
+        or ``meters_before`` for a model trained before the family learnt meters."""
+        if self.meter_key and self.meters_before is not None and self.meter_key not in config.get("model", {}):
+            return self.meters_before
+        return self.meters
 
     def continues_from_bar_lines(self) -> bool:
         """Whether its models take a seed only up to a bar line: a seed that ends mid-bar is cut back to its

@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         parts = _seed_parts(song, seed, start) if args.voices else []
         request = _request(args, song, seed, start)
         refusal = (drums_refused(song, index, info.family) if args.seed is not None else None) or \
-            meter_refused(info.family, request.meter)
+            meter_refused(info.family, request.meter, info)
         if refusal:
             raise ValueError(refusal)
         generator = registry.load(info.folder, args.device)

@@ -50,6 +50,12 @@ class ModelInfo:
         return backend_named(self.backend)
 
     @property
+    def meters(self) -> tuple[tuple[int, int], ...] | None:
+        """The meters this model writes bars of (None: any), as its family reads its config: a GAN or VAE
+        trained before its family learnt meters writes 4/4 and 2/2 only."""
+        return self.family.meters_of(read_config(self.folder))
+
+    @property
     def card(self) -> Path:
         return self.folder / CARD
 

@@ -202,14 +202,20 @@ def take_meter(song: Song, at: int) -> tuple[int, int]:
     return signature.numerator, signature.denominator
 
 
-def meter_refused(family, meter: tuple[int, int]) -> str | None:
-    """Why ``family``'s models cannot write bars of ``meter``, said before any model loads; None when
-    they can (the token models write any meter; the bar-based GAN and VAE declare theirs)."""
+def meter_refused(family, meter: tuple[int, int], model=None) -> str | None:
+    """Why ``family``'s models (or ``model``, a :class:`~musicstudio.generators.registry.ModelInfo` of it,
+    whose own config may say fewer meters) cannot write bars of ``meter``, said before any model loads;
+    None when they can (the token models write any meter; the bar-based GAN and VAE declare theirs)."""
     from musicstudio.generators.backends import backends
 
-    if family.writes_meter(meter):
+    meters = family.meters if model is None else model.meters
+    if meters is None or tuple(meter) in meters:
         return None
-    theirs = ", ".join(f"{n}/{d}" for n, d in family.meters)
+    theirs = ", ".join(f"{n}/{d}" for n, d in meters)
+    if model is not None and meters != family.meters:
+        return (f"{model.name} writes bars of {theirs} only (it was trained before {family.name} models learnt "
+                f"meters), and the song is in {meter[0]}/{meter[1]} where the take goes: choose another "
+                f"{family.name} model, or a model that writes any meter")
     others = ", ".join(name for name, other in backends().items()   # of the same kind of part (pitched or drums)
                        if other.writes_meter(meter) and other.can(DrumWriter) == family.can(DrumWriter))
     return (f"{family.name} models write bars of {theirs} only, and the song is in {meter[0]}/{meter[1]} where "

@@ -16,5 +16,5 @@ BACKEND = Backend(
     implementation="musicstudio.generators.gan.backend", capabilities=frozenset({ChordFollower}),
     options=ChordOptions, fine_tuner="musicstudio.generators.fine_tune.gan:fine_tune_gan",
     fine_tune_meters=("bar",), weight_folders=(CRITIC,),
-    meters=METERS)
+    meters=METERS, meters_before=((4, 4), (2, 2)), meter_key="meter_channels")
 

@@ -221,7 +221,7 @@ class GeneratePanel(QWidget):
             return None
         source = None if self.source_key == "every track" else plan.track
         meter = take_meter(self.document.song, plan.at)
-        refusal = drums_refused(self.document.song, source, info.family) or meter_refused(info.family, meter)
+        refusal = drums_refused(self.document.song, source, info.family) or meter_refused(info.family, meter, info)
         if refusal:     # said before anything runs: a drum groove never comes back as piano, nor 6/8 as 4/4
             self._say(f"Cannot generate: {refusal}.", error=True)
             return None
