@@ -279,6 +279,19 @@ def test_arrow_keys_move_a_slider_and_the_phrase_is_heard_once_decoded(qtbot, st
 
 
 # -- the pure parts -------------------------------------------------------------------------------------------
+def test_a_waltzs_phrases_are_counted_in_2_bar_chunks_of_3_4():
+    from musicstudio.core.meter import TimeSignature
+    from musicstudio.ui.generate.vae_phrases import interpolation_length, phrase_from_selection
+
+    bar = 3 * 480
+    notes = tuple(Note(67, i * 480, 480, 90) for i in range(18))           # six bars of 3/4 in quarters
+    song = Song((Track("Waltz", 0, False, notes),), time_signatures=(TimeSignature(0, 3, 4),))
+    a = phrase_from_selection(song, 0, notes[:12])                          # bars 1-4
+    b = phrase_from_selection(song, 0, notes[12:])                          # bars 5-6
+    assert (a.bar, a.chunks, b.chunks) == (bar, 2, 1)
+    assert interpolation_length(a, b) == 2 * bar      # the VAE's 2 bars of 3/4, not 2 bars of 4/4 (2.67 of 3/4)
+
+
 def test_interpolation_takes_end_to_end_or_one_each_and_where_they_go():
     from musicstudio.ui.generate.vae_phrases import StudioPhrase, interpolation_plan, interpolation_takes
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
-from musicstudio.generators.interface import BAR, Take
+from musicstudio.generators.interface import BAR, Take, bar_ticks
 from musicstudio.ui.generate.seed import SeedPlan, source_span
 
-PHRASE = 2 * BAR            # the VAE hears 2 bars of 4/4 at a time
+PHRASE_BARS = 2             # the VAE hears 2 bars of the song's meter at a time
 LAYOUTS = {"end to end": "End to end, in one take", "takes": "One take each (1-9 flip)"}
 PLACES = {"continue": "After the later phrase", "new track": "After it, in a new track"}
 
@@ -33,6 +33,7 @@ class StudioPhrase:
     clip: Clip                       # its notes counted from ``start``; the length is whole bars
     replaced: tuple[Note, ...]       # the song's notes it stands for (a take: none)
     label: str                       # for the user: "8 notes in bars 1-2 of Melody"
+    bar: int = BAR                   # ticks in a bar of the song's meter where it starts
 
     @property
     def end(self) -> int:
@@ -40,7 +41,8 @@ class StudioPhrase:
 
     @property
     def chunks(self) -> int:
-        return max(1, -(-self.clip.length // PHRASE))
+        """The VAE's 2-bar phrases it spans (a started one counts)."""
+        return max(1, -(-self.clip.length // (PHRASE_BARS * self.bar)))
 
     def plan(self) -> SeedPlan:
         """Where a moved version of it goes: in its place, replacing its notes (cut at its end)."""
@@ -61,7 +63,7 @@ def phrase_from_selection(song: Song, track: int, selection) -> StudioPhrase:
     clip = Clip(tuple(n.moved_by(-start) for n in notes), end - start)
     name = song.tracks[track].name or f"track {track + 1}"
     label = f"{len(notes)} notes in {bars_text(song, start, end)} of {name}"
-    return StudioPhrase(track, start, clip, tuple(notes), label)
+    return StudioPhrase(track, start, clip, tuple(notes), label, _bar(song, start))
 
 
 def phrase_from_take(song: Song, plan: SeedPlan, take: Take, name: str) -> StudioPhrase:
@@ -69,7 +71,14 @@ def phrase_from_take(song: Song, plan: SeedPlan, take: Take, name: str) -> Studi
     length = plan.end - plan.at if plan.end is not None else take.length
     notes = tuple(n.moved_by(-plan.at) for n in plan.placed(take))
     return StudioPhrase(plan.track, plan.at, Clip(notes, length), (),
-                        f"{name} ({len(notes)} notes, {bars_text(song, plan.at, plan.at + length)})")
+                        f"{name} ({len(notes)} notes, {bars_text(song, plan.at, plan.at + length)})",
+                        _bar(song, plan.at))
+
+
+def _bar(song: Song, tick: int) -> int:
+    """Ticks in a bar of ``song``'s meter at ``tick``."""
+    signature = song.meter.signature_at(max(0, tick))
+    return bar_ticks((signature.numerator, signature.denominator))
 
 
 def slider_take(phrase: StudioPhrase, notes: tuple[Note, ...], model: str, values: dict[str, float],
@@ -81,8 +90,10 @@ def slider_take(phrase: StudioPhrase, notes: tuple[Note, ...], model: str, value
 
 
 def interpolation_length(*phrases: StudioPhrase) -> int:
-    """How long a phrase made of these is: the 2-bar chunks all have, cut to the longest of them."""
-    return min(min(p.chunks for p in phrases) * PHRASE, max(max(p.clip.length for p in phrases), BAR))
+    """How long a phrase made of these is: the 2-bar chunks all have (bars of the first one's meter), cut to
+    the longest of them."""
+    bar = phrases[0].bar
+    return min(min(p.chunks for p in phrases) * PHRASE_BARS * bar, max(max(p.clip.length for p in phrases), bar))
 
 
 def _cut(notes, length: int) -> tuple[Note, ...]:
