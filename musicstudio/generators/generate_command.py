@@ -36,6 +36,7 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
+from musicstudio.generators.checkpoint import read_config
 from musicstudio.generators.fitting import fit_request
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, seed_register, take_meter
@@ -295,6 +296,9 @@ def _check_family(info, args) -> None:
             raise ValueError(f"--chords and --texture need a GAN model (one that follows chords); "
                              f"{info.name} is {info.backend}")
         family.read_options({"chords": args.chords or "", "texture": args.texture})
+        refusal = family.options.texture_refused(info.name, read_config(info.folder), args.texture)
+        if refusal:
+            raise ValueError(refusal)
 
 
 def _warn(args) -> None:

@@ -173,11 +173,17 @@ def test_the_cli_continues_a_3_4_seed_with_the_gan_in_bars_of_3_4(tmp_path, caps
     assert any(n.start >= 11 * THREE_FOUR for n in take)
 
 
-def test_the_cli_refuses_chords_from_the_licence_clean_gan_and_names_gan_nc(tmp_path, capsys):
+def test_the_cli_refuses_chords_from_the_licence_clean_gan_and_names_gan_nc(tmp_path, capsys, monkeypatch):
+    load = ModelRegistry.load
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a model was loaded before the texture was refused")
+    monkeypatch.setattr(ModelRegistry, "load", refuse)
     code = main(["generate", "--backend", "gan", "--chords", "C F G C", "--texture", "chords", "--bars", "4",
                  "--out", str(tmp_path / "o.mid"), "--quiet"])
     said = capsys.readouterr().err
-    assert code != 0 and "gan-nc" in said and "melodies" in said
+    assert code == 2 and "gan-nc" in said and "melodies" in said     # a usage error, said before loading
+    monkeypatch.setattr(ModelRegistry, "load", load)
     assert main(["generate", "--model", "gan-nc", "--chords", "C F G C", "--texture", "chords", "--bars", "4",
                  "--out", str(tmp_path / "c.mid"), "--variations", "1", "--quiet"]) == 0
     assert most_at_once(open_song(tmp_path / "c.mid").song.tracks[-1].notes) >= 3

@@ -48,6 +48,7 @@ from musicstudio.generators.gan.chords import (
 from musicstudio.generators.gan.fast import NumpyBarGenerator
 from musicstudio.generators.gan.meters import LEGACY, fits, meter_grid, steps_in_bar
 from musicstudio.generators.gan.model import BarGenerator
+from musicstudio.generators.gan.options import ChordOptions
 from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
 from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take, meter_name
 from musicstudio.generators.seed_plan import refuse_meter
@@ -162,10 +163,9 @@ class GANGenerator:
         texture = request.options.get("texture", "auto")
         if texture not in TEXTURES:
             raise GenerationError(f"texture is one of {', '.join(TEXTURES)}, not {texture!r}")
-        if texture == "chords" and "chords" not in self.textures:
-            raise GenerationError(f"{self.name} writes single melodies only: it was trained on melodies alone "
-                                  "(O'Neill's and Ryan's tunes, licence-clean). For chords choose gan-nc (trained "
-                                  "on Bach's chorales too; non-commercial use only), or texture melody or auto")
+        refusal = ChordOptions.texture_refused(self.name, {"textures": self.textures}, texture)
+        if refusal:
+            raise GenerationError(refusal)
         if texture == "melody" or "chords" not in self.textures:
             return 1
         most = most_at_once(seed_notes)

@@ -30,3 +30,13 @@ class ChordOptions:
         from musicstudio.generators.gan.chords import seed_chord_names
         from musicstudio.generators.interface import bar_ticks
         return seed_chord_names(seed, bar_ticks(meter))
+
+    @staticmethod
+    def texture_refused(model: str, config: dict, texture: str) -> str | None:
+        """Why the GAN ``model`` (its config.json) cannot write ``texture``, in words, or None: a model
+        trained on melodies alone (``"textures": ["melody"]``, the licence-clean gan) writes one line."""
+        if texture != "chords" or "chords" in (config.get("textures") or TEXTURES):
+            return None
+        return (f"{model} writes single melodies only: it was trained on melodies alone (O'Neill's and Ryan's "
+                "tunes, licence-clean). For chords choose gan-nc (trained on Bach's chorales too; non-commercial "
+                "use only), or texture melody or auto")
