@@ -296,8 +296,7 @@ def _check_family(info, args) -> None:
             raise ValueError(f"--chords and --texture need a GAN model (one that follows chords); "
                              f"{info.name} is {info.backend}")
         family.read_options({"chords": args.chords or "", "texture": args.texture})
-        refusal = family.options.texture_refused(info.name, read_config(info.folder), args.texture)
-        if refusal:
+        if refusal := family.options.texture_refused(info.name, read_config(info.folder), args.texture):
             raise ValueError(refusal)
 
 
