@@ -55,7 +55,8 @@ def waltz(tmp_path, monkeypatch):
     monkeypatch.setattr("musicstudio.generators.registry.ModelRegistry", Recorder)
     # the command proves a model's folder before it loads; the recorder has none, only its family
     monkeypatch.setattr("musicstudio.generators.registry.model_info",
-                        lambda name: SimpleNamespace(name=name, folder=name, backend="recorder", family=BACKEND))
+                        lambda name: SimpleNamespace(name=name, folder=name, backend="recorder", family=BACKEND,
+                                                    meters=BACKEND.meters))
     monkeypatch.setenv("MUSICSTUDIO_BACKENDS", f"{__name__}:BACKEND")
     Recorder.seeds = []
     path = tmp_path / "waltz.mid"
