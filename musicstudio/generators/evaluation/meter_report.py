@@ -31,7 +31,8 @@ from musicstudio.generators.evaluation.bar_positions import histogram_overlap, p
 from musicstudio.generators.interface import GenerationError, GenerationRequest, bar_ticks, meter_name
 
 METERS = ((2, 4), (3, 4), (4, 4), (2, 2), (6, 8), (9, 8))
-MODELS = ("markov-events", "markov-melody", "lstm", "lstm-nc", "lstm-ensemble", "lstm-notes")
+MODELS = ("lstm", "lstm-triplets", "lstm-ensemble", "lstm-notes", "markov-events", "markov-melody", "vae", "gan",
+          "lstm-nc", "lstm-ensemble-nc", "lstm-notes-nc", "markov-events-nc", "markov-melody-nc", "vae-nc", "gan-nc")
 SEED_BARS = TAKE_BARS = 4
 VARIATIONS = 4
 TARGET = 0.8
@@ -213,7 +214,7 @@ def _pooled(meters: dict, model: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m musicstudio.generators.evaluation.meter_report",
-                                description="Per-meter onset-position overlap and take lengths of the token models.")
+                                description="Per-meter onset-position overlap and take lengths of the shipped models.")
     p.add_argument("--corpus", default="cache/corpus", metavar="DIR", help="corpus cache (default cache/corpus)")
     p.add_argument("--models", default=",".join(MODELS), help="model names, comma-separated; NAME@4/4 asks that "
                    "model in 4/4 whatever the piece's meter (as every request was before requests carried one)")
