@@ -245,3 +245,12 @@ def test_a_bass_seed_is_continued_in_the_models_register_and_its_takes_come_back
     assert seen[0] == 36 + 7 % 5 + 36      # the network reads the seed three octaves up
     notes = [n for t in takes for n in t.notes]
     assert notes and all(31 <= n.pitch <= 45 for n in notes)   # and the takes are in the range asked for
+
+
+def test_a_triplet_16th_just_before_the_bar_line_does_not_add_a_bar_to_the_take():
+    generator = ModelRegistry([MODELS]).load("lstm-notes", "cpu")
+    quarters = tuple(Note(67 + i % 3, i * 480, 480, 90) for i in range(15))
+    last = (Note(72, 4 * 1920 - 40, 40, 90),)                 # a 16th triplet ending on the bar line
+    seed = Clip(quarters + last, 4 * 1920)                    # on the 16th grid it would start on the bar line
+    takes = generator.generate(GenerationRequest(seed=seed, bars=2, variations=2, random_seed=3))
+    assert all(t.length == 2 * 1920 and all(n.end <= t.length for n in t.notes) for t in takes)

@@ -112,7 +112,9 @@ class NotesLSTMGenerator:
         seed_notes = on_grid(request.seed.notes)
         shift = home_shift([n.pitch for n in seed_notes], self.model.config.register)  # a bass line goes up
         seed_rows = self.codec.encode(n._replace(pitch=min(127, max(0, n.pitch + shift))) for n in seed_notes)
-        seed_end = max([request.seed.length / PPQ] + [n.end / PPQ for n in seed_notes])
+        # where the seed ends as written: a triplet 16th just before the bar line that the grid moves onto it
+        # does not make the seed a step longer (its take would start a bar late)
+        seed_end = max([request.seed.length / PPQ] + [n.end / PPQ for n in request.seed.notes])
         seed_end = float(np.ceil(seed_end / GRID - 1e-9) * GRID)
         take_length = request.take_length(round(seed_end * PPQ))  # the seed's bar completed, then whole bars
         end = seed_end + take_length / PPQ
