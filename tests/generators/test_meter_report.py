@@ -21,3 +21,10 @@ def test_a_model_that_refuses_the_meter_gets_a_refuses_cell(monkeypatch, tiny_co
     assert "5/4 only, not 4/4" in entry["refused"]
     text = meter_report.markdown(figures, "meter_report")
     assert "| 4/4 |" in text and "refuses" in text.split("| 4/4 |")[1].splitlines()[0]
+
+
+def test_a_figure_just_below_the_target_is_not_shown_rounded_up_to_it():
+    below = {"overlap": 0.7961, "meets_target": False, "exact_bars": 28, "takes": 28}
+    assert meter_report._cell(below) == "0.796 (28/28)"
+    assert meter_report._cell({**below, "overlap": 0.8612, "meets_target": True}) == "**0.86** (28/28)"
+    assert meter_report._cell({**below, "overlap": 0.7712}) == "0.77 (28/28)"

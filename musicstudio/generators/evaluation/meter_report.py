@@ -153,7 +153,10 @@ def _cell(entry: dict) -> str:
     if not entry.get("takes"):
         return "-"
     mark = "**" if entry["meets_target"] else ""
-    return f"{mark}{entry['overlap']:.2f}{mark} ({entry['exact_bars']}/{entry['takes']})"
+    shown = f"{entry['overlap']:.2f}"
+    if not entry["meets_target"] and float(shown) >= TARGET:   # 0.796 is not "0.80": show the third decimal
+        shown = f"{entry['overlap']:.3f}"
+    return f"{mark}{shown}{mark} ({entry['exact_bars']}/{entry['takes']})"
 
 
 def markdown(figures: dict, command: str) -> str:
