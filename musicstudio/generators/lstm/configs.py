@@ -15,49 +15,37 @@ LICENCE_CLEAN = ["oneills1850", "ryansMammoth"]
 _EVENTS = {"codec": "events", "low": 0, "high": 127, "max_shift": 16, "velocity_bins": 0}
 _TRIPLET_EVENTS = {**_EVENTS, "max_shift": 48, "steps_per_quarter": 12}
 _DATA = {"collections": None, "meter_classes": None, "transpose": list(range(-5, 7))}
+_CLEAN = {**_DATA, "collections": LICENCE_CLEAN}
+_NET = {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1}
+_METERED = {"meters": [list(m) for m in METERS]}
+_BATCHES = {"window": 256, "batch_size": 64, "per_epoch": 100, "valid_windows": 1024}
+_TRAIN = {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine", "precision": "bf16"}
+_TINY = {"codec": _EVENTS, "data": {**_DATA, "transpose": [0], "limit": 30},
+         "batches": {"window": 64, "batch_size": 8, "per_epoch": 6, "valid_windows": 16},
+         "train": {"epochs": 2, "lr": 3e-3, "patience": 2}}
 CONFIGS = {
     "lstm": {"summary": "2-layer meter-aware LSTM over the events codec (the step in the bar of the piece's meter as "
                         "an input), trained on O'Neill's and Ryan's tunes only (licence-clean)",
-             "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1,
-                                         "meters": [list(m) for m in METERS]},
-             "data": {**_DATA, "collections": LICENCE_CLEAN},
-             "batches": {"window": 256, "batch_size": 64, "per_epoch": 100, "valid_windows": 1024},
-             "train": {"epochs": 20, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
-                       "max_minutes": 30, "precision": "bf16"}},
+             "codec": _EVENTS, "model": {**_NET, **_METERED}, "data": _CLEAN, "batches": _BATCHES,
+             "train": {**_TRAIN, "epochs": 20, "max_minutes": 30}},
     "lstm-nc": {"summary": "2-layer LSTM over the events codec with a bar-position input (modulo 16), trained on "
                            "every collection: non-commercial",
-             "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1},
-             "data": _DATA,
-             "batches": {"window": 256, "batch_size": 64, "per_epoch": 250, "valid_windows": 1024},
-             "train": {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
-                       "max_minutes": 60, "precision": "bf16"}},
+                "codec": _EVENTS, "model": _NET, "data": _DATA, "batches": {**_BATCHES, "per_epoch": 250},
+                "train": {**_TRAIN, "max_minutes": 60}},
     "lstm-member": {"summary": "an ensemble member: the lstm network trained for a quarter of an hour (pick the "
                                 "seed with --set train.seed=N)",
-                    "codec": _EVENTS, "model": {"embed": 128, "hidden": 256, "layers": 2, "dropout": 0.1},
-                    "data": _DATA,
-                    "batches": {"window": 256, "batch_size": 64, "per_epoch": 100, "valid_windows": 1024},
-                    "train": {"epochs": 30, "lr": 2e-3, "clip_norm": 1.0, "patience": 4, "schedule": "cosine",
-                              "max_minutes": 15, "precision": "bf16"}},
+                    "codec": _EVENTS, "model": _NET, "data": _DATA, "batches": _BATCHES,
+                    "train": {**_TRAIN, "max_minutes": 15}},
     "lstm-member-small": {"summary": "an lstm-ensemble member: the meter-aware lstm at hidden 128 (a quarter of the "
                                      "recurrent arithmetic, so three step as fast as one lstm), O'Neill's and Ryan's "
                                      "only, 12 minutes (pick the seed with --set train.seed=N)",
-                          "codec": _EVENTS, "model": {"embed": 128, "hidden": 128, "layers": 2, "dropout": 0.1,
-                                                      "meters": [list(m) for m in METERS]},
-                          "data": {**_DATA, "collections": LICENCE_CLEAN},
-                          "batches": {"window": 256, "batch_size": 64, "per_epoch": 50, "valid_windows": 1024},
-                          "train": {"epochs": 80, "lr": 3e-3, "clip_norm": 1.0, "patience": 6, "schedule": "cosine",
-                                    "max_minutes": 12, "precision": "bf16"}},
-    "lstm-tiny": {"summary": "a tiny LSTM for tests", "codec": _EVENTS,
-                  "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1},
-                  "data": {**_DATA, "transpose": [0], "limit": 30},
-                  "batches": {"window": 64, "batch_size": 8, "per_epoch": 6, "valid_windows": 16},
-                  "train": {"epochs": 2, "lr": 3e-3, "patience": 2}},
-    "lstm-meters-tiny": {"summary": "a tiny meter-aware LSTM for tests", "codec": _EVENTS,
-                  "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1,
-                            "meters": [list(m) for m in METERS]},
-                  "data": {**_DATA, "transpose": [0], "limit": 30},
-                  "batches": {"window": 64, "batch_size": 8, "per_epoch": 6, "valid_windows": 16},
-                  "train": {"epochs": 2, "lr": 3e-3, "patience": 2}},
+                          "codec": _EVENTS, "model": {**_NET, "hidden": 128, **_METERED}, "data": _CLEAN,
+                          "batches": {**_BATCHES, "per_epoch": 50},
+                          "train": {**_TRAIN, "epochs": 80, "lr": 3e-3, "patience": 6, "max_minutes": 12}},
+    "lstm-tiny": {"summary": "a tiny LSTM for tests", **_TINY,
+                  "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1}},
+    "lstm-meters-tiny": {"summary": "a tiny meter-aware LSTM for tests", **_TINY,
+                         "model": {"embed": 16, "hidden": 32, "layers": 2, "dropout": 0.1, **_METERED}},
 }
 # The triplet grid: the lstm and the tiny meter-aware recipes with the events codec at 12 steps a quarter.
 # lstm-triplets starts from the shipped lstm carried onto the finer grid (grid_transfer.py): on this CPU a
