@@ -53,7 +53,9 @@ class Backend:
     def meters_of(self, config: dict) -> tuple[tuple[int, int], ...] | None:
         """The meters the model of ``config`` (its config.json) writes bars of (None: any meter): the family's,
         or ``meters_before`` for a model trained before the family learnt meters."""
-        if self.meter_key and self.meters_before is not None and self.meter_key not in config.get("model", {}):
+        model = config.get("model")
+        if self.meter_key and self.meters_before is not None and self.meter_key not in (
+                model if isinstance(model, dict) else {}):   # a damaged config is refused where it loads
             return self.meters_before
         return self.meters
 

@@ -38,6 +38,9 @@ class ModelInfo:
     codec: str
     sliders: tuple[str, ...] = ()      # a latent model's slider names, as its config lists them
     licence: ModelLicence = ModelLicence(UNKNOWN)   # from the collections that trained it
+    meters: tuple[tuple[int, int], ...] | None = None  # the meters it writes bars of (None: any), as its family
+                                                       # reads its config: a GAN or VAE trained before its family
+                                                       # learnt meters writes 4/4 and 2/2 only
 
     @property
     def collections(self) -> tuple[str, ...]:
@@ -48,12 +51,6 @@ class ModelInfo:
     def family(self):
         """Its backend's :class:`~musicstudio.generators.family.Backend` (what it can do, its options)."""
         return backend_named(self.backend)
-
-    @property
-    def meters(self) -> tuple[tuple[int, int], ...] | None:
-        """The meters this model writes bars of (None: any), as its family reads its config: a GAN or VAE
-        trained before its family learnt meters writes 4/4 and 2/2 only."""
-        return self.family.meters_of(read_config(self.folder))
 
     @property
     def card(self) -> Path:
@@ -88,13 +85,13 @@ def model_info(folder: str | Path) -> ModelInfo:
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise CheckpointError(folder / CONFIG, "its 'name' entry is not a short text")
     try:
-        backend_named(config["backend"])
+        family = backend_named(config["backend"])
     except UnknownBackend as e:
         raise CheckpointError(folder / CONFIG, str(e)) from None
     sliders = config.get("sliders")
     sliders = tuple(str(s) for s in sliders) if isinstance(sliders, list) else ()
     return ModelInfo(name, config["backend"], folder, _summary(folder), weights.stat().st_size,
-                     str(config["codec"].get("codec", "?")), sliders, model_licence(config))
+                     str(config["codec"].get("codec", "?")), sliders, model_licence(config), family.meters_of(config))
 
 
 def user_models_folder() -> Path:
