@@ -10,10 +10,9 @@ import time
 
 import torch
 
-from benchmarks.timing import bench_device
+from benchmarks.timing import shipped, skipped
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
-from musicstudio.generators.registry import ModelRegistry
 
 TARGET_S = 0.150
 REPEAT = 7
@@ -31,11 +30,10 @@ def groove(pattern: dict[int, str], bars: int = 4) -> Clip:
 def run():
     from musicstudio.generators.interface import GenerationRequest
 
-    registry = ModelRegistry()
-    if "drums" not in {m.name for m in registry.models()}:
-        return [("drums: not installed, skipped", 0.0, "", None)]
+    ((name, generator),) = shipped(["drums"])
+    if generator is None:
+        return [skipped(name)]
     torch.set_num_threads(1)
-    generator = registry.load("drums", bench_device())
     figures = []
     for label, seed, meter in (("rock 4/4", groove(ROCK), (4, 4)), ("waltz 3/4", groove(WALTZ), (3, 4))):
         times = []

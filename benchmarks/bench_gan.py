@@ -12,11 +12,10 @@ import statistics
 import time
 
 from benchmarks.bench_generate import CHORDS, MELODY
-from benchmarks.timing import bench_device
+from benchmarks.timing import shipped, skipped
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.generators.interface import GenerationRequest, bar_ticks
-from musicstudio.generators.registry import ModelRegistry
 
 TARGET_MS = 20.0
 ISSUE_17_MS = 150.0
@@ -36,15 +35,10 @@ def _median_ms(generator, request: GenerationRequest) -> float:
 def run():
     import torch
 
-    registry = ModelRegistry()
-    installed = {m.name for m in registry.models()}
     torch.set_num_threads(1)
     figures = []
-    for name in ("gan", "gan-nc"):
-        if name not in installed:
-            figures.append((f"{name}: not installed, skipped", 0.0, "", None))
-            continue
-        figures += _model_figures(name, registry.load(name, bench_device()))
+    for name, gan in shipped(("gan", "gan-nc")):
+        figures += [skipped(name)] if gan is None else _model_figures(name, gan)
     return figures
 
 

@@ -13,11 +13,10 @@ refuses a seed (a melody model given chords) says so.
 import statistics
 import time
 
-from benchmarks.timing import bench_device
+from benchmarks.timing import shipped, skipped
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.interface import BAR, GenerationError, GenerationRequest
-from musicstudio.generators.registry import ModelRegistry
 
 TARGET_S = 0.150
 REPEAT = 7
@@ -69,14 +68,11 @@ def _time(generator, seed: Clip) -> tuple[float, float]:
 
 
 def run():
-    registry = ModelRegistry()
-    installed = {m.name for m in registry.models()}
     figures, times = [], {}
-    for name in MODELS:
-        if name not in installed:
-            figures.append((f"{name}: not installed, skipped", 0.0, "", None))
+    for name, generator in shipped(MODELS):
+        if generator is None:
+            figures.append(skipped(name))
             continue
-        generator = registry.load(name, bench_device())
         for label, seed in (("melodic", MELODY), ("chordal", CHORDS)):
             try:
                 total, step = _time(generator, seed)

@@ -16,11 +16,10 @@ import time
 
 import torch
 
-from benchmarks.timing import bench_device
+from benchmarks.timing import shipped, skipped
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.interface import BAR, GenerationRequest
-from musicstudio.generators.registry import ModelRegistry
 
 # (pitch, start in 8ths, length in 8ths): "Muss i denn" and "Ode to Joy", four bars each
 _A = [(67, 0, 2), (72, 2, 2), (72, 4, 1), (71, 5, 1), (72, 6, 2), (74, 8, 2), (76, 10, 2), (76, 12, 2),
@@ -56,11 +55,10 @@ def continuation_ms(vae, seed: Clip, meter=(4, 4), repeat: int = 7, clock=time.p
 def run():
     from musicstudio.generators.vae.evaluation import timings
 
-    registry = ModelRegistry()
-    if "vae" not in {m.name for m in registry.models()}:
-        return [("vae: not installed, skipped", 0.0, "", None)]
+    ((name, vae),) = shipped(["vae"])
+    if vae is None:
+        return [skipped(name)]
     torch.set_num_threads(1)
-    vae = registry.load("vae", bench_device())
     from benchmarks.bench_generate import CHORDS
 
     rows = [("vae: 8 bars x 4 variations, chordal seed (median)", continuation_ms(vae, CHORDS), "ms",

@@ -14,6 +14,22 @@ def bench_device() -> str:
     return os.environ.get(DEVICE_VARIABLE) or "cpu"
 
 
+def shipped(names):
+    """(name, the shipped model loaded on :func:`bench_device`) for each of ``names``, the model None when
+    it is not installed (the benchmark reports it skipped: :func:`skipped`)."""
+    from musicstudio.generators.registry import ModelRegistry
+
+    registry = ModelRegistry()
+    installed = {m.name for m in registry.models()}
+    for name in names:
+        yield name, (registry.load(name, bench_device()) if name in installed else None)
+
+
+def skipped(name: str) -> tuple:
+    """A benchmark's figure row for a model that is not installed."""
+    return (f"{name}: not installed, skipped", 0.0, "", None)
+
+
 def median_seconds(fn, repeat: int = 5, clock=time.perf_counter) -> float:
     """The median time ``fn`` takes on ``clock`` (wall time by default)."""
     times = []
