@@ -57,3 +57,14 @@ class DrumWriter(Protocol):
     notes, and a drum groove given to them would come back as piano."""
 
     def generate(self, request, progress=None, cancel=None) -> list: ...
+
+
+class Infiller(Protocol):
+    """A model that fills bars between two stretches of music: its ``generate``, given a request whose
+    ``after`` is set (:attr:`~.interface.GenerationRequest.fills`), writes the request's ``bars`` whole bars
+    between the seed (the bars before the gap, ending on its first bar line) and ``after`` (the track from
+    the gap's end on), hearing both sides (and ``others``, the song's other tracks, where it can). Only such a
+    backend is given both sides ("Fill these bars", ``generate --fill``); the others regenerate bars from the
+    left only. Without ``after`` its ``generate`` continues as any generator does."""
+
+    def generate(self, request, progress=None, cancel=None) -> list: ...

@@ -70,6 +70,11 @@ class GenerationRequest:
     options: dict = field(default_factory=dict)  # the backend's own parameters
     meter: tuple[int, int] = (4, 4)              # the song's time signature where the seed ends; the seed
                                                  # starts on one of its bar lines, ``bars`` counts its bars
+    after: Clip | None = None                    # fill: the track's notes from the gap's end on (counted from
+                                                 # there; the seed ends on the gap's first bar line and the take
+                                                 # is the ``bars`` between); None: continue from the left only
+    others: tuple[Clip, ...] = ()                # fill: the song's other pitched tracks over the seed, the gap
+                                                 # and ``after``, each counted from the seed's start
 
     def __post_init__(self) -> None:
         if self.bars < 1 or self.variations < 1:
@@ -91,6 +96,11 @@ class GenerationRequest:
         """Ticks in a bar of the request's meter."""
         return bar_ticks(self.meter)
 
+    @property
+    def fills(self) -> bool:
+        """Whether the request asks to fill bars between the seed and ``after`` (rather than continue)."""
+        return self.after is not None
+
     def take_length(self, seed_length: int | None = None) -> int:
         """Ticks of a take after a seed of ``seed_length`` ticks (the request's own seed by default): the
         rest of the seed's unfinished bar, then ``bars`` whole bars, so that takes start and end on bar
@@ -106,7 +116,10 @@ class GenerationRequest:
     def record(self) -> dict:
         """The parameters as plain data, for a take's generation record in the project file."""
         data = asdict(self)
-        data.pop("seed")
+        for clip in ("seed", "after", "others"):
+            data.pop(clip)
+        if self.after is not None:
+            data["fill"] = True    # the take filled bars between the seed and the music after them
         data["key"] = None if self.key is None else lock_record(self.key)
         data["pitch_range"] = list(self.pitch_range)
         data["meter"] = list(self.meter)

@@ -16,6 +16,15 @@ def test_request_checks_its_parameters():
             GenerationRequest(SEED, **bad)
 
 
+
+def test_a_fill_request_says_so_and_keeps_its_context_out_of_the_record():
+    after = Clip((Note(67, 0, 480, 100),), 1920)
+    request = GenerationRequest(SEED, bars=2, after=after, others=(Clip((Note(48, 0, 1920, 80),), 7680),))
+    assert request.fills and not GenerationRequest(SEED).fills
+    record = request.record()
+    assert record["fill"] is True and not {"seed", "after", "others"} & set(record)
+    assert "fill" not in GenerationRequest(SEED).record()
+
 def test_key_lock_and_range():
     request = GenerationRequest(SEED, key=Key(0), pitch_range=(48, 72))
     assert request.allows(60) and not request.allows(61) and not request.allows(74) and not request.allows(47)
