@@ -7,14 +7,17 @@ track, or every track merged (a chorale in four tracks continues as four voices)
 it to its real end (its last note's end, or the loop's end): a take placed after it starts there and first
 completes the seed's unfinished bar (:mod:`.fitting` fits that to each family). Regenerated bars, and the
 VAE studio's phrases, are whole bars. A take is placed after it ("continue"), over it ("regenerate": the
-bars are generated again from what comes before them, since our token backends only look left; one track
-only), or after it in a new track. A chordal take that continues every track is dealt out to those
+bars are generated again; one track only), or after it in a new track. A "regenerate" plan carries both
+sides of the bars: the seed (up to :data:`CONTEXT_BARS` bars before them), ``after`` (the track from their
+end, up to as many bars) and ``others`` (the other pitched tracks over that whole window); a model that
+fills (:class:`~musicstudio.generators.capabilities.Infiller`) is given all three, a left-only model the
+seed alone (:meth:`SeedPlan.request_context`). A chordal take that continues every track is dealt out to those
 tracks again, voice by voice (:func:`~musicstudio.core.voices.continue_voices`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from musicstudio.core.changes import Change, ChangeGroup, NoteChange, TrackChange
 from musicstudio.core.clip import Clip
@@ -23,12 +26,12 @@ from musicstudio.core.song import Song
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
 from musicstudio.core.voices import continue_voices, lines_of, most_at_once
-from musicstudio.generators.capabilities import DrumWriter
+from musicstudio.generators.capabilities import DrumWriter, Infiller
 from musicstudio.generators.interface import GenerationError, Take
 
 SOURCES = ("selection", "bars", "track", "every track")
 MODES = ("continue", "regenerate", "new track")
-CONTEXT_BARS = 8   # how much of the track before regenerated bars the model sees
+CONTEXT_BARS = 8   # how much of the track before (and, for a fill, after) regenerated bars the model sees
 REGISTER_MARGIN = 5   # semitones a take may go beyond the seed's lowest and highest notes by default
 BAR_LINE_SLACK = PPQ // 4   # a seed ending within a 16th of a bar line ends on it (a staccato last note, a drum hit)
 
@@ -48,6 +51,17 @@ class SeedPlan:
     end: int | None = None          # regenerate: the take is cut at this tick
     bars: int | None = None         # regenerate: the number of bars is fixed by the span
     lines: tuple[tuple[int, int], ...] = ()  # every track: (track, its last pitch), highest part first
+    after: Clip | None = None       # regenerate: the track from ``end`` on (up to the context bars), from ``end``
+    others: tuple[Clip, ...] = ()   # regenerate: the other pitched tracks over seed, span and after, from
+                                    # ``seed_start`` (those with notes there, in the song's order)
+
+    def request_context(self, family) -> dict:
+        """What a request for ``family``'s models carries beside the seed: ``after`` and ``others`` for a
+        family that fills (:class:`~musicstudio.generators.capabilities.Infiller`), nothing for a left-only
+        one (it regenerates the bars from the bars before them) or for a plan that regenerates nothing."""
+        if self.mode != "regenerate" or self.after is None or not family.can(Infiller):
+            return {}
+        return {"after": self.after, "others": self.others}
 
     def placed(self, take: Take) -> tuple[Note, ...]:
         """The take's notes at their place in the song (cut to the regenerated span)."""
@@ -164,7 +178,31 @@ def plan_seed(song: Song, track: int, source: str, mode: str, selection=(), loop
     before = [n for n in song.tracks[track].notes if first <= n.start < start]
     context = tuple(n.moved_by(-first).with_duration(min(n.end, start) - n.start) for n in before)
     bars = meter.bar_at(end - 1) - meter.bar_at(start) + 1   # bars of the song's meter, not of 4/4
-    return SeedPlan(track, Clip(context, start - first), first, start, mode, notes, end, bars)
+    plan = SeedPlan(track, Clip(context, start - first), first, start, mode, notes, end, bars)
+    after = _after(song, track, end, context_bars)
+    return replace(plan, after=after, others=_others(song, track, first, end + after.length))
+
+
+def _after(song: Song, track: int, end: int, context_bars: int) -> Clip:
+    """Track ``track``'s notes from ``end`` (a bar line) to ``context_bars`` bars later or the song's last
+    bar line, whichever comes first, cut there, counted from ``end`` (empty past the song's end)."""
+    meter = song.meter
+    last = max(end, min(meter.bar_start(meter.bar_at(end) + context_bars), _bar_ceil(song, song.end_tick)))
+    notes = tuple(n.with_duration(min(n.end, last) - n.start).moved_by(-end)
+                  for n in song.tracks[track].notes if end <= n.start < last)
+    return Clip(notes, last - end)
+
+
+def _others(song: Song, track: int, first: int, last: int) -> tuple[Clip, ...]:
+    """The song's other pitched tracks' notes that start in [``first``, ``last``), cut at ``last``, counted
+    from ``first``: one clip per track that has some there."""
+    clips = []
+    for k, other in enumerate(song.tracks):
+        notes = tuple(n.with_duration(min(n.end, last) - n.start).moved_by(-first)
+                      for n in other.notes if first <= n.start < last)
+        if k != track and not other.is_drum and notes:
+            clips.append(Clip(notes, last - first))
+    return tuple(clips)
 
 
 # -- what a model may be given, and where its takes may go ----------------------------------------------
