@@ -15,7 +15,8 @@ bar, then ``request.bars`` bars of ``request.meter``) is filled with 2-bar block
 it starts (the part before the seed's end is dropped), whose noise drifts from block to block
 (``options["drift"]``, default 0.25: the share of fresh noise), decoded with the request's temperature and
 top-p, the key lock and pitch range masked out of the logits, and every draw taken from a numpy generator
-seeded with ``request.random_seed``.
+seeded with ``request.random_seed``. With ``request.after`` set it fills the bars between the seed and
+``after`` instead, from points between the two sides' latent codes (:mod:`.fill`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from musicstudio.generators.seed_plan import refuse_meter
 from musicstudio.generators.vae import BACKEND as FAMILY
 from musicstudio.generators.vae.attributes import coordinates
 from musicstudio.generators.vae.decoding import decode_tokens, slerp
+from musicstudio.generators.vae.fill import fill_takes
 from musicstudio.generators.vae.model import PHRASE_BARS, MelodyVAE, MeterRefused
 
 Phrase = tuple[Note, ...]
@@ -218,6 +220,8 @@ class VAEGenerator:
             size = self.phrase_steps(meter)
         except MeterRefused as e:          # a model without meters (vae-nc): 4/4 and 2/2 only
             raise GenerationError(f"{self.name}: {e}; the default vae writes every meter") from None
+        if request.fills:
+            return fill_takes(self, request, progress, cancel)
         options = request.options
         mode = options.get("mode") or ("vary" if request.seed.notes else "sample")
         if mode not in ("sample", "vary"):
