@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from musicstudio.generators.markov.ngram import NGramModel
+from musicstudio.generators.markov.lookup import LevelLookup, backed_off, rows_of
+from musicstudio.generators.markov.ngram import CHUNK_CELLS, NGramModel
 
 BAR, PLAIN = "bar.", "plain."
 
@@ -36,11 +37,26 @@ class MeteredNGram:
         self.order = max(bar.order, plain.order)
 
     def distribution(self, contexts: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+        """Both models' distributions mixed; both are looked up in one pass (:mod:`.lookup`), with the
+        arithmetic of each model's own :meth:`NGramModel.distribution`."""
         contexts = np.asarray(contexts, dtype=np.int64).reshape(len(contexts), -1)
-        width = contexts.shape[1]
-        bar = self.bar.distribution(contexts[:, width - (self.bar.order - 1):], positions)
-        plain = self.plain.distribution(contexts[:, width - (self.plain.order - 1):])
-        return self.weight * bar + (1 - self.weight) * plain
+        rows, V = contexts.shape[0], self.vocab
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = self._lookup = LevelLookup(self.bar.lookup_levels() + self.plain.lookup_levels(), V)
+        split = self.bar.levels - 1
+        out = np.empty((rows, V))
+        chunk = max(1, CHUNK_CELLS // ((self.bar.levels + self.plain.levels) * V))
+        for i in range(0, rows, chunk):
+            at = slice(i, i + chunk)
+            slots = None if positions is None else np.asarray(positions).reshape(-1)[at]
+            ids = np.concatenate([self.bar.level_ids(contexts[at], slots), self.plain.level_ids(contexts[at])])
+            seen, scaled, gamma = lookup.find(ids)
+            n = len(contexts[at])
+            bar = backed_off(rows_of(self.bar.unigram(), n), seen[:split], scaled[:split], gamma[:split])
+            plain = backed_off(rows_of(self.plain.unigram(), n), seen[split:], scaled[split:], gamma[split:])
+            out[at] = self.weight * bar + (1 - self.weight) * plain
+        return out
 
     def contexts_of(self, sequence: np.ndarray) -> np.ndarray:
         return self.bar.contexts_of(sequence) if self.bar.order == self.order else self.plain.contexts_of(sequence)

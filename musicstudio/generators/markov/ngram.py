@@ -26,7 +26,10 @@ from typing import Iterable
 
 import numpy as np
 
+from musicstudio.generators.markov.lookup import LevelLookup, backed_off, rows_of
+
 CHUNK_TOKENS = 4_000_000   # count this many tokens at a time, then merge
+CHUNK_CELLS = 2_000_000    # a distribution looks up at most this many (level, row, token) cells at once
 
 
 def _context_ids(padded: np.ndarray, width: int, base: int) -> np.ndarray:
@@ -141,6 +144,7 @@ class NGramModel:
     def _context_tables(self, keep_totals: bool = False) -> None:
         """Per context: the total count (including pruned n-grams) and the discounted mass kept."""
         old = getattr(self, "_totals", None) if keep_totals else None
+        self._lookup = None
         self._ctx, self._totals, self._kept = [], [], []
         for k in range(self.levels):
             ctx = self.keys[k] // self.vocab
@@ -158,21 +162,24 @@ class NGramModel:
             self._kept.append(kept)
 
     # -- probabilities -------------------------------------------------------------------------------------
-    def _level_ids(self, contexts: np.ndarray, positions: np.ndarray | None):
-        """(k, context ids) of each row for the levels 1, 2, ...: one older token each time (the slot
-        first, meter-aware)."""
-        rows, width = contexts.shape
-        ids = np.zeros(rows, dtype=np.int64)
-        for k in range(1, self.levels):
-            if not self.slots:
-                ids = ids + contexts[:, width - k] * self.base ** (k - 1)
-            elif k == 1:
-                if positions is None:
-                    raise ValueError("a meter-aware n-gram needs the slot of the next token")
-                ids = np.asarray(positions, dtype=np.int64).reshape(rows)
-            else:
-                ids = ids + contexts[:, width - k + 1] * (self.slots * self.base ** (k - 2))
-            yield k, ids
+    def level_ids(self, contexts: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+        """``(levels - 1, rows)``: each row's context id at the levels 1, 2, ...: one older token each time
+        (the slot first, meter-aware)."""
+        rows = len(contexts)
+        tokens = self.levels - 1 - (1 if self.slots else 0)
+        newest_first = contexts[:, contexts.shape[1] - tokens:][:, ::-1]
+        ids = np.cumsum(newest_first * self.base ** np.arange(tokens, dtype=np.int64), axis=1).T
+        if not self.slots:
+            return ids
+        if positions is None:
+            raise ValueError("a meter-aware n-gram needs the slot of the next token")
+        slot = np.asarray(positions, dtype=np.int64).reshape(rows)
+        return np.concatenate([slot[None, :], slot + self.slots * ids])
+
+    def lookup_levels(self) -> list[tuple]:
+        """The levels 1, 2, ... as :class:`~musicstudio.generators.markov.lookup.LevelLookup` takes them."""
+        return [(self.keys[k], np.maximum(self.counts[k] - self.discount, 0.0), self._ctx[k], self._totals[k][1],
+                 self._kept[k]) for k in range(1, self.levels)]
 
     def distribution(self, contexts: np.ndarray, positions: np.ndarray | None = None,
                      base: np.ndarray | None = None) -> np.ndarray:
@@ -182,24 +189,15 @@ class NGramModel:
         the shortest contexts back off to instead of the model's own unigram."""
         contexts = np.asarray(contexts, dtype=np.int64).reshape(len(contexts), -1)
         rows, V = len(contexts), self.vocab
-        p = np.broadcast_to(self.unigram(), (rows, V)).copy() if base is None else np.array(base, np.float64)
-        for k, ids in self._level_ids(contexts, positions):
-            ctx, (_, total) = self._ctx[k], self._totals[k]
-            at = np.minimum(np.searchsorted(ctx, ids), max(len(ctx) - 1, 0))
-            seen = (ctx[at] == ids) if len(ctx) else np.zeros(rows, bool)
-            if not seen.any():
-                break  # a context never seen is never part of a longer one seen (pruning keeps that true)
-            lo = np.searchsorted(self.keys[k], ids * V)
-            hi = np.searchsorted(self.keys[k], ids * V + V)
-            lengths = np.where(seen, hi - lo, 0)
-            which = np.repeat(np.arange(rows), lengths)
-            offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            idx = np.repeat(lo, lengths) + offsets
-            dense = np.zeros((rows, V))
-            dense[which, self.keys[k][idx] % V] = np.maximum(self.counts[k][idx] - self.discount, 0.0)
-            t = np.where(seen, total[at], 1.0)
-            gamma = np.where(seen, 1.0 - self._kept[k][at] / t, 1.0)
-            p = np.where(seen[:, None], dense / t[:, None] + gamma[:, None] * p, p)
+        p = rows_of(self.unigram(), rows) if base is None else np.array(base, np.float64)
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = self._lookup = LevelLookup(self.lookup_levels(), V)
+        chunk = max(1, CHUNK_CELLS // (self.levels * V))   # rows at a time: every level's counts are dense
+        for i in range(0, rows, chunk):
+            at = slice(i, i + chunk)
+            ids = self.level_ids(contexts[at], None if positions is None else np.asarray(positions).reshape(-1)[at])
+            p[at] = backed_off(p[at], *lookup.find(ids))
         return p
 
     def unigram(self) -> np.ndarray:
