@@ -3,7 +3,8 @@
 
 The output MIDI file is the whole seed song, every track, with the first take in place right after the
 seed on a track of its own; each other take is the same song in a file of its own (``OUT-take2.mid`` ...),
-so no two takes ever sound at once (:mod:`~musicstudio.generators.take_files`).
+so no two takes ever sound at once (:mod:`~musicstudio.generators.take_files`). ``--fill 5-8 --track N``
+makes those bars of the track again in place, hearing both sides with a model that fills (:mod:`.fill_command`).
 
 A VAE model has modes of its own (``--mode``): ``sample`` (phrases from the prior, no seed needed),
 ``vary`` (takes around the seed's last 2 bars), ``interpolate`` (from the seed to ``--seed-b`` in
@@ -34,9 +35,10 @@ from musicstudio.core.scale import MODES as SCALES
 from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
+from musicstudio.generators import fill_command
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
-from musicstudio.generators.checkpoint import read_config
+from musicstudio.generators.checkpoint import CheckpointError, read_config
 from musicstudio.generators.fitting import fit_request
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, seed_register, take_meter
@@ -44,7 +46,6 @@ from musicstudio.generators.take_files import take_files_line, take_path, with_t
 
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
 VAE_MODES = MODES[1:]
-
 
 _RANGE = re.compile(r"\s*(?P<low>[A-Ga-g][#♯b♭]?-?\d{1,2}|\d{1,3})\s*(?:-|\.\.|to)\s*"
                     r"(?P<high>[A-Ga-g][#♯b♭]?-?\d{1,2}|\d{1,3})\s*")
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "voice (a track per part and take)")
     p.add_argument("--seed-bars", type=int, default=None, metavar="N", help="use only the last N bars of the seed")
     p.add_argument("--bars", type=int, default=4, help="bars to generate (default 4)")
+    fill_command.add_argument(p)     # --fill 5-8: those bars of --track again, in place
     p.add_argument("--variations", type=int, default=4, help="takes to make (default 4)")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling, 0 < p <= 1 (default 1: off)")
@@ -270,9 +272,7 @@ def _write_out(song: Song, path: Path, guard) -> int:
 def _request(args, song: Song, seed: Clip, start: int = 0) -> GenerationRequest:
     """The request for a seed that starts at tick ``start`` of ``song``: ``--bars`` bars of the song's meter
     where the seed ends."""
-    key = None
-    if args.key:
-        key = Scale.of_key(song_key(song)) if args.key == "song" else parse_scale(args.key)
+    key = (Scale.of_key(song_key(song)) if args.key == "song" else parse_scale(args.key)) if args.key else None
     options = {"mode": args.mode, "amount": args.amount} if args.mode in ("sample", "vary") else {}
     if args.chords:
         options["chords"] = args.chords
@@ -311,7 +311,6 @@ def _warn(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 written, 2 usage, 3 bad input (seed file, model) or an OUT that another program wrote
     while the command ran (not overwritten without ``--force``), 1 internal error."""
-    from musicstudio.generators.checkpoint import CheckpointError
     from musicstudio.generators.devices import DeviceError
     from musicstudio.generators.registry import ModelRegistry, model_info
     from musicstudio.io.errors import MusicFileError
@@ -343,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.voices and args.track != "all":
             raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
         parts = _seed_parts(song, seed, start) if args.voices else []
-        request = _request(args, song, seed, start)
+        request, fill = fill_command.planned(song, index, info, args, _request(args, song, seed, start))
         refusal = (drums_refused(song, index, info.family) if args.seed is not None else None) or \
             meter_refused(info.family, request.meter, info)
         if refusal:
@@ -370,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     if not args.quiet:
         print(file=sys.stderr)
+    if fill is not None:      # the takes in place of the bars
+        return fill.write(song, takes, generator, args, guards, _write_out)
     return _write_takes(song, (seed, track, start + seed.length, index), parts, takes, generator, args, guards,
                         (request.meter, fitted.summary))
 
@@ -378,8 +379,7 @@ def _write_takes(song: Song, placing, parts, takes, generator, args, guards, sai
     """Each take in its own copy of the song, right after the seed (``placing``: the seed, its track, where
     it ends in the song, the track's index), and a line that says so (``said``: the meter, and what the
     feel did); 0, or 3 when a file could not be written."""
-    seed, track, at, index = placing
-    meter, feel = said
+    (seed, track, at, index), (meter, feel) = placing, said
     if parts:
         per_take = _voice_tracks(parts, seed, takes, generator.name, at)
     else:
