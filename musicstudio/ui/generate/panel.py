@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -31,6 +31,7 @@ from musicstudio.generators.capabilities import ChordFollower
 from musicstudio.generators.fitting import Fitted, fit_request
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, take_meter
 from musicstudio.ui.generate.audition import TakeAudition
+from musicstudio.ui.generate.fill_mode import describe_span, name_modes
 from musicstudio.ui.generate.model_picker import ModelPicker
 from musicstudio.ui.generate.page_tabs import PageTabs
 from musicstudio.ui.generate.parameters import ParameterForm
@@ -38,9 +39,6 @@ from musicstudio.ui.generate.seed import MODES, SOURCES, SeedError, SeedPlan, pl
 from musicstudio.ui.generate.take_box import TakeBox
 from musicstudio.ui.generate.vae_studio import VAEStudio
 from musicstudio.workers.generation_job import GenerationJob, GenerationResult
-
-REGENERATE_TIP = ("Regenerate these bars: the bars are made again, continuing from the bars before them. Our "
-                  "token backends (Markov, LSTM) only look left, so the bars after are not taken into account.")
 
 
 def place_name(song, tick: int) -> str:
@@ -73,8 +71,7 @@ class GeneratePanel(QWidget):
         self.mode = QComboBox()
         for key, text in MODES.items():
             self.mode.addItem(text, key)
-        self.mode.setItemData(list(MODES).index("regenerate"), REGENERATE_TIP, Qt.ItemDataRole.ToolTipRole)
-        self.mode.setToolTip("Where the takes go. " + REGENERATE_TIP)
+        name_modes(self.mode, None)      # "Fill these bars" for a model that fills (fill_mode.py)
         self.seed_text = QLabel()
         self.seed_text.setWordWrap(True)
         self.params = ParameterForm()
@@ -113,6 +110,7 @@ class GeneratePanel(QWidget):
         self.picker.find_device()
         self.picker.combo.activated.connect(self._remember_model)    # picked by the user
         self.params.show_family(self.picker.current.family if self.picker.current is not None else None)
+        name_modes(self.mode, self.picker.current.family if self.picker.current is not None else None)
         self._enable_generate()
         self._song_changed()
 
@@ -153,6 +151,7 @@ class GeneratePanel(QWidget):
     def _model_changed(self) -> None:
         info = self.picker.current
         self.params.show_family(info.family if info is not None else None)
+        name_modes(self.mode, info.family if info is not None else None)
         self._enable_generate()
         self.describe_seed()
         panel_layout.fit_width(self)
@@ -195,7 +194,7 @@ class GeneratePanel(QWidget):
         seed = f"{count} notes in bars {first}-{last}" if plan.seed.length else "nothing (from scratch)"
         where = place_name(song, plan.at)
         if plan.mode == "regenerate":
-            text = f"Regenerates {plan.bars} bars from {where}, continuing {seed}."
+            text = describe_span(song, plan, family, seed, where)
         elif plan.mode == "new track":
             text = f"Continues {seed} from {where}, in a new track."
         elif plan.lines:
@@ -229,6 +228,7 @@ class GeneratePanel(QWidget):
             self.params.roll_seed()      # a new seed for each generation after the first takes
         try:
             request = self.params.request(plan.seed, song_key(self.document.song), plan.bars, meter)
+            request = replace(request, **plan.request_context(info.family))   # both sides, for a model that fills
         except ValueError as e:
             self._say(f"Cannot generate: {e}.")
             return None
