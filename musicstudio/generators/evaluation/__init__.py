@@ -12,4 +12,5 @@ renders with FluidSynth when asked. Every function takes the notes of one phrase
 - :mod:`.audio_level`: energy and level of a FluidSynth render
 - :mod:`.pictures`: piano roll, histograms and loss curves as PNG
 - :mod:`.report`: JSON and Markdown report
+- :mod:`.side_by_side`: two models' reports in one table (a licence-clean default beside its ``-nc`` model)
 """
