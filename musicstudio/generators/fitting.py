@@ -95,6 +95,17 @@ def _record(feel, reading: SwingReading | None, seed: Swing | None, take: Swing 
             "takes": None if take is None else round(take.ratio, 4), "unit": None if take is None else take.unit}
 
 
+def _straight_context(request: GenerationRequest, swing: Swing | None) -> dict:
+    """A fill's music after the gap and other tracks straightened as the seed is (they start on bar lines)."""
+    if swing is None or request.after is None:
+        return {}
+
+    def straight(clip: Clip) -> Clip:
+        return Clip(tuple(swing.straightened(clip.notes)), swing.straight(clip.length))
+
+    return {"after": straight(request.after), "others": tuple(straight(c) for c in request.others)}
+
+
 def fit_request(request: GenerationRequest, family, feel: str | float = AUTO) -> Fitted:
     """``request`` as ``family``'s models should hear it (``feel``: "auto", "off", or a ratio such as 0.6,
     :func:`~musicstudio.core.feel.parse_feel`), and the way back for their takes."""
@@ -109,5 +120,6 @@ def fit_request(request: GenerationRequest, family, feel: str | float = AUTO) ->
         notes = [n.with_duration(min(n.end, length) - n.start) for n in notes if n.start < length]
     model_request = request
     if seed_swing is not None or length != seed.length:
-        model_request = replace(request, seed=Clip(tuple(notes), length), bars=bars)
+        model_request = replace(request, seed=Clip(tuple(notes), length), bars=bars,
+                                **_straight_context(request, seed_swing))
     return Fitted(model_request, seed.length, model_end, take_swing, _record(feel, reading, seed_swing, take_swing))

@@ -73,3 +73,21 @@ def test_a_request_carries_both_sides_only_for_a_family_that_fills():
     assert plan.request_context(vae) == {"after": plan.after, "others": plan.others}
     assert plan_seed(s, 0, "track", "continue").request_context(vae) == {}
     assert plan_seed(s, 0, "track", "continue").after is None
+
+
+def test_a_swung_fill_is_given_both_sides_straightened():
+    """The feel pipeline straightens the music after the gap and the other tracks as it does the seed, so a
+    model on a straight grid hears one time on both sides."""
+    from musicstudio.core.feel import AUTO
+    from musicstudio.generators.fitting import fit_request
+    from musicstudio.generators.interface import GenerationRequest
+
+    eighth = QUARTER // 2
+    swung = tuple(Note(60 + i % 5, i * eighth + (eighth // 3 if i % 2 else 0), eighth - eighth // 3, 80)
+                  for i in range(32))                          # 4 bars of 8ths swung 2:1
+    after = Clip(swung[:16], 2 * BAR)
+    request = GenerationRequest(Clip(swung, 4 * BAR), bars=2, after=after, others=(Clip(swung, 8 * BAR),))
+    fitted = fit_request(request, backend_named("vae"), AUTO)
+    assert fitted.swing is not None
+    assert all(n.start % eighth == 0 for n in fitted.request.after.notes + fitted.request.others[0].notes)
+    assert fitted.request.after.length == 2 * BAR and fitted.request.others[0].length == 8 * BAR
