@@ -12,7 +12,7 @@ from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm.configs import BACKEND
 from musicstudio.generators.lstm.model import EventLSTM, step_positions
-from musicstudio.generators.lstm.stepper import NumpyStepper, torch_log_probs
+from musicstudio.generators.lstm.stepper import NumpyStepper, one_torch_thread, torch_log_probs
 from musicstudio.generators.phrases import TokenPhrases
 
 
@@ -44,21 +44,25 @@ class LSTMGenerator:
         log_p = np.repeat(torch_log_probs(logits[:, -1]), rows, axis=0)
         h, c = h.repeat(1, rows, 1), c.repeat(1, rows, 1)
         state = NumpyStepper.from_torch((h, c)) if self._stepper is not None else (h, c)
-        return {"log_probs": log_p, "state": state, "position": np.full(rows, next_step, np.int64), "meter": meter}
+        # the run of position slots of the meter, found once: a step only takes its steps modulo the bar
+        run = self.model.config.meter_slot_of(meter) if self.model.config.meters else None
+        return {"log_probs": log_p, "state": state, "position": np.full(rows, next_step, np.int64), "meter": meter,
+                "run": run}
 
     def log_probs(self, state) -> np.ndarray:
         return state["log_probs"]
 
-    @torch.no_grad()
     def push(self, state, tokens: np.ndarray):
         position = state["position"] + self._steps_of[tokens]
-        slots = self.model.config.position_slots(position, state["meter"])
+        first, length = state["run"] or (0, 0)
+        slots = first + position % length if length else position   # LSTMConfig.position_slots, its run known
         if self._stepper is not None:
             log_p, lstm_state = self._stepper.step(tokens, slots, state["state"])
             return {**state, "log_probs": log_p, "state": lstm_state, "position": position}
-        x = torch.from_numpy(tokens).to(self.device).unsqueeze(1)
-        p = torch.from_numpy(slots).to(self.device).unsqueeze(1)
-        logits, lstm_state = self.model(x, p, state["state"])
+        with torch.no_grad():
+            x = torch.from_numpy(tokens).to(self.device).unsqueeze(1)
+            p = torch.from_numpy(slots).to(self.device).unsqueeze(1)
+            logits, lstm_state = self.model(x, p, state["state"])
         return {**state, "log_probs": torch_log_probs(logits[:, -1]), "state": lstm_state, "position": position}
 
     @torch.no_grad()
@@ -84,7 +88,7 @@ class LSTMGenerator:
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
-        with one_blas_thread():
+        with one_blas_thread(), one_torch_thread():   # the seed's pass too: a second thread only waits here
             return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
 
 

@@ -1,0 +1,81 @@
+"""The CPU sampling step of the LSTM models: torch's matrix products give numpy's states and
+log-probabilities bit for bit (so a take is the take numpy's products gave), a single row keeps numpy's
+product, the step holds torch to one thread only while it runs, and the bar-position slots a step is
+given are the model's own for the request's meter."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.generators.interface import BAR, GenerationRequest
+from musicstudio.generators.lstm import stepper as stepper_module
+from musicstudio.generators.registry import ModelRegistry
+
+SHIPPED = Path(__file__).resolve().parents[2] / "models"
+CHORDS = Clip(tuple(Note(p, bar * BAR + beat * 480, 480, 80) for bar, chord in
+                    enumerate([(55, 59, 62, 67), (48, 55, 64, 72), (50, 57, 62, 66), (55, 59, 62, 67)])
+                    for beat in range(4) for p in chord), 4 * BAR)
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return ModelRegistry([SHIPPED]).load("lstm-triplets", "cpu")
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_every_step_is_numpys_bit_for_bit(generator, rows):
+    """At every step of a chordal take, the state and log-probabilities with torch's products (numpy's for
+    one row) equal those of the same equations with numpy's products."""
+    stepper = generator._stepper
+    state = generator.begin(generator.phrases.codec.encode(CHORDS), rows)
+    ours, theirs = state["state"], state["state"]
+    rng = np.random.default_rng(rows)
+    for _ in range(60):
+        tokens = rng.integers(0, generator.phrases.vocab_size, rows)
+        slots = rng.integers(0, stepper.positions, rows)
+        log_p, ours = stepper.step(tokens, slots, ours)
+        expected, theirs = stepper._step(tokens, slots, theirs, stepper_module._numpy_product)
+        assert np.array_equal(log_p, expected)
+        assert all(np.array_equal(a, b) for a, b in zip(ours[0] + ours[1], theirs[0] + theirs[1]))
+
+
+def test_takes_are_the_takes_of_numpys_products(generator, monkeypatch):
+    request = GenerationRequest(seed=CHORDS, bars=4, variations=4, random_seed=11)
+    fast = [t.notes for t in generator.generate(request)]
+    monkeypatch.setattr(stepper_module, "_torch_product", stepper_module._numpy_product)
+    assert [t.notes for t in generator.generate(request)] == fast
+    assert sum(len(n) for n in fast) > 40
+
+
+def test_a_step_holds_torch_to_one_thread_and_gives_the_count_back(generator, monkeypatch):
+    seen = []
+    product = stepper_module._torch_product
+    monkeypatch.setattr(stepper_module, "_torch_product",
+                        lambda *a: seen.append(torch.get_num_threads()) or product(*a))
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        state = generator.begin(generator.phrases.codec.encode(CHORDS), 2)
+        generator.push(state, np.array([60, 62]))
+        assert seen and set(seen) == {1} and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("meter", [(3, 4), (6, 8), (5, 4), (4, 4)])
+def test_a_step_gets_the_models_slots_for_the_meter(generator, monkeypatch, meter):
+    given = []
+    step = generator._stepper.step
+    monkeypatch.setattr(generator._stepper, "step", lambda tokens, slots, state: given.append(slots) or
+                        step(tokens, slots, state))
+    state = generator.begin(generator.phrases.codec.encode(CHORDS), 3, meter)
+    position = state["position"]
+    for token in (282, 290, 60, 300, 303):   # time shifts of various lengths, and a note
+        tokens = np.full(3, token)
+        state = generator.push(state, tokens)
+        position = position + generator._steps_of[tokens]
+        assert np.array_equal(given[-1], generator.model.config.position_slots(position, meter))
