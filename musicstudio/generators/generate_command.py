@@ -35,7 +35,7 @@ from musicstudio.core.scale import MODES as SCALES
 from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.generators import fill_command
+from musicstudio.generators import fill_command, model_choice
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
 from musicstudio.generators.checkpoint import CheckpointError, read_config
@@ -337,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             song = open_song(Path(args.seed)).song
             seed, track, start, index = _seed_clip(song, args, info.family.can(DrumWriter))
         else:
-            song, track, start, index = Song(), Track("Seed", 0, False, ()), 0, None
-            seed = Clip((), 0)
+            song, track, start, index, seed = Song(), Track("Seed", 0, False, ()), 0, None, Clip((), 0)
+        info = model_choice.for_seed(info, seed.notes, registry.models(), bool(args.model), model_choice.told)
         if args.voices and args.track != "all":
             raise ValueError("--voices deals takes out to the seed's parts: give --track all too")
         parts = _seed_parts(song, seed, start) if args.voices else []
