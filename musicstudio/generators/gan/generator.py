@@ -48,6 +48,7 @@ from musicstudio.generators.gan.chords import (
 from musicstudio.generators.gan.fast import NumpyBarGenerator
 from musicstudio.generators.gan.meters import LEGACY, fits, meter_grid, steps_in_bar
 from musicstudio.generators.gan.model import BarGenerator
+from musicstudio.generators.gan.onsets import OnsetThresholds
 from musicstudio.generators.gan.options import ChordOptions
 from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
 from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take, meter_name
@@ -105,8 +106,9 @@ class GANGenerator:
     backend = BACKEND
 
     def __init__(self, name: str, model: BarGenerator, codec: PianorollCodec, device: str,
-                 textures: tuple[str, ...] = ("melody", "chords")):
+                 textures: tuple[str, ...] = ("melody", "chords"), onsets: dict | None = None):
         self.name, self.codec, self.device, self.textures = name, codec, device, tuple(textures)
+        self.onsets = OnsetThresholds.from_config(onsets)
         self.model = model.to(device).eval()
         self._numpy = NumpyBarGenerator(self.model) if torch.device(device).type == "cpu" else None
 
@@ -205,6 +207,7 @@ class GANGenerator:
             (bars, rows, self.model.config.noise)).astype(np.float32) * request.temperature
         condition = condition_vectors(chords)
         previous = np.broadcast_to(prev, (rows, *prev.shape)).copy()
+        onsets = self.onsets.steps(request.meter, codec.steps_per_bar) if self.meter_aware else None
         out = []
         with one_blas_thread():
             for b in range(bars):
@@ -213,7 +216,8 @@ class GANGenerator:
                 chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
                 bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord, grid), target), voices == 1,
                                previous=right_aligned(previous, steps), voices=voices,
-                               allowed=target == np.arange(len(target)))
+                               allowed=target == np.arange(len(target)),
+                               onsets=onsets)
                 bar[:, :, steps:] = False
                 out.append(bar)
                 previous = bar.astype(np.float32)

@@ -4,17 +4,19 @@
   pitch that may (the lower on a tie), so a locked key bends a line into the scale instead of punching
   holes in it.
 * **Binarisation**: a cell sounds at probability 0.5 and above; a note starts where the onset plane says so
-  or where a pitch begins to sound. Steps of one pitch that sound in a row with no onset between them are
-  one sustained note (the onset plane is what keeps MidiNet's repeated-step fragments apart from real
-  repeated notes). A *melody* keeps one pitch a step (:func:`one_line`). *Chords* (:func:`held_chords`)
-  keep the ``voices`` likeliest pitches of a step, with hysteresis: a pitch that sounds goes on while its
-  probability stays at :data:`HOLD` or above and no onset cuts it, and it goes before new pitches when
-  more want to sound than there are voices. Of two pitches a semitone apart only the likelier sounds (the
-  GAN stacked them in 7% of chorale steps, Bach in 1.5%), and a voice left free takes the likeliest pitch
-  at :data:`FILL` or above that clashes with none sounding. With three voices or more the outer voices are
-  kept (:func:`_keep_the_outer_voices`): where the bass (or the top voice) has gone more than a fifth from
-  where it last was, the likeliest pitch near it comes back at :data:`OUTER_FILL` or above (a part of a
-  chorale take fell silent for a whole bar in 1.5% of bars without this, in 0.6% with it; Bach's in 0.006%).
+  or where a pitch begins to sound (in a melody of a model with calibrated onset thresholds: where the onset
+  plane reaches its step's threshold, :func:`one_line`). Steps of one pitch that sound in a row with no
+  onset between them are one sustained note (the onset plane is what keeps MidiNet's repeated-step fragments
+  apart from real repeated notes). A *melody* keeps one pitch a step (:func:`one_line`). *Chords*
+  (:func:`held_chords`) keep the ``voices`` likeliest pitches of a step, with hysteresis: a pitch that
+  sounds goes on while its probability stays at :data:`HOLD` or above and no onset cuts it, and it goes
+  before new pitches when more want to sound than there are voices. Of two pitches a semitone apart only the
+  likelier sounds (the GAN stacked them in 7% of chorale steps, Bach in 1.5%), and a voice left free takes
+  the likeliest pitch at :data:`FILL` or above that clashes with none sounding. With three voices or more
+  the outer voices are kept (:func:`_keep_the_outer_voices`): where the bass (or the top voice) has gone
+  more than a fifth from where it last was, the likeliest pitch near it comes back at :data:`OUTER_FILL` or
+  above (a part of a chorale take fell silent for a whole bar in 1.5% of bars without this, in 0.6% with it;
+  Bach's in 0.006%).
 * **Merging** (:func:`tidy`), against the GAN's typical flicker: a one-step gap in a pitch's sound with
   no onset after it is filled (the same note, held); a lone step with no onset is dropped (except on the
   bar's first step, where it may hold a note over the bar line); an onset inside a sounding run that would
@@ -54,11 +56,12 @@ def fold(probs: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: float = 0.5,
              previous: np.ndarray | None = None, voices: int | None = None,
-             allowed: np.ndarray | None = None) -> np.ndarray:
+             allowed: np.ndarray | None = None, onsets: np.ndarray | None = None) -> np.ndarray:
     """Bool rolls (n, 2, steps, pitches) from probabilities of the same shape. ``melody`` (per row or for
     all): at most one pitch per step, led on from the last note of ``previous`` (the bars before, same
     shape) when given. ``voices``: at most that many pitches sound at once (the likeliest). ``allowed``:
-    the pitches a melody's note may move to by octaves (default: all)."""
+    the pitches a melody's note may move to by octaves (default: all). ``onsets``: a melody's onset
+    threshold at each step (steps,), calibrated per meter (:mod:`.calibration`); None: ``threshold``."""
     probs = np.asarray(probs)
     melody = np.broadcast_to(np.asarray(melody, dtype=bool), (len(probs),))
     sounding = np.zeros(probs[:, SOUNDING].shape, dtype=bool)
@@ -72,7 +75,7 @@ def binarise(probs: np.ndarray, melody: np.ndarray | bool = False, threshold: fl
     rows = np.flatnonzero(melody)
     if len(rows):
         last = last_pitches(previous[rows]) if previous is not None else None
-        sounding[rows], onset[rows] = one_line(probs[rows], threshold, last, allowed)
+        sounding[rows], onset[rows] = one_line(probs[rows], threshold, last, allowed, onsets)
     sounding, onset = tidy(sounding, onset)
     if len(chords):
         sounding[chords], onset[chords] = lengthen_chord_notes(sounding[chords], onset[chords], voices)
@@ -216,7 +219,7 @@ def _nearest_likeliest(candidates: list[int], p: list[float], prior: int) -> int
 
 
 def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None = None,
-             allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+             allowed: np.ndarray | None = None, onsets: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A melody from probabilities (n, 2, steps, pitches), step by step: where some pitch both sounds and
     starts, a note begins (the likeliest onset, less :data:`LEAP_COST` per octave from the melody's last
     pitch, so the line follows the voice it is in instead of jumping between the roll's voices); otherwise
@@ -224,10 +227,20 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
     same leap cost) begins one. A new note more than :data:`MAX_LEAP` semitones from the last moves by
     octaves towards it, to an ``allowed`` pitch (the GAN leapt more than that in 7% of folk-tune intervals,
     the tunes in 1.5%); it keeps its pitch class, so a key lock still holds. ``last``: each row's pitch
-    before the bar (-1: none). Returns (sounding, onset) bools."""
+    before the bar (-1: none). Returns (sounding, onset) bools.
+
+    ``onsets`` (a model's calibrated table for the bar's meter, :mod:`.calibration`): the threshold of each
+    step (steps,) that a pitch's onset and sound must both reach for a note to start there, and then the
+    onset plane alone starts notes: where the held pitch stops sounding and another sounds without an onset,
+    the held note goes on (the sound of a held note drifts across neighbouring pitches in the GAN's bars),
+    and a step after a note began starts another pitch where one reaches the threshold rather than the same
+    pitch again (a one-step fragment that :func:`tidy` would merge back). None: ``threshold`` at every
+    step and the rules above, as every GAN decoded before the tables."""
     n, _, steps, pitches = probs.shape
     s, o = probs[:, SOUNDING], probs[:, ONSET]
-    starts = [[np.flatnonzero(step).tolist() for step in row] for row in (o >= threshold) & (s >= threshold)]
+    at = threshold if onsets is None else np.asarray(onsets, dtype=probs.dtype)[None, :, None]
+    strict = onsets is not None
+    starts = [[np.flatnonzero(step).tolist() for step in row] for row in (o >= at) & (s >= at)]
     sounds = [[np.flatnonzero(step).tolist() for step in row] for row in s >= threshold]
     o_list, s_list = o.tolist(), s.tolist()
     sounding = np.zeros((n, steps, pitches), dtype=bool)
@@ -236,14 +249,18 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
     for r in range(n):          # the held note and the last pitch carry over: plain Python on short lists
         held, played = -1, -1   # the model's pitch, and where it sounds (an octave move apart)
         prior = int(last[r]) if last is not None else -1
+        began = -2              # the step the held note began on
         for t in range(steps):
             if starts[r][t]:
-                held = _nearest_likeliest(starts[r][t], o_list[r][t], prior)
-            elif held >= 0 and held in sounds[r][t]:
+                candidates = starts[r][t]
+                if strict and began == t - 1:   # not the pitch that began a step ago: tidy would merge it
+                    candidates = [q for q in candidates if _towards(q, prior, allowed) != played] or candidates
+                held, began = _nearest_likeliest(candidates, o_list[r][t], prior), t
+            elif held >= 0 and (held in sounds[r][t] or strict and sounds[r][t]):
                 sounding[r, t, played] = True
                 continue
-            elif sounds[r][t]:
-                held = _nearest_likeliest(sounds[r][t], s_list[r][t], prior)
+            elif sounds[r][t] and not strict:
+                held, began = _nearest_likeliest(sounds[r][t], s_list[r][t], prior), t
             else:
                 held = -1
                 continue

@@ -8,7 +8,11 @@ paired with another bar's predecessor and chord stand in for that share of the g
 must fit what comes before it and its chord, not just look like a bar. With ``mode_seeking`` above 0 the
 generator also pays that much times the inverse of how far apart two of its bars for the same condition
 are, per unit of distance between their noises (Mao et al. 2019), so the noise keeps its say and the
-variations of a request differ. ``critic_sees``: ``"soft"``, the generator's probabilities, or
+variations of a request differ. With ``onset_profile`` above 0 (a meter-aware model) the generator also pays
+that much times how far, per meter of the batch and step of its bar, the share of its bars that start a
+note there (the likeliest pitch's onset probability, averaged over the meter's bars) is from the real bars'
+(:func:`onset_profile_gap`): the critic alone let the 2/4 bars keep to eighths where the tunes run in 16ths.
+``critic_sees``: ``"soft"``, the generator's probabilities, or
 ``"binary"``, 0/1 with a straight-through gradient (BinaryMuseGAN's deterministic binary neurons), which
 stalled here (see docs/gan.md).
 
@@ -73,6 +77,19 @@ def is_melody(prev: np.ndarray) -> np.ndarray:
     return (busy.max(axis=1) <= 1) & (busy.sum(axis=1) > 0)
 
 
+def onset_profile_gap(fake_onsets: torch.Tensor, real_onsets: torch.Tensor, grid: torch.Tensor) -> torch.Tensor:
+    """Mean absolute difference, over the meters in a batch (bars with one grid share a meter) and their
+    bars' steps, between how often generated and real bars start a note at each step. ``fake_onsets``,
+    ``real_onsets``: (n, steps, pitches) onset probabilities and 0/1; ``grid``: (n, channels, steps)."""
+    _, meter = torch.unique(grid.flatten(1), dim=0, return_inverse=True)
+    members = F.one_hot(meter).to(fake_onsets.dtype)                     # (n, meters)
+    counts = members.sum(0)[:, None]
+    fake = members.T @ fake_onsets.amax(dim=-1) / counts                 # (meters, steps)
+    real = members.T @ real_onsets.amax(dim=-1) / counts
+    inside = (members.T @ grid[:, 0]) / counts > 0.5                     # the steps of each meter's bar
+    return (fake - real).abs()[inside].mean()
+
+
 class Adversary:
     """The generator and critic with their optimisers: :meth:`step` is one critic step and one generator
     step on a batch, as this module's docstring says (training and fine-tuning share it)."""
@@ -85,6 +102,7 @@ class Adversary:
         self.mode, self.fm = objective.get("critic_sees", "binary"), objective.get("feature_matching", 1.0)
         self.mismatch = float(objective.get("mismatch", 0.0))
         self.seeking = float(objective.get("mode_seeking", 0.0))
+        self.profile = float(objective.get("onset_profile", 0.0))
 
     def step_critic(self, cur: torch.Tensor, prev: torch.Tensor, chord: torch.Tensor,
                     grid: torch.Tensor | None = None):
@@ -122,32 +140,51 @@ class Adversary:
             apart = (torch.sigmoid(logits) - torch.sigmoid(generator(other, prev, chord, grid))).abs()
             apart = apart.mean(dim=(1, 2, 3))
             g_loss = g_loss + self.seeking / (apart / (noise - other).abs().mean(dim=1) + 1e-5).mean()
+        if self.profile and grid is not None:
+            g_loss = g_loss + self.profile * onset_profile_gap(torch.sigmoid(logits[:, 1]), cur[:, 1], grid)
         self.g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         self.g_opt.step()
         return np.array([d_loss.item(), g_loss.item(), matching.item(), d_real.mean().item(), d_fake.mean().item()])
 
 
+MIN_METER_BARS = 100   # a meter's validation bars needed for its own onset overlap to count
+
+
 class BarJudge:
     """How far a generator's bars are from real ones: it generates a bar for each of ``valid``'s (bar before,
     chord) pairs with fixed noise, binarises as the app does, and compares the figures with the real bars'."""
 
-    def __init__(self, valid, noise_size: int, low: int):
+    def __init__(self, valid, noise_size: int, low: int, by_meter: bool = False):
         self.cur, self.prev, self.chords, self.grid = valid
         self.noise = np.random.default_rng(11).standard_normal((len(self.prev), noise_size)).astype(np.float32)
         self.melody, self.low = is_melody(self.prev), low
         self.real = roll_figures(self.cur > 0, low)
         self.real_onsets = onset_positions(self.cur > 0)
+        self.meters = None
+        if by_meter and self.grid is not None:   # the meters with enough bars to compare, by grid
+            kinds, which = np.unique(self.grid.reshape(len(self.grid), -1), axis=0, return_inverse=True)
+            self.meters = [rows for rows in (np.flatnonzero(which.ravel() == k) for k in range(len(kinds)))
+                           if len(rows) >= MIN_METER_BARS]
 
     def __call__(self, generator: BarGenerator) -> tuple[float, dict]:
         """(distance, the generated bars' figures). For a meter-aware model the distance also counts where
         in the bar the notes start: 1 minus the overlap of the onset-position histograms (the bars of every
-        meter together; the generated bars have the real ones' meters)."""
+        meter together; the generated bars have the real ones' meters), or, judged ``by_meter``, 1 minus
+        the smallest overlap of one meter's bars (meters with :data:`MIN_METER_BARS` or more)."""
         rolls = generated_rolls(generator, self.prev, self.chords, self.noise, self.melody, grid=self.grid)
         figures = roll_figures(rolls, self.low)
         score = distance(figures, self.real)
         if self.grid is not None:
             figures["onset_overlap"] = float(np.minimum(onset_positions(rolls), self.real_onsets).sum())
+        if self.meters:   # each meter's overlap on its own, the worst counting
+            worst = 1.0
+            for rows in self.meters:
+                worst = min(worst, float(np.minimum(onset_positions(rolls[rows]),
+                                                    onset_positions(self.cur[rows] > 0)).sum()))
+            figures["onset_overlap_worst_meter"] = worst
+            score += 1.0 - worst
+        elif self.grid is not None:
             score += 1.0 - figures["onset_overlap"]
         return score, figures
 
@@ -166,7 +203,7 @@ def adversarial_fit(run, config: GANConfig, draw, valid, objective: dict, loop: 
         load_state_into(critic, f"{loop['init_from']}/{CRITIC}")
         log(f"{run.name}: starting from the generator and critic in {loop['init_from']}")
     adversary = Adversary(generator.to(device), critic.to(device), objective, loop)
-    judge = BarJudge(valid, config.noise, int(run.config["codec"]["low"]))
+    judge = BarJudge(valid, config.noise, int(run.config["codec"]["low"]), bool(objective.get("onset_profile")))
     log(f"{run.name}: validation bars: " + ", ".join(f"{k} {v:.3f}" for k, v in judge.real.items()))
     bs, per_epoch = loop["batch_size"], loop["per_epoch"]
     history, best = [], float("inf")
