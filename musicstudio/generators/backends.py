@@ -19,6 +19,7 @@ FAMILIES = (
     "musicstudio.generators.vae:BACKEND",
     "musicstudio.generators.gan:BACKEND",
     "musicstudio.generators.drums:BACKEND",
+    "musicstudio.generators.infill:BACKEND",
 )
 EXTRA = "MUSICSTUDIO_BACKENDS"
 

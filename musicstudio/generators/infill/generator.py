@@ -1,0 +1,162 @@
+"""Filling bars with the infill model: the lstm's generator and sampling loop, given a context that holds
+the bars after the gap.
+
+A fill request (``request.after`` set) becomes the rearranged context of :mod:`.sequences`: up to
+:data:`~.sequences.AFTER_BARS` bars of ``after``, the FILL marker of the request's bar count, then up to
+:data:`~.sequences.BEFORE_BARS` bars of the seed; the network reads it in one torch call and
+:func:`~musicstudio.generators.continuation.continue_phrase` samples the gap from there, exactly ``bars``
+bars of the request's meter, with its key lock, range, temperature, top-p, batch of variations, cancel and
+progress. Without ``after`` the context is the empty after part and the marker: a continuation from the
+left. ``others`` (the song's other tracks) are not heard: the model learned from single-line tunes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from musicstudio.core.clip import Clip
+from musicstudio.generators.blas_threads import one_blas_thread
+from musicstudio.generators.codecs.grid import on_grid
+from musicstudio.generators.continuation import continue_phrase
+from musicstudio.generators.infill.configs import BACKEND
+from musicstudio.generators.infill.model import arranged_slots
+from musicstudio.generators.infill.sequences import AFTER_BARS, BEFORE_BARS, Arranged, after_part, arrange, part_tokens
+from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take, bar_ticks
+from musicstudio.generators.lstm.generator import LSTMGenerator
+from musicstudio.generators.lstm.model import EventLSTM
+from musicstudio.generators.lstm.stepper import NumpyStepper, torch_log_probs
+from musicstudio.generators.phrases import TokenPhrases
+
+
+def last_bars(seed: Clip, bar: int, bars: int = BEFORE_BARS) -> Clip:
+    """The seed's last ``bars`` bars (a seed starts on a bar line; one shorter is kept whole)."""
+    cut = max(0, seed.length - bars * bar) // bar * bar
+    if not cut:
+        return seed
+    return Clip(tuple(n.moved_by(ticks=-cut) for n in seed.notes if n.start >= cut), seed.length - cut)
+
+
+class InfillGenerator(LSTMGenerator):
+    """Fills (and continues) with an :class:`EventLSTM` whose vocabulary is the codec's plus the FILL
+    markers; sampling never draws a marker."""
+
+    backend = BACKEND
+
+    def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str):
+        super().__init__(name, model, phrases, device)
+        self._steps_of = np.concatenate([phrases.steps_of(), np.zeros(model.config.vocab - phrases.vocab_size,
+                                                                       np.int64)])
+
+    def after_tokens(self, after: Clip | None, bar: int, shift: int) -> np.ndarray:
+        """The after part's tokens: its first :data:`AFTER_BARS` bars (on the grid, moved by the seed's
+        ``shift`` and by octaves into the codec's range), however long the clip says it is."""
+        if after is None:
+            return np.zeros(0, np.int64)
+        codec = self.phrases.codec
+        notes = []
+        for n in on_grid(after.notes, step_ticks=self.phrases.step_ticks):
+            pitch = n.pitch + shift
+            while pitch < codec.low:
+                pitch += 12
+            while pitch > codec.high:
+                pitch -= 12
+            notes.append(n._replace(pitch=pitch))
+        length = max(after.length, max((n.end for n in after.notes), default=0))
+        return after_part(codec, notes, 0, min(-(-length // bar), AFTER_BARS), bar, self.model.config.after_reversed)
+
+    def context(self, request: GenerationRequest, seed_tokens: np.ndarray) -> Arranged:
+        """The rearranged context of a request: its after part, the marker, the seed's tokens; ``end`` is the
+        step at which the take will end (the gap's end)."""
+        shift = self.phrases.seed_tokens(request.seed)[2]
+        after = self.after_tokens(request.after, request.bar, shift)
+        arranged = arrange(self.phrases.codec, self._steps_of, after, seed_tokens, np.zeros(0, np.int64),
+                           request.bars)
+        step = self.phrases.step_ticks
+        return replace(arranged, end=arranged.end + -(-request.take_length(arranged.end * step) // step))
+
+    def slots(self, steps: np.ndarray, state: dict) -> np.ndarray:
+        """Position slots of gap tokens at ``steps``: with countdown slots when the model hears an after part."""
+        config = self.model.config
+        if state["end"] is None:
+            return config.position_slots(steps, state["meter"])
+        return config.gap_slots(steps, state["meter"], state["end"])
+
+    @torch.no_grad()
+    def begin_context(self, arranged: Arranged, rows: int, meter: tuple[int, int]):
+        """A state for ``rows`` copies of a rearranged context (:meth:`context`): the network reads it in
+        one call."""
+        tokens, steps = arranged.tokens, arranged.steps
+        inputs = np.concatenate([[self.model.start_token], tokens])
+        next_step = int(steps[-1] + self._steps_of[tokens[-1]])
+        state = {"meter": meter, "end": arranged.end if arranged.hears_after else None,
+                 "position": np.full(rows, next_step, np.int64)}
+        target = np.concatenate([self.model.config.position_slots(steps, meter),
+                                 self.slots(np.array([next_step]), state)])
+        x = torch.from_numpy(inputs).to(self.device).unsqueeze(0)
+        p = torch.from_numpy(np.asarray(target, np.int64)).to(self.device).unsqueeze(0)
+        logits, (h, c) = self.model(x, p)
+        h, c = h.repeat(1, rows, 1), c.repeat(1, rows, 1)
+        return {**state, "log_probs": np.repeat(torch_log_probs(logits[:, -1]), rows, axis=0),
+                "state": NumpyStepper.from_torch((h, c)) if self._stepper is not None else (h, c)}
+
+    @torch.no_grad()
+    def push(self, state, tokens: np.ndarray):
+        position = state["position"] + self._steps_of[tokens]
+        slots = np.asarray(self.slots(position, state), np.int64)
+        if self._stepper is not None:
+            log_p, lstm_state = self._stepper.step(tokens, slots, state["state"])
+        else:
+            logits, lstm_state = self.model(torch.from_numpy(tokens).to(self.device).unsqueeze(1),
+                                            torch.from_numpy(slots).to(self.device).unsqueeze(1), state["state"])
+            log_p = torch_log_probs(logits[:, -1])
+        return {**state, "log_probs": log_p, "state": lstm_state, "position": position}
+
+    @torch.no_grad()
+    def gap_log_probs(self, before: Clip, after: Clip, gap: Clip, meter: tuple[int, int]) -> np.ndarray:
+        """The log-probability of each token of the true ``gap`` (whole bars of ``meter``) between ``before``
+        (from a bar line) and ``after``, each given every token before it in the rearranged sequence that a
+        fill request makes (the markers left out, as sampling leaves them out): the gap's cross-entropy."""
+        codec, bar = self.phrases.codec, bar_ticks(meter)
+        before_tokens, gap_tokens = (part_tokens(codec, list(c.notes), 0, c.length) for c in (before, gap))
+        arranged = arrange(codec, self._steps_of, self.after_tokens(after, bar, 0), before_tokens, gap_tokens,
+                           gap.length // bar)
+        tokens = arranged.tokens
+        inputs = np.concatenate([[self.model.start_token], tokens[:-1]])
+        slots = arranged_slots(self.model.config, arranged, meter)
+        logits, _ = self.model(torch.from_numpy(inputs).to(self.device).unsqueeze(0),
+                               torch.from_numpy(slots).to(self.device).unsqueeze(0))
+        log_p = torch.log_softmax(logits[0, :, :self.phrases.vocab_size].float(), dim=-1).cpu().numpy()
+        return log_p[np.arange(len(tokens)), np.minimum(tokens, self.phrases.vocab_size - 1)][arranged.gap_at:]
+
+    def log_probs(self, state) -> np.ndarray:
+        """The codec's tokens' log-probabilities (the markers are never drawn)."""
+        return state["log_probs"][:, :self.phrases.vocab_size]
+
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        torch.manual_seed(request.random_seed)
+        request = replace(request, seed=last_bars(request.seed, request.bar))
+        with one_blas_thread():
+            return continue_phrase(_Filling(self, request), self.phrases, request, BACKEND, self.name, progress,
+                                   cancel)
+
+
+class _Filling:
+    """The token model :func:`continue_phrase` samples from for one request: its state starts from the
+    request's rearranged context instead of the seed alone."""
+
+    def __init__(self, generator: InfillGenerator, request: GenerationRequest):
+        self.generator, self.request = generator, request
+
+    def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int]):
+        return self.generator.begin_context(self.generator.context(self.request, np.asarray(seed, np.int64)),
+                                            rows, meter)
+
+    def log_probs(self, state) -> np.ndarray:
+        return self.generator.log_probs(state)
+
+    def push(self, state, tokens: np.ndarray):
+        return self.generator.push(state, tokens)
