@@ -103,3 +103,34 @@ def test_a_vae_without_meters_still_refuses_a_3_4_fill(tmp_path):
     old = ModelRegistry().load("vae-nc", "cpu")
     with pytest.raises(GenerationError, match="4/4"):
         old.generate(GenerationRequest(SEED, bars=2, meter=(3, 4), after=after(67, bars=2)))
+
+
+def test_the_seam_cost_counts_the_leaps_into_and_out_of_the_gap_and_the_last_bars_pitch_classes():
+    from musicstudio.generators.codecs.melody import FIRST_NOTE, HOLD
+    from musicstudio.generators.vae.fill import SILENT_SEAM, TONAL_WEIGHT, pitch_classes, seam_costs
+
+    sounds = np.full(FIRST_NOTE + 40, -1)
+    sounds[FIRST_NOTE:] = np.arange(48, 88)
+    note = lambda pitch: FIRST_NOTE + pitch - 48                          # noqa: E731
+    rows = np.array([[note(60), HOLD, note(64), HOLD], [note(67), HOLD, note(72), HOLD], [HOLD] * 4])
+    assert pitch_classes(rows[0], sounds).tolist() == [0.5, 0, 0, 0, 0.5] + [0] * 7
+    costs = seam_costs(rows, sounds, (62, 65, None), 2)
+    assert costs.tolist() == [2 + 1, 5 + 7, SILENT_SEAM]
+    e_bar = pitch_classes(np.array([note(64), HOLD]), sounds)
+    costs = seam_costs(rows[:2], sounds, (None, None, e_bar), 2)
+    assert costs[0] == 0 and costs[1] == pytest.approx(TONAL_WEIGHT * np.sqrt(2))
+
+
+def test_the_best_joining_of_several_draws_joins_better_than_one_draw(vae):
+    """The far seam (semitones from the take's last note to the first note after the gap), over 8 takes: the
+    best of 8 draws a take leaps less than one draw."""
+    right = after(74)
+
+    def far_seam(candidates: int) -> float:
+        takes = vae.generate(GenerationRequest(SEED, bars=2, variations=8, random_seed=5, after=right,
+                                               options={"candidates": candidates}))
+        return float(np.mean([abs(max(t.notes, key=lambda n: n.start).pitch - right.notes[0].pitch)
+                              for t in takes if t.notes]))
+
+    one, best = far_seam(1), far_seam(8)
+    assert best < one - 1, (one, best)
