@@ -3,6 +3,7 @@ ruler, filled by a model that hears both sides (the VAE's fill); take 2 kept lea
 other track as they were, and one undo gives the song back exactly. A left-only model keeps "Regenerate these
 bars" and says in the tooltip that it hears only the bars before."""
 
+import json
 import os
 
 import pytest
@@ -11,8 +12,10 @@ from PySide6.QtTest import QTest
 
 from musicstudio.core import Note, Song, Track
 from musicstudio.generators.interface import BAR
+from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
 from musicstudio.resources import models_path
+from musicstudio.ui.generate.record import placed_again, recorded_notes, request_from_record
 from musicstudio.workers.generation import GenerationService
 
 QUARTER = BAR // 4
@@ -46,7 +49,7 @@ def outside(song: Song, first: int, end: int) -> set:
     return {n for n in song.tracks[0].notes if not first <= n.start < end}
 
 
-def test_fill_bars_5_to_8_keep_take_2_and_one_undo_restores_the_song(qtbot, studio):
+def test_fill_bars_5_to_8_keep_take_2_and_one_undo_restores_the_song(qtbot, studio, tiny_vae_models):
     panel, document = studio.generate, studio.document
     song = document.song
     assert panel.picker.select("vae-tiny")
@@ -71,8 +74,11 @@ def test_fill_bars_5_to_8_keep_take_2_and_one_undo_restores_the_song(qtbot, stud
     placed = set(panel.take_box.plan.placed(takes[1]))
     assert placed and {n for n in kept.tracks[0].notes if 4 * BAR <= n.start < 8 * BAR} == placed
     assert all(n.end <= 8 * BAR for n in placed) and kept.tracks[1] == song.tracks[1]
-    record = document.history[0]
+    record = json.loads(json.dumps(document.history[0]))          # as the project file keeps it
     assert record["variation"] == 1 and record["fill"] is True and record["model"] == "vae-tiny"
+    assert request_from_record(record).after == request.after       # the record makes the same take again
+    again = ModelRegistry([tiny_vae_models]).load("vae-tiny", "cpu").generate(request_from_record(record))[1]
+    assert placed_again(record, again) == recorded_notes(record) and set(recorded_notes(record)) == placed
     document.undo_stack.undo()
     assert document.song == song and document.history == ()
 

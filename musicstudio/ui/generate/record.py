@@ -2,9 +2,10 @@
 request that made it, so a take can be generated again exactly. Pure data, no Qt.
 
 A record (``kind: "take"``) holds the backend, the model, the variation, every request parameter
-(bars, variations, temperature, top_p, random_seed, key, pitch_range, options, meter), the seed phrase, where
-the take went in the song (with the tracks it was dealt out to, voice by voice, and their last pitches)
-and the notes that were kept.
+(bars, variations, temperature, top_p, random_seed, key, pitch_range, options, meter), the seed phrase, for a
+fill (``"fill": true``) the music after the bars and the other tracks the model was given, where the take went
+in the song (with the tracks it was dealt out to, voice by voice, and their last pitches) and the notes that
+were kept.
 """
 
 from __future__ import annotations
@@ -25,12 +26,23 @@ def _notes(notes) -> list[list[int]]:
     return [[n.pitch, n.start, n.duration, n.velocity] for n in notes]
 
 
+def _clip(clip: Clip) -> dict:
+    return {"length": clip.length, "notes": _notes(clip.notes)}
+
+
+def _clip_from(data: dict) -> Clip:
+    return Clip(tuple(make_note(*n) for n in data["notes"]), int(data["length"]))
+
+
 def take_record(take: Take, plan: SeedPlan, notes: tuple[Note, ...], track: int, device: str) -> dict:
+    context = {"after": _clip(plan.after), "others": [_clip(c) for c in plan.others]} \
+        if take.request.get("fill") and plan.after is not None else {}    # what a fill heard beside the seed
     return {
         "kind": KIND,
         **take.record(),
         "device": device,
         "seed": {"start": plan.seed_start, "length": plan.seed.length, "notes": _notes(plan.seed.notes)},
+        **context,
         "placement": {"mode": plan.mode, "track": track, "at": plan.at, "end": plan.end,
                       "lines": [list(line) for line in plan.lines]},
         "notes": _notes(notes),
@@ -41,17 +53,18 @@ def take_record(take: Take, plan: SeedPlan, notes: tuple[Note, ...], track: int,
 
 def request_from_record(record: dict) -> GenerationRequest:
     """The request that made a recorded take (raises ValueError, KeyError or TypeError for a bad record)."""
-    seed = record["seed"]
     key = record.get("key")
     return GenerationRequest(
-        seed=Clip(tuple(make_note(*n) for n in seed["notes"]), int(seed["length"])),
+        seed=_clip_from(record["seed"]),
         bars=int(record["bars"]), variations=int(record["variations"]),
         temperature=float(record["temperature"]), top_p=float(record["top_p"]),
         random_seed=int(record["random_seed"]),
         key=None if key is None else lock_from_record(key),
         pitch_range=(int(record["pitch_range"][0]), int(record["pitch_range"][1])),
         options=dict(record.get("options") or {}),
-        meter=tuple(int(x) for x in record.get("meter") or (4, 4)))  # records from before meters: 4/4
+        meter=tuple(int(x) for x in record.get("meter") or (4, 4)),  # records from before meters: 4/4
+        after=_clip_from(record["after"]) if record.get("fill") and "after" in record else None,
+        others=tuple(_clip_from(c) for c in record.get("others", ())) if record.get("fill") else ())
 
 
 def recorded_notes(record: dict) -> tuple[Note, ...]:
