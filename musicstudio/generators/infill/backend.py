@@ -18,18 +18,23 @@ from musicstudio.generators.phrases import TokenPhrases
 __all__ = ["CONFIGS", "InfillGenerator", "load", "train"]
 
 
-def load(folder: Path, config: dict, device: str = "cpu") -> InfillGenerator:
-    folder = Path(folder)
+def _network(folder: Path, config: dict) -> tuple[InfillConfig, TokenPhrases]:
+    """The network's config and the codec's phrases a model config describes (CheckpointError when not)."""
     try:
-        model_config = InfillConfig(**config["model"])
-        phrases = TokenPhrases.from_vocabulary(config["codec"], home=model_config.register)
-        if phrases.is_melody or model_config.vocab != vocab_size(phrases.codec):
-            raise ValueError(f"the model's vocabulary ({model_config.vocab}) is not the events codec's "
-                             f"({phrases.vocab_size}) and the FILL markers")
-        if model_config.steps_per_quarter != phrases.codec.steps_per_quarter:
-            raise ValueError(f"the model counts {model_config.steps_per_quarter} steps a quarter, its codec "
-                             f"{phrases.codec.steps_per_quarter}")
+        network = InfillConfig(**config["model"])
+        phrases = TokenPhrases.from_vocabulary(config["codec"], home=network.register)
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe an infill LSTM ({e})") from None
-    model = build_checked(lambda: EventLSTM(model_config), folder, "an infill LSTM")
+    codec = phrases.codec
+    if phrases.is_melody or network.vocab != vocab_size(codec) or network.steps_per_quarter != codec.steps_per_quarter:
+        raise CheckpointError(folder / "config.json", f"it does not describe an infill LSTM (its vocabulary, "
+                                                      f"{network.vocab}, must be the events codec's ({codec.size}) and "
+                                                      f"the FILL markers, on the codec's grid)")
+    return network, phrases
+
+
+def load(folder: Path, config: dict, device: str = "cpu") -> InfillGenerator:
+    folder = Path(folder)
+    network, phrases = _network(folder, config)
+    model = build_checked(lambda: EventLSTM(network), folder, "an infill LSTM")
     return InfillGenerator(config.get("name", folder.name), model, phrases, device)

@@ -39,6 +39,13 @@ def last_bars(seed: Clip, bar: int, bars: int = BEFORE_BARS) -> Clip:
     return Clip(tuple(n.moved_by(ticks=-cut) for n in seed.notes if n.start >= cut), seed.length - cut)
 
 
+def _octaves_into(pitch: int, low: int, high: int) -> int:
+    """``pitch`` moved by whole octaves into ``low .. high`` (unchanged when it is there)."""
+    if pitch < low:
+        return pitch + 12 * -(-(low - pitch) // 12)
+    return pitch - 12 * -(-(pitch - high) // 12) if pitch > high else pitch
+
+
 class InfillGenerator(LSTMGenerator):
     """Fills (and continues) with an :class:`EventLSTM` whose vocabulary is the codec's plus the FILL
     markers; sampling never draws a marker."""
@@ -56,14 +63,8 @@ class InfillGenerator(LSTMGenerator):
         if after is None:
             return np.zeros(0, np.int64)
         codec = self.phrases.codec
-        notes = []
-        for n in on_grid(after.notes, step_ticks=self.phrases.step_ticks):
-            pitch = n.pitch + shift
-            while pitch < codec.low:
-                pitch += 12
-            while pitch > codec.high:
-                pitch -= 12
-            notes.append(n._replace(pitch=pitch))
+        notes = [n._replace(pitch=_octaves_into(n.pitch + shift, codec.low, codec.high))
+                 for n in on_grid(after.notes, step_ticks=self.phrases.step_ticks)]
         length = max(after.length, max((n.end for n in after.notes), default=0))
         return after_part(codec, notes, 0, min(-(-length // bar), AFTER_BARS), bar, self.model.config.after_reversed)
 

@@ -109,11 +109,15 @@ def train(run) -> None:
 
     folder = ModelFolder(run, BACKEND, codec)
     history = fit(run, model, train_batches, valid, loss_fn, loop, folder.best_saver(model_config))
-    if not run.main:
-        return
-    best = min(history, key=lambda r: r["valid_loss"])
-    folder.finish(history, loss_title=f"{run.name}: cross-entropy per event (the gap's tokens)",
-                  metrics={"best epoch": best["epoch"], "valid cross-entropy (nats/event)": best["valid_loss"],
-                           "train cross-entropy at best epoch": best["train_loss"]},
-                  parameters=sum(p.numel() for p in model.parameters()),
-                  notes=[f"started from {cfg['warm_start']}" if cfg.get("warm_start") else "trained from scratch"])
+    if run.main:
+        _finish(run, folder, history, sum(p.numel() for p in model.parameters()))
+
+
+def _finish(run, folder: ModelFolder, history: list[dict], parameters: int) -> None:
+    """history.csv, loss.png and card.md, with the best epoch's gap cross-entropy."""
+    best = min(history, key=lambda row: row["valid_loss"])
+    metrics = {"best epoch": best["epoch"], "valid cross-entropy of the gaps (nats/event)": best["valid_loss"],
+               "train cross-entropy at best epoch": best["train_loss"]}
+    start = run.config.get("warm_start")
+    folder.finish(history, loss_title=f"{run.name}: cross-entropy per event of the gap", metrics=metrics,
+                  parameters=parameters, notes=[f"started from {start}" if start else "trained from scratch"])
