@@ -26,8 +26,10 @@ it to its own grid, and the default stays.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable
 
 from musicstudio.core.ticks import PPQ
@@ -97,13 +99,12 @@ def for_seed(asked, notes, infos, named: bool, say: Callable[[str], None] | None
     """The :class:`~musicstudio.generators.registry.ModelInfo` to generate a seed of ``notes`` with, of
     ``infos`` (the installed models) when the musician asked for ``asked`` (``named``: by its name); ``say``
     gets the line that says why it is another."""
-    from musicstudio.generators.checkpoint import CheckpointError, read_config
-
-    def config(info) -> dict:
+    def config(info) -> dict:     # the config's JSON as it is: the registry has proved it readable
         try:
-            return read_config(info.folder)
-        except CheckpointError:
+            found = json.loads((Path(info.folder) / "config.json").read_text("utf-8"))
+        except (OSError, ValueError):
             return {}
+        return found if isinstance(found, dict) else {}
 
     if named or not notes:
         return asked

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 import musicstudio.ui.generate.panel_layout as panel_layout
 from musicstudio.core.feel import measure_swing
 from musicstudio.core.key_finding import song_key
+from musicstudio.generators import model_choice
 from musicstudio.generators.capabilities import ChordFollower
 from musicstudio.generators.fitting import Fitted, fit_request
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, take_meter
 from musicstudio.ui.generate.audition import TakeAudition
 from musicstudio.ui.generate.fill_mode import describe_span, name_modes
-from musicstudio.ui.generate.model_picker import ModelPicker
+from musicstudio.ui.generate.model_picker import ModelPicker, first_choice
 from musicstudio.ui.generate.page_tabs import PageTabs
 from musicstudio.ui.generate.parameters import ParameterForm
 from musicstudio.ui.generate.seed import MODES, SOURCES, SeedError, SeedPlan, plan_seed
@@ -60,6 +61,7 @@ class GeneratePanel(QWidget):
         self.plan: SeedPlan | None = None        # of the generation being made (or the last one)
         self.fitted: Fitted | None = None        # its request as the model's family hears it, and the way back
         self.model_name = ""
+        self.picked_by_hand = False              # the musician chose the model in the box (never swapped)
         self.job: int | None = None
         self.owns_service = True
         self.audition_player = TakeAudition(playback, document, self)
@@ -142,8 +144,10 @@ class GeneratePanel(QWidget):
         if self.settings is not None:
             self.settings.generate_on_cpu = self.picker.cpu.isChecked()
 
-    def _remember_model(self, *_) -> None:
-        """The model last used (picked, or generated with) is the one offered next time."""
+    def _remember_model(self, *picked) -> None:
+        """The model last used (picked, or generated with) is the one offered next time; one picked in the box
+        (``picked``: its index) is the musician's choice, which a triplet seed never swaps (:mod:`model_choice`)."""
+        self.picked_by_hand = self.picked_by_hand or bool(picked)
         info = self.picker.current
         if self.settings is not None and info is not None:
             self.settings.generate_model = info.name
@@ -218,6 +222,9 @@ class GeneratePanel(QWidget):
         except SeedError as e:
             self._say(f"Cannot generate: {e}.")
             return None
+        said: list[str] = []     # the family's default on a triplet seed: its triplet model, said in the status
+        named = self.picked_by_hand or self.picker.combo.currentIndex() != first_choice(self.picker.infos)
+        info = model_choice.for_seed(info, plan.seed.notes, self.picker.infos, named, said.append)
         source = None if self.source_key == "every track" else plan.track
         meter = take_meter(self.document.song, plan.at)
         refusal = drums_refused(self.document.song, source, info.family) or meter_refused(info.family, meter, info)
@@ -242,7 +249,7 @@ class GeneratePanel(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self._say(f"Generating {request.variations} takes of {request.bars} bars of {meter[0]}/{meter[1]} with "
-                  f"{info.name}…")
+                  f"{info.name}…" + "".join(f" {line}" for line in said))
         return self.job
 
     def cancel(self) -> None:
