@@ -104,3 +104,13 @@ def test_a_warm_start_begins_as_the_lstm_and_never_predicts_a_marker(tmp_path):
     countdown, _ = infill(inputs.clamp(max=CODEC.size - 1), slots + infill.config.plain_slots)
     plain, _ = infill(inputs.clamp(max=CODEC.size - 1), slots)
     assert torch.allclose(countdown, plain, atol=1e-5)      # the countdown runs start as the plain slots
+
+
+def test_the_after_part_can_be_read_bar_by_bar_from_its_far_end():
+    forward = arranged_gap(CODEC, STEPS_OF, PIECE, Gap(start=5, bars=1, before=1, after=3))
+    backward = arranged_gap(CODEC, STEPS_OF, PIECE, Gap(start=5, bars=1, before=1, after=3), reverse=True)
+    assert _pitches(forward.tokens[:forward.fill_at]) == [66, 67, 68]
+    assert _pitches(backward.tokens[:backward.fill_at]) == [68, 67, 66]     # the bar after the gap read last
+    # every bar still from its own bar line: each reversed bar's note is on a bar line of the part
+    starts = {n.start % BAR for n in CODEC.decode(backward.tokens[:backward.fill_at])}
+    assert starts == {0} and (backward.tokens[backward.fill_at:] == forward.tokens[forward.fill_at:]).all()
