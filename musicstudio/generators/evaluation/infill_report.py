@@ -50,7 +50,10 @@ def request_for(gap: HeldGap, number: int, fills: bool) -> GenerationRequest:
 
 
 def gap_cross_entropy(generator, gaps: list[HeldGap], can_score: bool) -> dict | None:
-    """Nats per event of the true gaps' tokens, pooled over the gaps; None for a model that cannot say."""
+    """Nats per event of the true gaps' tokens, pooled over the gaps (for the infill family also with the bars
+    after each gap left out, and with another gap's: how much it hears the right side); None for a model that
+    cannot say."""
+    from musicstudio.core.clip import Clip
     from musicstudio.generators.infill.generator import InfillGenerator
     from musicstudio.generators.infill.sequences import part_tokens
 
@@ -58,16 +61,17 @@ def gap_cross_entropy(generator, gaps: list[HeldGap], can_score: bool) -> dict |
     if not (infill or can_score):
         return None
     codec = generator.phrases.codec
-    log_p = []
-    for gap in gaps:
+    log_p: dict[str, list] = {"nats_per_event": [], "without_after": [], "with_another_gaps_after": []}
+    for i, gap in enumerate(gaps):
         if infill:
-            log_p.append(generator.gap_log_probs(gap.before, gap.after, gap.gap, gap.meter))
+            for key, after in (("nats_per_event", gap.after), ("without_after", Clip((), 0)),
+                               ("with_another_gaps_after", gaps[(i + len(gaps) // 2) % len(gaps)].after)):
+                log_p[key].append(generator.gap_log_probs(gap.before, after, gap.gap, gap.meter))
             continue
         before, notes = (part_tokens(codec, list(c.notes), 0, c.length) for c in (gap.before, gap.gap))
-        log_p.append(generator.score(np.concatenate([before, notes]), gap.meter)[0][len(before):])
-    values = np.concatenate(log_p)
-    return {"events": int(len(values)), "nats_per_event": float(-values.mean()),
-            "codec": codec.vocabulary()["codec"]}
+        log_p["nats_per_event"].append(generator.score(np.concatenate([before, notes]), gap.meter)[0][len(before):])
+    out = {key: float(-np.concatenate(values).mean()) for key, values in log_p.items() if values}
+    return {"events": int(sum(map(len, log_p["nats_per_event"]))), **out, "codec": codec.vocabulary()["codec"]}
 
 
 def training_indexes(corpus, meters) -> dict:
@@ -207,6 +211,18 @@ def _row(name: str, entry: dict, base: dict | None) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _ablation(models: dict) -> list[str]:
+    """What the bars after the gap are worth to the models that can score a gap without them."""
+    out = []
+    for name, entry in models.items():
+        ce = entry.get("cross_entropy") or {}
+        if "without_after" in ce:
+            out += ["", f"`{name}` scored without the bars after each gap: {ce['without_after']:.3f} nats/event, and "
+                        f"with another gap's bars after it: {ce['with_another_gaps_after']:.3f} (with its own: "
+                        f"{ce['nats_per_event']:.3f})."]
+    return out
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -243,7 +259,9 @@ def markdown(figures: dict, command: str) -> str:
               f"{_num(held['seam_tonal']['q25'])}-{_num(held['seam_tonal']['q75'])}); interval mean "
               f"{_num(held['seam_interval']['mean'], 2)} semitones (sd {_num(held['seam_interval']['std'], 2)}, "
               f"quartiles {_num(held['seam_interval']['q25'], 0)}-{_num(held['seam_interval']['q75'], 0)}). "
-              "A mean within one standard deviation of these is *within the spread*.", "", "## Targets (issue 18)", ""]
+              "A mean within one standard deviation of these is *within the spread*."]
+    lines += _ablation(models)
+    lines += ["", "## Targets (issue 18)", ""]
     for name, entry in models.items():
         if "left_out" in entry:
             lines.append(f"- `{name}`: left out ({entry['left_out']}).")
