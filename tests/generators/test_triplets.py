@@ -263,3 +263,18 @@ def test_the_shipped_lstm_triplets_is_licence_clean_and_continues_a_triplet_seed
     notes = [n for t in takes for n in t.notes]
     assert all(t.length == 4 * BAR for t in takes) and is_on_grid(notes, 40)
     assert sum(is_triplet_onset(n.start) for n in notes) >= 0.1 * len(notes)
+
+
+def test_the_triplet_report_measures_the_default_lstm_as_the_musician_gets_it(corpora, tmp_path):
+    """The auto-picked row goes through the model choice: the triplet seeds go to lstm-triplets (so its takes
+    hold triplets, where lstm's cannot), and the meter report's pieces that flip are counted per meter."""
+    from musicstudio.generators.evaluation.triplet_report import AUTO, main
+
+    assert main(["--corpus", str(corpora / "grid12"), "--models", f"lstm,{AUTO}", "--json",
+                 str(tmp_path / "t.json"), "--docs", str(tmp_path / "t.md")]) == 0
+    figures = json.loads((tmp_path / "t.json").read_text())
+    auto = figures["models"][AUTO]
+    assert auto["switched"] == len(figures["pieces"]) == 2 and auto["triplet_onsets"] > 0
+    assert figures["models"]["lstm"]["triplet_onsets"] == 0
+    assert all(len(f) == 4 and f[2] == 0 and f[0] <= f[1] for f in figures["flips"].values())
+    assert "## What the musician gets by default" in (tmp_path / "t.md").read_text()

@@ -10,7 +10,10 @@ triplets. Their first 4 bars (the piece's own notes, not moved to 16ths: each mo
 own grid) seed 4 takes of 4 bars in the piece's meter, kept to the seed's register as the app does. Per
 model: the share of the takes' onsets that are triplet onsets, against that share in the pieces' true bars
 5-8 (every onset of every piece pooled); the target is a difference of at most 50% of the true share. A model
-on the 16th grid cannot write a triplet, so it scores 0.
+on the 16th grid cannot write a triplet, so it scores 0. The row :data:`AUTO` is what the musician gets from
+the lstm family by default: each seed goes through :func:`~musicstudio.generators.model_choice.for_seed` (a
+triplet seed to ``lstm-triplets``), and the report counts how many of the meter report's held-out pieces
+would switch, per meter.
 
 Markdown with ``--docs`` (docs/triplets.md), the figures as JSON with ``--json``.
 """
@@ -30,7 +33,9 @@ from musicstudio.generators.corpus_piece import METER_CHANGE, NO_METER
 from musicstudio.generators.evaluation.meter_report import SEED_BARS, TAKE_BARS, VARIATIONS, bars_of
 from musicstudio.generators.interface import GenerationRequest, bar_ticks, meter_name
 
-MODELS = ("lstm-triplets", "lstm", "lstm-nc", "lstm-ensemble", "markov-events", "markov-melody", "lstm-notes")
+AUTO = "lstm (default: auto-picked)"   # what `generate --backend lstm` and the panel's first choice give
+DEFAULT = "lstm"
+MODELS = ("lstm-triplets", "lstm", AUTO, "lstm-nc", "lstm-ensemble", "markov-events", "markov-melody", "lstm-notes")
 LEAST_SHARE = 0.10     # a held-out piece has at least this share of triplet onsets
 TARGET = 0.5           # the takes' share within this relative difference of the true continuations'
 
@@ -45,6 +50,11 @@ def _share(counts: tuple[int, int]) -> float:
     return counts[0] / counts[1] if counts[1] else 0.0
 
 
+def _written(corpus, pid: str) -> tuple:
+    """Every pitched note of a piece as stored (on the corpus's grid, not moved to 16ths)."""
+    return tuple(sorted((n for t in corpus.piece(pid).tracks if not t.is_drum for n in t.notes), key=note_order))
+
+
 def triplet_pieces(corpus, split: str = "test", least: float = LEAST_SHARE) -> list[tuple[str, tuple, tuple]]:
     """(id, meter, every pitched note as stored) of the ``split`` pieces that keep one meter, are long enough
     for a seed and a continuation, and put at least ``least`` of their onsets on triplets."""
@@ -52,10 +62,35 @@ def triplet_pieces(corpus, split: str = "test", least: float = LEAST_SHARE) -> l
     for info in corpus.select(split):
         if METER_CHANGE in info.flags or NO_METER in info.flags or info.bars < SEED_BARS + TAKE_BARS:
             continue
-        notes = tuple(sorted((n for t in corpus.piece(info.id).tracks if not t.is_drum for n in t.notes),
-                             key=note_order))
+        notes = _written(corpus, info.id)
         if notes and _share(triplet_count(notes)) >= least:
             out.append((info.id, tuple(info.meter), notes))
+    return out
+
+
+def picked_for(registry, notes, meter: tuple[int, int]) -> str:
+    """The model :data:`DEFAULT`'s family gives a seed of the piece's first bars when the musician leaves the
+    model to it (:func:`~musicstudio.generators.model_choice.for_seed`)."""
+    from musicstudio.generators.model_choice import for_seed
+
+    infos = registry.models()
+    asked = next(i for i in infos if i.name == DEFAULT)
+    return for_seed(asked, bars_of(notes, 0, SEED_BARS, bar_ticks(meter)), infos, named=False).name
+
+
+def flips(corpus, registry) -> dict:
+    """Per meter of the meter report, how many of its held-out pieces (chosen as it chooses them, their notes
+    as written) would go from :data:`DEFAULT` to another model: (pieces switched, pieces, seeds without a
+    triplet onset switched, seeds without a triplet onset)."""
+    from musicstudio.generators.evaluation.meter_report import METERS, held_out
+
+    out = {}
+    for meter in METERS:
+        written = [_written(corpus, pid) for pid, _ in held_out(corpus, meter)]
+        picked = [picked_for(registry, notes, meter) != DEFAULT for notes in written]
+        straight = [triplet_count(bars_of(notes, 0, SEED_BARS, bar_ticks(meter)))[0] == 0 for notes in written]
+        out[meter_name(meter)] = (sum(picked), len(picked), sum(p and s for p, s in zip(picked, straight)),
+                                  sum(straight))
     return out
 
 
@@ -98,10 +133,18 @@ def run(corpus, models: list[str], log=print) -> dict:
                      "seed": {"share": _share(_pooled(seeds))}, "models": {},
                      "seed_bars": SEED_BARS, "take_bars": TAKE_BARS, "variations": VARIATIONS,
                      "least_share": LEAST_SHARE, "target": TARGET}
+    loaded: dict = {}
+
+    def generator_of(name: str):
+        if name not in loaded:
+            loaded[name] = registry.load(name, "cpu")
+        return loaded[name]
+
     for name in models:
-        generator = registry.load(name, "cpu")
-        started, counts, exact, takes = time.monotonic(), [], 0, 0
+        started, counts, exact, takes, switched = time.monotonic(), [], 0, 0, 0
         for i, ((_, meter, notes), row) in enumerate(zip(pieces, figures["pieces"])):
+            generator = generator_of(picked_for(registry, notes, meter) if name == AUTO else name)
+            switched += generator.name != DEFAULT
             result = continue_piece(generator, notes, meter, random_seed=i)
             piece_counts = _pooled([triplet_count(take) for take, _ in result])
             row["models"][name] = _share(piece_counts)
@@ -110,9 +153,13 @@ def run(corpus, models: list[str], log=print) -> dict:
             takes += len(result)
         entry = {**score(_pooled(counts), _pooled(truth)), "takes": takes, "exact_bars": exact,
                  "backend": generator.backend, "seconds": round(time.monotonic() - started, 1)}
+        if name == AUTO:
+            entry["switched"] = switched
         figures["models"][name] = entry
         log(f"{name}: triplet share {entry['share']:.3f} (true {figures['true']['share']:.3f}, relative difference "
             f"{entry['relative_difference']:.2f}), {exact}/{takes} takes of exactly {TAKE_BARS} bars")
+    if AUTO in models:
+        figures["flips"] = flips(corpus, registry)
     return figures
 
 
@@ -130,6 +177,17 @@ pieces).
 true bars 5-8 put **{share:.1%}** of their {onsets:,} onsets on triplets (the seeds' bars 1-4: {seed_share:.1%}).
 Target: the takes' share within {target:.0%} (relative) of the true share, i.e. {low:.1%} to {high:.1%}.
 """
+
+
+AUTO_NOTE = """`{auto}` is what `musicstudio generate --backend {default}` (no `--model`) and the Generate
+panel's first choice write: a seed with triplets (at least 7% of its onsets, `musicstudio/generators/model_choice.py`
+says how the threshold was chosen) goes to the family's triplet model, said in one line. {switched} of these
+{pieces} seeds went to `lstm-triplets`; the others, whose first bars hold no triplet figure, stayed with `{default}`.
+Straight pieces keep `{default}`: of the meter report's held-out test pieces (chosen as it chooses them, with
+their notes as written on this 12-a-quarter grid), {total} of {held} would go to `lstm-triplets` ({flips}), each a
+seed with triplets in its first bars; of the {straight} seeds without a triplet onset, {straight_switched}. (On the
+16th-grid corpus that the meter report reads, none can: no onset there is off the 16th grid; `lstm-triplets` meets
+the meter target in every meter too, docs/meters.md.)"""
 
 
 def markdown(figures: dict, command: str) -> str:
@@ -150,6 +208,13 @@ def markdown(figures: dict, command: str) -> str:
         lines.append(f"| `{name}` | {m['backend']} | {m['takes']} ({m['exact_bars']}) | {m['onsets']:,} | "
                      f"{m['triplet_onsets']:,} | {m['share']:.1%} | {m['relative_difference']:.2f} | "
                      f"{'**yes**' if m['meets_target'] else 'no'} |")
+    if "flips" in figures and AUTO in figures["models"]:
+        total, held, straight_switched, straight = (sum(column) for column in zip(*figures["flips"].values()))
+        lines += ["", "## What the musician gets by default", "", AUTO_NOTE.format(
+            auto=AUTO, default=DEFAULT, switched=figures["models"][AUTO].get("switched", 0),
+            pieces=len(figures["pieces"]), total=total,
+            flips=", ".join(f"{m} {f[0]} of {f[1]}" for m, f in figures["flips"].items()),
+            held=held, straight_switched=straight_switched, straight=straight)]
     lines += ["", "## Per piece", "", "Triplet-onset share of the seed (bars 1-4), the true continuation (bars 5-8) "
               "and each model's 4 takes together.", "",
               "| piece | meter | seed | true | " + " | ".join(f"`{m}`" for m in models) + " |",
