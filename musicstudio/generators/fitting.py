@@ -7,6 +7,9 @@
    rounded to the 16th grid; its takes get the swing back: the seed's ("auto"), one the user sets (a
    ratio), or none ("off": the seed goes to the model as it is, and the takes come back as the model wrote
    them). Only in simple meters (2/4, 3/4, 4/4, 2/2): a compound meter's 8ths are its beat's thirds.
+   A model whose own grid holds the triplet (``lstm-triplets``, 12 steps a quarter) hears a swing near the
+   triplet's 2:1 as what it is, triplets: with the feel "auto" its seed goes to it as played and its takes come
+   back as it wrote them (:func:`heard_as_triplets`).
 2. **The grid.** A model rounds a seed's end up to its own grid (16ths, or a triplet model's 12 steps a
    quarter) and its take then ends on a bar line: where the take started for the model is read back from
    that, so the takes land where the model put them, counted from where the seed really ends.
@@ -69,6 +72,8 @@ class Fitted:
             said.append(f"the seed's swing ({straightened:.0%}) straightened for the model")
         if self.swing is not None:
             said.append(f"takes {self.swing.describe()}")
+        if self.record.get("as_triplets"):
+            said.append(f"the seed's swing ({self.record['seed']['ratio']:.0%}) heard as triplets by the model")
         return "; ".join(said)
 
 
@@ -76,11 +81,22 @@ def _same(tick: int) -> int:
     return tick
 
 
-def _swings(reading: SwingReading | None, feel, family, meter) -> tuple[Swing | None, Swing | None]:
+def heard_as_triplets(swing: Swing | None, step_ticks: int | None) -> bool:
+    """Whether a model on a grid of ``step_ticks`` hears ``swing`` as triplets: its grid holds the triplet of
+    the swing's unit, and puts the swung off-beat on the triplet's second note (a ratio of about 62-71% for
+    8ths on the 12-a-quarter grid)."""
+    if swing is None or not step_ticks or (swing.unit // 3) % step_ticks:
+        return False
+    return round(swing.tick(swing.unit) / step_ticks) * step_ticks == swing.unit + swing.unit // 3
+
+
+def _swings(reading: SwingReading | None, feel, family, meter, step_ticks=None) -> tuple[Swing | None, Swing | None]:
     """The swing taken out of the seed and the one given to the takes."""
     if feel == OFF or not family.straight_grid or not feel_fits(meter):
         return None, None
     seed = reading.swing if reading is not None else None
+    if feel == AUTO and heard_as_triplets(seed, step_ticks):
+        return None, None
     if feel == AUTO:
         return seed, seed
     take = Swing.of_ratio(float(feel), seed.unit if seed is not None else EIGHTH)   # the user's, on the seed's notes
@@ -106,12 +122,13 @@ def _straight_context(request: GenerationRequest, swing: Swing | None) -> dict:
     return {"after": straight(request.after), "others": tuple(straight(c) for c in request.others)}
 
 
-def fit_request(request: GenerationRequest, family, feel: str | float = AUTO) -> Fitted:
+def fit_request(request: GenerationRequest, family, feel: str | float = AUTO, step_ticks: int | None = None) -> Fitted:
     """``request`` as ``family``'s models should hear it (``feel``: "auto", "off", or a ratio such as 0.6,
-    :func:`~musicstudio.core.feel.parse_feel`), and the way back for their takes."""
+    :func:`~musicstudio.core.feel.parse_feel`; ``step_ticks``: the model's grid, when it is known), and the
+    way back for their takes."""
     seed = request.seed
     reading = measure_swing(seed.notes) if feel != OFF and seed.notes else None
-    seed_swing, take_swing = _swings(reading, feel, family, request.meter)
+    seed_swing, take_swing = _swings(reading, feel, family, request.meter, step_ticks)
     notes = seed_swing.straightened(seed.notes) if seed_swing is not None else list(seed.notes)
     model_end = seed_swing.straight(seed.length) if seed_swing is not None else seed.length
     length, bars = model_end, request.bars
@@ -122,4 +139,8 @@ def fit_request(request: GenerationRequest, family, feel: str | float = AUTO) ->
     if seed_swing is not None or length != seed.length:
         model_request = replace(request, seed=Clip(tuple(notes), length), bars=bars,
                                 **_straight_context(request, seed_swing))
-    return Fitted(model_request, seed.length, model_end, take_swing, _record(feel, reading, seed_swing, take_swing))
+    record = _record(feel, reading, seed_swing, take_swing)
+    if feel == AUTO and family.straight_grid and feel_fits(request.meter) and \
+            heard_as_triplets(reading.swing if reading is not None else None, step_ticks):
+        record["as_triplets"] = True
+    return Fitted(model_request, seed.length, model_end, take_swing, record)

@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"\r{generator.name}: {done:4.0%}", end="", file=sys.stderr, flush=True)
 
-    fitted = fit_request(request, info.family, args.swing)   # the seed as the family hears it (feel, bar lines)
+    fitted = fit_request(request, info.family, args.swing, model_choice.grid_ticks(info))   # as the model hears it
     try:
         takes = fitted.takes(generator.generate(fitted.request, progress))
     except GenerationError as e:

@@ -95,21 +95,29 @@ def candidate(info, config: dict) -> Candidate:
                      info.licence.name)
 
 
+def _config(info) -> dict:
+    """A model's config.json as it is (the registry has proved it readable; {} if it no longer is)."""
+    try:
+        found = json.loads((Path(info.folder) / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def grid_ticks(info) -> int:
+    """A model's grid in ticks, its codec's step (a 16th when its config does not say): what
+    :func:`~musicstudio.generators.fitting.fit_request` asks to know whether the model hears a swing as triplets."""
+    return candidate(info, _config(info)).step_ticks
+
+
 def for_seed(asked, notes, infos, named: bool, say: Callable[[str], None] | None = None):
     """The :class:`~musicstudio.generators.registry.ModelInfo` to generate a seed of ``notes`` with, of
     ``infos`` (the installed models) when the musician asked for ``asked`` (``named``: by its name); ``say``
     gets the line that says why it is another."""
-    def config(info) -> dict:     # the config's JSON as it is: the registry has proved it readable
-        try:
-            found = json.loads((Path(info.folder) / "config.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return found if isinstance(found, dict) else {}
-
     if named or not notes:
         return asked
     kin = [i for i in infos if i.backend == asked.backend]
-    choice = choose(candidate(asked, config(asked)), notes, [candidate(i, config(i)) for i in kin], named)
+    choice = choose(candidate(asked, _config(asked)), notes, [candidate(i, _config(i)) for i in kin], named)
     if not choice.reason:
         return asked
     if say is not None:

@@ -112,3 +112,30 @@ def test_an_off_grid_end_is_counted_from_where_the_seed_really_ends():
     fitted = fit_request(GenerationRequest(seed, bars=1), TOKENS, OFF)
     take = fitted.takes(model.generate(fitted.request))[0]
     assert take.notes[0].start == 480 - 430 and 430 + take.length == 2 * BAR
+
+
+@pytest.mark.parametrize("ratio, as_triplets", [(2 / 3, True), (0.64, True), (0.7, True), (0.6, False),
+                                                (0.71, False)])
+def test_a_triplet_grid_model_hears_a_swing_near_the_triplet_as_triplets(ratio, as_triplets):
+    """On the 12-a-quarter grid (40 ticks) a swung off-beat that lands on the triplet's second note is a
+    triplet pattern the model keeps: the seed goes to it as played and the takes come back as written; a
+    lighter or heavier swing is straightened and put back on the takes, as for a straight-grid model."""
+    swung = Clip(tuple(Swing.of_ratio(ratio).swung(EIGHTHS)), 2 * BAR)
+    request = GenerationRequest(swung, bars=2)
+    fitted = fit_request(request, TOKENS, step_ticks=40)
+    straight_grid = fit_request(request, TOKENS, step_ticks=120)
+    assert straight_grid.request is not request and straight_grid.swing is not None
+    if as_triplets:
+        assert fitted.request is request and fitted.swing is None and fitted.record["as_triplets"]
+        assert "heard as triplets" in fitted.summary
+        raw = Straight8ths().generate(fitted.request)
+        assert [t.notes for t in fitted.takes(raw)] == [t.notes for t in raw]
+    else:
+        assert fitted.request == straight_grid.request and fitted.swing == straight_grid.swing
+        assert "as_triplets" not in fitted.record
+
+
+def test_a_set_feel_is_given_to_a_triplet_grid_models_takes_too():
+    swung = Clip(tuple(Swing.of_ratio(2 / 3).swung(EIGHTHS)), 2 * BAR)
+    fitted = fit_request(GenerationRequest(swung, bars=2), TOKENS, 0.6, step_ticks=40)
+    assert fitted.swing is not None and round(fitted.swing.ratio, 2) == 0.6 and "as_triplets" not in fitted.record

@@ -82,3 +82,15 @@ def test_generate_model_lstm_is_never_changed(triplet_seed, tmp_path, capsys):
     assert _generate(triplet_seed, tmp_path / "out.mid", "--model", "lstm") == 0
     said = capsys.readouterr()
     assert "lstm-triplets" not in said.err + said.out and "from lstm on" in said.out
+
+
+def test_a_seed_swung_as_triplets_goes_to_lstm_triplets_as_played(tmp_path, capsys):
+    """8ths swung 2:1 put every off-beat on a triplet: lstm-triplets is picked and hears them as they are
+    (not straightened, nor the takes swung after), which the command's line says."""
+    swung = tuple(Note(60 + i % 5, (i // 2) * 480 + (320 if i % 2 else 0), 150, 80) for i in range(32))
+    seed = tmp_path / "swung.mid"
+    export_midi(Song((Track("Sax", 65, False, swung),)), seed)
+    assert _generate(seed, tmp_path / "out.mid", "--backend", "lstm") == 0
+    said = capsys.readouterr()
+    assert "generating with lstm-triplets" in said.err and "heard as triplets by the model" in said.out
+    assert "straightened" not in said.out

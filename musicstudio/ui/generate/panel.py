@@ -242,7 +242,7 @@ class GeneratePanel(QWidget):
         self.discard(quiet=True)
         self._remember_model()
         self.plan, self.model_name = plan, info.name
-        self.fitted = fit_request(request, info.family, self.params.feel_setting())   # the feel, the bar lines
+        self.fitted = fit_request(request, info.family, self.params.feel_setting(), model_choice.grid_ticks(info))
         self.job = self.service.submit(GenerationJob(str(info.folder), self.fitted.request,
                                                      self.picker.wanted_device))
         self.generate_button.setText("Generate again")
