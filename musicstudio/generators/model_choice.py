@@ -114,9 +114,9 @@ def for_seed(asked, notes, infos, named: bool, say: Callable[[str], None] | None
     """The :class:`~musicstudio.generators.registry.ModelInfo` to generate a seed of ``notes`` with, of
     ``infos`` (the installed models) when the musician asked for ``asked`` (``named``: by its name); ``say``
     gets the line that says why it is another."""
-    if named or not notes:
-        return asked
     kin = [i for i in infos if i.backend == asked.backend]
+    if named or not notes or not any(i.name != asked.name for i in kin):   # nothing else to choose
+        return asked
     choice = choose(candidate(asked, _config(asked)), notes, [candidate(i, _config(i)) for i in kin], named)
     if not choice.reason:
         return asked

@@ -43,6 +43,9 @@ class Recorder:
     def resolve(self, name):
         return name
 
+    def models(self):        # what is installed beside it: nothing the model choice could switch to
+        return []
+
     name, backend, device = "recorder", "recorder", "cpu"
 
     def generate(self, request, progress=None, cancel=None):
@@ -56,7 +59,7 @@ def waltz(tmp_path, monkeypatch):
     # the command proves a model's folder before it loads; the recorder has none, only its family
     monkeypatch.setattr("musicstudio.generators.registry.model_info",
                         lambda name: SimpleNamespace(name=name, folder=name, backend="recorder", family=BACKEND,
-                                                    meters=BACKEND.meters))
+                                                    meters=BACKEND.meters, licence=SimpleNamespace(name="test")))
     monkeypatch.setenv("MUSICSTUDIO_BACKENDS", f"{__name__}:BACKEND")
     Recorder.seeds = []
     path = tmp_path / "waltz.mid"
