@@ -43,11 +43,27 @@ def song_text(groove: str, bars: int = RENDER_BARS) -> str:
             + "".join(f"{i} C\n" for i in range(1, bars + 1)))
 
 
-def stretch(meter: tuple[int, int]) -> float:
-    """How much mma's ticks stretch to the meter's: mma counts quarter-note beats (``Time``) and writes a
-    compound meter (6/8, 12/8) as beats of triplets, so a beat becomes a dotted quarter there."""
-    numerator, denominator = meter
-    return 1.5 if denominator == 8 and numerator % 3 == 0 else 1.0
+def bar_shape(beats: int, signature: tuple[int, int]) -> tuple[tuple[int, int], float]:
+    """The meter of an mma groove of ``beats`` beats a bar (its ``Time``) written with time signature
+    ``signature`` (its ``Timesig``), and how much mma's ticks stretch to it.
+
+    mma counts its beats as quarter notes in the MIDI file whatever the signature says, and its library
+    writes a compound meter in three ways, told apart by ``Time``: beats of triplets, each a dotted quarter
+    (68march: ``Time 2``; ballad68: ``Time 4``, two bars of 6/8 a groove bar), stretched by 1.5; beats that
+    are really 8ths (68swing, blues68: ``Time 6``, "these are actually QUARTERS"), halved; or quarter beats
+    that already fill the bar (afro-cuban: ``Time 3`` "implemented as a 3/4 time"), kept. A simple
+    signature that disagrees with ``Time`` (vienesewaltz: ``Time 3``, ``Timesig 4 4``) is wrong: the bar has
+    ``Time`` quarter beats, so the meter is ``Time``/4.
+    """
+    numerator, denominator = signature
+    if denominator == 8 and numerator % 3 == 0:
+        if beats == numerator:
+            return signature, 0.5
+        return signature, 1.0 if 2 * beats == numerator else 1.5
+    quarters = numerator * 4 / denominator
+    if beats and quarters != beats:
+        return (beats, 4), 1.0
+    return signature, 1.0
 
 
 def _mma_script(home: Path) -> Path:
@@ -76,8 +92,7 @@ def render(home: Path, style: str, groove: str, bars: int = RENDER_BARS) -> dict
     if not notes:
         return None
     signature = result.meter.signature_at(0)
-    meter = (signature.numerator, signature.denominator)
-    k = stretch(meter)
+    meter, k = bar_shape(int(beats.group(1)), (signature.numerator, signature.denominator))
     length = round(bars * int(beats.group(1)) * PPQ * k)
     return {"style": style, "groove": groove, "meter": list(meter), "length": length,
             "notes": [[n.pitch, round(n.start * k), max(1, round(n.duration * k)), n.velocity] for n in notes
