@@ -7,7 +7,9 @@ step's position is its index. The seed (starting on a bar line of the request's 
 in one call; the takes are sampled together, a row each, by the LSTM's numpy stepper. Every take is the
 rest of the seed's unfinished bar and ``request.bars`` bars of its meter, in General MIDI drum numbers: each
 group sounds as the number the seed used most for it (its canonical number otherwise). Key locks and pitch
-ranges do not apply to drums (a pitch names a drum, not a note) and are left aside.
+ranges do not apply to drums (a pitch names a drum, not a note) and are left aside. Each step's
+distribution is mixed with the seed's own bar pattern (:mod:`.pattern`, the ``repeat`` option) before
+temperature and top-p.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import torch
 
 from musicstudio.generators.codecs.drums import DrumCodec, seed_pitches
 from musicstudio.generators.codecs.grid import STEP_TICKS
+from musicstudio.generators.drums.pattern import copy_distribution, cycle_steps, mixed, repeat_weight
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm.model import EventLSTM
 from musicstudio.generators.lstm.stepper import NumpyStepper, torch_log_probs
 from musicstudio.generators.sampling import sample, shaped
 
 BACKEND_NAME = "drums"
+VARY_AMOUNT = 0.5           # how far Vary strays from the groove unless the request says (option "amount")
 SEED_STEPS = 16 * 32        # the seed's last 32 bars of 4/4 at most (whole bars of its meter) reach the network
 
 
@@ -71,19 +75,22 @@ class DrumGenerator:
         logits, state = self.model(x, p, state)
         return torch_log_probs(logits[:, -1]), state
 
-    def generate(self, request: GenerationRequest, progress: Progress | None = None,
-                 cancel: CancelToken | None = None) -> list[Take]:
-        seed_notes = request.seed.notes
-        seed_steps = -(-request.seed.length // STEP_TICKS)
-        target = -(-request.take_length(seed_steps * STEP_TICKS) // STEP_TICKS)
+    def _sample(self, request: GenerationRequest, seed: np.ndarray, target: int, guide, weight: float,
+                progress: Progress | None, cancel: CancelToken | None) -> np.ndarray:
+        """``(variations, target)`` tokens after ``seed``, each step's distribution mixed with weight
+        ``weight`` with ``guide(history, position)`` (a copy distribution, or None for the model alone)."""
         meter, rows = request.meter, request.variations
-        seed = seed_window(self.codec.encode(seed_notes, seed_steps), self._bar_steps(meter))
         rng = np.random.default_rng(request.random_seed)
         log_p, state = self._begin(seed, rows, meter)
-        out = np.zeros((rows, target), np.int64)
+        history = np.zeros((rows, len(seed) + target), np.int64)
+        history[:, :len(seed)] = seed
+        out = history[:, len(seed):]
         for t in range(target):
             if cancel is not None:
                 cancel.check()
+            copy = guide(history, len(seed) + t) if weight else None
+            if copy is not None:
+                log_p = mixed(log_p, copy, weight)
             tokens = sample(shaped(log_p, request.temperature, request.top_p), rng)
             out[:, t] = tokens
             if t + 1 < target:
@@ -92,7 +99,43 @@ class DrumGenerator:
                 progress((t + 1) / target)
         if progress is not None:
             progress(1.0)
-        pitches = seed_pitches(seed_notes)
-        record = request.record()
-        return [Take(notes=self.codec.decode(out[r], pitches), length=target * STEP_TICKS, backend=self.backend,
-                     model=self.name, request=record, variation=r) for r in range(rows)]
+        return out
+
+    def _takes(self, request: GenerationRequest, tokens: np.ndarray) -> list[Take]:
+        pitches, record = seed_pitches(request.seed.notes), request.record()
+        return [Take(notes=self.codec.decode(row, pitches), length=len(row) * STEP_TICKS, backend=self.backend,
+                     model=self.name, request=record, variation=r) for r, row in enumerate(tokens)]
+
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        """Continue the seed groove (see the module's note)."""
+        seed_steps = -(-request.seed.length // STEP_TICKS)
+        target = -(-request.take_length(seed_steps * STEP_TICKS) // STEP_TICKS)
+        seed = seed_window(self.codec.encode(request.seed.notes, seed_steps), self._bar_steps(request.meter))
+        cycle, vocab = cycle_steps(len(seed), self._bar_steps(request.meter)), self.codec.vocab_size
+
+        def guide(history: np.ndarray, position: int):
+            return copy_distribution(history, position, cycle, vocab) if cycle else None
+        return self._takes(request, self._sample(request, seed, target, guide, repeat_weight(request.options),
+                                                 progress, cancel))
+
+    def vary(self, request: GenerationRequest, progress: Progress | None = None,
+             cancel: CancelToken | None = None) -> list[Take]:
+        """Variations of the seed groove, as long as it (its whole bars, the last one completed): the LSTM
+        plays it again from its first bar line, each step's distribution mixed with the groove's own step
+        (:mod:`.pattern`) with weight ``1 - amount`` (the request's ``amount`` option, 0.5 unless given: 0
+        gives the groove back, 1 a new groove in its meter that has only heard its own steps)."""
+        amount = float(request.options.get("amount", VARY_AMOUNT))
+        if not 0.0 <= amount <= 1.0:
+            raise ValueError(f"amount must lie between 0 and 1, not {amount}")
+        bar = self._bar_steps(request.meter)
+        steps = max(1, -(-request.seed.length // (bar * STEP_TICKS))) * bar
+        groove = self.codec.encode(request.seed.notes, steps)
+        vocab = self.codec.vocab_size
+
+        def guide(history: np.ndarray, position: int):
+            copy = np.zeros((history.shape[0], vocab))
+            copy[:, groove[position]] = 1.0
+            return copy
+        empty = np.zeros(0, np.int64)
+        return self._takes(request, self._sample(request, empty, steps, guide, 1.0 - amount, progress, cancel))
