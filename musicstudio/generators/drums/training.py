@@ -1,11 +1,12 @@
 """Training the drum LSTM on mma's grooves: ``musicstudio train drums --config drums`` (or
 ``python -m musicstudio.generators.drums.training OUT``).
 
-Each window of 8 bars (:func:`.data.windows`) starts with the start token on a bar line, as a seed does;
-the position input is the step's slot in its meter's run (the LSTM backend's meter-aware slots). Adam,
-cross-entropy per step, padding masked out; the best epoch on the validation grooves is kept. The run
-writes ``weights.safetensors``, ``config.json`` (model, codec vocabulary, ``trained_on: ["mma"]``),
-``history.csv`` and the figures the card (:mod:`.card`) reports.
+Each window of ``window_bars`` bars (12: a 4-bar seed and its 8-bar take; :func:`.data.windows`) starts
+with the start token on a bar line, as a seed does; the position input is the step's slot in its meter's
+run (the LSTM backend's meter-aware slots). Adam, cross-entropy per step, padding masked out; the best
+epoch on the validation grooves is kept. The run writes ``weights.safetensors``, ``config.json`` (model,
+codec vocabulary, ``trained_on: ["mma"]``), ``history.csv`` and the figures the card (:mod:`.card`)
+reports.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def fit(out: Path, records: list[dict], settings: dict, command: str, log=print)
     codec = DrumCodec.fit(((g.notes, g.steps) for g in train), settings.get("max_vocab", 512))
     model_config = LSTMConfig.meter_aware(codec.vocab_size, DRUM_METERS, **settings["model"])
     model = EventLSTM(model_config)
-    train_w, valid_w = windows(codec, train), windows(codec, valid)
+    bars = settings.get("window_bars", 8)
+    train_w, valid_w = windows(codec, train, bars), windows(codec, valid, bars)
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.get("lr", 2e-3))
     rng = np.random.default_rng(0)
     best, history, best_epoch = math.inf, [], 0
