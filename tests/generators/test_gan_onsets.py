@@ -72,17 +72,14 @@ def test_with_a_table_no_note_starts_without_an_onset_and_the_held_note_goes_on(
     assert onset[0].any(axis=1).nonzero()[0].tolist() == [0] and sounding[0, :, 1].all()
 
 
-def test_with_a_table_a_step_after_a_start_prefers_another_pitch_to_a_fragment():
-    probs = np.zeros((1, 2, 4, 5), np.float32)
-    probs[0, :, 0, 2] = 0.9
-    probs[0, 0, 1:, 2] = 0.9
-    probs[0, 1, 1, 2] = 0.8                # the same pitch again a step later: tidy would merge it away
-    probs[0, :, 1, 4] = 0.6                # another pitch starts too
-    probs[0, 0, 2:, 4] = 0.6
-    rolls = binarise(probs, True, onsets=np.full(4, 0.5, np.float32))
-    assert rolls[0, 1].nonzero()[0].tolist() == [0, 1] and rolls[0, 1, 1, 4]
-    plain = binarise(probs, True)
-    assert plain[0, 1].nonzero()[0].tolist() == [0]                  # before: one held note
+def test_binarisation_hands_the_table_to_melodies_only():
+    probs = _line([(0, 1, 0.9)])
+    probs[0, 0, 3:, 1] = 0.0
+    probs[0, 0, 3:, 2] = 0.9               # the sound moves to pitch 2 with no onset
+    table = np.full(8, 0.5, np.float32)
+    melody = binarise(probs, True, onsets=table)
+    assert melody[0, 1].any(axis=1).nonzero()[0].tolist() == [0]
+    assert (binarise(probs, False, onsets=table) == binarise(probs, False)).all()   # chords as before
 
 
 def test_frequencies_count_the_bars_that_start_a_note_at_each_step():

@@ -232,10 +232,8 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
     ``onsets`` (a model's calibrated table for the bar's meter, :mod:`.calibration`): the threshold of each
     step (steps,) that a pitch's onset and sound must both reach for a note to start there, and then the
     onset plane alone starts notes: where the held pitch stops sounding and another sounds without an onset,
-    the held note goes on (the sound of a held note drifts across neighbouring pitches in the GAN's bars),
-    and a step after a note began starts another pitch where one reaches the threshold rather than the same
-    pitch again (a one-step fragment that :func:`tidy` would merge back). None: ``threshold`` at every
-    step and the rules above, as every GAN decoded before the tables."""
+    the held note goes on (the sound of a held note drifts across neighbouring pitches in the GAN's bars).
+    None: ``threshold`` at every step and the rules above, as every GAN decoded before the tables."""
     n, _, steps, pitches = probs.shape
     s, o = probs[:, SOUNDING], probs[:, ONSET]
     at = threshold if onsets is None else np.asarray(onsets, dtype=probs.dtype)[None, :, None]
@@ -249,18 +247,14 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
     for r in range(n):          # the held note and the last pitch carry over: plain Python on short lists
         held, played = -1, -1   # the model's pitch, and where it sounds (an octave move apart)
         prior = int(last[r]) if last is not None else -1
-        began = -2              # the step the held note began on
         for t in range(steps):
             if starts[r][t]:
-                candidates = starts[r][t]
-                if strict and began == t - 1:   # not the pitch that began a step ago: tidy would merge it
-                    candidates = [q for q in candidates if _towards(q, prior, allowed) != played] or candidates
-                held, began = _nearest_likeliest(candidates, o_list[r][t], prior), t
+                held = _nearest_likeliest(starts[r][t], o_list[r][t], prior)
             elif held >= 0 and (held in sounds[r][t] or strict and sounds[r][t]):
                 sounding[r, t, played] = True
                 continue
             elif sounds[r][t] and not strict:
-                held, began = _nearest_likeliest(sounds[r][t], s_list[r][t], prior), t
+                held = _nearest_likeliest(sounds[r][t], s_list[r][t], prior)
             else:
                 held = -1
                 continue
