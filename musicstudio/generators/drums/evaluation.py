@@ -142,15 +142,27 @@ def _looped(notes, period_bars: int, groove: Groove) -> tuple:
                  if n.start + k * period < TAKE_BARS * groove.bar_steps * STEP_TICKS)
 
 
+def hits(notes) -> set:
+    """The (drum group, 16th step) pairs that the notes hit."""
+    return {(int(GROUP_OF[n.pitch]), round(n.start / STEP_TICKS)) for n in notes}
+
+
+def changed(notes, reference) -> float:
+    """The hits that ``notes`` leave out of ``reference`` or add to it, over the reference's hits."""
+    mine, theirs = hits(notes), hits(reference)
+    return len(mine ^ theirs) / max(1, len(theirs))
+
+
 def _row(g: Groove, takes, truth) -> dict:
     pooled = [n for t in takes for n in t.notes]
     steps, bar = TAKE_BARS * g.bar_steps, g.bar_steps
-    half = TAKE_BARS // 2
+    half, loop = TAKE_BARS // 2, _looped(_window(g, 0, SEED_BARS), SEED_BARS, g)
     return {
+        "off_loop": [changed(t.notes, loop) for t in takes], "truth_off_loop": changed(truth, loop),
         "style": g.style, "groove": g.name, "meter": f"{g.meter[0]}/{g.meter[1]}",
         "oa": instrument_overlap(pooled, truth, bar),
         "oa_loop": instrument_overlap(_looped(_window(g, SEED_BARS - 1, 1), 1, g), truth, bar),
-        "oa_seed_loop": instrument_overlap(_looped(_window(g, 0, SEED_BARS), SEED_BARS, g), truth, bar),
+        "oa_seed_loop": instrument_overlap(loop, truth, bar),
         "oa_truth_halves": instrument_overlap(_window(g, SEED_BARS, half), _window(g, SEED_BARS + half, half), bar),
         "meter_kept": [keeps_meter(t.notes, steps, bar) for t in takes],
         "truth_meter_kept": keeps_meter(truth, steps, bar),
@@ -174,18 +186,16 @@ def vary_figures(generator, grooves: list[Groove], amount: float = 0.5) -> dict:
     with the groove, kick, snare and hi-hat), how much they change (the share of the groove's hits, by
     drum group and step, that a variation leaves out or adds, over the groove's hits) and whether they keep
     its meter (:func:`bar_peak`)."""
-    overlaps, changed, kept = [], [], []
+    overlaps, moved, kept = [], [], []
     for k, g in enumerate(grooves):
         groove = _window(g, 0, TAKE_BARS)
         request = GenerationRequest(seed=Clip(groove, TAKE_BARS * g.bar_steps * STEP_TICKS), bars=TAKE_BARS,
                                     variations=VARIATIONS, random_seed=k, meter=g.meter, options={"amount": amount})
-        hits = {(int(GROUP_OF[n.pitch]), round(n.start / STEP_TICKS)) for n in groove}
         for take in generator.vary(request):
             overlaps.append(instrument_overlap(take.notes, groove, g.bar_steps))
-            mine = {(int(GROUP_OF[n.pitch]), round(n.start / STEP_TICKS)) for n in take.notes}
-            changed.append(len(hits ^ mine) / max(1, len(hits)))
+            moved.append(changed(take.notes, groove))
             kept.append(bar_peak(take.notes, TAKE_BARS * g.bar_steps, g.bar_steps))
-    return {"amount": amount, "grooves": len(grooves), "oa": _mean(overlaps), "changed": float(np.mean(changed)),
+    return {"amount": amount, "grooves": len(grooves), "oa": _mean(overlaps), "changed": float(np.mean(moved)),
             "meter_peak": float(np.mean(kept))}
 
 
@@ -209,6 +219,8 @@ def summarise(rows: list[dict]) -> dict:
                 "truth_meter_kept": float(np.mean([r["truth_meter_kept"] for r in chosen])),
                 "meter_peak": float(np.mean([x for r in chosen for x in r.get("meter_peak", [])] or [np.nan])),
                 "truth_meter_peak": float(np.mean([r.get("truth_meter_peak", np.nan) for r in chosen])),
+                "off_loop": float(np.mean([x for r in chosen for x in r.get("off_loop", [])] or [np.nan])),
+                "truth_off_loop": float(np.mean([r.get("truth_off_loop", np.nan) for r in chosen])),
                 "gm": sum(r["gm"] for r in chosen) / max(1, sum(r["notes"] for r in chosen))}
     meters = sorted({r["meter"] for r in rows}, key=lambda m: (m != "4/4", m))
     return {"all": figures(rows), "per_meter": {m: figures([r for r in rows if r["meter"] == m]) for m in meters},

@@ -8,7 +8,7 @@ alike) that hit each token; the LSTM's distribution is mixed with it,
 ``p = (1 - w) p_LSTM + w p_copy``, before temperature and top-p, as the continuous cache of Grave,
 Joulin and Usunier ("Improving Neural Language Models with a Continuous Cache", 2017) mixes a
 distribution over the recent context into a language model's. ``w`` is the request's ``repeat`` option
-(:data:`DEFAULT_REPEAT` unless given; 0 leaves the LSTM alone). A take still varies: where the LSTM
+(:data:`DEFAULT_REPEAT`, 0.5, unless given; 0 leaves the LSTM alone). A take still varies: where the LSTM
 is sure of something else, or where the earlier cycles disagree (a hit that mma's random skip left out
 of one of them), the sample may leave the pattern.
 """
