@@ -165,4 +165,5 @@ def load(folder: Path, config: dict, device: str = "cpu"):
     model_config = model_config_of(folder, config)
     model = build_checked(lambda: BarGenerator(model_config), folder, "a GAN generator")
     return GANGenerator(config.get("name", folder.name), model, codec_of(config), device,
-                        tuple(config.get("textures") or ("melody", "chords")), config.get("onset_thresholds"))
+                        tuple(config.get("textures") or ("melody", "chords")), config.get("onset_thresholds"),
+                        config.get("first_bar"))

@@ -21,6 +21,8 @@
    its 24-step roll, with the meter's grid (:mod:`.meters`); a model without meter channels writes 16-step
    bars of 4/4 (or 2/2) and refuses other meters in words. A seed that ends mid-bar gets its bar completed
    first: the bar is generated whole after the last complete bar, and the take keeps what follows the seed.
+7. The first bar: a model whose config has ``first_bar`` writes it several times per variation and keeps
+   the draw that joins the seed's last bar best while following its chord (:mod:`.seam`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from musicstudio.generators.gan.model import BarGenerator
 from musicstudio.generators.gan.onsets import OnsetThresholds
 from musicstudio.generators.gan.options import ChordOptions
 from musicstudio.generators.gan.rolls import binarise, fold, nearest_allowed
+from musicstudio.generators.gan.seam import extra_noise, nearest_draws
 from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take, meter_name
 from musicstudio.generators.seed_plan import refuse_meter
 
@@ -106,8 +109,12 @@ class GANGenerator:
     backend = BACKEND
 
     def __init__(self, name: str, model: BarGenerator, codec: PianorollCodec, device: str,
-                 textures: tuple[str, ...] = ("melody", "chords"), onsets: dict | None = None):
+                 textures: tuple[str, ...] = ("melody", "chords"), onsets: dict | None = None,
+                 first_bar: dict | None = None):
         self.name, self.codec, self.device, self.textures = name, codec, device, tuple(textures)
+        first_bar = first_bar or {}
+        self.first_bar_draws = max(1, int(first_bar.get("draws", 1)))
+        self.first_bar_chord = float(first_bar.get("chord_weight", 0.0))
         self.onsets = OnsetThresholds.from_config(onsets)
         self.model = model.to(device).eval()
         self._numpy = NumpyBarGenerator(self.model) if torch.device(device).type == "cpu" else None
@@ -208,22 +215,46 @@ class GANGenerator:
         condition = condition_vectors(chords)
         previous = np.broadcast_to(prev, (rows, *prev.shape)).copy()
         onsets = self.onsets.steps(request.meter, codec.steps_per_bar) if self.meter_aware else None
+        joined = self.first_bar_draws > 1
         out = []
         with one_blas_thread():
             for b in range(bars):
                 if cancel is not None:
                     cancel.check()
                 chord = np.broadcast_to(condition[b], (rows, condition.shape[1])).copy()
-                bar = binarise(fold(self.bar_probabilities(noise[b], previous, chord, grid), target), voices == 1,
-                               previous=right_aligned(previous, steps), voices=voices,
-                               allowed=target == np.arange(len(target)),
-                               onsets=onsets)
-                bar[:, :, steps:] = False
+                write = lambda z, before, c, g: self.write_bar(z, before, c, g, steps, voices, target, onsets)  # noqa: E731
+                if b == 0 and joined:
+                    bar = self.joined_first_bar(write, noise[0], previous, chord, grid, request, inside)
+                else:
+                    bar = write(noise[b], previous, chord, grid)
                 out.append(bar)
                 previous = bar.astype(np.float32)
                 if progress is not None:
                     progress((b + 1) / bars)
         return self.takes(request, np.stack(out, axis=2), shift)
+
+    def write_bar(self, noise, previous, chord, grid, steps: int, voices: int, target, onsets) -> np.ndarray:
+        """One bar per row (rows, planes, width, pitches), bool: the probabilities folded into the allowed
+        pitches and binarised, the steps after the bar's end silent."""
+        bar = binarise(fold(self.bar_probabilities(noise, previous, chord, grid), target), voices == 1,
+                       previous=right_aligned(previous, steps), voices=voices,
+                       allowed=target == np.arange(len(target)), onsets=onsets)
+        bar[:, :, steps:] = False
+        return bar
+
+    def joined_first_bar(self, write, noise, previous, chord, grid, request, inside) -> np.ndarray:
+        """The first bar, each row's best joined to the seed's last complete bar (all its voices) among
+        ``first_bar_draws`` draws, weighed against its chord (:mod:`.seam`)."""
+        draws, rows, bar = self.first_bar_draws, len(noise), request.bar
+        start = (request.seed.length - request.seed.length % bar) - bar
+        seed_chroma = bars_chroma(inside, start, 1, bar)[0] if start >= 0 else np.zeros(12)
+        more = extra_noise(request.random_seed, draws, rows, noise.shape[1], request.temperature)
+        tile = lambda a: None if a is None else np.concatenate([a] * draws)  # noqa: E731
+        bars = write(np.concatenate([noise, more]), tile(previous), tile(chord), tile(grid))
+        bars = bars.reshape(draws, rows, *bars.shape[1:])
+        chord_chroma = chord[0, :12] if chord[0, 12] == 0 else None
+        keep = nearest_draws(bars, seed_chroma, self.codec.low, chord_chroma, self.first_bar_chord)
+        return bars[keep, np.arange(rows)]
 
     def takes(self, request: GenerationRequest, rolls: np.ndarray, shift: int) -> list[Take]:
         """Takes from rolls (rows, planes, bars, width, pitches): what follows the seed's end, in the song's
