@@ -27,7 +27,7 @@ from musicstudio.generators.infill.sequences import AFTER_BARS, BEFORE_BARS, Arr
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take, bar_ticks
 from musicstudio.generators.lstm.generator import LSTMGenerator
 from musicstudio.generators.lstm.model import EventLSTM
-from musicstudio.generators.lstm.stepper import NumpyStepper, torch_log_probs
+from musicstudio.generators.lstm.stepper import NumpyStepper, one_torch_thread, torch_log_probs
 from musicstudio.generators.phrases import TokenPhrases
 
 
@@ -140,7 +140,7 @@ class InfillGenerator(LSTMGenerator):
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
         request = replace(request, seed=last_bars(request.seed, request.bar))
-        with one_blas_thread():
+        with one_blas_thread(), one_torch_thread():   # as lstm's generate: the steps then keep torch at one thread
             return continue_phrase(_Filling(self, request), self.phrases, request, BACKEND, self.name, progress,
                                    cancel)
 
