@@ -12,8 +12,10 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.evaluation.musegan import bar_chroma, centroid_of_chroma
 from musicstudio.generators.gan.backend import load
+from musicstudio.generators.gan.evaluation import Phrase
 from musicstudio.generators.gan.seam import extra_noise, nearest_draws
-from musicstudio.generators.interface import BAR, GenerationRequest
+from musicstudio.generators.gan.seam_tuning import chord_tones
+from musicstudio.generators.interface import BAR, GenerationRequest, Take
 
 LOW = 36
 
@@ -73,3 +75,23 @@ def test_more_draws_of_the_first_bar_join_it_nearer_the_seed(tiny_folder):
     assert _seam(eight, seed) < _seam(one, seed)
     assert [t.notes for t in eight] == [t.notes for t in load(tiny_folder, {**config, "first_bar": {"draws": 8}})
                                         .generate(request)]
+
+
+class _OnTheChord:
+    """A stand-in generator whose every take plays C E G in bar 1 and C D E in the bars after it, over C major."""
+
+    def progression(self, request, seed_notes):
+        return [0] * request.bars
+
+    def generate(self, request):
+        notes = [Note(p, i * 480, 480, 80) for i, p in enumerate((60, 64, 67, 72))]
+        notes += [Note(p, b * BAR + i * 480, 480, 80) for b in range(1, request.bars) for i, p in
+                  enumerate((60, 62, 64, 62))]
+        return [Take(notes=tuple(notes), length=request.bars * BAR, backend="gan", model="fake",
+                     request=request.record(), variation=v) for v in range(request.variations)]
+
+
+def test_chord_tones_count_the_steps_on_each_bars_triad():
+    seed = Phrase("p", "c", tuple(Note(60, i * 480, 480, 80) for i in range(16)), ())
+    every, first = chord_tones(_OnTheChord(), [seed], None, bars=5)
+    assert first == 1.0 and every == pytest.approx((4 + 4 * 2) / (4 + 4 * 4))   # D is off the triad
