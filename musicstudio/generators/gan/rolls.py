@@ -238,9 +238,9 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
     s, o = probs[:, SOUNDING], probs[:, ONSET]
     at = threshold if onsets is None else np.asarray(onsets, dtype=probs.dtype)[None, :, None]
     strict = onsets is not None
-    starts = [[np.flatnonzero(step).tolist() for step in row] for row in (o >= at) & (s >= at)]
-    sounds = [[np.flatnonzero(step).tolist() for step in row] for row in s >= threshold]
-    o_list, s_list = o.tolist(), s.tolist()
+    starts = _pitch_lists((o >= at) & (s >= at))
+    sounds = _pitch_lists(s >= threshold)
+    o_list, s_list = o.tolist(), None if strict else s.tolist()   # a calibrated line starts notes on onsets only
     sounding = np.zeros((n, steps, pitches), dtype=bool)
     onset = np.zeros_like(sounding)
     allowed = np.ones(pitches, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
@@ -262,6 +262,16 @@ def one_line(probs: np.ndarray, threshold: float = 0.5, last: np.ndarray | None 
             onset[r, t, played] = sounding[r, t, played] = True
             prior = played
     return sounding, onset
+
+
+def _pitch_lists(mask: np.ndarray) -> list[list[list[int]]]:
+    """For a (rows, steps, pitches) mask, each row's and step's pitches that are set, in rising order: one
+    search over the whole (sparse) mask instead of one per step."""
+    rows, steps, _ = mask.shape
+    lists: list[list[list[int]]] = [[[] for _ in range(steps)] for _ in range(rows)]
+    for r, t, p in zip(*(axis.tolist() for axis in np.nonzero(mask))):
+        lists[r][t].append(p)
+    return lists
 
 
 def _towards(pitch: int, prior: int, allowed: np.ndarray) -> int:
