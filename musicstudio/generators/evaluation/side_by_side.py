@@ -13,8 +13,9 @@ import argparse
 import json
 from pathlib import Path
 
-# (label, path in the report's metrics, True when lower is better)
+# (label, path in the report's metrics, True when lower is better; None: a count, never worse)
 FIGURES = (
+    ("held-out seeds continued", ("continuations", "seeds"), None),
     ("cross-entropy, nats/event", ("likelihood", "ce_nats_per_step"), True),
     ("continuation overlap", ("continuations", "mean_overlap_area"), False),
     ("continuation KL", ("continuations", "mean_kl"), True),
@@ -41,7 +42,9 @@ def read_report(folder: Path) -> dict:
     return json.loads(reports[0].read_text())["metrics"]
 
 
-def worse(new: float, old: float, lower_is_better: bool, tolerance: float) -> bool:
+def worse(new: float, old: float, lower_is_better: bool | None, tolerance: float) -> bool:
+    if lower_is_better is None:
+        return False
     return new - old > tolerance if lower_is_better else old - new > tolerance
 
 
@@ -55,7 +58,7 @@ def compare(new: dict, old: dict, tolerance: float = 0.01) -> list[tuple[str, fl
 
 
 def _cell(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "–" if value is None else f"{value:g}" if value == int(value) and value > 1 else f"{value:.3f}"
 
 
 def markdown(pairs: list[tuple[str, str]], reports: Path, tolerance: float = 0.01) -> str:
@@ -63,7 +66,9 @@ def markdown(pairs: list[tuple[str, str]], reports: Path, tolerance: float = 0.0
     lines = ["# Licence-clean defaults beside the models they replaced", "",
              "Each pair evaluated by `musicstudio eval NAME --corpus cache/corpus-clean --no-audio` on the same "
              "held-out test pieces of the licence-clean corpus (O'Neill's and Ryan's), whose continuation seeds "
-             f"are 4/4 and 2/4. **Bold**: the default is worse by more than {tolerance}.", ""]
+             f"are 4/4 and 2/4. **Bold**: the default is worse by more than {tolerance}. Made by `python -m "
+             "musicstudio.generators.evaluation.side_by_side --reports DIR --pairs "
+             f"{','.join(f'{a}:{b}' for a, b in pairs)}` over those reports.", ""]
     total = 0
     for new_name, old_name in pairs:
         rows = compare(read_report(reports / new_name), read_report(reports / old_name), tolerance)
