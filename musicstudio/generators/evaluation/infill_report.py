@@ -1,10 +1,12 @@
 """Filling held-out gaps (issue 18): ``python -m musicstudio.generators.evaluation.infill_report``.
 
 On :data:`~.infill_gaps.GAPS` gaps of 1-4 bars of the test split's tunes (:mod:`.infill_gaps`: one track,
-music on both sides, a fixed random seed), every model named whose family can fill
+music on both sides, a fixed random seed; ``--split valid`` for tuning), every model named whose family can fill
 (:class:`~musicstudio.generators.capabilities.Infiller`) is asked to fill each gap, given up to 8 bars on
 either side; the left-only baseline (``lstm``) continues the same bars before it for as many bars. One take a
-gap (random seed = the gap's number), in the tune's meter. Reported per model:
+gap (random seed = the gap's number), in the tune's meter. ``NAME:plain`` is an infill model without its copy
+cache (:mod:`musicstudio.generators.infill.cache`); ``lstm:cache`` the baseline with the shipped infill model's
+cache over the bars before the gap only (what copying is worth without the right side). Reported per model:
 
 * the cross-entropy per event of the true gap (the events codec's tokens of the gap, after the bars before
   it; for the infill model after its rearranged context too), for the models that can score it: the infill
@@ -20,6 +22,7 @@ gap (random seed = the gap's number), in the tune's meter. Reported per model:
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import shlex
 import sys
@@ -54,13 +57,15 @@ def gap_cross_entropy(generator, gaps: list[HeldGap], can_score: bool) -> dict |
     after each gap left out, and with another gap's: how much it hears the right side); None for a model that
     cannot say."""
     from musicstudio.core.clip import Clip
+    from musicstudio.generators.codecs.grid import steps_in_bar
+    from musicstudio.generators.infill.cache import copy_statistics, mixed_log_probs
     from musicstudio.generators.infill.generator import InfillGenerator
     from musicstudio.generators.infill.sequences import part_tokens
 
     infill = isinstance(generator, InfillGenerator)
     if not (infill or can_score):
         return None
-    codec = generator.phrases.codec
+    codec, cache = generator.phrases.codec, getattr(generator, "cache", None)
     log_p: dict[str, list] = {"nats_per_event": [], "without_after": [], "with_another_gaps_after": []}
     for i, gap in enumerate(gaps):
         if infill:
@@ -69,7 +74,12 @@ def gap_cross_entropy(generator, gaps: list[HeldGap], can_score: bool) -> dict |
                 log_p[key].append(generator.gap_log_probs(gap.before, after, gap.gap, gap.meter))
             continue
         before, notes = (part_tokens(codec, list(c.notes), 0, c.length) for c in (gap.before, gap.gap))
-        log_p["nats_per_event"].append(generator.score(np.concatenate([before, notes]), gap.meter)[0][len(before):])
+        scored = generator.score(np.concatenate([before, notes]), gap.meter)[0][len(before):]
+        if cache is not None:   # the left-only model given the copy cache over the bars before (CachedBaseline)
+            stats = copy_statistics([before], notes, generator.phrases.steps_of(),
+                                    steps_in_bar(gap.meter, codec.steps_per_quarter), cache.aligned)
+            scored = mixed_log_probs(cache, scored, stats)
+        log_p["nats_per_event"].append(scored)
     out = {key: float(-np.concatenate(values).mean()) for key, values in log_p.items() if values}
     return {"events": int(sum(map(len, log_p["nats_per_event"]))), **out, "codec": codec.vocabulary()["codec"]}
 
@@ -118,17 +128,17 @@ def fill_takes(generator, gaps: list[HeldGap], fills: bool) -> list:
 
 
 def run(corpus, models: list[str], baseline: str = BASELINE, count: int = GAPS, seed: int = RANDOM_SEED,
-        log=print) -> dict:
+        log=print, split: str = "test") -> dict:
     from musicstudio.generators.backends import backend_named
     from musicstudio.generators.capabilities import Infiller, Scorer
     from musicstudio.generators.registry import ModelRegistry
 
-    tunes = held_out_tunes(corpus)
+    tunes = held_out_tunes(corpus, split)
     gaps = draw_gaps(tunes, count, seed)
-    log(f"{len(gaps)} held-out gaps from {len(tunes)} test tunes")
+    log(f"{len(gaps)} held-out gaps from {len(tunes)} {split} tunes")
     indexes = training_indexes(corpus, {g.meter for g in gaps})
     held = consecutive_seams(tunes)
-    figures: dict = {"gaps": len(gaps), "random_seed": seed, "baseline": baseline, "targets": TARGETS,
+    figures: dict = {"gaps": len(gaps), "split": split, "random_seed": seed, "baseline": baseline, "targets": TARGETS,
                      "gap_bars": {str(b): sum(g.bars == b for g in gaps) for b in range(1, 5)},
                      "meters": {f"{m[0]}/{m[1]}": sum(g.meter == m for g in gaps)
                                 for m in sorted({g.meter for g in gaps})},
@@ -136,10 +146,10 @@ def run(corpus, models: list[str], baseline: str = BASELINE, count: int = GAPS, 
                      "true_gaps": take_figures([_Truth(g) for g in gaps], gaps, indexes), "models": {}}
     registry = ModelRegistry()
     for name in [baseline, *[m for m in models if m != baseline]]:
-        generator = registry.load(name, "cpu")
+        generator = load_variant(registry, name, baseline)
         family = backend_named(generator.backend)
         fills = family.can(Infiller)
-        if name != baseline and not fills:
+        if name != baseline and not fills and not isinstance(generator, CachedBaseline):
             log(f"{name}: its backend cannot fill (no Infiller): left out")
             figures["models"][name] = {"left_out": "its backend cannot fill"}
             continue
@@ -153,6 +163,48 @@ def run(corpus, models: list[str], baseline: str = BASELINE, count: int = GAPS, 
             f"{entry['seam_interval'].get('mean', float('nan')):.2f} ({entry['seconds']:.0f} s)")
     _compare(figures)
     return figures
+
+
+class CachedBaseline:
+    """The left-only baseline given the infill model's copy cache over the bars before the gap (and its take so
+    far): what copying alone is worth, without the bars after the gap."""
+
+    def __init__(self, generator, cache, name: str):
+        self.inner, self.cache, self.name = generator, cache, name
+        self.backend, self.phrases = generator.backend, generator.phrases
+
+    def score(self, tokens: np.ndarray, meter: tuple[int, int]):
+        return self.inner.score(tokens, meter)
+
+    def generate(self, request: GenerationRequest) -> list:
+        from musicstudio.generators.blas_threads import one_blas_thread
+        from musicstudio.generators.continuation import continue_phrase
+        from musicstudio.generators.infill.cache import CachedModel
+        from musicstudio.generators.lstm.stepper import one_torch_thread
+
+        model = CachedModel(self.inner, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter)
+        with one_blas_thread(), one_torch_thread():
+            return continue_phrase(model, self.phrases, request, self.backend, self.name)
+
+
+def load_variant(registry, name: str, baseline: str):
+    """A model by name; ``NAME:plain``, the infill model NAME without its copy cache; ``BASELINE:cache``, the
+    baseline with the shipped ``infill`` model's copy cache over the bars before the gap."""
+    from musicstudio.generators.infill.generator import InfillGenerator
+
+    model, _, variant = name.partition(":")
+    generator = registry.load(model, "cpu")
+    if variant == "plain" and isinstance(generator, InfillGenerator):
+        generator = copy.copy(generator)     # the registry's instance keeps its cache
+        generator.cache = None
+    elif variant == "cache" and model == baseline:
+        cache = registry.load("infill", "cpu").cache
+        if cache is None:
+            raise SystemExit("the infill model has no copy cache (config.json's decoding section) to give the baseline")
+        generator = CachedBaseline(generator, cache, name)
+    elif variant:
+        raise SystemExit(f"{name}: ':plain' is for an infill model, ':cache' for the baseline ({baseline})")
+    return generator
 
 
 class _Truth:
@@ -223,6 +275,12 @@ def _ablation(models: dict) -> list[str]:
     return out
 
 
+def _label(name: str) -> str:
+    model, _, variant = name.partition(":")
+    return {"plain": f"{model} without its copy cache", "cache": f"{model} + the copy cache (bars before only)"}.get(
+        variant, name)
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -243,7 +301,8 @@ def markdown(figures: dict, command: str) -> str:
     held, models = figures["held_out_bar_lines"], figures["models"]
     base = models.get(figures["baseline"])
     lines = ["# Filling bars: the infill model against the left-only lstm", "",
-             f"Generated by `{command}`. {figures['gaps']} held-out gaps (test split of the licence-clean corpus: "
+             f"Generated by `{command}`. {figures['gaps']} held-out gaps ({figures.get('split', 'test')} split of the "
+             "licence-clean corpus: "
              f"one track, music on both sides; random seed {figures['random_seed']}) of 1-4 bars "
              f"({', '.join(f'{b} bar(s): {n}' for b, n in figures['gap_bars'].items())}); meters "
              f"{', '.join(f'{m}: {n}' for m, n in figures['meters'].items())}. Each filling model gets up to 8 bars "
@@ -252,7 +311,7 @@ def markdown(figures: dict, command: str) -> str:
              "| model | cross-entropy of the true gap (nats/event) | far seam: tonal distance (mean) | far seam: "
              "interval (semitones, mean) | Yang & Lerch overlap | takes copying <= 2 bars | exactly the gap's bars | "
              "refused |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    lines += [_row(name, entry, base) for name, entry in models.items() if "left_out" not in entry]
+    lines += [_row(_label(name), entry, base) for name, entry in models.items() if "left_out" not in entry]
     lines.append(_row("the true gaps", figures["true_gaps"], None))
     lines += ["", f"Consecutive bars of the held-out tunes ({held['seam_tonal']['n']:,} bar lines): tonal distance "
               f"mean {_num(held['seam_tonal']['mean'])} (sd {_num(held['seam_tonal']['std'])}, quartiles "
@@ -281,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default=BASELINE, help=f"the left-only model (default {BASELINE})")
     parser.add_argument("--gaps", type=int, default=GAPS, help=f"held-out gaps (default {GAPS})")
     parser.add_argument("--seed", type=int, default=RANDOM_SEED, help=f"random seed (default {RANDOM_SEED})")
+    parser.add_argument("--split", default="test", choices=("test", "valid"),
+                        help="the corpus split the gaps come from (default test; valid for tuning)")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--docs", metavar="FILE", help="write the report as Markdown (docs/infill.md)")
     args = parser.parse_args(argv)
@@ -290,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     figures = run(load_corpus(Path(args.corpus)), [m.strip() for m in args.models.split(",") if m.strip()],
-                  args.baseline, args.gaps, args.seed, log)
+                  args.baseline, args.gaps, args.seed, log, args.split)
     command = "python -m musicstudio.generators.evaluation.infill_report " + shlex.join(argv or sys.argv[1:])
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, default=float) + "\n", encoding="utf-8")

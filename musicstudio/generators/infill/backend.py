@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from musicstudio.generators.checkpoint import CheckpointError, build_checked
+from musicstudio.generators.infill.cache import CopyCache
 from musicstudio.generators.infill.configs import CONFIGS
 from musicstudio.generators.infill.generator import InfillGenerator
 from musicstudio.generators.infill.model import InfillConfig
@@ -36,5 +37,9 @@ def _network(folder: Path, config: dict) -> tuple[InfillConfig, TokenPhrases]:
 def load(folder: Path, config: dict, device: str = "cpu") -> InfillGenerator:
     folder = Path(folder)
     network, phrases = _network(folder, config)
+    try:
+        cache = CopyCache.from_config(config.get("decoding"))
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(folder / "config.json", f"its decoding section is damaged ({e})") from None
     model = build_checked(lambda: EventLSTM(network), folder, "an infill LSTM")
-    return InfillGenerator(config.get("name", folder.name), model, phrases, device)
+    return InfillGenerator(config.get("name", folder.name), model, phrases, device, cache)

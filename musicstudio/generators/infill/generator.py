@@ -19,8 +19,9 @@ import torch
 
 from musicstudio.core.clip import Clip
 from musicstudio.generators.blas_threads import one_blas_thread
-from musicstudio.generators.codecs.grid import on_grid
+from musicstudio.generators.codecs.grid import on_grid, steps_in_bar
 from musicstudio.generators.continuation import continue_phrase
+from musicstudio.generators.infill.cache import CachedModel, CopyCache, copy_statistics, mixed_log_probs
 from musicstudio.generators.infill.configs import BACKEND
 from musicstudio.generators.infill.model import arranged_slots
 from musicstudio.generators.infill.sequences import AFTER_BARS, BEFORE_BARS, Arranged, after_part, arrange, part_tokens
@@ -52,8 +53,10 @@ class InfillGenerator(LSTMGenerator):
 
     backend = BACKEND
 
-    def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str):
+    def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str,
+                 cache: CopyCache | None = None):
         super().__init__(name, model, phrases, device)
+        self.cache = cache     # the copy mixture over the context (config.json's decoding), None: none
         self._steps_of = np.concatenate([phrases.steps_of(), np.zeros(model.config.vocab - phrases.vocab_size,
                                                                        np.int64)])
 
@@ -130,7 +133,13 @@ class InfillGenerator(LSTMGenerator):
         logits, _ = self.model(torch.from_numpy(inputs).to(self.device).unsqueeze(0),
                                torch.from_numpy(slots).to(self.device).unsqueeze(0))
         log_p = torch.log_softmax(logits[0, :, :self.phrases.vocab_size].float(), dim=-1).cpu().numpy()
-        return log_p[np.arange(len(tokens)), np.minimum(tokens, self.phrases.vocab_size - 1)][arranged.gap_at:]
+        log_p = log_p[np.arange(len(tokens)), np.minimum(tokens, self.phrases.vocab_size - 1)][arranged.gap_at:]
+        if self.cache is None:
+            return log_p
+        parts = [tokens[:arranged.fill_at], before_tokens] if arranged.hears_after else [before_tokens]
+        stats = copy_statistics(parts, gap_tokens, self.phrases.steps_of(),
+                                steps_in_bar(meter, self.phrases.codec.steps_per_quarter), self.cache.aligned)
+        return mixed_log_probs(self.cache, log_p, stats)
 
     def log_probs(self, state) -> np.ndarray:
         """The codec's tokens' log-probabilities (the markers are never drawn)."""
@@ -141,8 +150,19 @@ class InfillGenerator(LSTMGenerator):
         torch.manual_seed(request.random_seed)
         request = replace(request, seed=last_bars(request.seed, request.bar))
         with one_blas_thread(), one_torch_thread():   # as lstm's generate: the steps then keep torch at one thread
-            return continue_phrase(_Filling(self, request), self.phrases, request, BACKEND, self.name, progress,
-                                   cancel)
+            return continue_phrase(self.token_model(request), self.phrases, request, BACKEND, self.name,
+                                   progress, cancel)
+
+    def token_model(self, request: GenerationRequest):
+        """What :func:`continue_phrase` samples a request's takes from: the network from the rearranged
+        context, mixed with the copy cache over the bars after the gap, the seed and the take so far when the
+        model has one."""
+        filling = _Filling(self, request)
+        if self.cache is None:
+            return filling
+        shift = self.phrases.seed_tokens(request.seed)[2]
+        return CachedModel(filling, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter,
+                           lambda seed: [self.after_tokens(request.after, request.bar, shift)])
 
 
 class _Filling:

@@ -76,3 +76,19 @@ def test_the_verdict_compares_with_the_baseline_and_the_held_out_spread():
     assert vae["cross_entropy_drop"] is None and not vae["meets"]["cross_entropy"] and not vae["meets"]["seam"]
     text = markdown(figures, "python -m musicstudio.generators.evaluation.infill_report")
     assert "| good | 0.800 (-20%)" in text and "`drums`: left out" in text and "**not met**" in text
+
+
+def test_the_variants_rows_say_what_they_are_and_the_split_is_named():
+    figures = {"baseline": "lstm", "gaps": 10, "split": "valid", "random_seed": 18, "gap_bars": {"1": 10},
+               "meters": {"4/4": 10},
+               "targets": {"cross_entropy_drop": 0.15, "seam_drop": 0.20, "overlap": 0.85, "copies_at_most_2": 0.95},
+               "held_out_bar_lines": {k: {"n": 5, "mean": m, "std": 1.0, "q25": 0, "q75": 1}
+                                      for k, m in (("seam_tonal", 0.5), ("seam_interval", 3.0))},
+               "true_gaps": _entry(None, 0.5, 3.0),
+               "models": {"lstm": _entry(1.0, 1.0, 6.0), "infill": _entry(0.6, 0.6, 4.0),
+                          "infill:plain": _entry(0.8, 0.6, 4.5), "lstm:cache": _entry(0.9, 0.9, 5.5)}}
+    _compare(figures)
+    text = markdown(figures, "python -m musicstudio.generators.evaluation.infill_report --split valid")
+    assert "(valid split of the licence-clean corpus" in text
+    assert "| infill without its copy cache | 0.800 (-20%)" in text
+    assert "| lstm + the copy cache (bars before only) | 0.900 (-10%)" in text

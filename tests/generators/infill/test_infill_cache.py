@@ -1,0 +1,130 @@
+"""The infill model's copy cache: the copy distribution over a hand-made context (longest matches, aligned to
+the bar's steps, never across parts), the mixture, the decoding section of config.json (absent: takes exactly
+as before; damaged: refused naming the file and the value)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.generators.checkpoint import CheckpointError
+from musicstudio.generators.continuation import continue_phrase
+from musicstudio.generators.infill.backend import load
+from musicstudio.generators.infill.cache import CopyCache, CopyStatistics, Matcher, copy_statistics, mixed_log_probs
+from musicstudio.generators.infill.generator import _Filling
+from musicstudio.generators.interface import GenerationRequest
+
+SHIPPED = Path(__file__).resolve().parents[3] / "models" / "infill"
+# tokens 0-4 take no time, token 5 moves one step, 6 two steps
+STEPS = np.array([0, 0, 0, 0, 0, 1, 2])
+
+
+def test_the_copy_distribution_follows_the_longest_matches():
+    m = Matcher([np.array([1, 2, 3, 1, 2, 4])], 1, STEPS, 4, aligned=False)
+    longest, copy = m.copy(7)
+    assert longest[0] == 0 and not copy.any()          # the history ends in 4, found nowhere before
+    m.push(np.array([1]))
+    longest, copy = m.copy(7)
+    assert longest[0] == 1 and copy[0].tolist() == [0, 0, 1, 0, 0, 0, 0]    # 1 was followed by 2, twice
+    m.push(np.array([2]))
+    longest, copy = m.copy(7)
+    assert longest[0] == 2 and np.allclose(copy[0], [0, 0, 0, 0.5, 0.5, 0, 0])   # 1 2 -> 3, and 1 2 -> 4
+    m.push(np.array([4]))
+    longest, copy = m.copy(7)      # 1 2 4 matches the end of the context: what followed is the history's 1
+    assert longest[0] == 3 and copy[0].tolist() == [0, 1, 0, 0, 0, 0, 0]
+
+
+def test_a_match_never_runs_across_parts_and_each_row_has_its_own_history():
+    m = Matcher([np.array([3, 1, 2]), np.array([1, 2, 0])], 2, STEPS, 4, aligned=False)
+    m.push(np.array([1, 3]))
+    longest, copy = m.copy(7)
+    # row 0: "0 1" is nowhere; "1" is followed by 2 (after part) and 2 (before part)
+    assert longest.tolist() == [1, 1] and copy[0, 2] == 1
+    assert copy[1].tolist() == [0, 1, 0, 0, 0, 0, 0]     # row 1: 3 was followed by 1
+
+
+def test_aligned_copies_only_from_the_same_step_of_the_bar():
+    # a bar of 4 steps: 1 at step 0 then a one-step shift, 2 at step 1, a shift, 1 at step 2 then a two-step shift
+    context = np.array([1, 5, 2, 5, 1, 6])
+    free = Matcher([context], 1, STEPS, 4, aligned=False)
+    tied = Matcher([context], 1, STEPS, 4, aligned=True)
+    for m in (free, tied):
+        m.push(np.array([1]))     # the history's 1 is at step 0 of the next bar, and so is the next token
+    assert np.allclose(free.copy(7)[1][0], [0, 0, 0, 0, 0, 0.5, 0.5])
+    longest, copy = tied.copy(7)  # only the 1 at step 0 counts: a one-step shift followed it
+    assert longest[0] == 1 and copy[0].tolist() == [0, 0, 0, 0, 0, 1, 0]
+    tied.push(np.array([5]))      # now at step 1: 2 followed "1 5" there
+    assert tied.copy(7)[0][0] == 2 and tied.copy(7)[1][0, 2] == 1
+
+
+def test_the_mixture_weighs_by_match_length():
+    cache = CopyCache(min_match=2, weight=0.3, per_token=0.1, max_weight=0.5, aligned=False)
+    assert cache.weights(np.array([0, 1, 2, 3, 9])).tolist() == [0, 0, 0.3, pytest.approx(0.4), 0.5]
+    log_p = np.log(np.array([0.5, 0.25, 0.25]))
+    stats = CopyStatistics(np.array([1, 2, 4]), np.array([1.0, 1.0, 0.0]))
+    assert np.allclose(np.exp(mixed_log_probs(cache, log_p, stats)), [0.5, 0.7 * 0.25 + 0.3, 0.5 * 0.25])
+    stats = copy_statistics([np.array([1, 2, 3])], np.array([1, 2, 3]), STEPS, 4, False)
+    assert stats.lengths.tolist() == [0, 1, 2] and stats.p_copy.tolist() == [0, 1, 1]
+    rows = np.log(np.full((1, 7), 1 / 7))
+    m = Matcher([np.array([1, 2, 3, 1])], 1, STEPS, 4, aligned=False)   # the history ends in 1: 2 follows
+    cache = CopyCache(min_match=1, weight=0.5, max_weight=0.5, aligned=False)
+    assert np.allclose(np.exp(cache.mix(rows, m))[0], [0.5 / 7] * 2 + [0.5 / 7 + 0.5] + [0.5 / 7] * 4)
+
+
+@pytest.mark.parametrize("section, words", [
+    ({"copy": {"weight": 2}}, "weight"), ({"copy": {"min_match": 0}}, "min_match"),
+    ({"copy": {"min_match": 2.5}}, "min_match"), ({"copy": {"aligned": "yes"}}, "aligned"),
+    ({"copy": {"weight": 0.5, "max_weight": 0.2}}, "max_weight"), ({"copy": {"window": 3}}, "decoding.copy"),
+    ({"copy": {"weight": float("nan")}}, "weight"), ({"beam": 4}, "decoding"), ([1], "decoding")])
+def test_a_damaged_decoding_section_is_refused_naming_the_file(section, words):
+    config = json.loads((SHIPPED / "config.json").read_text())
+    with pytest.raises(CheckpointError, match=words) as error:
+        load(SHIPPED, {**config, "decoding": section})
+    assert "config.json" in str(error.value) and "decoding" in str(error.value)
+
+
+def _line(pitches, bars: int) -> Clip:
+    return Clip(tuple(Note(pitches[i % len(pitches)], t, 480, 90) for i, t in enumerate(range(0, bars * 1920, 480))),
+                bars * 1920)
+
+
+@pytest.fixture(scope="module")
+def plain_config():
+    config = json.loads((SHIPPED / "config.json").read_text())
+    config.pop("decoding", None)
+    return config
+
+
+def test_without_the_section_a_fill_is_exactly_the_old_decoding(plain_config, tmp_path):
+    generator = load(SHIPPED, plain_config)
+    assert generator.cache is None
+    request = GenerationRequest(seed=_line([62, 64, 66, 67], 4), after=_line([74, 72, 71], 2), bars=2, variations=3,
+                                random_seed=5)
+    takes = generator.generate(request)
+    old = continue_phrase(_Filling(generator, request), generator.phrases, request, "infill", generator.name)
+    assert [t.notes for t in takes] == [t.notes for t in old]
+    # a cache of weight 0 is no cache: the same takes
+    inert = load(SHIPPED, {**plain_config, "decoding": {"copy": {"weight": 0.0, "max_weight": 0.0}}})
+    assert [t.notes for t in inert.generate(request)] == [t.notes for t in takes]
+
+
+def test_with_the_cache_a_repeating_tune_is_copied_and_scored_higher(plain_config):
+    plain = load(SHIPPED, plain_config)
+    strong = CopyCache(min_match=2, weight=0.98, max_weight=0.98)
+    cached = load(SHIPPED, {**plain_config, "decoding": strong.to_config()})
+    tune = [62, 66, 69, 67, 66, 64, 62, 64]    # two bars, played twice before the gap, once in it, twice after
+    before, gap, after = _line(tune, 4), _line(tune, 2), _line(tune, 4)
+    assert cached.gap_log_probs(before, after, gap, (4, 4)).mean() > plain.gap_log_probs(before, after, gap,
+                                                                                          (4, 4)).mean() + 0.2
+    request = GenerationRequest(seed=before, after=after, bars=2, variations=8, random_seed=1)
+    copied = [t.notes == gap.notes for t in cached.generate(request)]
+    assert sum(copied) >= 4 and sum(t.notes == gap.notes for t in plain.generate(request)) < sum(copied)
+
+
+def test_the_shipped_config_says_its_cache():
+    config = json.loads((SHIPPED / "config.json").read_text())
+    cache = CopyCache.from_config(config.get("decoding"))
+    assert cache is not None and cache == load(SHIPPED, config).cache
