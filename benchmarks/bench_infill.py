@@ -5,7 +5,8 @@ two bars to write, four variations in one batch. Each shipped model whose family
 (:class:`~musicstudio.generators.capabilities.Infiller`) is timed on a single-track song (the folk tune of
 bench_generate, eight bars on each side) and on a four-track one (three more tracks of four-voice chords
 under it, given as ``others``: target 300 ms). Medians of 7 runs after one warm-up. Models that are not
-installed are skipped.
+installed are skipped. Each model decodes as it ships: the infill model with its copy cache (config.json's
+``decoding``), whose matching runs in numpy at every step.
 """
 
 import statistics

@@ -92,3 +92,4 @@ def test_the_variants_rows_say_what_they_are_and_the_split_is_named():
     assert "(valid split of the licence-clean corpus" in text
     assert "| infill without its copy cache | 0.800 (-20%)" in text
     assert "| lstm + the copy cache (bars before only) | 0.900 (-10%)" in text
+    assert "The true gaps themselves join the bars after them with a tonal distance -50% and an interval -50%" in text
