@@ -128,3 +128,19 @@ def test_the_shipped_config_says_its_cache():
     config = json.loads((SHIPPED / "config.json").read_text())
     cache = CopyCache.from_config(config.get("decoding"))
     assert cache is not None and cache == load(SHIPPED, config).cache
+
+
+def test_the_tuning_ranks_settings_by_the_mixtures_cross_entropy():
+    from musicstudio.generators.evaluation.infill_tuning import cross_entropy, tune
+
+    # the infill model's tokens are always copyable (a long match, copy probability 1), the lstm's never
+    log_p = np.log(np.full(50, 0.2))
+    copyable = CopyStatistics(np.full(50, 8), np.ones(50))
+    never = CopyStatistics(np.zeros(50, np.int64), np.zeros(50))
+    stats = {"infill": {"log_p": log_p, True: copyable, False: copyable},
+             "lstm": {"log_p": log_p, True: never, False: never}}
+    assert np.isclose(cross_entropy(stats["infill"], None), -np.log(0.2))
+    rows = tune(stats)
+    assert [r["infill"] for r in rows] == sorted(r["infill"] for r in rows)
+    assert rows[0]["cache"]["max_weight"] == 0.98 and np.isclose(rows[0]["infill"], -np.log(0.02 * 0.2 + 0.98))
+    assert all(np.isclose(r["lstm"], -np.log(0.2)) for r in rows)   # nothing to copy: the lstm's own figure
