@@ -93,11 +93,10 @@ class CopyCache:
         w = self.weights(lengths)
         if not w.any():
             return log_probs
-        top = log_probs.max(axis=1, keepdims=True)
-        p = np.exp(log_probs - top)
+        log_probs = np.asarray(log_probs, np.float64)    # float64: no token the network allows underflows to 0
+        p = np.exp(log_probs - log_probs.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
-        with np.errstate(divide="ignore"):
-            return np.log((1 - w)[:, None] * p + w[:, None] * copy)
+        return np.log((1 - w)[:, None] * p + w[:, None] * copy)
 
 
 class Matcher:

@@ -72,6 +72,8 @@ def test_the_mixture_weighs_by_match_length():
     m = Matcher([np.array([1, 2, 3, 1])], 1, STEPS, 4, aligned=False)   # the history ends in 1: 2 follows
     cache = CopyCache(min_match=1, weight=0.5, max_weight=0.5, aligned=False)
     assert np.allclose(np.exp(cache.mix(rows, m))[0], [0.5 / 7] * 2 + [0.5 / 7 + 0.5] + [0.5 / 7] * 4)
+    tiny = np.array([[0.0, -120.0, -120.0, -120.0, -120.0, -120.0, -120.0]], np.float32)   # far below float32's 0
+    assert np.isfinite(cache.mix(tiny, m)).all()     # a masked step may leave only such tokens: still drawable
 
 
 @pytest.mark.parametrize("section, words", [
