@@ -188,7 +188,8 @@ class CachedBaseline:
 
 
 def load_variant(registry, name: str, baseline: str):
-    """A model by name; ``NAME:plain``, the infill model NAME without its copy cache; ``BASELINE:cache``, the
+    """A model by name; ``NAME:plain``, the infill model NAME without its copy cache; ``NAME:drawsK``, keeping
+    the best of K draws per take (:mod:`~musicstudio.generators.infill.draws`); ``BASELINE:cache``, the
     baseline with the shipped ``infill`` model's copy cache over the bars before the gap."""
     from musicstudio.generators.infill.generator import InfillGenerator
 
@@ -197,13 +198,17 @@ def load_variant(registry, name: str, baseline: str):
     if variant == "plain" and isinstance(generator, InfillGenerator):
         generator = copy.copy(generator)     # the registry's instance keeps its cache
         generator.cache = None
+    elif variant.startswith("draws") and variant[5:].isdigit() and isinstance(generator, InfillGenerator):
+        generator = copy.copy(generator)     # the infill model NAME keeping the best of K draws (tuning)
+        generator.draws = int(variant[5:])
     elif variant == "cache" and model == baseline:
         cache = registry.load("infill", "cpu").cache
         if cache is None:
             raise SystemExit("the infill model has no copy cache (config.json's decoding section) to give the baseline")
         generator = CachedBaseline(generator, cache, name)
     elif variant:
-        raise SystemExit(f"{name}: ':plain' is for an infill model, ':cache' for the baseline ({baseline})")
+        raise SystemExit(f"{name}: ':plain' and ':drawsK' are for an infill model, ':cache' for the baseline "
+                         f"({baseline})")
     return generator
 
 
@@ -289,6 +294,8 @@ def _truth_line(truth: dict, base: dict | None, name: str) -> list[str]:
 
 def _label(name: str) -> str:
     model, _, variant = name.partition(":")
+    if variant.startswith("draws"):
+        return f"{model}, the best of {variant[5:]} draws a take"
     return {"plain": f"{model} without its copy cache", "cache": f"{model} + the copy cache (bars before only)"}.get(
         variant, name)
 

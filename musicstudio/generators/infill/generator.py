@@ -23,6 +23,7 @@ from musicstudio.generators.codecs.grid import on_grid, steps_in_bar
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.infill.cache import CachedModel, CopyCache, copy_statistics, mixed_log_probs
 from musicstudio.generators.infill.configs import BACKEND
+from musicstudio.generators.infill.draws import SCORED_BARS, Recorder, after_scores
 from musicstudio.generators.infill.model import arranged_slots
 from musicstudio.generators.infill.sequences import AFTER_BARS, BEFORE_BARS, Arranged, after_part, arrange, part_tokens
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take, bar_ticks
@@ -54,22 +55,23 @@ class InfillGenerator(LSTMGenerator):
     backend = BACKEND
 
     def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str,
-                 cache: CopyCache | None = None):
+                 cache: CopyCache | None = None, draws: int = 1):
         super().__init__(name, model, phrases, device)
         self.cache = cache     # the copy mixture over the context (config.json's decoding), None: none
+        self.draws = draws     # candidates sampled per variation, the best judged by the bar after (.draws)
         self._steps_of = np.concatenate([phrases.steps_of(), np.zeros(model.config.vocab - phrases.vocab_size,
                                                                        np.int64)])
 
-    def after_tokens(self, after: Clip | None, bar: int, shift: int) -> np.ndarray:
-        """The after part's tokens: its first :data:`AFTER_BARS` bars (on the grid, moved by the seed's
-        ``shift`` and by octaves into the codec's range), however long the clip says it is."""
+    def after_tokens(self, after: Clip | None, bar: int, shift: int, most: int = AFTER_BARS) -> np.ndarray:
+        """The after part's tokens: its first ``most`` bars (on the grid, moved by the seed's ``shift`` and by
+        octaves into the codec's range), however long the clip says it is."""
         if after is None:
             return np.zeros(0, np.int64)
         codec = self.phrases.codec
         notes = [n._replace(pitch=_octaves_into(n.pitch + shift, codec.low, codec.high))
                  for n in on_grid(after.notes, step_ticks=self.phrases.step_ticks)]
         length = max(after.length, max((n.end for n in after.notes), default=0))
-        return after_part(codec, notes, 0, min(-(-length // bar), AFTER_BARS), bar, self.model.config.after_reversed)
+        return after_part(codec, notes, 0, min(-(-length // bar), most), bar, self.model.config.after_reversed)
 
     def context(self, request: GenerationRequest, seed_tokens: np.ndarray) -> Arranged:
         """The rearranged context of a request: its after part, the marker, the seed's tokens; ``end`` is the
@@ -150,8 +152,31 @@ class InfillGenerator(LSTMGenerator):
         torch.manual_seed(request.random_seed)
         request = replace(request, seed=last_bars(request.seed, request.bar))
         with one_blas_thread(), one_torch_thread():   # as lstm's generate: the steps then keep torch at one thread
+            if self.draws > 1 and request.after is not None:
+                return self.best_of_draws(request, progress, cancel)
             return continue_phrase(self.token_model(request), self.phrases, request, BACKEND, self.name,
                                    progress, cancel)
+
+    def best_of_draws(self, request: GenerationRequest, progress: Progress | None = None,
+                      cancel: CancelToken | None = None) -> list[Take]:
+        """:attr:`draws` candidates per variation in one batch (candidate ``j`` of variation ``v`` is row
+        ``j * variations + v``), each variation keeping the one after which the network finds the first bar
+        after the gap likeliest (:func:`~.draws.after_scores`)."""
+        k, rows = self.draws, request.variations
+        recorder = Recorder(self.token_model(request))
+        takes = continue_phrase(recorder, self.phrases, replace(request, variations=k * rows), BACKEND, self.name,
+                                progress, cancel)
+        seed_tokens, _, shift = self.phrases.seed_tokens(request.seed)
+        arranged = self.context(request, seed_tokens)
+        first_bar = self.after_tokens(request.after, request.bar, shift, SCORED_BARS)
+        if not arranged.hears_after or not len(first_bar):
+            best = np.zeros(rows, np.int64)
+        else:
+            target = int(arranged.end - arranged.steps[-1] - self._steps_of[arranged.tokens[-1]])
+            scores = after_scores(self, arranged, request.meter, recorder.rows(self._steps_of, target), first_bar)
+            best = scores.reshape(k, rows).argmax(axis=0)
+        record = request.record()
+        return [replace(takes[int(j) * rows + v], request=record, variation=v) for v, j in enumerate(best)]
 
     def token_model(self, request: GenerationRequest):
         """What :func:`continue_phrase` samples a request's takes from: the network from the rearranged
