@@ -62,33 +62,33 @@ class Recorder:
 
 
 @torch.no_grad()
-def after_scores(generator, arranged, meter: tuple[int, int], candidates: list[np.ndarray],
+def after_scores(generator, context, arranged, meter: tuple[int, int], candidates: list[np.ndarray],
                  after: np.ndarray) -> np.ndarray:
     """The network's log-probability of the ``after`` tokens (the first bar after the gap) following the
-    rearranged context ``arranged`` and each candidate gap's tokens: one read of the context, one batched
-    read of the candidates and the bar after them."""
+    rearranged context ``arranged`` and each candidate gap's tokens: one batched read of the candidates and the
+    bar after them, from ``context``, the network's (h, c) after the context (one row; None: read it here)."""
     model, config, steps_of = generator.model, generator.model.config, generator._steps_of
     vocab, device = generator.phrases.vocab_size, generator.device
     tokens, steps = arranged.tokens, arranged.steps
     start = int(steps[-1] + steps_of[tokens[-1]])
-    x = torch.from_numpy(np.concatenate([[model.start_token], tokens[:-1]]).astype(np.int64)).to(device)
-    p = torch.from_numpy(np.asarray(config.position_slots(steps, meter), np.int64)).to(device)
-    _, (h, c) = model(x.unsqueeze(0), p.unsqueeze(0))
-    # the candidates continue from the context's last token; logits at input j predict token j + 1
-    rows = [np.concatenate([tokens[-1:], gap, after]).astype(np.int64) for gap in candidates]
-    width = max(map(len, rows)) - 1
+    if context is None:
+        context = generator.begin_context(arranged, 1, meter)["context"]
+    h, c = context
+    # each candidate's tokens then the bar after it, read on from the context: input j predicts token j + 1
+    rows = [np.concatenate([gap, after]).astype(np.int64) for gap in candidates]
+    width = max(1, max(map(len, rows)) - 1)
     inputs, slots = np.zeros((len(rows), width), np.int64), np.zeros((len(rows), width), np.int64)
     for r, row in enumerate(rows):
-        at = start + np.cumsum(steps_of[row[1:]]) - steps_of[row[1:]]      # the step of each predicted token
+        at = start + np.cumsum(steps_of[row[:-1]])      # the step of each predicted token
         inputs[r, :len(row) - 1] = row[:-1]
         slots[r, :len(row) - 1] = np.where(at < arranged.end, config.gap_slots(at, meter, arranged.end),
                                            config.position_slots(at, meter))
     logits, _ = model(torch.from_numpy(inputs).to(device), torch.from_numpy(slots).to(device),
                       (h.repeat(1, len(rows), 1), c.repeat(1, len(rows), 1)))
     log_p = torch.log_softmax(logits[..., :vocab].float(), dim=-1).cpu().numpy()
-    scores = np.zeros(len(rows))
-    for r, row in enumerate(rows):
-        first = len(row) - 1 - len(after)          # the input index that predicts the first after token
-        targets = np.minimum(row[first + 1:], vocab - 1)
-        scores[r] = float(log_p[r, first + np.arange(len(after)), targets].sum())
+    scores = np.full(len(rows), -np.inf)     # an empty candidate (no gap tokens) is never kept
+    for r, gap in enumerate(candidates):
+        if len(gap):
+            at = len(gap) - 1 + np.arange(len(after))      # the inputs that predict the bar after's tokens
+            scores[r] = float(log_p[r, at, np.minimum(after, vocab - 1)].sum())
     return scores

@@ -104,6 +104,7 @@ class InfillGenerator(LSTMGenerator):
         x = torch.from_numpy(inputs).to(self.device).unsqueeze(0)
         p = torch.from_numpy(np.asarray(target, np.int64)).to(self.device).unsqueeze(0)
         logits, (h, c) = self.model(x, p)
+        state["context"] = (h, c)       # the context's reading, one row (what .draws reads on from)
         h, c = h.repeat(1, rows, 1), c.repeat(1, rows, 1)
         return {**state, "log_probs": np.repeat(torch_log_probs(logits[:, -1]), rows, axis=0),
                 "state": NumpyStepper.from_torch((h, c)) if self._stepper is not None else (h, c)}
@@ -163,7 +164,8 @@ class InfillGenerator(LSTMGenerator):
         ``j * variations + v``), each variation keeping the one after which the network finds the first bar
         after the gap likeliest (:func:`~.draws.after_scores`)."""
         k, rows = self.draws, request.variations
-        recorder = Recorder(self.token_model(request))
+        filling = _Filling(self, request)
+        recorder = Recorder(self.token_model(request, filling))
         takes = continue_phrase(recorder, self.phrases, replace(request, variations=k * rows), BACKEND, self.name,
                                 progress, cancel)
         seed_tokens, _, shift = self.phrases.seed_tokens(request.seed)
@@ -173,16 +175,17 @@ class InfillGenerator(LSTMGenerator):
             best = np.zeros(rows, np.int64)
         else:
             target = int(arranged.end - arranged.steps[-1] - self._steps_of[arranged.tokens[-1]])
-            scores = after_scores(self, arranged, request.meter, recorder.rows(self._steps_of, target), first_bar)
+            scores = after_scores(self, filling.context, arranged, request.meter,
+                                  recorder.rows(self._steps_of, target), first_bar)
             best = scores.reshape(k, rows).argmax(axis=0)
         record = request.record()
         return [replace(takes[int(j) * rows + v], request=record, variation=v) for v, j in enumerate(best)]
 
-    def token_model(self, request: GenerationRequest):
+    def token_model(self, request: GenerationRequest, filling: _Filling | None = None):
         """What :func:`continue_phrase` samples a request's takes from: the network from the rearranged
         context, mixed with the copy cache over the bars after the gap, the seed and the take so far when the
         model has one."""
-        filling = _Filling(self, request)
+        filling = filling or _Filling(self, request)
         if self.cache is None:
             return filling
         shift = self.phrases.seed_tokens(request.seed)[2]
@@ -196,10 +199,13 @@ class _Filling:
 
     def __init__(self, generator: InfillGenerator, request: GenerationRequest):
         self.generator, self.request = generator, request
+        self.context = None     # the network's (h, c) after reading the context, once begun
 
     def begin(self, seed: np.ndarray, rows: int, meter: tuple[int, int]):
-        return self.generator.begin_context(self.generator.context(self.request, np.asarray(seed, np.int64)),
-                                            rows, meter)
+        state = self.generator.begin_context(self.generator.context(self.request, np.asarray(seed, np.int64)),
+                                             rows, meter)
+        self.context = state["context"]
+        return state
 
     def log_probs(self, state) -> np.ndarray:
         return self.generator.log_probs(state)
