@@ -31,8 +31,9 @@ from musicstudio.generators.evaluation.bar_positions import histogram_overlap, p
 from musicstudio.generators.interface import GenerationError, GenerationRequest, bar_ticks, meter_name
 
 METERS = ((2, 4), (3, 4), (4, 4), (2, 2), (6, 8), (9, 8))
-MODELS = ("lstm", "lstm-triplets", "lstm-ensemble", "lstm-notes", "markov-events", "markov-melody", "vae", "gan", "infill",
-          "lstm-nc", "lstm-ensemble-nc", "lstm-notes-nc", "markov-events-nc", "markov-melody-nc", "vae-nc", "gan-nc")
+MODELS = ("lstm", "lstm-triplets", "lstm-ensemble", "lstm-notes", "markov-events", "markov-melody", "vae", "gan",
+          "infill", "lstm-nc", "lstm-ensemble-nc", "lstm-notes-nc", "markov-events-nc", "markov-melody-nc", "vae-nc",
+          "gan-nc")
 SEED_BARS = TAKE_BARS = 4
 VARIATIONS = 4
 TARGET = 0.8
