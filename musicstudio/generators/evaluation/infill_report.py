@@ -295,7 +295,7 @@ def _truth_line(truth: dict, base: dict | None, name: str) -> list[str]:
 def _label(name: str) -> str:
     model, _, variant = name.partition(":")
     if variant.startswith("draws"):
-        return f"{model}, the best of {variant[5:]} draws a take"
+        return f"{model}, one draw a take" if variant == "draws1" else f"{model}, the best of {variant[5:]} draws"
     return {"plain": f"{model} without its copy cache", "cache": f"{model} + the copy cache (bars before only)"}.get(
         variant, name)
 

@@ -102,3 +102,10 @@ def test_a_request_without_bars_after_is_decoded_as_before(config):
     plain = load(SHIPPED, config)
     request = replace(REQUEST, after=None)
     assert [t.notes for t in judged.generate(request)] == [t.notes for t in plain.generate(request)]
+
+
+def test_the_report_names_the_draws_variants():
+    from musicstudio.generators.evaluation.infill_report import _label
+
+    assert _label("infill:draws1") == "infill, one draw a take"
+    assert _label("infill:draws4") == "infill, the best of 4 draws"
