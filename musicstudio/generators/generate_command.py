@@ -11,31 +11,30 @@ A VAE model has modes of its own (``--mode``): ``sample`` (phrases from the prio
 ``--steps`` phrases, one after another, one track each) and ``slide`` (the seed re-decoded with ``--slider NAME=VALUE``
 moved; ``--slider list`` prints the sliders and the seed's coordinates).
 
-A GAN model follows a chord progression (``--chords "C Am F G"``, one chord a bar; without it, the seed's
-own chords) and keeps a melody seed's continuation to one line (``--texture auto|melody|chords``); with
-``--chords`` it needs no seed.
+A GAN model follows a chord progression (``--chords "C Am F G"``, one chord a bar; without it, the seed's own
+chords) and keeps a melody seed's continuation to one line (``--texture auto|melody|chords``); with ``--chords``
+it needs no seed. ``--add-drums``, ``--harmonize``, ``--add-part``: new tracks beside the song's (:mod:`.new_tracks`).
 
-``--track all --voices``: the seed file's parts stay separate tracks, and each take is dealt out to them
-voice by voice (:func:`~musicstudio.core.voices.continue_voices`), one track per part and take, each with
-its part's instrument, so a chorale continues in its four parts (a take's tracks in its own file).
+``--track all --voices``: the seed file's parts stay separate tracks, and each take is dealt out to them voice by
+voice (:func:`~musicstudio.core.voices.continue_voices`), one track per part and take, each with its part's
+instrument, so a chorale continues in its four parts (a take's tracks in its own file).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from musicstudio.core.clip import Clip
-from musicstudio.core.feel import AUTO, parse_feel
+from musicstudio.core.feel import AUTO
 from musicstudio.core.key_finding import song_key
-from musicstudio.core.note import parse_pitch
 from musicstudio.core.scale import MODES as SCALES
 from musicstudio.core.scale import Scale, parse_scale
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.generators import fill_command, model_choice
+from musicstudio.generators import fill_command, model_choice, new_tracks
+from musicstudio.generators.argument_types import feel, pitch_range
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
 from musicstudio.generators.checkpoint import CheckpointError, read_config
@@ -47,31 +46,7 @@ from musicstudio.generators.take_files import take_files_line, take_path, with_t
 MODES = ("continue", "sample", "vary", "interpolate", "slide")
 VAE_MODES = MODES[1:]
 
-_RANGE = re.compile(r"\s*(?P<low>[A-Ga-g][#♯b♭]?-?\d{1,2}|\d{1,3})\s*(?:-|\.\.|to)\s*"
-                    r"(?P<high>[A-Ga-g][#♯b♭]?-?\d{1,2}|\d{1,3})\s*")
 HOT_TEMPERATURE = 2.0     # above it, sampling is close to uniform: a warning, not a refusal
-
-
-def _range(text: str) -> tuple[int, int]:
-    """``LOW-HIGH`` in MIDI numbers or note names: 48-84, C4-C6, F#3-A5, C-1-G9."""
-    m = _RANGE.fullmatch(text)
-    try:
-        low, high = (parse_pitch(m.group("low")), parse_pitch(m.group("high"))) if m else (None, None)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(f"{e}, in the pitch range {text!r}") from None
-    if low is None:
-        raise argparse.ArgumentTypeError(f"a pitch range is LOW-HIGH in MIDI numbers or note names, e.g. 48-84 "
-                                         f"or C3-C6, not {text!r}")
-    if low > high:
-        raise argparse.ArgumentTypeError(f"the pitch range {text!r} runs downwards: give the lower pitch first")
-    return low, high
-
-
-def _feel(text: str) -> str | float:
-    try:
-        return parse_feel(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed-bars", type=int, default=None, metavar="N", help="use only the last N bars of the seed")
     p.add_argument("--bars", type=int, default=4, help="bars to generate (default 4)")
     fill_command.add_argument(p)     # --fill 5-8: those bars of --track again, in place
+    new_tracks.add_arguments(p)
     p.add_argument("--variations", type=int, default=4, help="takes to make (default 4)")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling, 0 < p <= 1 (default 1: off)")
@@ -112,11 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", help="lock pitches to a key's scale: 'D minor', 'F#m', 'Bb', 'f#' (minor), 'D dorian', "
                    "'A melodic minor' (a minor key locks to harmonic minor; scales: " + ", ".join(SCALES) + "), or "
                    "'song' for the seed file's key (its notes' key where they disagree with its signature)")
-    p.add_argument("--range", type=_range, default=None, metavar="LOW-HIGH",
+    p.add_argument("--range", type=pitch_range, default=None, metavar="LOW-HIGH",
                    help="pitch range in MIDI numbers or note names: 48-84, C3-C6, 0-127 for any (default: the "
                         "seed's register, 5 semitones beyond its lowest and highest notes, so a bass line stays "
                         "a bass line)")
-    p.add_argument("--swing", type=_feel, default=AUTO, metavar="auto|off|RATIO",
+    p.add_argument("--swing", type=feel, default=AUTO, metavar="auto|off|RATIO",
                    help="the takes' feel: auto (default: the seed's swing, straightened for the model and given "
                         "back to the takes), off (the seed as it is, the takes as the model writes them), or a "
                         "swing: where the off-beat 8th falls in its pair, 50 (straight) to 75, e.g. 60, 0.6, triplet")
@@ -321,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    if (command := new_tracks.asked(args)) is not None:
+        return command.main(args)
     # every file the command may write, as it was when the command started
     guards = [OutputGuard.watch(take_path(args.out, v), args.force) for v in range(max(1, args.variations))]
     _warn(args)

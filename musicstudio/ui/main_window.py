@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         app creates: the UI never imports the generators' torch side itself). An ``owned`` service is shut
         down when the window closes. ``fine_tunes``: makes a workers.fine_tune.FineTuneService, for
         "Train on my MIDI folder…" (the menu item is there only with it)."""
-        from musicstudio.ui.generate import GeneratePanel
+        from musicstudio.ui.generate import GeneratePanel, part_tools
 
         self.generate = GeneratePanel(self.document, self.roll, self.playback, service, self.settings, self)
         self.generate.owns_service = owned
@@ -294,10 +294,11 @@ class MainWindow(QMainWindow):
         self.generate.set_side_by_side(window_layout.under_the_roll(self, self.generate_dock))
         self.view_menu.addAction(self.generate_dock.toggleViewAction())
         self._roll_action("&Generate", "Ctrl+G", self._generate_from_roll, None)
+        self.generate_menu = QMenu("&Generate", self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.generate_menu)   # Help stays last
+        part_tools.install(self, self.generate_menu)     # Add drums…, Harmonize…: new tracks beside the song's
         if fine_tunes is not None:
             self.fine_tunes = fine_tunes
-            self.generate_menu = QMenu("&Generate", self)
-            self.menuBar().insertMenu(self.help_menu.menuAction(), self.generate_menu)   # Help stays last
             self.generate_menu.addAction("&Train on my MIDI folder…", self.train_on_midi_folder)
 
     def train_on_midi_folder(self):

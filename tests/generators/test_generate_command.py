@@ -191,9 +191,9 @@ def test_chords_for_a_model_that_follows_none_before_it_loads(models_dir, seed_f
 @pytest.mark.parametrize("text, low, high", [("C4-C6", 60, 84), ("60-84", 60, 84), ("F#3-A5", 54, 81),
                                              ("c4 - c5", 60, 72), ("C-1-G9", 0, 127), ("48..C5", 48, 72)])
 def test_a_range_in_note_names_or_numbers(text, low, high):
-    from musicstudio.generators.generate_command import _range
+    from musicstudio.generators.argument_types import pitch_range
 
-    assert _range(text) == (low, high)
+    assert pitch_range(text) == (low, high)
 
 
 def test_note_names_in_the_range_hold_the_takes(models_dir, seed_file, tmp_path):
