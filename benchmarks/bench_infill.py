@@ -6,7 +6,8 @@ two bars to write, four variations in one batch. Each shipped model whose family
 bench_generate, eight bars on each side) and on a four-track one (three more tracks of four-voice chords
 under it, given as ``others``: target 300 ms). Medians of 7 runs after one warm-up. Models that are not
 installed are skipped. Each model decodes as it ships: the infill model with its copy cache (config.json's
-``decoding``), whose matching runs in numpy at every step.
+``decoding``), whose matching runs in numpy at every step, and its draws (``decoding.draws``: each variation
+sampled that many times in one batch, the draw the model finds likeliest to lead into the bar after kept).
 """
 
 import statistics
