@@ -20,6 +20,7 @@ FAMILIES = (
     "musicstudio.generators.gan:BACKEND",
     "musicstudio.generators.drums:BACKEND",
     "musicstudio.generators.infill:BACKEND",
+    "musicstudio.generators.harmonizer:BACKEND",
 )
 EXTRA = "MUSICSTUDIO_BACKENDS"
 

@@ -1,0 +1,10 @@
+"""The harmonizer's named training configs (``musicstudio train harmonizer --config harmonizer-nc``)."""
+
+CONFIGS = {
+    "harmonizer-nc": {"backend": "harmonizer", "data": {"collections": ["bach"], "corpus": "cache/corpus"},
+                      "model": {"hidden": 192, "blocks": 12, "dilations": [1, 2, 4, 8, 16], "dropout": 0.1},
+                      "train": {"max_minutes": 40, "batch": 32, "window": 128, "lr": 1e-3, "seed": 0,
+                                "eval_every": 150},
+                      "decoding": {"gibbs_steps": 24, "variation_steps": 12, "rate_max": 1.0, "rate_min": 0.05,
+                                   "anneal": 0.75, "temperature": 1.0, "final_temperature": 0.5}},
+}
