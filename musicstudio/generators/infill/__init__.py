@@ -6,6 +6,6 @@ from musicstudio.generators.capabilities import Infiller
 from musicstudio.generators.family import Backend
 
 BACKEND = Backend(
-    name="infill", summary="fills bars hearing the track's own bars before and after the gap (not the other "
-                           "tracks): the meter-aware event LSTM on rearranged sequences",
+    name="infill", summary="fills bars hearing the track's own bars before and after the gap, and the other "
+                           "tracks' harmony: the meter-aware event LSTM on rearranged sequences",
     implementation="musicstudio.generators.infill.backend", capabilities=frozenset({Infiller}))

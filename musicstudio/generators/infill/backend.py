@@ -11,6 +11,7 @@ from musicstudio.generators.infill.cache import CopyCache
 from musicstudio.generators.infill.configs import CONFIGS
 from musicstudio.generators.infill.draws import draws_from_config
 from musicstudio.generators.infill.generator import InfillGenerator
+from musicstudio.generators.infill.harmony import HarmonyPrior
 from musicstudio.generators.infill.model import InfillConfig
 from musicstudio.generators.infill.sequences import vocab_size
 from musicstudio.generators.infill.training import train
@@ -41,7 +42,8 @@ def load(folder: Path, config: dict, device: str = "cpu") -> InfillGenerator:
     try:
         cache = CopyCache.from_config(config.get("decoding"))
         draws = draws_from_config(config.get("decoding"))
+        harmony = HarmonyPrior.from_config(config.get("decoding"))
     except (TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"its decoding section is damaged ({e})") from None
     model = build_checked(lambda: EventLSTM(network), folder, "an infill LSTM")
-    return InfillGenerator(config.get("name", folder.name), model, phrases, device, cache, draws)
+    return InfillGenerator(config.get("name", folder.name), model, phrases, device, cache, draws, harmony)

@@ -68,8 +68,9 @@ class CopyCache:
         saying what is wrong, for a damaged section."""
         if decoding is None:
             return None
-        if not isinstance(decoding, dict) or set(decoding) - {"copy", "draws"}:
-            raise ValueError(f"decoding must be an object with at most 'copy' and 'draws' entries, not {decoding!r}")
+        if not isinstance(decoding, dict) or set(decoding) - {"copy", "draws", "harmony"}:
+            raise ValueError(f"decoding must be an object with at most 'copy', 'draws' and 'harmony' entries, "
+                             f"not {decoding!r}")
         copy = decoding.get("copy")
         if copy is None:
             return None

@@ -18,7 +18,7 @@ CONFIGS = {
     "infill": {"summary": "the meter-aware lstm network with FILL markers, trained on rearranged gaps (the bars "
                           "after the gap, FILL, the bars before, the gap) of O'Neill's and Ryan's tunes only "
                           "(licence-clean), started from models/lstm; it hears the track's own bars before and "
-                          "after the gap, not the song's other tracks",
+                          "after the gap (the other tracks only through a harmony prior in decoding.harmony)",
                "codec": _EVENTS, "model": _NET, "data": _DATA, "warm_start": "models/lstm",
                "batches": {"batch_size": 32, "per_epoch": 40, "valid_items": 1024},
                "train": {**_TRAIN, "max_minutes": 60}},

@@ -7,7 +7,8 @@ A fill request (``request.after`` set) becomes the rearranged context of :mod:`.
 :func:`~musicstudio.generators.continuation.continue_phrase` samples the gap from there, exactly ``bars``
 bars of the request's meter, with its key lock, range, temperature, top-p, batch of variations, cancel and
 progress. Without ``after`` the context is the empty after part and the marker: a continuation from the
-left. ``others`` (the song's other tracks) are not heard: the model learned from single-line tunes.
+left. ``others`` (the song's other tracks) the network cannot read (it learned from single-line tunes); a
+model whose config asks for it hears their harmony through :mod:`.harmony`'s prior on the gap's pitches.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.infill.cache import CachedModel, CopyCache, copy_statistics, mixed_log_probs
 from musicstudio.generators.infill.configs import BACKEND
 from musicstudio.generators.infill.draws import SCORED_BARS, Recorder, after_scores
+from musicstudio.generators.infill.harmony import HarmonyModel, HarmonyPrior, sounding
 from musicstudio.generators.infill.model import arranged_slots
 from musicstudio.generators.infill.sequences import AFTER_BARS, BEFORE_BARS, Arranged, after_part, arrange, part_tokens
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take, bar_ticks
@@ -55,10 +57,11 @@ class InfillGenerator(LSTMGenerator):
     backend = BACKEND
 
     def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str,
-                 cache: CopyCache | None = None, draws: int = 1):
+                 cache: CopyCache | None = None, draws: int = 1, harmony: HarmonyPrior | None = None):
         super().__init__(name, model, phrases, device)
         self.cache = cache     # the copy mixture over the context (config.json's decoding), None: none
         self.draws = draws     # candidates sampled per variation, the best judged by the bar after (.draws)
+        self.harmony = harmony  # the prior from the other tracks' pitch classes (.harmony), None: not heard
         self._steps_of = np.concatenate([phrases.steps_of(), np.zeros(model.config.vocab - phrases.vocab_size,
                                                                        np.int64)])
 
@@ -151,7 +154,9 @@ class InfillGenerator(LSTMGenerator):
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
-        request = replace(request, seed=last_bars(request.seed, request.bar))
+        seed = last_bars(request.seed, request.bar)
+        cut = request.seed.length - seed.length       # the others are counted from the seed's start
+        request = replace(request, seed=seed, others=tuple(_moved(c, -cut) for c in request.others))
         with one_blas_thread(), one_torch_thread():   # as lstm's generate: the steps then keep torch at one thread
             if self.draws > 1 and request.after is not None:
                 return self.best_of_draws(request, progress, cancel)
@@ -186,11 +191,33 @@ class InfillGenerator(LSTMGenerator):
         context, mixed with the copy cache over the bars after the gap, the seed and the take so far when the
         model has one."""
         filling = filling or _Filling(self, request)
-        if self.cache is None:
-            return filling
         shift = self.phrases.seed_tokens(request.seed)[2]
-        return CachedModel(filling, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter,
-                           lambda seed: [self.after_tokens(request.after, request.bar, shift)])
+        model = filling if self.cache is None else \
+            CachedModel(filling, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter,
+                        lambda seed: [self.after_tokens(request.after, request.bar, shift)])
+        return self.hearing_others(model, request, shift)
+
+    def hearing_others(self, model, request: GenerationRequest, shift: int):
+        """``model`` with the harmony prior over the request's other tracks, when the model has one and the
+        request has others (``shift``: the seed's transposition into the codec's range)."""
+        if self.harmony is None or self.harmony.silent or not request.others:
+            return model
+        return HarmonyModel(model, self.harmony, *self.harmony_inputs(request, shift), self.phrases.steps_of())
+
+    def harmony_inputs(self, request: GenerationRequest, shift: int) -> tuple[np.ndarray, np.ndarray]:
+        """What the request's other tracks sound at each step from the seed's start to the take's end
+        (:func:`.harmony.sounding`), and each note-on token's pitch class as the song hears it."""
+        codec, step = self.phrases.codec, self.phrases.step_ticks
+        steps = -(-(request.seed.length + request.take_length(request.seed.length)) // step)
+        return sounding(request.others, step, steps), (codec.low + np.arange(codec.pitches) - shift) % 12
+
+
+def _moved(clip: Clip, ticks: int) -> Clip:
+    """``clip`` moved back by ``-ticks`` (a cut at ``-ticks``): notes that end before the cut are left out,
+    notes that sound across it start at 0."""
+    notes = tuple(n._replace(start=max(0, n.start + ticks), duration=n.end + ticks - max(0, n.start + ticks))
+                  for n in clip.notes if n.end + ticks > 0)
+    return Clip(notes, max(0, clip.length + ticks))
 
 
 class _Filling:
