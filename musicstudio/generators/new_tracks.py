@@ -14,7 +14,9 @@ import argparse
 from importlib import import_module
 from types import ModuleType
 
-COMMANDS: tuple[str, ...] = ()   # dotted module names, e.g. "musicstudio.generators.drums.add_command"
+COMMANDS: tuple[str, ...] = (   # dotted module names, e.g. "musicstudio.generators.drums.add_command"
+    "musicstudio.generators.harmonizer.command",
+)
 
 
 def _modules() -> list[ModuleType]:

@@ -46,6 +46,8 @@ def _moved(notes: Sequence[Note], semitones: int) -> list[Note]:
 
 
 class Harmonizer:
+    backend = "harmonizer"
+
     def __init__(self, name: str, net, ranges: Sequence[Range], decoding: dict | None = None, device: str = "cpu"):
         self.name = name
         self.net = net.to(device)

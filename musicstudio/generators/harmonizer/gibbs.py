@@ -67,8 +67,8 @@ def sample(net, tokens: np.ndarray, write: np.ndarray, planes: np.ndarray, allow
             masked = write if n == 0 else write & (rng.random(write.shape) < schedule.rate(n - 1))
             if not masked.any():
                 continue
-            logits = net(torch.from_numpy(rolls(tokens)).to(device), torch.from_numpy(masked.astype(np.float32)).to(device),
-                         planes_t).cpu()
+            roll = torch.from_numpy(rolls(tokens)).to(device)
+            logits = net(roll, torch.from_numpy(masked.astype(np.float32)).to(device), planes_t).cpu()
             logits = logits.masked_fill(banned, float("-inf")) / schedule.temperature_at(max(0, n - 1))
             probs = torch.softmax(logits, dim=-1).numpy().reshape(-1, logits.shape[-1])
             cumulative = probs.cumsum(axis=1)

@@ -89,6 +89,7 @@ def fit(out: Path, settings: dict, command: str, log=print) -> dict:
             if losses["harmonize"] < best:
                 best = losses["harmonize"]
                 summary.update(best_batch=step, valid_harmonize=round(best, 4), valid_random=round(losses["random"], 4))
+                out.mkdir(parents=True, exist_ok=True)
                 save_tensors(out, model.state_dict())
                 _write(out, network, settings, command, summary, history, train)
     summary["wall_seconds"] = round(time.monotonic() - started)
