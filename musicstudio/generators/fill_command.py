@@ -61,6 +61,7 @@ class Fill:
     plan: SeedPlan
     span: tuple[int, int]
     both_sides: bool
+    others: int = 0        # other pitched tracks given to the model
 
     def write(self, song: Song, takes, generator, args, guards, write_out) -> int:
         """Each take in place of the bars in its own copy of the song (``write_out(song, path, guard)``: 0, or
@@ -77,6 +78,8 @@ class Fill:
                 return 3
         meter = take_meter(song, plan.at)
         heard = "the bars before and after them" if self.both_sides else "the bars before them only"
+        if self.others and getattr(generator, "hears_others", False):
+            heard += f" and the harmony of {self.others} other track{'s' if self.others > 1 else ''}"
         counts = ", ".join(str(len(plan.placed(t))) for t in takes)
         print(f"{args.out}: {len(takes)} takes of bars {first}-{last} of track {plan.track + 1} ({plan.bars} bars "
               f"of {meter[0]}/{meter[1]}) from {generator.name} on {generator.device}, hearing {heard} (notes per "
@@ -104,4 +107,4 @@ def planned(song: Song, index: int | None, info, args, request: GenerationReques
     plan = plan_seed(song, index, "bars", "regenerate", loop=(meter.bar_start(first - 1), meter.bar_start(last)))
     context = plan.request_context(info.family)
     request = replace(request, seed=plan.seed, bars=plan.bars, meter=take_meter(song, plan.at), **context)
-    return request, Fill(plan, (first, last), bool(context))
+    return request, Fill(plan, (first, last), bool(context), len(context.get("others", ())))

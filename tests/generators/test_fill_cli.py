@@ -3,6 +3,8 @@ bars (the other takes each in a song of its own), a model that fills hears both 
 regenerates the bars from the left and says so, and a span that cannot be filled is exit 2 before any model
 loads."""
 
+from pathlib import Path
+
 import pytest
 from tiny_models import train_tiny
 
@@ -105,3 +107,14 @@ def test_a_waltz_is_filled_in_bars_of_3_4(tiny_vae_models, tmp_path):
     assert {n for n in filled if not 2 * bar <= n.start < 4 * bar} == \
         {n for n in open_song(seed).song.tracks[0].notes if not 2 * bar <= n.start < 4 * bar}
     assert all(n.end <= 4 * bar for n in filled if 2 * bar <= n.start < 4 * bar)
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2] / "models" / "infill" / "config.json").exists(),
+                    reason="the infill model is not installed")
+def test_the_shipped_infill_model_says_it_hears_the_other_tracks_harmony(song_file, tmp_path, capsys):
+    from musicstudio.generators.generate_command import main as generate_main
+
+    out = tmp_path / "out.mid"
+    assert generate_main(["--backend", "infill", "--seed", str(song_file), "--fill", "5-6", "--track", "1",
+                          "--variations", "1", "--out", str(out), "--quiet"]) == 0
+    assert "and the harmony of 1 other track " in capsys.readouterr().out     # the bass; the kit is no harmony

@@ -65,6 +65,11 @@ class InfillGenerator(LSTMGenerator):
         self._steps_of = np.concatenate([phrases.steps_of(), np.zeros(model.config.vocab - phrases.vocab_size,
                                                                        np.int64)])
 
+    @property
+    def hears_others(self) -> bool:
+        """Whether the song's other tracks reach the takes (through the harmony prior)."""
+        return self.harmony is not None and not self.harmony.silent
+
     def after_tokens(self, after: Clip | None, bar: int, shift: int, most: int = AFTER_BARS) -> np.ndarray:
         """The after part's tokens: its first ``most`` bars (on the grid, moved by the seed's ``shift`` and by
         octaves into the codec's range), however long the clip says it is."""
@@ -200,7 +205,7 @@ class InfillGenerator(LSTMGenerator):
     def hearing_others(self, model, request: GenerationRequest, shift: int):
         """``model`` with the harmony prior over the request's other tracks, when the model has one and the
         request has others (``shift``: the seed's transposition into the codec's range)."""
-        if self.harmony is None or self.harmony.silent or not request.others:
+        if not self.hears_others or not request.others:
             return model
         return HarmonyModel(model, self.harmony, *self.harmony_inputs(request, shift), self.phrases.steps_of())
 
