@@ -6,8 +6,9 @@ are honoured during generation: the GUI's worker thread passes a CancelToken and
 
 from __future__ import annotations
 
+import copy
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable, Protocol
 
 from musicstudio.core.clip import Clip
@@ -115,9 +116,9 @@ class GenerationRequest:
 
     def record(self) -> dict:
         """The parameters as plain data, for a take's generation record in the project file."""
-        data = asdict(self)
-        for clip in ("seed", "after", "others"):
-            data.pop(clip)
+        # field by field, not asdict: asdict deep-copies the clips only to drop them (seconds for a long song)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("seed", "after", "others")}
+        data["options"] = copy.deepcopy(self.options)
         if self.after is not None:
             data["fill"] = True    # the take filled bars between the seed and the music after them
         data["key"] = None if self.key is None else lock_record(self.key)
