@@ -17,6 +17,7 @@ FAMILIES = (
     "musicstudio.generators.lstm_notes:BACKEND",
     "musicstudio.generators.lstm:ENSEMBLE",
     "musicstudio.generators.vae:BACKEND",
+    "musicstudio.generators.vae_poly:BACKEND",
     "musicstudio.generators.gan:BACKEND",
     "musicstudio.generators.drums:BACKEND",
     "musicstudio.generators.infill:BACKEND",
