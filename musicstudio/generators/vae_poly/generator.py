@@ -1,0 +1,241 @@
+"""The polyphonic VAE as a generator: the melody VAE's studio API (encode, decode, sample, vary, interpolate,
+sliders, the pad's mix) over piano rolls, so that chords, piano textures and single lines all go through it.
+
+A clip is cut into 2-bar chunks of the song's meter from its start; each chunk is a roll (:mod:`.roll`) and
+has its own latent code. A clip whose notes leave the roll's range is moved by whole octaves (its lowest note
+first); its takes come back by the same shift. Decoding is greedy at temperature 0, else sampled with a
+numpy-seeded torch generator, so ``random_seed`` repeats a take.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from musicstudio.core.clip import Clip
+from musicstudio.core.note import Note
+from musicstudio.generators.codecs.grid import STEP_TICKS, on_grid
+from musicstudio.generators.continuation import seed_velocity
+from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take
+from musicstudio.generators.seed_plan import refuse_meter
+from musicstudio.generators.vae.attributes import coordinates
+from musicstudio.generators.vae.decoding import slerp
+from musicstudio.generators.vae.model import PHRASE_BARS, MeterRefused
+from musicstudio.generators.vae_poly import BACKEND as FAMILY
+from musicstudio.generators.vae_poly.model import PolyVAE
+from musicstudio.generators.vae_poly.roll import RollCodec, roll_features
+
+Phrase = tuple[Note, ...]
+Meter = tuple[int, int]
+FOUR_FOUR: Meter = (4, 4)
+
+
+class PolyGenerator:
+    backend = "vae-poly"
+
+    def __init__(self, name: str, model: PolyVAE, codec: RollCodec, sliders: Sequence[str], device: str = "cpu"):
+        self.name, self.codec, self.device = name, codec, device
+        self.model = model.to(device).eval()
+        self.config = model.config
+        self.latent = model.config.latent
+        self.slider_names = tuple(sliders)
+        self._directions = model.directions.detach().cpu().numpy().astype(np.float32)
+        self._centre = model.centre.detach().cpu().numpy().astype(np.float32)
+
+    @property
+    def meters(self) -> tuple[Meter, ...]:
+        return self.config.writes()
+
+    def phrase_steps(self, meter: Meter = FOUR_FOUR) -> int:
+        return self.config.phrase_steps(meter)
+
+    # -- clips <-> rolls -----------------------------------------------------------------------------------
+    def fit(self, notes: Sequence[Note]) -> tuple[tuple[Note, ...], int]:
+        """Notes on the grid moved by whole octaves into the roll's range (each note alone where the clip spans
+        more than the range), and the shift of the whole (subtract it to get the user's pitches back)."""
+        notes = on_grid(notes)
+        if not notes:
+            return notes, 0
+        low, high, shift = min(n.pitch for n in notes), max(n.pitch for n in notes), 0
+        while low + shift < self.codec.low:
+            shift += 12
+        while high + shift >= self.codec.high and low + shift - 12 >= self.codec.low:
+            shift -= 12
+        moved = []
+        for n in notes:
+            p = n.pitch + shift
+            p += 12 * max(0, -(-(self.codec.low - p) // 12))
+            p -= 12 * max(0, -(-(p - self.codec.high + 1) // 12))
+            moved.append(n._replace(pitch=p))
+        return tuple(moved), shift
+
+    def clip_rolls(self, clip: Clip, meter: Meter = FOUR_FOUR) -> tuple[np.ndarray, int]:
+        """``(chunks, phrase steps, pitches)`` rolls of the clip from its start (at least one chunk), and the
+        octave shift."""
+        size = self.phrase_steps(meter)
+        notes, shift = self.fit(clip.notes)
+        steps = -(-clip.length // STEP_TICKS) if clip.length else 0
+        steps = max([steps] + [-(-n.end // STEP_TICKS) for n in notes])
+        chunks = max(1, math.ceil(steps / size))
+        roll = self.codec.encode(notes, chunks * size)
+        return roll.reshape(chunks, size, -1), shift
+
+    def _notes(self, rolls: np.ndarray, shift: int, velocity: int, length: int | None = None) -> Phrase:
+        """Notes of rolls laid end to end, back in the user's octave, cut at ``length`` ticks."""
+        rolls = np.asarray(rolls)
+        flat = rolls.reshape(-1, rolls.shape[-1])
+        end = length if length is not None else len(flat) * STEP_TICKS
+        return tuple(n._replace(pitch=n.pitch - shift, duration=min(n.end, end) - n.start)
+                     for n in self.codec.decode(flat, velocity) if n.start < end and 0 <= n.pitch - shift <= 127)
+
+    def allowed(self, request: GenerationRequest | None, shift: int = 0) -> np.ndarray | None:
+        """The pitches (of the roll) whose onsets the request allows (key, range); None: all of them."""
+        if request is None:
+            return None
+        return np.array([request.allows(p - shift) for p in range(self.codec.low, self.codec.high)])
+
+    @torch.no_grad()
+    def encode_rolls(self, rolls: np.ndarray, meter: Meter = FOUR_FOUR) -> np.ndarray:
+        size = self.phrase_steps(meter)
+        x = torch.from_numpy(roll_features(np.asarray(rolls).reshape(-1, size, self.codec.pitches))).to(self.device)
+        return self.model.encode(x, self.config.slots(meter, size))[0].cpu().numpy()
+
+    def rolls_for(self, z: np.ndarray, meter: Meter, temperature: float = 0.0, allowed=None,
+                  rng: np.random.Generator | None = None) -> np.ndarray:
+        """``(rows, phrase steps, pitches)`` states for ``z`` ``(rows, latent)``, each row a phrase from a bar line."""
+        size = self.phrase_steps(meter)
+        generator = None
+        if temperature > 0:
+            generator = torch.Generator(device=self.device)
+            generator.manual_seed(int((rng or np.random.default_rng()).integers(2 ** 62)))
+        mask = None if allowed is None else torch.as_tensor(np.asarray(allowed, bool), device=self.device)
+        z = torch.as_tensor(np.asarray(z, np.float32).reshape(-1, self.latent), device=self.device)
+        return self.model.decode_states(z, self.config.slots(meter, size), temperature, mask, generator).cpu().numpy()
+
+    # -- the vae API ----------------------------------------------------------------------------------------
+    def encode(self, clip: Clip, meter: Meter = FOUR_FOUR) -> np.ndarray:
+        """The posterior means ``(chunks, latent)`` of the clip's 2-bar chunks."""
+        return self.encode_rolls(self.clip_rolls(clip, meter)[0], meter)
+
+    def decode(self, z: np.ndarray, temperature: float = 0.0, random_seed: int = 0, transpose: int = 0,
+               velocity: int = 100, meter: Meter = FOUR_FOUR) -> Phrase:
+        """Notes for ``z`` (``(latent,)`` or ``(chunks, latent)``: chunk k starts at bar 2k)."""
+        rolls = self.rolls_for(z, meter, temperature, rng=np.random.default_rng(random_seed))
+        return self._notes(rolls, transpose, velocity)
+
+    def sample(self, n: int, temperature: float = 1.0, random_seed: int = 0, meter: Meter = FOUR_FOUR) -> list[Phrase]:
+        """``n`` 2-bar phrases decoded from z ~ N(0, I) (scaled by ``temperature``)."""
+        rng = np.random.default_rng(random_seed)
+        z = rng.standard_normal((n, self.latent)).astype(np.float32) * temperature
+        return [self._notes(r, 0, 100) for r in self.rolls_for(z, meter, temperature, rng=rng)]
+
+    def vary(self, clip: Clip, amount: float = 0.5, n: int = 4, random_seed: int = 0, temperature: float = 0.0,
+             meter: Meter = FOUR_FOUR) -> list[Phrase]:
+        """``n`` variations of the clip: each chunk's z plus ``amount`` times Gaussian noise."""
+        rolls, shift = self.clip_rolls(clip, meter)
+        mu = self.encode_rolls(rolls, meter)
+        rng = np.random.default_rng(random_seed)
+        out = []
+        for _ in range(n):
+            z = mu + amount * rng.standard_normal(mu.shape).astype(np.float32)
+            out.append(self._notes(self.rolls_for(z, meter, temperature, rng=rng), shift, seed_velocity(clip.notes)))
+        return out
+
+    def interpolate(self, a: Clip, b: Clip, steps: int = 8, meter: Meter = FOUR_FOUR) -> list[Phrase]:
+        """``steps`` phrases from A to B (both ends included), spherical interpolation chunk by chunk."""
+        if steps < 2:
+            raise ValueError("an interpolation has at least 2 steps (A and B)")
+        (ra, sa), (rb, sb) = self.clip_rolls(a, meter), self.clip_rolls(b, meter)
+        chunks = min(len(ra), len(rb))
+        za, zb = self.encode_rolls(ra[:chunks], meter), self.encode_rolls(rb[:chunks], meter)
+        ts = np.linspace(0.0, 1.0, steps)
+        z = np.stack([np.stack([slerp(za[c], zb[c], t) for c in range(chunks)]) for t in ts])
+        rolls = self.rolls_for(z.reshape(-1, self.latent), meter).reshape(steps, chunks, *ra.shape[1:])
+        va, vb = seed_velocity(a.notes), seed_velocity(b.notes)
+        return [self._notes(r, sa if t < 0.5 else sb, va if t < 0.5 else vb) for r, t in zip(rolls, ts)]
+
+    # -- latent sliders ---------------------------------------------------------------------------------------
+    def directions(self) -> dict[str, np.ndarray]:
+        return {name: self._directions[i].copy() for i, name in enumerate(self.slider_names)}
+
+    def move(self, z: np.ndarray, name: str, amount: float) -> np.ndarray:
+        try:
+            i = self.slider_names.index(name)
+        except ValueError:
+            raise KeyError(f"no slider {name!r}: the model has {', '.join(self.slider_names) or 'none'}") from None
+        return np.asarray(z, np.float32) + np.float32(amount) * self._directions[i]
+
+    def sliders_for(self, clip: Clip, meter: Meter = FOUR_FOUR) -> dict[str, float]:
+        """The clip's coordinates on each slider (0: the training phrases' mean; averaged over chunks)."""
+        return self._position(self.encode(clip, meter))
+
+    def _position(self, z: np.ndarray) -> dict[str, float]:
+        if not self.slider_names:
+            return {}
+        coords = np.mean([coordinates(row, self._directions, self._centre) for row in z], axis=0)
+        return {name: float(c) for name, c in zip(self.slider_names, coords)}
+
+    def move_sliders(self, clip: Clip, values: dict[str, float], meter: Meter = FOUR_FOUR) -> Phrase:
+        """The clip with each chunk moved by (value - the clip's position) along the named sliders, decoded
+        greedily in the clip's octave and touch; with no values, the clip as the VAE hears it."""
+        rolls, shift = self.clip_rolls(clip, meter)
+        z = self.encode_rolls(rolls, meter)
+        position = self._position(z)
+        for name, value in values.items():
+            z = self.move(z, name, float(value) - position[name])
+        return self.decode(z, transpose=shift, velocity=seed_velocity(clip.notes), meter=meter)
+
+    def mix(self, clips: Sequence[Clip], weights: Sequence[float], meter: Meter = FOUR_FOUR) -> Phrase:
+        """The clips' posterior means mixed by ``weights`` (the studio's pad), in the octave and touch of the
+        clip with the largest weight."""
+        if len(clips) != len(weights) or not clips:
+            raise ValueError("mix takes one weight per clip, and at least one clip")
+        codes = [self.encode(clip, meter) for clip in clips]
+        chunks = min(len(z) for z in codes)
+        z = sum(w * code[:chunks] for w, code in zip(weights, codes))
+        nearest = clips[max(range(len(clips)), key=lambda i: weights[i])]
+        _, shift = self.clip_rolls(nearest, meter)
+        return self.decode(z, transpose=shift, velocity=seed_velocity(nearest.notes), meter=meter)
+
+    # -- the generator interface ------------------------------------------------------------------------------
+    def generate(self, request: GenerationRequest, progress: Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Take]:
+        refuse_meter(FAMILY, request.meter)
+        meter = request.meter
+        try:
+            size = self.phrase_steps(meter)
+        except MeterRefused as e:
+            raise GenerationError(f"{self.name}: {e}") from None
+        options = request.options
+        mode = options.get("mode") or ("vary" if request.seed.notes else "sample")
+        if mode not in ("sample", "vary"):
+            raise ValueError(f"the polyphonic VAE generates with mode 'sample' or 'vary', not {mode!r}")
+        rng = np.random.default_rng(request.random_seed)
+        length = request.take_length()
+        lead = (-(-request.seed.length // STEP_TICKS)) % (size // PHRASE_BARS)
+        rows, blocks = request.variations, math.ceil((lead + length // STEP_TICKS) / size)
+        drift = float(options.get("drift", 0.25))
+        if mode == "vary" and request.seed.notes:
+            rolls, shift = self.clip_rolls(request.seed, meter)
+            centre, scale = self.encode_rolls(rolls[-1:], meter)[0], float(options.get("amount", 0.5))
+        else:
+            shift, centre, scale = 0, np.zeros(self.latent, np.float32), request.temperature
+        allowed = self.allowed(request, shift)
+        noise = rng.standard_normal((rows, self.latent))
+        parts = []
+        for k in range(blocks):
+            if cancel is not None:
+                cancel.check()
+            if k:
+                noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, self.latent))
+            parts.append(self.rolls_for((centre + scale * noise).astype(np.float32), meter, request.temperature,
+                                        allowed, rng))
+            if progress is not None:
+                progress((k + 1) / blocks)
+        rolls = np.concatenate(parts, axis=1)[:, lead:]
+        velocity, record = seed_velocity(request.seed.notes), request.record()
+        return [Take(notes=self._notes(rolls[r], shift, velocity, length), length=length, backend=self.backend,
+                     model=self.name, request=record, variation=r) for r in range(rows)]

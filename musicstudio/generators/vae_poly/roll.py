@@ -1,0 +1,81 @@
+"""The polyphonic VAE's codec: notes <-> a piano roll of states on the 16th grid.
+
+Each cell (step, pitch) holds one of three states: :data:`OFF` (silent), :data:`ONSET` (a note starts here)
+or :data:`HOLD` (a note started earlier sounds on). A roll is ``(steps, pitches)`` uint8 over the pitches
+``low .. high - 1``; notes outside them, or past the roll's end, are cut. Two notes of one pitch that overlap
+become one (the roll has one voice per pitch); ``decode(encode(notes)) == notes`` for notes on the grid
+inside the range with no overlapping same-pitch notes: the round-trip contract.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from musicstudio.core.note import Note
+from musicstudio.generators.codecs.grid import STEP_TICKS
+
+OFF, ONSET, HOLD = 0, 1, 2
+STATES = 3
+LOW, HIGH = 24, 108
+
+
+class RollCodec:
+    def __init__(self, low: int = LOW, high: int = HIGH):
+        if not 0 <= low < high <= 128:
+            raise ValueError(f"a pitch range {low}..{high} is not inside MIDI's 0..127")
+        self.low, self.high = int(low), int(high)
+
+    @property
+    def pitches(self) -> int:
+        return self.high - self.low
+
+    def spec(self) -> dict:
+        return {"codec": "roll", "low": self.low, "high": self.high}
+
+    def encode_steps(self, rows: Iterable[tuple[int, int, int]], steps: int) -> np.ndarray:
+        """A roll of ``steps`` steps from (pitch, start step, length in steps) rows."""
+        roll = np.zeros((steps, self.pitches), np.uint8)
+        for pitch, start, length in rows:
+            p = int(pitch) - self.low
+            if not 0 <= p < self.pitches or not 0 <= start < steps:
+                continue
+            end = min(steps, int(start) + max(1, int(length)))
+            roll[start, p] = ONSET
+            roll[start + 1:end, p] = np.where(roll[start + 1:end, p] == ONSET, ONSET, HOLD)
+        return roll
+
+    def encode(self, notes: Iterable[Note], steps: int) -> np.ndarray:
+        """A roll of ``steps`` steps from notes (ticks; rounded to the 16th grid)."""
+        rows = []
+        for n in notes:
+            start = (n.start + STEP_TICKS // 2) // STEP_TICKS
+            end = (n.end + STEP_TICKS // 2) // STEP_TICKS
+            rows.append((n.pitch, start, max(1, end - start)))
+        return self.encode_steps(rows, steps)
+
+    def decode(self, roll: np.ndarray, velocity: int = 100) -> tuple[Note, ...]:
+        """Notes of a roll (a HOLD with nothing sounding before it starts a note), ordered by start, pitch."""
+        roll = np.asarray(roll)
+        out = []
+        for p in range(roll.shape[1]):
+            column = roll[:, p]
+            start = None
+            for t, state in enumerate(column):
+                if state == ONSET or (state == HOLD and start is None):
+                    if start is not None:
+                        out.append(Note(p + self.low, start * STEP_TICKS, (t - start) * STEP_TICKS, velocity))
+                    start = t
+                elif state == OFF and start is not None:
+                    out.append(Note(p + self.low, start * STEP_TICKS, (t - start) * STEP_TICKS, velocity))
+                    start = None
+            if start is not None:
+                out.append(Note(p + self.low, start * STEP_TICKS, (len(column) - start) * STEP_TICKS, velocity))
+        return tuple(sorted(out, key=lambda n: (n.start, n.pitch)))
+
+
+def roll_features(roll: np.ndarray) -> np.ndarray:
+    """``(..., steps, pitches)`` states -> ``(..., steps, 2 * pitches)`` float32: onset and sounding multi-hots."""
+    roll = np.asarray(roll)
+    return np.concatenate([roll == ONSET, roll != OFF], axis=-1).astype(np.float32)
