@@ -60,7 +60,7 @@ def parallels(parts: Parts) -> tuple[int, int]:
                 continue
             total += 1
             move = np.sign(q - p)
-            before, after = (p[0] - p[1]) % 12, (q[0] - q[1]) % 12
+            before, after = abs(p[0] - p[1]) % 12, abs(q[0] - q[1]) % 12
             if move[0] != 0 and move[0] == move[1] and before == after and before in (0, 7):
                 found += 1
     return found, total

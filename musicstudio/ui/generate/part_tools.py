@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-TOOLS: tuple[str, ...] = ()   # module names under musicstudio.ui.generate, e.g. "add_drums"
+TOOLS: tuple[str, ...] = (   # module names under musicstudio.ui.generate, e.g. "add_drums"
+    "harmonize",
+)
 
 
 def install(window, menu) -> None:
