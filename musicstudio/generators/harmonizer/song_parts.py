@@ -67,22 +67,24 @@ def melody_track(song: Song, index: int) -> Track:
 
 
 def harmonize(harmonizer: Harmonizer, song: Song, index: int, variations: int = 1, random_seed: int = 0,
-              bars: tuple[int, int] | None = None, progress=None, cancel=None) -> tuple[Span, list[list[Track]]]:
-    """Per take, the alto, tenor and bass tracks under track ``index``'s melody."""
+              bars: tuple[int, int] | None = None, progress=None, cancel=None,
+              **sampling) -> tuple[Span, list[list[Track]]]:
+    """Per take, the alto, tenor and bass tracks under track ``index``'s melody (``sampling``: ``steps``
+    and ``temperature`` for :meth:`.generator.Harmonizer.write`)."""
     track = melody_track(song, index)
     span = span_of(song, track.notes, bars)
     melody = [n for n in track.notes if span.start <= n.start < span.end]
     if not melody:
         raise SpanError(f"track {index + 1} has no notes in bars {span.first_bar + 1}-{span.last_bar + 1}")
     takes = harmonizer.harmonize(melody, span.meter, span.start, span.end, variations, random_seed,
-                                 progress=progress, cancel=cancel)
+                                 progress=progress, cancel=cancel, **sampling)
     return span, [[Track(f"{name.capitalize()} ({harmonizer.name})", CHOIR, False, notes)
                    for name, notes in zip(VOICE_NAMES[1:], take)] for take in takes]
 
 
 def add_part(harmonizer: Harmonizer, song: Song, role: str, register: tuple[int, int] | None = None,
              variations: int = 1, random_seed: int = 0, bars: tuple[int, int] | None = None,
-             progress=None, cancel=None) -> tuple[Span, list[Track]]:
+             progress=None, cancel=None, **sampling) -> tuple[Span, list[Track]]:
     """Per take, one new track in ``role`` hearing the song's other pitched tracks."""
     pitched = [t for t in song.tracks if not t.is_drum and t.notes]
     if not pitched:
@@ -90,6 +92,6 @@ def add_part(harmonizer: Harmonizer, song: Song, role: str, register: tuple[int,
     span = span_of(song, [n for t in pitched for n in t.notes], bars)
     given = [[n for n in t.notes if span.start <= n.start < span.end] for t in pitched]
     takes = harmonizer.add_part(given, role, span.meter, span.start, span.end, register, variations, random_seed,
-                                progress=progress, cancel=cancel)
+                                progress=progress, cancel=cancel, **sampling)
     return span, [Track(f"{role.capitalize()} ({harmonizer.name})", ROLE_PROGRAMS[role], False, notes)
                   for notes in takes]

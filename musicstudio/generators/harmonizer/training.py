@@ -108,8 +108,10 @@ def _write(out: Path, network: HarmonizerConfig, settings: dict, command: str, s
 
 
 def train(run) -> None:
-    """The backend's training entry (``musicstudio train harmonizer --config harmonizer-nc``)."""
-    fit(Path(run.out), run.config, run.command, log=run.log)
+    """The backend's training entry (``musicstudio train harmonizer --config harmonizer-nc [--corpus DIR]
+    [--set train.max_minutes=N]``)."""
+    settings = {**run.config, "data": {**run.config.get("data", {}), "corpus": str(run.corpus_dir)}}
+    fit(Path(run.out), settings, run.command, log=run.log)
 
 
 if __name__ == "__main__":
