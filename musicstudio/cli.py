@@ -21,7 +21,8 @@ COMMANDS = ("info", "convert", "gui")
 DELEGATED = {"corpus": "musicstudio.generators.corpus", "train": "musicstudio.generators.training.command",
              "eval": "musicstudio.generators.evaluate", "generate": "musicstudio.generators.generate_command",
              "models": "musicstudio.generators.models_command",
-             "finetune": "musicstudio.generators.fine_tune.command", "transcribe": "musicstudio.transcribe_command"}
+             "finetune": "musicstudio.generators.fine_tune.command", "transcribe": "musicstudio.transcribe_command",
+             "saliency": "musicstudio.saliency_command"}
 
 
 class UsageError(Exception):

@@ -1,0 +1,3 @@
+"""Saliency: which notes of a seed shaped a take, one score per note, by integrated gradients (or gradient x
+input) of the take's log-likelihood over the embeddings the model reads (:func:`attribute`); the measure on
+held-out repeats (:mod:`.report`) and the picture (:mod:`.picture`). No Qt."""

@@ -1,0 +1,124 @@
+"""The saliency measure: on held-out seeds whose true continuation repeats a bar of the seed
+(:mod:`.repeats`), how often the repeated bar's notes get a higher mean saliency than the seed's other notes.
+
+    python -m musicstudio.generators.saliency.report --docs docs/saliency.md --json /tmp/saliency.json
+
+For each model (lstm, infill, vae by default), each method (integrated gradients, gradient x input) and two
+takes per case (the true continuation, and one take the model samples from the seed), a case is a hit when
+the mean score of the notes in the repeated bars is above the mean of the other notes. A recency baseline
+(each note scored by its start: the last bar's notes highest) and a chance figure (each note a random score)
+are measured on the same cases, so the figure means something. Timing figures are in the benchmark, not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from musicstudio.core.clip import Clip
+from musicstudio.generators.interface import GenerationRequest, bar_ticks
+from musicstudio.generators.saliency.attribution import METHODS
+from musicstudio.generators.saliency.repeats import RepeatCase, find_cases
+from musicstudio.generators.saliency.report_docs import write_docs
+from musicstudio.generators.saliency.saliency import attribute
+
+TARGET = 0.8
+
+
+def hit(scores, repeated: np.ndarray, read: np.ndarray | None = None) -> bool:
+    """Whether the notes in the repeated bars have a higher mean score than the others, among the notes the
+    model reads (``read``; a repeated bar it does not read at all is a miss: it cannot have shaped the take)."""
+    scores = np.asarray(scores, np.float64)
+    read = np.ones(len(scores), bool) if read is None else np.asarray(read, bool)
+    mine, others = repeated & read, ~repeated & read
+    if not mine.any():
+        return False
+    return bool(not others.any() or scores[mine].mean() > scores[others].mean())
+
+
+def sampled_take(generator, case: RepeatCase, random_seed: int) -> Clip:
+    """One take the model writes after the case's seed (temperature 1), as many bars as the true continuation."""
+    request = GenerationRequest(seed=case.seed, bars=max(1, case.truth.length // bar_ticks(case.meter)),
+                                variations=1, random_seed=random_seed, meter=case.meter)
+    take = generator.generate(request)[0]
+    return Clip(tuple(take.notes), take.length)
+
+
+def baseline_rows(cases: list[RepeatCase], random_seed: int) -> dict[str, float]:
+    """The recency and chance baselines' hit rates."""
+    rng = np.random.default_rng(random_seed)
+    recency = [hit([n.start for n in c.seed.notes], c.in_repeated()) for c in cases]
+    chance = [hit(rng.random(len(c.seed.notes)), c.in_repeated()) for c in cases]
+    return {"recency (later notes higher)": float(np.mean(recency)), "chance (random scores)": float(np.mean(chance))}
+
+
+def measure_model(generator, cases: list[RepeatCase], random_seed: int, steps: int) -> dict:
+    """Hit rates per method and take, and the mean of (repeated - other) mean scores."""
+    takes = {"true continuation": [c.truth for c in cases],
+             "sampled take": [sampled_take(generator, c, random_seed + i) for i, c in enumerate(cases)]}
+    out = {}
+    for method in METHODS:
+        for what, clips in takes.items():
+            hits, margins, unread = [], [], 0
+            for case, take in zip(cases, clips):
+                s = attribute(generator, case.seed, take, case.meter, method, steps)
+                mask = case.in_repeated()
+                hits.append(hit(s.scores, mask, s.read))
+                margins.append(float(np.mean(np.asarray(s.scores)[mask]) - np.mean(np.asarray(s.scores)[~mask])))
+                unread += not any(np.asarray(s.read)[mask])
+            out[f"{method} / {what}"] = {"hit_rate": float(np.mean(hits)), "cases": len(hits),
+                                         "mean_margin_nats": float(np.mean(margins)),
+                                         "repeated_bar_unread": unread}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m musicstudio.generators.saliency.report")
+    parser.add_argument("--corpus", default="cache/corpus-clean")
+    parser.add_argument("--models", default="lstm,infill,vae")
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--seed-bars", type=int, default=4)
+    parser.add_argument("--take-bars", type=int, default=2)
+    parser.add_argument("--transposed", action="store_true", help="also count repeats at another pitch")
+    parser.add_argument("--steps", type=int, default=32, help="integrated gradients' path points")
+    parser.add_argument("--random-seed", type=int, default=0)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--docs", type=Path)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from musicstudio.generators.corpus_store import read_cache
+    from musicstudio.generators.registry import ModelRegistry
+
+    cases = find_cases(read_cache(args.corpus, verify=False), args.cases, args.seed_bars, args.take_bars,
+                       random_seed=args.random_seed, transposed=args.transposed)
+    registry = ModelRegistry()
+    result = {"cases": len(cases), "seed_bars": args.seed_bars, "take_bars": args.take_bars,
+              "transposed": args.transposed, "random_seed": args.random_seed, "target": TARGET,
+              "repeat_distance": _distances(cases), "baselines": baseline_rows(cases, args.random_seed),
+              "models": {}}
+    for name in args.models.split(","):
+        result["models"][name] = measure_model(registry.load(name, "cpu"), cases, args.random_seed, args.steps)
+        print(name, json.dumps(result["models"][name], indent=1), file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    if args.docs:
+        write_docs(args.docs, result)
+    return 0
+
+
+def _distances(cases: list[RepeatCase]) -> dict[str, int]:
+    """How far back the repeated bar is (bars before the continuation, the nearest one), case counts."""
+    out: dict[str, int] = {}
+    for c in cases:
+        back = round(c.seed.length / bar_ticks(c.meter)) - max(c.repeated)
+        out[str(back)] = out.get(str(back), 0) + 1
+    return dict(sorted(out.items()))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""docs/saliency.md's measured section, written from the measure's result (:mod:`.report`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BEGIN, END = "<!-- saliency-measure: begin -->", "<!-- saliency-measure: end -->"
+
+
+def measure_table(result: dict) -> str:
+    """The figures as Markdown: one row per model, method and take, then the baselines."""
+    target = result["target"]
+    lines = [f"{result['cases']} held-out seeds (test split, random seed {result['random_seed']}) of "
+             f"{result['seed_bars']} bars whose next bar repeats a bar of the seed "
+             f"({'exactly or transposed' if result['transposed'] else 'exactly: same offsets, pitches, durations'}); "
+             f"the take is {result['take_bars']} bars. How far back the repeated bar is (bars before the "
+             f"continuation: cases): " + ", ".join(f"{k}: {v}" for k, v in result["repeat_distance"].items()) + ".",
+             "", "| model | method / take | repeated bar above the rest | target | mean margin (nats) | "
+                 "repeated bar not read |", "|---|---|---|---|---|---|"]
+    for model, rows in result["models"].items():
+        for name, row in rows.items():
+            met = "met" if row["hit_rate"] >= target else "not met"
+            lines.append(f"| {model} | {name} | {row['hit_rate']:.0%} of {row['cases']} | {target:.0%}: {met} | "
+                         f"{row['mean_margin_nats']:+.2f} | {row['repeated_bar_unread']} |")
+    for name, rate in result["baselines"].items():
+        lines.append(f"| baseline | {name} | {rate:.0%} of {result['cases']} | | | |")
+    return "\n".join(lines)
+
+
+def write_docs(path: Path, result: dict) -> None:
+    """Put the table between the markers of ``path`` (the rest of the page is kept); a page without the
+    markers gets them at its end."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else "# Saliency\n"
+    block = f"{BEGIN}\n{measure_table(result)}\n{END}"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
