@@ -3,16 +3,18 @@ section 5): the steps to write are first all masked and drawn at once from the c
 rounds, a random share of them (falling linearly from ``rate_max`` to ``rate_min`` over the first
 ``anneal`` of the rounds) is masked again and redrawn given everything else, the temperature falling from
 ``temperature`` to ``final_temperature``. Given steps are never changed; each voice's note-ons are kept to
-its allowed pitches."""
+its allowed pitches. With ``parallels`` > 0, note-ons that would move in parallel fifths or octaves
+with another voice lose that many nats (:mod:`.rules`): a part writer's rule, not the model's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 import torch
 
+from musicstudio.generators.harmonizer.rules import parallel_penalty
 from musicstudio.generators.harmonizer.voices import rolls
 
 
@@ -24,10 +26,11 @@ class Schedule:
     anneal: float = 0.75
     temperature: float = 1.0
     final_temperature: float = 0.5
+    parallels: float = 0.0          # nats taken from note-ons that move in parallel 5ths / 8ves (:mod:`.rules`)
 
     def __post_init__(self) -> None:
         if self.steps < 1 or not 0 < self.rate_min <= self.rate_max <= 1 or not 0 < self.anneal <= 1 \
-                or self.temperature <= 0 or self.final_temperature <= 0:
+                or self.temperature <= 0 or self.final_temperature <= 0 or self.parallels < 0:
             raise ValueError(f"not a Gibbs schedule: {self}")
 
     @classmethod
@@ -36,10 +39,11 @@ class Schedule:
         base = cls(steps=int(steps if steps is not None else d.get("gibbs_steps", cls.steps)),
                    rate_max=float(d.get("rate_max", cls.rate_max)), rate_min=float(d.get("rate_min", cls.rate_min)),
                    anneal=float(d.get("anneal", cls.anneal)), temperature=float(d.get("temperature", cls.temperature)),
-                   final_temperature=float(d.get("final_temperature", cls.final_temperature)))
+                   final_temperature=float(d.get("final_temperature", cls.final_temperature)),
+                   parallels=float(d.get("parallel_penalty", cls.parallels)))
         if temperature is not None:   # a request's temperature scales both ends
-            base = cls(base.steps, base.rate_max, base.rate_min, base.anneal, base.temperature * temperature,
-                       base.final_temperature * temperature)
+            base = replace(base, temperature=base.temperature * temperature,
+                           final_temperature=base.final_temperature * temperature)
         return base
 
     def rate(self, n: int) -> float:
@@ -69,6 +73,8 @@ def sample(net, tokens: np.ndarray, write: np.ndarray, planes: np.ndarray, allow
                 continue
             roll = torch.from_numpy(rolls(tokens)).to(device)
             logits = net(roll, torch.from_numpy(masked.astype(np.float32)).to(device), planes_t).cpu()
+            if schedule.parallels > 0:
+                logits = logits - torch.from_numpy(parallel_penalty(tokens, schedule.parallels))
             logits = logits.masked_fill(banned, float("-inf")) / schedule.temperature_at(max(0, n - 1))
             probs = torch.softmax(logits, dim=-1).numpy().reshape(-1, logits.shape[-1])
             cumulative = probs.cumsum(axis=1)
