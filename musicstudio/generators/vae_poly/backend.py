@@ -15,7 +15,7 @@ from musicstudio.generators.checkpoint import CheckpointError, build_checked
 BACKEND = "vae-poly"
 _CODEC = {"codec": "roll", "low": 24, "high": 108}
 _DATA = {"transpose": [-3, -2, -1, 0, 1, 2, 3], "valid_phrases": 1024, "slider_phrases": 6000}
-_TRAIN = {"epochs": 400, "per_epoch": 100, "lr": 1e-3, "clip_norm": 1.0, "max_minutes": 28}
+_TRAIN = {"epochs": 400, "per_epoch": 100, "lr": 1e-3, "clip_norm": 1.0, "max_minutes": 30}
 _PLAIN = {"codec": _CODEC, "data": _DATA, "threads": 1, "batch_size": 32,
           "model": {"embed": 128, "encoder": 128, "decoder": 256, "latent": 128, "position_embed": 16},
           "objective": {"beta": 0.2, "free_bits": 128.0, "anneal_steps": 1500}, "train": _TRAIN}
