@@ -106,3 +106,33 @@ def _grab(window, tools) -> None:
         window.resize(1280, 800)
         window.grab().save(os.path.join(folder, "harmonize_window.png"))
         tools.dialog.grab().save(os.path.join(folder, "harmonize_dialog.png"))
+
+
+def test_the_shipped_model_harmonizes_the_old_hundredth_in_voices_ranges(qtbot, main_window, tmp_path):
+    """Harmonize… with the shipped harmonizer-nc on a whole tune (no selection): three voices, each inside its
+    range in Bach's chorales, over the tune's 12 bars. ``MUSICSTUDIO_SCREENSHOTS=docs/screenshots`` writes
+    docs/screenshots/harmonize.png from this test."""
+    from musicstudio.generators.harmonizer.tunes import old_hundredth_song
+    from musicstudio.resources import models_path
+
+    if not (models_path() / "harmonizer-nc" / "config.json").exists():
+        pytest.skip("harmonizer-nc is not installed")
+    service = GenerationService([models_path() / "harmonizer-nc"])
+    try:
+        main_window.attach_generation(service, owned=False)
+        path = tmp_path / "old100.mid"
+        export_midi(old_hundredth_song(), path)
+        assert main_window.files.open_file(path)
+        assert main_window.harmonize_tools.harmonize() and main_window.harmonize_tools.keep()
+        song = main_window.document.song
+        assert len(song.tracks) == 4
+        for track, (low, high) in zip(song.tracks[1:], ((55, 73), (50, 67), (38, 62))):
+            assert track.notes and all(low <= n.pitch <= high and n.end <= 12 * BAR for n in track.notes)
+        folder = os.environ.get("MUSICSTUDIO_SCREENSHOTS")
+        if folder:
+            main_window.resize(1280, 800)
+            main_window.roll.set_track(0)
+            qtbot.wait(50)
+            main_window.grab().save(os.path.join(folder, "harmonize.png"))
+    finally:
+        assert service.shutdown(10_000)
