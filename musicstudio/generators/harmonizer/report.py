@@ -120,13 +120,22 @@ def docs(f: dict, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+MARKER = "<!-- Everything above is written by the report; what follows is kept when it runs again. -->"
+
+
+def kept_tail(path: Path) -> str:
+    """The hand-written part of an existing page (from :data:`MARKER` on), or the marker alone."""
+    text = path.read_text("utf-8") if path.exists() else ""
+    return "\n" + (text[text.index(MARKER):] if MARKER in text else MARKER + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     figures = measure(args, log=lambda m: print(m, file=sys.stderr))
     Path(args.json).write_text(json.dumps(figures, indent=1, default=list))
     if args.docs:
         command = "python -m musicstudio.generators.harmonizer.report " + " ".join(argv or sys.argv[1:])
-        Path(args.docs).write_text(docs(figures, command))
+        Path(args.docs).write_text(docs(figures, command) + kept_tail(Path(args.docs)))
     return 0
 
 

@@ -7,7 +7,7 @@ over the last 30% of the wall-clock cap (``train.max_minutes``). Every ``eval_ev
 chorales (as written) are scored with fixed masks: the alto, tenor and bass given the soprano (the
 *harmonize loss*) and Coconet's random masks; the best harmonize loss is kept. The run writes
 ``weights.safetensors``, ``config.json`` (``trained_on: ["bach"]``: a non-commercial model),
-``history.csv``."""
+``history.csv``. ``train.init`` (a model folder) starts from its weights instead of at random."""
 
 from __future__ import annotations
 
@@ -61,6 +61,11 @@ def fit(out: Path, settings: dict, command: str, log=print) -> dict:
     log(f"{len(train)} training chorales ({len(lines)} with transpositions), {len(valid)} validation")
     network = HarmonizerConfig(**settings["model"])
     model = HarmonizerNet(network)
+    if train_settings.get("init"):     # go on from a model folder's weights (a second run at a lower rate)
+        from musicstudio.generators.checkpoint import load_state_into
+
+        load_state_into(model, train_settings["init"])
+        log(f"starting from {train_settings['init']}")
     base_lr, window, size = train_settings.get("lr", 1e-3), train_settings["window"], train_settings["batch"]
     optimiser = torch.optim.Adam(model.parameters(), lr=base_lr)
     cap = train_settings.get("max_minutes", 40) * 60
