@@ -15,6 +15,7 @@ from musicstudio.ui.generate.keep import KeepTakeCommand
 from musicstudio.ui.generate.own_keys import connect_buttons
 from musicstudio.ui.generate.record import take_record
 from musicstudio.ui.generate.seed import SeedPlan
+from musicstudio.ui.generate.take_saliency import TakeSaliency
 from musicstudio.ui.generate.takes import TakeList
 from musicstudio.workers.generation_job import GenerationResult
 
@@ -61,6 +62,8 @@ class TakeBox(QGroupBox):
         for b in (self.audition_button, self.keep_button, self.discard_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        self.saliency = TakeSaliency(self, say)     # "Which notes shaped this take?" (Ctrl+Shift+W)
+        layout.addWidget(self.saliency.button)
 
         connect_buttons(((self.audition_button, self.list.audition_requested, self.audition),
                          (self.keep_button, self.list.keep_requested, self.keep),
@@ -85,7 +88,7 @@ class TakeBox(QGroupBox):
 
     def enable_buttons(self) -> None:
         has = bool(self.list.takes)
-        for b in (self.audition_button, self.keep_button, self.discard_button):
+        for b in (self.audition_button, self.keep_button, self.discard_button, self.saliency.button):
             b.setEnabled(has)
 
     @property
@@ -97,6 +100,7 @@ class TakeBox(QGroupBox):
         return () if take is None or self.plan is None else self.plan.placed(take)
 
     def _take_changed(self, *_) -> None:
+        self.saliency.clear()           # a tint is about one take
         self.roll.set_preview(list(self.placed_notes()))
         if self.audition_player.active:
             self.audition()
@@ -164,6 +168,7 @@ class TakeBox(QGroupBox):
         if give_focus:
             self.roll.setFocus(Qt.FocusReason.OtherFocusReason)
         self.audition_player.stop()
+        self.saliency.clear()
         self.list.set_takes([])
         self.roll.set_preview([])
         self.enable_buttons()

@@ -13,6 +13,7 @@ from musicstudio.core.note import Note
 from musicstudio.ui import palette
 from musicstudio.ui.piano_roll.hint import hint_text, paint_hint
 from musicstudio.ui.piano_roll.note_painter import paint_tracks
+from musicstudio.ui.piano_roll.saliency_tint import paint_tint
 from musicstudio.ui.piano_roll.snap import snap_down, snap_nearest
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class NoteCanvas(QWidget):
         super().__init__(roll)
         self.roll, self.document, self.geometry = roll, document, geometry
         self.drag: Drag | None = None
+        self.saliency_tint = None       # a SaliencyTint over a take's seed notes (saliency_tint.py), or None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -73,6 +75,8 @@ class NoteCanvas(QWidget):
             p.drawLine(QPointF(x0, 0), QPointF(x0, h))
             p.drawLine(QPointF(x1, 0), QPointF(x1, h))
         paint_tracks(self, p, t0, t1)
+        if self.saliency_tint is not None:
+            paint_tint(p, g, self.saliency_tint, w)
         x = g.x_of(roll.playhead)
         p.setPen(QPen(palette.PLAYHEAD, 1.5))
         p.drawLine(QPointF(x, 0), QPointF(x, h))
