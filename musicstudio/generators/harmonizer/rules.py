@@ -44,9 +44,10 @@ def _forbidden(before: np.ndarray, other_from: np.ndarray, other_to: np.ndarray,
     return perfect[..., None] & (made == interval[..., None]) & same_way & (c != before[..., None])
 
 
-def parallel_penalty(tokens: np.ndarray, penalty: float) -> np.ndarray:
+def parallel_penalty(tokens: np.ndarray, penalty: float, voices=None) -> np.ndarray:
     """(B, 4, T, TOKENS) float32 to subtract from the logits: ``penalty`` on each note-on that would move in
-    parallel fifths or octaves with another voice."""
+    parallel fifths or octaves with another voice; only for the voices in ``voices`` (default all: the others
+    are given and never drawn)."""
     b, v, t = tokens.shape
     out = np.zeros((b, v, t, TOKENS), np.float32)
     if penalty <= 0:
@@ -56,7 +57,7 @@ def parallel_penalty(tokens: np.ndarray, penalty: float) -> np.ndarray:
     prev, nxt = _onset_neighbours(onset.any(axis=1))
     at_prev = lambda voice: np.take_along_axis(pitch[:, voice], np.maximum(prev, 0), axis=1)   # noqa: E731
     at_next = lambda voice: np.take_along_axis(pitch[:, voice], np.minimum(nxt, t - 1), axis=1)   # noqa: E731
-    for me in range(v):
+    for me in range(v) if voices is None else voices:
         bad = np.zeros((b, t, PITCHES), bool)
         next_onset = np.take_along_axis(onset[:, me], np.minimum(nxt, t - 1), axis=1) & (nxt < t)
         for other in range(v):
