@@ -10,6 +10,7 @@ from musicstudio.generators.codecs.drums import DrumCodec
 from musicstudio.generators.drums import BACKEND
 from musicstudio.generators.drums.configs import CONFIGS
 from musicstudio.generators.drums.generator import DrumGenerator
+from musicstudio.generators.drums.library import load_library
 from musicstudio.generators.drums.training import train
 from musicstudio.generators.lstm.model import EventLSTM, LSTMConfig
 
@@ -28,5 +29,9 @@ def load(folder: Path, config: dict, device: str = "cpu") -> DrumGenerator:
             raise ValueError("a drum model is meter-aware (its config lists meters)")
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe a drum model ({e})") from None
+    try:
+        library = load_library(folder, codec.vocab_size)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(folder / "library.json", f"it is not a groove library for this model ({e})") from None
     model = build_checked(lambda: EventLSTM(model_config), folder, "a drum LSTM")
-    return DrumGenerator(config.get("name", folder.name), model, codec, device)
+    return DrumGenerator(config.get("name", folder.name), model, codec, device, library)

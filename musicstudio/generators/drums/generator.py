@@ -43,9 +43,10 @@ def seed_window(tokens: np.ndarray, bar_steps: int, limit: int = SEED_STEPS) -> 
 class DrumGenerator:
     backend = BACKEND_NAME
 
-    def __init__(self, name: str, model: EventLSTM, codec: DrumCodec, device: str = "cpu"):
+    def __init__(self, name: str, model: EventLSTM, codec: DrumCodec, device: str = "cpu", library=None):
         self.name = name
         self.codec = codec
+        self.library = library      # Add drums' groove library (:mod:`.library`), None when the model has none
         self.device = device
         self.model = model.to(device).eval()
         self._stepper = NumpyStepper(model) if device == "cpu" else None
@@ -75,7 +76,7 @@ class DrumGenerator:
         logits, state = self.model(x, p, state)
         return torch_log_probs(logits[:, -1]), state
 
-    def _sample(self, request: GenerationRequest, seed: np.ndarray, target: int, guide, weight: float,
+    def sample_steps(self, request: GenerationRequest, seed: np.ndarray, target: int, guide, weight: float,
                 progress: Progress | None, cancel: CancelToken | None) -> np.ndarray:
         """``(variations, target)`` tokens after ``seed``, each step's distribution mixed with weight
         ``weight`` with ``guide(history, position)`` (a copy distribution, or None for the model alone)."""
@@ -116,7 +117,7 @@ class DrumGenerator:
 
         def guide(history: np.ndarray, position: int):
             return copy_distribution(history, position, cycle, vocab) if cycle else None
-        return self._takes(request, self._sample(request, seed, target, guide, repeat_weight(request.options),
+        return self._takes(request, self.sample_steps(request, seed, target, guide, repeat_weight(request.options),
                                                  progress, cancel))
 
     def vary(self, request: GenerationRequest, progress: Progress | None = None,
@@ -138,4 +139,4 @@ class DrumGenerator:
             copy[:, groove[position]] = 1.0
             return copy
         empty = np.zeros(0, np.int64)
-        return self._takes(request, self._sample(request, empty, steps, guide, 1.0 - amount, progress, cancel))
+        return self._takes(request, self.sample_steps(request, empty, steps, guide, 1.0 - amount, progress, cancel))

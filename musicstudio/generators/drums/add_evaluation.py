@@ -1,0 +1,155 @@
+"""Add drums measured on held-out songs (``python -m musicstudio.generators.drums.add_evaluation``).
+
+The songs are mma renders of the held-out styles (:mod:`.songs`: bossa, the waltz family, two 6/8 styles,
+swing), each its own progression and tempo; the drum model and its groove library never saw those styles.
+For each of the first :data:`SONGS` songs whose drums play a kick or a snare, the drums are taken out,
+Add drums (:func:`.add.add_drums`, default options, one take) writes a part for the rest, and the part
+is set against the removed one:
+
+* **Kick/snare overlap**: for kick and snare (those the removed part plays), the overlapping area of the
+  written part's and the removed part's onset-position histograms over the 16th steps of the bar
+  (:func:`.evaluation.instrument_overlap`'s measure), their mean, then the mean over songs. Beside it the
+  chosen library groove's pattern looped (retrieval alone, no model), and a fixed choice, the library's
+  most common groove of the meter, looped (no listening at all).
+* **Onsets with the band**: the share of the part's drum onsets (16th steps with a hit) where a pitched
+  track also starts a note, for the written part and for the removed one; the target is the written
+  part at least the removed one's less 10 points.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from musicstudio.core.meter import TimeSignature
+from musicstudio.core.note import Note
+from musicstudio.core.song import Song
+from musicstudio.core.track import Track
+from musicstudio.generators.codecs.drums import GROUP_OF
+from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
+from musicstudio.generators.drums.add import AddRequest, add_drums, choose
+from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.library import rhythm_features
+from musicstudio.generators.drums.songs import CACHE, load
+from musicstudio.generators.evaluation.bar_positions import histogram_overlap
+
+SONGS = 50
+KICK_SNARE = {"kick": (0,), "snare": (1,)}
+
+
+def _histogram(notes, groups, bar: int) -> np.ndarray:
+    counts = np.zeros(bar)
+    for n in notes:
+        if GROUP_OF[n.pitch] in groups:
+            counts[int(round(n.start / STEP_TICKS)) % bar] += 1
+    return counts / counts.sum() if counts.sum() else counts
+
+
+def kick_snare_overlap(part, truth, bar: int) -> float:
+    """Mean over kick and snare (those ``truth`` plays) of the onset-position overlap; NaN when it plays
+    neither."""
+    scores = []
+    for groups in KICK_SNARE.values():
+        p, q = _histogram(part, groups, bar), _histogram(truth, groups, bar)
+        if q.any():
+            scores.append(histogram_overlap(p, q) if p.any() else 0.0)
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def with_band(drums, others) -> float:
+    """The share of the drums' onset steps where a pitched track starts a note too."""
+    theirs = {int(round(n.start / STEP_TICKS)) for t in others for n in t}
+    mine = {int(round(n.start / STEP_TICKS)) for n in drums}
+    return len(mine & theirs) / max(1, len(mine))
+
+
+def song_of(record: dict) -> tuple[Song, list[Note]]:
+    """The record as a song without its drums, and the drums taken out."""
+    meter = (int(record["meter"][0]), int(record["meter"][1]))
+    tracks = [Track(f"Track {i + 1}", 0, False, tuple(Note(*n) for n in notes))
+              for i, notes in enumerate(record["others"])]
+    song = Song(tuple(tracks), time_signatures=(TimeSignature(0, *meter),))
+    return song, [Note(*n) for n in record["drums"]]
+
+
+def held_out_songs(records: list[dict], count: int = SONGS) -> list[dict]:
+    kit = [r for r in records if r["style"] in HELD_OUT and any(GROUP_OF[n[0]] in (0, 1) for n in r["drums"])]
+    return kit[:count]
+
+
+def _looped(codec, tokens, pitches, steps: int) -> tuple:
+    reps = -(-steps // len(tokens))
+    return codec.decode(np.tile(tokens, reps)[:steps], pitches)
+
+
+def _common_groove(library, meter):
+    pool = [g for g in library.grooves if g.meter == meter]
+    return Counter(g.groove for g in pool).most_common(1)[0][0] if pool else None
+
+
+def evaluate(generator, records: list[dict], options: dict | None = None) -> dict:
+    rows = []
+    for k, record in enumerate(records):
+        song, truth = song_of(record)
+        meter = (int(record["meter"][0]), int(record["meter"][1]))
+        bar, steps = steps_in_bar(meter), int(record["length"]) // STEP_TICKS
+        others = [t.notes for t in song.tracks]
+        request = AddRequest(random_seed=k, last_bar=steps // bar, **(options or {}))
+        part = add_drums(generator, song, request)[0].notes
+        chosen = choose(generator.library, rhythm_features(others, meter), meter)
+        fixed_name = _common_groove(generator.library, meter)
+        fixed = next(g for g in generator.library.grooves if g.groove == fixed_name)
+        rows.append({"style": record["style"], "groove": record["groove"], "meter": f"{meter[0]}/{meter[1]}",
+                     "chosen": f"{chosen.style}/{chosen.groove}",
+                     "oa": kick_snare_overlap(part, truth, bar),
+                     "oa_retrieved": kick_snare_overlap(_looped(generator.codec, chosen.tokens, chosen.pitches,
+                                                                steps), truth, bar),
+                     "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps),
+                                                    truth, bar),
+                     "band": with_band(part, others), "truth_band": with_band(truth, others),
+                     "notes": len(part), "truth_notes": len(truth)})
+    return summarise(rows)
+
+
+def summarise(rows: list[dict]) -> dict:
+    def figures(chosen):
+        return {"songs": len(chosen), **{key: float(np.nanmean([r[key] for r in chosen]))
+                                          for key in ("oa", "oa_retrieved", "oa_fixed", "band", "truth_band")},
+                "notes_per_song": float(np.mean([r["notes"] for r in chosen])),
+                "truth_notes_per_song": float(np.mean([r["truth_notes"] for r in chosen]))}
+    return {"all": figures(rows),
+            "per_meter": {m: figures([r for r in rows if r["meter"] == m]) for m in sorted({r["meter"] for r in rows})},
+            "per_style": {s: figures([r for r in rows if r["style"] == s]) for s in sorted({r["style"] for r in rows})},
+            "rows": rows}
+
+
+def main(argv: list[str]) -> dict:
+    import argparse
+
+    import torch
+
+    from musicstudio.generators.registry import ModelRegistry
+
+    parser = argparse.ArgumentParser(description="Add drums on held-out songs with their drums taken out.")
+    parser.add_argument("model", nargs="?", default="drums")
+    parser.add_argument("--songs", type=Path, default=CACHE)
+    parser.add_argument("--repeat", type=float, help="how firmly the part keeps the chosen groove")
+    parser.add_argument("--out", type=Path, default=Path("cache/drums/add-evaluation.json"))
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    started = time.monotonic()
+    options = {} if args.repeat is None else {"repeat": args.repeat}
+    generator = ModelRegistry().load(args.model, "cpu")
+    result = evaluate(generator, held_out_songs(load(args.songs)), options)
+    result.update(seconds=round(time.monotonic() - started, 1), options=options)
+    args.out.write_text(json.dumps(result, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps({k: v for k, v in main(sys.argv[1:]).items() if k != "rows"}, indent=1))
