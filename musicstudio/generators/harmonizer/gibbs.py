@@ -63,7 +63,7 @@ def sample(net, tokens: np.ndarray, write: np.ndarray, planes: np.ndarray, allow
     b, v, t = tokens.shape
     banned = torch.from_numpy(~allowed)[None, :, None, :]
     planes_t = torch.from_numpy(np.broadcast_to(planes, (b,) + planes.shape).copy()).to(device)
-    drawn = [int(i) for i in np.flatnonzero(write.any(axis=(0, 2)))]
+    written = [int(i) for i in np.flatnonzero(write.any(axis=(0, 2)))]
     net.eval()
     with torch.no_grad():
         for n in range(schedule.steps + 1):
@@ -75,7 +75,7 @@ def sample(net, tokens: np.ndarray, write: np.ndarray, planes: np.ndarray, allow
             roll = torch.from_numpy(rolls(tokens)).to(device)
             logits = net(roll, torch.from_numpy(masked.astype(np.float32)).to(device), planes_t).cpu()
             if schedule.parallels > 0:
-                logits = logits - torch.from_numpy(parallel_penalty(tokens, schedule.parallels, drawn))
+                logits = logits - torch.from_numpy(parallel_penalty(tokens, schedule.parallels, written))
             logits = logits.masked_fill(banned, float("-inf")) / schedule.temperature_at(max(0, n - 1))
             probs = torch.softmax(logits, dim=-1).numpy().reshape(-1, logits.shape[-1])
             cumulative = probs.cumsum(axis=1)

@@ -119,3 +119,12 @@ def test_a_damaged_checkpoint_is_refused_with_a_message(tiny_harmonizer, tmp_pat
     (folder / "config.json").write_text(json.dumps(config))
     with pytest.raises(CheckpointError, match="harmonizer"):
         load(folder, read_config(folder))
+
+
+def test_the_voice_leading_rule_runs_in_the_sampler_and_keeps_the_given_voices(harmonizer):
+    harmonizer.decoding = {**harmonizer.decoding, "parallel_penalty": 50.0}
+    voices = Voices.from_parts([MELODY, (), (), ()], (4, 4))
+    write = np.zeros((4, voices.steps), bool)
+    write[1:] = True
+    for take in harmonizer.write(voices, write, harmonizer.ranges, variations=2, random_seed=3):
+        assert (take.tokens[0] == voices.tokens[0]).all()
