@@ -17,7 +17,6 @@ from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.codecs.melody import monophonic
 from musicstudio.generators.harmonizer.gibbs import Schedule, sample
 from musicstudio.generators.harmonizer.voices import HIGH, LOW, VOICE_NAMES, Voices, meter_planes, pitch_allowed
-from musicstudio.generators.interface import GenerationError
 
 MAX_STEPS = 16 * 64          # 64 bars of 4/4: a longer span is refused (the convolution's memory and time)
 Range = tuple[int, int]
@@ -62,11 +61,15 @@ class Harmonizer:
 
     def write(self, voices: Voices, write: np.ndarray, ranges: Sequence[Range], variations: int = 1,
               random_seed: int = 0, steps: int | None = None, temperature: float | None = None,
-              progress: Callable[[float], None] | None = None, cancel=None) -> list[Voices]:
-        """``variations`` takes of ``voices`` with the steps of ``write`` (4, T) drawn; the others kept."""
+              progress: Callable[[float], None] | None = None, cancel=None,
+              soprano: np.ndarray | None = None) -> list[Voices]:
+        """``variations`` takes of ``voices`` with the steps of ``write`` (4, T) drawn; the others kept.
+        ``soprano``: the soprano's allowed tokens, in place of its range's."""
         if voices.steps < 1 or voices.steps > MAX_STEPS:
             raise SpanError(f"the span is {voices.steps} 16ths; the harmonizer writes 1 to {MAX_STEPS}")
         allowed = np.stack([pitch_allowed(*r) for r in ranges])
+        if soprano is not None:
+            allowed[0] = soprano
         tokens = np.repeat(voices.tokens[None], variations, axis=0)
         mask = np.repeat(np.asarray(write, bool)[None], variations, axis=0)
         out = sample(self.net, tokens, mask, meter_planes(voices.meter, voices.steps), allowed,
@@ -121,8 +124,10 @@ class Harmonizer:
         return [_cut(_moved(t.notes(slot, start), -shift), end) for t in takes]
 
     def generate(self, request, progress=None, cancel=None) -> list:
-        raise GenerationError("the harmonizer writes parts beside a melody, not continuations: use Generate > "
-                              "Harmonize… or Add a part… (or generate --harmonize / --add-part)")
+        """A melody continued as a chorale's soprano (:mod:`.continuation`)."""
+        from musicstudio.generators.harmonizer.continuation import continue_melody
+
+        return continue_melody(self, request, progress, cancel)
 
 
 def assign_slots(lines: Sequence[Sequence[Note]], role: int) -> dict[int, int]:

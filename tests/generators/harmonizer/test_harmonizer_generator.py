@@ -128,3 +128,21 @@ def test_the_voice_leading_rule_runs_in_the_sampler_and_keeps_the_given_voices(h
     write[1:] = True
     for take in harmonizer.write(voices, write, harmonizer.ranges, variations=2, random_seed=3):
         assert (take.tokens[0] == voices.tokens[0]).all()
+
+
+@pytest.mark.parametrize("meter", [(4, 4), (3, 4)])
+def test_generate_continues_a_melody_as_a_soprano_for_exactly_the_bars_asked(harmonizer, meter):
+    from musicstudio.core.clip import Clip
+    from musicstudio.core.key import Key
+    from musicstudio.generators.interface import GenerationRequest, bar_ticks
+
+    bar = bar_ticks(meter)
+    seed = Clip(tuple(n for n in MELODY if n.start < 2 * bar), 2 * bar)
+    request = GenerationRequest(seed=seed, bars=3, variations=3, random_seed=5, meter=meter, key=Key(0),
+                                pitch_range=(60, 76))
+    takes = harmonizer.generate(request)
+    assert len(takes) == 3 and all(t.length == 3 * bar and t.backend == "harmonizer" for t in takes)
+    for take in takes:
+        assert take.notes and all(0 <= n.start and n.end <= 3 * bar for n in take.notes)
+        assert all(60 <= n.pitch <= 76 and n.pitch % 12 in Key(0).scale() for n in take.notes)
+    assert [t.notes for t in harmonizer.generate(request)] == [t.notes for t in takes]
