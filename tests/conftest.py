@@ -77,3 +77,43 @@ def soundfont():
     sf = bundled_soundfont()
     assert sf is not None, "pretty_midi's TimGM6mb.sf2 should be installed"
     return sf
+
+
+def made_up_poly_cache(path):
+    """A piece cache (:mod:`musicstudio.generators.vae_poly.data`) of made-up pieces whose 2-bar phrases differ
+    in chord size (1-4 notes) and rhythm (a chord every 2, 4 or 8 steps), in 4/4, 3/4 and 6/8."""
+    import numpy as np
+
+    from musicstudio.generators.codecs.grid import steps_in_bar
+    from musicstudio.generators.vae_poly.data import write_cache
+
+    rng = np.random.default_rng(0)
+    rows, arrays = [], {}
+    for k in range(40):
+        meter = [(4, 4), (3, 4), (6, 8)][k % 3]
+        phrase = 2 * steps_in_bar(meter)
+        notes = []
+        for p in range(8):
+            size, every, root = rng.integers(1, 5), [2, 4, 8][rng.integers(3)], 48 + 5 * rng.integers(0, 2)
+            for t in range(0, phrase, every):
+                notes += [(root + 4 * v + (t // every) % 2 * 2, p * phrase + t, every) for v in range(size)]
+        key = f"p{k}"
+        arrays[key] = np.asarray(notes, np.int32)
+        split = "test" if k % 10 == 9 else "valid" if k % 10 == 8 else "train"
+        rows.append({"key": key, "id": f"made-up/{k}", "collection": "made-up", "meter": list(meter),
+                     "segments": [[0, 8 * phrase, *meter]], "split": split, "notes": len(notes)})
+    write_cache(path, rows, arrays)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_poly_models(tmp_path_factory):
+    """A models folder holding ``vae-poly-tiny``, a polyphonic VAE trained once (a few seconds) on
+    :func:`made_up_poly_cache`; tests that damage or change it copy it first."""
+    from musicstudio.generators.vae_poly.backend import CONFIGS
+    from musicstudio.generators.vae_poly.training import train_model
+
+    root = tmp_path_factory.mktemp("poly_models")
+    cache = made_up_poly_cache(root / "cache.npz")
+    train_model(CONFIGS["vae-poly-tiny"], root / "vae-poly-tiny", cache, log=lambda m: None, name="vae-poly-tiny")
+    return root

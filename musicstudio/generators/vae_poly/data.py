@@ -112,7 +112,14 @@ def build_cache(cache: str | Path, processes: int = 1, log=print) -> dict:
         rows.append({"key": key, "id": record["id"], "collection": record["collection"], "meter": record["meter"],
                      "segments": record["segments"], "split": split_of(record["id"]), "notes": len(notes)})
         log(f"{record['id']}: {len(notes)} notes, {record['meter'][0]}/{record['meter'][1]}, {rows[-1]['split']}")
-    manifest = {"collections": list(COLLECTIONS), "split_rule": SPLIT_RULE, "pieces": rows, "left_out": refused}
+    return write_cache(cache, rows, arrays, refused)
+
+
+def write_cache(cache: str | Path, rows: list[dict], arrays: dict[str, np.ndarray], refused=(),
+                collections=COLLECTIONS) -> dict:
+    """The cache file: ``rows`` (key, id, collection, meter, segments, split, notes) and each row's note array."""
+    manifest = {"collections": list(collections), "split_rule": SPLIT_RULE, "pieces": list(rows),
+                "left_out": list(refused)}
     Path(cache).parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(cache, manifest=np.frombuffer(json.dumps(manifest).encode(), np.uint8), **arrays)
     return manifest
