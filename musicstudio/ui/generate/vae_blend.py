@@ -82,7 +82,7 @@ class BlendPage(QWidget):
     def interpolated(self, payload, result) -> None:
         a, b, layout, place, ends = payload
         name = self.studio.model_name
-        takes = interpolation_takes(result.phrases, a, b, name, layout, ends)
+        takes = interpolation_takes(result.phrases, a, b, name, layout, ends, self.studio.backend_name)
         plan = interpolation_plan(a, b, place)
         between = len(result.phrases) - 2
         generation = GenerationResult(takes, result.device, result.seconds, [], result.loaded)

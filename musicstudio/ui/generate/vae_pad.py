@@ -97,7 +97,8 @@ class PadPage(QWidget):
             return                              # a corner changed meanwhile
         self.notes, self.position = result.phrases[0], (x, y)
         plan = mix_plan(corners, self.place_box.currentData())
-        self.panel.roll.set_preview(list(plan.placed(mix_take(self.notes, corners, x, y, self.studio.model_name))))
+        self.panel.roll.set_preview(list(plan.placed(mix_take(self.notes, corners, x, y, self.studio.model_name,
+                                                                   self.studio.backend_name))))
         self.where.setText(f"A {_share(corners, x, y, 0)} · B {_share(corners, x, y, 1)} · "
                            f"C {_share(corners, x, y, 2)} · D {_share(corners, x, y, 3)}: {len(self.notes)} "
                            f"note{'' if len(self.notes) == 1 else 's'}.")
@@ -112,7 +113,7 @@ class PadPage(QWidget):
             return False
         x, y = self.position
         name = self.studio.model_name
-        take = mix_take(self.notes, corners, x, y, name)
+        take = mix_take(self.notes, corners, x, y, name, self.studio.backend_name)
         plan = mix_plan(corners, self.place_box.currentData())
         result = GenerationResult([take], self.studio.device or "cpu", 0.0)
         self.panel.show_takes([take], plan, f"{name} pad", result,

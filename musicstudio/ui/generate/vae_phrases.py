@@ -82,11 +82,11 @@ def _bar(song: Song, tick: int) -> int:
 
 
 def slider_take(phrase: StudioPhrase, notes: tuple[Note, ...], model: str, values: dict[str, float],
-                position: dict[str, float]) -> Take:
+                position: dict[str, float], backend: str = "vae") -> Take:
     """The phrase after moving its sliders, as a take (its record says how to make it again)."""
     request = {"operation": "sliders", "values": {k: round(v, 4) for k, v in values.items()},
                "position": {k: round(v, 4) for k, v in position.items()}, "source": phrase.record()}
-    return Take(tuple(notes), phrase.clip.length, "vae", model, request, 0)
+    return Take(tuple(notes), phrase.clip.length, backend, model, request, 0)
 
 
 def interpolation_length(*phrases: StudioPhrase) -> int:
@@ -101,7 +101,7 @@ def _cut(notes, length: int) -> tuple[Note, ...]:
 
 
 def interpolation_takes(phrases: list[tuple[Note, ...]], a: StudioPhrase, b: StudioPhrase, model: str,
-                        layout: str, include_ends: bool) -> list[Take]:
+                        layout: str, include_ends: bool, backend: str = "vae") -> list[Take]:
     """Takes of an interpolation's phrases (A first, B last, as the VAE answered): without the ends
     unless ``include_ends``, laid end to end in one take or one take each."""
     if layout not in LAYOUTS:
@@ -114,8 +114,8 @@ def interpolation_takes(phrases: list[tuple[Note, ...]], a: StudioPhrase, b: Stu
 
     if layout == "end to end":
         notes = tuple(n.moved_by(k * length) for k, (_, p) in enumerate(chosen) for n in _cut(p, length))
-        return [Take(notes, length * len(chosen), "vae", model, {**request, "step": None}, 0)]
-    return [Take(_cut(p, length), length, "vae", model, {**request, "step": step}, k)
+        return [Take(notes, length * len(chosen), backend, model, {**request, "step": None}, 0)]
+    return [Take(_cut(p, length), length, backend, model, {**request, "step": step}, k)
             for k, (step, p) in enumerate(chosen)]
 
 
@@ -127,12 +127,12 @@ def interpolation_plan(a: StudioPhrase, b: StudioPhrase, place: str) -> SeedPlan
     return SeedPlan(b.track, a.clip, a.start, later.end, place)
 
 
-def mix_take(notes, corners: tuple[StudioPhrase, ...], x: float, y: float, model: str) -> Take:
+def mix_take(notes, corners: tuple[StudioPhrase, ...], x: float, y: float, model: str, backend: str = "vae") -> Take:
     """The pad's phrase at ``(x, y)`` as a take (its record holds the corners and the position)."""
     length = interpolation_length(*corners)
     request = {"operation": "pad", "x": round(x, 4), "y": round(y, 4),
                "corners": {name: c.record() for name, c in zip("ABCD", corners)}}
-    return Take(_cut(notes, length), length, "vae", model, request, 0)
+    return Take(_cut(notes, length), length, backend, model, request, 0)
 
 
 def mix_plan(corners: tuple[StudioPhrase, ...], place: str) -> SeedPlan:

@@ -203,7 +203,7 @@ class SlidersPage(QWidget):
 
     def _take(self, notes):
         return slider_take(self.phrase, tuple(notes), self.studio.model_name, self.sliders.moved(),
-                           self.sliders.position())
+                           self.sliders.position(), self.studio.backend_name)
 
     def _preview(self) -> None:
         self.roll.set_preview(list(self._placed(self.current or ())))

@@ -116,6 +116,11 @@ class VAEStudio(QObject):
     def model_name(self) -> str:
         return self.info.name if self.info is not None else ""
 
+    @property
+    def backend_name(self) -> str:
+        """The family of the current model (``vae``, ``vae-poly``): what its takes say made them."""
+        return self.info.backend if self.info is not None else "vae"
+
     def _model_changed(self) -> None:
         info = self.panel.picker.current
         was = self.info
