@@ -1,0 +1,96 @@
+"""Add drums: a drum part for a drumless song, following its meters and its band's rhythm, with the style,
+density and fill controls; and the measure it is reported by."""
+
+import numpy as np
+import pytest
+from add_fixture import band, band_song, song_records, with_library
+
+from musicstudio.core.note import Note
+from musicstudio.core.song import Song
+from musicstudio.core.track import Track
+from musicstudio.generators.codecs.drums import GROUP_OF
+from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums, segments
+from musicstudio.generators.drums.add_evaluation import evaluate, kick_snare_overlap, with_band
+from musicstudio.generators.drums.library import Library, rhythm_features
+from musicstudio.generators.registry import ModelRegistry
+
+
+@pytest.fixture(scope="module")
+def generator(drum_models, tmp_path_factory):
+    root = tmp_path_factory.mktemp("add_models")
+    registry = ModelRegistry()
+    registry.add_folder(root)
+    return registry.load(root / with_library(drum_models, root), "cpu")
+
+
+def test_the_band_rhythm_tells_rock_from_a_waltz():
+    rock = rhythm_features(band("rock", 4), (4, 4))
+    assert rock.shape == (3, 16) and np.allclose(rock.sum(axis=1), 1)
+    assert rock[1, 0] == rock[1, 8] == 0.5        # the bass on one and three
+
+
+def test_a_part_follows_each_meter_of_the_song_on_channel_10(generator):
+    song = band_song([("rock", 4), ("threefour", 4)])
+    assert [(s.first_bar, s.bars, s.meter) for s in segments(song, 0, 8)] == [(0, 4, (4, 4)), (4, 4, (3, 4))]
+    [part] = add_drums(generator, song, AddRequest(repeat=1.0))
+    assert part.is_drum and part.channel == 9 and "rock" in part.name and "threefour" in part.name
+    rock_end = 4 * 16 * 120
+    assert all(35 <= n.pitch <= 81 for n in part.notes) and max(n.start for n in part.notes) < song.length_ticks
+    kicks = [n.start for n in part.notes if GROUP_OF[n.pitch] == 0]
+    # with the pattern held (repeat 1), the kick lands on the grooves' own steps: 1 and 3 (and the and of 3)
+    # in the 4/4 bars, 1 in the 3/4 bars
+    assert {(t // 120) % 16 for t in kicks if t < rock_end} <= {0, 8, 10}
+    assert {((t - rock_end) // 120) % 12 for t in kicks if t >= rock_end} == {0}
+
+
+def test_only_the_bars_asked_for_and_as_many_takes_as_asked(generator):
+    song = band_song([("rock", 8)])
+    parts = add_drums(generator, song, AddRequest(first_bar=2, last_bar=5, variations=3))
+    assert len(parts) == 3
+    for part in parts:
+        assert part.notes and all(2 * 1920 <= n.start < 5 * 1920 for n in part.notes)
+
+
+def test_style_density_and_fills(generator):
+    song = band_song([("rock", 8)])
+    sparse = add_drums(generator, song, AddRequest(density=0.0, repeat=1.0))[0]
+    busy = add_drums(generator, song, AddRequest(density=1.0, repeat=1.0))[0]
+    open_hats = [sum(GROUP_OF[n.pitch] == 3 for n in p.notes) for p in (sparse, busy)]
+    assert open_hats[0] < open_hats[1]       # the fixture's busier grooves add an open hi-hat
+    filled = add_drums(generator, song, AddRequest(fills=4, repeat=1.0))[0]
+    rolls = {n.start // 1920 for n in filled.notes if GROUP_OF[n.pitch] == 1 and (n.start // 120) % 2}
+    assert rolls == {3, 7}                    # the fill's roll in the last bar of every four
+    with pytest.raises(AddDrumsError, match="no style 'polka'"):
+        add_drums(generator, song, AddRequest(style="polka"))
+    with pytest.raises(AddDrumsError, match="density"):
+        AddRequest(density=2.0)
+
+
+def test_a_song_without_notes_is_refused(generator):
+    with pytest.raises(AddDrumsError, match="no notes"):
+        add_drums(generator, Song((Track("Empty", 0, False, ()),)), AddRequest(last_bar=4))
+
+
+def test_the_library_survives_its_file(generator):
+    library = generator.library
+    again = Library.from_json(library.to_json(generator.codec.vocab_size), generator.codec.vocab_size)
+    assert again.styles == library.styles == ["rock", "sixeight", "threefour"]
+    assert np.array_equal(again.grooves[0].tokens, library.grooves[0].tokens)
+    with pytest.raises(ValueError, match="vocabulary"):
+        Library.from_json(library.to_json(3), generator.codec.vocab_size)
+
+
+def test_the_measure_scores_a_copy_fully_and_a_shifted_part_low():
+    truth = [Note(36, 0, 120, 90), Note(38, 480, 120, 90), Note(36, 960, 120, 90), Note(38, 1440, 120, 90)]
+    assert kick_snare_overlap(truth, truth, 16) == 1.0
+    shifted = [n.moved_by(120) for n in truth]
+    assert kick_snare_overlap(shifted, truth, 16) == 0.0
+    others = [[Note(48, 0, 480, 90), Note(48, 960, 480, 90)]]
+    assert with_band(truth, others) == 0.5
+
+
+def test_the_evaluation_runs_on_song_records(generator):
+    records = [dict(r, style="waltz") for r in song_records() if r["style"] == "threefour"]
+    result = evaluate(generator, records[:2])
+    assert result["all"]["songs"] == 2 and 0.0 <= result["all"]["oa"] <= 1.0
+    assert 0.0 <= result["all"]["band"] <= 1.0
