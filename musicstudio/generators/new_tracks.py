@@ -16,6 +16,7 @@ from types import ModuleType
 
 COMMANDS: tuple[str, ...] = (   # dotted module names, e.g. "musicstudio.generators.drums.add_command"
     "musicstudio.generators.harmonizer.command",
+    "musicstudio.generators.drums.add_command",
 )
 
 
