@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
 
-from musicstudio.core.note import Note
+from musicstudio.core.note import Note, pitch_name
 
 RAMP = ((0.0, (68, 1, 84)), (0.25, (59, 82, 139)), (0.5, (33, 145, 140)), (0.75, (94, 201, 98)),
         (1.0, (253, 231, 37)))
-LEGEND_WIDTH, LEGEND_HEIGHT = 250, 58
+LEGEND_WIDTH, LEGEND_HEIGHT = 300, 64
 
 
 def ramp_colour(strength: float, alpha: int = 230) -> QColor:
@@ -50,14 +50,14 @@ class SaliencyTint:
         return None
 
     def summary(self) -> str:
-        """The figure in words: the note that counted most and what share of the notes' positive sum it has."""
+        """The figure in words: the note that counted most, its score and its share of the positive scores."""
         if not self.notes:
             return "no seed notes"
         top = max(range(len(self.scores)), key=lambda i: self.scores[i])
         positive = sum(s for s in self.scores if s > 0)
         share = self.scores[top] / positive if positive > 0 else 0.0
-        return (f"{len(self.notes)} seed notes; the most: pitch {self.notes[top].pitch} "
-                f"({self.scores[top]:+.2f} nats, {share:.0%} of the positive total)")
+        return (f"most: the {pitch_name(self.notes[top].pitch)}, {self.scores[top]:+.2f} nats "
+                f"({share:.0%} of the positive total of {len(self.notes)} notes)")
 
 
 def paint_tint(p: QPainter, geometry, tint: SaliencyTint, width: int) -> None:
@@ -90,6 +90,6 @@ def paint_legend(p: QPainter, tint: SaliencyTint, width: int) -> None:
     p.setPen(QColor(220, 222, 230))
     p.drawText(QRectF(box.left() + 4, bar.top() - 3, 38, 16), Qt.AlignmentFlag.AlignRight, "less")
     p.drawText(QRectF(bar.right() + 4, bar.top() - 3, 40, 16), Qt.AlignmentFlag.AlignLeft, "more")
-    p.drawText(QRectF(box.left() + 6, bar.bottom() + 3, box.width() - 12, 32),
+    p.drawText(QRectF(box.left() + 6, bar.bottom() + 3, box.width() - 12, box.bottom() - bar.bottom() - 4),
                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
-               f"Shaped the take ({tint.model}, {tint.method}): {tint.summary()}")
+               f"Shaped the take: {tint.model}, {tint.method}\n{tint.summary()}")
