@@ -157,8 +157,9 @@ def _finish(out, cfg, trainer, codec, table, name, history, used, valid_used) ->
     save_tensors(out, final.state_dict())
     best = min(history, key=lambda r: r["valid_loss"])["epoch"]
     _config(out, cfg, final.config, codec, name, best, names)
-    (out / "pieces.json").write_text(json.dumps({"split_rule": SPLIT_RULE, "train": used, "valid": valid_used},
-                                                indent=1) + "\n", "utf-8")
+    _, test_used = meter_groups(table, "test", codec, trainer.model.config)
+    (out / "pieces.json").write_text(json.dumps({"split_rule": SPLIT_RULE, "train": used, "valid": valid_used,
+                                                 "test": test_used}, indent=1) + "\n", "utf-8")
 
 
 def _config(out, cfg, model_config, codec, name, best_epoch, sliders) -> None:

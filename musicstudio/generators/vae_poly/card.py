@@ -1,0 +1,129 @@
+"""A trained polyphonic VAE's card (``card.md``, what the app shows) and its curves (``curves.png``).
+
+``python -m musicstudio.generators.vae_poly.card FOLDER [--report report.json] [--command "..."]`` writes them
+from the folder's ``config.json``, ``history.csv`` and ``pieces.json`` (written by training), and the figures of
+``python -m musicstudio.generators.vae_poly.report --json`` when given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+from musicstudio.generators.vae_poly.data import LICENCE, SPLIT_RULE
+
+PAPERS = ("Roberts, Engel, Raffel, Hawthorne & Eck, \"A Hierarchical Latent Vector Model for Learning Long-Term "
+          "Structure in Music\", 2018 (MusicVAE: the flat 2-bar model, free bits, attribute vectors)",
+          "Larsen, Sønderby, Larochelle & Winther, \"Autoencoding beyond pixels using a learned similarity "
+          "metric\", 2016 (VAE-GAN: the discriminator's features as the reconstruction's similarity)",
+          "Yang & Lerch, \"On the evaluation of generative models in music\", 2020 (overlapping areas)",
+          "Dong, Hsiao, Yang & Yang, \"MuseGAN: Multi-track Sequential Generative Adversarial Networks for "
+          "Symbolic Music Generation and Accompaniment\", 2018 (qualified notes, used pitch classes, polyphonicity)")
+CURVES = (("reconstruction per phrase (nats)", ("train_recon", "valid_recon")), ("KL per phrase (nats)",
+          ("train_kl", "valid_kl")), ("greedy step accuracy (valid)", ("valid_greedy_step_accuracy",)),
+          ("adversary", ("d_loss", "adversarial")))
+
+
+def read_history(folder: Path) -> list[dict]:
+    with open(folder / "history.csv", newline="") as f:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def curves_png(history: list[dict], path: Path, title: str) -> Path:
+    from musicstudio.generators.evaluation.pictures import _figure, _save
+
+    fig = _figure(13, 3.4)
+    epochs = [r["epoch"] for r in history]
+    for ax, (label, keys) in zip(fig.subplots(1, len(CURVES)), CURVES):
+        for key in keys:
+            ax.plot(epochs, [r[key] for r in history], label=key)
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("epoch (100 batches)")
+        ax.legend(fontsize=7)
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def data_lines(pieces: dict) -> list[str]:
+    lines = ["| split | collection | pieces | 2-bar phrases (untransposed, one bar apart) |", "|---|---|---:|---:|"]
+    for split in ("train", "valid", "test"):
+        rows = pieces.get(split, [])
+        by = Counter(r["collection"] for r in rows)
+        phrases = Counter()
+        for r in rows:
+            phrases[r["collection"]] += r["phrases"]
+        for collection in sorted(by):
+            lines.append(f"| {split} | {collection} | {by[collection]} | {phrases[collection]:,} |")
+    return lines
+
+
+def test_pieces(config: dict, cache: str) -> list[dict]:
+    from musicstudio.generators.vae_poly.model import PolyConfig
+    from musicstudio.generators.vae_poly.phrases import meter_groups
+    from musicstudio.generators.vae_poly.roll import RollCodec
+
+    codec = RollCodec(config["codec"]["low"], config["codec"]["high"])
+    return meter_groups(cache, "test", codec, PolyConfig(pitches=codec.pitches, **config["model"]))[1]
+
+
+def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, report: dict | None,
+              command: str) -> str:
+    best = min(history, key=lambda r: r["valid_loss"])
+    model = config["model"]
+    lines = [f"# {config.get('name', folder.name)}", "", config.get("summary", "") + ". Licence-clean: may ship as a "
+             "default. Evaluation: `python -m musicstudio.generators.vae_poly.report --docs docs/vae-poly.md "
+             "--json FILE` ([docs/vae-poly.md](../../docs/vae-poly.md)).", "",
+             "| | |", "|---|---|", f"| backend | `{config['backend']}` |", f"| command | `{command}` |",
+             f"| epochs | {len(history)} ({int(history[-1]['batches']):,} batches of {config['batch_size']}) |",
+             f"| wall time | {history[-1]['seconds']:.0f} s ({history[-1]['seconds'] / 60:.1f} min, cap "
+             f"{config['train']['max_minutes']} min), one thread on a 2-core CPU shared with other jobs |",
+             f"| best epoch (lowest validation loss) | {int(best['epoch'])} |",
+             f"| network | BiGRU encoder {model['encoder']} a direction, GRU decoder {model['decoder']}, latent "
+             f"{model['latent']}, free bits {config['objective']['free_bits']}, beta {config['objective']['beta']} |",
+             "", "![curves](curves.png)", "", "## Data", "",
+             f"music21's multi-voice and piano collections whose terms allow shipping derived weights (licence of "
+             f"each: {LICENCE}): {', '.join(config.get('trained_on', []))}. Every part of a piece is merged into one "
+             "roll (24..107); stretches of one meter each give 2-bar phrases from their bar lines; training phrases "
+             f"transposed by {config['data']['transpose']} semitones. Split by piece: {SPLIT_RULE}. The pieces of "
+             "each split are listed in `pieces.json`.", "", *data_lines(pieces), "",
+             "## Licence", "", "Every collection above: no licence stated, public-domain music "
+             "(docs/licences.md: \"yes\"). The weights are redistributable.", ""]
+    if report:
+        lines += ["## Test figures", "", "See [docs/vae-poly.md](../../docs/vae-poly.md) for all of them.", "",
+                  "| figure | value |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in report.items() if k != "model"]
+        lines.append("")
+    lines += ["## Papers", "", *[f"- {p}" for p in PAPERS], ""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m musicstudio.generators.vae_poly.card")
+    p.add_argument("folder")
+    p.add_argument("--report", help="the report's --json file")
+    p.add_argument("--command", default="")
+    p.add_argument("--cache", default="cache/poly-pieces.npz")
+    args = p.parse_args(argv)
+    folder = Path(args.folder)
+    config = json.loads((folder / "config.json").read_text("utf-8"))
+    history = read_history(folder)
+    pieces = json.loads((folder / "pieces.json").read_text("utf-8"))
+    if "test" not in pieces:
+        pieces["test"] = test_pieces(config, args.cache)
+        (folder / "pieces.json").write_text(json.dumps(pieces, indent=1) + "\n", "utf-8")
+    report = None
+    if args.report:
+        from musicstudio.generators.vae_poly.report import summary
+
+        found = [r for r in json.loads(Path(args.report).read_text("utf-8")) if r["model"] == config.get("name")]
+        report = {"model": config.get("name"), **summary(found[0])} if found else None
+    curves_png(history, folder / "curves.png", f"{config.get('name', folder.name)}: training curves")
+    (folder / "card.md").write_text(card_text(folder, config, history, pieces, report, args.command), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
