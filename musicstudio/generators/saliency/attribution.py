@@ -57,24 +57,33 @@ def row_attributions(objective: Objective, x: torch.Tensor, rows: torch.Tensor, 
 
 
 def group_attributions(objective: Objective, x: torch.Tensor, groups: list[list[int]], baseline: torch.Tensor,
-                       steps: int = 16, chunk: int = 64) -> torch.Tensor:
+                       steps: int = 16, chunk: int = 64, tail=None) -> torch.Tensor:
     """Integrated gradients one group of rows (one note's tokens) at a time: for each group, the path moves
     only its rows from ``baseline`` to ``x`` (every other row stays as it is), so a group's score is, up to the
     Riemann sum's error, f(x) - f(x with that group at the baseline): what the note added to the objective
-    with the rest of the seed in place. ``(len(groups),)`` scores; the paths' points go as batches."""
+    with the rest of the seed in place. ``(len(groups),)`` scores; the paths' points go as batches.
+
+    ``tail(points, start)``, when given, is the objective of points that hold only the rows from ``start`` on
+    (a left-to-right network reads the rows before ``start``, the same in every point, once): the groups go
+    in order of their first row, so that each batch starts as late as it can."""
     x, baseline = x.detach(), baseline.detach()
     alphas = (torch.arange(steps, dtype=x.dtype) + 0.5) / steps
-    jobs = [(g, a) for g in range(len(groups)) for a in alphas]
+    order = sorted(range(len(groups)), key=lambda g: min(groups[g]))
+    jobs = [(g, a) for g in order for a in alphas]
     scores = torch.zeros(len(groups), dtype=x.dtype)
     for i in range(0, len(jobs), chunk):
         part = jobs[i:i + chunk]
-        points = x[None].repeat(len(part), 1, 1)
+        start = min(min(groups[g]) for g, _ in part) if tail is not None else 0
+        points = x[None, start:].repeat(len(part), 1, 1)
         for k, (g, a) in enumerate(part):
             rows = groups[g]
-            points[k, rows] = baseline[rows] + a * (x[rows] - baseline[rows])
+            local = [r - start for r in rows]
+            points[k, local] = baseline[rows] + a * (x[rows] - baseline[rows])
         points.requires_grad_(True)
-        (grad,) = torch.autograd.grad(objective(points).sum(), points)
+        value = tail(points, start) if tail is not None else objective(points)
+        (grad,) = torch.autograd.grad(value.sum(), points)
         for k, (g, _) in enumerate(part):
             rows = groups[g]
-            scores[g] += (grad[k, rows] * (x[rows] - baseline[rows])).sum() / steps
+            local = [r - start for r in rows]
+            scores[g] += (grad[k, local] * (x[rows] - baseline[rows])).sum() / steps
     return scores

@@ -80,7 +80,8 @@ def _note_paths(inputs: Inputs, read_owners, keys, steps: int) -> dict:
     wanted = [k for k in dict.fromkeys(keys) if k in rows_of]
     if not wanted:
         return {}
-    values = group_attributions(inputs.objective, inputs.x, [rows_of[k] for k in wanted], inputs.baseline, steps)
+    values = group_attributions(inputs.objective, inputs.x, [rows_of[k] for k in wanted], inputs.baseline, steps,
+                                tail=inputs.tail)
     return {k: float(v) for k, v in zip(wanted, values)}
 
 

@@ -43,6 +43,7 @@ class Inputs:
     shift: int
     first: int = 0            # the index in ``seed_tokens`` of the token the first seed row reads
     baseline: torch.Tensor | None = None   # rows x width: where the attribution starts (.baselines)
+    tail: object = None       # objective(points from row ``start`` on, start), for a left-to-right network
 
 
 def take_tokens(generator: LSTMGenerator, take: Clip, shift: int) -> np.ndarray:
@@ -88,11 +89,22 @@ def token_inputs(generator: LSTMGenerator, seed: Clip, take: Clip, meter: tuple[
     targets = torch.from_numpy(sequence[first_target:]).to(generator.device)
     vocab = generator.phrases.vocab_size
 
-    def objective(batch: torch.Tensor) -> torch.Tensor:
-        out, _ = model.lstm(batch)
-        logits = model.head(out[:, first_target:])[..., :vocab]
+    read: dict[int, tuple[torch.Tensor, torch.Tensor] | None] = {0: None}   # the state after rows :start
+
+    def tail(batch: torch.Tensor, start: int) -> torch.Tensor:
+        if start not in read:
+            with torch.no_grad():
+                read[start] = model.lstm(x[None, :start])[1]
+        state = read[start]
+        if state is not None:
+            state = tuple(s.expand(-1, len(batch), -1).contiguous() for s in state)
+        out, _ = model.lstm(batch, state)
+        logits = model.head(out[:, first_target - start:])[..., :vocab]
         log_p = torch.log_softmax(logits.float(), dim=-1)
         return log_p.gather(2, targets[None, :, None].expand(len(batch), -1, 1))[..., 0].sum(dim=1)
 
+    def objective(batch: torch.Tensor) -> torch.Tensor:
+        return tail(batch, 0)
+
     seed_rows = len(context) + 1 + np.arange(len(seed_tokens))
-    return Inputs(x, seed_rows, seed_tokens, objective, kept, seed, shift, baseline=baseline)
+    return Inputs(x, seed_rows, seed_tokens, objective, kept, seed, shift, baseline=baseline, tail=tail)

@@ -46,3 +46,13 @@ def test_note_by_note_paths_give_each_group_its_own_difference():
 def test_an_unknown_method_is_refused():
     with pytest.raises(ValueError, match="choose one of"):
         row_attributions(quadratic, X, torch.ones(5, dtype=torch.bool), "lime")
+
+
+def test_reading_the_rows_before_a_group_once_gives_the_same_scores():
+    def tail(points, start):      # the objective of rows from start on, the rows before it as in X
+        return quadratic(torch.cat([X[None, :start].expand(len(points), -1, -1), points], dim=1))
+
+    groups = [[3, 4], [1], [2]]
+    whole = group_attributions(quadratic, X, groups, BASE, steps=8, chunk=5)
+    assert torch.allclose(group_attributions(quadratic, X, groups, BASE, steps=8, chunk=5, tail=tail), whole,
+                          atol=1e-5)
