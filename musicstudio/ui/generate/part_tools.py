@@ -9,6 +9,7 @@ from importlib import import_module
 
 TOOLS: tuple[str, ...] = (   # module names under musicstudio.ui.generate, e.g. "add_drums"
     "harmonize",
+    "add_drums",
 )
 
 
