@@ -110,7 +110,7 @@ def made_up_poly_cache(path):
 def tiny_poly_models(tmp_path_factory):
     """A models folder holding ``vae-poly-tiny``, a polyphonic VAE trained once (a few seconds) on
     :func:`made_up_poly_cache`; tests that damage or change it copy it first."""
-    from musicstudio.generators.vae_poly.backend import CONFIGS
+    from musicstudio.generators.vae_poly.configs import CONFIGS
     from musicstudio.generators.vae_poly.training import train_model
 
     root = tmp_path_factory.mktemp("poly_models")

@@ -11,29 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from musicstudio.generators.checkpoint import CheckpointError, build_checked
-
-BACKEND = "vae-poly"
-_CODEC = {"codec": "roll", "low": 24, "high": 108}
-_DATA = {"transpose": [-3, -2, -1, 0, 1, 2, 3], "valid_phrases": 1024, "slider_phrases": 6000}
-_TRAIN = {"epochs": 400, "per_epoch": 100, "lr": 1e-3, "clip_norm": 1.0, "max_minutes": 30}
-_PLAIN = {"codec": _CODEC, "data": _DATA, "threads": 1, "batch_size": 32,
-          "model": {"embed": 128, "encoder": 128, "decoder": 256, "latent": 128, "position_embed": 16},
-          "objective": {"beta": 0.2, "free_bits": 128.0, "anneal_steps": 1500}, "train": _TRAIN}
-CONFIGS = {
-    "vae-poly": {"summary": "MusicVAE-style polyphonic VAE: 2-bar piano rolls (off / onset / hold per pitch) of "
-                            "the piece's meter, bidirectional GRU encoder, GRU decoder on z, free bits; latent "
-                            "sliders; licence-clean string quartets, piano and trecento pieces", **_PLAIN},
-    "vae-poly-gan": {"summary": "the polyphonic VAE trained as a VAE-GAN (Larsen et al. 2016): a convolutional "
-                                "discriminator's features matched between phrases and their reconstructions, and "
-                                "a hinge loss on reconstructions and prior samples, beside the ELBO", **_PLAIN,
-                     "adversary": {"start": 0.25, "lr": 2e-4, "matching": 0.1, "adversarial": 5.0}},
-    "vae-poly-tiny": {"summary": "a tiny polyphonic VAE for tests (about 30 s on one thread)", "codec": _CODEC,
-                      "threads": 1, "batch_size": 16, "data": {"transpose": [0], "valid_phrases": 32,
-                                                               "slider_phrases": 200},
-                      "model": {"embed": 32, "encoder": 32, "decoder": 64, "latent": 16, "position_embed": 4},
-                      "objective": {"beta": 0.2, "free_bits": 24.0, "anneal_steps": 20},
-                      "train": {"epochs": 8, "per_epoch": 40, "lr": 1e-2, "max_minutes": 3}},
-}
+from musicstudio.generators.vae_poly.configs import CONFIGS  # noqa: F401 - the backend's named configs
 
 
 def train(run) -> None:

@@ -177,7 +177,7 @@ def _write_history(out: Path, rows: list[dict]) -> None:
 
 
 def main(argv=None) -> int:
-    from musicstudio.generators.vae_poly.backend import CONFIGS
+    from musicstudio.generators.vae_poly.configs import CONFIGS
 
     parser = argparse.ArgumentParser(description="train a polyphonic VAE (or VAE-GAN) on the piece cache")
     parser.add_argument("config", choices=sorted(CONFIGS))
