@@ -25,6 +25,8 @@ DESCRIPTIONS = {
     "average_interval": "How big the steps between successive notes are",
     "syncopation_8th": "How many notes start on the off-beat eighth (the 'and')",
     "syncopation_16th": "How many notes start on an odd sixteenth",
+    "polyphony": "How many notes sound at once (vae-poly)",
+    "syncopation": "How many notes start off the beat (vae-poly)",
 }
 
 
