@@ -9,8 +9,9 @@ is set against the removed one:
 * **Kick/snare overlap**: for kick and snare (those the removed part plays), the overlapping area of the
   written part's and the removed part's onset-position histograms over the 16th steps of the bar
   (:func:`.evaluation.instrument_overlap`'s measure), their mean, then the mean over songs. Beside it the
-  chosen library groove's pattern looped (retrieval alone, no model), and a fixed choice, the library's
-  most common groove of the meter, looped (no listening at all).
+  chosen library groove's pattern looped (retrieval alone, no model), a fixed choice, the library's
+  most common groove of the meter, looped (no listening at all), and the ceiling of any choice: the best
+  library groove of the meter for each song, chosen knowing the removed part.
 * **Onsets with the band**: the share of the part's drum onsets (16th steps with a hit) where a pitched
   track also starts a note, for the written part and for the removed one; the target is the written
   part at least the removed one's less 10 points.
@@ -104,6 +105,8 @@ def evaluate(generator, records: list[dict], options: dict | None = None) -> dic
         chosen = choose(generator.library, rhythm_features(others, meter), meter)
         fixed_name = _common_groove(generator.library, meter)
         fixed = next(g for g in generator.library.grooves if g.groove == fixed_name)
+        best = max((kick_snare_overlap(_looped(generator.codec, g.tokens, g.pitches, steps), truth, bar)
+                    for g in generator.library.grooves if g.meter == meter), default=float("nan"))
         rows.append({"style": record["style"], "groove": record["groove"], "meter": f"{meter[0]}/{meter[1]}",
                      "chosen": f"{chosen.style}/{chosen.groove}",
                      "oa": kick_snare_overlap(part, truth, bar),
@@ -111,7 +114,7 @@ def evaluate(generator, records: list[dict], options: dict | None = None) -> dic
                                                                 steps), truth, bar),
                      "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps),
                                                     truth, bar),
-                     "band": with_band(part, others), "truth_band": with_band(truth, others),
+                     "oa_best": best, "band": with_band(part, others), "truth_band": with_band(truth, others),
                      "notes": len(part), "truth_notes": len(truth)})
     return summarise(rows)
 
@@ -119,7 +122,8 @@ def evaluate(generator, records: list[dict], options: dict | None = None) -> dic
 def summarise(rows: list[dict]) -> dict:
     def figures(chosen):
         return {"songs": len(chosen), **{key: float(np.nanmean([r[key] for r in chosen]))
-                                          for key in ("oa", "oa_retrieved", "oa_fixed", "band", "truth_band")},
+                                          for key in ("oa", "oa_retrieved", "oa_fixed", "oa_best", "band",
+                                                                      "truth_band")},
                 "notes_per_song": float(np.mean([r["notes"] for r in chosen])),
                 "truth_notes_per_song": float(np.mean([r["truth_notes"] for r in chosen]))}
     return {"all": figures(rows),

@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from musicstudio.generators.drums import add_report
 from musicstudio.generators.drums.data import HELD_OUT
 from musicstudio.generators.licences import licence_section, trained_collections
 
@@ -94,7 +95,11 @@ def card_text(config: dict, result: dict) -> str:
              "Onsets are moved to the nearest 16th: swung and triplet grooves are approximated (a swung 8th lands on "
              "the 16th after it) until the triplet grid lands.", "",
              "Takes mix the LSTM's distribution with the seed's own bar pattern at each step (the `repeat` option, "
-             "docs/drums.md: Decoding).", ""]
+             "docs/drums.md: Decoding).", "",
+             "Add drums reads `library.json` beside the weights: each main groove of the training styles (581, 89 "
+             "styles) rendered by mma over a chord progression with its bass, chords and arpeggios, its band's "
+             "rhythm and its first 4 bars of drums, and 39 fills; the held-out styles are not in it. It is mma's "
+             "GPL-2+ data too (docs/drums.md: Add drums).", ""]
     lines += licence_section(trained_collections(config))[:-1]
     lines += ["", "## Metrics", "", f"Vocabulary {s['vocab']} step sets; {s['parameters']:,} parameters; best "
               f"validation cross-entropy {s['valid_loss']:.3f} nats a step (epoch {s['best_epoch']}); trained "
@@ -173,14 +178,18 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
     lines += [f"| {s} | {f['grooves']} | {_number(f['oa'])} | {_number(f['oa_seed_loop'])} | {f['meter_peak']:.1%} "
               f"| {f['truth_meter_peak']:.1%} |" for s, f in result["per_style"].items()]
     lines += ["", f"Evaluation took {result.get('seconds', 0)} s on the shared CPU.", ""] + _vary_table(result)
+    if (added := add_report.load_result()) is not None:
+        lines += add_report.section(added, _plain)
     if bench:
         lines += ["## Speed", "", bench, ""]
     lines += _targets(result["all"], alone) + ["## What changed in the measure", "", MEASURE_CHANGES, ""]
     lines += ["## Data and licence", "", GPL_NOTE, "", "## Not yet", "",
-              "- Add drums (a part for a drumless song) is not built. Vary is a method of the generator "
-              "(`DrumGenerator.vary`, measured above) that neither the app nor the CLI offers yet.",
+              "- Add drums misses its overlap target (above); Vary is in the CLI (`--mode vary`), not yet in the "
+              "app's Generate panel.",
               "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
-              "- Fill rate at phrase ends is not measured; mma's fills are trained as grooves of their own.",
+              "- Fill rate at phrase ends is not measured (no song here has fills written by anyone: mma's own "
+              "renders play a groove's fill only where a song file asks for it); the fill control puts one in "
+              "the last bar of every N bars.",
               "- The data is mma's hand-written, repeating patterns: a held-out groove's next bars are its seed's "
               "bars again with random skips, so the loop of the seed is the reference to beat (shown beside the "
               "model).", ""]

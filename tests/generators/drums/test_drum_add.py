@@ -94,3 +94,13 @@ def test_the_evaluation_runs_on_song_records(generator):
     result = evaluate(generator, records[:2])
     assert result["all"]["songs"] == 2 and 0.0 <= result["all"]["oa"] <= 1.0
     assert 0.0 <= result["all"]["band"] <= 1.0
+
+
+def test_the_report_section_says_whether_each_target_is_met(generator):
+    from musicstudio.generators.drums.add_report import section
+
+    records = [dict(r, style="waltz") for r in song_records() if r["style"] == "threefour"]
+    result = evaluate(generator, records[:2])
+    text = "\n".join(section(result, str))
+    assert "## Add drums" in text and "| all held out | 2 |" in text and "| 3/4 | 2 |" in text
+    assert ("not met**, " in text) == (result["all"]["oa"] < 0.7)
