@@ -89,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--random-seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--docs", type=Path)
+    parser.add_argument("--merge", type=Path, nargs="+", metavar="JSON",
+                        help="measure nothing: join the models of earlier runs' --json (same cases) and write those")
     args = parser.parse_args(argv)
+    if args.merge:
+        return _write(merged(args.merge), args.json, args.docs)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from musicstudio.generators.corpus_store import read_cache
     from musicstudio.generators.registry import ModelRegistry
@@ -104,10 +108,25 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.models.split(","):
         result["models"][name] = measure_model(registry.load(name, "cpu"), cases, args.random_seed, args.steps)
         print(name, json.dumps(result["models"][name], indent=1), file=sys.stderr)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    if args.docs:
-        write_docs(args.docs, result)
+    return _write(result, args.json, args.docs)
+
+
+def merged(paths: list[Path]) -> dict:
+    """Runs of the measure on the same cases (one model each, say) as one result; other settings refused."""
+    results = [json.loads(Path(p).read_text()) for p in paths]
+    out = dict(results[0], models={})
+    for r in results:
+        if {k: v for k, v in r.items() if k != "models"} != {k: v for k, v in out.items() if k != "models"}:
+            raise SystemExit(f"{paths[results.index(r)]}: measured on other cases or settings")
+        out["models"].update(r["models"])
+    return out
+
+
+def _write(result: dict, json_path: Path | None, docs: Path | None) -> int:
+    if json_path:
+        json_path.write_text(json.dumps(result, indent=2) + "\n")
+    if docs:
+        write_docs(docs, result)
     return 0
 
 
