@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="lstm", help="the model that made the take (lstm, infill, vae ...)")
     p.add_argument("--track", type=int, default=None, metavar="N", help="the seed's track (1 = first; default "
                                                                           "the first with notes)")
-    p.add_argument("--method", choices=("gradxinput", "ig"), default="gradxinput")
+    p.add_argument("--method", choices=("ig", "gradxinput"), default="ig",
+                   help="integrated gradients note by note (default) or gradient x input (one pass, rougher)")
     p.add_argument("--png", type=Path, help="write the picture here")
     return p
 

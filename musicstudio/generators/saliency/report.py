@@ -85,12 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-bars", type=int, default=4)
     parser.add_argument("--take-bars", type=int, default=2)
     parser.add_argument("--transposed", action="store_true", help="also count repeats at another pitch")
-    parser.add_argument("--steps", type=int, default=32, help="integrated gradients' path points")
+    parser.add_argument("--steps", type=int, default=8, help="integrated gradients' points a path (as the app)")
     parser.add_argument("--random-seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--docs", type=Path)
     parser.add_argument("--merge", type=Path, nargs="+", metavar="JSON",
                         help="measure nothing: join the models of earlier runs' --json (same cases) and write those")
+    parser.add_argument("--planted", type=int, default=0, metavar="N",
+                        help="also the planted-repeat check on N phrases (a tiny LSTM known to copy, .planted)")
     args = parser.parse_args(argv)
     if args.merge:
         return _write(merged(args.merge), args.json, args.docs)
@@ -105,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
               "transposed": args.transposed, "random_seed": args.random_seed, "target": TARGET,
               "repeat_distance": _distances(cases), "baselines": baseline_rows(cases, args.random_seed),
               "models": {}}
+    if args.planted:
+        from musicstudio.generators.saliency.planted import planted_hits
+        result["planted"] = {"phrases": args.planted, "hit_rate": planted_hits(args.planted)}
     for name in args.models.split(","):
         result["models"][name] = measure_model(registry.load(name, "cpu"), cases, args.random_seed, args.steps)
         print(name, json.dumps(result["models"][name], indent=1), file=sys.stderr)
@@ -116,9 +121,11 @@ def merged(paths: list[Path]) -> dict:
     results = [json.loads(Path(p).read_text()) for p in paths]
     out = dict(results[0], models={})
     for r in results:
-        if {k: v for k, v in r.items() if k != "models"} != {k: v for k, v in out.items() if k != "models"}:
+        if {k: v for k, v in r.items() if k not in ("models", "planted")} != \
+                {k: v for k, v in out.items() if k not in ("models", "planted")}:
             raise SystemExit(f"{paths[results.index(r)]}: measured on other cases or settings")
         out["models"].update(r["models"])
+        out.update({"planted": r["planted"]} if "planted" in r else {})
     return out
 
 

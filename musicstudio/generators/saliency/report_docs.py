@@ -24,6 +24,11 @@ def measure_table(result: dict) -> str:
                          f"{row['mean_margin_nats']:+.2f} | {row['repeated_bar_unread']} |")
     for name, rate in result["baselines"].items():
         lines.append(f"| baseline | {name} | {rate:.0%} of {result['cases']} | | | |")
+    if "planted" in result:
+        planted = result["planted"]
+        lines += ["", f"Planted repeat (a tiny LSTM known to copy the first bar, {planted['phrases']} phrases): the "
+                      "repeated bar's note above both others in " + ", ".join(
+                          f"{rate:.0%} ({method})" for method, rate in planted["hit_rate"].items()) + "."]
     return "\n".join(lines)
 
 

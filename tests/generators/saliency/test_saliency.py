@@ -12,9 +12,8 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.interface import BAR
 from musicstudio.generators.registry import ModelRegistry
+from musicstudio.generators.saliency.planted import phrase, trained_generator
 from musicstudio.generators.saliency.saliency import SaliencyError, attribute
-
-from .planted import phrase, trained_generator
 
 SHIPPED = Path(__file__).resolve().parents[3] / "models"
 TUNE = tuple(Note(60 + (i * 5) % 12, i * BAR // 4, BAR // 4, 90) for i in range(40))   # ten bars of quarters
