@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.planted:
         from musicstudio.generators.saliency.planted import planted_hits
         result["planted"] = {"phrases": args.planted, "hit_rate": planted_hits(args.planted)}
-    for name in args.models.split(","):
+    for name in [m for m in args.models.split(",") if m]:
         result["models"][name] = measure_model(registry.load(name, "cpu"), cases, args.random_seed, args.steps)
         print(name, json.dumps(result["models"][name], indent=1), file=sys.stderr)
     return _write(result, args.json, args.docs)

@@ -15,13 +15,15 @@ def measure_table(result: dict) -> str:
              f"({'exactly or transposed' if result['transposed'] else 'exactly: same offsets, pitches, durations'}); "
              f"the take is {result['take_bars']} bars. How far back the repeated bar is (bars before the "
              f"continuation: cases): " + ", ".join(f"{k}: {v}" for k, v in result["repeat_distance"].items()) + ".",
-             "", "| model | method / take | repeated bar above the rest | target | mean margin (nats) | "
-                 "repeated bar not read |", "|---|---|---|---|---|---|"]
+             "", "| model | method / take | repeated bar above the rest | target | of the cases where the model "
+                 "reads the repeated bar | mean margin (nats) |", "|---|---|---|---|---|---|"]
     for model, rows in result["models"].items():
         for name, row in rows.items():
             met = "met" if row["hit_rate"] >= target else "not met"
+            read = row["cases"] - row["repeated_bar_unread"]
+            hits = round(row["hit_rate"] * row["cases"])
             lines.append(f"| {model} | {name} | {row['hit_rate']:.0%} of {row['cases']} | {target:.0%}: {met} | "
-                         f"{row['mean_margin_nats']:+.2f} | {row['repeated_bar_unread']} |")
+                         f"{hits} of {read} | {row['mean_margin_nats']:+.2f} |")
     for name, rate in result["baselines"].items():
         lines.append(f"| baseline | {name} | {rate:.0%} of {result['cases']} | | | |")
     if "planted" in result:

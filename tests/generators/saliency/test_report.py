@@ -58,4 +58,4 @@ def test_the_table_goes_between_the_markers_and_the_rest_of_the_page_stays(tmp_p
     write_docs(page, result)
     text = page.read_text()
     assert "old" not in text and "before" in text and "after" in text
-    assert "| lstm | ig / true continuation | 50% of 2 | 80%: not met |" in text
+    assert "| lstm | ig / true continuation | 50% of 2 | 80%: not met | 1 of 2 | +0.10 |" in text
