@@ -35,31 +35,18 @@ from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.add import AddRequest, add_drums, choose
 from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.evaluation import instrument_overlap
 from musicstudio.generators.drums.library import rhythm_features
 from musicstudio.generators.drums.songs import CACHE, load
-from musicstudio.generators.evaluation.bar_positions import histogram_overlap
 
 SONGS = 50
 KICK_SNARE = {"kick": (0,), "snare": (1,)}
 
 
-def _histogram(notes, groups, bar: int) -> np.ndarray:
-    counts = np.zeros(bar)
-    for n in notes:
-        if GROUP_OF[n.pitch] in groups:
-            counts[int(round(n.start / STEP_TICKS)) % bar] += 1
-    return counts / counts.sum() if counts.sum() else counts
-
-
 def kick_snare_overlap(part, truth, bar: int) -> float:
     """Mean over kick and snare (those ``truth`` plays) of the onset-position overlap; NaN when it plays
     neither."""
-    scores = []
-    for groups in KICK_SNARE.values():
-        p, q = _histogram(part, groups, bar), _histogram(truth, groups, bar)
-        if q.any():
-            scores.append(histogram_overlap(p, q) if p.any() else 0.0)
-    return float(np.mean(scores)) if scores else float("nan")
+    return instrument_overlap(part, truth, bar, KICK_SNARE)
 
 
 def with_band(drums, others) -> float:

@@ -56,10 +56,11 @@ def onset_histogram(notes, groups, bar_steps: int) -> np.ndarray:
     return counts / counts.sum() if counts.sum() else counts
 
 
-def instrument_overlap(take_notes, truth_notes, bar_steps: int) -> float:
-    """Mean over kick, snare and hi-hat of the onset-position overlap (see the module's note)."""
+def instrument_overlap(take_notes, truth_notes, bar_steps: int, instruments: dict = INSTRUMENTS) -> float:
+    """Mean over kick, snare and hi-hat (or ``instruments``) of the onset-position overlap (see the module's
+    note)."""
     scores = []
-    for groups in INSTRUMENTS.values():
+    for groups in instruments.values():
         p, q = onset_histogram(take_notes, groups, bar_steps), onset_histogram(truth_notes, groups, bar_steps)
         if q.any():
             scores.append(overlap(p, q) if p.any() else 0.0)

@@ -73,13 +73,14 @@ def _mma_script(home: Path) -> Path:
     raise FileNotFoundError(f"no mma program beside {home}")
 
 
-def render(home: Path, style: str, groove: str, bars: int = RENDER_BARS) -> dict | None:
-    """One groove rendered by mma: its record, or None when mma fails or it holds no drums."""
+def run_mma(home: Path, text: str):
+    """mma's rendering of a song file's ``text``: (the song read back, beats a bar from its ``Print
+    MMATIME $_Time`` line), or None when mma fails."""
     from musicstudio.io.midi_read import import_midi
 
     with tempfile.TemporaryDirectory() as tmp:
-        song = Path(tmp) / "groove.mma"
-        song.write_text(song_text(groove, bars))
+        song = Path(tmp) / "song.mma"
+        song.write_text(text)
         env = {**os.environ, "MMA_HOME": str(home)}
         done = subprocess.run([sys.executable, str(_mma_script(home)), str(song)], env=env, cwd=tmp,
                               capture_output=True, timeout=60)
@@ -87,16 +88,41 @@ def render(home: Path, style: str, groove: str, bars: int = RENDER_BARS) -> dict
         beats = re.search(rb"MMATIME (\d+)", done.stdout)
         if done.returncode != 0 or not midi.exists() or beats is None:
             return None
-        result = import_midi(midi).song
+        return import_midi(midi).song, int(beats.group(1))
+
+
+def render(home: Path, style: str, groove: str, bars: int = RENDER_BARS) -> dict | None:
+    """One groove rendered by mma: its record, or None when mma fails or it holds no drums."""
+    rendered = run_mma(home, song_text(groove, bars))
+    if rendered is None:
+        return None
+    result, beats = rendered
     notes = sorted((n for t in result.tracks if t.is_drum for n in t.notes), key=lambda n: (n.start, n.pitch))
     if not notes:
         return None
     signature = result.meter.signature_at(0)
-    meter, k = bar_shape(int(beats.group(1)), (signature.numerator, signature.denominator))
-    length = round(bars * int(beats.group(1)) * PPQ * k)
+    meter, k = bar_shape(beats, (signature.numerator, signature.denominator))
+    length = round(bars * beats * PPQ * k)
     return {"style": style, "groove": groove, "meter": list(meter), "length": length,
             "notes": [[n.pitch, round(n.start * k), max(1, round(n.duration * k)), n.velocity] for n in notes
                       if n.start * k < length]}
+
+
+def render_all(jobs: list[tuple], render_one, out: Path, workers: int = 2) -> list[dict]:
+    """``render_one(*job)`` for each job (on ``workers`` threads: mma runs as a subprocess), the records
+    that came back written to ``out`` as JSON."""
+    with ThreadPoolExecutor(workers) as pool:
+        records = [r for r in pool.map(lambda job: render_one(*job), jobs) if r is not None]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(records))
+    return records
+
+
+def load_records(path: Path, module: str) -> list[dict]:
+    """A cache's records; a FileNotFoundError that says how ``python -m MODULE MMA_HOME`` builds it."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: build it with python -m {module} MMA_HOME")
+    return json.loads(path.read_text())
 
 
 def build(home: Path, out: Path = CACHE, workers: int = 2) -> list[dict]:
@@ -105,19 +131,12 @@ def build(home: Path, out: Path = CACHE, workers: int = 2) -> list[dict]:
     for path in sorted((home / "lib" / "stdlib").glob("*.mma")):
         for groove in groove_names(path.read_text("latin-1")):
             jobs.append((path.stem, groove))
-    with ThreadPoolExecutor(workers) as pool:
-        records = [r for r in pool.map(lambda job: render(home, *job), jobs) if r is not None]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(records))
-    return records
+    return render_all(jobs, lambda style, groove: render(home, style, groove), out, workers)
 
 
 def load(path: Path = CACHE) -> list[dict]:
     """The cached grooves (see the module's note for how to build them)."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: build it with python -m musicstudio.generators.drums."
-                                "grooves MMA_HOME")
-    return json.loads(path.read_text())
+    return load_records(path, __name__)
 
 
 def groove_notes(record: dict) -> tuple[Note, ...]:

@@ -15,20 +15,15 @@ styles, the evaluation's, each with its own progression and tempo).
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from musicstudio.core.ticks import PPQ
 from musicstudio.generators.drums.data import HELD_OUT
-from musicstudio.generators.drums.grooves import _mma_script, bar_shape, groove_names
+from musicstudio.generators.drums.grooves import bar_shape, groove_names, load_records, render_all, run_mma
 
 CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "songs.json"
 LIBRARY_BARS, HELD_OUT_BARS, HELD_OUT_SONGS = 8, 16, 80
@@ -56,22 +51,13 @@ def _notes(track, k: float, length: int) -> list[list[int]]:
 
 def render(home: Path, style: str, groove: str, chords: tuple[str, ...], bars: int, tempo: int) -> dict | None:
     """One song rendered by mma: its record, or None when mma fails or the song has no drums."""
-    from musicstudio.io.midi_read import import_midi
-
-    with tempfile.TemporaryDirectory() as tmp:
-        song = Path(tmp) / "song.mma"
-        song.write_text(song_text(groove, chords, bars, tempo))
-        env = {**os.environ, "MMA_HOME": str(home)}
-        done = subprocess.run([sys.executable, str(_mma_script(home)), str(song)], env=env, cwd=tmp,
-                              capture_output=True, timeout=60)
-        midi = song.with_suffix(".mid")
-        beats = re.search(rb"MMATIME (\d+)", done.stdout)
-        if done.returncode != 0 or not midi.exists() or beats is None:
-            return None
-        result = import_midi(midi).song
+    rendered = run_mma(home, song_text(groove, chords, bars, tempo))
+    if rendered is None:
+        return None
+    result, beats = rendered
     signature = result.meter.signature_at(0)
-    meter, k = bar_shape(int(beats.group(1)), (signature.numerator, signature.denominator))
-    length = round(bars * int(beats.group(1)) * PPQ * k)
+    meter, k = bar_shape(beats, (signature.numerator, signature.denominator))
+    length = round(bars * beats * PPQ * k)
     drums = [n for t in result.tracks if t.is_drum for n in _notes(t, k, length)]
     others = [_notes(t, k, length) for t in result.tracks if not t.is_drum and t.notes]
     if not drums or not others:
@@ -97,18 +83,11 @@ def jobs(home: Path, seed: int = 0) -> list[tuple]:
 
 
 def build(home: Path, out: Path = CACHE, workers: int = 2) -> list[dict]:
-    with ThreadPoolExecutor(workers) as pool:
-        records = [r for r in pool.map(lambda job: render(home, *job), jobs(home)) if r is not None]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(records))
-    return records
+    return render_all(jobs(home), lambda *job: render(home, *job), out, workers)
 
 
 def load(path: Path = CACHE) -> list[dict]:
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: build it with python -m musicstudio.generators.drums."
-                                "songs MMA_HOME")
-    return json.loads(path.read_text())
+    return load_records(path, __name__)
 
 
 if __name__ == "__main__":
