@@ -77,7 +77,7 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
              "default. Evaluation: `python -m musicstudio.generators.vae_poly.report --docs docs/vae-poly.md "
              "--json FILE` ([docs/vae-poly.md](../../docs/vae-poly.md)).", "",
              "| | |", "|---|---|", f"| backend | `{config['backend']}` |", f"| command | `{command}` |",
-             f"| epochs | {len(history)} ({int(history[-1]['batches']):,} batches of {config['batch_size']}) |",
+             f"| epochs | {len(history)} ({int(history[-1]['batches']):,} batches of {config.get('batch_size', 32)}) |",
              f"| wall time | {history[-1]['seconds']:.0f} s ({history[-1]['seconds'] / 60:.1f} min, cap "
              f"{config['train']['max_minutes']} min), one thread on a 2-core CPU shared with other jobs |",
              f"| best epoch (lowest validation loss) | {int(best['epoch'])} |",

@@ -166,7 +166,8 @@ def _config(out, cfg, model_config, codec, name, best_epoch, sliders) -> None:
     model = {k: v for k, v in model_config.to_dict().items() if k != "pitches"}
     write_config(out, "vae-poly", model, codec.spec(), name=name, best_epoch=best_epoch, sliders=list(sliders),
                  trained_on=list(COLLECTIONS), data=cfg["data"], objective=cfg["objective"],
-                 adversary=cfg.get("adversary"), train=cfg["train"], summary=cfg.get("summary", ""))
+                 adversary=cfg.get("adversary"), train=cfg["train"], summary=cfg.get("summary", ""),
+                 batch_size=cfg["batch_size"])
 
 
 def _write_history(out: Path, rows: list[dict]) -> None:
