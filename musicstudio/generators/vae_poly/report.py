@@ -94,6 +94,20 @@ def gan_verdict(plain: dict, gan: dict) -> tuple[bool, str]:
                    f"{'is better by the rule' if ships else 'is not better by the rule'}.")
 
 
+TARGETS = (("reconstruction_2_bars", 0.85), ("reconstruction_4_bars", 0.75), ("prior_overlap_greedy", 0.75),
+           ("prior_overlap_sampled", 0.75), ("slider_rho_note_density", 0.9), ("slider_rho_polyphony", 0.9))
+
+
+def acceptance(row: dict) -> list[str]:
+    """Issue 23's targets against one model's figures, a Markdown table."""
+    lines = ["| target | figure | met |", "|---|---:|---|"]
+    for key, floor in TARGETS:
+        value = row.get(key)
+        met = value is not None and value == value and value >= floor
+        lines.append(f"| {key} >= {floor} | {_cell(value)} | {'yes' if met else 'no'} |")
+    return lines
+
+
 def markdown(results: list[dict], command: str) -> str:
     names = [r["model"] for r in results]
     rows = [summary(r) for r in results]
@@ -101,8 +115,14 @@ def markdown(results: list[dict], command: str) -> str:
              f"Written by `{command}` (the test split of `cache/poly-pieces.npz`: "
              f"{len(results[0]['test_pieces'])} pieces; the data: models/vae-poly/card.md). "
              "What each figure means: `musicstudio/generators/vae_poly/evaluation.py`.", ""]
+    lines += [f"## Issue 23's targets: {names[0]}", "", *acceptance(rows[0]), ""]
     if len(rows) == 2:
-        lines += [f"**{names[1]} against {names[0]}**: {gan_verdict(rows[0], rows[1])[1]}", ""]
+        lines += [f"**{names[1]} against {names[0]}**: {gan_verdict(rows[0], rows[1])[1]}", "",
+                  "Their training curves (reconstruction, KL, greedy step accuracy on validation phrases, and the "
+                  "discriminator's hinge loss and the decoder's adversarial term): models/vae-poly/curves.png and, "
+                  "for a VAE-GAN that does not ship, models/vae-poly/gan-curves.png (its history: gan-history.csv "
+                  "there; its weights stay outside the checkout).", ""]
+    lines += ["## Side by side", ""]
     lines += ["| figure | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for key in rows[0]:
         lines.append(f"| {key} | " + " | ".join(_cell(r[key]) for r in rows) + " |")
