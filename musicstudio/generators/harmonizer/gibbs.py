@@ -27,10 +27,13 @@ class Schedule:
     temperature: float = 1.0
     final_temperature: float = 0.5
     parallels: float = 0.0          # nats taken from note-ons that move in parallel 5ths / 8ves (:mod:`.rules`)
+    repairs: int = 0                # rounds after the schedule that redraw, voice by voice, the notes still
+                                    # moving in parallel (only with ``parallels``)
 
     def __post_init__(self) -> None:
         if self.steps < 1 or not 0 < self.rate_min <= self.rate_max <= 1 or not 0 < self.anneal <= 1 \
-                or self.temperature <= 0 or self.final_temperature <= 0 or self.parallels < 0:
+                or self.temperature <= 0 or self.final_temperature <= 0 or self.parallels < 0 \
+                or self.repairs < 0:
             raise ValueError(f"not a Gibbs schedule: {self}")
 
     @classmethod
@@ -40,7 +43,8 @@ class Schedule:
                    rate_max=float(d.get("rate_max", cls.rate_max)), rate_min=float(d.get("rate_min", cls.rate_min)),
                    anneal=float(d.get("anneal", cls.anneal)), temperature=float(d.get("temperature", cls.temperature)),
                    final_temperature=float(d.get("final_temperature", cls.final_temperature)),
-                   parallels=float(d.get("parallel_penalty", cls.parallels)))
+                   parallels=float(d.get("parallel_penalty", cls.parallels)),
+                   repairs=int(d.get("repair_rounds", cls.repairs)))
         if temperature is not None:   # a request's temperature scales both ends
             base = replace(base, temperature=base.temperature * temperature,
                            final_temperature=base.final_temperature * temperature)
@@ -66,22 +70,31 @@ def sample(net, tokens: np.ndarray, write: np.ndarray, planes: np.ndarray, allow
     written = [int(i) for i in np.flatnonzero(write.any(axis=(0, 2)))]
     net.eval()
     with torch.no_grad():
-        for n in range(schedule.steps + 1):
-            if cancel is not None:
-                cancel.check()
-            masked = write if n == 0 else write & (rng.random(write.shape) < schedule.rate(n - 1))
-            if not masked.any():
-                continue
+        def draw(masked: np.ndarray, temperature: float) -> np.ndarray:
             roll = torch.from_numpy(rolls(tokens)).to(device)
             logits = net(roll, torch.from_numpy(masked.astype(np.float32)).to(device), planes_t).cpu()
             if schedule.parallels > 0:
                 logits = logits - torch.from_numpy(parallel_penalty(tokens, schedule.parallels, written))
-            logits = logits.masked_fill(banned, float("-inf")) / schedule.temperature_at(max(0, n - 1))
+            logits = logits.masked_fill(banned, float("-inf")) / temperature
             probs = torch.softmax(logits, dim=-1).numpy().reshape(-1, logits.shape[-1])
             cumulative = probs.cumsum(axis=1)
             draws = (cumulative < rng.random((probs.shape[0], 1)) * cumulative[:, -1:]).sum(axis=1)
-            drawn = np.minimum(draws, probs.shape[1] - 1).reshape(b, v, t)
-            tokens = np.where(masked, drawn, tokens)
+            return np.where(masked, np.minimum(draws, probs.shape[1] - 1).reshape(b, v, t), tokens)
+
+        for n in range(schedule.steps + 1):
+            if cancel is not None:
+                cancel.check()
+            masked = write if n == 0 else write & (rng.random(write.shape) < schedule.rate(n - 1))
+            if masked.any():
+                tokens = draw(masked, schedule.temperature_at(max(0, n - 1)))
             if progress is not None:
                 progress((n + 1) / (schedule.steps + 1))
+        for _ in range(schedule.repairs if schedule.parallels > 0 else 0):
+            for voice in written:     # one voice at a time, so that two voices never move into one together
+                penalised = np.take_along_axis(parallel_penalty(tokens, schedule.parallels, [voice]),
+                                               tokens[..., None], axis=-1)[..., 0] > 0
+                masked = write & penalised
+                masked[:, [u for u in range(v) if u != voice]] = False
+                if masked.any():
+                    tokens = draw(masked, schedule.final_temperature)
     return tokens

@@ -146,3 +146,17 @@ def test_generate_continues_a_melody_as_a_soprano_for_exactly_the_bars_asked(har
         assert take.notes and all(0 <= n.start and n.end <= 3 * bar for n in take.notes)
         assert all(60 <= n.pitch <= 76 and n.pitch % 12 in Key(0).scale() for n in take.notes)
     assert [t.notes for t in harmonizer.generate(request)] == [t.notes for t in takes]
+
+
+def test_a_repair_round_leaves_no_written_note_moving_in_parallel(harmonizer):
+    from musicstudio.generators.harmonizer.rules import parallel_penalty
+
+    harmonizer.decoding = {**harmonizer.decoding, "parallel_penalty": 50.0, "repair_rounds": 2}
+    voices = Voices.from_parts([MELODY, (), (), ()], (4, 4))
+    write = np.zeros((4, voices.steps), bool)
+    write[1:] = True
+    takes = harmonizer.write(voices, write, harmonizer.ranges, variations=2, random_seed=4)
+    tokens = np.stack([t.tokens for t in takes])
+    left = np.take_along_axis(parallel_penalty(tokens, 50.0, [1, 2, 3]), tokens[..., None], axis=-1)[..., 0] > 0
+    assert not (left & write).any()
+    assert (tokens[:, 0] == voices.tokens[0]).all()
