@@ -21,8 +21,8 @@ from musicstudio.generators.codecs.grid import STEP_TICKS, on_grid
 from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take
 from musicstudio.generators.seed_plan import refuse_meter
-from musicstudio.generators.vae.attributes import coordinates
 from musicstudio.generators.vae.decoding import slerp
+from musicstudio.generators.vae.generator import VAEGenerator
 from musicstudio.generators.vae.model import PHRASE_BARS, MeterRefused
 from musicstudio.generators.vae_poly import BACKEND as FAMILY
 from musicstudio.generators.vae_poly.model import PolyVAE
@@ -45,12 +45,8 @@ class PolyGenerator:
         self._directions = model.directions.detach().cpu().numpy().astype(np.float32)
         self._centre = model.centre.detach().cpu().numpy().astype(np.float32)
 
-    @property
-    def meters(self) -> tuple[Meter, ...]:
-        return self.config.writes()
-
-    def phrase_steps(self, meter: Meter = FOUR_FOUR) -> int:
-        return self.config.phrase_steps(meter)
+    meters = VAEGenerator.meters               # the meters it writes, and the steps of a 2-bar phrase in one
+    phrase_steps = VAEGenerator.phrase_steps
 
     # -- clips <-> rolls -----------------------------------------------------------------------------------
     def fit(self, notes: Sequence[Note]) -> tuple[tuple[Note, ...], int]:
@@ -116,10 +112,6 @@ class PolyGenerator:
         return self.model.decode_states(z, self.config.slots(meter, size), temperature, mask, generator).cpu().numpy()
 
     # -- the vae API ----------------------------------------------------------------------------------------
-    def encode(self, clip: Clip, meter: Meter = FOUR_FOUR) -> np.ndarray:
-        """The posterior means ``(chunks, latent)`` of the clip's 2-bar chunks."""
-        return self.encode_rolls(self.clip_rolls(clip, meter)[0], meter)
-
     def decode(self, z: np.ndarray, temperature: float = 0.0, random_seed: int = 0, transpose: int = 0,
                velocity: int = 100, meter: Meter = FOUR_FOUR) -> Phrase:
         """Notes for ``z`` (``(latent,)`` or ``(chunks, latent)``: chunk k starts at bar 2k)."""
@@ -157,48 +149,17 @@ class PolyGenerator:
         va, vb = seed_velocity(a.notes), seed_velocity(b.notes)
         return [self._notes(r, sa if t < 0.5 else sb, va if t < 0.5 else vb) for r, t in zip(rolls, ts)]
 
-    # -- latent sliders ---------------------------------------------------------------------------------------
-    def directions(self) -> dict[str, np.ndarray]:
-        return {name: self._directions[i].copy() for i, name in enumerate(self.slider_names)}
-
-    def move(self, z: np.ndarray, name: str, amount: float) -> np.ndarray:
-        try:
-            i = self.slider_names.index(name)
-        except ValueError:
-            raise KeyError(f"no slider {name!r}: the model has {', '.join(self.slider_names) or 'none'}") from None
-        return np.asarray(z, np.float32) + np.float32(amount) * self._directions[i]
-
-    def sliders_for(self, clip: Clip, meter: Meter = FOUR_FOUR) -> dict[str, float]:
-        """The clip's coordinates on each slider (0: the training phrases' mean; averaged over chunks)."""
-        return self._position(self.encode(clip, meter))
-
-    def _position(self, z: np.ndarray) -> dict[str, float]:
-        if not self.slider_names:
-            return {}
-        coords = np.mean([coordinates(row, self._directions, self._centre) for row in z], axis=0)
-        return {name: float(c) for name, c in zip(self.slider_names, coords)}
-
-    def move_sliders(self, clip: Clip, values: dict[str, float], meter: Meter = FOUR_FOUR) -> Phrase:
-        """The clip with each chunk moved by (value - the clip's position) along the named sliders, decoded
-        greedily in the clip's octave and touch; with no values, the clip as the VAE hears it."""
-        rolls, shift = self.clip_rolls(clip, meter)
-        z = self.encode_rolls(rolls, meter)
-        position = self._position(z)
-        for name, value in values.items():
-            z = self.move(z, name, float(value) - position[name])
-        return self.decode(z, transpose=shift, velocity=seed_velocity(clip.notes), meter=meter)
-
-    def mix(self, clips: Sequence[Clip], weights: Sequence[float], meter: Meter = FOUR_FOUR) -> Phrase:
-        """The clips' posterior means mixed by ``weights`` (the studio's pad), in the octave and touch of the
-        clip with the largest weight."""
-        if len(clips) != len(weights) or not clips:
-            raise ValueError("mix takes one weight per clip, and at least one clip")
-        codes = [self.encode(clip, meter) for clip in clips]
-        chunks = min(len(z) for z in codes)
-        z = sum(w * code[:chunks] for w, code in zip(weights, codes))
-        nearest = clips[max(range(len(clips)), key=lambda i: weights[i])]
-        _, shift = self.clip_rolls(nearest, meter)
-        return self.decode(z, transpose=shift, velocity=seed_velocity(nearest.notes), meter=meter)
+    # -- encode, the sliders and the pad: the melody VAE's methods, which ask only for the saved directions,
+    # clip_tokens (here the clip's rolls), _encode_tokens and decode, so they serve rolls as they serve tokens
+    clip_tokens = clip_rolls
+    _encode_tokens = encode_rolls
+    encode = VAEGenerator.encode
+    directions = VAEGenerator.directions
+    move = VAEGenerator.move
+    sliders_for = VAEGenerator.sliders_for
+    _position = VAEGenerator._position
+    move_sliders = VAEGenerator.move_sliders
+    mix = VAEGenerator.mix
 
     # -- the generator interface ------------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, progress: Progress | None = None,

@@ -19,8 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from musicstudio.generators.codecs.grid import steps_in_bar
-from musicstudio.generators.vae.model import KIN, METERS, PHRASE_BARS, MeterRefused
+from musicstudio.generators.vae.model import METERS, VAEConfig
 from musicstudio.generators.vae_poly.roll import HOLD, OFF, ONSET, STATES
 
 
@@ -43,27 +42,12 @@ class PolyConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    @property
-    def positions(self) -> int:
-        return sum(steps_in_bar(m) for m in self.meters)
-
-    def writes(self) -> tuple[tuple[int, int], ...]:
-        return self.meters + tuple(m for m, kin in KIN.items() if kin in self.meters and m not in self.meters)
-
-    def phrase_meter(self, meter) -> tuple[int, int]:
-        meter = (int(meter[0]), int(meter[1]))
-        if meter not in self.writes():
-            said = ", ".join(f"{n}/{d}" for n, d in self.writes())
-            raise MeterRefused(f"this VAE writes bars of {said} only, not {meter[0]}/{meter[1]}")
-        return meter if meter in self.meters else KIN[meter]
-
-    def phrase_steps(self, meter) -> int:
-        return PHRASE_BARS * steps_in_bar(self.phrase_meter(meter))
-
-    def slots(self, meter, steps: int) -> np.ndarray:
-        own = self.phrase_meter(meter)
-        first = sum(steps_in_bar(m) for m in self.meters[:self.meters.index(own)])
-        return first + np.arange(steps) % steps_in_bar(own)
+    # the melody VAE's meter logic, the same for rolls: slots per meter, kin meters, 2-bar phrases
+    positions = VAEConfig.positions
+    writes = VAEConfig.writes
+    phrase_meter = VAEConfig.phrase_meter
+    phrase_steps = VAEConfig.phrase_steps
+    slots = VAEConfig.slots
 
 
 class PolyVAE(nn.Module):
