@@ -16,32 +16,11 @@ from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.codecs.melody import monophonic
 from musicstudio.generators.harmonizer.gibbs import Schedule, sample
+from musicstudio.generators.harmonizer.octaves import SpanError, moved, octave_shift
 from musicstudio.generators.harmonizer.voices import HIGH, LOW, VOICE_NAMES, Voices, meter_planes, pitch_allowed
 
 MAX_STEPS = 16 * 64          # 64 bars of 4/4: a longer span is refused (the convolution's memory and time)
 Range = tuple[int, int]
-
-
-class SpanError(ValueError):
-    """The span or the parts cannot be written over; ``str(error)`` says why, for the user."""
-
-
-def octave_shift(notes: Sequence[Note], centre: float, low: int = LOW, high: int = HIGH) -> int:
-    """The whole-octave move (semitones) that keeps ``notes`` inside ``low..high`` with their mean nearest
-    ``centre``; SpanError when no octave fits them."""
-    pitches = [n.pitch for n in notes]
-    if not pitches:
-        return 0
-    fits = [12 * k for k in range(-6, 7) if min(pitches) + 12 * k >= low and max(pitches) + 12 * k <= high]
-    if not fits:
-        raise SpanError(f"the parts span {min(pitches)}..{max(pitches)}, wider than the model's range "
-                        f"{LOW}..{HIGH}")
-    mean = float(np.mean(pitches))
-    return min(fits, key=lambda k: (abs(mean + k - centre), abs(k)))
-
-
-def _moved(notes: Sequence[Note], semitones: int) -> list[Note]:
-    return [n._replace(pitch=n.pitch + semitones) for n in notes]
 
 
 class Harmonizer:
@@ -84,12 +63,12 @@ class Harmonizer:
         if not line:
             raise SpanError("the melody has no notes in the span")
         shift = octave_shift(line, np.mean(self.ranges[0]))
-        parts = [_moved(line, shift), [], [], []]
+        parts = [moved(line, shift), [], [], []]
         voices = Voices.from_parts(parts, meter, _steps(start, end), start)
         write = np.zeros((4, voices.steps), bool)
         write[1:] = True
         takes = self.write(voices, write, self.ranges, variations, random_seed, **sampling)
-        return [tuple(_cut(_moved(t.notes(v, start), -shift), end) for v in (1, 2, 3)) for t in takes]
+        return [tuple(_cut(moved(t.notes(v, start), -shift), end) for v in (1, 2, 3)) for t in takes]
 
     def add_part(self, given: Sequence[Sequence[Note]], role: str, meter: tuple[int, int], start: int, end: int,
                  register: Range | None = None, variations: int = 1, random_seed: int = 0,
@@ -107,7 +86,7 @@ class Harmonizer:
         shift = octave_shift(every, centre)
         parts: list[list[Note]] = [[], [], [], []]
         for i, s in slots.items():
-            parts[s] = _moved(lines[i], shift)
+            parts[s] = moved(lines[i], shift)
         voices = Voices.from_parts(parts, meter, _steps(start, end), start)
         write = np.zeros((4, voices.steps), bool)
         for s in range(4):
@@ -121,7 +100,7 @@ class Harmonizer:
                                 f"with these parts ({LOW - shift}..{HIGH - shift})")
         ranges[slot] = (max(LOW, low), min(HIGH, high))
         takes = self.write(voices, write, ranges, variations, random_seed, **sampling)
-        return [_cut(_moved(t.notes(slot, start), -shift), end) for t in takes]
+        return [_cut(moved(t.notes(slot, start), -shift), end) for t in takes]
 
     def generate(self, request, progress=None, cancel=None) -> list:
         """A melody continued as a chorale's soprano (:mod:`.continuation`)."""
