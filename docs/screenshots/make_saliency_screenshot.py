@@ -60,6 +60,10 @@ def main() -> int:
     window.document.load(Song((Track("Jig", 40, False, seed.notes),), time_signatures=(TimeSignature(0, *meter),)),
                          None)
     panel, roll = window.generate, window.roll
+    settle = time.monotonic() + 8            # the model list arrives (and the VAE pages hear of it) first
+    while time.monotonic() < settle:
+        app.processEvents()
+        time.sleep(0.05)
     panel.set_source("track")
     panel.set_mode("continue")
     plan = panel.current_plan()
