@@ -1,14 +1,15 @@
 """Attributing a scalar (the log-likelihood of a take) to the rows of an input embedding.
 
-Two methods, both over the embedding rows a network reads (one row per input token), both against one
-baseline: every attributed row replaced by the *mean* of the attributed rows (the other rows as they are).
-The mean row is a seed with no particular note anywhere, at the scale of real input; the zero vector, the
-usual baseline, is far outside anything the network was trained on, and measured worse here
-(docs/saliency.md: the repeated bar won in 34-54% of cases against zero, more against the mean):
+Two methods, both over the embedding rows a network reads (one row per input token), both against a
+baseline the caller gives (the saliency's is :mod:`.baselines`: the same event kinds with no particular
+pitch, duration or place; without one, every attributed row's baseline is the mean of the attributed rows),
+the rows not attributed staying as they are:
 
 * **integrated gradients** (Sundararajan, Taly & Yan, "Axiomatic Attribution for Deep Networks", 2017): the
   gradient averaged along the straight path from the baseline to the input, times (input - baseline); the
-  row scores add up to f(input) - f(baseline) up to the Riemann sum's error (completeness);
+  row scores add up to f(input) - f(baseline) up to the Riemann sum's error (completeness). Over all the
+  rows at once (:func:`row_attributions`), or one group of rows (a note's tokens) at a time, each on a path
+  of its own (:func:`group_attributions`, what the saliency uses: docs/saliency.md says why);
 * **gradient x input** (Shrikumar, Greenside & Kundaje, "Learning Important Features Through Propagating
   Activation Differences", 2017; the saliency map of Simonyan, Vedaldi & Zisserman, "Deep Inside
   Convolutional Networks: Visualising Image Classification Models and Saliency Maps", 2014, times the
