@@ -30,9 +30,7 @@ def load(folder: Path, config: dict, device: str = "cpu"):
 
     folder = Path(folder)
     try:
-        codec = RollCodec(int(config["codec"]["low"]), int(config["codec"]["high"]))
-        if config["codec"].get("codec") != "roll":
-            raise ValueError("the polyphonic VAE works on the roll codec")
+        codec = RollCodec.from_spec(config["codec"])
         model_config = PolyConfig(pitches=codec.pitches, **config["model"])
         sliders = list(config.get("sliders", []))
         if len(sliders) != model_config.directions:

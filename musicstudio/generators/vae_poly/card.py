@@ -67,7 +67,7 @@ def test_pieces(config: dict, cache: str) -> list[dict]:
     from musicstudio.generators.vae_poly.phrases import meter_groups
     from musicstudio.generators.vae_poly.roll import RollCodec
 
-    codec = RollCodec(config["codec"]["low"], config["codec"]["high"])
+    codec = RollCodec.from_spec(config["codec"])
     return meter_groups(cache, "test", codec, PolyConfig(pitches=codec.pitches, **config["model"]))[1]
 
 

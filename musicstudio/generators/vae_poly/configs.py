@@ -3,7 +3,7 @@ data and time budget with the discriminator of :mod:`.adversary` beside the ELBO
 on) and ``vae-poly-tiny`` (for tests)."""
 
 BACKEND = "vae-poly"
-_CODEC = {"codec": "roll", "low": 24, "high": 108}
+_CODEC = {"codec": "pianoroll", "low": 24, "high": 107}   # the pitches 24..107, both included
 _DATA = {"transpose": [-3, -2, -1, 0, 1, 2, 3], "valid_phrases": 1024, "slider_phrases": 6000}
 _TRAIN = {"epochs": 400, "per_epoch": 100, "lr": 1e-3, "clip_norm": 1.0, "max_minutes": 30}
 _PLAIN = {"codec": _CODEC, "data": _DATA, "threads": 1, "batch_size": 32,

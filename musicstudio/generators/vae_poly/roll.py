@@ -32,7 +32,18 @@ class RollCodec:
         return self.high - self.low
 
     def spec(self) -> dict:
-        return {"codec": "roll", "low": self.low, "high": self.high}
+        """The codec entry of a config: the same onset and sounding planes as the piano-roll codec's
+        (:class:`~musicstudio.generators.codecs.pianoroll.PianorollCodec`, whose ``high`` is inclusive) over
+        this range; its bar width is 4/4's, a phrase here is 2 bars of whatever meter."""
+        from musicstudio.generators.codecs.pianoroll import PianorollCodec
+        return PianorollCodec(self.low, self.high - 1).vocabulary()
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> RollCodec:
+        """The roll codec over the pitches of a config's ``pianoroll`` codec entry (ValueError for another)."""
+        if spec.get("codec") != "pianoroll" or not spec.get("onsets", True):
+            raise ValueError(f"the polyphonic VAE reads piano rolls with onsets, not the {spec.get('codec')!r} codec")
+        return cls(int(spec["low"]), int(spec["high"]) + 1)
 
     def encode_steps(self, rows: Iterable[tuple[int, int, int]], steps: int) -> np.ndarray:
         """A roll of ``steps`` steps from (pitch, start step, length in steps) rows."""

@@ -40,7 +40,7 @@ class Trainer:
     def __init__(self, cfg: dict, groups: dict, valid: dict, log=print):
         self.cfg, self.groups, self.valid, self.log = cfg, groups, valid, log
         torch.manual_seed(cfg.get("seed", 0))
-        self.model = PolyVAE(PolyConfig(pitches=RollCodec(**_codec_args(cfg)).pitches, **cfg["model"]))
+        self.model = PolyVAE(PolyConfig(pitches=RollCodec.from_spec(cfg["codec"]).pitches, **cfg["model"]))
         train = cfg["train"]
         self.opt = torch.optim.Adam(self.model.parameters(), lr=train["lr"])
         self.adversary = cfg.get("adversary")
@@ -104,16 +104,12 @@ class Trainer:
                 "feature_matching": round(s[3], 3), "adversarial": round(s[4], 4), **self.validate()}
 
 
-def _codec_args(cfg: dict) -> dict:
-    return {"low": cfg["codec"]["low"], "high": cfg["codec"]["high"]}
-
-
 def train_model(cfg: dict, out: str | Path, cache: str | Path = DEFAULT_CACHE, log=print, name: str = "") -> list:
     if cfg.get("threads"):
         torch.set_num_threads(int(cfg["threads"]))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    codec = RollCodec(**_codec_args(cfg))
+    codec = RollCodec.from_spec(cfg["codec"])
     table = read_cache(cache)
     probe = PolyConfig(pitches=codec.pitches, **cfg["model"])
     groups, used = meter_groups(table, "train", codec, probe, cfg["data"]["transpose"])
