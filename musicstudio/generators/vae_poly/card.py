@@ -37,9 +37,10 @@ def read_history(folder: Path) -> list[dict]:
 def curves_png(history: list[dict], path: Path, title: str) -> Path:
     from musicstudio.generators.evaluation.pictures import _figure, _save
 
-    fig = _figure(13, 3.4)
+    panels = [(label, keys) for label, keys in CURVES if any(r[k] for r in history for k in keys)]
+    fig = _figure(3.3 * len(panels), 3.4)
     epochs = [r["epoch"] for r in history]
-    for ax, (label, keys) in zip(fig.subplots(1, len(CURVES)), CURVES):
+    for ax, (label, keys) in zip(fig.subplots(1, len(panels)), panels):
         for key in keys:
             ax.plot(epochs, [r[key] for r in history], label=key)
         ax.set_title(label, fontsize=9)
