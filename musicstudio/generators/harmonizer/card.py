@@ -77,7 +77,9 @@ def card(folder: Path, figures: dict | None = None) -> str:
              f"| network | {m['blocks']} dilated residual blocks of {m['hidden']} channels (dilations "
              f"{m['dilations']}), kernel 3 over time, the pitches as channels |",
              f"| parameters | {s.get('parameters', 0):,} |", f"| weights | {weights / 1e6:.2f} MB |",
-             f"| decoding | {json.dumps(config.get('decoding', {}))} |", "",
+             f"| decoding | {json.dumps(config.get('decoding', {}))} |"] + (
+                [f"| decoding chosen | {config['decoding_chosen']} |"] if config.get("decoding_chosen") else []) + [
+             "",
              "## Data", "",
              f"music21's Bach chorales (corpus collection `bach`, the corpus cache `{config['data'].get('corpus')}`), "
              f"those with one soprano, alto, tenor and bass part: {s.get('train_chorales')} training chorales "
