@@ -1,7 +1,8 @@
 """The harmonizer's named training configs (``musicstudio train harmonizer --config harmonizer-nc``)."""
 
 CONFIGS = {
-    "harmonizer-nc": {"backend": "harmonizer", "data": {"collections": ["bach"], "corpus": "cache/corpus"},
+    "harmonizer-nc": {"backend": "harmonizer", "codec": {"codec": "melody", "low": 36, "high": 84},   # voices.CODEC
+                      "data": {"collections": ["bach"], "corpus": "cache/corpus"},
                       "model": {"hidden": 192, "blocks": 12, "dilations": [1, 2, 4, 8, 16], "dropout": 0.1},
                       "train": {"max_minutes": 40, "batch": 32, "window": 128, "lr": 1e-3, "seed": 0,
                                 "eval_every": 150},
