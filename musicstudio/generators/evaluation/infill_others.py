@@ -153,15 +153,14 @@ def fit_intervals(scored: list, steps: int = 300, l2: float = 1e-3) -> tuple[flo
     exact objective of :meth:`HarmonyPrior.apply`, a little L2), rounded to 0.01."""
     import torch
 
-    from musicstudio.generators.infill.harmony import INTERVALS
+    from musicstudio.generators.infill.harmony import INTERVALS, ROTATIONS
 
-    index = (np.arange(INTERVALS)[:, None] + np.arange(INTERVALS)[None, :]) % INTERVALS
     batches = []
     for rows, heard, tokens, classes in scored:
         keep = heard.any(axis=1) & (tokens < len(classes))      # only note-ons among heard steps move
         if keep.any():
             notes = torch.tensor(rows[keep][:, :len(classes)], dtype=torch.float64)
-            features = torch.tensor(heard[keep][:, index][:, classes], dtype=torch.float64)  # (T, pitches, 12)
+            features = torch.tensor(heard[keep][:, ROTATIONS][:, classes], dtype=torch.float64)  # (T, pitches, 12)
             batches.append((notes, features, torch.tensor(tokens[keep])))
     w = torch.zeros(INTERVALS, dtype=torch.float64, requires_grad=True)
     optimiser = torch.optim.Adam([w], lr=0.05)

@@ -30,6 +30,8 @@ import numpy as np
 from musicstudio.core.clip import Clip
 
 INTERVALS = 12
+# ROTATIONS[c, k]: the pitch class k semitones above pitch class c
+ROTATIONS = (np.arange(INTERVALS)[:, None] + np.arange(INTERVALS)[None, :]) % INTERVALS
 LIMIT = 10.0      # no weight beyond this many nats
 
 
@@ -70,8 +72,7 @@ class HarmonyPrior:
         """``(rows, 12)``: each pitch class's score against the pitch classes ``heard`` ``(rows, 12)``."""
         w = np.asarray(self.intervals)
         # score[r, c] = sum_k w[k] * heard[r, (c + k) % 12]
-        index = (np.arange(INTERVALS)[:, None] + np.arange(INTERVALS)[None, :]) % INTERVALS
-        return heard[:, index].astype(np.float64) @ w
+        return heard[:, ROTATIONS].astype(np.float64) @ w
 
     def apply(self, log_probs: np.ndarray, heard: np.ndarray, classes: np.ndarray) -> np.ndarray:
         """``(rows, vocab)`` log-probabilities with the prior applied to the note-on tokens (the first
