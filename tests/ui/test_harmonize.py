@@ -5,13 +5,9 @@ takes them all back. Add a part writes one track in the asked register; Discard 
 import os
 
 import pytest
-import torch
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from musicstudio.core import Note, Song, Track
-from musicstudio.generators.checkpoint import save_tensors, write_config
-from musicstudio.generators.harmonizer.model import HarmonizerConfig, HarmonizerNet
-from musicstudio.generators.harmonizer.voices import CODEC
 from musicstudio.io.midi_write import export_midi
 from musicstudio.workers.generation import GenerationService
 
@@ -21,15 +17,8 @@ BASS = tuple(Note(43 + (0, 5, 7, 0)[i % 4], i * BAR, BAR, 80) for i in range(12)
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("models") / "harmonizer-tiny"
-    folder.mkdir()
-    torch.manual_seed(0)
-    network = HarmonizerConfig(hidden=16, blocks=2, dilations=(1, 2), dropout=0.0)
-    save_tensors(folder, HarmonizerNet(network).state_dict())
-    write_config(folder, "harmonizer", network.to_dict(), CODEC.vocabulary(), name="harmonizer-tiny",
-                 trained_on=["bach"], ranges=[[60, 81], [53, 74], [48, 69], [36, 62]], decoding={"gibbs_steps": 4})
-    service = GenerationService([folder.parent])
+def service(tiny_harmonizer):
+    service = GenerationService([tiny_harmonizer.parent])
     yield service
     assert service.shutdown(10_000)
 
