@@ -361,3 +361,23 @@ def test_the_pad_mixes_four_phrases_and_the_phrase_at_the_dot_becomes_a_take(qtb
         {n.moved_by(4 * BAR) for n in nudged.notes}
     document.undo_stack.undo()
     assert document.song == song
+
+
+def test_a_takes_ghost_notes_stay_when_the_model_box_leaves_the_vae(qtbot, studio):
+    """The studio clears only the moved phrase it showed itself: a take's ghost notes on the roll (the
+    model list arriving a few seconds after start-up used to wipe them) stay when the model is not a VAE."""
+    if not (MARKOV / "config.json").exists():
+        pytest.skip("the shipped Markov melody model is not installed")
+    ghost = [Note(72, 4 * BAR, Q, 90)]
+    studio.roll.set_preview(ghost)
+    assert studio.generate.picker.select("markov-melody")
+    assert studio.roll.preview == ghost
+
+
+def test_the_studios_own_moved_phrase_goes_when_the_model_box_leaves_the_vae(qtbot, studio, vae):
+    if not (MARKOV / "config.json").exists():
+        pytest.skip("the shipped Markov melody model is not installed")
+    page = encode(qtbot, studio).sliders_page
+    assert studio.roll.preview and studio.roll.preview is page._shown
+    assert studio.generate.picker.select("markov-melody")
+    assert studio.roll.preview == []

@@ -37,6 +37,7 @@ class SlidersPage(QWidget):
         self.current: tuple | None = None             # the phrase at the sliders' values (counted from 0)
         self.wanted: dict | None = None               # slider values waiting for the move in flight
         self.audition_after = False                   # audition when the latest move is decoded
+        self._shown: list | None = None               # the roll's preview list this page put there
 
         self.hint = QLabel(INTRO)
         self.hint.setWordWrap(True)
@@ -88,7 +89,9 @@ class SlidersPage(QWidget):
         self.sliders.set_names([])
         self.phrase, self.current = None, None
         self.phrase_text.setText("No phrase yet.")
-        self.roll.set_preview([])
+        if self._shown is not None and self.roll.preview is self._shown:
+            self.roll.set_preview([])     # only the moved phrase this page showed: a take's ghost notes stay
+        self._shown = None
 
     def model_changed(self, info, was) -> None:
         """Show VAE ``info``'s sliders; the phrase encoded with model ``was`` is encoded again with it."""
@@ -207,6 +210,7 @@ class SlidersPage(QWidget):
 
     def _preview(self) -> None:
         self.roll.set_preview(list(self._placed(self.current or ())))
+        self._shown = self.roll.preview
 
     def song_with_phrase(self):
         """The song with the moved phrase in place of the encoded bars (None if it no longer fits)."""
