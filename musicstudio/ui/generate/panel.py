@@ -42,6 +42,12 @@ from musicstudio.ui.generate.vae_studio import VAEStudio
 from musicstudio.workers.generation_job import GenerationJob, GenerationResult
 
 
+def took(seconds: float) -> str:
+    """How long a generation took, as a musician reads it: 20 ms, 1.4 s."""
+    ms = round(seconds * 1000)
+    return f"{ms} ms" if ms < 1000 else f"{seconds:.1f} s"
+
+
 def place_name(song, tick: int) -> str:
     """"bar 4", or "bar 4, beat 2.5" for a place inside a bar (the seed's end, where a take starts)."""
     bar = song.meter.bar_at(tick)
@@ -274,7 +280,7 @@ class GeneratePanel(QWidget):
         result = replace(result, takes=self.fitted.takes(result.takes))   # from the seed's end, with its feel
         self.show_takes(result.takes, self.plan, self.model_name, result,
                         f"{len(result.takes)} takes from {self.model_name} on {result.device} in "
-                        f"{result.seconds:.1f} s. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())
+                        f"{took(result.seconds)}. 1-9 flip, Space auditions, Enter keeps. {notes}".strip())
 
     def show_takes(self, takes, plan: SeedPlan, name: str, result: GenerationResult, message: str,
                    focus: bool = True) -> None:
