@@ -107,15 +107,16 @@ def main() -> int:
 
     # the VAE studio: encode bars 1-2, move two sliders
     studio = panel.studio
+    page = studio.sliders_page
     select_bars(1, 2)
     studio.encode_selection()
-    wait_for(lambda: studio.job is None and studio.phrase is not None, "the encoding")
+    wait_for(lambda: studio.job is None and page.phrase is not None, "the encoding")
     for name, delta in (("note_density", 0.7), ("pitch_height", 0.6)):
-        if name in studio.sliders.sliders:
-            studio.sliders.set_value(name, studio.sliders.sliders[name].home + delta)
-            wait_for(lambda: studio.job is None and studio.wanted is None, f"the {name} move")
+        if name in page.sliders.sliders:
+            page.sliders.set_value(name, page.sliders.sliders[name].home + delta)
+            wait_for(lambda: studio.job is None and page.wanted is None, f"the {name} move")
     roll.set_selection([])
-    studio.sliders.sliders.get("note_density", studio.encode_button).setFocus()
+    page.sliders.sliders.get("note_density", page.encode_button).setFocus()
     roll.zoom(2.0, 0)                        # bars 1-4: the moved phrase over the first two
     shoot("vae-studio-sliders.png")
     roll.zoom(0.5, 0)
@@ -145,7 +146,9 @@ def main() -> int:
     studio.pad_page.pad.set_position(0.3, 0.35)      # as a click there would
     wait_for(lambda: ready, "the pad's phrase")
     studio.pad_page.pad.setFocus()
+    bar.setValue(bar.maximum())              # the pad sits below the corners: show it whole
     shoot("vae-pad.png")
+    bar.setValue(0)
     if "gan" in wanted:
         panel.discard()
         panel.set_page("generate")
