@@ -1,19 +1,20 @@
 """Add drums: a drum part for a song (or some of its bars) that has none, written as a new drum track.
 
 A drummer asked to join a band listens first: where the bass and the chords land in the bar says which
-groove fits. For each run of bars in one meter (a song that changes meter is taken a run at a time), the
-pitched tracks' rhythm (:func:`.library.rhythm_features`) is set against the library's (the training
-styles' grooves, each heard with the tracks mma plays beside it; :mod:`.library`) in that meter: the
-nearest grooves, weighted by nearness, predict where kick and snare land (:func:`expected_kit`), and the
-groove whose kick and snare come closest to that prediction is chosen (of the asked ``style`` if it has
-one in that meter; nearest the asked ``density``, 0 the meter's sparsest grooves and 1 its busiest, if
-given). Choosing the best single match instead scored lower on the training styles (each song matched
-against the other styles: kick/snare overlap 0.41 against 0.61).
-That groove's first bars seed the drum LSTM, which then plays the run's bars with each
-step's distribution mixed with the groove's pattern (:mod:`.pattern`, weight ``repeat``), as Continue
-does; with ``fills`` = N, the last bar of every N (counted from the song's first bar) is guided by a fill
-of the groove's style (or another of the meter's) instead. The take's notes use the GM numbers the groove
-plays; they sound on channel 10.
+groove fits and where its kick and snare go. For each run of bars in one meter (a song that changes meter
+is taken a run at a time), the pitched tracks' rhythm (:func:`.library.rhythm_features`) is set against the
+library's (the training styles' grooves, each heard with the tracks mma plays beside it; :mod:`.library`)
+in that meter: the nearest grooves, weighted by nearness, predict where kick and snare land
+(:func:`expected_kit`), and the groove whose kick and snare come closest to that prediction is chosen (of
+the asked ``style`` if it has one in that meter; nearest the asked ``density``, 0 the meter's sparsest
+grooves and 1 its busiest, if given). Then the listener (:mod:`.listener`), a logistic regression over
+each step's rhythm and metric place, says on which steps of the bar kick and snare hit, and the groove's
+kick and snare are moved there (:func:`steered`; its hi-hat, ride, toms and percussion stay): a pattern
+the library need not hold. With a ``style`` asked, the style's own kick and snare are kept.
+That pattern seeds the drum LSTM, which then plays the run's bars with each step's distribution mixed
+with the pattern (:mod:`.pattern`, weight ``repeat``), as Continue does; with ``fills`` = N, the last bar
+of every N (counted from the song's first bar) is guided by a fill of the groove's style (or another of
+the meter's) instead. The take's notes use the GM numbers the groove plays; they sound on channel 10.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.library import Library, LibraryGroove, distance, rhythm_features
+from musicstudio.generators.drums.listener import KIT, kit_pattern
 from musicstudio.generators.drums.pattern import copy_distribution, cycle_steps
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress
 
@@ -132,16 +134,43 @@ def _fill_for(library: Library, groove: LibraryGroove, bar: int) -> np.ndarray |
     return next((f for s, f in sorted(library.fills.items()) if len(f) == bar), None)
 
 
+def steered(codec, tokens: np.ndarray, kit: np.ndarray) -> np.ndarray:
+    """``tokens`` (whole bars) with their kick and snare hits on the steps ``kit`` (``(2, bar_steps)``
+    booleans) marks, in every bar, and nowhere else; each drum at the level the tokens play it most (medium
+    when they never do)."""
+    sets = [dict(codec.sets[t]) for t in tokens]
+    levels = []
+    for group in KIT:
+        played = [hits[group] for hits in sets if group in hits]
+        levels.append(max(set(played), key=played.count) if played else 1)
+    out = np.empty_like(tokens)
+    for i, hits in enumerate(sets):
+        kept = {g: lv for g, lv in hits.items() if g not in KIT}
+        kept.update({g: hits.get(g, levels[j]) for j, g in enumerate(KIT) if kit[j, i % kit.shape[1]]})
+        out[i] = codec.token_of(tuple(sorted(kept.items())))
+    return out
+
+
 def _others(song: Song, segment: Segment) -> list[list[Note]]:
     end = segment.start + segment.bars * steps_in_bar(segment.meter) * STEP_TICKS
     return [[n.moved_by(-segment.start) for n in t.notes if segment.start <= n.start < end]
             for t in song.tracks if not t.is_drum]
 
 
-def _segment_tokens(generator, request: AddRequest, segment: Segment, groove: LibraryGroove | None,
-                    progress: Progress | None, cancel: CancelToken | None) -> np.ndarray:
-    bar = steps_in_bar(segment.meter)
+def _seed(generator, song: Song, request: AddRequest, segment: Segment, groove: LibraryGroove | None) -> np.ndarray:
+    """The pattern a run's part keeps: the groove's bars with the listener's kick and snare (one bar of
+    them alone when no groove has the bar's length), or the groove's own with a style asked or no listener."""
+    listener = generator.library.listener
     seed = groove.tokens if groove is not None else np.zeros(0, np.int64)
+    if listener is None or (request.style is not None and groove is not None):
+        return seed
+    kit = kit_pattern(listener.predict(_others(song, segment), segment.meter, segment.bars))
+    return steered(generator.codec, seed if len(seed) else np.zeros(kit.shape[1], np.int64), kit)
+
+
+def _segment_tokens(generator, request: AddRequest, segment: Segment, groove: LibraryGroove | None,
+                    seed: np.ndarray, progress: Progress | None, cancel: CancelToken | None) -> np.ndarray:
+    bar = steps_in_bar(segment.meter)
     cycle, vocab = cycle_steps(len(seed), bar), generator.codec.vocab_size
     fill = _fill_for(generator.library, groove, bar) if groove is not None and request.fills else None
 
@@ -181,7 +210,8 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
         groove = choose(library, rhythm_features(_others(song, segment), segment.meter), segment.meter,
                         request.style, request.density)
         scaled = None if progress is None else (lambda f, d=done, b=segment.bars: progress((d + f * b) / total))
-        tokens = _segment_tokens(generator, request, segment, groove, scaled, cancel)
+        tokens = _segment_tokens(generator, request, segment, groove, _seed(generator, song, request, segment, groove),
+                                 scaled, cancel)
         pitches = groove.pitches if groove is not None else {}
         for row, take in zip(tokens, notes):
             take.extend(generator.codec.decode(row, pitches, start=segment.start))

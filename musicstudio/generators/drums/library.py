@@ -11,8 +11,8 @@ The library (``library.json`` in the drum model's folder, written by ``python -m
 musicstudio.generators.drums.library [MODEL_DIR]`` from the songs cache, :mod:`.songs`) holds for each main
 groove of a training style its rhythm, its first :data:`PATTERN_BARS` bars of drums as the model's tokens,
 its hits a bar, the GM number it plays for each drum group and where its kick and snare land in the bar;
-and for each style with fills (grooves named ``...Fill`` in :mod:`.grooves`' cache) the fill's first bar.
-The held-out styles are not in it.
+and for each style with fills (grooves named ``...Fill`` in :mod:`.grooves`' cache) the fill's first bar;
+and the listener (:mod:`.listener`) fitted on the same songs. The held-out styles are not in it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from musicstudio.core.note import Note
 from musicstudio.generators.codecs.drums import GROUP_OF, DrumCodec, seed_pitches
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.listener import Listener, example, fit_listener, with_kit
 
 PATTERN_BARS = 4
 LONG_TICKS = 480          # a note of a beat (a quarter) or longer counts as a long one
@@ -75,6 +76,7 @@ class LibraryGroove:
 class Library:
     grooves: tuple[LibraryGroove, ...]
     fills: dict              # style -> one bar of fill tokens
+    listener: Listener | None = None   # kick and snare from the band's rhythm (:mod:`.listener`)
 
     @property
     def styles(self) -> list[str]:
@@ -87,7 +89,8 @@ class Library:
                              "density": round(g.density, 3), "pitches": {str(k): v for k, v in g.pitches.items()},
                              "kit": np.round(g.kit, 4).tolist()}
                             for g in self.grooves],
-                "fills": {s: t.tolist() for s, t in self.fills.items()}}
+                "fills": {s: t.tolist() for s, t in self.fills.items()},
+                **({} if self.listener is None else {"listener": self.listener.to_json()})}
 
     @classmethod
     def from_json(cls, data: dict, vocab_size: int) -> Library:
@@ -98,7 +101,8 @@ class Library:
                                       float(g["density"]), {int(k): int(v) for k, v in g["pitches"].items()},
                                       np.asarray(g["kit"], float))
                         for g in data["grooves"])
-        return cls(grooves, {s: np.asarray(t, np.int64) for s, t in data["fills"].items()})
+        listener = Listener.from_json(data["listener"]) if "listener" in data else None
+        return cls(grooves, {s: np.asarray(t, np.int64) for s, t in data["fills"].items()}, listener)
 
 
 def load_library(folder: Path, vocab_size: int) -> Library | None:
@@ -126,15 +130,17 @@ def library_groove(codec: DrumCodec, record: dict) -> LibraryGroove:
 
 
 def build_library(codec: DrumCodec, songs: list[dict], grooves: list[dict]) -> Library:
-    """The library of the training styles' songs and fills (held-out styles left out)."""
-    entries = tuple(library_groove(codec, r) for r in songs if r["style"] not in HELD_OUT)
+    """The library of the training styles' songs and fills, and the listener fitted on those songs
+    (held-out styles left out)."""
+    training = [r for r in songs if r["style"] not in HELD_OUT]
+    entries = tuple(library_groove(codec, r) for r in training)
     fills = {}
     for r in grooves:
         if r["style"] in HELD_OUT or "fill" not in r["groove"].lower() or r["style"] in fills:
             continue
         bar = steps_in_bar((int(r["meter"][0]), int(r["meter"][1])))
         fills[r["style"]] = codec.encode(_notes(r["notes"]), bar)
-    return Library(entries, fills)
+    return Library(entries, fills, fit_listener([example(r) for r in with_kit(training)]))
 
 
 if __name__ == "__main__":
