@@ -1,5 +1,5 @@
-"""``musicstudio saliency --seed SEED.mid --take OUT.mid --model lstm [--track N] --png OUT.png``: which notes
-of a seed shaped a take, as a picture (:mod:`musicstudio.generators.saliency.picture`) and a line per note.
+"""``musicstudio saliency --seed SEED.mid --take OUT.mid --model lstm [--track N] [--method M] --png OUT.png``:
+which notes of a seed shaped a take, as a picture (:mod:`musicstudio.generators.saliency.picture`) and a line per note.
 
 The seed is planned as ``musicstudio generate`` plans it (the track's notes, from a bar line); the take is the
 track ``generate`` put right after the seed's track in OUT.mid (the one track that the seed file does not
@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="lstm", help="the model that made the take (lstm, infill, vae ...)")
     p.add_argument("--track", type=int, default=None, metavar="N", help="the seed's track (1 = first; default "
                                                                           "the first with notes)")
-    p.add_argument("--method", choices=("ig", "gradxinput"), default="ig",
-                   help="integrated gradients note by note (default) or gradient x input (one pass, rougher)")
+    p.add_argument("--method", choices=("ig+copy", "ig", "gradxinput+copy", "gradxinput"), default="ig+copy",
+                   help="integrated gradients note by note (ig) or gradient x input (one pass, rougher); '+copy' "
+                        "(the default) adds what a model's copy cache copied from each note (infill)")
     p.add_argument("--png", type=Path, help="write the picture here")
     return p
 

@@ -130,13 +130,8 @@ class Matcher:
     def copy(self, vocab: int) -> tuple[np.ndarray, np.ndarray]:
         """The longest match of each row (0: none) and the copy distribution ``(rows, vocab)`` over the
         tokens that followed its longest matches (zeros where there is none)."""
-        rows, n = len(self.src), self.n
-        length = np.where(self.src[:, :n] >= 0, self.length[:, :n], 0)   # a separator is never copied
-        if self.aligned:
-            place = self.pos[:, :n]
-            length = np.where((place >= 0) & (place % self.bar == (self.at % self.bar)[:, None]), length, 0)
-        longest = length.max(axis=1) if n else np.zeros(rows, np.int64)
-        row, place = np.nonzero((length == longest[:, None]) & (longest[:, None] > 0))
+        rows = len(self.src)
+        longest, row, place = candidate_places(self)
         counts = np.bincount(row * vocab + self.src[row, place], minlength=rows * vocab).reshape(rows, vocab)
         return longest, counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
 
@@ -155,6 +150,21 @@ class Matcher:
         self.src[:, n], self.pos[:, n] = tokens, self.at
         self.at = self.at + self.steps_of[tokens]
         self.n = n + 1
+
+
+def candidate_places(matcher: Matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the copy distribution of :meth:`Matcher.copy` points: each row's longest match (0: none) and the
+    (row, place) pairs of the source whose match is that long (each place's token, ``matcher.src[row, place]``,
+    is a candidate with an equal share; the ``longest`` tokens before it are the matched run). For the
+    saliency's copy attribution (:mod:`musicstudio.generators.saliency.pointer`)."""
+    rows, n = len(matcher.src), matcher.n
+    length = np.where(matcher.src[:, :n] >= 0, matcher.length[:, :n], 0)   # a separator is never copied
+    if matcher.aligned:
+        place = matcher.pos[:, :n]
+        length = np.where((place >= 0) & (place % matcher.bar == (matcher.at % matcher.bar)[:, None]), length, 0)
+    longest = length.max(axis=1) if n else np.zeros(rows, np.int64)
+    row, place = np.nonzero((length == longest[:, None]) & (longest[:, None] > 0))
+    return longest, row, place
 
 
 def _initial_lengths(source: np.ndarray, history: int) -> np.ndarray:

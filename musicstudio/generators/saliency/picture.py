@@ -13,9 +13,8 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.ticks import PPQ
 from musicstudio.generators.evaluation.pictures import _figure, _save
 from musicstudio.generators.interface import bar_ticks
+from musicstudio.generators.saliency.names import method_name
 from musicstudio.generators.saliency.saliency import Saliency
-
-METHOD_NAMES = {"gradxinput": "gradient x input", "ig": "integrated gradients"}
 
 
 def saliency_png(found: Saliency, take: Clip, path: str | Path, seed_length: int,
@@ -47,7 +46,7 @@ def saliency_png(found: Saliency, take: Clip, path: str | Path, seed_length: int
     top = float(np.clip(scores, 0, None).max()) if len(scores) else 0.0
     bar_colours = fig.colorbar(_mappable(cmap, Normalize(0, top or 1.0)), ax=ax, pad=0.01)
     bar_colours.set_label("score: nats of the take's log-likelihood")
-    method = METHOD_NAMES.get(found.method, found.method)
+    method = method_name(found.method)
     ax.set_title(title or f"Which notes shaped the take: {found.model}, {method}; "
                           f"log-likelihood of the take {found.log_likelihood:.1f} nats")
     return _save(fig, path)

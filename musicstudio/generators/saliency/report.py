@@ -3,8 +3,9 @@
 
     python -m musicstudio.generators.saliency.report --docs docs/saliency.md --json /tmp/saliency.json
 
-For each model (lstm, infill, vae by default), each method (integrated gradients, gradient x input) and two
-takes per case (the true continuation, and one take the model samples from the seed), a case is a hit when
+For each model (lstm, infill, vae by default), each method (integrated gradients, gradient x input; for a
+model decoded with a copy cache, each also with the cache's attribution added, :mod:`.pointer`) and two takes
+per case (the true continuation, and one take the model samples from the seed), a case is a hit when
 the mean score of the notes in the repeated bars is above the mean of the other notes. A recency baseline
 (each note scored by its start: the last bar's notes highest) and a chance figure (each note a random score)
 are measured on the same cases, so the figure means something. Timing figures are in the benchmark, not here.
@@ -25,7 +26,7 @@ from musicstudio.generators.interface import GenerationRequest, bar_ticks
 from musicstudio.generators.saliency.attribution import METHODS
 from musicstudio.generators.saliency.repeats import RepeatCase, find_cases
 from musicstudio.generators.saliency.report_docs import write_docs
-from musicstudio.generators.saliency.saliency import attribute
+from musicstudio.generators.saliency.saliency import COPY, attribute
 
 TARGET = 0.8
 
@@ -58,23 +59,34 @@ def baseline_rows(cases: list[RepeatCase], random_seed: int) -> dict[str, float]
 
 
 def measure_model(generator, cases: list[RepeatCase], random_seed: int, steps: int) -> dict:
-    """Hit rates per method and take, and the mean of (repeated - other) mean scores."""
+    """Hit rates per method and take, and the mean of (repeated - other) mean scores. For a model that decodes
+    with a copy cache, each method twice: with the cache's attribution added ("+copy", what the app shows) and
+    the network's alone."""
     takes = {"true continuation": [c.truth for c in cases],
              "sampled take": [sampled_take(generator, c, random_seed + i) for i, c in enumerate(cases)]}
-    out = {}
+    out: dict[str, dict] = {}
     for method in METHODS:
         for what, clips in takes.items():
-            hits, margins, unread = [], [], 0
+            found: dict[str, list] = {}
             for case, take in zip(cases, clips):
-                s = attribute(generator, case.seed, take, case.meter, method, steps)
-                mask = case.in_repeated()
-                hits.append(hit(s.scores, mask, s.read))
-                margins.append(float(np.mean(np.asarray(s.scores)[mask]) - np.mean(np.asarray(s.scores)[~mask])))
-                unread += not any(np.asarray(s.read)[mask])
-            out[f"{method} / {what}"] = {"hit_rate": float(np.mean(hits)), "cases": len(hits),
-                                         "mean_margin_nats": float(np.mean(margins)),
-                                         "repeated_bar_unread": unread}
+                s = attribute(generator, case.seed, take, case.meter, method + COPY, steps)
+                scores = np.asarray(s.scores)
+                variants = {method: scores - np.asarray(s.copy_scores), s.method: scores} if s.copy_scores \
+                    else {method: scores}
+                for name, values in variants.items():
+                    found.setdefault(name, []).append((values, case.in_repeated(), np.asarray(s.read)))
+            for name in sorted(found, key=lambda n: not n.endswith(COPY)):
+                out[f"{name} / {what}"] = _row(found[name])
     return out
+
+
+def _row(found: list) -> dict:
+    """One row of the table from (scores, repeated-bar mask, read mask) per case."""
+    hits = [hit(scores, mask, read) for scores, mask, read in found]
+    margins = [float(np.mean(scores[mask]) - np.mean(scores[~mask])) for scores, mask, _ in found]
+    unread = sum(not any(read[mask]) for _, mask, read in found)
+    return {"hit_rate": float(np.mean(hits)), "cases": len(hits), "mean_margin_nats": float(np.mean(margins)),
+            "repeated_bar_unread": unread}
 
 
 def main(argv: list[str] | None = None) -> int:

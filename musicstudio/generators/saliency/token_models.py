@@ -8,7 +8,7 @@ rows are then run through the model's own LSTM and head. The infill model reads 
 gives it: the empty after part, the FILL marker of the take's bars, the seed's last bars
 (:func:`~musicstudio.generators.infill.generator.last_bars`), then the take; its likelihood is over the
 codec's tokens (the markers left out, as sampling leaves them out). Its copy cache (a mixture over repeated
-token runs) is not part of the network and gives no gradient: the saliency is the network's.
+token runs) is not part of the network: :mod:`.pointer` attributes what it adds from the places it points at.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class Inputs:
     first: int = 0            # the index in ``seed_tokens`` of the token the first seed row reads
     baseline: torch.Tensor | None = None   # rows x width: where the attribution starts (.baselines)
     tail: object = None       # objective(points from row ``start`` on, start), for a left-to-right network
+    take_tokens: np.ndarray | None = None   # the take's tokens (the token models'; the copy cache reads them)
+    take_log_probs: object = None           # () -> each take token's log-probability under the network
 
 
 def take_tokens(generator: LSTMGenerator, take: Clip, shift: int) -> np.ndarray:
@@ -91,7 +93,8 @@ def token_inputs(generator: LSTMGenerator, seed: Clip, take: Clip, meter: tuple[
 
     read: dict[int, tuple[torch.Tensor, torch.Tensor] | None] = {0: None}   # the state after rows :start
 
-    def tail(batch: torch.Tensor, start: int) -> torch.Tensor:
+    def per_token(batch: torch.Tensor, start: int) -> torch.Tensor:
+        """Each take token's log-probability ``(batch, take tokens)``, the rows before ``start`` read once."""
         if start not in read:
             with torch.no_grad():
                 read[start] = model.lstm(x[None, :start])[1]
@@ -101,10 +104,14 @@ def token_inputs(generator: LSTMGenerator, seed: Clip, take: Clip, meter: tuple[
         out, _ = model.lstm(batch, state)
         logits = model.head(out[:, first_target - start:])[..., :vocab]
         log_p = torch.log_softmax(logits.float(), dim=-1)
-        return log_p.gather(2, targets[None, :, None].expand(len(batch), -1, 1))[..., 0].sum(dim=1)
+        return log_p.gather(2, targets[None, :, None].expand(len(batch), -1, 1))[..., 0]
+
+    def tail(batch: torch.Tensor, start: int) -> torch.Tensor:
+        return per_token(batch, start).sum(dim=1)
 
     def objective(batch: torch.Tensor) -> torch.Tensor:
         return tail(batch, 0)
 
     seed_rows = len(context) + 1 + np.arange(len(seed_tokens))
-    return Inputs(x, seed_rows, seed_tokens, objective, kept, seed, shift, baseline=baseline, tail=tail)
+    return Inputs(x, seed_rows, seed_tokens, objective, kept, seed, shift, baseline=baseline, tail=tail,
+                  take_tokens=take_part, take_log_probs=lambda: per_token(x[None], 0)[0].detach().cpu().numpy())

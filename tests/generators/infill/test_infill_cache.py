@@ -13,7 +13,8 @@ from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.infill.backend import load
-from musicstudio.generators.infill.cache import CopyCache, CopyStatistics, Matcher, copy_statistics, mixed_log_probs
+from musicstudio.generators.infill.cache import (CopyCache, CopyStatistics, Matcher, candidate_places, copy_statistics,
+                                                mixed_log_probs)
 from musicstudio.generators.infill.generator import _Filling
 from musicstudio.generators.interface import GenerationRequest
 
@@ -35,6 +36,17 @@ def test_the_copy_distribution_follows_the_longest_matches():
     m.push(np.array([4]))
     longest, copy = m.copy(7)      # 1 2 4 matches the end of the context: what followed is the history's 1
     assert longest[0] == 3 and copy[0].tolist() == [0, 1, 0, 0, 0, 0, 0]
+
+
+def test_the_candidate_places_are_where_the_copy_distribution_points():
+    m = Matcher([np.array([1, 2, 3, 1, 2, 4])], 1, STEPS, 4, aligned=False)
+    for token in (1, 2):
+        m.push(np.array([token]))
+    longest, row, place = candidate_places(m)
+    assert longest[0] == 2 and row.tolist() == [0, 0] and place.tolist() == [2, 5]   # 1 2 -> 3 and 1 2 -> 4
+    assert m.src[0, place].tolist() == [3, 4]
+    counts = np.bincount(m.src[0, place], minlength=7) / len(place)
+    assert np.allclose(m.copy(7)[1][0], counts)
 
 
 def test_a_match_never_runs_across_parts_and_each_row_has_its_own_history():

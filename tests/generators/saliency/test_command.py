@@ -35,3 +35,13 @@ def test_a_model_without_gradients_and_a_take_with_nothing_after_the_seed_are_ba
     assert "no gradients" in capsys.readouterr().err
     assert main(["saliency", "--seed", str(seed), "--take", str(seed), "--model", "lstm"]) == 3
     assert "no notes after the seed" in capsys.readouterr().err
+
+
+def test_the_infill_model_s_copy_counts_by_default_and_the_plain_gradient_stays_selectable(tmp_path, capsys):
+    seed, take = files(tmp_path)
+    png = tmp_path / "shaped.png"
+    assert main(["saliency", "--seed", str(seed), "--take", str(take), "--model", "infill", "--png", str(png)]) == 0
+    assert "(ig+copy)" in capsys.readouterr().out
+    assert main(["saliency", "--seed", str(seed), "--take", str(take), "--model", "infill", "--method", "ig"]) == 0
+    out = capsys.readouterr().out
+    assert sum(line.startswith("pitch") for line in out.splitlines()) == len(SEED)
