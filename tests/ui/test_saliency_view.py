@@ -1,6 +1,8 @@
 """"Which notes shaped this take?": a take offered in the Generate panel, the button (Ctrl+Shift+W) asks the
 take's model off the GUI thread, the seed's notes in the piano roll get tints by their saliency (not one tint
-for all), with the legend; pressing again clears the tint and the roll looks as it did."""
+for all), with the legend; pressing again clears the tint and the roll looks as it did. A question still
+running is cancelled (not just ignored) by pressing again, another take, Keep or Discard, and the status line
+then says it stopped instead of still saying it is asking."""
 
 from __future__ import annotations
 
@@ -38,13 +40,14 @@ def window(main_window, service, tmp_path):
     return main_window
 
 
-def offer_take(window) -> None:
+def offer_take(window, count: int = 1) -> None:
     panel = window.generate
     panel.set_source("track")
     panel.set_mode("continue")
     plan = panel.current_plan()
-    take = Take(FIRST_BAR, BAR, "lstm", "lstm", {"bars": 1, "meter": [4, 4]})
-    panel.show_takes([take], plan, "lstm", GenerationResult([take], "cpu", 0.0), "One take.")
+    takes = [Take(FIRST_BAR[k:] + FIRST_BAR[:k], BAR, "lstm", "lstm", {"bars": 1, "meter": [4, 4]})
+             for k in range(count)]
+    panel.show_takes(takes, plan, "lstm", GenerationResult(takes, "cpu", 0.0), f"{count} takes.")
 
 
 def pixel_of(window, note: Note):
@@ -87,10 +90,65 @@ def test_the_seed_s_notes_get_distinct_tints_and_clearing_restores_the_roll(wind
 
 
 def test_another_take_or_discarding_clears_the_tint(window, qtbot):
+    import threading
+
     offer_take(window)
     box, canvas = window.generate.take_box, window.roll.canvas
+    shown_in, show = [], box.saliency.show
+    box.saliency.show = lambda *a: (shown_in.append(threading.current_thread()), show(*a))
     box.saliency.button.click()
     qtbot.waitUntil(lambda: canvas.saliency_tint is not None, timeout=120_000)
+    assert shown_in == [threading.main_thread()]      # the answer is drawn in the GUI thread, not the job's
+    assert window.generate.status.text().startswith("Which notes shaped this take:")
     box.discard()
     assert canvas.saliency_tint is None and not box.saliency.button.isChecked()
     assert not box.saliency.button.isEnabled()
+
+
+ENDINGS = {"pressing again": lambda box: box.saliency.button.click(), "another take": lambda box: box.flip(1),
+           "keep": lambda box: box.keep(), "discard": lambda box: box.discard()}
+
+
+def ask_without_running(window):
+    """Offer two takes and press the button, the job held back (not started): what it is asked is seen."""
+    offer_take(window, 2)
+    box = window.generate.take_box
+    held = []
+    box.saliency._start = held.append
+    box.saliency.button.click()
+    assert len(held) == 1 and not held[0].is_cancelled()
+    assert window.generate.status.text().startswith("Asking lstm")
+    return box, held[0]
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+def test_a_question_still_running_is_cancelled_by_pressing_again_another_take_keep_or_discard(window, ending):
+    box, job = ask_without_running(window)
+    ENDINGS[ending](box)
+    assert job.is_cancelled() and box.saliency.job is None
+    assert window.roll.canvas.saliency_tint is None and not box.saliency.button.isChecked()
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+def test_the_status_line_stops_saying_it_is_asking_once_the_question_is_stopped(window, ending):
+    box, _ = ask_without_running(window)
+    ENDINGS[ending](box)
+    status = window.generate.status.text()
+    assert "Asking" not in status, status
+    expected = {"keep": "Kept", "discard": "Takes discarded."}.get(ending, "Stopped asking lstm")
+    assert status.startswith(expected), status
+
+
+def test_a_cancelled_job_s_thread_ends_and_its_answer_never_tints_the_roll(window, qtbot):
+    from musicstudio.workers.render_worker import running_threads
+
+    offer_take(window)
+    box, canvas = window.generate.take_box, window.roll.canvas
+    box.saliency.button.click()
+    job = box.saliency.job
+    with qtbot.waitSignal(job.cancelled, timeout=60_000):
+        box.saliency.button.click()            # at once: the job is loading the model or attributing
+    qtbot.waitUntil(lambda: not running_threads(), timeout=60_000)
+    qtbot.wait(50)
+    assert canvas.saliency_tint is None and not box.saliency.button.isChecked()
+    assert window.generate.status.text().startswith("Stopped asking lstm")

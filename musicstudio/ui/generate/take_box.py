@@ -157,9 +157,10 @@ class TakeBox(QGroupBox):
         return True
 
     def discard(self, quiet: bool = False) -> None:
-        if self.list.takes and not quiet:
+        said = bool(self.list.takes) and not quiet
+        self._clear(give_focus=not quiet)     # first: a saliency question it stops says so, then this
+        if said:
             self.say("Takes discarded.")
-        self._clear(give_focus=not quiet)
 
     def _clear(self, give_focus: bool = False) -> None:
         """No takes. ``give_focus``: the keyboard focus goes back to the piano roll's notes first, before the

@@ -1,20 +1,49 @@
 """"Which notes shaped this take?": the Takes box's button (Ctrl+Shift+W). Pressed, it asks the take's model
 off the GUI thread (:mod:`musicstudio.workers.saliency`) how much each note of the seed shaped the take shown,
 then tints the seed's notes in the piano roll by it (:mod:`musicstudio.ui.piano_roll.saliency_tint`), with a
-legend; pressed again (or another take, keep, discard) clears the tint."""
+legend; pressed again (or another take, keep, discard) clears the tint, and stops a question still running
+(the job is cancelled, and the status line says so instead of still saying it is asking)."""
 
 from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton
 
 from musicstudio.core.clip import Clip
+from musicstudio.generators.saliency.names import method_name
 from musicstudio.ui.piano_roll.saliency_tint import SaliencyTint
 from musicstudio.workers.saliency import SaliencyAnswer, saliency_job, start_saliency
 
 SHORTCUT = "Ctrl+Shift+W"
+
+
+class _Relay(QObject):
+    """The end of one job, brought to the GUI thread (a plain function connected to a job's signals would run
+    in the job's thread): its answer is shown only while the job is still the one asked."""
+
+    def __init__(self, owner: TakeSaliency, job, take):
+        super().__init__()
+        self.owner, self.job, self.take = owner, job, take
+        job.finished.connect(self.finished)
+        job.failed.connect(self.failed)
+        job.cancelled.connect(self.cancelled)
+
+    @Slot(object)
+    def finished(self, answer) -> None:
+        if self.owner._answered(self.job):
+            self.owner.show(answer, self.take)
+
+    @Slot(str)
+    def failed(self, message: str) -> None:
+        if self.owner._answered(self.job):
+            self.owner._failed(message)
+
+    @Slot()
+    def cancelled(self) -> None:
+        self.owner._answered(self.job)
 
 
 class TakeSaliency:
@@ -28,7 +57,8 @@ class TakeSaliency:
         self.button.setToolTip(f"Tint the seed's notes by how much each shaped this take ({SHORTCUT}; "
                                "again to clear)")
         self.button.toggled.connect(self._toggled)
-        self.job = None
+        self.job = None          # the running job (None when none runs)
+        self._relay = None       # its end, brought to the GUI thread
         self._asked = None       # the take the running job is about
 
     @property
@@ -53,11 +83,27 @@ class TakeSaliency:
             return False
         meter = tuple(take.request.get("meter", (4, 4)))
         self._asked = take
+        self.cancel()
         self.job = saliency_job(box.model_name, plan.seed, Clip(tuple(take.notes), take.length), meter)
-        self.job.finished.connect(lambda answer, asked=take: self.show(answer, asked))
-        self.job.failed.connect(self._failed)
+        self._relay = _Relay(self, self.job, take)
         self.say(f"Asking {box.model_name} which notes shaped the take…")
         self._start(self.job)
+        return True
+
+    def _answered(self, job) -> bool:
+        """``job`` has ended: whether it is still the one asked (a cancelled one's late answer is dropped)."""
+        if job is not self.job:
+            return False
+        self.job = None
+        return True
+
+    def cancel(self) -> bool:
+        """Stop the job still running, if any, and say so (True when one was stopped)."""
+        job, self.job = self.job, None
+        if job is None:
+            return False
+        job.cancel()
+        self.say(f"Stopped asking {self.box.model_name} which notes shaped the take.")
         return True
 
     def show(self, answer: SaliencyAnswer, asked=None) -> None:
@@ -66,8 +112,7 @@ class TakeSaliency:
             return
         start = self.box.plan.seed_start
         tint = SaliencyTint(tuple(n.moved_by(ticks=start) for n in answer.notes), answer.strengths,
-                            answer.scores, answer.model, "gradient x input" if answer.method == "gradxinput"
-                            else "integrated gradients")
+                            answer.scores, answer.model, method_name(answer.method))
         self.canvas.saliency_tint = tint
         self.canvas.update()
         self.say(f"Which notes shaped this take: {tint.summary()} ({answer.seconds:.1f} s). "
@@ -78,8 +123,9 @@ class TakeSaliency:
         self.say(f"Which notes shaped this take: {message}", error=True)
 
     def clear(self) -> None:
-        """No tint (the button up)."""
+        """No tint (the button up), and no job still asking."""
         self._asked = None
+        self.cancel()
         if self.button.isChecked():
             self.button.setChecked(False)     # comes back here through toggled
             return
