@@ -157,7 +157,8 @@ def _others(song: Song, segment: Segment) -> list[list[Note]]:
             for t in song.tracks if not t.is_drum]
 
 
-def _seed(generator, song: Song, request: AddRequest, segment: Segment, groove: LibraryGroove | None) -> np.ndarray:
+def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
+                 groove: LibraryGroove | None) -> np.ndarray:
     """The pattern a run's part keeps: the groove's bars with the listener's kick and snare (one bar of
     them alone when no groove has the bar's length), or the groove's own with a style asked or no listener."""
     listener = generator.library.listener
@@ -210,8 +211,8 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
         groove = choose(library, rhythm_features(_others(song, segment), segment.meter), segment.meter,
                         request.style, request.density)
         scaled = None if progress is None else (lambda f, d=done, b=segment.bars: progress((d + f * b) / total))
-        tokens = _segment_tokens(generator, request, segment, groove, _seed(generator, song, request, segment, groove),
-                                 scaled, cancel)
+        seed = seed_pattern(generator, song, request, segment, groove)
+        tokens = _segment_tokens(generator, request, segment, groove, seed, scaled, cancel)
         pitches = groove.pitches if groove is not None else {}
         for row, take in zip(tokens, notes):
             take.extend(generator.codec.decode(row, pitches, start=segment.start))

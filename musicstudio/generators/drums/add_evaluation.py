@@ -9,7 +9,8 @@ is set against the removed one:
 * **Kick/snare overlap**: for kick and snare (those the removed part plays), the overlapping area of the
   written part's and the removed part's onset-position histograms over the 16th steps of the bar
   (:func:`.evaluation.instrument_overlap`'s measure), their mean, then the mean over songs. Beside it the
-  chosen library groove's pattern looped (retrieval alone, no model), a fixed choice, the library's
+  chosen library groove's pattern looped (retrieval alone, no listener, no model), that pattern with the
+  listener's kick and snare looped (no model), a fixed choice, the library's
   most common groove of the meter, looped (no listening at all), and the ceiling of any choice: the best
   library groove of the meter for each song, chosen knowing the removed part.
 * **Onsets with the band**: the share of the part's drum onsets (16th steps with a hit) where a pitched
@@ -33,7 +34,7 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
-from musicstudio.generators.drums.add import AddRequest, add_drums, choose
+from musicstudio.generators.drums.add import AddRequest, add_drums, choose, seed_pattern, segments
 from musicstudio.generators.drums.data import HELD_OUT
 from musicstudio.generators.drums.evaluation import instrument_overlap
 from musicstudio.generators.drums.library import rhythm_features
@@ -90,6 +91,7 @@ def evaluate(generator, records: list[dict], options: dict | None = None) -> dic
         request = AddRequest(random_seed=k, last_bar=steps // bar, **(options or {}))
         part = add_drums(generator, song, request)[0].notes
         chosen = choose(generator.library, rhythm_features(others, meter), meter)
+        pattern = seed_pattern(generator, song, AddRequest(), segments(song, 0, steps // bar)[0], chosen)
         fixed_name = _common_groove(generator.library, meter)
         fixed = next(g for g in generator.library.grooves if g.groove == fixed_name)
         best = max((kick_snare_overlap(_looped(generator.codec, g.tokens, g.pitches, steps), truth, bar)
@@ -99,6 +101,8 @@ def evaluate(generator, records: list[dict], options: dict | None = None) -> dic
                      "oa": kick_snare_overlap(part, truth, bar),
                      "oa_retrieved": kick_snare_overlap(_looped(generator.codec, chosen.tokens, chosen.pitches,
                                                                 steps), truth, bar),
+                     "oa_listener": kick_snare_overlap(_looped(generator.codec, pattern, chosen.pitches, steps),
+                                                       truth, bar),
                      "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps),
                                                     truth, bar),
                      "oa_best": best, "band": with_band(part, others), "truth_band": with_band(truth, others),
@@ -109,8 +113,8 @@ def evaluate(generator, records: list[dict], options: dict | None = None) -> dic
 def summarise(rows: list[dict]) -> dict:
     def figures(chosen):
         return {"songs": len(chosen), **{key: float(np.nanmean([r[key] for r in chosen]))
-                                          for key in ("oa", "oa_retrieved", "oa_fixed", "oa_best", "band",
-                                                                      "truth_band")},
+                                          for key in ("oa", "oa_retrieved", "oa_listener", "oa_fixed", "oa_best",
+                                                      "band", "truth_band")},
                 "notes_per_song": float(np.mean([r["notes"] for r in chosen])),
                 "truth_notes_per_song": float(np.mean([r["truth_notes"] for r in chosen]))}
     return {"all": figures(rows),
