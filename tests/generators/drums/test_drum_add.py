@@ -9,6 +9,7 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.drums import GROUP_OF
+from musicstudio.generators.drums import fill_rate
 from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums, segments
 from musicstudio.generators.drums.add_evaluation import evaluate, kick_snare_overlap, with_band
 from musicstudio.generators.drums.library import Library, rhythm_features
@@ -60,6 +61,9 @@ def test_style_density_and_fills(generator):
     filled = add_drums(generator, song, AddRequest(fills=4, repeat=1.0))[0]
     rolls = {n.start // 1920 for n in filled.notes if GROUP_OF[n.pitch] == 1 and (n.start // 120) % 2}
     assert rolls == {3, 7}                    # the fill's roll in the last bar of every four
+    # the fill measure counts those bars, both phrase ends, and nothing in the part without fills
+    assert fill_rate.phrase_rate(fill_rate.fill_bars(filled.notes, 1920, 8)) == (2, 2)
+    assert not fill_rate.fill_bars(sparse.notes, 1920, 8).any()
     with pytest.raises(AddDrumsError, match="no style 'polka'"):
         add_drums(generator, song, AddRequest(style="polka"))
     with pytest.raises(AddDrumsError, match="density"):
