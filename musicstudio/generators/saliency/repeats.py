@@ -82,6 +82,34 @@ def window_case(piece: str, notes: PieceNotes, first: int, seed_bars: int, take_
                       repeated, interval)
 
 
+def bars_repeated_by(case: RepeatCase, take: Clip) -> np.ndarray | None:
+    """For a take written after ``case``'s seed (a sampled one): for each seed note, whether it starts in a seed
+    bar that the take's first bar repeats exactly; None when it repeats none, or when those bars hold all the
+    seed's notes (nothing to compare them with)."""
+    bar = bar_ticks(case.meter)
+    first = bar_content(take.notes, 0, bar)
+    bars = round(case.seed.length / bar)
+    same = {k for k in range(bars) if first and bar_content(case.seed.notes, k * bar, bar) == first}
+    mask = np.array([n.start // bar in same for n in case.seed.notes], bool)
+    return mask if mask.any() and not mask.all() else None
+
+
+def swapped(case: RepeatCase, bars: tuple[int, ...]) -> Clip | None:
+    """The seed with the notes of ``bars`` replaced by those of the nearest other seed bar whose notes differ
+    (moved into place; None when there is none): the same tune with another of its bars where those were."""
+    bar = bar_ticks(case.meter)
+    count = round(case.seed.length / bar)
+    contents = [bar_content(case.seed.notes, k * bar, bar) for k in range(count)]
+    others = [k for k in range(count) if k not in bars and all(contents[k] != contents[b] for b in bars)]
+    if not others:
+        return None
+    notes = [n for n in case.seed.notes if n.start // bar not in bars]
+    for b in bars:
+        k = min(others, key=lambda o: (abs(o - b), o))
+        notes += [n.moved_by(ticks=(b - k) * bar) for n in case.seed.notes if n.start // bar == k]
+    return Clip(tuple(sorted(notes, key=lambda n: (n.start, n.pitch))), case.seed.length)
+
+
 def find_cases(corpus, count: int = 50, seed_bars: int = 4, take_bars: int = 2, split: str = "test",
                random_seed: int = 0, transposed: bool = False) -> list[RepeatCase]:
     """Up to ``count`` cases from ``corpus`` (:class:`~musicstudio.generators.corpus_store.Corpus`)'s ``split``."""

@@ -24,11 +24,12 @@ import numpy as np
 from musicstudio.core.clip import Clip
 from musicstudio.generators.interface import GenerationRequest, bar_ticks
 from musicstudio.generators.saliency.attribution import METHODS
-from musicstudio.generators.saliency.repeats import RepeatCase, find_cases
+from musicstudio.generators.saliency.repeats import RepeatCase, bars_repeated_by, find_cases, swapped
 from musicstudio.generators.saliency.report_docs import write_docs
 from musicstudio.generators.saliency.saliency import COPY, attribute
 
 TARGET = 0.8
+OWN, OWN_LABEL = "#own", ", the seed bar it repeats"   # sampled takes that repeat some seed bar: that bar
 
 
 def hit(scores, repeated: np.ndarray, read: np.ndarray | None = None) -> bool:
@@ -73,11 +74,37 @@ def measure_model(generator, cases: list[RepeatCase], random_seed: int, steps: i
                 scores = np.asarray(s.scores)
                 variants = {method: scores - np.asarray(s.copy_scores), s.method: scores} if s.copy_scores \
                     else {method: scores}
+                own = bars_repeated_by(case, take) if what == "sampled take" else None
                 for name, values in variants.items():
                     found.setdefault(name, []).append((values, case.in_repeated(), np.asarray(s.read)))
-            for name in sorted(found, key=lambda n: not n.endswith(COPY)):
-                out[f"{name} / {what}"] = _row(found[name])
+                    if own is not None:
+                        found.setdefault(name + OWN, []).append((values, own, np.asarray(s.read)))
+            for name in sorted(found, key=lambda n: (n.endswith(OWN), not n.removesuffix(OWN).endswith(COPY))):
+                label = f"{name.removesuffix(OWN)} / {what}" + (OWN_LABEL if name.endswith(OWN) else "")
+                out[label] = _row(found[name])
     return out
+
+
+def swap_drops(generator, cases: list[RepeatCase]) -> dict:
+    """How much likelier the true continuation is (nats, as the model decodes it) with the seed as it is than
+    with its repeated bar, or else its last bar, replaced by another bar of the seed (:func:`.repeats.swapped`):
+    what the model's likelihood owes to the bar it would have to copy, beside what it owes to the bar it
+    continues from. Means over the cases, by how far back the repeated bar is."""
+    def log_likelihood(seed, case):
+        return attribute(generator, seed, case.truth, case.meter, "gradxinput" + COPY).log_likelihood
+
+    drops: dict[str, dict[str, list]] = {}
+    for case in cases:
+        bars = round(case.seed.length / bar_ticks(case.meter))
+        whole = log_likelihood(case.seed, case)
+        for what, swap in (("repeated bar", case.repeated), ("last bar", (bars - 1,))):
+            seed = swapped(case, swap) if what == "repeated bar" or bars - 1 not in case.repeated else None
+            if seed is not None:
+                back = str(bars - max(case.repeated))
+                for key in ("all", back):
+                    drops.setdefault(what, {}).setdefault(key, []).append(whole - log_likelihood(seed, case))
+    return {what: {k: {"mean_drop_nats": float(np.mean(v)), "cases": len(v)} for k, v in sorted(by.items())}
+            for what, by in drops.items()}
 
 
 def _row(found: list) -> dict:
@@ -123,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         from musicstudio.generators.saliency.planted import planted_hits
         result["planted"] = {"phrases": args.planted, "hit_rate": planted_hits(args.planted)}
     for name in [m for m in args.models.split(",") if m]:
-        result["models"][name] = measure_model(registry.load(name, "cpu"), cases, args.random_seed, args.steps)
+        generator = registry.load(name, "cpu")
+        result["models"][name] = measure_model(generator, cases, args.random_seed, args.steps)
+        result.setdefault("swaps", {})[name] = swap_drops(generator, cases)
         print(name, json.dumps(result["models"][name], indent=1), file=sys.stderr)
     return _write(result, args.json, args.docs)
 
@@ -133,10 +162,11 @@ def merged(paths: list[Path]) -> dict:
     results = [json.loads(Path(p).read_text()) for p in paths]
     out = dict(results[0], models={})
     for r in results:
-        if {k: v for k, v in r.items() if k not in ("models", "planted")} != \
-                {k: v for k, v in out.items() if k not in ("models", "planted")}:
+        if {k: v for k, v in r.items() if k not in ("models", "planted", "swaps")} != \
+                {k: v for k, v in out.items() if k not in ("models", "planted", "swaps")}:
             raise SystemExit(f"{paths[results.index(r)]}: measured on other cases or settings")
         out["models"].update(r["models"])
+        out.setdefault("swaps", {}).update(r.get("swaps", {}))
         out.update({"planted": r["planted"]} if "planted" in r else {})
     return out
 

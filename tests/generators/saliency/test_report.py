@@ -8,9 +8,10 @@ import numpy as np
 from musicstudio.core.note import Note
 from musicstudio.generators.infill.gaps import PieceNotes
 from musicstudio.generators.interface import BAR
-from musicstudio.generators.saliency.repeats import window_case
+from musicstudio.core.clip import Clip
+from musicstudio.generators.saliency.repeats import bars_repeated_by, swapped, window_case
 from musicstudio.generators.saliency.report import baseline_rows, hit
-from musicstudio.generators.saliency.report_docs import BEGIN, END, write_docs
+from musicstudio.generators.saliency.report_docs import BEGIN, END, swaps_table, write_docs
 
 Q = BAR // 4
 
@@ -59,3 +60,31 @@ def test_the_table_goes_between_the_markers_and_the_rest_of_the_page_stays(tmp_p
     text = page.read_text()
     assert "old" not in text and "before" in text and "after" in text
     assert "| lstm | ig / true continuation | 50% of 2 | 80%: not met | 1 of 2 | +0.10 |" in text
+
+
+def test_a_sampled_take_s_own_repeated_bar_is_found_and_a_take_repeating_nothing_has_none():
+    case = window_case("tune", PieceNotes(TUNE, (4, 4)), 0, 4, 2, transposed=False)
+    third = Clip(tuple(n.moved_by(ticks=-2 * BAR) for n in TUNE[8:12]), BAR)         # bar 2 again
+    assert bars_repeated_by(case, third).tolist() == [False] * 8 + [True] * 4 + [False] * 4
+    assert bars_repeated_by(case, Clip(bar_of((61, 61, 61, 61), 0), BAR)) is None
+
+
+def test_swapping_a_bar_puts_the_nearest_other_bar_in_its_place_and_keeps_the_rest():
+    case = window_case("tune", PieceNotes(TUNE, (4, 4)), 0, 4, 2, transposed=False)
+    seed = swapped(case, (0,))
+    assert seed.length == case.seed.length and len(seed.notes) == 16
+    assert [n.pitch for n in seed.notes[:4]] == [67, 65, 64, 62]         # bar 1's notes, in bar 0
+    assert seed.notes[4:] == case.seed.notes[4:]
+    same = window_case("tune", PieceNotes(bar_of((60, 62, 64, 65), 0) * 1 + bar_of((60, 62, 64, 65), 1)
+                                          + bar_of((60, 62, 64, 65), 2) + bar_of((67, 65, 64, 62), 3)
+                                          + bar_of((60, 62, 64, 65), 4) + bar_of((60, 60, 60, 60), 5), (4, 4)),
+                       0, 4, 2, transposed=False)
+    assert swapped(same, (0, 1, 2)).notes[0].pitch == 67 and swapped(same, (0, 1, 2, 3)) is None
+
+
+def test_the_swaps_table_has_a_row_per_model_and_bar_and_a_column_per_distance():
+    lines = swaps_table({"lstm": {"repeated bar": {"all": {"mean_drop_nats": 1.5, "cases": 3},
+                                                   "4": {"mean_drop_nats": 1.0, "cases": 2},
+                                                   "2": {"mean_drop_nats": 2.5, "cases": 1}}}})
+    assert "| repeat 2 back | repeat 4 back |" in lines[2]
+    assert lines[-1] == "| lstm | repeated bar | +1.50 (3) | +2.50 (1) | +1.00 (2) |"
