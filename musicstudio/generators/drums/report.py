@@ -98,8 +98,10 @@ def card_text(config: dict, result: dict) -> str:
              "docs/drums.md: Decoding).", "",
              "Add drums reads `library.json` beside the weights: each main groove of the training styles (581, 89 "
              "styles) rendered by mma over a chord progression with its bass, chords and arpeggios, its band's "
-             "rhythm and its first 4 bars of drums, and 39 fills; the held-out styles are not in it. It is mma's "
-             "GPL-2+ data too (docs/drums.md: Add drums).", ""]
+             "rhythm and its first 4 bars of drums, and 39 fills; and the listener, a logistic regression (64 x 2 "
+             "weights) fitted on those songs' band rhythm to where their kick and snare land; the held-out styles "
+             "are not in it. It is mma's GPL-2+ data too, and so are the listener's weights (docs/drums.md: Add "
+             "drums).", ""]
     lines += licence_section(trained_collections(config))[:-1]
     lines += ["", "## Metrics", "", f"Vocabulary {s['vocab']} step sets; {s['parameters']:,} parameters; best "
               f"validation cross-entropy {s['valid_loss']:.3f} nats a step (epoch {s['best_epoch']}); trained "
@@ -184,12 +186,13 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
         lines += ["## Speed", "", bench, ""]
     lines += _targets(result["all"], alone) + ["## What changed in the measure", "", MEASURE_CHANGES, ""]
     lines += ["## Data and licence", "", GPL_NOTE, "", "## Not yet", "",
-              "- Add drums misses its overlap target (above); Vary is in the CLI (`--mode vary`), not yet in the "
-              "app's Generate panel.",
+              "- Add drums' kick/snare overlap is just under its target (Add drums: Targets): bossa nova, swing "
+              "and the 6/8 ballad; Vary is in the CLI (`--mode vary`), not yet in the app's Generate panel.",
               "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
-              "- Fill rate at phrase ends is not measured (no song here has fills written by anyone: mma's own "
-              "renders play a groove's fill only where a song file asks for it); the fill control puts one in "
-              "the last bar of every N bars.",
+              "- Fills: the only songs here with fills written by people are two of mma's examples (Add drums: "
+              "Fills at phrase ends); the training-style examples play none, so the default is no fills and Add "
+              "drums' default parts miss the held-out rate. The fill control puts one in the last bar of every N "
+              "bars; it does not yet choose where a phrase ends from the band.",
               "- The data is mma's hand-written, repeating patterns: a held-out groove's next bars are its seed's "
               "bars again with random skips, so the loop of the seed is the reference to beat (shown beside the "
               "model).", ""]
