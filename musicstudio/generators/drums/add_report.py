@@ -22,7 +22,8 @@ BEFORE = (
     "Before the listener (2026-12-02, the chosen library groove's own kick and snare): kick/snare overlap 0.544 "
     "over the same 50 songs (3/4 0.647, 4/4 0.559, 6/8 0.354), onsets with the band 75.4% (6/8 42.8%).")
 CHOICE = (
-    "- How the listener was chosen (`validate`, on the training styles' 492 songs with a kick or a snare, each "
+    "- How the listener was chosen (`python -m musicstudio.generators.drums.listener [--l2 L] [--gamma G]`, on "
+    "the training styles' 492 songs with a kick or a snare, each "
     "predicted by a listener fitted without its style, the styles dealt into 8 folds; the held-out styles not "
     "used): its pattern scored 0.558, 0.599, 0.551 at sharpening 1, 2, 3 (weight decay 1e-4) and 0.579, 0.599, "
     "0.595, 0.576 at weight decay 1e-5, 1e-4, 1e-3, 1e-2 (sharpening 2); per meter 4/4 0.582, 3/4 0.673, 6/8 "

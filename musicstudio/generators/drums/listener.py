@@ -191,3 +191,18 @@ def validate(records: Sequence[dict], l2: float = L2, gamma: float = GAMMA, fold
     every = [x for v in scores.values() for x in v]
     return {"songs": len(every), "overlap": float(np.nanmean(every)),
             "per_meter": {m: {"songs": len(v), "overlap": float(np.nanmean(v))} for m, v in sorted(scores.items())}}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    from musicstudio.generators.drums import songs
+    from musicstudio.generators.drums.data import HELD_OUT
+
+    parser = argparse.ArgumentParser(description="The listener held out an eighth of the training styles at a time.")
+    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--gamma", type=float, default=GAMMA)
+    args = parser.parse_args()
+    training = [r for r in songs.load() if r["style"] not in HELD_OUT]
+    print(json.dumps(validate(training, args.l2, args.gamma), indent=1))
