@@ -68,3 +68,14 @@ class Infiller(Protocol):
     left only. Without ``after`` its ``generate`` continues as any generator does."""
 
     def generate(self, request, progress=None, cancel=None) -> list: ...
+
+
+class Controllable(Protocol):
+    """A model that takes per-bar controls, MIDI-GPT style: note density and polyphony wished for each bar it
+    writes (``request.options["density"]`` and ``["polyphony"]``: a bin name or a number, or one per bar;
+    :mod:`.controls.wishes`). A family declares it when its models may be trained with control tokens; a model
+    takes them when its ``config.json`` holds the bins (``controls``): :func:`.controls.support.refusal`."""
+
+    bins: object
+
+    def generate(self, request, progress=None, cancel=None) -> list: ...

@@ -28,4 +28,14 @@ CONFIGS = {
                     "data": {**_DATA, "collections": None, "transpose": [0], "limit": 30},
                     "batches": {"batch_size": 8, "per_epoch": 4, "valid_items": 16},
                     "train": {"epochs": 2, "lr": 3e-3, "patience": 2}},
+    "infill-controls": {
+        "summary": "the infill network with MIDI-GPT style control tokens (note density, polyphony) before each bar "
+                   "of the gap, started from models/infill and trained on rearranged gaps of O'Neill's and Ryan's "
+                   "tunes and of music21's licence-clean polyphonic pieces (cache/poly-pieces.npz, parts merged), "
+                   "each bar's controls its own (docs/controls.md)",
+        "controls": "tertiles", "codec": _EVENTS,
+        "data": {**_DATA, "poly_cache": "cache/poly-pieces.npz"}, "warm_start": "models/infill",
+        "decoding": {"draws": 4},
+        "batches": {"batch_size": 16, "per_epoch": 40, "valid_items": 256},
+        "train": {**_TRAIN, "epochs": 400, "lr": 5e-4, "patience": 40, "max_minutes": 45}},
 }

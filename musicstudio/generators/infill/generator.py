@@ -163,10 +163,14 @@ class InfillGenerator(LSTMGenerator):
         cut = request.seed.length - seed.length       # the others are counted from the seed's start
         request = replace(request, seed=seed, others=tuple(_moved(c, -cut) for c in request.others))
         with one_blas_thread(), one_torch_thread():   # as lstm's generate: the steps then keep torch at one thread
-            if self.draws > 1 and request.after is not None:
+            if self.draws > 1 and (request.after is not None or self.draws_continuation(request)):
                 return self.best_of_draws(request, progress, cancel)
             return continue_phrase(self.token_model(request), self.phrases, request, BACKEND, self.name,
                                    progress, cancel)
+
+    def draws_continuation(self, request: GenerationRequest) -> bool:
+        """Whether a continuation (nothing after the gap) keeps the best of :attr:`draws` too: not here."""
+        return False
 
     def best_of_draws(self, request: GenerationRequest, progress: Progress | None = None,
                       cancel: CancelToken | None = None) -> list[Take]:

@@ -65,6 +65,16 @@ def register_of(pieces: list[PieceNotes], shifts) -> tuple[int, int] | None:
     return int(low), int(high)
 
 
+def gap_loss(device: torch.device):
+    """The loss of a batch (inputs, slots, targets): cross-entropy of the targets the loss reads, and their count."""
+    def loss_fn(m, batch):
+        x, p, y = (t.to(device) for t in batch)
+        logits, _ = m(x, p)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=IGNORE)
+        return loss, float((y != IGNORE).sum())
+    return loss_fn
+
+
 def train(run) -> None:
     cfg, data = run.config, run.data
     codec = codec_from_spec(cfg["codec"])
@@ -99,16 +109,9 @@ def train(run) -> None:
         pairs = draws(split["train"], b["per_epoch"] * b["batch_size"], rng, data.transpose)
         return batches_of(items(pairs), b["batch_size"], pad, rng)
 
-    device = torch.device(run.device)
-
-    def loss_fn(m, batch):
-        x, p, y = (t.to(device) for t in batch)
-        logits, _ = m(x, p)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=IGNORE)
-        return loss, float((y != IGNORE).sum())
-
     folder = ModelFolder(run, BACKEND, codec)
-    history = fit(run, model, train_batches, valid, loss_fn, loop, folder.best_saver(model_config))
+    history = fit(run, model, train_batches, valid, gap_loss(torch.device(run.device)), loop,
+                  folder.best_saver(model_config))
     if run.main:
         _finish(run, folder, history, sum(p.numel() for p in model.parameters()))
 
