@@ -38,6 +38,7 @@ from musicstudio.generators.argument_types import feel, pitch_range
 from musicstudio.generators.backends import UnknownBackend, backend_named
 from musicstudio.generators.capabilities import ChordFollower, DrumWriter, LatentModel
 from musicstudio.generators.checkpoint import CheckpointError, read_config
+from musicstudio.generators.controls import arguments as control_arguments
 from musicstudio.generators.fitting import fit_request
 from musicstudio.generators.interface import GenerationError, GenerationRequest
 from musicstudio.generators.seed_plan import drums_refused, meter_refused, seed_register, take_meter
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bars", type=int, default=4, help="bars to generate (default 4)")
     fill_command.add_argument(p)     # --fill 5-8: those bars of --track again, in place
     new_tracks.add_arguments(p)
+    control_arguments.add_arguments(p)   # --density (shared with --add-drums), --polyphony
     p.add_argument("--variations", type=int, default=4, help="takes to make (default 4)")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-p", type=float, default=1.0, help="nucleus sampling, 0 < p <= 1 (default 1: off)")
@@ -88,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", help="lock pitches to a key's scale: 'D minor', 'F#m', 'Bb', 'f#' (minor), 'D dorian', "
                    "'A melodic minor' (a minor key locks to harmonic minor; scales: " + ", ".join(SCALES) + "), or "
                    "'song' for the seed file's key (its notes' key where they disagree with its signature)")
-    p.add_argument("--range", type=pitch_range, default=None, metavar="LOW-HIGH",
-                   help="pitch range in MIDI numbers or note names: 48-84, C3-C6, 0-127 for any (default: the "
+    p.add_argument("--range", type=pitch_range, default=None, metavar="LOW-HIGH|low|mid|high",
+                   help="pitch range in MIDI numbers or note names: 48-84, C3-C6, 0-127 for any, or a register: "
+                        "low C2-B3, mid E3-E5, high G4-G6 (default: the "
                         "seed's register, 5 semitones beyond its lowest and highest notes, so a bass line stays "
                         "a bass line)")
     p.add_argument("--swing", type=feel, default=AUTO, metavar="auto|off|RATIO",
@@ -254,6 +257,7 @@ def _request(args, song: Song, seed: Clip, start: int = 0) -> GenerationRequest:
         options["chords"] = args.chords
     if args.texture != "auto":
         options["texture"] = args.texture
+    options.update(control_arguments.options(args))
     return GenerationRequest(seed=seed, bars=args.bars, variations=args.variations, temperature=args.temperature,
                              top_p=args.top_p, random_seed=args.random_seed, key=key,
                              pitch_range=args.range or seed_register(seed) or (0, 127),
@@ -264,6 +268,7 @@ def _check_family(info, args) -> None:
     """A ValueError when the options asked for are not the model's (the VAE's modes, the GAN's chords) or
     cannot be read (a chord): said from the model's config, before its network loads."""
     family = info.family
+    control_arguments.check(info, args)
     if args.mode in VAE_MODES and not family.can(LatentModel):
         raise ValueError(f"--mode {args.mode} needs a VAE model (one with a latent space); {info.name} is "
                          f"{info.backend}")
