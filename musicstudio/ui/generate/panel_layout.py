@@ -90,6 +90,8 @@ def build(panel: GeneratePanel) -> None:
     panel.box.addWidget(scroll, 1)
     panel.box.addWidget(panel.column)
     panel.params.more.toggled.connect(lambda on: _more_toggled(panel, on))
+    panel.picker.model_changed.connect(lambda: panel.params.controls.show_model(panel.picker.current))
+    panel.params.controls.show_model(panel.picker.current)
     set_side_by_side(panel, False)
 
 

@@ -3,7 +3,8 @@ the feel (the seed's swing, straight, or a swing: :mod:`musicstudio.generators.f
 song's key by default, as its notes have it: :func:`~musicstudio.core.key_finding.song_key`)
 with its scale (the key's own by default: major, or harmonic minor; or another minor, or a church mode)
 and pitch range; and, shown only for a GAN model, the chord
-progression to follow and the texture (one line or several voices)."""
+progression to follow and the texture (one line or several voices); the per-bar controls (density, polyphony:
+:mod:`.controls_box`), greyed for a model that cannot take them."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from musicstudio.core.scale import MODES, Scale
 from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.seed_plan import seed_register
+from musicstudio.ui.generate.controls_box import ControlsBox
 from musicstudio.ui.transport import KEYS
 
 MAX_SEED = 2**31 - 1
@@ -91,6 +93,7 @@ class ParameterForm(QWidget):
                                                                                        "chords")):
             self.texture.addItem(text, key)
         self.texture.setToolTip("One line, several voices, or whichever the seed is")
+        self.controls = ControlsBox()      # density and polyphony, for a model that takes them
         self.more = QToolButton(text="More parameters", checkable=True)
         self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.more.setAutoRaise(True)
@@ -102,6 +105,7 @@ class ParameterForm(QWidget):
         form.addRow("Feel", self.feel)
         form.addRow("Chords", chords_row)          # the rows the model's backend reads, shown for it alone
         form.addRow("Texture", self.texture)
+        form.addRow("Controls", self.controls)
         form.addRow(self.more)
         form.addRow("Top-p", self.top_p)
         form.addRow("Random seed", seed_row)
@@ -114,6 +118,7 @@ class ParameterForm(QWidget):
         self.show_family(None)
         self.chords.textChanged.connect(self.changed)
         self.texture.currentIndexChanged.connect(self.changed)
+        self.controls.changed.connect(self.changed)
         for box in (self.bars, self.variations, self.seed, self.low, self.high):
             box.valueChanged.connect(self.changed)
         for box in (self.temperature, self.top_p):
@@ -237,7 +242,10 @@ class ParameterForm(QWidget):
         self.seed_chords_button.setEnabled(bool(names))
 
     def options(self) -> dict:
-        """The backend's own parameters for the request."""
+        """The backend's own parameters for the request, and the controls asked for."""
+        return {**self._chord_options(), **self.controls.options()}
+
+    def _chord_options(self) -> dict:
         names = self._family.option_names() if self._family is not None else ()
         if "chords" not in names:
             return {}
