@@ -33,11 +33,15 @@ class PolyConfig:
     position_embed: int = 16
     meters: tuple[tuple[int, int], ...] = METERS
     directions: int = 0         # rows of the slider buffer
+    decoder_kind: str = "autoregressive"   # or "parallel": every step from z and its slot, no feedback
+    feedback_dropout: float = 0.0          # training: share of steps whose fed-back previous step is blanked
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meters", tuple((int(n), int(d)) for n, d in self.meters))
         if not self.meters:
             raise ValueError("a polyphonic VAE needs at least one meter")
+        if self.decoder_kind not in ("autoregressive", "parallel"):
+            raise ValueError(f"no {self.decoder_kind!r} decoder (autoregressive or parallel)")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -60,7 +64,11 @@ class PolyVAE(nn.Module):
         self.encoder = nn.GRU(c.embed + c.position_embed, c.encoder, batch_first=True, bidirectional=True)
         self.to_posterior = nn.Linear(2 * c.encoder, 2 * c.latent)
         self.to_state = nn.Linear(c.latent, c.decoder)
-        self.decoder = nn.GRU(width + c.latent + c.position_embed, c.decoder, batch_first=True)
+        self.parallel = c.decoder_kind == "parallel"
+        if self.parallel:       # a bidirectional GRU over the steps' slots, each direction half the width
+            self.decoder = nn.GRU(c.latent + c.position_embed, c.decoder // 2, batch_first=True, bidirectional=True)
+        else:
+            self.decoder = nn.GRU(width + c.latent + c.position_embed, c.decoder, batch_first=True)
         self.head = nn.Linear(c.decoder, c.pitches * STATES)
         self.register_buffer("directions", torch.zeros(c.directions, c.latent))
         self.register_buffer("centre", torch.zeros(c.latent))
@@ -79,22 +87,40 @@ class PolyVAE(nn.Module):
     def _logits(self, out: torch.Tensor) -> torch.Tensor:
         return self.head(out).view(*out.shape[:-1], self.config.pitches, STATES)
 
+    def parallel_logits(self, z: torch.Tensor, slots) -> torch.Tensor:
+        """The parallel decoder's logits ``(batch, steps, pitches, 3)``: a function of z and the slots alone."""
+        steps = len(slots)
+        x = torch.cat([z[:, None].expand(-1, steps, -1), self._slots(slots, len(z), z.device)], -1)
+        h = torch.tanh(self.to_state(z)).view(len(z), 2, -1).transpose(0, 1).contiguous()
+        out, _ = self.decoder(x, h)
+        return self._logits(out)
+
     def decode_logits(self, z: torch.Tensor, features: torch.Tensor, slots) -> torch.Tensor:
-        """Teacher-forced logits ``(batch, steps, pitches, 3)`` of the phrase whose multi-hots are ``features``."""
+        """Teacher-forced logits ``(batch, steps, pitches, 3)`` of the phrase whose multi-hots are ``features``
+        (the parallel decoder reads only their length)."""
+        if self.parallel:
+            return self.parallel_logits(z, slots)
         previous = torch.cat([torch.zeros_like(features[:, :1]), features[:, :-1]], dim=1)
+        if self.training and self.config.feedback_dropout > 0:     # word dropout (Bowman et al. 2016)
+            keep = torch.rand(previous.shape[:2], device=previous.device) >= self.config.feedback_dropout
+            previous = previous * keep[..., None]
         steps = features.shape[1]
         x = torch.cat([previous, z[:, None].expand(-1, steps, -1), self._slots(slots, len(z), z.device)], -1)
         out, _ = self.decoder(x, torch.tanh(self.to_state(z))[None])
         return self._logits(out)
 
-    def forward(self, features: torch.Tensor, slots):
+    def forward(self, features: torch.Tensor, slots, sample: bool = True):
+        """Logits, mu, logvar; z is drawn from the posterior while training (``sample``), else its mean."""
         mu, logvar = self.encode(features, slots)
-        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training else mu
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training and sample else mu
         return self.decode_logits(z, features, slots), mu, logvar
 
     def _run(self, z: torch.Tensor, slots, choose) -> list:
         """Decode step by step; ``choose(logits (batch, pitches, 3), step)`` gives the states' next multi-hots."""
         steps = len(slots)
+        if self.parallel:
+            logits = self.parallel_logits(z, slots)
+            return [choose(logits[:, t], t)[1] for t in range(steps)]
         h = torch.tanh(self.to_state(z))[None]
         positions = self._slots(slots, len(z), z.device)
         previous = torch.zeros(len(z), 2 * self.config.pitches, device=z.device)

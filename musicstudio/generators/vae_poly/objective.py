@@ -15,10 +15,11 @@ def as_features(rolls) -> torch.Tensor:
     return torch.from_numpy(roll_features(rolls))
 
 
-def phrase_loss(model: PolyVAE, rolls: torch.Tensor, slots, beta: float, free_bits: float):
-    """(mean loss, reconstruction, KL per phrase, logits, features) for a batch of rolls of one meter."""
+def phrase_loss(model: PolyVAE, rolls: torch.Tensor, slots, beta: float, free_bits: float, sample: bool = True):
+    """(mean loss, reconstruction, KL per phrase, logits, features) for a batch of rolls of one meter; without
+    ``sample`` the decoder reads the posterior mean (beta 0 then makes a deterministic autoencoder)."""
     features = torch.cat([(rolls == ONSET), (rolls == ONSET) | (rolls == HOLD)], dim=-1).float()
-    logits, mu, logvar = model(features, slots)
+    logits, mu, logvar = model(features, slots, sample)
     recon = F.cross_entropy(logits.reshape(-1, 3), rolls.reshape(-1).long(), reduction="none")
     recon = recon.view(len(rolls), -1).sum(dim=1)
     kl = kl_per_dim(mu, logvar).sum(dim=1)

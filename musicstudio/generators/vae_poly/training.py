@@ -60,7 +60,8 @@ class Trainer:
         meter, rolls = pick_batch(self.groups, self.cfg["batch_size"], self.rng)
         slots = self.model.config.slots(meter, rolls.shape[1])
         o = self.cfg["objective"]
-        loss, recon, kl, logits, real = phrase_loss(self.model, rolls, slots, self.beta(), o["free_bits"])
+        loss, recon, kl, logits, real = phrase_loss(self.model, rolls, slots, self.beta(), o["free_bits"],
+                                                    o.get("sample", True))
         extra = [0.0, 0.0, 0.0]
         if adversarial:
             a = self.adversary

@@ -87,3 +87,60 @@ def test_a_damaged_checkpoint_is_refused_with_a_message(tiny_poly_models, tmp_pa
     config["sliders"] = config["sliders"][:-1]
     with pytest.raises(CheckpointError, match="slider names"):
         load(tiny_poly_models / "vae-poly-tiny", config)
+
+
+def _tiny_model(**kw):
+    import torch
+
+    from musicstudio.generators.vae_poly.model import PolyConfig, PolyVAE
+
+    torch.manual_seed(0)
+    return PolyVAE(PolyConfig(pitches=12, embed=8, encoder=8, decoder=16, latent=4, position_embed=4, **kw))
+
+
+def _two_rolls(model):
+    import torch
+
+    rng = np.random.default_rng(0)
+    rolls = torch.from_numpy(rng.integers(0, 2, (2, 32, 12)))         # off and onset states
+    features = torch.cat([rolls == ONSET, rolls != 0], dim=-1).float()
+    return features, model.config.slots((4, 4), 32)
+
+
+def test_feedback_dropout_blanks_the_fed_back_steps_only_while_training():
+    import torch
+
+    model = _tiny_model(feedback_dropout=1.0)
+    features, slots = _two_rolls(model)
+    z = torch.zeros(2, 4)
+    model.train()
+    assert torch.allclose(model.decode_logits(z, features, slots), model.decode_logits(z, 1 - features, slots))
+    model.eval()
+    assert not torch.allclose(model.decode_logits(z, features, slots), model.decode_logits(z, 1 - features, slots))
+
+
+def test_the_parallel_decoder_reads_only_z_and_its_greedy_states_are_well_formed():
+    import torch
+
+    model = _tiny_model(decoder_kind="parallel").eval()
+    features, slots = _two_rolls(model)
+    z = torch.randn(2, 4)
+    assert torch.equal(model.decode_logits(z, features, slots), model.decode_logits(z, 1 - features, slots))
+    states = model.decode_states(z, slots)
+    assert states.shape == (2, 32, 12)
+    sounding_before = torch.cat([torch.zeros(2, 1, 12, dtype=torch.bool), states[:, :-1] != 0], dim=1)
+    assert not ((states == HOLD) & ~sounding_before).any()          # no hold after silence
+    with pytest.raises(ValueError, match="decoder"):
+        _tiny_model(decoder_kind="sideways")
+
+
+def test_without_sampling_training_reads_the_posterior_mean():
+    import torch
+
+    model = _tiny_model().train()
+    features, slots = _two_rolls(model)
+    first, mu, _ = model(features, slots, sample=False)
+    again, _, _ = model(features, slots, sample=False)
+    assert torch.equal(first, again)
+    noisy, _, _ = model(features, slots)
+    assert not torch.equal(first, noisy)
