@@ -8,7 +8,7 @@ import time
 BENCHMARKS = ("bench_midi", "bench_project", "bench_wav", "bench_piano_roll", "bench_audio", "bench_generate",
               "bench_ensemble", "bench_vae", "bench_gan", "bench_generate_ui", "bench_hostile_models", "bench_open",
               "bench_transcribe", "bench_sing", "bench_mixer", "bench_drums", "bench_infill", "bench_vae_poly",
-              "bench_harmonize", "bench_saliency")
+              "bench_harmonize", "bench_saliency", "bench_controls")
 
 
 def _device_line() -> str:

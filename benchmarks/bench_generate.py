@@ -21,7 +21,7 @@ from musicstudio.generators.interface import BAR, GenerationError, GenerationReq
 TARGET_S = 0.150
 REPEAT = 7
 MODELS = ("lstm", "lstm-triplets", "lstm-ensemble", "lstm-notes", "markov-events", "markov-melody", "vae", "gan",
-          "infill")   # infill continues from the left when it is given no music after the gap
+          "infill", "infill-controls")   # infill continues from the left when it is given no music after the gap
 
 # (pitch, start in 8ths, length in 8ths): four bars in G major
 _TUNE = [(67, 0, 2), (72, 2, 2), (72, 4, 1), (71, 5, 1), (72, 6, 2), (74, 8, 2), (76, 10, 2), (76, 12, 2),

@@ -18,6 +18,7 @@ from musicstudio.generators.codecs import codec_from_spec
 from musicstudio.generators.controls.bins import ControlBins
 from musicstudio.generators.controls.tokens import COUNT, ControlTokens
 from musicstudio.generators.infill.configs import BACKEND
+from musicstudio.generators.infill.control_card import rewrite as rewrite_card
 from musicstudio.generators.infill.control_data import POLY_CONTEXT, controlled_item, draw, poly_pieces, sample_bars
 from musicstudio.generators.infill.gaps import PieceNotes
 from musicstudio.generators.infill.model import InfillConfig
@@ -119,3 +120,4 @@ def train(run) -> None:
                                "(nats/event)": best["valid_loss"], "train cross-entropy at best epoch":
                                best["train_loss"]}, parameters=sum(p.numel() for p in model.parameters()),
                       notes=[f"started from {cfg['warm_start']}"])
+        rewrite_card(run.out, data.extra["poly_cache"])
