@@ -37,7 +37,8 @@ from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.add import AddRequest, add_drums, choose, seed_pattern, segments
 from musicstudio.generators.drums.data import HELD_OUT
 from musicstudio.generators.drums.evaluation import instrument_overlap
-from musicstudio.generators.drums.library import rhythm_features
+from musicstudio.generators.drums.library import build_library, rhythm_features
+from musicstudio.generators.drums.listener import FOLDS, with_kit
 from musicstudio.generators.drums.songs import CACHE, load
 
 SONGS = 50
@@ -81,32 +82,56 @@ def _common_groove(library, meter):
     return Counter(g.groove for g in pool).most_common(1)[0][0] if pool else None
 
 
+def song_row(generator, record: dict, k: int, options: dict | None = None) -> dict | None:
+    """One song's figures (see the module's note); None when the library has no groove of its meter."""
+    song, truth = song_of(record)
+    meter = (int(record["meter"][0]), int(record["meter"][1]))
+    bar, steps = steps_in_bar(meter), int(record["length"]) // STEP_TICKS
+    others = [t.notes for t in song.tracks]
+    chosen = choose(generator.library, rhythm_features(others, meter), meter)
+    fixed_name = _common_groove(generator.library, meter)
+    if chosen is None or fixed_name is None:
+        return None
+    part = add_drums(generator, song, AddRequest(random_seed=k, last_bar=steps // bar, **(options or {})))[0].notes
+    pattern = seed_pattern(generator, song, AddRequest(), segments(song, 0, steps // bar)[0], chosen)
+    fixed = next(g for g in generator.library.grooves if g.groove == fixed_name)
+    best = max((kick_snare_overlap(_looped(generator.codec, g.tokens, g.pitches, steps), truth, bar)
+                for g in generator.library.grooves if g.meter == meter), default=float("nan"))
+    return {"style": record["style"], "groove": record["groove"], "meter": f"{meter[0]}/{meter[1]}",
+            "chosen": f"{chosen.style}/{chosen.groove}",
+            "oa": kick_snare_overlap(part, truth, bar),
+            "oa_retrieved": kick_snare_overlap(_looped(generator.codec, chosen.tokens, chosen.pitches, steps), truth,
+                                               bar),
+            "oa_listener": kick_snare_overlap(_looped(generator.codec, pattern, chosen.pitches, steps), truth, bar),
+            "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps), truth, bar),
+            "oa_best": best, "band": with_band(part, others), "truth_band": with_band(truth, others),
+            "notes": len(part), "truth_notes": len(truth)}
+
+
 def evaluate(generator, records: list[dict], options: dict | None = None) -> dict:
-    rows = []
-    for k, record in enumerate(records):
-        song, truth = song_of(record)
-        meter = (int(record["meter"][0]), int(record["meter"][1]))
-        bar, steps = steps_in_bar(meter), int(record["length"]) // STEP_TICKS
-        others = [t.notes for t in song.tracks]
-        request = AddRequest(random_seed=k, last_bar=steps // bar, **(options or {}))
-        part = add_drums(generator, song, request)[0].notes
-        chosen = choose(generator.library, rhythm_features(others, meter), meter)
-        pattern = seed_pattern(generator, song, AddRequest(), segments(song, 0, steps // bar)[0], chosen)
-        fixed_name = _common_groove(generator.library, meter)
-        fixed = next(g for g in generator.library.grooves if g.groove == fixed_name)
-        best = max((kick_snare_overlap(_looped(generator.codec, g.tokens, g.pitches, steps), truth, bar)
-                    for g in generator.library.grooves if g.meter == meter), default=float("nan"))
-        rows.append({"style": record["style"], "groove": record["groove"], "meter": f"{meter[0]}/{meter[1]}",
-                     "chosen": f"{chosen.style}/{chosen.groove}",
-                     "oa": kick_snare_overlap(part, truth, bar),
-                     "oa_retrieved": kick_snare_overlap(_looped(generator.codec, chosen.tokens, chosen.pitches,
-                                                                steps), truth, bar),
-                     "oa_listener": kick_snare_overlap(_looped(generator.codec, pattern, chosen.pitches, steps),
-                                                       truth, bar),
-                     "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps),
-                                                    truth, bar),
-                     "oa_best": best, "band": with_band(part, others), "truth_band": with_band(truth, others),
-                     "notes": len(part), "truth_notes": len(truth)})
+    return summarise([row for k, r in enumerate(records) if (row := song_row(generator, r, k, options)) is not None])
+
+
+def validation(generator, songs: list[dict], grooves: list[dict], options: dict | None = None,
+               listener: bool = True, folds: int = FOLDS) -> dict:
+    """The same figures on the training styles' songs with a kick or a snare, each song's part written with a
+    library (and listener) built without its style: the styles dealt into ``folds`` folds. ``listener``
+    False: the library's groove alone (as before the listener)."""
+    import dataclasses
+
+    training = with_kit([r for r in songs if r["style"] not in HELD_OUT])
+    styles = sorted({r["style"] for r in training})
+    rows, own = [], generator.library
+    try:
+        for fold in range(folds):
+            out = set(styles[fold::folds])
+            library = build_library(generator.codec, [r for r in songs if r["style"] not in out],
+                                    [g for g in grooves if g["style"] not in out])
+            generator.library = library if listener else dataclasses.replace(library, listener=None)
+            rows += [row for k, r in enumerate(training)
+                     if r["style"] in out and (row := song_row(generator, r, k, options)) is not None]
+    finally:
+        generator.library = own
     return summarise(rows)
 
 
@@ -134,15 +159,23 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("model", nargs="?", default="drums")
     parser.add_argument("--songs", type=Path, default=CACHE)
     parser.add_argument("--repeat", type=float, help="how firmly the part keeps the chosen groove")
-    parser.add_argument("--out", type=Path, default=Path("cache/drums/add-evaluation.json"))
+    parser.add_argument("--validate", action="store_true", help="the training styles' songs, a fold at a time")
+    parser.add_argument("--no-listener", action="store_true", help="with --validate: the library's grooves alone")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     started = time.monotonic()
     options = {} if args.repeat is None else {"repeat": args.repeat}
     generator = ModelRegistry().load(args.model, "cpu")
-    result = evaluate(generator, held_out_songs(load(args.songs)), options)
+    if args.validate:
+        from musicstudio.generators.drums import grooves
+
+        result = validation(generator, load(args.songs), grooves.load(), options, not args.no_listener)
+    else:
+        result = evaluate(generator, held_out_songs(load(args.songs)), options)
     result.update(seconds=round(time.monotonic() - started, 1), options=options)
-    args.out.write_text(json.dumps(result, indent=1))
+    out = args.out or Path("cache/drums/add-validation.json" if args.validate else "cache/drums/add-evaluation.json")
+    out.write_text(json.dumps(result, indent=1))
     return result
 
 

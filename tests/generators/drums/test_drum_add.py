@@ -11,7 +11,7 @@ from musicstudio.core.track import Track
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.drums import fill_rate
 from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums, segments
-from musicstudio.generators.drums.add_evaluation import evaluate, kick_snare_overlap, with_band
+from musicstudio.generators.drums.add_evaluation import evaluate, kick_snare_overlap, validation, with_band
 from musicstudio.generators.drums.library import Library, rhythm_features
 from musicstudio.generators.registry import ModelRegistry
 
@@ -98,6 +98,18 @@ def test_the_evaluation_runs_on_song_records(generator):
     result = evaluate(generator, records[:2])
     assert result["all"]["songs"] == 2 and 0.0 <= result["all"]["oa"] <= 1.0
     assert 0.0 <= result["all"]["band"] <= 1.0
+
+
+def test_the_validation_writes_each_style_with_a_library_built_without_it(generator):
+    from add_fixture import groove_records
+
+    own = generator.library
+    records = song_records() + [dict(r, style="rockb") for r in song_records() if r["style"] == "rock"]
+    result = validation(generator, records, groove_records(), folds=4)
+    assert generator.library is own                                  # the model's own library is back
+    # the waltz and the 6/8 have no other style of their meter to be matched against, so only the two rocks
+    assert result["all"]["songs"] == 8 and set(result["per_meter"]) == {"4/4"}
+    assert {r["chosen"].split("/")[0] for r in result["rows"] if r["style"] == "rock"} == {"rockb"}
 
 
 def test_the_report_section_says_whether_each_target_is_met(generator):
