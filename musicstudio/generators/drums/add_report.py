@@ -91,13 +91,16 @@ def fill_section(result: dict | None, side: dict | None, plain) -> list[str]:
     held, added = hf / max(1, he), af / max(1, ae)
     ok = abs(added - held) <= 0.5 * held
     lines = ["### Fills at phrase ends", "", plain(fill_rate.__doc__.strip()), "",
-             f"- Training-style example songs ({len(result['training_songs'])}, none playing a Fill groove): "
+             f"- Training-style example songs ({len(result['training_songs'])}, "
+             f"{result.get('training_fill_grooves', 0) or 'none'} playing a Fill groove): "
              f"{tf} fills at {te} phrase ends ({tf / max(1, te):.1%}; the fill bars are intros, a solo section "
              f"and groove changes), so the default `fills` stays {result['default_fills']} (off: a fill every N bars "
              "puts one at every N/4th phrase end, and the nearest setting to that rate is none).",
              f"- Held-out example songs that play a Fill groove ({', '.join(result['held_out_songs'])}): {hf} fills "
              f"at {he} phrase ends ({held:.1%}); in each the fills the measure finds are the bars mma played the "
-             "Fill groove in (bossa.mma: bars 16 and 32; grooves.mma: 40, 42, 44, 46, its per-bar groove list).",
+             "Fill groove in (bossa.mma: bars 16 and 32; grooves.mma: 40, 42, 44, 46, its per-bar groove list, as "
+             "mma's own `Print Bar $_BarNum Groove $_Groove` lines say). Songs that play a Fill groove among styles "
+             f"of both sets are in neither: {', '.join(result.get('mixed_fill_songs', [])) or 'none'}.",
              f"- Add drums' parts for those songs, their drums taken out, default fills "
              f"({result['added_fills']}), {result['takes']} takes each: {af} at {ae} phrase ends ({added:.1%}). "
              f"Within 50% of the held-out rate: {'met' if ok else '**not met**'}."]

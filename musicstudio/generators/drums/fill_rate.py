@@ -135,6 +135,8 @@ def measure(generator, folder: Path, styles_of: dict, held_out: Sequence[str], f
     added = [added_rate(generator, s["song"], setting) for s in held]
     return {"phrase": PHRASE, "training_songs": [s["name"] for s in training],
             "training": [train_fills, train_ends], "default_fills": chosen,
+            "training_fill_grooves": sum(s["fill_groove"] for s in training),
+            "mixed_fill_songs": [s["name"] for s in songs if s["fill_groove"] and s not in held and s not in training],
             "held_out_songs": [s["name"] for s in held], "held_out": [held_fills, held_ends],
             "added_fills": setting, "added": [sum(f for f, _ in added), sum(n for _, n in added)], "takes": TAKES,
             "songs": {name: {"fills": f, "phrase_ends": n, "fill_bars": b} for name, (f, n, b) in rows.items()}}
