@@ -30,6 +30,7 @@ from musicstudio.generators.saliency.saliency import COPY, attribute
 
 TARGET = 0.8
 OWN, OWN_LABEL = "#own", ", the seed bar it repeats"   # sampled takes that repeat some seed bar: that bar
+NETWORK = " (network alone, the cache off)"           # swap_drops' figures of a copy-cache model's network
 
 
 def hit(scores, repeated: np.ndarray, read: np.ndarray | None = None) -> bool:
@@ -89,22 +90,25 @@ def swap_drops(generator, cases: list[RepeatCase]) -> dict:
     """How much likelier the true continuation is (nats, as the model decodes it) with the seed as it is than
     with its repeated bar, or else its last bar, replaced by another bar of the seed (:func:`.repeats.swapped`):
     what the model's likelihood owes to the bar it would have to copy, beside what it owes to the bar it
-    continues from. Means over the cases, by how far back the repeated bar is."""
-    def log_likelihood(seed, case):
-        return attribute(generator, seed, case.truth, case.meter, "gradxinput" + COPY).log_likelihood
+    continues from; for a model with a copy cache, also the network's alone. Means over the cases, by how far
+    back the repeated bar is."""
+    def log_likelihoods(seed, case) -> dict[str, float]:
+        s = attribute(generator, seed, case.truth, case.meter, "gradxinput" + COPY)
+        return {"": s.log_likelihood, **({NETWORK: s.log_likelihood - s.copy_gain} if s.copy_scores else {})}
 
     drops: dict[str, dict[str, list]] = {}
     for case in cases:
         bars = round(case.seed.length / bar_ticks(case.meter))
-        whole = log_likelihood(case.seed, case)
+        whole = log_likelihoods(case.seed, case)
         for what, swap in (("repeated bar", case.repeated), ("last bar", (bars - 1,))):
             seed = swapped(case, swap) if what == "repeated bar" or bars - 1 not in case.repeated else None
-            if seed is not None:
-                back = str(bars - max(case.repeated))
-                for key in ("all", back):
-                    drops.setdefault(what, {}).setdefault(key, []).append(whole - log_likelihood(seed, case))
+            if seed is None:
+                continue
+            for part, value in log_likelihoods(seed, case).items():
+                for key in ("all", str(bars - max(case.repeated))):
+                    drops.setdefault(what + part, {}).setdefault(key, []).append(whole[part] - value)
     return {what: {k: {"mean_drop_nats": float(np.mean(v)), "cases": len(v)} for k, v in sorted(by.items())}
-            for what, by in drops.items()}
+            for what, by in sorted(drops.items(), key=lambda item: (not item[0].startswith("repeated"), item[0]))}
 
 
 def _row(found: list) -> dict:
@@ -126,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--transposed", action="store_true", help="also count repeats at another pitch")
     parser.add_argument("--steps", type=int, default=8, help="integrated gradients' points a path (as the app)")
     parser.add_argument("--random-seed", type=int, default=0)
+    parser.add_argument("--split", default="test", choices=("test", "valid"),
+                        help="the corpus split the seeds come from (the figures: test)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--docs", type=Path)
     parser.add_argument("--merge", type=Path, nargs="+", metavar="JSON",
@@ -140,10 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     from musicstudio.generators.registry import ModelRegistry
 
     cases = find_cases(read_cache(args.corpus, verify=False), args.cases, args.seed_bars, args.take_bars,
-                       random_seed=args.random_seed, transposed=args.transposed)
+                       split=args.split, random_seed=args.random_seed, transposed=args.transposed)
     registry = ModelRegistry()
     result = {"cases": len(cases), "seed_bars": args.seed_bars, "take_bars": args.take_bars,
-              "transposed": args.transposed, "random_seed": args.random_seed, "target": TARGET,
+              "transposed": args.transposed, "random_seed": args.random_seed,
+              **({"split": args.split} if args.split != "test" else {}), "target": TARGET,
               "repeat_distance": _distances(cases), "baselines": baseline_rows(cases, args.random_seed),
               "models": {}}
     if args.planted:

@@ -10,7 +10,8 @@ BEGIN, END = "<!-- saliency-measure: begin -->", "<!-- saliency-measure: end -->
 def measure_table(result: dict) -> str:
     """The figures as Markdown: one row per model, method and take, then the baselines."""
     target = result["target"]
-    lines = [f"{result['cases']} held-out seeds (test split, random seed {result['random_seed']}) of "
+    split = result.get("split", "test")
+    lines = [f"{result['cases']} held-out seeds ({split} split, random seed {result['random_seed']}) of "
              f"{result['seed_bars']} bars whose next bar repeats a bar of the seed "
              f"({'exactly or transposed' if result['transposed'] else 'exactly: same offsets, pitches, durations'}); "
              f"the take is {result['take_bars']} bars. How far back the repeated bar is (bars before the "

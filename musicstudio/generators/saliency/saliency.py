@@ -45,6 +45,7 @@ class Saliency:
     model: str
     log_likelihood: float        # of the take given the seed, teacher-forced, as the model decodes it
     copy_scores: tuple[float, ...] = ()   # the copy cache's part of each score (.pointer; () without a cache)
+    copy_gain: float = 0.0       # what the copy cache adds to ``log_likelihood`` (nats; 0 without a cache)
 
     def strengths(self) -> np.ndarray:
         """Scores scaled into 0 .. 1 for a colour ramp: each note's positive score over the largest one (notes
@@ -154,4 +155,5 @@ def attribute(generator, seed: Clip, take: Clip, meter: tuple[int, int] = (4, 4)
     read[inputs.kept] = [k in set(read_owners) for k in keys]
     return Saliency(tuple(seed.notes), tuple(float(s) for s in scores), tuple(bool(r) for r in read),
                     method if copied is not None else net, getattr(generator, "name", ""), total,
-                    tuple(float(c) for c in copy) if copied is not None else ())
+                    tuple(float(c) for c in copy) if copied is not None else (),
+                    copied[1] if copied is not None else 0.0)

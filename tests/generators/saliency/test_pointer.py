@@ -5,6 +5,7 @@ with."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,10 @@ def test_the_infill_model_s_copy_counts_and_its_likelihood_is_the_one_it_scores_
     assert plain.method == "ig" and np.allclose(np.array(s.scores) - copied, plain.scores, atol=1e-6)
     gap = infill.gap_log_probs(seed, None, take, (4, 4))
     assert s.log_likelihood == pytest.approx(float(gap.sum()), abs=1e-3)
+    network = copy.copy(infill)
+    network.cache = None
+    alone = network.gap_log_probs(seed, None, take, (4, 4))
+    assert s.copy_gain > 0 and s.log_likelihood - s.copy_gain == pytest.approx(float(alone.sum()), abs=1e-3)
 
 
 def test_a_model_without_a_cache_answers_with_the_plain_method():

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.infill.gaps import PieceNotes
 from musicstudio.generators.interface import BAR
-from musicstudio.core.clip import Clip
 from musicstudio.generators.saliency.repeats import bars_repeated_by, swapped, window_case
 from musicstudio.generators.saliency.report import baseline_rows, hit
 from musicstudio.generators.saliency.report_docs import BEGIN, END, swaps_table, write_docs
