@@ -3,8 +3,10 @@ apart from it, computing the attribution with each model and method.
 
 The seed is a held-out tune's first 8 bars (clean corpus, test split) and the take its next 2 bars; drawing is
 timed as the app draws it (a repaint of the note canvas, 1600 x 900 window, with the tint and its legend over
-the seed's notes), against the same repaint without the tint. Each figure is a median; wall and this
-process's CPU time are both given, since a shared machine's load stretches the first."""
+the seed's notes), against the same repaint without the tint. Computing: each method, and for the infill model
+(decoded with a copy cache) each also with the cache's attribution added ("+copy", the app's default). Each
+figure is a median; wall and this process's CPU time are both given, since a shared machine's load stretches
+the first."""
 
 import os
 from pathlib import Path
@@ -68,7 +70,7 @@ def _drawing(seed, meter):
         window.roll.refresh()
         app.processEvents()
         strengths = tuple(i / max(1, len(seed.notes) - 1) for i in range(len(seed.notes)))
-        tint = SaliencyTint(seed.notes, strengths, strengths, "lstm", "integrated gradients")
+        tint = SaliencyTint(seed.notes, strengths, strengths, "infill", "integrated gradients + copy")
         plain = median_seconds(canvas.repaint, 20)
         canvas.saliency_tint = tint
         tinted, tinted_cpu = median_seconds(canvas.repaint, 20), median_cpu_seconds(canvas.repaint, 20)
@@ -82,6 +84,7 @@ def _drawing(seed, meter):
 
 
 def _computing(seed, take, meter):
+    from musicstudio.generators.saliency.pointer import copy_cache
     from musicstudio.generators.saliency.saliency import attribute
 
     rows = []
@@ -89,7 +92,8 @@ def _computing(seed, take, meter):
         if generator is None:
             rows.append(skipped(name))
             continue
-        for method in ("gradxinput", "ig"):
+        copies = ("gradxinput+copy", "ig+copy") if copy_cache(generator) is not None else ()
+        for method in ("gradxinput", "ig", *copies):     # "+copy": what the copy cache adds (the app's default)
             attribute(generator, seed, take, meter, method)        # warm
             wall = median_seconds(lambda g=generator, m=method: attribute(g, seed, take, meter, m), 3)
             rows.append((f"compute: {name}, {method} (wall)", wall, "s", None))

@@ -3,8 +3,9 @@
     QT_QPA_PLATFORM=offscreen OMP_NUM_THREADS=1 .venv/bin/python docs/screenshots/make_saliency_screenshot.py
 
 A held-out tune of the clean corpus (O'Neill's, test split: the first 8 bars of a 6/8 jig whose ninth bar
-repeats its first) as the seed, one lstm take of 2 bars after it (made here with the shipped model, offered in
-the Generate panel as the panel offers takes), then the button pressed and the tint waited for; the window is
+repeats its first) as the seed, one infill take of 2 bars after it (made here with the shipped model and its copy
+cache, offered in the Generate panel as the panel offers takes), then the button pressed and the tint (integrated
+gradients + copy) waited for; the window is
 written to saliency.png next to this script. Settings go to a temporary folder, never the user's.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PIECE = "oneills1850/0732-0758_bs.abc#755"
+MODEL = "infill"
 
 
 def tune():
@@ -64,12 +66,13 @@ def main() -> int:
     while time.monotonic() < settle:
         app.processEvents()
         time.sleep(0.05)
+    panel.picker.select(MODEL)               # the panel shows the model the take came from
     panel.set_source("track")
     panel.set_mode("continue")
     plan = panel.current_plan()
-    take = ModelRegistry().load("lstm", "cpu").generate(
+    take = ModelRegistry().load(MODEL, "cpu").generate(
         GenerationRequest(seed=plan.seed, bars=2, variations=1, random_seed=7, meter=meter))[0]
-    panel.show_takes([take], plan, "lstm", GenerationResult([take], "cpu", 0.0), "One take.")
+    panel.show_takes([take], plan, MODEL, GenerationResult([take], "cpu", 0.0), "One take.")
     roll.geometry.px_per_tick = roll.canvas.width() / (10.4 * seed.length / 8)
     roll.hbar.setValue(0)
     roll.geometry.centre_on_pitch(74, roll.canvas.height())

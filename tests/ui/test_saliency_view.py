@@ -100,6 +100,7 @@ def test_another_take_or_discarding_clears_the_tint(window, qtbot):
     qtbot.waitUntil(lambda: canvas.saliency_tint is not None, timeout=120_000)
     assert shown_in == [threading.main_thread()]      # the answer is drawn in the GUI thread, not the job's
     assert window.generate.status.text().startswith("Which notes shaped this take:")
+    assert window.statusBar().currentMessage().startswith("Which notes shaped this take:")
     box.discard()
     assert canvas.saliency_tint is None and not box.saliency.button.isChecked()
     assert not box.saliency.button.isEnabled()

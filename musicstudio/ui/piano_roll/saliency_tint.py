@@ -19,7 +19,7 @@ from musicstudio.core.note import Note, pitch_name
 
 RAMP = ((0.0, (68, 1, 84)), (0.25, (59, 82, 139)), (0.5, (33, 145, 140)), (0.75, (94, 201, 98)),
         (1.0, (253, 231, 37)))
-LEGEND_WIDTH, LEGEND_HEIGHT = 300, 64
+LEGEND_WIDTH, LEGEND_HEIGHT = 340, 80     # room for "integrated gradients + copy" and a summary of two lines
 
 
 def ramp_colour(strength: float, alpha: int = 230) -> QColor:
