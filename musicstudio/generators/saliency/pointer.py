@@ -2,7 +2,8 @@
 notes the cache pointed at.
 
 A model decoded with a copy cache (:mod:`musicstudio.generators.infill.cache`: the infill model, and any model
-whose ``config.json`` has a ``decoding.copy`` section) draws each token from the mixture
+that holds one as its ``cache``, as the infill backend's do when their ``config.json`` has a ``decoding.copy``
+section) draws each token from the mixture
 ``p = (1 - w) p_net + w p_copy``, where ``p_copy`` shares its mass equally among the *places* of the context
 whose preceding tokens match the end of the history longest, each place pointing at the token that followed it
 there. This is the pointer/cache mixture of Grave, Joulin & Usunier, "Improving Neural Language Models with a
