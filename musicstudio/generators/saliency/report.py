@@ -14,6 +14,7 @@ are measured on the same cases, so the figure means something. Timing figures ar
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -157,11 +158,28 @@ def main(argv: list[str] | None = None) -> int:
         from musicstudio.generators.saliency.planted import planted_hits
         result["planted"] = {"phrases": args.planted, "hit_rate": planted_hits(args.planted)}
     for name in [m for m in args.models.split(",") if m]:
-        generator = registry.load(name, "cpu")
+        generator = load_model(registry, name)
         result["models"][name] = measure_model(generator, cases, args.random_seed, args.steps)
         result.setdefault("swaps", {})[name] = swap_drops(generator, cases)
         print(name, json.dumps(result["models"][name], indent=1), file=sys.stderr)
     return _write(result, args.json, args.docs)
+
+
+def load_model(registry, name: str):
+    """A model by name; ``NAME:cache``, the token model NAME decoded with the shipped infill model's copy cache
+    over its seed (as the infill report's baseline ``lstm:cache``: what copying would do for NAME's saliency)."""
+    model, _, variant = name.partition(":")
+    if not variant:
+        return registry.load(name, "cpu")
+    if variant != "cache":
+        raise SystemExit(f"{name}: the only variant is NAME:cache")
+    from musicstudio.generators.evaluation.infill_report import CachedBaseline
+
+    inner, cache = registry.load(model, "cpu"), registry.load("infill", "cpu").cache
+    generator = copy.copy(inner)
+    generator.name, generator.cache = name, cache
+    generator.generate = CachedBaseline(inner, cache, name).generate     # takes decoded with the cache, too
+    return generator
 
 
 def merged(paths: list[Path]) -> dict:

@@ -88,3 +88,23 @@ def test_the_swaps_table_has_a_row_per_model_and_bar_and_a_column_per_distance()
                                                    "2": {"mean_drop_nats": 2.5, "cases": 1}}}})
     assert "| repeat 2 back | repeat 4 back |" in lines[2]
     assert lines[-1] == "| lstm | repeated bar | +1.50 (3) | +2.50 (1) | +1.00 (2) |"
+
+
+def test_a_token_model_decoded_with_the_infill_model_s_cache_is_attributed_with_its_copy():
+    from pathlib import Path
+
+    from musicstudio.generators.interface import GenerationRequest
+    from musicstudio.generators.registry import ModelRegistry
+    from musicstudio.generators.saliency.pointer import copy_cache
+    from musicstudio.generators.saliency.report import load_model
+    from musicstudio.generators.saliency.saliency import attribute
+
+    registry = ModelRegistry([Path(__file__).resolve().parents[3] / "models"])
+    cached = load_model(registry, "lstm:cache")
+    assert copy_cache(cached) is registry.load("infill", "cpu").cache
+    assert copy_cache(registry.load("lstm", "cpu")) is None         # the registry's lstm is left as it was
+    case = window_case("tune", PieceNotes(TUNE, (4, 4)), 0, 4, 2, transposed=False)
+    s = attribute(cached, case.seed, case.truth, case.meter, "gradxinput+copy")
+    assert s.method == "gradxinput+copy" and s.model == "lstm:cache" and s.copy_gain != 0
+    take = cached.generate(GenerationRequest(seed=case.seed, bars=1, variations=1, random_seed=1, meter=(4, 4)))[0]
+    assert take.length == BAR
