@@ -13,8 +13,14 @@ from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.infill.backend import load
-from musicstudio.generators.infill.cache import (CopyCache, CopyStatistics, Matcher, candidate_places, copy_statistics,
-                                                mixed_log_probs)
+from musicstudio.generators.infill.cache import (
+    CopyCache,
+    CopyStatistics,
+    Matcher,
+    candidate_places,
+    copy_statistics,
+    mixed_log_probs,
+)
 from musicstudio.generators.infill.generator import _Filling
 from musicstudio.generators.interface import GenerationRequest
 
