@@ -81,13 +81,15 @@ def wishes(bins: ControlBins, bars: list[BarAttributes], rng: np.random.Generato
 
 
 def controlled_item(codec: EventCodec, steps_of: np.ndarray, tokens: ControlTokens, config, start_token: int,
-                    piece: PieceNotes, gap: Gap, bins: ControlBins, rng: np.random.Generator | None):
-    """(inputs, slots, targets) of one gap with its controls (never targets themselves)."""
+                    piece: PieceNotes, gap: Gap, bins: ControlBins, rng: np.random.Generator | None,
+                    given: list[dict] | None = None):
+    """(inputs, slots, targets) of one gap with its controls (never targets themselves): the bars' own bins
+    (dropped at random with ``rng``), or the wishes ``given`` for each bar."""
     bar, notes = piece.bar, list(piece.notes)
     first, last = gap.start * bar, (gap.start + gap.bars) * bar
     after = after_part(codec, notes, last, gap.after, bar, config.after_reversed)
     before = part_tokens(codec, notes, first - gap.before * bar, first)
-    per_bar = [tokens.bar(w) for w in wishes(bins, gap_attributes(piece, gap), rng)]
+    per_bar = [tokens.bar(w) for w in (given if given is not None else wishes(bins, gap_attributes(piece, gap), rng))]
     gap_tokens = insert_controls(part_tokens(codec, notes, first, last), steps_of,
                                  steps_in_bar(piece.meter, codec.steps_per_quarter), per_bar)
     arranged = arrange(codec, steps_of, after, before, gap_tokens, gap.bars)

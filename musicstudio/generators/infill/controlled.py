@@ -92,6 +92,8 @@ class _Controlled:
         self.likelihood += np.where(self.at < ends, log_p, 0.0)
         before, self.at = self.at, self.at + self.steps_of[tokens]
         state = self.inner.push(state, tokens)
+        if not (np.minimum(self.at // self.bar, len(self.per_bar) - 1) > before // self.bar).any():
+            return state        # no row reached a bar line of the gap (most steps)
         pending = [[t for b in bars for t in self.per_bar[b]]
                    for bars in bar_lines_reached(before, self.at, self.bar, len(self.per_bar))]
         while any(pending):
