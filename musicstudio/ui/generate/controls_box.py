@@ -5,8 +5,8 @@ its config holds the bins); greyed for the others, the reason in the tooltip."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QComboBox
 
 from musicstudio.generators.controls.bins import CONTROLS, NAMES
 from musicstudio.generators.controls.support import folder_refusal
@@ -17,13 +17,14 @@ TIPS = {"density": "How many onsets each bar of the take has, per quarter note (
                      "three or more (3+)"}
 
 
-class ControlsBox(QWidget):
+class ControlsBox(QObject):
+    """The two boxes (:attr:`boxes`, by control; the parameter form lays them out, a row each) and what they
+    ask."""
+
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QComboBox] = {}
         for control in CONTROLS:
             box = self.boxes[control] = QComboBox()
@@ -31,8 +32,6 @@ class ControlsBox(QWidget):
             for name in NAMES[control]:
                 box.addItem(name.capitalize(), name)
             box.currentIndexChanged.connect(self.changed)
-            row.addWidget(QLabel(control.capitalize()))
-            row.addWidget(box, 1)
         self.reason: str | None = None
         self.show_model(None)
 

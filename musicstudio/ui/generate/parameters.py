@@ -93,7 +93,7 @@ class ParameterForm(QWidget):
                                                                                        "chords")):
             self.texture.addItem(text, key)
         self.texture.setToolTip("One line, several voices, or whichever the seed is")
-        self.controls = ControlsBox()      # density and polyphony, for a model that takes them
+        self.controls = ControlsBox(self)      # density and polyphony, for a model that takes them
         self.more = QToolButton(text="More parameters", checkable=True)
         self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.more.setAutoRaise(True)
@@ -105,7 +105,8 @@ class ParameterForm(QWidget):
         form.addRow("Feel", self.feel)
         form.addRow("Chords", chords_row)          # the rows the model's backend reads, shown for it alone
         form.addRow("Texture", self.texture)
-        form.addRow("Controls", self.controls)
+        form.addRow("Density", self.controls.density)
+        form.addRow("Polyphony", self.controls.polyphony)
         form.addRow(self.more)
         form.addRow("Top-p", self.top_p)
         form.addRow("Random seed", seed_row)
