@@ -1,21 +1,30 @@
-"""The polyphonic VAE's named training configs: ``vae-poly`` (the plain VAE), ``vae-poly-gan`` (the same network,
-data and time budget with the discriminator of :mod:`.adversary` beside the ELBO from a quarter of the budget
-on) and ``vae-poly-tiny`` (for tests)."""
+"""The polyphonic VAE's named training configs: ``vae-poly`` (the plain VAE), ``vae-poly-gan`` (the first
+``vae-poly``'s network, data and 30-minute budget with the discriminator of :mod:`.adversary` beside the ELBO
+from a quarter of the budget on) and ``vae-poly-tiny`` (for tests).
+
+``vae-poly`` blanks half of the decoder's fed-back previous steps while training (word dropout, Bowman, Vilnis,
+Vinyals, Dai, Jozefowicz & Bengio, "Generating Sentences from a Continuous Space", 2016) and learns at 2e-3 for
+48 minutes: the first model (``_FIRST``, kept for the VAE-GAN twin) leaned on the fed-back roll, and its greedy
+decoding went wrong within the first few steps and stayed wrong (docs/vae-poly.md, "What limits
+reconstruction")."""
 
 BACKEND = "vae-poly"
 _CODEC = {"codec": "pianoroll", "low": 24, "high": 107}   # the pitches 24..107, both included
 _DATA = {"transpose": [-3, -2, -1, 0, 1, 2, 3], "valid_phrases": 1024, "slider_phrases": 6000}
 _TRAIN = {"epochs": 400, "per_epoch": 100, "lr": 1e-3, "clip_norm": 1.0, "max_minutes": 30}
-_PLAIN = {"codec": _CODEC, "data": _DATA, "threads": 1, "batch_size": 32,
+_FIRST = {"codec": _CODEC, "data": _DATA, "threads": 1, "batch_size": 32,
           "model": {"embed": 128, "encoder": 128, "decoder": 256, "latent": 128, "position_embed": 16},
           "objective": {"beta": 0.2, "free_bits": 128.0, "anneal_steps": 1500}, "train": _TRAIN}
+_PLAIN = {**_FIRST, "model": {**_FIRST["model"], "feedback_dropout": 0.5},
+          "train": {**_TRAIN, "lr": 2e-3, "max_minutes": 48}}
 CONFIGS = {
     "vae-poly": {"summary": "MusicVAE-style polyphonic VAE: 2-bar piano rolls (off / onset / hold per pitch) of "
-                            "the piece's meter, bidirectional GRU encoder, GRU decoder on z, free bits; latent "
-                            "sliders; licence-clean string quartets, piano and trecento pieces", **_PLAIN},
+                            "the piece's meter, bidirectional GRU encoder, GRU decoder on z and the previous step "
+                            "(half of those blanked while training), free bits; latent sliders; licence-clean string "
+                            "quartets, piano and trecento pieces", **_PLAIN},
     "vae-poly-gan": {"summary": "the polyphonic VAE trained as a VAE-GAN (Larsen et al. 2016): a convolutional "
                                 "discriminator's features matched between phrases and their reconstructions, and "
-                                "a hinge loss on reconstructions and prior samples, beside the ELBO", **_PLAIN,
+                                "a hinge loss on reconstructions and prior samples, beside the ELBO", **_FIRST,
                      "adversary": {"start": 0.25, "lr": 2e-4, "matching": 0.1, "adversarial": 5.0}},
     "vae-poly-tiny": {"summary": "a tiny polyphonic VAE for tests (about 30 s on one thread)", "codec": _CODEC,
                       "threads": 1, "batch_size": 16, "data": {"transpose": [0], "valid_phrases": 32,
