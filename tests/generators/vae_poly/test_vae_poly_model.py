@@ -144,3 +144,14 @@ def test_without_sampling_training_reads_the_posterior_mean():
     assert torch.equal(first, again)
     noisy, _, _ = model(features, slots)
     assert not torch.equal(first, noisy)
+
+
+def test_the_report_keeps_the_hand_written_part_of_the_docs(tmp_path):
+    from musicstudio.generators.vae_poly.report import KEPT, kept_part
+
+    docs = tmp_path / "vae-poly.md"
+    assert kept_part(docs) == ""                                       # no file yet
+    docs.write_text("# measured\n\n| a | 1 |\n")
+    assert kept_part(docs) == ""                                       # nothing marked
+    docs.write_text(f"# measured\n\n| a | 1 |\n\n{KEPT}\n\n## Diagnosis\n\nby hand\n")
+    assert kept_part(docs) == f"{KEPT}\n\n## Diagnosis\n\nby hand\n"
