@@ -130,6 +130,9 @@ def main(args: argparse.Namespace) -> int:
     try:
         if args.seed is None:
             raise ValueError("--seed SONG.mid is needed: the song to add drums to")
+        if args.density is not None and not isinstance(args.density, (int, float)):
+            raise ValueError("--density for drums is a number from 0 (sparse) to 1 (busy); bin names and one "
+                             "value a bar are for a model with control tokens (infill-controls)")
         registry, info = _model_info(args)
         if not info.family.can(DrumWriter):
             raise ValueError(f"--add-drums, --repeat and a drum vary need a drum model; {info.name} is {info.backend}")

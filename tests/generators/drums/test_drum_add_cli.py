@@ -56,7 +56,11 @@ def test_refusals_say_why_in_one_line(models, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no style 'polka'" in err and len(err.strip().splitlines()) == 1
     assert _run(models, plain, tmp_path / "d.mid", "--add-drums", "--density", "3") == 2
-    assert not any((tmp_path / f"{x}.mid").exists() for x in "abcd")
+    capsys.readouterr()
+    assert _run(models, plain, tmp_path / "e.mid", "--add-drums", "--density", "low") == 2   # the controls' bins
+    err = capsys.readouterr().err
+    assert "number from 0 (sparse) to 1 (busy)" in err and len(err.strip().splitlines()) == 1
+    assert not any((tmp_path / f"{x}.mid").exists() for x in "abcde")
 
 
 def test_vary_and_repeat_on_a_drum_track(models, tmp_path, capsys):
