@@ -1,7 +1,8 @@
 """How the Generate panel sits in its dock. Two parts:
 
 - the settings, which may scroll: the pages (Generate: the seed beside the parameters; Model: the card's
-  summary, the licence, "Add model folder…", the device; the VAE studio's three pages) and the last message;
+  summary, the licence, "Add model folder…", the device; the VAE studio's three pages), and under them the
+  last message, which never scrolls away (a long message wraps rather than hiding below the fold);
 - the column that never scrolls away: the model box, Generate and Cancel, the progress, and the Takes
   with Audition, Keep and Discard.
 
@@ -77,17 +78,21 @@ def build(panel: GeneratePanel) -> None:
     inner_layout = QVBoxLayout(inner)
     inner_layout.setContentsMargins(0, 0, 0, 0)
     inner_layout.addWidget(panel.pages)
-    inner_layout.addWidget(panel.status)          # also in the window's status bar
     inner_layout.addStretch(1)
     panel.scroll = scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(inner)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # the panel is as wide as it needs
+    settings = QWidget()
+    settings_layout = QVBoxLayout(settings)
+    settings_layout.setContentsMargins(0, 0, 0, 0)
+    settings_layout.addWidget(scroll, 1)
+    settings_layout.addWidget(panel.status)       # also in the window's status bar
     panel.column = _column(panel)
     panel.box = QBoxLayout(QBoxLayout.Direction.TopToBottom, panel)
     panel.box.setContentsMargins(4, 2, 4, 2)
-    panel.box.addWidget(scroll, 1)
+    panel.box.addWidget(settings, 1)
     panel.box.addWidget(panel.column)
     panel.params.more.toggled.connect(lambda on: _more_toggled(panel, on))
     panel.picker.model_changed.connect(lambda: panel.params.controls.show_model(panel.picker.current))
