@@ -37,6 +37,8 @@ DEFAULT_REPEAT = 0.7     # how firmly a part keeps the chosen groove (the `repea
 DENSITY_WEIGHT = 0.5     # a whole density step (0 to 1) weighs as much as this much kick/snare overlap
 SPREAD = 0.2             # how far (rhythm distance) the grooves that predict the kit reach; chosen on the
                          # training styles, each song predicted from the other styles (0.05 to 3 tried)
+NEIGHBOURS = 0.3         # the library neighbours' share in the kick/snare pattern (the listener's the rest)
+GAMMA = 1.5              # the sharpening of that mixture before its steps are picked (:func:`.listener.kit_pattern`)
 DRUM_CHANNEL = 9         # channel 10
 
 
@@ -106,15 +108,20 @@ def kit_overlap(kit: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
+def meter_pool(library: Library, meter: tuple[int, int]) -> list[LibraryGroove]:
+    """The library's grooves in ``meter``, or of its bar's length when none is in it."""
+    bar = steps_in_bar(meter)
+    return [g for g in library.grooves if g.meter == meter] or [g for g in library.grooves
+                                                                if steps_in_bar(g.meter) == bar]
+
+
 def choose(library: Library, rhythm: np.ndarray, meter: tuple[int, int], style: str | None = None,
            density: float | None = None) -> LibraryGroove | None:
     """The library groove (in ``meter``, or of its bar's length when no groove has it; of ``style`` when
     given and it has one there, else of any) whose kick and snare land where the rhythm's nearest grooves
     put theirs (:func:`expected_kit`), nearest ``density`` when given (its rank among the meter's grooves,
     0 the sparsest); None when no groove has the bar's length."""
-    bar = steps_in_bar(meter)
-    pool = [g for g in library.grooves if g.meter == meter] or [g for g in library.grooves
-                                                                 if steps_in_bar(g.meter) == bar]
+    pool = meter_pool(library, meter)
     if not pool:
         return None
     ranks = _ranks([g.density for g in pool])
@@ -157,6 +164,16 @@ def _others(song: Song, segment: Segment) -> list[list[Note]]:
             for t in song.tracks if not t.is_drum]
 
 
+def mixed_kit(chances: np.ndarray, neighbours: np.ndarray | None, weight: float = NEIGHBOURS) -> np.ndarray:
+    """``(2, bar_steps)``: the listener's chances, each drum's normalised to sum 1, mixed with the library
+    neighbours' kick and snare histograms (:func:`expected_kit`) at ``weight``; the chances alone when no
+    groove has the bar's length or ``weight`` is 0."""
+    if neighbours is None or weight <= 0.0:
+        return chances
+    shares = chances / np.maximum(1e-12, chances.sum(axis=1, keepdims=True))
+    return (1.0 - weight) * shares + weight * neighbours
+
+
 def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
                  groove: LibraryGroove | None) -> np.ndarray:
     """The pattern a run's part keeps: the groove's bars with the listener's kick and snare (one bar of
@@ -165,7 +182,11 @@ def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
     seed = groove.tokens if groove is not None else np.zeros(0, np.int64)
     if listener is None or (request.style is not None and groove is not None):
         return seed
-    kit = kit_pattern(listener.predict(_others(song, segment), segment.meter, segment.bars))
+    others = _others(song, segment)
+    chances = listener.predict(others, segment.meter, segment.bars)
+    pool = meter_pool(generator.library, segment.meter)
+    neighbours = expected_kit(pool, rhythm_features(others, segment.meter)) if pool else None
+    kit = kit_pattern(mixed_kit(chances, neighbours, NEIGHBOURS), GAMMA)
     return steered(generator.codec, seed if len(seed) else np.zeros(kit.shape[1], np.int64), kit)
 
 

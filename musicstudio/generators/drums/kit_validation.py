@@ -1,0 +1,113 @@
+"""How Add drums' kick/snare pattern was chosen: the listener mixed with the library neighbours, held out by style.
+
+``python -m musicstudio.generators.drums.kit_validation [--neighbours W ...] [--gamma G ...]``: on the
+training styles' songs with a kick or a snare (:mod:`.songs`; the held-out styles of :data:`.data.HELD_OUT`
+are not read), the styles dealt into :data:`.listener.FOLDS` folds, each song's pattern is made by a
+listener fitted without its fold and a library of the other folds' songs: the listener's chances and the
+nearest library grooves' kick and snare (:func:`.add.expected_kit`) mixed at weight W
+(:func:`.add.mixed_kit`), sharpened by G and turned into steps (:func:`.listener.kit_pattern`), then set
+against the song's own kick and snare (:func:`.listener.pattern_overlap`). Printed for each (W, G): the
+mean over songs, the mean of the 3/4, 4/4 and 6/8 means, and each meter's. Add drums' ``NEIGHBOURS`` and
+``GAMMA`` are the pair chosen here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from musicstudio.generators.codecs.drums import GROUP_OF
+from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
+from musicstudio.generators.drums.add import expected_kit, mixed_kit
+from musicstudio.generators.drums.library import _histogram, _notes, rhythm_features
+from musicstudio.generators.drums.listener import (
+    FOLDS,
+    KIT,
+    example,
+    fit_listener,
+    kit_pattern,
+    pattern_overlap,
+    with_kit,
+)
+
+MAIN_METERS = ("3/4", "4/4", "6/8")
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A song as the library holds it: its band's rhythm and its kick's and snare's histograms."""
+    style: str
+    meter: tuple[int, int]
+    rhythm: np.ndarray
+    kit: np.ndarray
+
+
+def heard(record: dict) -> Heard:
+    meter = (int(record["meter"][0]), int(record["meter"][1]))
+    bar, drums = steps_in_bar(meter), _notes(record["drums"])
+    kit = np.stack([_histogram((int(round(n.start / STEP_TICKS)) for n in drums if GROUP_OF[n.pitch] == g), bar)
+                    for g in KIT])
+    return Heard(record["style"], meter, rhythm_features([_notes(t) for t in record["others"]], meter), kit)
+
+
+def _neighbours(pool: Sequence[Heard], song: Heard) -> np.ndarray | None:
+    bar = song.kit.shape[1]
+    same = [h for h in pool if h.meter == song.meter] or [h for h in pool if h.kit.shape[1] == bar]
+    return expected_kit(same, song.rhythm) if same else None
+
+
+def fold_predictions(records: Sequence[dict], folds: int = FOLDS) -> list[tuple]:
+    """For each training song with a kick or a snare: (record, its kick/snare profile, the listener's chances,
+    the neighbours' histograms), both predicted without the song's fold of styles."""
+    kept = with_kit(records)
+    data = [example(r) for r in kept]
+    library = [heard(r) for r in records]
+    styles = sorted({r["style"] for r in kept})
+    out = []
+    for fold in range(folds):
+        held = set(styles[fold::folds])
+        listener = fit_listener([d for r, d in zip(kept, data) if r["style"] not in held])
+        pool = [h for h in library if h.style not in held]
+        for r, (features, profile) in zip(kept, data):
+            if r["style"] in held:
+                chances = (1.0 / (1.0 + np.exp(-(features @ listener.weights + listener.bias)))).T
+                out.append((r, profile, chances, _neighbours(pool, heard(r))))
+    return out
+
+
+def figures(predictions, weight: float, gamma: float) -> dict:
+    """The pattern's overlap at one (weight, gamma): over songs, the mean of the main meters', per meter."""
+    scores: dict[str, list[float]] = {}
+    for r, profile, chances, neighbours in predictions:
+        pattern = kit_pattern(mixed_kit(chances, neighbours, weight), gamma)
+        scores.setdefault(f"{r['meter'][0]}/{r['meter'][1]}", []).append(pattern_overlap(pattern, profile))
+    per_meter = {m: float(np.nanmean(v)) for m, v in sorted(scores.items())}
+    return {"neighbours": weight, "gamma": gamma, "songs": sum(map(len, scores.values())),
+            "overlap": float(np.nanmean([x for v in scores.values() for x in v])),
+            "meters_mean": float(np.mean([per_meter[m] for m in MAIN_METERS if m in per_meter])),
+            "per_meter": per_meter}
+
+
+def grid(records: Sequence[dict], weights: Sequence[float], gammas: Sequence[float]) -> list[dict]:
+    predictions = fold_predictions(records)
+    return [figures(predictions, w, g) for w, g in itertools.product(weights, gammas)]
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from musicstudio.generators.drums import songs
+    from musicstudio.generators.drums.data import HELD_OUT
+
+    parser = argparse.ArgumentParser(description="Add drums' kick/snare pattern, training styles held out by fold.")
+    parser.add_argument("--neighbours", type=float, nargs="+", default=[0.0, 0.15, 0.3, 0.45, 0.6])
+    parser.add_argument("--gamma", type=float, nargs="+", default=[1.25, 1.5, 1.75, 2.0, 2.5])
+    args = parser.parse_args()
+    training = [r for r in songs.load() if r["style"] not in HELD_OUT]
+    for row in grid(training, args.neighbours, args.gamma):
+        meters = " ".join(f"{m} {v:.3f}" for m, v in row["per_meter"].items())
+        print(f"neighbours {row['neighbours']:.2f} gamma {row['gamma']:.2f}: {row['overlap']:.3f} over "
+              f"{row['songs']} songs, meters' mean {row['meters_mean']:.3f} ({meters})")
