@@ -8,13 +8,18 @@ in that meter: the nearest grooves, weighted by nearness, predict where kick and
 (:func:`expected_kit`), and the groove whose kick and snare come closest to that prediction is chosen (of
 the asked ``style`` if it has one in that meter; nearest the asked ``density``, 0 the meter's sparsest
 grooves and 1 its busiest, if given). Then the listener (:mod:`.listener`), a logistic regression over
-each step's rhythm and metric place, says on which steps of the bar kick and snare hit, and the groove's
-kick and snare are moved there (:func:`steered`; its hi-hat, ride, toms and percussion stay): a pattern
-the library need not hold. With a ``style`` asked, the style's own kick and snare are kept.
+each step's rhythm and metric place, gives each step's chance of a kick and a snare; mixed with the nearest
+grooves' kick and snare (:func:`mixed_kit`, weight :data:`NEIGHBOURS`) and sharpened (:data:`GAMMA`), it
+says on which steps of the bar kick and snare hit, and the groove's kick and snare are moved there
+(:func:`steered`; its hi-hat, ride, toms and percussion stay): a pattern the library need not hold. With a
+``style`` asked, the style's own kick and snare are kept.
 That pattern seeds the drum LSTM, which then plays the run's bars with each step's distribution mixed
-with the pattern (:mod:`.pattern`, weight ``repeat``), as Continue does; with ``fills`` = N, the last bar
-of every N (counted from the song's first bar) is guided by a fill of the groove's style (or another of
-the meter's) instead. The take's notes use the GM numbers the groove plays; they sound on channel 10.
+with the pattern (:mod:`.pattern`, weight ``repeat``), as Continue does. Fills (:func:`fill_bars`): by
+default in the last bar of each pass through the song's form, heard from the band's harmony (:mod:`.form`);
+with ``fills`` = N in the last bar of every N (counted from the song's first bar); none with 0. A fill bar
+is guided by a fill of the groove's style (or another of the meter's) instead of the pattern, and the bars
+after it copy the pattern, not the fill. The take's notes use the GM numbers the groove plays; they sound
+on channel 10.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
+from musicstudio.generators.drums.form import form_ends
 from musicstudio.generators.drums.library import Library, LibraryGroove, distance, rhythm_features
 from musicstudio.generators.drums.listener import KIT, kit_pattern
 from musicstudio.generators.drums.pattern import copy_distribution, cycle_steps
@@ -50,7 +56,8 @@ class AddDrumsError(ValueError):
 class AddRequest:
     style: str | None = None        # an mma style of the library (``Library.styles``), or any
     density: float | None = None    # 0 sparse .. 1 busy, or whatever fits the rhythm best
-    fills: int = 0                  # a fill in the last bar of every ``fills`` bars; 0 none
+    fills: int | None = None        # a fill in the last bar of every ``fills`` bars; 0 none; None at the
+                                    # end of each pass through the song's form (:mod:`.form`)
     repeat: float = DEFAULT_REPEAT
     variations: int = 1
     temperature: float = 1.0
@@ -63,7 +70,7 @@ class AddRequest:
             raise AddDrumsError(f"density must lie between 0 and 1, not {self.density}")
         if not 0.0 <= self.repeat <= 1.0:
             raise AddDrumsError(f"repeat must lie between 0 and 1, not {self.repeat}")
-        if self.fills < 0 or self.variations < 1 or self.first_bar < 0:
+        if (self.fills or 0) < 0 or self.variations < 1 or self.first_bar < 0:
             raise AddDrumsError("fills, variations and the first bar cannot be negative (and a take is needed)")
 
 
@@ -176,8 +183,9 @@ def mixed_kit(chances: np.ndarray, neighbours: np.ndarray | None, weight: float 
 
 def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
                  groove: LibraryGroove | None) -> np.ndarray:
-    """The pattern a run's part keeps: the groove's bars with the listener's kick and snare (one bar of
-    them alone when no groove has the bar's length), or the groove's own with a style asked or no listener."""
+    """The pattern a run's part keeps: the groove's bars with the kick and snare of the listener mixed
+    with the neighbours (:func:`mixed_kit`; one bar of them alone when no groove has the bar's length), or
+    the groove's own with a style asked or no listener."""
     listener = generator.library.listener
     seed = groove.tokens if groove is not None else np.zeros(0, np.int64)
     if listener is None or (request.style is not None and groove is not None):
@@ -190,20 +198,40 @@ def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
     return steered(generator.codec, seed if len(seed) else np.zeros(kit.shape[1], np.int64), kit)
 
 
+def fill_bars(song: Song, request: AddRequest, segment: Segment) -> set[int]:
+    """The run's bars (song bars, 0-based) that get a fill: the last of every ``request.fills`` bars counted
+    from the song's first, none for 0, or (None) the last bar of each pass through the band's form."""
+    last = segment.first_bar + segment.bars
+    if request.fills is None:
+        ends = form_ends(_others(song, segment), steps_in_bar(segment.meter) * STEP_TICKS, segment.bars)
+        return {segment.first_bar + e for e in ends}
+    if request.fills == 0:
+        return set()
+    return {b for b in range(segment.first_bar, last) if (b + 1) % request.fills == 0}
+
+
 def _segment_tokens(generator, request: AddRequest, segment: Segment, groove: LibraryGroove | None,
-                    seed: np.ndarray, progress: Progress | None, cancel: CancelToken | None) -> np.ndarray:
+                    seed: np.ndarray, filled: set[int], progress: Progress | None,
+                    cancel: CancelToken | None) -> np.ndarray:
     bar = steps_in_bar(segment.meter)
     cycle, vocab = cycle_steps(len(seed), bar), generator.codec.vocab_size
-    fill = _fill_for(generator.library, groove, bar) if groove is not None and request.fills else None
+    fill = _fill_for(generator.library, groove, bar) if groove is not None and filled else None
+
+    in_fill = [fill is not None and segment.first_bar + b in filled for b in range(segment.bars)]
+    plain: list[np.ndarray] = []     # the history with the fill bars' steps put back to the seed's pattern
 
     def guide(history: np.ndarray, position: int):
         step = position - len(seed)
-        song_bar = segment.first_bar + step // bar
-        if fill is not None and (song_bar + 1) % request.fills == 0:
+        if not plain:
+            plain.append(history.copy())
+        elif step > 0:
+            back = in_fill[(step - 1) // bar] and len(seed)
+            plain[0][:, position - 1] = seed[(position - 1) % len(seed)] if back else history[:, position - 1]
+        if in_fill[step // bar]:
             copy = np.zeros((history.shape[0], vocab))
             copy[:, fill[step % bar]] = 1.0
             return copy
-        return copy_distribution(history, position, cycle, vocab) if cycle else None
+        return copy_distribution(plain[0], position, cycle, vocab) if cycle else None
     generation = GenerationRequest(seed=Clip((), 0), bars=segment.bars, variations=request.variations,
                                    temperature=request.temperature, random_seed=request.random_seed + segment.first_bar,
                                    meter=segment.meter)
@@ -233,7 +261,8 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
                         request.style, request.density)
         scaled = None if progress is None else (lambda f, d=done, b=segment.bars: progress((d + f * b) / total))
         seed = seed_pattern(generator, song, request, segment, groove)
-        tokens = _segment_tokens(generator, request, segment, groove, seed, scaled, cancel)
+        tokens = _segment_tokens(generator, request, segment, groove, seed, fill_bars(song, request, segment),
+                                 scaled, cancel)
         pitches = groove.pitches if groove is not None else {}
         for row, take in zip(tokens, notes):
             take.extend(generator.codec.decode(row, pitches, start=segment.start))

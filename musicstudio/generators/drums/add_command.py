@@ -36,8 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="write a drum part for a song without one, as a new drum track")
     group.add_argument("--style", help="add drums: a style of the drum model's groove library ('list' lists them)")
     group.add_argument("--density", type=float, help="add drums: 0 sparse .. 1 busy (default: what fits the song)")
-    group.add_argument("--fills", type=int, default=0, metavar="N",
-                       help="add drums: a fill in the last bar of every N bars (default 0: none)")
+    group.add_argument("--fills", type=int, default=None, metavar="N",
+                       help="add drums: a fill in the last bar of every N bars, 0 none (default: the last bar of "
+                            "each pass through the song's form, heard from its harmony)")
     group.add_argument("--drum-bars", metavar="A-B", help="add drums: only bars A to B (from 1; default all)")
     group.add_argument("--repeat", type=float, metavar="W",
                        help="drums: how firmly takes keep the groove, 0-1 (continue 0.5, add drums 0.7)")

@@ -10,7 +10,7 @@ is set against the removed one:
   written part's and the removed part's onset-position histograms over the 16th steps of the bar
   (:func:`.evaluation.instrument_overlap`'s measure), their mean, then the mean over songs. Beside it the
   chosen library groove's pattern looped (retrieval alone, no listener, no model), that pattern with the
-  listener's kick and snare looped (no model), a fixed choice, the library's
+  listener's and the neighbours' kick and snare looped (no model), a fixed choice, the library's
   most common groove of the meter, looped (no listening at all), and the ceiling of any choice: the best
   library groove of the meter for each song, chosen knowing the removed part.
 * **Onsets with the band**: the share of the part's drum onsets (16th steps with a hit) where a pitched

@@ -9,10 +9,10 @@ starts) number at least :data:`FILL_RATIO` times the song's median bar's and :da
 the fills at phrase ends over the phrase ends (:func:`phrase_rate`).
 
 The measure (``python -m musicstudio.generators.drums.fill_rate``): the rate over the example songs whose
-grooves are all of the training styles chooses Add drums' default ``fills`` (the setting whose rate comes
-nearest); the rate over the held-out example songs that play a ``...Fill`` groove is the target; Add drums,
-with that default, writes :data:`TAKES` parts for each of those songs with their drums taken out, and
-their rate is set against it.
+grooves are all of the training styles, and over the held-out example songs that play a ``...Fill``
+groove (the target); Add drums, at its default (a fill in the last bar of each pass through the song's
+form, :mod:`.form`) or at ``--fills N``, writes :data:`TAKES` parts for each of those songs with their
+drums taken out, and their rate is set against the songs' own. The form found for each song is listed.
 """
 
 from __future__ import annotations
@@ -56,12 +56,6 @@ def phrase_rate(fills: np.ndarray, phrase: int = PHRASE) -> tuple[int, int]:
     """(fills at phrase ends, phrase ends) of a song's bars."""
     ends = np.arange(phrase - 1, len(fills), phrase)
     return int(fills[ends].sum()), len(ends)
-
-
-def default_fills(rate: float, phrase: int = PHRASE, most: int = 64) -> int:
-    """The ``fills`` setting (0 or a multiple of ``phrase``: a fill in the last bar of every N) whose rate
-    at phrase ends (``phrase / N``) comes nearest ``rate``."""
-    return min([0] + list(range(phrase, most + 1, phrase)), key=lambda n: abs((phrase / n if n else 0.0) - rate))
 
 
 def groove_styles(text: str, styles_of: dict) -> set[str]:
@@ -110,9 +104,9 @@ def song_rate(song: Song) -> tuple[int, int, list[int]]:
     return (*phrase_rate(fills), [int(i) + 1 for i in np.flatnonzero(fills)])
 
 
-def added_rate(generator, song: Song, fills: int, takes: int = TAKES) -> tuple[int, int]:
-    """Add drums' parts (``takes`` of them, the song's own drums taken out) at ``fills``: their fills at
-    phrase ends and phrase ends, summed."""
+def added_rate(generator, song: Song, fills: int | None, takes: int = TAKES) -> tuple[int, int]:
+    """Add drums' parts (``takes`` of them, the song's own drums taken out) at ``fills`` (None: the
+    default, the form's ends): their fills at phrase ends and phrase ends, summed."""
     from musicstudio.generators.drums.add import AddRequest, add_drums
 
     _, bar, bars = _drums_and_bar(song)
@@ -122,24 +116,34 @@ def added_rate(generator, song: Song, fills: int, takes: int = TAKES) -> tuple[i
     return sum(f for f, _ in found), sum(n for _, n in found)
 
 
+def song_form(song: Song) -> int | None:
+    """The form length (bars) Add drums hears in the song's band (:func:`.form.form_length`)."""
+    from musicstudio.generators.drums.form import bar_chroma, form_length
+
+    _, bar, bars = _drums_and_bar(song)
+    return form_length(bar_chroma([t.notes for t in song.tracks if not t.is_drum], bar, bars))
+
+
+def _summed(rows: dict, chosen: list[dict]) -> list[int]:
+    return [sum(rows[s["name"]][i] for s in chosen) for i in (0, 1)]
+
+
 def measure(generator, folder: Path, styles_of: dict, held_out: Sequence[str], fills: int | None = None) -> dict:
-    """The rates (see the module's note); Add drums' at ``fills`` when given, else at the chosen default."""
+    """The rates (see the module's note); Add drums' at ``fills`` (None: its default)."""
     songs = example_songs(folder, styles_of)
     training = [s for s in songs if s["styles"] and not s["styles"] & set(held_out)]
     held = [s for s in songs if s["fill_groove"] and s["styles"] and s["styles"] <= set(held_out)]
     rows = {s["name"]: song_rate(s["song"]) for s in training + held}
-    train_fills, train_ends = (sum(rows[s["name"]][i] for s in training) for i in (0, 1))
-    chosen = default_fills(train_fills / max(1, train_ends))
-    held_fills, held_ends = (sum(rows[s["name"]][i] for s in held) for i in (0, 1))
-    setting = chosen if fills is None else fills
-    added = [added_rate(generator, s["song"], setting) for s in held]
+    added = {s["name"]: added_rate(generator, s["song"], fills) for s in training + held}
     return {"phrase": PHRASE, "training_songs": [s["name"] for s in training],
-            "training": [train_fills, train_ends], "default_fills": chosen,
+            "training": _summed(rows, training), "added_training": _summed(added, training),
             "training_fill_grooves": sum(s["fill_groove"] for s in training),
             "mixed_fill_songs": [s["name"] for s in songs if s["fill_groove"] and s not in held and s not in training],
-            "held_out_songs": [s["name"] for s in held], "held_out": [held_fills, held_ends],
-            "added_fills": setting, "added": [sum(f for f, _ in added), sum(n for _, n in added)], "takes": TAKES,
-            "songs": {name: {"fills": f, "phrase_ends": n, "fill_bars": b} for name, (f, n, b) in rows.items()}}
+            "held_out_songs": [s["name"] for s in held], "held_out": _summed(rows, held),
+            "added_fills": fills, "added": _summed(added, held), "takes": TAKES,
+            "songs": {s["name"]: {"fills": rows[s["name"]][0], "phrase_ends": rows[s["name"]][1],
+                                  "fill_bars": rows[s["name"]][2], "form": song_form(s["song"]),
+                                  "added": list(added[s["name"]])} for s in training + held}}
 
 
 def main(argv: list[str]) -> dict:
@@ -154,7 +158,7 @@ def main(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(description="Fills at phrase ends: mma's example songs and Add drums.")
     parser.add_argument("model", nargs="?", default="drums")
     parser.add_argument("--examples", type=Path, default=EXAMPLES)
-    parser.add_argument("--fills", type=int, help="Add drums' fills setting (default: the one chosen)")
+    parser.add_argument("--fills", type=int, help="Add drums' fills setting (default: its own, the form's ends)")
     parser.add_argument("--out", type=Path, default=Path("cache/drums/fill-rate.json"))
     args = parser.parse_args(argv)
     torch.set_num_threads(1)

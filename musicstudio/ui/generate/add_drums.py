@@ -3,9 +3,10 @@
 (:func:`musicstudio.ui.progress.wait_for`).
 
 A small dialog asks for the style (any, or one of the model's groove library), the density (what fits
-the song, or sparse, medium, busy), fills (none, or in the last bar of every 4 or 8) and the bars (the
-selected notes' bars, or the whole song). The part lands as a new drum track (channel 10, shown with the
-roll's General MIDI drum map) in one undo step, and the roll shows it.
+the song, or sparse, medium, busy), fills (in the last bar of each pass through the song's form, none, or
+in the last bar of every 4 or 8) and the bars (the selected notes' bars, or the whole song). The part
+lands as a new drum track (channel 10, shown with the roll's General MIDI drum map) in one undo step, and
+the roll shows it.
 
 The job (:mod:`musicstudio.workers.add_drums`) imports the model's module in its thread: the GUI never
 imports torch."""
@@ -19,7 +20,7 @@ from musicstudio.core.changes import TrackChange
 
 ANY_STYLE = "Any (what fits the song)"
 DENSITIES = {"What fits the song": None, "Sparse": 0.0, "Medium": 0.5, "Busy": 1.0}
-FILLS = {"None": 0, "Every 4 bars": 4, "Every 8 bars": 8}
+FILLS = {"Where the form comes round": None, "None": 0, "Every 4 bars": 4, "Every 8 bars": 8}
 
 
 def drum_model(models):
@@ -62,7 +63,8 @@ class AddDrumsTool(QObject):
         form = QFormLayout(dialog)
         for label, box, tip in (("Style", style, "A style of the drum model's grooves, or the one that fits"),
                                 ("Density", density, "How many hits: what fits the song, or sparse to busy"),
-                                ("Fills", fills, "A fill in the last bar of every 4 or 8 bars"),
+                                ("Fills", fills, "A fill before the song's form comes round (heard from its harmony), "
+                                 "or in the last bar of every 4 or 8 bars"),
                                 ("Bars", bars, "Where the drums play")):
             box.setToolTip(tip)
             form.addRow(label, box)

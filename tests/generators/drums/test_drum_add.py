@@ -3,7 +3,7 @@ density and fill controls; and the measure it is reported by."""
 
 import numpy as np
 import pytest
-from add_fixture import band, band_song, song_records, with_library
+from add_fixture import band, band_song, song_records
 
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
@@ -13,15 +13,6 @@ from musicstudio.generators.drums import fill_rate
 from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums, segments
 from musicstudio.generators.drums.add_evaluation import evaluate, kick_snare_overlap, validation, with_band
 from musicstudio.generators.drums.library import Library, rhythm_features
-from musicstudio.generators.registry import ModelRegistry
-
-
-@pytest.fixture(scope="module")
-def generator(drum_models, tmp_path_factory):
-    root = tmp_path_factory.mktemp("add_models")
-    registry = ModelRegistry()
-    registry.add_folder(root)
-    return registry.load(root / with_library(drum_models, root), "cpu")
 
 
 def test_the_band_rhythm_tells_rock_from_a_waltz():

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.drums import DrumCodec
@@ -102,11 +101,6 @@ def test_a_bar_that_breaks_into_a_snare_roll_counts_as_a_fill_at_its_phrase_end(
     assert list(np.flatnonzero(fills)) == [7, 13]
     assert fill_rate.phrase_rate(fills) == (1, 4)            # bar 8 ends a phrase, bar 14 does not
     assert not fill_rate.fill_bars(_roll(8, set()), BAR).any()
-
-
-@pytest.mark.parametrize("rate, expected", [(0.0, 0), (0.025, 0), (0.25, 16), (0.5, 8), (1.0, 4)])
-def test_the_default_fills_is_the_setting_nearest_the_rate(rate, expected):
-    assert fill_rate.default_fills(rate) == expected
 
 
 def test_a_song_file_that_plays_a_fill_groove_is_read_as_such():
