@@ -33,7 +33,28 @@ CURVES = (("reconstruction per phrase (nats)", ("train_recon", "valid_recon")), 
 
 def read_history(folder: Path) -> list[dict]:
     with open(folder / "history.csv", newline="") as f:
-        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+        return [{k: float(v) if v not in ("", None) else float("nan") for k, v in row.items()}
+                for row in csv.DictReader(f)]
+
+
+def join_stages(stages: list[list[dict]]) -> list[dict]:
+    """The histories of runs that each continued from the weights of the one before, as one: epochs, seconds and
+    batches counted on from the stage before, a ``stage`` column (1, 2, ...), every stage with every column."""
+    keys = list(dict.fromkeys(k for rows in stages for r in rows for k in r if k != "stage"))
+    out, offset = [], {"epoch": 0.0, "seconds": 0.0, "batches": 0.0}
+    for number, rows in enumerate(stages, 1):
+        for r in rows:
+            out.append({**{k: r.get(k, float("nan")) + offset.get(k, 0.0) for k in keys}, "stage": float(number)})
+        offset = {k: out[-1][k] for k in offset}
+    return out
+
+
+def write_history(folder: Path, rows: list[dict]) -> None:
+    with open(folder / "history.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows({k: ("" if v != v else (int(v) if k in ("epoch", "batches", "stage") else v))
+                     for k, v in r.items()} for r in rows)
 
 
 def curves_png(history: list[dict], path: Path, title: str) -> Path:
@@ -45,8 +66,11 @@ def curves_png(history: list[dict], path: Path, title: str) -> Path:
     for ax, (label, keys) in zip(fig.subplots(1, len(panels)), panels):
         for key in keys:
             ax.plot(epochs, [r[key] for r in history], label=key)
+        for a, b in zip(history, history[1:]):     # where a stage continuing from the last's weights starts
+            if a.get("stage", 1) != b.get("stage", 1):
+                ax.axvline(a["epoch"], color="grey", linestyle=":", linewidth=0.8)
         ax.set_title(label, fontsize=9)
-        ax.set_xlabel("epoch (100 batches)")
+        ax.set_xlabel("epoch (100 batches)" + ("; dotted: a new stage" if "stage" in history[0] else ""))
         ax.legend(fontsize=7)
     fig.suptitle(title)
     return _save(fig, path)
@@ -83,14 +107,15 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
              "--json FILE` ([docs/vae-poly.md](../../docs/vae-poly.md)).", "",
              "| | |", "|---|---|", f"| backend | `{config['backend']}` |", f"| command | `{command}` |",
              f"| epochs | {len(history)} ({int(history[-1]['batches']):,} batches of {config.get('batch_size', 32)}) |",
-             f"| wall time | {history[-1]['seconds']:.0f} s ({history[-1]['seconds'] / 60:.1f} min, cap "
-             f"{config['train']['max_minutes']} min), one thread on a 2-core CPU shared with other jobs |",
+             f"| wall time | {history[-1]['seconds']:.0f} s ({history[-1]['seconds'] / 60:.1f} min{_stages(history)}, "
+             f"cap {config['train']['max_minutes']} min{' in the last' if 'stage' in history[0] else ''}), one "
+             "thread on a 2-core CPU shared with other jobs |",
              f"| best epoch (lowest validation loss) | {int(best['epoch'])} |",
              f"| network | BiGRU encoder {model['encoder']} a direction, GRU decoder {model['decoder']} "
              f"({model.get('decoder_kind', 'autoregressive')}, fed-back steps blanked while training: "
              f"{model.get('feedback_dropout', 0.0)}), latent {model['latent']}, free bits "
              f"{config['objective']['free_bits']}, beta {config['objective']['beta']}, learning rate "
-             f"{config['train']['lr']} |",
+             f"{config['train']['lr']}{_falling(config['train'])} |",
              "", "![curves](curves.png)", "", "## Data", "",
              f"music21's multi-voice and piano collections whose terms allow shipping derived weights (licence of "
              f"each: {LICENCE}): {', '.join(config.get('trained_on', []))}. Every part of a piece is merged into one "
@@ -119,16 +144,30 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
     return "\n".join(lines)
 
 
+def _stages(history: list[dict]) -> str:
+    stages = int(max(r.get("stage", 1) for r in history))
+    return f" in {stages} stages, each continuing from the weights of the one before" if stages > 1 else ""
+
+
+def _falling(train: dict) -> str:
+    return f" falling to {train['lr_final']} along a half cosine" if "lr_final" in train else ""
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m musicstudio.generators.vae_poly.card")
     p.add_argument("folder")
     p.add_argument("--report", help="the report's --json file")
     p.add_argument("--command", default="")
     p.add_argument("--cache", default="cache/poly-pieces.npz")
+    p.add_argument("--earlier", action="append", default=[], metavar="FOLDER",
+                   help="a run this one continued from (its history.csv), oldest first: the histories are joined")
     args = p.parse_args(argv)
     folder = Path(args.folder)
     config = json.loads((folder / "config.json").read_text("utf-8"))
     history = read_history(folder)
+    if args.earlier:
+        history = join_stages([read_history(Path(f)) for f in args.earlier] + [history])
+        write_history(folder, history)
     pieces = json.loads((folder / "pieces.json").read_text("utf-8"))
     if "test" not in pieces:
         pieces["test"] = test_pieces(config, args.cache)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import time
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from musicstudio.generators.vae_poly.objective import phrase_loss, reconstruct, 
 from musicstudio.generators.vae_poly.phrases import meter_groups
 from musicstudio.generators.vae_poly.roll import RollCodec
 from musicstudio.generators.vae_poly.sliders import with_sliders
+from musicstudio.generators.vae_poly.warm import warm_state
 
 
 def pick_batch(groups, size: int, rng: np.random.Generator):
@@ -42,6 +44,8 @@ class Trainer:
         torch.manual_seed(cfg.get("seed", 0))
         self.model = PolyVAE(PolyConfig(pitches=RollCodec.from_spec(cfg["codec"]).pitches, **cfg["model"]))
         train = cfg["train"]
+        if train.get("warm_start"):     # continue from saved weights (free bits, beta, lr may differ)
+            self.model.load_state_dict(warm_state(self.model, train["warm_start"], cfg.get("seed", 0)))
         self.opt = torch.optim.Adam(self.model.parameters(), lr=train["lr"])
         self.adversary = cfg.get("adversary")
         if self.adversary:
@@ -54,6 +58,15 @@ class Trainer:
     def beta(self) -> float:
         o = self.cfg["objective"]
         return o["beta"] * min(1.0, self.steps / max(1, o["anneal_steps"]))
+
+    def schedule(self, done: float) -> None:
+        """With ``train.lr_final``, the learning rate falls from ``lr`` to it along a half cosine over the time
+        budget (``done``: the share of it spent); without, it stays ``lr``."""
+        t = self.cfg["train"]
+        if "lr_final" in t:
+            lr = t["lr_final"] + (t["lr"] - t["lr_final"]) * 0.5 * (1 + math.cos(math.pi * min(1.0, done)))
+            for group in self.opt.param_groups:
+                group["lr"] = lr
 
     def batch(self, adversarial: bool) -> None:
         self.model.train()
@@ -101,6 +114,7 @@ class Trainer:
         s = self.sums / max(1.0, self.sums[-1])
         self.sums = np.zeros(6)
         return {"epoch": epoch, "seconds": round(seconds, 1), "batches": self.steps, "beta": round(self.beta(), 4),
+                "lr": round(self.opt.param_groups[0]["lr"], 6),
                 "train_recon": round(s[0], 3), "train_kl": round(s[1], 3), "d_loss": round(s[2], 4),
                 "feature_matching": round(s[3], 3), "adversarial": round(s[4], 4), **self.validate()}
 
@@ -127,6 +141,7 @@ def train_model(cfg: dict, out: str | Path, cache: str | Path = DEFAULT_CACHE, l
     for epoch in range(1, t["epochs"] + 1):
         for _ in range(t["per_epoch"]):
             elapsed = (time.monotonic() - start) / 60
+            trainer.schedule(elapsed / t["max_minutes"])
             trainer.batch(bool(trainer.adversary) and elapsed >= trainer.adversary["start"] * t["max_minutes"])
         history.append(trainer.epoch_row(epoch, time.monotonic() - start))
         log(f"{name}: {history[-1]}")
@@ -174,6 +189,20 @@ def _write_history(out: Path, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
+def override(cfg: dict, item: str) -> None:
+    """``section.key=value`` into ``cfg`` (the value read as JSON, else kept as a string)."""
+    key, _, text = item.partition("=")
+    *path, last = key.split(".")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = text
+    node = cfg
+    for part in path:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
 def main(argv=None) -> int:
     from musicstudio.generators.vae_poly.configs import CONFIGS
 
@@ -182,10 +211,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--cache", default=DEFAULT_CACHE)
     parser.add_argument("--max-minutes", type=float)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                        help="override a config entry: objective.free_bits=512, train.warm_start=models/vae-poly")
     args = parser.parse_args(argv)
     cfg = json.loads(json.dumps(CONFIGS[args.config]))
     if args.max_minutes:
         cfg["train"]["max_minutes"] = args.max_minutes
+    for item in args.set:
+        override(cfg, item)
     train_model(cfg, args.out, args.cache, lambda m: print(m, flush=True), args.config)
     return 0
 
