@@ -17,8 +17,8 @@ That pattern seeds the drum LSTM, which then plays the run's bars with each step
 with the pattern (:mod:`.pattern`, weight ``repeat``), as Continue does. Fills (:func:`fill_bars`): by
 default in the last bar of each pass through the song's form, heard from the band's harmony (:mod:`.form`);
 with ``fills`` = N in the last bar of every N (counted from the song's first bar); none with 0. A fill bar
-is guided by a fill of the groove's style (or another of the meter's) instead of the pattern, and the bars
-after it copy the pattern, not the fill. The take's notes use the GM numbers the groove plays; they sound
+is guided by a fill of the groove's style (or of the meter's, :func:`fill_for`) instead of the pattern, and
+the bars after it copy the pattern, not the fill. The take's notes use the GM numbers the groove plays; they sound
 on channel 10.
 """
 
@@ -33,7 +33,7 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
-from musicstudio.generators.drums.form import form_ends
+from musicstudio.generators.drums.form import FILL_GROUPS, form_ends
 from musicstudio.generators.drums.library import Library, LibraryGroove, distance, rhythm_features
 from musicstudio.generators.drums.listener import KIT, kit_pattern
 from musicstudio.generators.drums.pattern import copy_distribution, cycle_steps
@@ -141,11 +141,19 @@ def choose(library: Library, rhythm: np.ndarray, meter: tuple[int, int], style: 
     return pool[max(chosen, key=score)]
 
 
-def _fill_for(library: Library, groove: LibraryGroove, bar: int) -> np.ndarray | None:
+def fill_for(codec, library: Library, groove: LibraryGroove, meter: tuple[int, int]) -> np.ndarray | None:
+    """The bar of fill a part in ``groove`` plays: its style's own when it has one of the bar's length, else
+    of the fills of styles that play ``meter`` (any of the bar's length when none does) the one that breaks
+    into snare and toms on the most steps (the fill measure's mark of a fill, :mod:`.fill_rate`), the first
+    by style name on a tie; None when no fill has the bar's length."""
+    bar = steps_in_bar(meter)
     own = library.fills.get(groove.style)
     if own is not None and len(own) == bar:
         return own
-    return next((f for s, f in sorted(library.fills.items()) if len(f) == bar), None)
+    fills = [(s, f) for s, f in sorted(library.fills.items()) if len(f) == bar]
+    in_meter = {g.style for g in library.grooves if g.meter == meter}
+    pool = [f for s, f in fills if s in in_meter] or [f for _, f in fills]
+    return max(pool, key=lambda f: sum(any(g in FILL_GROUPS for g, _ in codec.sets[t]) for t in f), default=None)
 
 
 def steered(codec, tokens: np.ndarray, kit: np.ndarray) -> np.ndarray:
@@ -215,8 +223,8 @@ def _segment_tokens(generator, request: AddRequest, segment: Segment, groove: Li
                     cancel: CancelToken | None) -> np.ndarray:
     bar = steps_in_bar(segment.meter)
     cycle, vocab = cycle_steps(len(seed), bar), generator.codec.vocab_size
-    fill = _fill_for(generator.library, groove, bar) if groove is not None and filled else None
-
+    fill = None if groove is None or not filled else fill_for(generator.codec, generator.library, groove,
+                                                                segment.meter)
     in_fill = [fill is not None and segment.first_bar + b in filled for b in range(segment.bars)]
     plain: list[np.ndarray] = []     # the history with the fill bars' steps put back to the seed's pattern
 

@@ -29,9 +29,9 @@ from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS
+from musicstudio.generators.drums.form import FILL_GROUPS
 
 PHRASE = 4
-FILL_GROUPS = (1, 4, 5, 6)      # snare, low, mid and high tom
 FILL_RATIO, FILL_MORE = 1.5, 2
 TAKES = 5
 EXAMPLES = Path("/usr/share/doc/mma/examples")

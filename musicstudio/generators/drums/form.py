@@ -21,6 +21,7 @@ import numpy as np
 from musicstudio.core.note import Note
 
 FORM_LENGTHS = (8, 12, 16, 24, 32)   # bars: 8-bar sections, the 12-bar blues, 16-, 24- and 32-bar song forms
+FILL_GROUPS = (1, 4, 5, 6)           # snare, low, mid and high tom: what a fill breaks into (:mod:`.fill_rate`)
 
 
 def bar_chroma(tracks: Sequence[Sequence[Note]], bar_ticks: int, bars: int) -> np.ndarray:

@@ -7,10 +7,11 @@ from add_fixture import band, song_records
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.generators.codecs.drums import GROUP_OF
+from musicstudio.generators.codecs.drums import GROUP_OF, DrumCodec
 from musicstudio.generators.drums import fill_rate, kit_validation
-from musicstudio.generators.drums.add import AddRequest, add_drums, mixed_kit
+from musicstudio.generators.drums.add import AddRequest, add_drums, fill_for, mixed_kit
 from musicstudio.generators.drums.form import bar_chroma, form_ends, form_length
+from musicstudio.generators.drums.library import Library, LibraryGroove
 
 BAR = 1920
 A, B = (0, 5, 7, 0, 9, 2, 7, 0), (3, 8, 10, 1, 3, 8, 10, 5)    # two 8-bar sections' roots, as semitones over C
@@ -76,3 +77,21 @@ def test_the_mixture_is_validated_with_the_styles_held_out():
     for row in rows:
         assert row["songs"] == len(records) and 0.0 <= row["overlap"] <= 1.0
         assert set(row["per_meter"]) == {"4/4", "3/4", "6/8"}
+
+
+def _groove(style: str, meter) -> LibraryGroove:
+    bar = 12 if meter != (4, 4) else 16
+    return LibraryGroove(style, style, meter, np.zeros((3, bar)), np.zeros(bar, np.int64), 4.0, {}, np.zeros((2, bar)))
+
+
+def test_a_groove_without_a_fill_borrows_the_meters_most_fill_like_one():
+    codec = DrumCodec([(), ((1, 2),), ((9, 2),), ((4, 2),)])          # rest, snare, percussion, low tom
+    grooves = (_groove("waltz", (3, 4)), _groove("brushes", (3, 4)), _groove("jig", (6, 8)), _groove("rock", (4, 4)))
+    fills = {"aaa68": np.array([1, 3] * 6), "brushes": np.array([1, 0, 0, 0] * 3), "waltzfills": np.array([2] * 12),
+             "waltz2": np.array([1, 3, 0, 0] * 3), "rock": np.array([1] * 16)}
+    library = Library(grooves + (_groove("waltz2", (3, 4)), _groove("waltzfills", (3, 4))), fills)
+    chosen = fill_for(codec, library, grooves[0], (3, 4))
+    assert chosen is fills["waltz2"]             # of the 3/4 styles' fills the one with the most snare and tom steps
+    assert fill_for(codec, library, grooves[1], (3, 4)) is fills["brushes"]     # a style's own fill first
+    assert fill_for(codec, library, grooves[2], (6, 8)) is fills["aaa68"]
+    assert fill_for(codec, Library(grooves[:1], {"rock": fills["rock"]}), grooves[0], (3, 4)) is None
