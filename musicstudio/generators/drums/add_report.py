@@ -87,11 +87,14 @@ FILL_CHOICE = (
     "`Groove` changes and `Repeat` ends of mma's example files, or the Groove MIDI Dataset (Gillick, Roberts, "
     "Engel, Eck and Bamman, 2019; CC BY 4.0), whose drummers' takes are labelled beat or fill.")
 WAV = (
-    "Rendered on 2026-12-03 with the listener: the first held-out waltz song of the measure (mma's Waltz1, 16 bars "
-    "at 166 beats a minute, its drums taken out) with a part added, `musicstudio generate --backend drums --seed "
-    "waltz.mid --add-drums --fills 4 --variations 1 --out out.mid`, then `musicstudio convert out.mid out.wav`: "
-    "18.9 s, peak -13.3 dBFS, RMS -33.8 dBFS, no clipped samples; the drum track alone, peak -13.7 dBFS, RMS -37.8 "
-    "dBFS (neither silent nor clipped).")
+    "Rendered on 2026-12-03 07:30 UTC with the mixture and the form's fills: the first held-out waltz song of the "
+    "measure (mma's Waltz1, 16 bars at 166 beats a minute, its drums taken out) with a part added, `musicstudio "
+    "generate --backend drums --seed waltz.mid --add-drums --variations 1 --out out.mid`, then `musicstudio convert "
+    "out.mid out.wav`: 17.9 s, peak -12.9 dBFS, RMS -33.3 dBFS, no clipped samples; the drum track alone, peak "
+    "-14.1 dBFS, RMS -36.8 dBFS (neither silent nor clipped); every drum note on channel 10. The form heard is 8 "
+    "bars, so bar 8 gets the fill (the chosen groove's style, fastwaltz, has none of its own; the meter's fill "
+    "with the most snare and tom steps plays, snare on every 8th), and the fill measure finds it there and "
+    "nowhere else.")
 
 
 def _row(name: str, f: dict) -> str:

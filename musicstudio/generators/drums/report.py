@@ -186,13 +186,15 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
         lines += ["## Speed", "", bench, ""]
     lines += _targets(result["all"], alone) + ["## What changed in the measure", "", MEASURE_CHANGES, ""]
     lines += ["## Data and licence", "", GPL_NOTE, "", "## Not yet", "",
-              "- Add drums' kick/snare overlap is just under its target (Add drums: Targets): bossa nova, swing "
-              "and the 6/8 ballad; Vary is in the CLI (`--mode vary`), not yet in the app's Generate panel.",
+              "- Add drums' kick/snare overlap is under its target (Add drums: Targets): bossa nova, swing and "
+              "the 6/8 ballad, and how many steps a bar to hit, which nothing tried predicts from the band; the "
+              "mixture with the library's grooves that the training styles chose scores below the listener alone "
+              "on the held-out songs. Vary is in the CLI (`--mode vary`), not yet in the app's Generate panel.",
               "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
               "- Fills: the only songs here with fills written by people are two of mma's examples (Add drums: "
-              "Fills at phrase ends); the training-style examples play none, so the default is no fills and Add "
-              "drums' default parts miss the held-out rate. The fill control puts one in the last bar of every N "
-              "bars; it does not yet choose where a phrase ends from the band.",
+              "Fills at phrase ends), too few to test a rate; Add drums fills where the form comes round, not "
+              "yet where a section inside the form ends (an AABA's bridge), and it finds the form from the song's "
+              "first bar (a pickup or an intro shifts it).",
               "- The data is mma's hand-written, repeating patterns: a held-out groove's next bars are its seed's "
               "bars again with random skips, so the loop of the seed is the reference to beat (shown beside the "
               "model).", ""]
