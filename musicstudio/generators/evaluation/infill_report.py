@@ -5,7 +5,7 @@ music on both sides, a fixed random seed; ``--split valid`` for tuning), every m
 (:class:`~musicstudio.generators.capabilities.Infiller`) is asked to fill each gap, given up to 8 bars on
 either side; the left-only baseline (``lstm``) continues the same bars before it for as many bars. One take a
 gap (random seed = the gap's number), in the tune's meter. ``NAME:plain`` is an infill model without its copy
-cache (:mod:`musicstudio.generators.infill.cache`); ``lstm:cache`` the baseline with the shipped infill model's
+cache (:mod:`musicstudio.generators.copy_cache`); ``lstm:cache`` the baseline with the shipped infill model's
 cache over the bars before the gap only (what copying is worth without the right side). Reported per model:
 
 * the cross-entropy per event of the true gap (the events codec's tokens of the gap, after the bars before
@@ -58,7 +58,7 @@ def gap_cross_entropy(generator, gaps: list[HeldGap], can_score: bool) -> dict |
     cannot say."""
     from musicstudio.core.clip import Clip
     from musicstudio.generators.codecs.grid import steps_in_bar
-    from musicstudio.generators.infill.cache import copy_statistics, mixed_log_probs
+    from musicstudio.generators.copy_cache import copy_statistics, mixed_log_probs
     from musicstudio.generators.infill.generator import InfillGenerator
     from musicstudio.generators.infill.sequences import part_tokens
 
@@ -179,7 +179,7 @@ class CachedBaseline:
     def generate(self, request: GenerationRequest) -> list:
         from musicstudio.generators.blas_threads import one_blas_thread
         from musicstudio.generators.continuation import continue_phrase
-        from musicstudio.generators.infill.cache import CachedModel
+        from musicstudio.generators.copy_cache import CachedModel
         from musicstudio.generators.lstm.stepper import one_torch_thread
 
         model = CachedModel(self.inner, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter)

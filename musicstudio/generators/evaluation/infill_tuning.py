@@ -1,4 +1,4 @@
-"""Choosing the infill model's copy cache (:mod:`musicstudio.generators.infill.cache`) on the VALIDATION split:
+"""Choosing the infill model's copy cache (:mod:`musicstudio.generators.copy_cache`) on the VALIDATION split:
 ``python -m musicstudio.generators.evaluation.infill_tuning``.
 
 On held-out gaps of the valid split (drawn as the report draws the test split's, :mod:`.infill_gaps`), the
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from musicstudio.generators.copy_cache import CopyCache, CopyStatistics, copy_statistics, mixed_log_probs
 from musicstudio.generators.evaluation.infill_gaps import RANDOM_SEED, draw_gaps, held_out_tunes
-from musicstudio.generators.infill.cache import CopyCache, CopyStatistics, copy_statistics, mixed_log_probs
 
 GRID = {"min_match": [1, 2, 3, 4, 6, 8, 12], "weight": [0.05, 0.1, 0.2, 0.3, 0.5, 0.7],
         "per_token": [0.0, 0.02, 0.05, 0.1], "max_weight": [0.5, 0.7, 0.9, 0.95, 0.98], "aligned": [False, True]}

@@ -91,13 +91,16 @@ def fine_tune_lstm(work):
              f"{s['batch_size']} windows of {s['window']} events, learning rate {s['lr']:g} halved after a flat "
              f"epoch, stopped after {s['patience']} epochs without a better validation loss; the best epoch is kept",
              f"training pieces transposed by {list(shifts)} semitones"]
+    if "decoding" in config:
+        notes.append("decodes as the base model does: each step mixed with copying from the seed (its copy cache)")
     if best["valid_loss"] >= before:
         notes.append("the fine-tune did not beat the base model on the folder's validation pieces (few or "
                      "unusual pieces); its best epoch is kept anyway")
     fine_tune = {"data_sha256": work.data.sha256(), "best_epoch": best["epoch"], **s}
     write_config(out, "lstm", model_config.to_dict(), config["codec"], name=work.name,
                  data={**config.get("data", {}), "fine_tune": str(work.data.folder)},
-                 fine_tuned_from=work.base_name, fine_tune=fine_tune, best_epoch=best["epoch"])
+                 fine_tuned_from=work.base_name, fine_tune=fine_tune, best_epoch=best["epoch"],
+                 **{k: config[k] for k in ("decoding",) if k in config})   # the base's copy cache over the seed
     write_fine_tune_card(work, backend="lstm", before=before, after=best["valid_loss"], epochs=len(history),
                          device=device, loss_name="cross-entropy (nats/event)",
                          parameters=sum(p.numel() for p in model.parameters()),

@@ -9,7 +9,7 @@ from pathlib import Path
 from musicstudio.generators.checkpoint import CheckpointError, build_checked
 from musicstudio.generators.controls.bins import ControlBins
 from musicstudio.generators.controls.tokens import COUNT
-from musicstudio.generators.infill.cache import CopyCache
+from musicstudio.generators.copy_cache import CopyCache
 from musicstudio.generators.infill.configs import CONFIGS
 from musicstudio.generators.infill.controlled import ControlledInfillGenerator
 from musicstudio.generators.infill.draws import draws_from_config

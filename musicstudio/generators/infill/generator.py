@@ -22,7 +22,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.codecs.grid import on_grid, steps_in_bar
 from musicstudio.generators.continuation import continue_phrase
-from musicstudio.generators.infill.cache import CachedModel, CopyCache, copy_statistics, mixed_log_probs
+from musicstudio.generators.copy_cache import CachedModel, CopyCache, copy_statistics, mixed_log_probs
 from musicstudio.generators.infill.configs import BACKEND
 from musicstudio.generators.infill.draws import SCORED_BARS, Recorder, after_scores
 from musicstudio.generators.infill.harmony import HarmonyModel, HarmonyPrior, sounding

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from musicstudio.generators.checkpoint import CheckpointError, build_checked
+from musicstudio.generators.copy_cache import CopyCache
 from musicstudio.generators.lstm.configs import BACKEND, CONFIGS
 from musicstudio.generators.lstm.generator import LSTMGenerator
 from musicstudio.generators.lstm.model import EventLSTM, LSTMConfig, step_positions
@@ -31,4 +32,16 @@ def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe an LSTM ({e})") from None
     model = build_checked(lambda: EventLSTM(model_config), folder, "an LSTM")
-    return LSTMGenerator(config.get("name", folder.name), model, phrases, device)
+    return LSTMGenerator(config.get("name", folder.name), model, phrases, device, _cache(folder, config))
+
+
+def _cache(folder: Path, config: dict) -> CopyCache | None:
+    """The copy cache over the seed that ``config.json``'s ``decoding`` section asks for (None: the network
+    alone); an LSTM's decoding has nothing else."""
+    decoding = config.get("decoding")
+    try:
+        if decoding is not None and (not isinstance(decoding, dict) or set(decoding) - {"copy"}):
+            raise ValueError(f"an LSTM's decoding has only a 'copy' entry, not {decoding!r}")
+        return CopyCache.from_config(decoding)
+    except ValueError as e:
+        raise CheckpointError(folder / "config.json", f"its decoding section is damaged ({e})") from None

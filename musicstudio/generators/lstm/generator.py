@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.continuation import continue_phrase
+from musicstudio.generators.copy_cache import CachedModel, CopyCache
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm.configs import BACKEND
 from musicstudio.generators.lstm.model import EventLSTM, step_positions
@@ -18,12 +19,16 @@ from musicstudio.generators.phrases import TokenPhrases
 
 class LSTMGenerator:
     """Continues seeds with an :class:`EventLSTM`. On the CPU each sampling step runs in numpy
-    (:class:`~musicstudio.generators.lstm.stepper.NumpyStepper`); on other devices, in torch."""
+    (:class:`~musicstudio.generators.lstm.stepper.NumpyStepper`); on other devices, in torch. With a copy
+    ``cache`` (config.json's ``decoding.copy``) each step's distribution is mixed with copying from the seed
+    and the take so far (:mod:`musicstudio.generators.copy_cache`); :meth:`score` stays the network's."""
 
     backend = BACKEND
 
-    def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str):
+    def __init__(self, name: str, model: EventLSTM, phrases: TokenPhrases, device: str,
+                 cache: CopyCache | None = None):
         self.name, self.model, self.phrases, self.device = name, model.to(device).eval(), phrases, device
+        self.cache = cache
         self._steps_of = phrases.steps_of()
         self._stepper = NumpyStepper(self.model) if torch.device(device).type == "cpu" else None
 
@@ -88,8 +93,10 @@ class LSTMGenerator:
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
+        model = self if self.cache is None else \
+            CachedModel(self, self.cache, self._steps_of, self.phrases.codec.steps_per_quarter)
         with one_blas_thread(), one_torch_thread():   # the seed's pass too: a second thread only waits here
-            return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
+            return continue_phrase(model, self.phrases, request, BACKEND, self.name, progress, cancel)
 
 
 def score_chunks(chunks) -> tuple[np.ndarray, np.ndarray]:

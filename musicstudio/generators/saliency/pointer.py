@@ -1,7 +1,7 @@
 """Copy attribution: the part of a take's log-likelihood that a model's copy cache adds, given to the seed
 notes the cache pointed at.
 
-A model decoded with a copy cache (:mod:`musicstudio.generators.infill.cache`: the infill model, and any model
+A model decoded with a copy cache (:mod:`musicstudio.generators.copy_cache`: the infill model, and any model
 that holds one as its ``cache``, as the infill backend's do when their ``config.json`` has a ``decoding.copy``
 section) draws each token from the mixture
 ``p = (1 - w) p_net + w p_copy``, where ``p_copy`` shares its mass equally among the *places* of the context
@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from musicstudio.generators.infill.cache import CopyCache, Matcher, candidate_places
+from musicstudio.generators.copy_cache import CopyCache, Matcher, candidate_places
 
 
 def copy_cache(generator) -> CopyCache | None:
@@ -58,7 +58,7 @@ def place_shares(delta: float, p_net: float, w: float, hits: np.ndarray) -> np.n
 def copy_scores(cache: CopyCache, parts: list[np.ndarray], take: np.ndarray, net_log_p: np.ndarray,
                 steps_of: np.ndarray, bar_steps: int) -> tuple[np.ndarray, float]:
     """The copy attribution of each token of the last part of ``parts`` (the seed; the parts before it are the
-    rest of the context, as :class:`~musicstudio.generators.infill.cache.CachedModel` gives them), for the
+    rest of the context, as :class:`~musicstudio.generators.copy_cache.CachedModel` gives them), for the
     take's tokens ``take`` whose network log-probabilities are ``net_log_p``; and the total the cache adds
     (``log p - log p_net`` over the take, nats), which the scores add up to less the shares of places in the
     take itself."""

@@ -1,6 +1,6 @@
-"""The infill model's copy cache: the copy distribution over a hand-made context (longest matches, aligned to
-the bar's steps, never across parts), the mixture, the decoding section of config.json (absent: takes exactly
-as before; damaged: refused naming the file and the value)."""
+"""The copy cache (the infill and lstm backends'), tried with the infill model: the copy distribution over a
+hand-made context (longest matches, aligned to the bar's steps, never across parts), the mixture, the decoding
+section of config.json (absent: takes exactly as before; damaged: refused naming the file and the value)."""
 
 import json
 from pathlib import Path
@@ -12,8 +12,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.continuation import continue_phrase
-from musicstudio.generators.infill.backend import load
-from musicstudio.generators.infill.cache import (
+from musicstudio.generators.copy_cache import (
     CopyCache,
     CopyStatistics,
     Matcher,
@@ -21,10 +20,11 @@ from musicstudio.generators.infill.cache import (
     copy_statistics,
     mixed_log_probs,
 )
+from musicstudio.generators.infill.backend import load
 from musicstudio.generators.infill.generator import _Filling
 from musicstudio.generators.interface import GenerationRequest
 
-SHIPPED = Path(__file__).resolve().parents[3] / "models" / "infill"
+SHIPPED = Path(__file__).resolve().parents[2] / "models" / "infill"
 # tokens 0-4 take no time, token 5 moves one step, 6 two steps
 STEPS = np.array([0, 0, 0, 0, 0, 1, 2])
 

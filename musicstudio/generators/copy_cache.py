@@ -1,11 +1,13 @@
-"""Copying from the music around the gap: a continuous cache / pointer mixture over token ids.
+"""Copying from the music the model is given: a continuous cache / pointer mixture over token ids, shared by
+the infill backend (the bars before and after a gap) and the lstm backend (the seed).
 
-Folk tunes repeat (AABB, the turn after a repeat), and a good share of a gap's bars appear verbatim in the
-bars before or after it; an LSTM that read the bars after the gap many steps ago copies them poorly. So at each
-step of a gap the next token's distribution is mixed with a *copy* distribution read off the context:
+Folk tunes repeat (AABB, the turn after a repeat), and a good share of a gap's (or a continuation's) bars appear
+verbatim in the bars around it; an LSTM that read those bars many steps ago copies them poorly. So at each step
+the next token's distribution is mixed with a *copy* distribution read off the context:
 
 * the source is the context the model is given, each part on its own (for the infill model the bars after
-  the gap, then the bars before it; for a left-only model the bars before it), followed by the gap so far;
+  the gap, then the bars before it; for a left-only model such as the lstm the seed, the bars before), followed
+  by the gap (the take) so far;
 * where the last tokens of the history (the bars before the gap and the gap so far) match a place in the
   source, the token that followed there is a candidate; the candidates of the longest match (at most
   :data:`LONGEST` tokens) share the copy distribution ``p_copy`` equally;
