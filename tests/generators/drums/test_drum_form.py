@@ -29,6 +29,8 @@ def test_the_form_is_the_lag_at_which_the_harmony_comes_back():
     assert form_length(bar_chroma(_section_band("ABAB"), BAR, 32)) == 16     # A and B differ; AB comes back
     assert form_ends(_section_band("ABAB"), BAR, 32) == [15]                  # the song's last bar left out
     assert form_ends(_section_band("ABABAB"), BAR, 48) == [15, 31]
+    # a band whose material changes after bar 8 of 16 gets its fill in bar 8: the one form that fits twice
+    assert form_ends(_section_band("AB"), BAR, 16) == [7]
     assert form_length(bar_chroma(_section_band("A"), BAR, 8)) is None       # not two passes of any form
     chroma = bar_chroma([[Note(60, 0, BAR // 2, 90), Note(67, BAR // 2, BAR, 90)]], BAR, 3)
     assert np.allclose(np.linalg.norm(chroma[:2], axis=1), 1) and not chroma[2].any()
