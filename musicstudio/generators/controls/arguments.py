@@ -11,42 +11,17 @@ from musicstudio.generators.controls.support import refusal
 from musicstudio.generators.controls.wishes import parse_values
 
 
-def _reader(control: str):
-    def read(text: str) -> list:
-        try:
-            return parse_values(control, text)
-        except ValueError as e:
-            raise argparse.ArgumentTypeError(str(e)) from None
-    read.__name__ = control        # argparse names the option's type in its message
-    return read
-
-
-def _shared(theirs, ours):
-    """A reader for an option two commands share (``--density``: add drums reads a number from 0 to 1): their
-    reading of a plain number, ours of anything else."""
-    def read(text: str):
-        try:
-            return theirs(text)
-        except (ValueError, argparse.ArgumentTypeError):
-            return ours(text)
-    read.__name__ = ours.__name__
-    return read
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--density`` and ``--polyphony``; an option of that name that another command already added (add
-    drums' ``--density``) is shared: a plain number is read as it reads it, and the controls read it too."""
+    """``--density`` and ``--polyphony``, kept as the text given: ``--density`` is also Add drums' (a number from
+    0 to 1), so each reader interprets it (:func:`options` here, the drums command there) rather than argparse."""
     for control, what in (("density", "onsets a quarter note"), ("polyphony", "mean notes sounding at the onsets")):
         text = (f"a model with control tokens (infill-controls): each bar's {control} bin, "
                 f"{', '.join(NAMES[control])} or a number ({what}); a comma list gives one a bar, the last holding "
                 f"on (default: any)")
-        existing = parser._option_string_actions.get(f"--{control}")
-        if existing is not None:
-            existing.type = _shared(existing.type, _reader(control))
-            existing.help = f"{existing.help}; {text}"
-            continue
-        parser.add_argument(f"--{control}", type=_reader(control), default=None,
-                            metavar="|".join(NAMES[control]) + "|N[,...]", help=text)
+        if control == "density":
+            text = f"add drums: 0 sparse .. 1 busy (default: what fits the song); {text}"
+        parser.add_argument(f"--{control}", default=None, help=text,
+                            metavar=("0-1|" if control == "density" else "") + "|".join(NAMES[control]) + "|N[,...]")
 
 
 def asked(args) -> bool:
@@ -54,11 +29,21 @@ def asked(args) -> bool:
 
 
 def check(info, args) -> None:
-    """ValueError (one line) when controls are asked of a model that cannot take them."""
+    """ValueError (one line) when controls are asked of a model that cannot take them, or cannot be read."""
     if asked(args) and (why := refusal(info.family, info.name, read_config(info.folder))):
         raise ValueError(f"--density and --polyphony: {why}")
+    options(args)
 
 
 def options(args) -> dict:
-    """The request options of the controls asked for (a value per bar, or one for every bar)."""
-    return {c: getattr(args, c) for c in CONTROLS if getattr(args, c, None) is not None}
+    """The request options of the controls asked for (a value per bar, or one for every bar); ValueError, naming
+    the option, for a value that is none of the control's."""
+    out = {}
+    for control in CONTROLS:
+        text = getattr(args, control, None)
+        if text is not None:
+            try:
+                out[control] = parse_values(control, text)
+            except ValueError as e:
+                raise ValueError(f"--{control}: {e}") from None
+    return out

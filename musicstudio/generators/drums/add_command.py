@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--add-drums", action="store_true",
                        help="write a drum part for a song without one, as a new drum track")
     group.add_argument("--style", help="add drums: a style of the drum model's groove library ('list' lists them)")
-    group.add_argument("--density", type=float, help="add drums: 0 sparse .. 1 busy (default: what fits the song)")
+    # --density (0 sparse .. 1 busy) is defined once, with the controls' (controls/arguments.py): read by _density
     group.add_argument("--fills", type=int, default=None, metavar="N",
                        help="add drums: a fill in the last bar of every N bars, 0 none (default: the last bar of "
                             "each pass through the song's form, heard from its harmony)")
@@ -80,6 +80,21 @@ def _span(text: str | None) -> tuple[int, int | None]:
     return a - 1, b
 
 
+def _density(text: str | None) -> float | None:
+    """``--density`` as Add drums reads it: a number from 0 (sparse) to 1 (busy), or None (what fits the song);
+    ValueError in one line for anything else (the controls' bin names, a value a bar)."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"--density for drums is a number from 0 (sparse) to 1 (busy), not {text!r}; bin names "
+                         "and one value a bar are for a model with control tokens (infill-controls)")
+    return value
+
+
 def _add(generator, song, args):
     from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums
 
@@ -88,7 +103,7 @@ def _add(generator, song, args):
         raise BadInput(f"the song already has drums (track {drums[0]}): --add-drums writes a part for a song "
                        "without one (continue a drum track with plain generate)")
     first, end = _span(args.drum_bars)
-    request = AddRequest(style=args.style, density=args.density, fills=args.fills,
+    request = AddRequest(style=args.style, density=_density(args.density), fills=args.fills,
                          variations=args.variations, temperature=args.temperature, random_seed=args.random_seed,
                          first_bar=first, last_bar=end, **({} if args.repeat is None else {"repeat": args.repeat}))
     try:
@@ -131,9 +146,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         if args.seed is None:
             raise ValueError("--seed SONG.mid is needed: the song to add drums to")
-        if args.density is not None and not isinstance(args.density, (int, float)):
-            raise ValueError("--density for drums is a number from 0 (sparse) to 1 (busy); bin names and one "
-                             "value a bar are for a model with control tokens (infill-controls)")
+        _density(args.density)    # refused before the model loads
         registry, info = _model_info(args)
         if not info.family.can(DrumWriter):
             raise ValueError(f"--add-drums, --repeat and a drum vary need a drum model; {info.name} is {info.backend}")

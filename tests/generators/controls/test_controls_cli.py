@@ -76,12 +76,17 @@ def test_range_takes_a_registers_name():
         pitch_range("middle")
 
 
-def test_density_is_shared_with_add_drums_which_reads_a_plain_number():
+def test_density_is_one_option_that_each_command_reads_its_way():
     from musicstudio.generators.controls.arguments import options
+    from musicstudio.generators.drums.add_command import _density
     from musicstudio.generators.generate_command import build_parser
 
     parse = build_parser().parse_args
     numeric = parse(["--model", "x", "--out", "o.mid", "--density", "0.5"])
-    assert numeric.density == 0.5 and options(numeric) == {"density": 0.5}    # add drums' 0-1, or a number
+    assert numeric.density == "0.5" and options(numeric) == {"density": [0.5]} and _density(numeric.density) == 0.5
     named = parse(["--model", "x", "--out", "o.mid", "--density", "low,high", "--polyphony", "3+"])
     assert options(named) == {"density": ["low", "high"], "polyphony": ["3+"]}
+    with pytest.raises(ValueError, match="number from 0 .sparse. to 1"):
+        _density(named.density)                 # Add drums reads one number
+    with pytest.raises(ValueError, match="--density: density is low, mid, high, any, or a number"):
+        options(parse(["--model", "x", "--out", "o.mid", "--density", "loud"]))
