@@ -36,7 +36,7 @@ def main() -> int:
     os.environ["MUSICSTUDIO_CONFIG_DIR"] = str(tmp / "config")
     os.environ["MUSICSTUDIO_DATA_DIR"] = str(tmp / "data")
     from PySide6.QtCore import QEventLoop, Qt
-    from PySide6.QtWidgets import QApplication, QScrollArea
+    from PySide6.QtWidgets import QApplication
 
     from musicstudio.core import Note, Song, Track
     from musicstudio.generators.interface import BAR
@@ -99,10 +99,7 @@ def main() -> int:
 
     # the takes: continue the 4 bars
     ready = four_takes(panel, wait_for, 7, "the takes")
-    bar = panel.findChild(QScrollArea).verticalScrollBar()
-    bar.setValue(bar.maximum())              # the panel scrolls: show the takes
-    shoot("generate-takes.png")
-    bar.setValue(0)
+    shoot("generate-takes.png")              # the takes' column beside the settings never scrolls away
     panel.discard()
 
     # the VAE studio: encode bars 1-2, move two sliders
@@ -146,6 +143,7 @@ def main() -> int:
     studio.pad_page.pad.set_position(0.3, 0.35)      # as a click there would
     wait_for(lambda: ready, "the pad's phrase")
     studio.pad_page.pad.setFocus()
+    bar = panel.scroll.verticalScrollBar()
     bar.setValue(bar.maximum())              # the pad sits below the corners: show it whole
     shoot("vae-pad.png")
     bar.setValue(0)
