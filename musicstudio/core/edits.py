@@ -82,14 +82,15 @@ def clip_of(notes: Iterable[Note], start: int, end: int) -> Clip:
 
 # -- tracks -----------------------------------------------------------------------------------------
 def merge_tracks(tracks: Sequence[Track], name: str | None = None) -> Track:
-    """One track holding every note and controller event of ``tracks``; it takes the first track's program,
-    drum flag and channel."""
+    """One track holding every note, controller event and word of ``tracks``; it takes the first track's
+    program, drum flag and channel."""
     if not tracks:
         raise ValueError("nothing to merge: no tracks given")
     first = tracks[0]
     notes = [n for t in tracks for n in t.notes]
     return Track(name if name is not None else first.name, first.program, first.is_drum, tuple(notes),
-                 controls=tuple(c for t in tracks for c in t.controls), channel=first.channel)
+                 controls=tuple(c for t in tracks for c in t.controls), channel=first.channel,
+                 texts=tuple(x for t in tracks for x in t.texts))
 
 
 # -- songs ------------------------------------------------------------------------------------------
@@ -114,17 +115,23 @@ def _controls_slice(controls, start: int, end: int) -> tuple[Control, ...]:
     return tuple(in_effect.values()) + tuple(inside)
 
 
+def _texts_slice(texts, start: int, end: int) -> tuple:
+    """Words in [start, end) moved so that ``start`` becomes tick 0."""
+    return tuple(x._replace(tick=x.tick - start) for x in texts if start <= x.tick < end)
+
+
 def slice_bars(song: Song, first_bar: int, last_bar: int) -> Song:
     """Bars ``first_bar`` .. ``last_bar`` (0-based, inclusive) as a song of their own, starting at tick 0.
 
     Notes are taken by where they start; a note that rings past the last bar is shortened to end there.
-    Controllers and the song's words come along, each lane with the value in effect at the first bar.
+    Controllers (each lane with the value in effect at the first bar) and words, the song's and each
+    track's, come along.
     """
     start, end = song.meter.bars_to_ticks(first_bar, last_bar)
-    tracks = [replace(t, notes=clip_of(t.notes, start, end).notes, controls=_controls_slice(t.controls, start, end))
+    tracks = [replace(t, notes=clip_of(t.notes, start, end).notes, controls=_controls_slice(t.controls, start, end),
+                      texts=_texts_slice(t.texts, start, end))
               for t in song.tracks]
-    texts = tuple(x._replace(tick=x.tick - start) for x in song.texts if start <= x.tick < end)
-    return replace(song, tracks=tuple(tracks), texts=texts,
+    return replace(song, tracks=tuple(tracks), texts=_texts_slice(song.texts, start, end),
                    tempos=_map_slice(song.tempos, start, end),
                    time_signatures=_map_slice(song.time_signatures, start, end),
                    key_signatures=_map_slice(song.key_signatures, start, end))
@@ -134,7 +141,8 @@ def join(first: Song, second: Song) -> Song:
     """``second`` appended after the last bar of ``first``.
 
     Tracks are matched by name, program and drum flag; the second song's unmatched tracks are added.
-    The second song's tempo, meter and key changes, controllers and words continue after the join point.
+    The second song's tempo, meter and key changes, controllers and words (the song's and each track's)
+    continue after the join point.
     """
     offset = first.length_ticks
     tracks = list(first.tracks)
@@ -142,14 +150,15 @@ def join(first: Song, second: Song) -> Song:
     for t in second.tracks:
         moved = tuple(n._replace(start=n.start + offset) for n in t.notes)
         controls = tuple(c._replace(tick=c.tick + offset) for c in t.controls)
+        texts = tuple(x._replace(tick=x.tick + offset) for x in t.texts)
         match = next((i for i, f in enumerate(tracks)
                       if i not in used and (f.name, f.program, f.is_drum) == (t.name, t.program, t.is_drum)), None)
         if match is None:
-            tracks.append(replace(t, notes=moved, controls=controls))
+            tracks.append(replace(t, notes=moved, controls=controls, texts=texts))
             used.add(len(tracks) - 1)
         else:
             tracks[match] = replace(tracks[match], notes=tracks[match].notes + moved,
-                                    controls=tracks[match].controls + controls)
+                                    controls=tracks[match].controls + controls, texts=tracks[match].texts + texts)
             used.add(match)
 
     def shifted(mine, theirs):

@@ -40,7 +40,9 @@ class Song:
     time_signatures: tuple[TimeSignature, ...] = (TimeSignature(0, 4, 4),)
     key_signatures: tuple[KeySignature, ...] = (KeySignature(0, Key()),)
     title: str = ""
-    texts: tuple[SongText, ...] = ()   # lyrics, markers, cue points and free text, in tick order
+    # The conductor's words (markers, copyright, lyrics and text that belong to no track), in tick order;
+    # a track's own words are its :attr:`Track.texts`.
+    texts: tuple[SongText, ...] = ()
     extras: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,5 +1,6 @@
-"""A track: one instrument's notes, with its name and General MIDI program, and what it plays besides
-notes (controllers, pitch bend, aftertouch, later program changes)."""
+"""A track: one instrument's notes, with its name and General MIDI program, what it plays besides
+notes (controllers, pitch bend, aftertouch, later program changes) and its own words (a vocal part's
+lyrics)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Iterable
 
-from musicstudio.core.controls import Control, in_tick_order
+from musicstudio.core.controls import Control, SongText, in_tick_order
 from musicstudio.core.note import Note, note_order
 
 
@@ -29,12 +30,16 @@ class Track:
     controls: tuple[Control, ...] = field(default=())
     # The MIDI channel (0-15) the track came from, so that it goes back there; None: made here.
     channel: int | None = field(default=None, compare=False)
+    # The track's own words (lyrics, markers, cue points, text that came in its MIDI track), in tick order
+    # as its controls are; the song's other words are :attr:`Song.texts`. They go where the track goes.
+    texts: tuple[SongText, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not 0 <= self.program <= 127:
             raise ValueError(f"General MIDI program {self.program} is outside 0-127")
         object.__setattr__(self, "notes", in_note_order(tuple(self.notes)))
         object.__setattr__(self, "controls", in_tick_order(self.controls))
+        object.__setattr__(self, "texts", in_tick_order(self.texts))
         if self.channel is not None and not 0 <= self.channel <= 15:
             raise ValueError(f"MIDI channel {self.channel} is outside 0-15")
 
@@ -43,6 +48,9 @@ class Track:
 
     def with_controls(self, controls: Iterable[Control]) -> Track:
         return replace(self, controls=tuple(controls))
+
+    def with_texts(self, texts: Iterable[SongText]) -> Track:
+        return replace(self, texts=tuple(texts))
 
     def with_name(self, name: str) -> Track:
         return replace(self, name=name)
