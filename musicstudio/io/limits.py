@@ -95,7 +95,7 @@ def song_beyond_limits(song) -> str | None:
     count = song.note_count
     if count > MAX_NOTES:
         return f"the song has {count:,} notes; Music Studio opens files of up to {MAX_NOTES:,}"
-    events = sum(len(t.controls) for t in song.tracks) + len(song.texts)
+    events = sum(len(t.controls) + len(t.texts) for t in song.tracks) + len(song.texts)
     if events > MAX_CONTROLS:
         return (f"the song has {events:,} controller, pitch-bend, aftertouch and text events; "
                 f"Music Studio opens files of up to {MAX_CONTROLS:,}")
@@ -107,6 +107,9 @@ def song_beyond_limits(song) -> str | None:
         last = track.controls[-1].tick if track.controls else 0   # kept in tick order
         if last > MAX_TICK:
             return f"track {no} has a controller {beyond} (at tick {last:,}), later than Music Studio opens"
+        if track.texts and track.texts[-1].tick > MAX_TICK:   # kept in tick order too
+            return (f"track {no} has a {track.texts[-1].kind} {beyond} (at tick {track.texts[-1].tick:,}), "
+                    "later than Music Studio opens")
     for what, events in (("tempo", song.tempos), ("time signature", song.time_signatures),
                          ("key", song.key_signatures)):
         last = max(e.tick for e in events)

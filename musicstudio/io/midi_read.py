@@ -3,10 +3,12 @@
 It reads SMF types 0, 1 and 2 at any PPQ (rescaled to the model's PPQ; type 2 patterns one after
 another) and keeps every channel event: each (track chunk, channel) becomes one track with its notes
 (note-offs paired first in, first out), controllers, pitch bend, aftertouch and program changes
-(:mod:`.midi_events`), and text, lyric, marker, cue and copyright events become the song's words with
-their bytes. It is lenient where real files need it (data bytes over 127 clipped, running status
-after meta and SysEx events, notes without an end) and strict where safety needs it (size, note and
-event counts, track count, time division, absurd times).
+(:mod:`.midi_events`), and text, lyric, marker, cue and copyright events are kept with their bytes: a
+MIDI track's words belong to the first track made from it; the words of the conductor, of a type 0
+file, of a track without notes, and every copyright notice (which stands in the first track) to the
+song. It is lenient where real files need it (data bytes over 127 clipped, running status after meta
+and SysEx events, notes without an end) and strict where safety needs it (size, note and event counts,
+track count, time division, absurd times).
 Anything that goes wrong becomes a :class:`MidiImportError` naming the file and the reason; what
 was repaired comes back as warnings.
 
@@ -17,10 +19,11 @@ of message objects exist, and so that every oddity is counted instead of raised.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from musicstudio.core.controls import COPYRIGHT, SongText
 from musicstudio.core.song import Song
 from musicstudio.core.ticks import PPQ
 from musicstudio.core.track import Track
@@ -113,7 +116,7 @@ class _TrackState:
         self.name: str | None = None   # None: the track has no name event at all
         self.ended = False             # an end-of-track marker was read
         self.after_sysex = False       # a SysEx message cancelled the running status
-        self.texts = 0                 # lyrics, markers and other words read
+        self.texts: list[tuple[int, int, bytes]] = []   # lyrics, markers and other words: (file tick, meta type, bytes)
         self.channels: dict[int, ChannelEvents] = defaultdict(ChannelEvents)
         self.has_events = False        # any channel event, kept or not
         self.last_tick = 0             # in file ticks: where the track ends
@@ -134,7 +137,7 @@ class _Reader:
         self.counts: dict[str, int] = defaultdict(int)   # repeated oddities are reported once, counted
         self.notes_total = 0
         self.controls_total = 0   # controllers, bends, aftertouch, programs and texts
-        self.texts: list[tuple[int, int, bytes]] = []   # (file tick, meta type, bytes)
+        self.texts: list[SongText] = []   # the song's words (the tracks' own go with them)
         self.warnings: list[MidiWarning] = []
         self.conductor = ConductorEvents(self.warn)
         self.state: _TrackState | None = None   # the track chunk being read
@@ -167,7 +170,8 @@ class _Reader:
                 offset = state.last_tick
             # The first track of a type 1 file without notes is its conductor: its name is the song's
             # title (even when it is the only track: a song with a title and no tracks yet).
-            conductor = index == 0 and fmt != 0 and not state.has_notes
+            has_notes = state.has_notes   # asked before chunk_tracks lets go of the notes read
+            conductor = index == 0 and fmt != 0 and not has_notes
             if conductor:
                 title = state.name or ""
             made = chunk_tracks("" if conductor else state.name or "", state.channels,
@@ -176,19 +180,29 @@ class _Reader:
                 made = [Track(state.name)]   # a named track with no notes yet
             elif not made and not (conductor or state.has_events or state.texts):
                 empty += 1
-            tracks += made
+            tracks += self.place_words(state.texts, made, has_notes and fmt != 0)
             if len(tracks) > MAX_TRACKS:  # named tracks without notes count too: each is a track to show
                 raise self.fail(too_many_tracks())
         if empty:
             self.warn(f"{empty:,} empty track{'s were' if empty > 1 else ' was'} skipped", False)
         self.report_counts()
-        texts = tuple(song_text(self.scale(tick), mtype, body) for tick, mtype, body in self.texts)
         maps = self.conductor
         song = Song(tracks=tuple(tracks), tempos=maps.tempo_map(self.scale), time_signatures=maps.meter_map(self.scale),
-                    key_signatures=maps.key_map(self.scale), title=title, texts=texts)
+                    key_signatures=maps.key_map(self.scale), title=title, texts=tuple(self.texts))
         if not song.note_count:
             self.warn("the file holds no notes", False)
         return ImportResult(song, self.warnings, fmt, self.ppq)
+
+    def place_words(self, texts: list[tuple[int, int, bytes]], made: list[Track], own: bool) -> list[Track]:
+        """``made`` (the tracks made from one chunk) with the chunk's ``texts``: where the words are the
+        tracks' ``own`` (a chunk with notes in a type 1 or 2 file), the first track takes them but for
+        copyright notices; the song takes the rest."""
+        words = [song_text(self.scale(tick), mtype, body) for tick, mtype, body in texts]
+        if not (own and made):
+            self.texts += words
+            return made
+        self.texts += [w for w in words if w.kind == COPYRIGHT]
+        return [replace(made[0], texts=tuple(w for w in words if w.kind != COPYRIGHT)), *made[1:]]
 
     def scale(self, tick: int) -> int:
         """File ticks to model ticks, rounded to the nearest (half up)."""
@@ -326,8 +340,7 @@ class _Reader:
         self.controls_total += 1
         if self.controls_total > MAX_CONTROLS:
             raise self.fail(too_many_controls())
-        self.texts.append((tick, mtype, body))
-        state.texts += 1
+        state.texts.append((tick, mtype, body))
 
     def close_track(self, state: _TrackState, last_tick: int, has_events: bool) -> _TrackState:
         """End the notes still sounding when the track ends; count the track's notes."""

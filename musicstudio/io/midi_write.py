@@ -2,11 +2,13 @@
 
 Layout: 480 PPQ; track 1 is the conductor (song title, time signatures, keys and tempos, the first
 of each at tick 0, then the song's lyrics, markers, text and cue points with the bytes they came with);
-then one track per song track with its name, a program change at tick 0, its controllers, pitch bend,
-aftertouch and later program changes in their order, and explicit note-offs; every track on the channel
+then one track per song track with its name, a program change at tick 0, its own words (a vocal part's
+lyrics, with their bytes), its controllers, pitch bend, aftertouch and later program changes in their
+order, and explicit note-offs; every track on the channel
 it came from, drums on channel 10; every track closed with end-of-track.
 
-At one tick a track plays its controllers first, then its note-offs, then its note-ons (as pretty_midi
+At one tick a track gives its words first (in their order: a lyric is shown with the note it is sung on),
+then plays its controllers, then its note-offs, then its note-ons (as pretty_midi
 writes them): a bend or a pedal is in place before the notes it shapes, and a repeated note is not cut
 off. Overlapping notes of one pitch are written so that a reader pairing note-offs first in, first out
 (as Music Studio, mido-based tools and DAWs do) gets them back note for note.
@@ -102,6 +104,11 @@ def _program_in_place(track) -> bool:
     return False
 
 
+def _text_meta(text) -> bytes:
+    """A lyric, marker, cue point, copyright or text as a meta event with the bytes it came with."""
+    return _meta(META_OF_TEXT[text.kind], text.text.encode(text.encoding))
+
+
 def _track_chunk(track, ch: int) -> bytes:
     # Every track gets a name event, even an empty one, so that a track without notes survives.
     head = [(0, _meta(0x03, track.name.encode("utf-8")))]
@@ -110,7 +117,8 @@ def _track_chunk(track, ch: int) -> bytes:
     # At one tick: controllers (in their order), note-offs, note-ons. Note-ons of one pitch at one tick
     # go shortest first and note-offs of one pitch at one tick in the order their notes started, so a
     # reader pairing them first in, first out finds every note's own velocity and length.
-    events = [(c.tick, 0, i, 0, _control_bytes(c, ch)) for i, c in enumerate(track.controls)]
+    events = [(x.tick, -1, i, 0, _text_meta(x)) for i, x in enumerate(track.texts)]
+    events += [(c.tick, 0, i, 0, _control_bytes(c, ch)) for i, c in enumerate(track.controls)]
     for n in track.notes:
         events.append((n.start, 2, n.pitch, n.duration, bytes((0x90 | ch, n.pitch, n.velocity))))
         events.append((n.end, 1, n.pitch, n.duration, bytes((0x80 | ch, n.pitch, 0x40))))
@@ -131,7 +139,7 @@ def song_to_midi_bytes(song: Song) -> bytes:
     for tempo in song.tempos:
         conductor.append((tempo.tick, 3, _meta(0x51, tempo.us_per_beat.to_bytes(3, "big"))))
     for text in song.texts:  # in their order at one tick: the sort below is stable
-        conductor.append((text.tick, 4, _meta(META_OF_TEXT[text.kind], text.text.encode(text.encoding))))
+        conductor.append((text.tick, 4, _text_meta(text)))
     conductor.sort(key=lambda e: (e[0], e[1]))
     chunks = [_chunk([(t, e) for t, _, e in conductor])]
     chunks += [_track_chunk(track, ch) for track, ch in zip(song.tracks, assign_channels(song.tracks))]
@@ -154,19 +162,28 @@ def unwritable(song: Song) -> str | None:
         reason = _unwritable_control(track.controls)
         if reason:
             return f"track {no} has a {reason}"
-    for text in song.texts:
-        try:
-            make_text(*text)
-        except UnicodeEncodeError:
-            return f"the song has a {text.kind} with characters its spelling ({text.encoding}) cannot hold"
-        except (TypeError, ValueError) as e:
-            return f"the song has a {text.kind} a MIDI file cannot hold ({e})"
+    for owner, texts in (("the song", song.texts), *((f"track {no}", t.texts) for no, t in enumerate(song.tracks, 1))):
+        reason = _unwritable_text(texts)
+        if reason:
+            return f"{owner} has a {reason}"
     if not all(MIN_TEMPO_US <= t.us_per_beat <= MAX_TEMPO_US for t in song.tempos):
         return "the song has a tempo a MIDI file cannot hold"
     if not all(is_valid_time_signature(s.numerator, s.denominator) for s in song.time_signatures):
         return "the song has a time signature a MIDI file cannot hold"
     if not all(is_valid_key(k.key.sharps, int(k.key.minor)) for k in song.key_signatures):
         return "the song has a key signature a MIDI file cannot hold"
+    return None
+
+
+def _unwritable_text(texts) -> str | None:
+    """Why one of ``texts`` cannot stand in a MIDI file ("lyric with characters ..."), or None."""
+    for text in texts:
+        try:
+            make_text(*text)
+        except UnicodeEncodeError:
+            return f"{text.kind} with characters its spelling ({text.encoding}) cannot hold"
+        except (TypeError, ValueError) as e:
+            return f"{text.kind} a MIDI file cannot hold ({e})"
     return None
 
 

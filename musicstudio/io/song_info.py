@@ -78,6 +78,8 @@ def _track_row(number: int, track) -> str:
         extras.append(f"{pitch_name(min(pitches))}-{pitch_name(max(pitches))}")
     if track.controls:
         extras.append(f"{len(track.controls):,} controller event{'s' if len(track.controls) != 1 else ''}")
+    if track.texts:
+        extras.append(_words(track.texts))
     return f"{row}  {', '.join(extras)}" if extras else row
 
 
@@ -96,8 +98,14 @@ def controls_summary(song) -> str:
 
 
 def words_summary(song) -> str:
-    """How many lyrics, markers, texts, cue points and copyright notices the song has: "170 lyrics, 2 markers"."""
-    kinds = Counter(t.kind for t in song.texts)
+    """How many lyrics, markers, texts, cue points and copyright notices the song has, its own and its
+    tracks' together: "170 lyrics, 2 markers"; "" for none."""
+    return _words([*song.texts, *(x for t in song.tracks for x in t.texts)])
+
+
+def _words(texts) -> str:
+    """``texts`` counted by kind: "170 lyrics, 2 markers"."""
+    kinds = Counter(t.kind for t in texts)
     return ", ".join(f"{kinds[kind]:,} {_WORD_NAMES[kind][kinds[kind] != 1]}" for kind in TEXT_KINDS if kinds[kind])
 
 

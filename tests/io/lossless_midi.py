@@ -5,9 +5,10 @@ module: the MIDI tests and ``benchmarks/midi_roundtrip_report.py`` import it).
 - :func:`written_files`: files written with mido that hold every kind of event Music Studio keeps
   (controllers with an RPN message at one tick, pitch bend at both extremes, channel and polyphonic
   aftertouch, program changes mid-track and after a bank select, lyrics, markers, text, cue points and a
-  copyright with bytes that are not UTF-8), as types 0, 1 and 2, at 96, 480 and 960 PPQ, and 1,000
-  overlapping notes of one pitch;
-- :func:`mido_events`: every event of a file by kind, as multisets of (tick at 480 PPQ, channel, ...).
+  copyright with bytes that are not UTF-8), as types 0, 1 and 2, at 96, 480 and 960 PPQ, a vocal part
+  with its lyrics in its own track, and 1,000 overlapping notes of one pitch;
+- :func:`mido_events`: every event of a file by kind, as multisets of (tick at 480 PPQ, channel, ...);
+  :func:`mido_words`: every word of a file by the track it sits in.
 """
 
 from __future__ import annotations
@@ -70,6 +71,36 @@ def mido_events(data: bytes) -> dict[str, Counter]:
                 out[msg.type][(scaled(tick, mf.ticks_per_beat), msg.channel, *values)] += 1
             elif msg.type in TEXT_KINDS:
                 out[msg.type][(scaled(tick, mf.ticks_per_beat), msg.text.encode("latin-1"))] += 1
+        if mf.type == 2:
+            start = tick
+    return out
+
+
+def _owner(mtrack: mido.MidiTrack) -> int | None:
+    """The channel of the first track Music Studio makes from a MIDI track with notes (its lowest channel
+    with any channel event); None for a track without notes."""
+    channels = {msg.channel for msg in mtrack if msg.type in CHANNEL_KINDS and not (msg.type == "note_on"
+                                                                                    and msg.velocity == 0)}
+    has_notes = any(msg.type == "note_on" and msg.velocity for msg in mtrack)
+    return min(channels) if has_notes else None
+
+
+def mido_words(data: bytes) -> Counter:
+    """Every lyric, marker, text, cue and copyright event of a file by the track it sits in, read by mido:
+    a Counter of (owner, tick at 480 PPQ, kind, the text's bytes). The owner is the channel of the track
+    with notes that holds the word, or None for a word of the song: one in a track without notes, in a type
+    0 file, and every copyright notice (it stands in the first track)."""
+    mf = mido.MidiFile(file=io.BytesIO(data), charset="latin-1")
+    out: Counter = Counter()
+    start = 0
+    for mtrack in mf.tracks:
+        owner = _owner(mtrack) if mf.type != 0 else None
+        tick = start
+        for msg in mtrack:
+            tick += msg.time
+            if msg.type in TEXT_KINDS:
+                mine = None if msg.type == "copyright" else owner
+                out[(mine, scaled(tick, mf.ticks_per_beat), msg.type, msg.text.encode("latin-1"))] += 1
         if mf.type == 2:
             start = tick
     return out
@@ -207,6 +238,25 @@ def patterns(ppq: int = PPQ) -> bytes:
     return _save(tracks, 2, ppq)
 
 
+def vocal_lyrics(ppq: int = PPQ) -> bytes:
+    """A song as a karaoke file has it: a marker and a copyright in the conductor, then Piano, Voice and Bass,
+    the Voice's lyrics in the Voice's track (UTF-8 and Latin-1 bytes, one at the tick of its note-on, two at
+    one tick, a marker of its own), Piano and Bass without words."""
+    meta = mido.MetaMessage
+    conductor = [(0, meta("track_name", name="Vocal lyrics")), (0, meta("set_tempo", tempo=500_000)),
+                 (0, meta("copyright", text="(c) the singer")), (0, meta("marker", text="Verse")),
+                 (8 * ppq, meta("marker", text="Chorus"))]
+    piano = [(0, meta("track_name", name="Piano"))] + _note(0, 0, 48, 8 * ppq) + _note(8 * ppq, 0, 53, 4 * ppq)
+    voice = [(0, meta("track_name", name="Voice")), (0, mido.Message("program_change", channel=1, program=52))]
+    syllables = ["Hel", "lo ", _latin1("wörld ", "latin-1"), "\\sing ", "a", "long"]
+    for i, syllable in enumerate(syllables):
+        voice += [(i * ppq, meta("lyrics", text=syllable))] + _note(i * ppq, 1, 67 + i, ppq)
+    voice += [(6 * ppq, meta("lyrics", text="/")), (6 * ppq, meta("text", text="breath")),
+              (8 * ppq, meta("marker", text="Voice enters chorus"))] + _note(8 * ppq, 1, 72, 2 * ppq)
+    bass = [(0, meta("track_name", name="Bass"))] + _note(0, 2, 36, 4 * ppq) + _note(4 * ppq, 2, 41, 4 * ppq)
+    return _save([_track(conductor), _track(piano), _track(voice), _track(bass)], 1, ppq)
+
+
 def overlapping_notes(pairs: int = 1000) -> bytes:
     """``pairs`` pairs of notes of one pitch that overlap (the second starts before the first ends), and
     some that start together with different lengths; each note has its own velocity."""
@@ -225,4 +275,5 @@ def written_files() -> dict[str, bytes]:
     return {"every_kind.mid": every_kind(), "every_kind_type0.mid": every_kind(0),
             "every_kind_96ppq.mid": every_kind(1, 96), "every_kind_960ppq.mid": every_kind(1, 960),
             "patterns_type2.mid": patterns(), "patterns_type2_192ppq.mid": patterns(192),
-            "overlaps.mid": overlapping_notes()}
+            "overlaps.mid": overlapping_notes(), "vocal_lyrics.mid": vocal_lyrics(),
+            "vocal_lyrics_96ppq.mid": vocal_lyrics(96)}

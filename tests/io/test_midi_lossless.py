@@ -4,8 +4,9 @@ Every MIDI file the tests can reach (music21's, pretty_midi's and partitura's sh
 packages are installed, and files written with mido that hold every kind: ``lossless_midi.py``) is
 imported and exported; mido then reads the original and the export: every note-on, controller,
 pitch-bend, aftertouch, lyric, marker, text, cue and copyright event must come back with the same tick
-(at 480 PPQ), channel and value, and every program change too (the export adds one at tick 0 where a
-track had none). ``benchmarks/midi_roundtrip_report.py`` prints the counts per kind.
+(at 480 PPQ), channel and value, every word in the track it came in (a track with notes keeps its own),
+and every program change too (the export adds one at tick 0 where a track had none).
+``benchmarks/midi_roundtrip_report.py`` prints the counts per kind.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lossless_midi import (
     installed_packages,
     mido_events,
     mido_notes,
+    mido_words,
     overlapping_notes,
     real_midi_files,
     scaled,
@@ -94,6 +96,24 @@ def test_every_event_comes_back_with_its_tick_channel_and_value(round_trips, nam
     assert all(tick == 0 for tick, _, _ in programs_added), sorted(programs_added)
 
 
+@pytest.mark.parametrize("name", list(FILES))
+def test_every_word_comes_back_in_the_track_it_came_in(name):
+    """A lyric in a vocal track is written in that track again, not in the conductor: by channel of the track
+    with notes it sat in; words of the conductor, of a track without notes, of a type 0 file and every
+    copyright notice in the conductor."""
+    data = _bytes(name)
+    before = mido_words(data)
+    after = mido_words(song_to_midi_bytes(parse_midi(data, name).song))
+    lost, added = before - after, after - before
+    assert not lost and not added, f"lost {sorted(lost, key=str)[:5]}, added {sorted(added, key=str)[:5]}"
+
+
+def test_the_words_of_tracks_are_there_to_be_kept():
+    """The files reached hold words of tracks (owner a channel) as well as words of the song."""
+    owners = Counter(owner is not None for name in FILES for (owner, *_) in mido_words(_bytes(name)).elements())
+    assert owners[True] >= 136 + 10 and owners[False] > 0, owners   # music21's lyrics sit in their parts
+
+
 def test_the_round_trip_covers_every_kind_in_number(round_trips):
     totals: Counter = Counter()
     for before, after in round_trips.values():
@@ -161,8 +181,9 @@ def test_type_2_patterns_play_one_after_another():
     result = parse_midi(WRITTEN["patterns_type2.mid"], "patterns.mid")
     starts = [min(n.start for n in t.notes) for t in result.song.tracks]
     assert starts == [0, 4 * 480, 12 * 480]   # the patterns last 1, 2 and 1 bars
-    lyrics = [(t.tick, t.text) for t in result.song.texts]
-    assert lyrics == [(0, "part 1 "), (4 * 480, "part 2 "), (12 * 480, "part 3 ")]
+    lyrics = [[(t.tick, t.text) for t in track.texts] for track in result.song.tracks]
+    assert lyrics == [[(0, "part 1 ")], [(4 * 480, "part 2 ")], [(12 * 480, "part 3 ")]]   # each pattern's own
+    assert result.song.texts == ()
     volumes = [(t.controls[0].tick, t.controls[0].value) for t in result.song.tracks]
     assert volumes == [(0, 90), (4 * 480, 91), (12 * 480, 92)]
     assert any("one after another" in w.message and not w.damage for w in result.warnings)
