@@ -2,9 +2,10 @@
 
 A track is a record whose "notes" are ``[pitch, start, duration, velocity]`` lists and whose "controls"
 (project format 2) are ``[tick, kind, number, value]`` lists in played order, with the MIDI "channel" it
-came from (or null); the song keeps its tempo, meter and key maps, its title, and (format 2) its
-"texts": ``[tick, kind, text, encoding]`` lists of lyrics, markers, cue points and free text. A format 1
-project has none of the format 2 keys and opens with none of them.
+came from (or null) and its own "texts" (a vocal part's lyrics); the song keeps its tempo, meter and key
+maps, its title, and (format 2) its "texts". Texts are ``[tick, kind, text, encoding]`` lists of lyrics,
+markers, cue points and free text. A format 1 project has none of the format 2 keys and opens with none
+of them; a format 2 project saved before tracks kept words has no track "texts" and opens with the song's.
 
 Reading refuses what cannot be (a wrong type, a value out of range, an event past :data:`MAX_TICK`) in
 words, and counts before it builds: tracks, notes, controller events and texts are counted as lists before
@@ -93,6 +94,7 @@ def song_to_dict(song: Song) -> dict:
                 "muted": t.muted,
                 "solo": t.solo,
                 "colour": t.colour,
+                "texts": [list(x) for x in t.texts],
             }
             for t in song.tracks
         ],
@@ -127,7 +129,7 @@ def song_from_dict(s) -> Song:
     if not isinstance(raw_texts, list):
         raise damaged("the song's lyrics and markers are not a list")
     tracks = _tracks(s["tracks"], len(raw_texts))
-    return Song(tuple(tracks), tuple(tempos), tuple(signatures), tuple(keys), title, _texts(raw_texts))
+    return Song(tuple(tracks), tuple(tempos), tuple(signatures), tuple(keys), title, _texts(raw_texts, None))
 
 
 def _changes(raw, width: int, what: str) -> list:
@@ -145,8 +147,8 @@ def _changes(raw, width: int, what: str) -> list:
 
 
 def _tracks(raw, texts: int) -> list[Track]:
-    """The tracks, counted (tracks, then notes, then controller events with the song's ``texts``) before a
-    single note is built."""
+    """The tracks, counted (tracks, then notes, then controller events with the tracks' and the song's
+    ``texts``) before a single note is built."""
     if not isinstance(raw, list):
         raise damaged("the track list is not a list")
     if len(raw) > MAX_TRACKS:
@@ -159,8 +161,10 @@ def _tracks(raw, texts: int) -> list[Track]:
             raise damaged(f"the notes of track {no} are not a list")
         if not isinstance(t.get("controls", []), list):
             raise damaged(f"the controller events of track {no} are not a list")
+        if not isinstance(t.get("texts", []), list):
+            raise damaged(f"the lyrics and markers of track {no} are not a list")
         notes += len(t["notes"])
-        controls += len(t.get("controls", []))
+        controls += len(t.get("controls", [])) + len(t.get("texts", []))
     if notes > MAX_NOTES:
         raise Refused(too_many_notes())
     if controls + texts > MAX_CONTROLS:
@@ -179,7 +183,7 @@ def _track(t: dict, no: int) -> Track:
     if channel is not None and not (whole(channel) and 0 <= channel <= 15):
         raise damaged(f"track {no} comes from MIDI channel {shown(channel)}, which is not one of 0-15")
     return Track(name, program, drum, _notes(t["notes"], no), muted, solo, colour,
-                 _controls(t.get("controls", []), no), channel)
+                 _controls(t.get("controls", []), no), channel, _texts(t.get("texts", []), no))
 
 
 def _notes(raw: list, no: int) -> tuple[Note, ...]:
@@ -238,21 +242,24 @@ def _control_refused(c, no: int) -> Refused:
     return Refused(event_too_late(no, "a controller"))
 
 
-def _texts(raw: list) -> tuple[SongText, ...]:
-    """The song's lyrics, markers and texts (counted with the controller events, before any was built)."""
+def _texts(raw: list, no: int | None) -> tuple[SongText, ...]:
+    """The lyrics, markers and texts of track ``no``, or of the song (``no`` None), counted with the
+    controller events before any was built."""
+    where = "" if no is None else f"track {no}: "
     texts = []
     for t in raw:
         if not isinstance(t, list) or len(t) != 4:
-            raise damaged(f"a lyric or marker is not a tick, a kind, a text and an encoding ({shown(t)})")
+            raise damaged(f"{where}a lyric or marker is not a tick, a kind, a text and an encoding ({shown(t)})")
         try:
             text = make_text(*t)
         except UnicodeEncodeError as e:
             # make_text checks the encoding last: the tick and the kind are sound
-            raise damaged(f"the {t[1]} at tick {t[0]} holds a character that {e.encoding} cannot spell") from None
+            raise damaged(f"{where}the {t[1]} at tick {t[0]} holds a character that {e.encoding} cannot "
+                          "spell") from None
         except (TypeError, ValueError) as e:
-            raise damaged(clip(str(e), 120)) from None
+            raise damaged(where + clip(str(e), 120)) from None
         if text.tick > MAX_TICK:
             raise Refused(f"it places a {text.kind} over {MAX_BARS:,} bars into the song; its time values are "
-                          "damaged")
+                          "damaged" if no is None else event_too_late(no, f"a {text.kind}"))
         texts.append(text)
     return tuple(texts)

@@ -125,6 +125,10 @@ def with_text(text) -> dict:
     return data
 
 
+def with_track_text(text) -> dict:
+    return with_track_key("texts", [[0, "lyric", "A", "utf-8"], text])
+
+
 # name -> (the project as parsed JSON, a pattern its one-line reason matches)
 REFUSED = {
     "a controller value of 128": (with_control([0, "cc", 7, 128]), "track 1: cc value 128 is outside 0..127"),
@@ -158,6 +162,23 @@ REFUSED = {
     "a text of three": (with_text([0, "marker", "C"]), "a lyric or marker is not a tick, a kind, a text"),
     "texts that are a record": ({**project_to_dict(Project(Song())), "song": {
         **project_to_dict(Project(Song()))["song"], "texts": {"0": "A"}}}, "lyrics and markers are not a list"),
+    # a track's own words: refused as the song's are, naming the track
+    "a track's text of an unknown kind": (with_track_text([0, "chord", "Am", "utf-8"]),
+                                          "track 1: unknown text kind 'chord'"),
+    "a track's text in an unknown encoding": (with_track_text([0, "lyric", "la", "cp1252"]),
+                                              "track 1: unknown text encoding"),
+    "a track's latin-1 that cannot spell it": (with_track_text([0, "lyric", "€", "latin-1"]),
+                                               "track 1: the lyric at tick 0 holds a character that latin-1 cannot"),
+    "a track's text that is a number": (with_track_text([0, "lyric", 5, "utf-8"]),
+                                        "track 1: a lyric must be text, not 5"),
+    "a track's text before the song": (with_track_text([-5, "marker", "B", "utf-8"]),
+                                       "track 1: a marker cannot stand at tick -5"),
+    "a track's text past the last bar": (with_track_text([MAX_TICK + 1, "cue", "C", "utf-8"]),
+                                         "track 1 places a cue over 100,000 bars into the song"),
+    "a track's text of three": (with_track_text([0, "marker", "C"]),
+                                "track 1: a lyric or marker is not a tick, a kind, a text"),
+    "a track's texts that are a record": (with_track_key("texts", {"0": "A"}),
+                                          "lyrics and markers of track 1 are not a list"),
 }
 
 
@@ -222,6 +243,10 @@ def test_parsed_events_are_counted_before_one_is_built(monkeypatch):
     data["song"]["texts"] = [[0, "lyric", "la", "utf-8"]] * 11          # the words count with them
     with pytest.raises(ProjectError, match=f"over {MAX_CONTROLS:,} controller, pitch-bend, aftertouch and text"):
         project_from_dict(data, "wordy.msproj")
+    data["song"]["texts"] = []
+    data["song"]["tracks"][0]["texts"] = [[0, "lyric", "la", "utf-8"]] * 11   # a track's own words too
+    with pytest.raises(ProjectError, match=f"over {MAX_CONTROLS:,} controller, pitch-bend, aftertouch and text"):
+        project_from_dict(data, "wordy.msproj")
 
 
 @pytest.mark.parametrize("song, reason", [
@@ -230,6 +255,11 @@ def test_parsed_events_are_counted_before_one_is_built(monkeypatch):
     (Song(texts=(SongText(MAX_TICK + 480, "marker", "Coda"),)), "a marker stands over 100,000 bars"),
     (Song((Track("A", controls=(controller(0, 1, 0),) * 2),), texts=(SongText(0, "lyric", "la"),) * 2),
      "the song has 4 controller, pitch-bend, aftertouch and text events; .* up to 3"),
+    (Song((Track("A"), Track("B", texts=(SongText(MAX_TICK + 1, "lyric", "la"),)))),
+     "track 2 has a lyric over 100,000 bars into the song"),
+    (Song((Track("A", controls=(controller(0, 1, 0),) * 2, texts=(SongText(0, "lyric", "la"),)),),
+          texts=(SongText(0, "marker", "A"),)),
+     "the song has 4 controller, pitch-bend, aftertouch and text events; .* up to 3"),   # a track's words count
 ])
 def test_saving_refuses_events_that_would_not_open_again(tmp_path, monkeypatch, song, reason):
     monkeypatch.setattr("musicstudio.io.limits.MAX_CONTROLS", 3)
