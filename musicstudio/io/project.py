@@ -48,7 +48,7 @@ from musicstudio.io.project_song import (
     whole,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3   # 2: controls and words; 3: a track's own words (lyrics) in its record, which 2 ignored
 SUFFIX = ".msproj"
 BACKUP_SUFFIX = SUFFIX + ".bak"
 MAX_PROJECT_BYTES = MAX_FILE_BYTES

@@ -63,7 +63,7 @@ def test_the_file_holds_them_as_lists(tmp_path):
     path = tmp_path / "song.msproj"
     save_project(Project(lossless_song()), path)
     data = json.loads(path.read_text("utf-8"))
-    assert data["schema"] == SCHEMA_VERSION == 2
+    assert data["schema"] == SCHEMA_VERSION == 3
     piano, pad = data["song"]["tracks"]
     assert piano["controls"][:2] == [[0, "cc", 101, 0], [0, "cc", 100, 0]]
     assert piano["controls"][7] == [480, "program", 0, 5] and piano["controls"][10] == [520, "bend", 0, -8192]
@@ -90,13 +90,13 @@ def test_a_format_1_project_still_opens(tmp_path):
     assert lead.controls == kit.controls == () and lead.channel is None and project.song.texts == ()
     assert project.song.title == "Old" and project.history[0]["model"] == "markov"
     save_project(project, path)                                        # saved again, it is format 2
-    assert json.loads(path.read_text("utf-8"))["schema"] == 2 and load_project(path).song == project.song
+    assert json.loads(path.read_text("utf-8"))["schema"] == SCHEMA_VERSION and load_project(path).song == project.song
 
 
-def test_a_format_3_project_is_refused_as_newer(tmp_path):
+def test_a_format_4_project_is_refused_as_newer(tmp_path):
     path = tmp_path / "new.msproj"
-    path.write_text(SCHEMA_1.replace('"schema": 1', '"schema": 3'), "utf-8")
-    with pytest.raises(ProjectError, match=r"new\.msproj: it was saved by a newer Music Studio \(project format 3;"):
+    path.write_text(SCHEMA_1.replace('"schema": 1', '"schema": 4'), "utf-8")
+    with pytest.raises(ProjectError, match=r"new\.msproj: it was saved by a newer Music Studio \(project format 4;"):
         load_project(path)
 
 
