@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from musicstudio.core.changes import TrackChange
+from musicstudio.core.edits import slice_bars
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.io.errors import MusicFileError
@@ -140,7 +142,7 @@ class FileActions:
             return False
         song = read.song
         if not song.tracks:
-            song = Song((Track("Track 1"),), song.tempos, song.time_signatures, song.key_signatures, song.title)
+            song = replace(song, tracks=(Track("Track 1"),))     # its words and maps kept
         # a backup opens like its project, but saving asks for a name rather than overwrite the backup
         saves_to = path if read.midi is None and path.suffix.lower() == PROJECT_SUFFIX else None
         self.document.load(song, saves_to, read.history, source=path)
@@ -291,20 +293,23 @@ class FileActions:
 
     # -- drag and drop ------------------------------------------------------------------------------
     def dragged_song(self) -> tuple[Song, str]:
-        """What a drag out of the app carries: the selected notes, or the current track."""
+        """What a drag out of the app carries: the current track alone, with its controllers (pedal, bends,
+        volume...) and its own words, under the song's tempo, meter and key maps; or, with notes selected, those
+        notes from the bar line before the first, with the controllers in effect and the words of their bars."""
         song, roll = self.document.song, self.roll
         track = roll.active_track
         if track is None:
             return song, self.document.display_name
-        if roll.selection:
-            start = min(n.start for n in roll.selection)
-            start -= start % song.meter.signature_at(start).bar_ticks
-            notes = tuple(n.moved_by(-start) for n in roll.selection)
-            name = f"{track.name or 'clip'} selection"
-        else:
-            notes, name = track.notes, track.name or "track"
-        clip = Track(track.name, track.program, track.is_drum, notes)
-        return Song((clip,), song.tempos[:1], song.time_signatures[:1], song.key_signatures[:1], song.title), name
+        alone = replace(song, tracks=(track,), texts=())     # the conductor's markers stay with the song
+        if not roll.selection:
+            return alone, track.name or "track"
+        meter = song.meter
+        first = meter.bar_at(min(n.start for n in roll.selection))
+        last = meter.bar_at(max(n.start + n.duration for n in roll.selection) - 1)
+        start, _ = meter.bars_to_ticks(first, last)
+        clip = slice_bars(alone, first, last)
+        notes = tuple(n.moved_by(-start) for n in roll.selection)
+        return replace(clip, tracks=(replace(clip.tracks[0], notes=notes),)), f"{track.name or 'clip'} selection"
 
     def drag_out(self) -> None:
         from musicstudio.ui.drag_out import start_drag

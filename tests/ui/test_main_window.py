@@ -184,6 +184,35 @@ def test_drag_out_carries_a_midi_file_of_the_selection(main_window, tmp_path):
     assert imported.tracks[0].notes == (Note(60, 0, 240, 90), Note(64, 240, 240, 90))
 
 
+def test_drag_out_carries_the_tracks_pedal_bends_words_and_the_tempo_map(main_window):
+    """A track dragged into a DAW plays as it does here: its sustain pedal, bends and lyrics go with it, and the
+    song's tempo changes; a selection takes the pedal held into its bars and the words in them."""
+    from musicstudio.core.controls import SongText, controller, pitch_bend
+    from musicstudio.core.tempo import Tempo
+    from musicstudio.ui.drag_out import clip_mime_data
+
+    notes = (Note(60, 0, 480, 90), Note(64, 1920, 480, 90), Note(67, 3840, 480, 90))
+    controls = (controller(0, 64, 127), pitch_bend(1920, 4096), controller(3000, 64, 0))
+    words = (SongText(0, "lyric", "one"), SongText(1920, "lyric", "two"), SongText(3840, "lyric", "three"))
+    voice = Track("Voice", 52, False, notes, controls=controls, texts=words)
+    song = Song((Track("Piano", 0, False, (Note(48, 0, 1920, 80),)), voice),
+                tempos=(Tempo(0, 500_000), Tempo(3840, 400_000)), texts=(SongText(0, "marker", "Verse"),))
+    main_window.document.load(song, None)
+    roll = main_window.roll
+    roll.set_track(1)
+    whole, name = main_window.files.dragged_song()
+    path = Path(clip_mime_data(whole, name).urls()[0].toLocalFile())
+    back = import_midi(path).song
+    assert name == "Voice" and len(back.tracks) == 1 and back.tracks[0].notes == notes
+    assert back.tracks[0].controls == controls and back.tracks[0].texts == words
+    assert back.tempos == song.tempos and back.texts == ()          # the conductor's marker stays home
+    roll.set_selection([notes[1]])                  # bar 2: the pedal down, a bend, the pedal up, "two"
+    clip, name = main_window.files.dragged_song()
+    assert name == "Voice selection" and clip.tracks[0].notes == (Note(64, 0, 480, 90),)
+    assert clip.tracks[0].controls == (controller(0, 64, 127), pitch_bend(0, 4096), controller(1080, 64, 0))
+    assert clip.tracks[0].texts == (SongText(0, "lyric", "two"),) and clip.tempos == (Tempo(0, 500_000),)
+
+
 def test_the_piano_roll_paints_notes_where_they_are(main_window, tmp_path):
     roll = main_window.roll
     notes = [Note(60, 0, 480, 100), Note(64, 480, 960, 100), Note(67, 1920, 240, 100)]
