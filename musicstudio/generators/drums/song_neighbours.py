@@ -32,7 +32,8 @@ listener and neighbours of the other folds' styles (:func:`.kit_validation.fold_
 nested figure: for each fold the configuration best on the other seven, scored on it (how much the
 choice itself is worth). :func:`held_out` scores the given configurations' patterns, looped, on Add drums'
 held-out songs (:func:`.add_evaluation.held_out_songs`), with the listener and neighbours of all the
-training songs: it reports, it does not choose.
+training songs: it reports, it does not choose. ``--whole RULE/DISTANCE/K -- [--validate]`` runs Add drums as a
+whole (:mod:`.add_evaluation`) with that rule in place of Add drums' own (:func:`ruled_seed_pattern`).
 """
 
 from __future__ import annotations
@@ -248,6 +249,52 @@ def held_out(records: Sequence[dict], configs: Sequence[tuple[str, str, int]]) -
     return {"/".join(map(str, c)): summary(score_rows(predictions, [pool] * len(predictions), c)) for c in configs}
 
 
+def _segment_song(others, meter: tuple[int, int], bars: int) -> BandSong:
+    return band_song({"style": "", "meter": list(meter), "drums": [], "length": bars * steps_in_bar(meter) * STEP_TICKS,
+                      "others": [[[n.pitch, n.start, n.duration, n.velocity] for n in t] for t in others]})
+
+
+def ruled_seed_pattern(config: tuple[str, str, int], by_style: dict):
+    """Add drums' :func:`.add.seed_pattern` with ``config``'s rule in place of :func:`.listener.kit_pattern`,
+    the neighbours drawn from ``by_style``'s songs (style -> BandSongs) of the styles the library holds."""
+    from musicstudio.generators.drums import add
+
+    rule, kind, k = config
+
+    def seed_pattern(generator, song, request, segment, groove):
+        library = generator.library
+        seed = groove.tokens if groove is not None else np.zeros(0, np.int64)
+        if library.listener is None or (request.style is not None and groove is not None):
+            return seed
+        others = add._others(song, segment)
+        pool = add.meter_pool(library, segment.meter)
+        library_kit = add.expected_kit(pool, rhythm_features(others, segment.meter)) if pool else None
+        q = mixed_kit(library.listener.predict(others, segment.meter, segment.bars), library_kit, NEIGHBOURS)
+        me = _segment_song(others, segment.meter, segment.bars)
+        heard = [b for s in library.styles for b in by_style.get(s, [])]
+        kit = rule_pattern(rule, q, nearest(heard, me, k, kind), [b for b in heard if b.meter == me.meter])
+        return add.steered(generator.codec, seed if len(seed) else np.zeros(kit.shape[1], np.int64), kit)
+    return seed_pattern
+
+
+def whole(records: Sequence[dict], config: tuple[str, str, int], argv: list[str]) -> dict:
+    """Add drums as a whole (:func:`.add_evaluation.main` with ``argv``, e.g. ``--validate``) with
+    ``config``'s rule; Add drums' own pattern is put back afterwards."""
+    from musicstudio.generators.drums import add, add_evaluation
+    from musicstudio.generators.drums.data import HELD_OUT
+
+    by_style: dict[str, list[BandSong]] = {}
+    for r in records:
+        if r["style"] not in HELD_OUT:
+            by_style.setdefault(r["style"], []).append(band_song(r))
+    own = add.seed_pattern
+    add.seed_pattern = add_evaluation.seed_pattern = ruled_seed_pattern(config, by_style)
+    try:
+        return add_evaluation.main(argv)
+    finally:
+        add.seed_pattern = add_evaluation.seed_pattern = own
+
+
 def _line(name: str, f: dict) -> str:
     meters = " ".join(f"{m} {v:.3f}" for m, v in f["per_meter"].items())
     return f"{name}: {f['overlap']:.3f} over {f['songs']} songs, meters' mean {f['meters_mean']:.3f} ({meters})"
@@ -268,8 +315,15 @@ if __name__ == "__main__":
     parser.add_argument("--held-out", nargs="*", metavar="RULE/DISTANCE/K", default=None,
                         help="also score these configurations (and current) on the held-out songs")
     parser.add_argument("--out", type=Path, default=Path("cache/drums/song-neighbours.json"))
-    args = parser.parse_args()
+    parser.add_argument("--whole", metavar="RULE/DISTANCE/K", help="Add drums as a whole with this rule instead "
+                        "(the arguments after -- go to add_evaluation, e.g. -- --validate --out FILE)")
+    args, rest = parser.parse_known_args()
     records = songs.load()
+    if args.whole:
+        rule_name, distance_kind, k_text = args.whole.split("/")
+        figures = whole(records, (rule_name, distance_kind, int(k_text)), [a for a in rest if a != "--"])
+        print(json.dumps({k: v for k, v in figures.items() if k != "rows"}, indent=1))
+        raise SystemExit(0)
     result = validate([r for r in records if r["style"] not in HELD_OUT],
                       configurations(args.rules, args.distances, args.k))
     for name, figures in result["configs"].items():

@@ -93,3 +93,25 @@ def test_validation_holds_styles_out_and_reports_each_rule_and_the_nested_choice
     assert len(result["nested_picks"]) == 3
     assert all(0.0 <= f["overlap"] <= 1.0 for f in result["configs"].values())
     assert set(result["configs"]["current/band/0"]["per_style"]) == set("abcdef")
+
+
+def test_a_rule_takes_the_place_of_add_drums_own_pattern(generator):
+    from add_fixture import band_song, song_records
+
+    from musicstudio.generators.drums.add import AddRequest, choose, seed_pattern, segments
+    from musicstudio.generators.drums.library import rhythm_features
+
+    song = band_song([("rock", 8)])
+    segment = segments(song, 0, 8)[0]
+    others = [t.notes for t in song.tracks]
+    groove = choose(generator.library, rhythm_features(others, segment.meter), segment.meter)
+    by_style = {}
+    for r in song_records():
+        by_style.setdefault(r["style"], []).append(sn.band_song(r))
+    own = seed_pattern(generator, song, AddRequest(), segment, groove)
+    assert (sn.ruled_seed_pattern(("current", "band", 0), by_style)(generator, song, AddRequest(), segment, groove)
+            == own).all()
+    # the nearest song is the fixture's rock: its kick on three steps of the bar, its snare on two
+    ruled = sn.ruled_seed_pattern(("expected-0", "band", 1), by_style)(generator, song, AddRequest(), segment, groove)
+    bar = [dict(generator.codec.sets[t]) for t in ruled[:16]]
+    assert sum(0 in hits for hits in bar) == 3 and sum(1 in hits for hits in bar) == 2
