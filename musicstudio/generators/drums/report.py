@@ -188,7 +188,7 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
     lines += ["## Data and licence", "", GPL_NOTE, "", "## Not yet", "",
               "- Add drums' kick/snare overlap is under its target (Add drums: Targets): bossa nova, swing and "
               "the 6/8 ballad, and how many steps a bar to hit, which nothing tried predicts from the band (nor "
-              "from the training songs whose band sounds most alike); the "
+              "from the training songs whose band sounds most alike: it is the style's, Add drums: Targets); the "
               "mixture with the library's grooves that the training styles chose scores below the listener alone "
               "on the held-out songs. Vary is in the CLI (`--mode vary`), not yet in the app's Generate panel.",
               "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",

@@ -229,6 +229,18 @@ def style_gain(scored: dict, configs, draws: int = 2000, seed: int = 0) -> dict:
             "level": int((np.abs(per) <= 1e-9).sum())}
 
 
+def same_style(records: Sequence[dict], rules: Sequence[str], folds: int = FOLDS) -> dict:
+    """A ceiling, not a rule: each rule with the song's neighbours its own style's other songs of its meter
+    (which a song of a style the library lacks never has), the mixture still predicted without its fold."""
+    from musicstudio.generators.drums.kit_validation import fold_predictions
+
+    predictions = fold_predictions(records, folds)
+    heard = [(r["style"], r["groove"], band_song(r)) for r in records]
+    pools = [[b for s, g, b in heard if s == r["style"] and g != r["groove"] and b.meter == band_song(r).meter]
+             for r, *_ in predictions]
+    return {rule: summary(score_rows(predictions, pools, (rule, "band", len(records)))) for rule in rules}
+
+
 def held_out(records: Sequence[dict], configs: Sequence[tuple[str, str, int]]) -> dict:
     """The configurations' patterns, looped, on Add drums' held-out songs: listener and neighbours of all
     the training songs (:data:`.data.HELD_OUT` left out)."""
@@ -317,8 +329,13 @@ if __name__ == "__main__":
     parser.add_argument("--out", type=Path, default=Path("cache/drums/song-neighbours.json"))
     parser.add_argument("--whole", metavar="RULE/DISTANCE/K", help="Add drums as a whole with this rule instead "
                         "(the arguments after -- go to add_evaluation, e.g. -- --validate --out FILE)")
+    parser.add_argument("--same-style", action="store_true", help="the ceiling: neighbours of the song's own style")
     args, rest = parser.parse_known_args()
     records = songs.load()
+    if args.same_style:
+        for name, figures in same_style([r for r in records if r["style"] not in HELD_OUT], args.rules).items():
+            print("own style's songs as neighbours:", _line(name, figures))
+        raise SystemExit(0)
     if args.whole:
         rule_name, distance_kind, k_text = args.whole.split("/")
         figures = whole(records, (rule_name, distance_kind, int(k_text)), [a for a in rest if a != "--"])

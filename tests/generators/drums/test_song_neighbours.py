@@ -115,3 +115,14 @@ def test_a_rule_takes_the_place_of_add_drums_own_pattern(generator):
     ruled = sn.ruled_seed_pattern(("expected-0", "band", 1), by_style)(generator, song, AddRequest(), segment, groove)
     bar = [dict(generator.codec.sets[t]) for t in ruled[:16]]
     assert sum(0 in hits for hits in bar) == 3 and sum(1 in hits for hits in bar) == 2
+
+
+def test_the_own_style_ceiling_reads_the_count_from_the_styles_other_songs():
+    records = []
+    for style, bass, kick in (("a", (0, 8), (0, 8)), ("b", (0, 8), (0, 4, 8, 12)), ("c", (0, 10), (0, 10)),
+                              ("d", (0, 6), (0, 6))):
+        records += [dict(_record(style, bass, kick), groove=f"{style}{i}") for i in range(2)]
+    result = sn.same_style(records, ["current", "expected-0"], folds=2)
+    assert result["expected-0"]["songs"] == 8
+    # style b's band is a's, but its other song says the kick hits four steps, not two
+    assert result["current"]["per_style"]["b"] < 1.0 and result["expected-0"]["per_style"]["b"] == 1.0
