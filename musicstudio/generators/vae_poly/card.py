@@ -140,6 +140,12 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
                   "quarter of the budget, on; the discriminator soon wins, its hinge loss near 0.2) and history are "
                   "kept here:", "",
                   "![VAE-GAN curves](gan-curves.png)", ""]
+    if (folder / "long-curves.png").exists():
+        lines += ["## The 70-minute continuation that does not ship", "", "The same network continued from these "
+                  "weights for 70 minutes more (free bits 512, the learning rate falling from 2e-3 to 1e-4) "
+                  "reconstructed far better but its prior samples fell below issue 23's overlap of 0.75 "
+                  "(docs/vae-poly.md, \"Third pass\"); its curves (all three stages) and history are kept here:", "",
+                  "![70-minute continuation](long-curves.png)", ""]
     lines += ["## Papers", "", *[f"- {p}" for p in PAPERS], ""]
     return "\n".join(lines)
 
