@@ -25,7 +25,9 @@ PAPERS = ("Roberts, Engel, Raffel, Hawthorne & Eck, \"A Hierarchical Latent Vect
           "metric\", 2016 (VAE-GAN: the discriminator's features as the reconstruction's similarity)",
           "Yang & Lerch, \"On the evaluation of generative models in music\", 2020 (overlapping areas)",
           "Dong, Hsiao, Yang & Yang, \"MuseGAN: Multi-track Sequential Generative Adversarial Networks for "
-          "Symbolic Music Generation and Accompaniment\", 2018 (qualified notes, used pitch classes, polyphonicity)")
+          "Symbolic Music Generation and Accompaniment\", 2018 (qualified notes, used pitch classes, polyphonicity)",
+          "Ghosh, Sajjadi, Vergari, Black & Schölkopf, \"From Variational to Deterministic Autoencoders\", 2020 "
+          "(ex-post density estimation: prior samples drawn from a Gaussian fitted to the training codes)")
 CURVES = (("reconstruction per phrase (nats)", ("train_recon", "valid_recon")), ("KL per phrase (nats)",
           ("train_kl", "valid_kl")), ("greedy step accuracy (valid)", ("valid_greedy_step_accuracy",)),
           ("adversary", ("d_loss", "adversarial")))
@@ -140,12 +142,6 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
                   "quarter of the budget, on; the discriminator soon wins, its hinge loss near 0.2) and history are "
                   "kept here:", "",
                   "![VAE-GAN curves](gan-curves.png)", ""]
-    if (folder / "long-curves.png").exists():
-        lines += ["## The 70-minute continuation that does not ship", "", "The same network continued from these "
-                  "weights for 70 minutes more (free bits 512, the learning rate falling from 2e-3 to 1e-4) "
-                  "reconstructed far better but its prior samples fell below issue 23's overlap of 0.75 "
-                  "(docs/vae-poly.md, \"Third pass\"); its curves (all three stages) and history are kept here:", "",
-                  "![70-minute continuation](long-curves.png)", ""]
     lines += ["## Papers", "", *[f"- {p}" for p in PAPERS], ""]
     return "\n".join(lines)
 

@@ -98,7 +98,7 @@ def prior_samples(vae, groups: dict, n: int = 100, reference: int = 200, seed: i
         bar = steps_in_bar(meter) * STEP_TICKS
         row = {"held_out": {"diversity": diversity(held[:n]), **musegan_figures(held_notes, held, meter)}}
         for temperature in (0.0, 1.0):
-            z = np.random.default_rng(seed + 1).standard_normal((n, vae.latent)).astype(np.float32)
+            z = vae.prior(np.random.default_rng(seed + 1).standard_normal((n, vae.latent)).astype(np.float32))
             sampled = vae.rolls_for(z, meter, temperature, rng=np.random.default_rng(seed + 2))
             notes = [vae._notes(r, 0, 100) for r in sampled]
             oa = mean_oa(compare_sets(notes, held_notes, bar_ticks=bar))

@@ -44,6 +44,16 @@ class PolyGenerator:
         self.slider_names = tuple(sliders)
         self._directions = model.directions.detach().cpu().numpy().astype(np.float32)
         self._centre = model.centre.detach().cpu().numpy().astype(np.float32)
+        self._prior_scale = (model.prior_scale.detach().cpu().numpy().astype(np.float32)
+                             if model.config.fitted_prior else None)
+
+    def prior(self, noise: np.ndarray) -> np.ndarray:
+        """Codes of the model's prior for standard normal ``noise`` ``(rows, latent)``: the noise itself (N(0, I)),
+        or, for a model with a fitted prior, a draw from the Gaussian fitted to its training phrases' codes."""
+        noise = np.asarray(noise, np.float32)
+        if self._prior_scale is None:
+            return noise
+        return (self._centre + noise @ self._prior_scale.T).astype(np.float32)
 
     meters = VAEGenerator.meters               # the meters it writes, and the steps of a 2-bar phrase in one
     phrase_steps = VAEGenerator.phrase_steps
@@ -119,9 +129,9 @@ class PolyGenerator:
         return self._notes(rolls, transpose, velocity)
 
     def sample(self, n: int, temperature: float = 1.0, random_seed: int = 0, meter: Meter = FOUR_FOUR) -> list[Phrase]:
-        """``n`` 2-bar phrases decoded from z ~ N(0, I) (scaled by ``temperature``)."""
+        """``n`` 2-bar phrases decoded from the prior's z (:meth:`prior`; its noise scaled by ``temperature``)."""
         rng = np.random.default_rng(random_seed)
-        z = rng.standard_normal((n, self.latent)).astype(np.float32) * temperature
+        z = self.prior(rng.standard_normal((n, self.latent)).astype(np.float32) * temperature)
         return [self._notes(r, 0, 100) for r in self.rolls_for(z, meter, temperature, rng=rng)]
 
     def vary(self, clip: Clip, amount: float = 0.5, n: int = 4, random_seed: int = 0, temperature: float = 0.0,
@@ -182,8 +192,10 @@ class PolyGenerator:
         if mode == "vary" and request.seed.notes:
             rolls, shift = self.clip_rolls(request.seed, meter)
             centre, scale = self.encode_rolls(rolls[-1:], meter)[0], float(options.get("amount", 0.5))
+            place = lambda noise: centre + scale * noise      # noqa: E731
         else:
-            shift, centre, scale = 0, np.zeros(self.latent, np.float32), request.temperature
+            shift, scale = 0, request.temperature
+            place = lambda noise: self.prior(scale * noise)   # noqa: E731
         allowed = self.allowed(request, shift)
         noise = rng.standard_normal((rows, self.latent))
         parts = []
@@ -192,7 +204,7 @@ class PolyGenerator:
                 cancel.check()
             if k:
                 noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, self.latent))
-            parts.append(self.rolls_for((centre + scale * noise).astype(np.float32), meter, request.temperature,
+            parts.append(self.rolls_for(place(noise).astype(np.float32), meter, request.temperature,
                                         allowed, rng))
             if progress is not None:
                 progress((k + 1) / blocks)

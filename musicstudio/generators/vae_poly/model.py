@@ -35,6 +35,7 @@ class PolyConfig:
     directions: int = 0         # rows of the slider buffer
     decoder_kind: str = "autoregressive"   # or "parallel": every step from z and its slot, no feedback
     feedback_dropout: float = 0.0          # training: share of steps whose fed-back previous step is blanked
+    fitted_prior: bool = False             # sample z from the Gaussian fitted to the training codes (prior_scale)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meters", tuple((int(n), int(d)) for n, d in self.meters))
@@ -72,6 +73,8 @@ class PolyVAE(nn.Module):
         self.head = nn.Linear(c.decoder, c.pitches * STATES)
         self.register_buffer("directions", torch.zeros(c.directions, c.latent))
         self.register_buffer("centre", torch.zeros(c.latent))
+        if c.fitted_prior:      # the Cholesky factor of the training codes' covariance (their mean: centre)
+            self.register_buffer("prior_scale", torch.eye(c.latent))
 
     def _slots(self, slots, batch: int, device) -> torch.Tensor:
         p = self.position(torch.as_tensor(np.asarray(slots, np.int64), device=device))

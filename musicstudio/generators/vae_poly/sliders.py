@@ -32,15 +32,27 @@ def slider_rows(model: PolyVAE, groups: dict, low: int, seed: int = 0) -> tuple[
         v = vt[k] * np.sign(vt[k][np.argmax(np.abs(vt[k]))])
         names.append(f"component_{k + 1}")
         rows.append(2.0 * sd[k] * v)
-    return names, np.stack(rows).astype(np.float32), z.mean(axis=0).astype(np.float32)
+    return names, np.stack(rows).astype(np.float32), z
 
 
-def with_sliders(model: PolyVAE, groups: dict, low: int) -> tuple[PolyVAE, list[str]]:
-    """The trained model with its slider buffer filled, and the sliders' names."""
-    names, directions, centre = slider_rows(model, groups, low)
-    final = PolyVAE(PolyConfig(**{**model.config.to_dict(), "directions": len(names)}))
-    state = model.state_dict()
+def prior_scale(codes: np.ndarray) -> np.ndarray:
+    """The Cholesky factor of the codes' covariance: ``centre + scale @ eps`` for standard normal ``eps`` draws from
+    the Gaussian fitted to them (ex-post density estimation: Ghosh, Sajjadi, Vergari, Black & Schölkopf, "From
+    Variational to Deterministic Autoencoders", 2020)."""
+    cov = np.cov(np.asarray(codes, np.float64).T)
+    return np.linalg.cholesky(cov + 1e-5 * np.eye(len(cov))).astype(np.float32)
+
+
+def with_sliders(model: PolyVAE, groups: dict, low: int, fitted_prior: bool | None = None) -> tuple[PolyVAE, list[str]]:
+    """The trained model with its slider buffer filled (and, with ``fitted_prior``, default the config's, its
+    prior fitted to the same phrases' codes), and the sliders' names."""
+    names, directions, z = slider_rows(model, groups, low)
+    fitted = model.config.fitted_prior if fitted_prior is None else fitted_prior
+    final = PolyVAE(PolyConfig(**{**model.config.to_dict(), "directions": len(names), "fitted_prior": fitted}))
+    state = {k: v for k, v in model.state_dict().items() if k != "prior_scale"}
     state["directions"] = torch.from_numpy(directions)
-    state["centre"] = torch.from_numpy(centre)
+    state["centre"] = torch.from_numpy(z.mean(axis=0).astype(np.float32))
+    if fitted:
+        state["prior_scale"] = torch.from_numpy(prior_scale(z))
     final.load_state_dict(state)
     return final.eval(), names

@@ -156,15 +156,20 @@ def train_model(cfg: dict, out: str | Path, cache: str | Path = DEFAULT_CACHE, l
     return history
 
 
+def slider_sample(table, codec, config, cap: int) -> dict:
+    """The untransposed training phrases the sliders (and a fitted prior) are computed on: ``cap`` of them, drawn
+    in proportion from each meter."""
+    plain, _ = meter_groups(table, "train", codec, config)
+    rng = np.random.default_rng(6)
+    total = sum(map(len, plain.values()))
+    return {m: v[rng.permutation(len(v))[:max(1, cap * len(v) // total)]] for m, v in plain.items()}
+
+
 def _finish(out, cfg, trainer, codec, table, name, history, used, valid_used) -> None:
     from musicstudio.generators.checkpoint import load_state_into
 
     load_state_into(trainer.model, out)
-    plain, _ = meter_groups(table, "train", codec, trainer.model.config)
-    rng = np.random.default_rng(6)
-    cap = cfg["data"].get("slider_phrases", 6000)
-    total = sum(map(len, plain.values()))
-    sample = {m: v[rng.permutation(len(v))[:max(1, cap * len(v) // total)]] for m, v in plain.items()}
+    sample = slider_sample(table, codec, trainer.model.config, cfg["data"].get("slider_phrases", 6000))
     final, names = with_sliders(trainer.model, sample, codec.low)
     save_tensors(out, final.state_dict())
     best = min(history, key=lambda r: r["valid_loss"])["epoch"]

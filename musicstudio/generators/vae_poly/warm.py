@@ -7,7 +7,7 @@ the prior (posterior mean near 0, log-variance 0, so they cost no KL) and are re
 new weights, so the widened network decodes as the old one did at first and learns to use the new dimensions
 (the widening of Chen, Goodfellow & Shlens, "Net2Net: Accelerating Learning via Knowledge Transfer", 2016,
 made function-preserving by new weights near zero rather than copies). The slider buffers are recomputed at
-the end of training and start empty.
+the end of training and start empty, and so is a fitted prior (:mod:`.fit_prior`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def warm_state(model: PolyVAE, folder: str | Path, seed: int = 0) -> dict:
     for name, value in new.items():
         if name in ("directions", "centre"):
             out[name] = torch.zeros_like(value)
+        elif name == "prior_scale":         # fitted again at the end of training
+            out[name] = torch.eye(len(value))
         elif name not in old:
             raise ValueError(f"the saved network has no {name}: cannot warm start")
         elif old[name].shape == value.shape:

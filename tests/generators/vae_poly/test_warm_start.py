@@ -1,7 +1,8 @@
 """Continuing a polyphonic VAE's training: a warm start loads the saved weights (into a wider latent too, where
 the widened network decodes as the saved one and its new dimensions cost no KL), a narrower latent is refused,
 ``--set`` overrides reach nested config entries, and ``train.lr_final`` brings the learning rate down over the
-time budget; the card joins the histories of such stages into one."""
+time budget; the card joins the histories of such stages into one; and a model's prior can be fitted to its
+training codes after training (the generator then samples from that Gaussian, else from N(0, I))."""
 
 import json
 
@@ -102,3 +103,35 @@ def test_the_card_joins_the_histories_of_stages_counting_on(tmp_path):
     write_history(tmp_path, joined)
     again = read_history(tmp_path)
     assert [r["valid_loss"] for r in again] == [5.0, 4.0, 3.0] and np.isnan(again[1]["lr"])
+
+
+def test_a_fitted_prior_draws_from_the_gaussian_of_the_codes():
+    from musicstudio.generators.vae_poly.sliders import prior_scale
+
+    rng = np.random.default_rng(2)
+    mixing = rng.standard_normal((4, 4)) * 0.3
+    codes = 1.5 + rng.standard_normal((4000, 4)) @ mixing.T             # codes far from N(0, I)
+    scale = prior_scale(codes)
+    draws = codes.mean(0) + rng.standard_normal((20000, 4)) @ scale.T.astype(np.float64)
+    assert np.allclose(draws.mean(0), codes.mean(0), atol=0.02)
+    assert np.allclose(np.cov(draws.T), np.cov(codes.T), atol=0.02)
+
+
+def test_the_generator_samples_from_its_fitted_prior_and_n01_without_one(tiny_poly_models, tmp_path):
+    import shutil
+
+    from musicstudio.generators.checkpoint import read_config
+    from musicstudio.generators.vae_poly.backend import load
+    from musicstudio.generators.vae_poly.fit_prior import fit_prior
+
+    folder = tmp_path / "fitted"
+    shutil.copytree(tiny_poly_models / "vae-poly-tiny", folder)
+    plain = load(folder, read_config(folder))
+    noise = np.random.default_rng(0).standard_normal((5, plain.latent)).astype(np.float32)
+    assert np.array_equal(plain.prior(noise), noise)
+    fit_prior(folder, tiny_poly_models / "cache.npz")          # the fixture's made-up pieces
+    fitted = load(folder, read_config(folder))
+    assert read_config(folder)["model"]["fitted_prior"] and fitted.slider_names == plain.slider_names
+    z = fitted.prior(noise)
+    assert not np.allclose(z, noise) and np.allclose(fitted.prior(np.zeros_like(noise)), fitted._centre)
+    assert len(fitted.sample(3, meter=(4, 4))) == 3
