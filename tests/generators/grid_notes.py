@@ -1,10 +1,21 @@
-"""Hypothesis strategies for notes on (and off) the 16th grid; shared by the codec tests (not a test module)."""
+"""Notes for tests (not a test module): Hypothesis strategies for notes on (and off) the 16th grid, shared by the
+codec tests, and a plain line of quarter notes (:func:`quarter_line`), shared by the copy-cache tests."""
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import STEP_TICKS
+
+BAR = 1920   # a bar of 4/4 in ticks
+
+
+def quarter_line(pitches, bars: int) -> Clip:
+    """Quarter notes cycling through ``pitches`` for ``bars`` bars of 4/4, velocity 90."""
+    return Clip(tuple(Note(pitches[i % len(pitches)], t, 480, 90) for i, t in enumerate(range(0, bars * BAR, 480))),
+                bars * BAR)
+
 
 # database=None: keep runs from writing a .hypothesis folder into the checkout.
 SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from grid_notes import quarter_line
 
-from musicstudio.core.clip import Clip
-from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.copy_cache import (
@@ -106,11 +105,6 @@ def test_a_damaged_decoding_section_is_refused_naming_the_file(section, words):
     assert "config.json" in str(error.value) and "decoding" in str(error.value)
 
 
-def _line(pitches, bars: int) -> Clip:
-    return Clip(tuple(Note(pitches[i % len(pitches)], t, 480, 90) for i, t in enumerate(range(0, bars * 1920, 480))),
-                bars * 1920)
-
-
 @pytest.fixture(scope="module")
 def plain_config():
     config = json.loads((SHIPPED / "config.json").read_text())
@@ -121,8 +115,8 @@ def plain_config():
 def test_without_the_section_a_fill_is_exactly_the_old_decoding(plain_config, tmp_path):
     generator = load(SHIPPED, plain_config)
     assert generator.cache is None
-    request = GenerationRequest(seed=_line([62, 64, 66, 67], 4), after=_line([74, 72, 71], 2), bars=2, variations=3,
-                                random_seed=5)
+    request = GenerationRequest(seed=quarter_line([62, 64, 66, 67], 4), after=quarter_line([74, 72, 71], 2), bars=2,
+                                variations=3, random_seed=5)
     takes = generator.generate(request)
     old = continue_phrase(_Filling(generator, request), generator.phrases, request, "infill", generator.name)
     assert [t.notes for t in takes] == [t.notes for t in old]
@@ -136,7 +130,7 @@ def test_with_the_cache_a_repeating_tune_is_copied_and_scored_higher(plain_confi
     strong = CopyCache(min_match=2, weight=0.98, max_weight=0.98)
     cached = load(SHIPPED, {**plain_config, "decoding": strong.to_config()})
     tune = [62, 66, 69, 67, 66, 64, 62, 64]    # two bars, played twice before the gap, once in it, twice after
-    before, gap, after = _line(tune, 4), _line(tune, 2), _line(tune, 4)
+    before, gap, after = quarter_line(tune, 4), quarter_line(tune, 2), quarter_line(tune, 4)
     assert cached.gap_log_probs(before, after, gap, (4, 4)).mean() > plain.gap_log_probs(before, after, gap,
                                                                                           (4, 4)).mean() + 0.2
     request = GenerationRequest(seed=before, after=after, bars=2, variations=8, random_seed=1)

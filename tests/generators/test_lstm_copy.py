@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from grid_notes import BAR, quarter_line
 
-from musicstudio.core.clip import Clip
-from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError
 from musicstudio.generators.continuation import continue_phrase
 from musicstudio.generators.copy_cache import CopyCache
@@ -17,13 +16,6 @@ from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.lstm.backend import load
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "lstm"
-BAR = 1920
-
-
-def _line(pitches, bars: int) -> Clip:
-    """Quarter notes cycling through ``pitches`` for ``bars`` bars of 4/4."""
-    return Clip(tuple(Note(pitches[i % len(pitches)], t, 480, 90) for i, t in enumerate(range(0, bars * BAR, 480))),
-                bars * BAR)
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +31,13 @@ def plain_config(config):
 def test_the_shipped_lstm_decodes_with_its_cache_and_scores_with_its_network(config, plain_config):
     cached, plain = load(SHIPPED, config), load(SHIPPED, plain_config)
     assert cached.cache == CopyCache.from_config(config["decoding"]) and plain.cache is None
-    tokens = cached.phrases.codec.encode(list(_line([60, 62, 64, 65], 2).notes), 2 * BAR)
+    tokens = cached.phrases.codec.encode(list(quarter_line([60, 62, 64, 65], 2).notes), 2 * BAR)
     assert (cached.score(tokens)[0] == plain.score(tokens)[0]).all()
 
 
 def test_without_the_section_the_takes_are_exactly_the_networks(plain_config):
     generator = load(SHIPPED, plain_config)
-    request = GenerationRequest(seed=_line([62, 64, 66, 67], 4), bars=2, variations=3, random_seed=5)
+    request = GenerationRequest(seed=quarter_line([62, 64, 66, 67], 4), bars=2, variations=3, random_seed=5)
     takes = generator.generate(request)
     again = continue_phrase(generator, generator.phrases, request, "lstm", generator.name)
     assert [t.notes for t in takes] == [t.notes for t in again]
@@ -53,7 +45,7 @@ def test_without_the_section_the_takes_are_exactly_the_networks(plain_config):
 
 def test_with_the_cache_a_repeating_tune_is_copied_more_often(config, plain_config):
     tune = [62, 66, 69, 67, 66, 64, 62, 64]      # two bars, played twice: the next two bars are the same again
-    seed, truth = _line(tune, 4), _line(tune, 2)
+    seed, truth = quarter_line(tune, 4), quarter_line(tune, 2)
     request = GenerationRequest(seed=seed, bars=2, variations=16, random_seed=3)
     strong = {**plain_config, "decoding": CopyCache(min_match=2, weight=0.9, max_weight=0.98).to_config()}
     wanted = {(n.pitch, n.start, n.duration) for n in truth.notes}
