@@ -52,8 +52,19 @@ def test_the_boxes_are_greyed_with_the_reason_for_a_model_that_cannot_take_them(
         assert "density" not in panel.params.options()
     assert panel.picker.select("controls-tiny")
     assert controls.density.isEnabled() and controls.polyphony.isEnabled()
+    for box in (controls.density, controls.polyphony):
+        assert not box.isHidden()
     assert "onsets" in controls.density.toolTip()
     assert [controls.polyphony.itemText(i) for i in range(controls.polyphony.count())] == ["Any", "1", "2", "3+"]
+
+
+def test_the_rows_show_only_for_a_family_that_takes_controls(studio):
+    """A family that can never take them keeps the settings short; a model of a family that can, trained
+    without them, shows them greyed (the reason says which model does take them)."""
+    panel, controls = studio.generate, studio.generate.params.controls
+    for name, shown in (("markov-melody", False), ("infill", True), ("controls-tiny", True), ("markov-melody", False)):
+        assert panel.picker.select(name)
+        assert [box.isHidden() for box in (controls.density, controls.polyphony)] == [not shown, not shown], name
 
 
 def test_the_controls_reach_the_request_and_the_takes_meet_them(qtbot, studio, tmp_path):

@@ -4,7 +4,8 @@ song's key by default, as its notes have it: :func:`~musicstudio.core.key_findin
 with its scale (the key's own by default: major, or harmonic minor; or another minor, or a church mode)
 and pitch range; and, shown only for a GAN model, the chord
 progression to follow and the texture (one line or several voices); the per-bar controls (density, polyphony:
-:mod:`.controls_box`), greyed for a model that cannot take them."""
+:mod:`.controls_box`), shown for a family that takes them and greyed, the reason in the tooltip, for a model of
+it trained without them."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from musicstudio.core.feel import AUTO, OFF, TRIPLET
 from musicstudio.core.key import Key
 from musicstudio.core.note import pitch_name
 from musicstudio.core.scale import MODES, Scale
+from musicstudio.generators.capabilities import Controllable
 from musicstudio.generators.family import Backend
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.seed_plan import seed_register
@@ -222,11 +224,15 @@ class ParameterForm(QWidget):
 
     def show_family(self, family: Backend | None) -> None:
         """Show the rows the model's backend reads: those its options declare (chords and texture: a model
-        that follows chords)."""
+        that follows chords), and Density and Polyphony for a family that takes controls (a model of it trained
+        without them sees them greyed, the reason in their tooltip)."""
         self._family = family
         names = family.option_names() if family is not None else ()
         self._form.setRowVisible(self._chords_row, "chords" in names)
         self._form.setRowVisible(self.texture, "texture" in names)
+        controllable = family is not None and family.can(Controllable)   # greyed with the reason in between
+        for box in (self.controls.density, self.controls.polyphony):
+            self._form.setRowVisible(box, controllable)
 
     def show_seed_chords(self, names: list[str] | None) -> None:
         """What the chords box means when it is empty: the seed's chords as the GAN estimates them, one a
