@@ -44,9 +44,11 @@ class HeldGap:
         return bar_ticks(self.meter)
 
 
-def held_out_tunes(corpus, split: str = "test") -> list[tuple[str, tuple[int, int], tuple[Note, ...]]]:
-    """(id, meter, notes on the grid) of the split's tunes of one pitched track in one meter."""
-    from musicstudio.generators.codecs.grid import on_grid
+def held_out_tunes(corpus, split: str = "test", step_ticks: int | None = None
+                   ) -> list[tuple[str, tuple[int, int], tuple[Note, ...]]]:
+    """(id, meter, notes on the grid: 16ths unless ``step_ticks`` says otherwise) of the split's tunes of one
+    pitched track in one meter."""
+    from musicstudio.generators.codecs.grid import STEP_TICKS, on_grid
 
     out = []
     for info in corpus.select(split):
@@ -54,7 +56,7 @@ def held_out_tunes(corpus, split: str = "test") -> list[tuple[str, tuple[int, in
             continue
         pitched = [t for t in corpus.piece(info.id).tracks if not t.is_drum and t.notes]
         if len(pitched) == 1:
-            out.append((info.id, tuple(info.meter), on_grid(pitched[0].notes)))
+            out.append((info.id, tuple(info.meter), on_grid(pitched[0].notes, step_ticks=step_ticks or STEP_TICKS)))
     return out
 
 

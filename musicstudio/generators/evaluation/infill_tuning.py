@@ -8,6 +8,10 @@ and the copy distribution's probability of the token) over the infill model's co
 the gap) and over the lstm's (the bars before), aligned to the bar's steps or not. Every setting of the grid is
 then a few array operations: the cross-entropy per event of the mixture. Printed: the settings best for the
 infill model, each beside the same cache given to the lstm with the bars before only. The test split is not read.
+
+With ``--model none`` the infill model is left out and the settings are ranked for the ``--baseline`` model
+alone (any left-only token model with ``score``: another lstm-family model, an ensemble), on the valid split of
+``--corpus`` (the corpus that model was trained on), its gaps' notes on that model's grid.
 """
 
 from __future__ import annotations
@@ -33,20 +37,25 @@ def statistics(infill, lstm, gaps) -> dict:
     from musicstudio.generators.infill.sequences import part_tokens
 
     codec, steps_of = lstm.phrases.codec, lstm.phrases.steps_of()
-    cache, infill.cache = infill.cache, None
-    out = {m: {"log_p": [], True: [], False: []} for m in ("infill", "lstm")}
+    cache = infill.cache if infill is not None else None
+    if infill is not None:
+        infill.cache = None
+    out = {m: {"log_p": [], True: [], False: []} for m in ("infill", "lstm")[infill is None:]}
     try:
         for gap in gaps:
             before, notes = (part_tokens(codec, list(c.notes), 0, c.length) for c in (gap.before, gap.gap))
-            after = infill.after_tokens(gap.after, gap.bar, 0)
-            out["infill"]["log_p"].append(infill.gap_log_probs(gap.before, gap.after, gap.gap, gap.meter))
+            contexts = {"lstm": [before]}
+            if infill is not None:
+                contexts["infill"] = [infill.after_tokens(gap.after, gap.bar, 0), before]
+                out["infill"]["log_p"].append(infill.gap_log_probs(gap.before, gap.after, gap.gap, gap.meter))
             out["lstm"]["log_p"].append(lstm.score(np.concatenate([before, notes]), gap.meter)[0][len(before):])
             bar = steps_in_bar(gap.meter, codec.steps_per_quarter)
-            for model, parts in (("infill", [after, before]), ("lstm", [before])):
+            for model, parts in contexts.items():
                 for aligned in (True, False):
                     out[model][aligned].append(copy_statistics(parts, notes, steps_of, bar, aligned))
     finally:
-        infill.cache = cache
+        if infill is not None:
+            infill.cache = cache
     return {m: {"log_p": np.concatenate(v["log_p"]), **{a: _pooled(v[a]) for a in (True, False)}}
             for m, v in out.items()}
 
@@ -69,18 +78,18 @@ def cross_entropy(stats: dict, cache: CopyCache | None) -> float:
 
 
 def tune(stats: dict) -> list[dict]:
-    """Every setting with its cross-entropies, best for the infill model first."""
-    rows = [{"cache": c.to_config()["copy"], "infill": cross_entropy(stats["infill"], c),
-             "lstm": cross_entropy(stats["lstm"], c)} for c in settings()]
-    return sorted(rows, key=lambda r: r["infill"])
+    """Every setting with its cross-entropies, best for the infill model first (without one: for the lstm)."""
+    rows = [{"cache": c.to_config()["copy"], **{m: cross_entropy(stats[m], c) for m in stats}} for c in settings()]
+    first = "infill" if "infill" in stats else "lstm"
+    return sorted(rows, key=lambda r: r[first])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m musicstudio.generators.evaluation.infill_tuning",
                                      description="Choose the infill model's copy cache on the valid split.")
     parser.add_argument("--corpus", default="cache/corpus-clean")
-    parser.add_argument("--model", default="infill")
-    parser.add_argument("--baseline", default="lstm")
+    parser.add_argument("--model", default="infill", help="the infill model; none: rank for --baseline alone")
+    parser.add_argument("--baseline", default="lstm", help="the left-only model given the bars before")
     parser.add_argument("--gaps", type=int, default=500)
     parser.add_argument("--seed", type=int, default=RANDOM_SEED)
     parser.add_argument("--json", metavar="FILE", help="write every setting's figures as JSON")
@@ -88,11 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     from musicstudio.generators.corpus import load_corpus
     from musicstudio.generators.registry import ModelRegistry
 
-    gaps = draw_gaps(held_out_tunes(load_corpus(Path(args.corpus)), "valid"), args.gaps, args.seed)
     registry = ModelRegistry()
-    stats = statistics(registry.load(args.model, "cpu"), registry.load(args.baseline, "cpu"), gaps)
+    infill = None if args.model == "none" else registry.load(args.model, "cpu")
+    baseline = registry.load(args.baseline, "cpu")
+    tunes = held_out_tunes(load_corpus(Path(args.corpus)), "valid", baseline.phrases.codec.step_ticks)
+    gaps = draw_gaps(tunes, args.gaps, args.seed)
+    stats = statistics(infill, baseline, gaps)
     plain = {m: cross_entropy(stats[m], None) for m in stats}
     rows = tune(stats)
+    if infill is None:
+        return _report_alone(args, len(gaps), stats, plain, rows)
     print(f"{len(gaps)} valid gaps, {len(stats['lstm']['log_p'])} events; without a cache: infill "
           f"{plain['infill']:.4f}, lstm {plain['lstm']:.4f} nats/event")
     for r in rows[:15]:
@@ -101,6 +115,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"gaps": len(gaps), "plain": plain, "settings": rows}, indent=1) + "\n",
                                    encoding="utf-8")
+    return 0
+
+
+def _report_alone(args, gaps: int, stats: dict, plain: dict, rows: list[dict]) -> int:
+    """The ranking for the --baseline model alone (``--model none``)."""
+    print(f"{gaps} valid gaps of {args.corpus}, {len(stats['lstm']['log_p'])} events; {args.baseline} without a "
+          f"cache: {plain['lstm']:.4f} nats/event")
+    for r in rows[:15]:
+        print(f"{json.dumps(r['cache'])}: {args.baseline} with the bars before {r['lstm']:.4f} "
+              f"({r['lstm'] / plain['lstm'] - 1:+.1%})")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"model": args.baseline, "corpus": args.corpus, "gaps": gaps,
+                                               "plain": plain, "settings": rows}, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
