@@ -206,6 +206,14 @@ class CachedModel:
         return self.inner.push(state[0], tokens), state[1]
 
 
+def with_cache(model, cache: CopyCache | None, phrases):
+    """The token model a generator samples from: ``model`` itself without a cache, else ``model`` mixed with
+    copying from the seed and the take so far (:class:`CachedModel`, on ``phrases``' grid)."""
+    if cache is None:
+        return model
+    return CachedModel(model, cache, phrases.steps_of(), phrases.codec.steps_per_quarter)
+
+
 @dataclass(frozen=True)
 class CopyStatistics:
     """For each token of a true gap: the longest match before it and the copy distribution's probability of

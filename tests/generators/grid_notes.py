@@ -1,5 +1,6 @@
 """Notes for tests (not a test module): Hypothesis strategies for notes on (and off) the 16th grid, shared by the
-codec tests, and a plain line of quarter notes (:func:`quarter_line`), shared by the copy-cache tests."""
+codec tests, and a plain line of quarter notes (:func:`quarter_line`) and how much of one the takes play
+(:func:`share_in_place`), shared by the copy-cache tests."""
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -15,6 +16,14 @@ def quarter_line(pitches, bars: int) -> Clip:
     """Quarter notes cycling through ``pitches`` for ``bars`` bars of 4/4, velocity 90."""
     return Clip(tuple(Note(pitches[i % len(pitches)], t, 480, 90) for i, t in enumerate(range(0, bars * BAR, 480))),
                 bars * BAR)
+
+
+def share_in_place(takes, truth: Clip) -> float:
+    """The share of ``truth``'s notes (pitch, start, duration) that the takes play in their places, on average
+    over the takes."""
+    wanted = {(n.pitch, n.start, n.duration) for n in truth.notes}
+    return sum(len(wanted & {(n.pitch, n.start, n.duration) for n in t.notes}) for t in takes) / (
+        len(wanted) * len(takes))
 
 
 # database=None: keep runs from writing a .hypothesis folder into the checkout.

@@ -15,7 +15,8 @@ from musicstudio.generators.lstm.training import collate, train, windows
 from musicstudio.generators.phrases import TokenPhrases
 
 # step_positions, collate and windows: fine-tuning (fine_tune/lstm.py) imports them from here
-__all__ = ["BACKEND", "CONFIGS", "LSTMGenerator", "collate", "load", "step_positions", "train", "windows"]
+__all__ = ["BACKEND", "CONFIGS", "LSTMGenerator", "collate", "decoding_cache", "load", "step_positions", "train",
+           "windows"]
 
 
 def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:
@@ -32,12 +33,12 @@ def load(folder: Path, config: dict, device: str = "cpu") -> LSTMGenerator:
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe an LSTM ({e})") from None
     model = build_checked(lambda: EventLSTM(model_config), folder, "an LSTM")
-    return LSTMGenerator(config.get("name", folder.name), model, phrases, device, _cache(folder, config))
+    return LSTMGenerator(config.get("name", folder.name), model, phrases, device, decoding_cache(folder, config))
 
 
-def _cache(folder: Path, config: dict) -> CopyCache | None:
+def decoding_cache(folder: Path, config: dict) -> CopyCache | None:
     """The copy cache over the seed that ``config.json``'s ``decoding`` section asks for (None: the network
-    alone); an LSTM's decoding has nothing else."""
+    alone); an LSTM's decoding, or an ensemble of LSTMs', has nothing else."""
     decoding = config.get("decoding")
     try:
         if decoding is not None and (not isinstance(decoding, dict) or set(decoding) - {"copy"}):

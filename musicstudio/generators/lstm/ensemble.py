@@ -32,6 +32,7 @@ from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.checkpoint import WEIGHTS, CheckpointError, load_tensors, read_config
 from musicstudio.generators.codecs import codec_from_spec
 from musicstudio.generators.continuation import continue_phrase
+from musicstudio.generators.copy_cache import CopyCache, with_cache
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm import backend as lstm
 from musicstudio.generators.lstm.configs import CONFIGS as LSTM_CONFIGS
@@ -85,12 +86,17 @@ def mixture_log_probs(member_log_probs: list, weights: np.ndarray):
 class EnsembleGenerator:
     """Samples from the mixture of its members. On the CPU, members of one shape step together
     (:class:`~musicstudio.generators.lstm.ensemble_stepper.StackedStepper`: one batched product per layer for
-    all of them); otherwise, or with ``batched=False``, each member steps alone and their outputs are mixed."""
+    all of them); otherwise, or with ``batched=False``, each member steps alone and their outputs are mixed.
+    With a copy ``cache`` (config.json's ``decoding.copy``, as an ``lstm``'s) each step's mixture is mixed
+    again with copying from the seed and the take so far (:mod:`musicstudio.generators.copy_cache`);
+    :meth:`score` stays the networks'."""
 
     backend = BACKEND
 
-    def __init__(self, name: str, members: list[LSTMGenerator], weights: np.ndarray, batched: bool = True):
+    def __init__(self, name: str, members: list[LSTMGenerator], weights: np.ndarray, batched: bool = True,
+                 cache: CopyCache | None = None):
         self.name, self.members, self.weights = name, members, np.asarray(weights, np.float64)
+        self.cache = cache
         self.phrases: TokenPhrases = members[0].phrases
         self.device = members[0].device
         models = [m.model for m in members]
@@ -144,7 +150,8 @@ class EnsembleGenerator:
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
         with one_blas_thread():
-            return continue_phrase(self, self.phrases, request, BACKEND, self.name, progress, cancel)
+            return continue_phrase(with_cache(self, self.cache, self.phrases), self.phrases, request, BACKEND,
+                                   self.name, progress, cancel)
 
 
 # -- training: the members, then the mixture ------------------------------------------------------------------
@@ -246,4 +253,5 @@ def load(folder: Path, config: dict, device: str = "cpu") -> EnsembleGenerator:
     if mixture is None or tuple(mixture.shape) != (len(members),) or not torch.isclose(mixture.sum(),
                                                                                         torch.tensor(1.0)):
         raise CheckpointError(folder / WEIGHTS, f"it needs mixture weights for {len(members)} members that sum to 1")
-    return EnsembleGenerator(config.get("name", folder.name), members, mixture.double().numpy())
+    return EnsembleGenerator(config.get("name", folder.name), members, mixture.double().numpy(),
+                             cache=lstm.decoding_cache(folder, config))

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.continuation import continue_phrase
-from musicstudio.generators.copy_cache import CachedModel, CopyCache
+from musicstudio.generators.copy_cache import CopyCache, with_cache
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress, Take
 from musicstudio.generators.lstm.configs import BACKEND
 from musicstudio.generators.lstm.model import EventLSTM, step_positions
@@ -93,8 +93,7 @@ class LSTMGenerator:
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
-        model = self if self.cache is None else \
-            CachedModel(self, self.cache, self._steps_of, self.phrases.codec.steps_per_quarter)
+        model = with_cache(self, self.cache, self.phrases)
         with one_blas_thread(), one_torch_thread():   # the seed's pass too: a second thread only waits here
             return continue_phrase(model, self.phrases, request, BACKEND, self.name, progress, cancel)
 
