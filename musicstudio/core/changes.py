@@ -49,7 +49,37 @@ class NoteChange(NamedTuple):
         return song.with_track(self.track, track.with_notes(kept + list(self.added)))
 
 
-class ControlChange(NamedTuple):
+class _EventChange(NamedTuple):
+    """Remove some of a track's events at ticks (its controls, or its words) and add others, keeping their
+    order at each tick: what :class:`ControlChange` and :class:`TextChange` share. A subclass names the
+    track's field (``FIELD``) and how a message calls one event and several (``ONE``, ``MANY``)."""
+
+    track: int
+    removed: tuple = ()
+    added: tuple = ()
+    removed_at: tuple[int, ...] = ()
+    added_at: tuple[int, ...] = ()
+    FIELD, ONE, MANY = "", "", ""   # set by each subclass
+
+    @classmethod
+    def of(cls, index: int, track: Track, removed, added):
+        """The change of track ``index`` (``track``) that removes and adds these events, with the place of
+        each removed event (the first equal one not yet taken), so that undoing it restores the order at
+        every tick. Raises ChangeError for an event the track does not hold."""
+        removed = tuple(removed)
+        return cls(index, removed, tuple(added), _places(getattr(track, cls.FIELD), removed, index, cls.ONE))
+
+    def inverse(self):
+        return type(self)(self.track, self.added, self.removed, self.added_at, self.removed_at)
+
+    def apply(self, song: Song) -> Song:
+        track = song.tracks[self.track]
+        kept = _without(getattr(track, self.FIELD), self.removed, self.removed_at, self.track, self.MANY)
+        events = _with_added(kept, self.added, self.added_at)
+        return song.with_track(self.track, replace(track, **{self.FIELD: tuple(events)}))
+
+
+class ControlChange(_EventChange):
     """Remove some controller, bend, aftertouch or program events from a track and add others.
 
     The order of a track's events at one tick matters (a bank select before its program change), so a
@@ -60,38 +90,33 @@ class ControlChange(NamedTuple):
     and added ones go after the events already at their tick.
     """
 
-    track: int
-    removed: tuple[Control, ...] = ()
-    added: tuple[Control, ...] = ()
-    removed_at: tuple[int, ...] = ()
-    added_at: tuple[int, ...] = ()
-
-    @staticmethod
-    def of(index: int, track: Track, removed, added) -> ControlChange:
-        """The change of track ``index`` (``track``) that removes and adds these events, with the place of
-        each removed event (the first equal one not yet taken), so that undoing it restores the order at
-        every tick. Raises ChangeError for an event the track does not hold."""
-        removed = tuple(removed)
-        where = _indexes(track.controls, removed)
-        ticks = [c.tick for c in track.controls]
-        places = []
-        for c in removed:
-            found = where.get(c)
-            if not found:
-                raise ChangeError(f"a controller event to remove is not in track {index + 1}")
-            places.append(found.popleft() - bisect_left(ticks, c.tick))
-        return ControlChange(index, removed, tuple(added), tuple(places))
-
-    def inverse(self) -> ControlChange:
-        return ControlChange(self.track, self.added, self.removed, self.added_at, self.removed_at)
-
-    def apply(self, song: Song) -> Song:
-        track = song.tracks[self.track]
-        kept = _without(track.controls, self.removed, self.removed_at, self.track)
-        return song.with_track(self.track, track.with_controls(_with_added(kept, self.added, self.added_at)))
+    __slots__ = ()
+    FIELD, ONE, MANY = "controls", "controller event", "controller events"
 
 
-def _indexes(controls: tuple[Control, ...], wanted) -> dict[Control, deque[int]]:
+class TextChange(_EventChange):
+    """Remove some of a track's words (lyrics, markers, text, cue points) and add others: a lyric moved with
+    its note. Places as in :class:`ControlChange`: the order of words at one tick is kept through undo."""
+
+    __slots__ = ()
+    FIELD, ONE, MANY = "texts", "word", "words"
+
+
+def _places(events: tuple, removed: tuple, index: int, what: str) -> tuple[int, ...]:
+    """For each of ``removed`` (events of track ``index``, ``what`` it holds), its index among the events at
+    its tick: the first equal one not yet taken."""
+    where = _indexes(events, removed)
+    ticks = [c.tick for c in events]
+    places = []
+    for c in removed:
+        found = where.get(c)
+        if not found:
+            raise ChangeError(f"a {what} to remove is not in track {index + 1}")
+        places.append(found.popleft() - bisect_left(ticks, c.tick))
+    return tuple(places)
+
+
+def _indexes(controls: tuple, wanted) -> dict:
     """Where each of the ``wanted`` events stands in ``controls``, first to last."""
     wanted = set(wanted)
     where: dict[Control, deque[int]] = {c: deque() for c in wanted}
@@ -101,16 +126,16 @@ def _indexes(controls: tuple[Control, ...], wanted) -> dict[Control, deque[int]]
     return where
 
 
-def _without(controls: tuple[Control, ...], removed, places, track: int) -> list[Control]:
+def _without(controls: tuple, removed, places, track: int, what: str) -> list:
     """``controls`` less ``removed``: each at its place among the events at its tick, or else the last
-    equal one."""
+    equal one. Events are controls or words (``what`` the track holds, for the message)."""
     drop = set()
     if places:
         ticks = [c.tick for c in controls]
         for c, place in zip(removed, places):
             at = bisect_left(ticks, c.tick) + place
             if not (at < len(controls) and controls[at] == c and at not in drop):
-                raise ChangeError(f"track {track + 1} does not hold the controller events this change expects")
+                raise ChangeError(f"track {track + 1} does not hold the {what} this change expects")
             drop.add(at)
     else:
         where = _indexes(controls, removed)
@@ -118,7 +143,7 @@ def _without(controls: tuple[Control, ...], removed, places, track: int) -> list
             if where[c]:
                 drop.add(where[c].pop())
         if len(drop) < len(removed):
-            raise ChangeError(f"{len(removed) - len(drop)} controller events to remove are not in track {track + 1}")
+            raise ChangeError(f"{len(removed) - len(drop)} {what} to remove are not in track {track + 1}")
     return [c for i, c in enumerate(controls) if i not in drop] if drop else list(controls)
 
 
@@ -214,4 +239,4 @@ class ChangeGroup(NamedTuple):
         return song
 
 
-Change = Union[NoteChange, ControlChange, TrackChange, TimingChange, ChangeGroup]
+Change = Union[NoteChange, ControlChange, TextChange, TrackChange, TimingChange, ChangeGroup]
