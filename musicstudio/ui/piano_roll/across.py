@@ -1,7 +1,7 @@
 """Note edits over a selection that spans tracks, as one change value.
 
 A selection is the selected notes of each track, by track index. Each edit makes one change per track
-(with that track's controllers carried along when "Move controllers with notes" is on, as
+(with that track's controllers and words carried along when "Move controllers with notes" is on, as
 ``carrying`` does for one track) and puts them in one ChangeGroup, so the whole edit is one undo step.
 Notes of several tracks move, duplicate and paste alike: by the same ticks, over their common span.
 """
@@ -91,6 +91,6 @@ def pasted(song: Song, clipboard: MultiClipboard, at: int, current: int, carry: 
         for source, clip in sorted(clipboard.items()):
             index = source if source < len(song.tracks) else current
             held = targets.get(index, carrying.Clipboard())
-            targets[index] = carrying.Clipboard(held.notes + clip.notes, held.controls + clip.controls)
+            targets[index] = held.joined(clip)
     return _each({i: clip.notes for i, clip in targets.items()},
                  lambda i, _: carrying.pasted(i, song.tracks[i], targets[i], at, carry))
