@@ -13,6 +13,7 @@ from musicstudio.core.changes import TrackChange
 from musicstudio.core.edits import slice_bars
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
+from musicstudio.core.words import with_song_lyrics
 from musicstudio.io.errors import MusicFileError
 from musicstudio.io.files import MIDI_SUFFIXES, is_project, song_stem
 from musicstudio.io.midi_read import ImportResult
@@ -164,12 +165,14 @@ class FileActions:
             self.notice.show_text(f"{path.name}: {result.warnings[0].message}{more}", f"{path.name}:\n{lines}")
 
     def import_tracks(self, path: Path) -> bool:
-        """Add a MIDI file's tracks to the song, as one undo step."""
+        """Add a MIDI file's tracks to the song, as one undo step. Lyrics the file keeps at song level (a
+        type 0 file's, a note-less track's) come with the track they are sung on; its other song-level words
+        (text, markers, copyright) are that file's and stay out (core.words.with_song_lyrics)."""
         read = self.read(path, "Import")
         if read is None:
             return False
         start = len(self.document.song.tracks)
-        changes = [TrackChange(start + i, None, t) for i, t in enumerate(read.song.tracks)]
+        changes = [TrackChange(start + i, None, t) for i, t in enumerate(with_song_lyrics(read.song))]
         if changes:
             self.document.edit_many(changes, f"Import {path.name}")
         self._show_warnings(path, read.midi)
