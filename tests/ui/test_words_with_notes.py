@@ -1,7 +1,8 @@
 """A track's words follow its notes in the piano roll: with "Move controllers with notes" on, the lyric
 sung on a note goes where the note goes (drag, nudge, duplicate, cut and paste) in the same undo step,
-and undo brings it back; deleting or quantizing notes leaves the words where they are, as it leaves the
-controllers. Driven with real mouse and key events."""
+and undo brings it back; quantizing takes the words along with their notes' starts (the controllers stay);
+deleting notes leaves the words where they are, as it leaves the controllers. Driven with real mouse and key
+events."""
 
 from pathlib import Path
 
@@ -76,20 +77,12 @@ def test_nudged_duplicated_cut_and_pasted_notes_take_their_words(roll):
     assert doc.song == song()
 
 
-def test_deleting_or_quantizing_notes_or_the_toggle_off_leaves_the_words(roll):
+def test_deleting_notes_or_the_toggle_off_leaves_the_words(roll):
     doc = roll.window.document
     roll.roll.set_selection([TUNE[1]])
     roll.key(K.Key_Delete)
     assert words(roll) == WORDS                           # as the controllers under deleted notes stay
     doc.undo_stack.undo()
-    roll.roll.set_selection([TUNE[1]])
-    roll.key(K.Key_Right)
-    roll.window.snap.setCurrentText("1/4")
-    roll.key(K.Key_Q)                                     # back onto the beat: quantize moves no words
-    assert roll.notes == TUNE and SongText(600, LYRIC, "kle") in words(roll)
-    doc.undo_stack.undo()
-    doc.undo_stack.undo()
-    roll.window.snap.setCurrentText("1/16")
     roll.roll.lane_header.carry_action.setChecked(False)
     roll.roll.set_selection([TUNE[1]])
     roll.key(K.Key_Right)
@@ -137,3 +130,26 @@ def test_a_karaoke_tracks_34_lyrics_move_with_its_notes_and_come_back():
     assert after.texts == tuple(w._replace(tick=w.tick + 1920) for w in voice.texts)
     assert {w.tick for w in after.texts} == {n.start for n in after.notes}
     assert change.inverse().apply(change.apply(before)) == before
+
+
+def test_a_quantized_sung_line_keeps_its_syllables_on_its_notes(roll):
+    """A line played loosely, its lyrics on the notes as played: quantizing puts each syllable where its
+    note lands (the marker on no note stays), in the quantize's one undo step; with the toggle off the
+    syllables stay behind."""
+    doc = roll.window.document
+    loose = tuple(n.moved_by(d) for n, d in zip(TUNE, (0, 37, -41, 25)))
+    sung = tuple(w._replace(tick=loose[i].start) for i, w in zip((0, 1, 2), WORDS[:3]))
+    sung += (WORDS[3], SongText(loose[3].start, LYRIC, "tle"))
+    doc.load(Song((Track("Voice", 53, False, loose, texts=sung),)), None)
+    roll.window.snap.setCurrentText("1/4")
+    count = doc.undo_stack.count()
+    roll.roll.set_selection(list(loose))
+    roll.key(K.Key_Q)
+    assert roll.notes == TUNE and words(roll) == WORDS
+    assert doc.undo_stack.count() == count + 1
+    doc.undo_stack.undo()
+    assert words(roll) == sung
+    roll.roll.lane_header.carry_action.setChecked(False)
+    roll.roll.set_selection(list(loose))
+    roll.key(K.Key_Q)
+    assert roll.notes == TUNE and words(roll) == sung

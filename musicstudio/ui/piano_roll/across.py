@@ -53,10 +53,14 @@ def replaced(before: Selected, after: Selected) -> Change | None:
                     for i in sorted(set(before) | set(after)) if before.get(i) or after.get(i)])
 
 
-def mapped(selected: Selected, edit: Callable[[Sequence[Note]], list[Note]]):
-    """Each track's selected notes replaced by ``edit`` of them: the change and the selection after it."""
-    after = {i: list(edit(notes)) for i, notes in selected.items() if notes}
-    return replaced(selected, after), after
+def quantized(song: Song, selected: Selected, edit: Callable[[Sequence[Note]], list[Note]], carry: bool):
+    """Each track's selected notes retimed by ``edit`` (note for note: a quantize), with ``carry`` their words
+    moving with their starts: the change and the selection after it."""
+    return _each(selected, lambda i, notes: _retimed(song.tracks[i], i, notes, list(edit(notes)), carry))
+
+
+def _retimed(track, index: int, notes: Sequence[Note], after: list[Note], carry: bool):
+    return carrying.retimed(index, track, notes, after, carry), after
 
 
 def deleted(selected: Selected) -> Change | None:

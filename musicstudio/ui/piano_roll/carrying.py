@@ -7,7 +7,8 @@ their first start to their last end. At its edges, pedals decide: a pedal lifted
 belongs to them, one lifted where they start belongs to the notes before; any other event at the end
 belongs to what follows. The track's words (a lyric, a marker) go with the notes that start at their
 tick, as core.words says (not by span: the syllable of a note left in place stays on it). Deleting
-notes is not here: it leaves the controllers and the words alone; quantizing moves neither.
+notes is not here: it leaves the controllers and the words alone; quantizing moves the words with their notes'
+starts and leaves the controllers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from musicstudio.core.controls import CONTROLLER, SUSTAIN, Control, SongText
 from musicstudio.core.edits import carried_controls
 from musicstudio.core.note import Note
 from musicstudio.core.track import Track
-from musicstudio.core.words import carried_words
+from musicstudio.core.words import carried_words, words_of
 
 
 class Clipboard(NamedTuple):
@@ -75,6 +76,25 @@ def moved_words(track_index: int, track: Track, notes: Sequence[Note], ticks: in
                 copy: bool = False) -> TextChange | None:
     """The words of ``notes`` moved (or copied) by ``ticks``; None when that changes nothing."""
     return exact_change(track_index, track, *carried_words(track, notes, ticks, copy), kind=TextChange)
+
+
+def retimed_words(track_index: int, track: Track, before: Sequence[Note], after: Sequence[Note]) -> TextChange | None:
+    """The words of ``before`` (some of the track's notes) moved to where the same notes start in ``after``
+    (``before`` retimed, note for note: a quantize); None when no word moves."""
+    new_start = {}
+    for old, new in zip(before, after):
+        new_start.setdefault(old.start, new.start)
+    words = [w for w in words_of(track, before) if new_start[w.tick] != w.tick]
+    return exact_change(track_index, track, words, [w._replace(tick=new_start[w.tick]) for w in words],
+                        kind=TextChange)
+
+
+def retimed(track_index: int, track: Track, before: Sequence[Note], after: Sequence[Note],
+            carry: bool) -> Change:
+    """``before`` replaced by ``after`` note for note (a quantize) and, with ``carry``, the words on those
+    notes moved with their starts (the controllers stay: the notes keep their places in the bar)."""
+    change = NoteChange(track_index, tuple(before), tuple(after))
+    return _with(change, retimed_words(track_index, track, before, after)) if carry else change
 
 
 def _with(change: NoteChange, *carried: ControlChange | TextChange | None) -> Change:

@@ -109,8 +109,9 @@ class NoteEditing:
         return True
 
     def quantize_selection(self: PianoRoll, strength: float = 1.0, swing: float = 0.0) -> None:
-        change, after = across.mapped(self.selected,
-                                      lambda notes: edits.quantize(notes, self.grid_step, strength, swing))
+        change, after = across.quantized(self.document.song, self.selected,
+                                         lambda notes: edits.quantize(notes, self.grid_step, strength, swing),
+                                         self.carry_controls)
         self._edit(change, "Quantize notes", after)
 
     def selection_span(self: PianoRoll) -> tuple[int, int]:
