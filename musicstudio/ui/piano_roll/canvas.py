@@ -15,6 +15,7 @@ from musicstudio.ui.piano_roll.hint import hint_text, paint_hint
 from musicstudio.ui.piano_roll.note_painter import paint_tracks
 from musicstudio.ui.piano_roll.saliency_tint import paint_tint
 from musicstudio.ui.piano_roll.snap import snap_down, snap_nearest
+from musicstudio.ui.piano_roll.word_painter import paint_words
 
 if TYPE_CHECKING:
     from musicstudio.ui.document import SongDocument
@@ -75,6 +76,7 @@ class NoteCanvas(QWidget):
             p.drawLine(QPointF(x0, 0), QPointF(x0, h))
             p.drawLine(QPointF(x1, 0), QPointF(x1, h))
         paint_tracks(self, p, t0, t1)
+        paint_words(self, p, t0, t1)
         if self.saliency_tint is not None:
             paint_tint(p, g, self.saliency_tint, w)
         x = g.x_of(roll.playhead)

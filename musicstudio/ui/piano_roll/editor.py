@@ -65,6 +65,7 @@ class PianoRoll(NoteEditing, QWidget):
         self.lane_tool = "draw"         # what a drag in a controller lane does (lane_tools.TOOLS)
         self.carry_controls = True      # moving or copying notes takes their span's controllers along
         self.key_highlight = True
+        self.show_words = True          # lyrics under their notes, markers along the top (word_painter)
         self.preview: list[Note] = []    # notes being recorded, shown before they are in the song
         self._indexes = IndexCache()
         self._rows_for: tuple[int, bool] | None = None   # the track (index, is drum) the rows are laid out for
