@@ -1,8 +1,10 @@
 """The song's words in the piano roll: a lyric just under the note it is sung on (the lowest of a chord),
 a lyric on a rest on the bottom line, markers along the top; the song's own lyrics too; free text and
-copyright left out; zoomed out, words that would run into each other are left out; View ▸ Show lyrics and
-markers turns them off. Checked on where each word is placed and on the pixels drawn."""
+copyright left out (a karaoke file's syllables, text events, shown); zoomed out, words that would run into
+each other are left out; View ▸ Show lyrics and markers turns them off. Checked on where each word is placed
+and on the pixels drawn."""
 
+import mido
 import pytest
 from roll_driver import RollDriver
 
@@ -10,6 +12,8 @@ from musicstudio.core.controls import COPYRIGHT, LYRIC, MARKER, TEXT, SongText
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
+from musicstudio.io.midi_read import import_midi
+from musicstudio.io.midi_write import export_midi
 from musicstudio.ui.piano_roll.note_painter import note_rect
 from musicstudio.ui.piano_roll.word_painter import placed_words
 
@@ -67,3 +71,30 @@ def test_words_that_would_collide_are_left_out_zoomed_out_and_the_view_menu_hide
         before.pixel(x, centre.y()) != after.pixel(x, centre.y()) for x in range(box.left(), box.right()))
     action.trigger()
     assert "Twin" in placed(roll)
+
+
+def test_a_karaoke_files_syllables_show_as_lyrics_and_are_written_back_as_they_came(main_window, qtbot, tmp_path):
+    """A .kar file spells its syllables as text events in a Words track ("\\" a verse, "/" a line, "@"
+    header lines): they show under their notes; saving the song writes the same text events back."""
+    kar = mido.MidiFile(ticks_per_beat=480)
+    words = mido.MidiTrack([mido.MetaMessage("text", text="@KMIDI KARAOKE FILE"),
+                            mido.MetaMessage("text", text="@TTwinkle"),
+                            mido.MetaMessage("text", text="\\Twin"), mido.MetaMessage("text", text="kle ", time=480),
+                            mido.MetaMessage("text", text="/lit", time=480)])
+    tune = mido.MidiTrack()
+    for i, pitch in enumerate((60, 60, 67)):
+        tune += [mido.Message("note_on", note=pitch, velocity=90, time=0 if i == 0 else 20),
+                 mido.Message("note_off", note=pitch, time=460)]
+    kar.tracks += [words, tune]
+    path = tmp_path / "twinkle.kar"
+    kar.save(path)
+    song = import_midi(path).song
+    main_window.document.load(song, None)
+    roll = RollDriver(main_window, qtbot)
+    roll.show(62)
+    g, boxes = roll.roll.geometry, placed(roll)
+    assert set(boxes) == {"Twin", "kle", "lit"}
+    assert boxes["lit"].top() == pytest.approx(note_rect(g, Note(67, 960, 460)).bottom() + 1, abs=2)
+    export_midi(song, tmp_path / "again.mid")
+    again = [m.text for t in mido.MidiFile(tmp_path / "again.mid").tracks for m in t if m.type == "text"]
+    assert again == ["@KMIDI KARAOKE FILE", "@TTwinkle", "\\Twin", "kle ", "/lit"]

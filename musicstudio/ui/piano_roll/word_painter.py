@@ -5,7 +5,8 @@ its tick, as core.words ties a word to its notes), or on a line along the bottom
 the current track starts (a lyric on a rest, a song-level lyric of another line). Markers and cue points
 ("Chorus", "Solo") are labels along the top, each with a short stroke where it stands, as a score's
 rehearsal marks. Shown: the current track's words and the song's own (a type 0 file keeps its lyrics there);
-free text and copyright notices are the file's, not the music's, and stay out of the picture. Zoomed out,
+free text and copyright notices are the file's, not the music's, and stay out of the picture, except a
+karaoke file's syllables, which such files spell as text events. Zoomed out,
 a word that would run into the one before it on its line is left out, so what shows stays readable. View ▸
 Show lyrics and markers turns them off.
 """
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from musicstudio.core.controls import CUE, LYRIC, MARKER, SongText
+from musicstudio.core.controls import CUE, LYRIC, MARKER, TEXT, SongText
 
 if TYPE_CHECKING:
     from musicstudio.ui.piano_roll.canvas import NoteCanvas
@@ -46,13 +47,24 @@ def word_font(canvas: NoteCanvas) -> QFont:
     return font
 
 
+def karaoke_lyrics(texts) -> list[SongText]:
+    """A karaoke file's syllables as lyrics to show: such a file (its words begin "@KMIDI KARAOKE FILE")
+    spells them as text events, "\\" opening a verse and "/" a line, its header lines starting with "@".
+    For the picture only: the song keeps the text events as they came, so the file is written back the same."""
+    if not any(w.kind == TEXT and w.text.startswith("@KMIDI") for w in texts):
+        return []
+    return [w._replace(kind=LYRIC, text=w.text.lstrip("\\/").strip()) for w in texts
+            if w.kind == TEXT and not w.text.startswith("@") and w.text.strip("\\/ ")]
+
+
 def shown_words(canvas: NoteCanvas, t0: int, t1: int) -> list[SongText]:
-    """The lyrics, markers and cues of the current track and of the song in ticks [t0, t1), by tick."""
+    """The lyrics, markers and cues of the current track and of the song in ticks [t0, t1), by tick (a karaoke
+    file's syllables among the lyrics)."""
     roll, song = canvas.roll, canvas.document.song
     track = roll.active_track
     words = list(song.texts) + (list(track.texts) if track is not None else [])
-    return sorted((w for w in words if t0 <= w.tick < t1 and (w.kind == LYRIC or w.kind in LABELS)),
-                  key=attrgetter("tick"))
+    words = [w for w in words if w.kind == LYRIC or w.kind in LABELS] + karaoke_lyrics(words)
+    return sorted((w for w in words if t0 <= w.tick < t1), key=attrgetter("tick"))
 
 
 def placed_words(canvas: NoteCanvas, t0: int, t1: int) -> list[PlacedWord]:
