@@ -105,30 +105,29 @@ def main(argv: list[str] | None = None) -> int:
     stats = statistics(infill, baseline, gaps)
     plain = {m: cross_entropy(stats[m], None) for m in stats}
     rows = tune(stats)
-    if infill is None:
-        return _report_alone(args, len(gaps), stats, plain, rows)
-    print(f"{len(gaps)} valid gaps, {len(stats['lstm']['log_p'])} events; without a cache: infill "
-          f"{plain['infill']:.4f}, lstm {plain['lstm']:.4f} nats/event")
+    alone = args.baseline if infill is None else None
+    events = len(stats["lstm"]["log_p"])
+    if alone:
+        print(f"{len(gaps)} valid gaps of {args.corpus}, {events} events; {alone} without a cache: "
+              f"{plain['lstm']:.4f} nats/event")
+    else:
+        print(f"{len(gaps)} valid gaps, {events} events; without a cache: infill {plain['infill']:.4f}, lstm "
+              f"{plain['lstm']:.4f} nats/event")
     for r in rows[:15]:
-        print(f"{json.dumps(r['cache'])}: infill {r['infill']:.4f} ({r['infill'] / plain['lstm'] - 1:+.1%} against "
-              f"lstm), lstm with the bars before {r['lstm']:.4f} ({r['lstm'] / plain['lstm'] - 1:+.1%})")
+        print(f"{json.dumps(r['cache'])}: {_figures(r, plain, alone)}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"gaps": len(gaps), "plain": plain, "settings": rows}, indent=1) + "\n",
-                                   encoding="utf-8")
+        named = {"model": alone, "corpus": args.corpus} if alone else {}
+        Path(args.json).write_text(json.dumps({**named, "gaps": len(gaps), "plain": plain, "settings": rows},
+                                              indent=1) + "\n", encoding="utf-8")
     return 0
 
 
-def _report_alone(args, gaps: int, stats: dict, plain: dict, rows: list[dict]) -> int:
-    """The ranking for the --baseline model alone (``--model none``)."""
-    print(f"{gaps} valid gaps of {args.corpus}, {len(stats['lstm']['log_p'])} events; {args.baseline} without a "
-          f"cache: {plain['lstm']:.4f} nats/event")
-    for r in rows[:15]:
-        print(f"{json.dumps(r['cache'])}: {args.baseline} with the bars before {r['lstm']:.4f} "
-              f"({r['lstm'] / plain['lstm'] - 1:+.1%})")
-    if args.json:
-        Path(args.json).write_text(json.dumps({"model": args.baseline, "corpus": args.corpus, "gaps": gaps,
-                                               "plain": plain, "settings": rows}, indent=1) + "\n", encoding="utf-8")
-    return 0
+def _figures(row: dict, plain: dict, alone: str | None) -> str:
+    """A setting's line: the infill model's figure and the lstm's, or (``--model none``) the baseline's alone."""
+    lstm = f"with the bars before {row['lstm']:.4f} ({row['lstm'] / plain['lstm'] - 1:+.1%})"
+    if alone:
+        return f"{alone} {lstm}"
+    return f"infill {row['infill']:.4f} ({row['infill'] / plain['lstm'] - 1:+.1%} against lstm), lstm {lstm}"
 
 
 if __name__ == "__main__":
