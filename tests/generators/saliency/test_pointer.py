@@ -79,7 +79,7 @@ def test_the_infill_model_s_copy_counts_and_its_likelihood_is_the_one_it_scores_
 
 
 def test_a_model_without_a_cache_answers_with_the_plain_method():
-    lstm = ModelRegistry([SHIPPED]).load("lstm-nc", "cpu")      # its config has no decoding section
+    lstm = ModelRegistry([SHIPPED]).load("lstm-member-1", "cpu")      # its config has no decoding section
     seed = Clip(tuple(Note(60 + i % 5, i * BAR // 4, BAR // 4, 90) for i in range(8)), 2 * BAR)
     s = attribute(lstm, seed, Clip(seed.notes[:4], BAR), (4, 4), method="gradxinput+copy")
     assert s.method == "gradxinput" and s.copy_scores == ()
