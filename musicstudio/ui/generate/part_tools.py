@@ -1,7 +1,8 @@
 """The Generate menu's tools that write new tracks beside the song's own (Add drums…, Harmonize…, Add a
-part…), each a module of this package named in :data:`TOOLS` with one function, ``install(window, menu)``:
-it adds its actions (with shortcuts and tooltips) to ``menu`` and keeps what it needs of ``window`` (the
-main window: its document, piano roll, Generate panel and status bar)."""
+part…) or vary a track's part as takes (Vary drums…), each a module of this package named in :data:`TOOLS`
+with one function, ``install(window, menu)``: it adds its actions (with shortcuts and tooltips) to ``menu``
+and keeps what it needs of ``window`` (the main window: its document, piano roll, Generate panel and status
+bar)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from importlib import import_module
 TOOLS: tuple[str, ...] = (   # module names under musicstudio.ui.generate, e.g. "add_drums"
     "harmonize",
     "add_drums",
+    "drum_vary",
 )
 
 
