@@ -115,7 +115,13 @@ USE = (
     "given; Add drums' chosen groove, 0.7). In the app: Generate > Add drums… (Ctrl+Alt+D) asks for the "
     "style, density, fills and bars (the selection's or the whole song), writes the part off the GUI thread "
     "with a progress dialog, and lands it as a new drum track, shown with the roll's General MIDI drum map; "
-    "one undo takes it back (docs/screenshots/add-drums.png).")
+    "one undo takes it back (docs/screenshots/add-drums.png). In the app: Generate > Vary drums… (Ctrl+Alt+V), with "
+    "a drum track current in the roll, asks for the amount (0.05 to 1, 0.5 unless changed) and the bars (the selected "
+    "notes' bars, the ruler's, or the whole track), varies them off the GUI thread with a progress dialog (Cancel "
+    "stops it) with the Generate panel's variations, temperature, top-p, random seed and feel, and shows the "
+    "variations in the panel's Takes box over those bars on the roll's General MIDI drum map; Enter keeps one in "
+    "place of the bars on the drum track (channel 10), one undo takes it back, and a pitched track is refused before "
+    "anything runs (docs/screenshots/drum-vary.png).")
 FILL_CHOICE = (
     "- How the rule was chosen: it is a drummer's rule (fill in the bar before the song's form comes round), "
     "not a rate fitted to any songs, and it has no threshold; the form lengths it tries are the common ones (8-bar "

@@ -190,7 +190,7 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
               "the 6/8 ballad, and how many steps a bar to hit, which nothing tried predicts from the band (nor "
               "from the training songs whose band sounds most alike: it is the style's, Add drums: Targets); the "
               "mixture with the library's grooves that the training styles chose scores below the listener alone "
-              "on the held-out songs. Vary is in the CLI (`--mode vary`), not yet in the app's Generate panel.",
+              "on the held-out songs.",
               "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
               "- Fills: the only songs here with fills written by people are two of mma's examples (Add drums: "
               "Fills at phrase ends), too few to test a rate; Add drums fills where the form comes round, not "
