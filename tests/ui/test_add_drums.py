@@ -1,8 +1,8 @@
-"""Generate ▸ Add drums… offscreen (issue 22): a drumless song gets a drum part from the shipped drums model
-as a new drum track (channel 10, GM numbers, shown in the roll), kept in the song until one undo takes it
-back; the dialog's bars follow the selection; a song with drums is refused. (A drum track continued, kept
-and undone: tests/ui/test_drum_take_panel.py.) ``MUSICSTUDIO_SCREENSHOTS=docs/screenshots`` writes
-docs/screenshots/add-drums.png from the first test."""
+"""Generate ▸ Add drums… offscreen (issue 22): a drumless song gets a drum part from the shipped drums model as a
+new drum track (channel 10, GM numbers, shown in the roll), kept in the song until one undo takes it back; the
+dialog's bars follow the selection, its feel swings the part; a song with drums is refused. (A drum track
+continued, kept and undone: tests/ui/test_drum_take_panel.py.) ``MUSICSTUDIO_SCREENSHOTS=docs/screenshots``
+writes docs/screenshots/add-drums.png from the first test."""
 
 import os
 
@@ -69,17 +69,22 @@ def test_the_dialog_offers_the_selected_bars_and_the_styles(qtbot, studio):
 
     def answer():
         boxes = tool.dialog.findChildren(QComboBox)
-        style, density, fills, bars = boxes
+        style, density, fills, feel, bars = boxes
         seen["bars"] = [bars.itemText(i) for i in range(bars.count())]
         seen["styles"] = style.count()
+        seen["feels"] = [feel.itemText(i) for i in range(feel.count())]
         style.setCurrentText("50srock")
         density.setCurrentText("Busy")
+        feel.setCurrentText("Triplet swing (67%)")
         tool.dialog.findChild(QDialogButtonBox).accepted.emit()
     QTimer.singleShot(0, answer)
     assert tool.add_drums()
     assert seen["bars"] == ["The selection, bars 3-4", "The whole song"] and seen["styles"] > 10
+    assert seen["feels"][:2] == ["As the band plays (its swing)", "Straight"]
     drums = document.song.tracks[2]
     assert "50srock" in drums.name and drums.notes and all(2 * BAR <= n.start < 4 * BAR for n in drums.notes)
+    offbeats = {n.start % 480 for n in drums.notes if n.start % 480}
+    assert 320 in offbeats and 240 not in offbeats        # the off-beat 8ths a triplet late
 
 
 def test_a_song_with_drums_is_refused(qtbot, studio):

@@ -18,8 +18,9 @@ with the pattern (:mod:`.pattern`, weight ``repeat``), as Continue does. Fills (
 default in the last bar of each pass through the song's form, heard from the band's harmony (:mod:`.form`);
 with ``fills`` = N in the last bar of every N (counted from the song's first bar); none with 0. A fill bar
 is guided by a fill of the groove's style (or of the meter's, :func:`fill_for`) instead of the pattern, and
-the bars after it copy the pattern, not the fill. The take's notes use the GM numbers the groove plays; they sound
-on channel 10.
+the bars after it copy the pattern, not the fill. The feel (:func:`part_swing`): the part swings as the band
+does where the band's 8ths swing (or as asked: straight, or a swing), its straight 8ths moved late as the
+Generate panel swings a take. The take's notes use the GM numbers the groove plays; they sound on channel 10.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from musicstudio.core.clip import Clip
+from musicstudio.core.feel import AUTO, OFF, Swing, feel_fits, measure_swing
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
@@ -64,6 +66,7 @@ class AddRequest:
     random_seed: int = 0
     first_bar: int = 0
     last_bar: int | None = None     # exclusive; None: the song's last bar that holds notes
+    feel: str | float = AUTO        # the part's swing: the band's ("auto"), straight ("off"), or a ratio of 8ths
 
     def __post_init__(self) -> None:
         if self.density is not None and not 0.0 <= self.density <= 1.0:
@@ -179,6 +182,34 @@ def _others(song: Song, segment: Segment) -> list[list[Note]]:
             for t in song.tracks if not t.is_drum]
 
 
+def part_swing(song: Song, segment: Segment, feel: str | float = AUTO) -> Swing | None:
+    """The swing the part plays in ``segment``: with ``feel`` "auto" the band's (its pitched notes' 8ths or
+    16ths read as :func:`~musicstudio.core.feel.measure_swing` reads a seed: a drummer swings with the band),
+    "off" none, a ratio its swing of 8ths. None where it plays straight: "off", a band playing straight or too
+    few pairs to be sure, or a compound meter (its 8ths are the beat's thirds)."""
+    if feel == OFF or not feel_fits(segment.meter):
+        return None
+    if feel != AUTO:
+        return Swing.of_ratio(float(feel)) if float(feel) != 0.5 else None
+    reading = measure_swing([n for t in _others(song, segment) for n in t])
+    return reading.swing if reading is not None else None
+
+
+def swung_hits(notes: list[Note], swing: Swing) -> list[Note]:
+    """Drum hits on the 16th grid played with ``swing``: in each pair of the swing's notes, a hit in its second
+    half (the straight off-beat, or the 16th after it, where the grid keeps a shuffle's late 8th) falls on the
+    swung off-beat, one in the first quarter's second 16th halfway to it; a hit doubled that way is played
+    once, the louder. Not :meth:`Swing.swung`, which would push the shuffle's late 8th later still."""
+    pair, off = 2 * swing.unit, swing.tick(swing.unit)
+    loudest: dict[tuple[int, int], Note] = {}
+    for n in notes:
+        k, x = divmod(n.start, pair)
+        at = k * pair + (x if 4 * x < pair else off // 2 if 2 * x < pair else off)
+        if (n.pitch, at) not in loudest or loudest[n.pitch, at].velocity < n.velocity:
+            loudest[n.pitch, at] = n._replace(start=at)
+    return sorted(loudest.values(), key=lambda n: (n.start, n.pitch))
+
+
 def mixed_kit(chances: np.ndarray, neighbours: np.ndarray | None, weight: float = NEIGHBOURS) -> np.ndarray:
     """``(2, bar_steps)``: the listener's chances, each drum's normalised to sum 1, mixed with the library
     neighbours' kick and snare histograms (:func:`expected_kit`) at ``weight``; the chances alone when no
@@ -272,8 +303,10 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
         tokens = _segment_tokens(generator, request, segment, groove, seed, fill_bars(song, request, segment),
                                  scaled, cancel)
         pitches = groove.pitches if groove is not None else {}
+        swing = part_swing(song, segment, request.feel)
         for row, take in zip(tokens, notes):
-            take.extend(generator.codec.decode(row, pitches, start=segment.start))
+            played = generator.codec.decode(row, pitches, start=segment.start)
+            take.extend(swung_hits(played, swing) if swing is not None else played)
         names.append(groove.style if groove is not None else "drums")
         done += segment.bars
     name = "Drums (" + ", ".join(dict.fromkeys(names)) + ")"

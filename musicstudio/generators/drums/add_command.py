@@ -1,9 +1,10 @@
 """``musicstudio generate`` with a drum model, beyond Continue (a :mod:`~musicstudio.generators.new_tracks`
 command):
 
-* ``--add-drums [--style S] [--density D] [--fills N] [--drum-bars A-B]``: a drum part for a song that has
-  none (:mod:`.add`), a new drum track on channel 10 beside the song's; the whole song comes back with it,
-  each take in its own file (``OUT.mid``, ``OUT-take2.mid`` ...). ``--style list`` lists the styles.
+* ``--add-drums [--style S] [--density D] [--fills N] [--drum-bars A-B] [--swing auto|off|RATIO]``: a drum
+  part for a song that has none (:mod:`.add`), a new drum track on channel 10 beside the song's, swung as the
+  band swings unless ``--swing`` says otherwise; the whole song comes back with it, each take in its own file
+  (``OUT.mid``, ``OUT-take2.mid`` ...). ``--style list`` lists the styles.
 * ``--mode vary``: variations of the song's drum track (``--amount``, 0 gives it back, 1 a new groove),
   after it;
 * ``--repeat W``: how firmly a take keeps the groove (Continue's seed pattern, 0.5 unless given; Add
@@ -105,7 +106,8 @@ def _add(generator, song, args):
     first, end = _span(args.drum_bars)
     request = AddRequest(style=args.style, density=_density(args.density), fills=args.fills,
                          variations=args.variations, temperature=args.temperature, random_seed=args.random_seed,
-                         first_bar=first, last_bar=end, **({} if args.repeat is None else {"repeat": args.repeat}))
+                         first_bar=first, last_bar=end, feel=args.swing,
+                         **({} if args.repeat is None else {"repeat": args.repeat}))
     try:
         return add_drums(generator, song, request)
     except AddDrumsError as e:

@@ -2,14 +2,14 @@
 (:mod:`musicstudio.generators.drums.add`) off the GUI thread with a cancellable progress dialog
 (:func:`musicstudio.ui.progress.wait_for`).
 
-A small dialog asks for the style (any, or one of the model's groove library), the density (what fits
-the song, or sparse, medium, busy), fills (in the last bar of each pass through the song's form, none, or
-in the last bar of every 4 or 8) and the bars (the selected notes' bars, or the whole song). The part
-lands as a new drum track (channel 10, shown with the roll's General MIDI drum map) in one undo step, and
-the roll shows it.
+A small dialog asks for the style (any, or one of the model's groove library), the density (what fits the
+song, or sparse, medium, busy), fills (in the last bar of each pass through the song's form, none, or in the
+last bar of every 4 or 8), the feel (the band's swing, straight, or a swing) and the bars (the selected notes'
+bars, or the whole song). The part lands as a new drum track (channel 10, shown with the roll's General MIDI
+drum map) in one undo step, and the roll shows it.
 
-The job (:mod:`musicstudio.workers.add_drums`) imports the model's module in its thread: the GUI never
-imports torch."""
+The job (:mod:`musicstudio.workers.add_drums`) imports the model's module in its thread: the GUI never imports
+torch."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from musicstudio.core.changes import TrackChange
+from musicstudio.core.feel import AUTO, OFF, TRIPLET
 
 ANY_STYLE = "Any (what fits the song)"
 DENSITIES = {"What fits the song": None, "Sparse": 0.0, "Medium": 0.5, "Busy": 1.0}
 FILLS = {"Where the form comes round": None, "None": 0, "Every 4 bars": 4, "Every 8 bars": 8}
+FEELS = {"As the band plays (its swing)": AUTO, "Straight": OFF, "Swing 60%": 0.6, "Triplet swing (67%)": TRIPLET}
 
 
 def drum_model(models):
@@ -52,10 +54,11 @@ class AddDrumsTool(QObject):
         """The dialog (kept as ``self.dialog`` while it is open); the options asked, or None when cancelled."""
         dialog = self.dialog = QDialog(self.window)
         dialog.setWindowTitle("Add drums")
-        style, density, fills, bars = (QComboBox(dialog) for _ in range(4))
+        style, density, fills, feel, bars = (QComboBox(dialog) for _ in range(5))
         style.addItems([ANY_STYLE, *styles])
         density.addItems(list(DENSITIES))
         fills.addItems(list(FILLS))
+        feel.addItems(list(FEELS))
         chosen = self.selected_bars()
         if chosen is not None:
             bars.addItem(f"The selection, bars {chosen[0] + 1}-{chosen[1]}", chosen)
@@ -65,6 +68,8 @@ class AddDrumsTool(QObject):
                                 ("Density", density, "How many hits: what fits the song, or sparse to busy"),
                                 ("Fills", fills, "A fill before the song's form comes round (heard from its harmony), "
                                  "or in the last bar of every 4 or 8 bars"),
+                                ("Feel", feel, "Swing as the band's 8ths do (straight where they are), straight, "
+                                 "or a swing: where the off-beat 8th falls in its pair"),
                                 ("Bars", bars, "Where the drums play")):
             box.setToolTip(tip)
             form.addRow(label, box)
@@ -79,6 +84,7 @@ class AddDrumsTool(QObject):
         span = bars.currentData()
         return {"style": None if style.currentText() == ANY_STYLE else style.currentText(),
                 "density": DENSITIES[density.currentText()], "fills": FILLS[fills.currentText()],
+                "feel": FEELS[feel.currentText()],
                 **({} if span is None else {"first_bar": span[0], "last_bar": span[1]})}
 
     def add_drums(self, options: dict | None = None) -> bool:

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from add_fixture import band, band_song, song_records
 
+from musicstudio.core.feel import AUTO, OFF, TRIPLET, Swing, measure_swing
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
@@ -59,6 +60,23 @@ def test_style_density_and_fills(generator):
         add_drums(generator, song, AddRequest(style="polka"))
     with pytest.raises(AddDrumsError, match="density"):
         AddRequest(density=2.0)
+
+
+def test_the_part_swings_as_the_band_does_unless_asked_otherwise(generator):
+    """The fixture's rock band with a guitar strumming 8ths, swung to the triplet (the off-beat 8ths late):
+    the part's off-beat 8ths come as late; straight with "off"; a set swing whatever the band's; a straight
+    band gives a straight part."""
+    triplet = Swing.of_ratio(TRIPLET)
+    guitar = [Note(55, k * 240, 200, 80) for k in range(8 * 8)]
+    swung = Song(tuple(Track(f"T{k}", 0, False, tuple(triplet.swung(t)))
+                       for k, t in enumerate(band("rock", 8) + [guitar])))
+    ratio = {}
+    for name, song, feel in (("auto", swung, AUTO), ("off", swung, OFF), ("set", band_song([("rock", 8)]), 0.6),
+                             ("straight", band_song([("rock", 8)]), AUTO)):
+        part = add_drums(generator, song, AddRequest(repeat=1.0, feel=feel))[0]
+        reading = measure_swing(part.notes)
+        ratio[name] = round(reading.ratio, 2) if reading is not None and reading.confident else 0.5
+    assert ratio == {"auto": 0.67, "off": 0.5, "set": 0.6, "straight": 0.5}
 
 
 def test_a_song_without_notes_is_refused(generator):
