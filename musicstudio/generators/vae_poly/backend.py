@@ -26,6 +26,7 @@ def train(run) -> None:
 def load(folder: Path, config: dict, device: str = "cpu"):
     from musicstudio.generators.vae_poly.generator import PolyGenerator
     from musicstudio.generators.vae_poly.model import PolyConfig, PolyVAE
+    from musicstudio.generators.vae_poly.refine import Refine
     from musicstudio.generators.vae_poly.roll import RollCodec
 
     folder = Path(folder)
@@ -33,9 +34,10 @@ def load(folder: Path, config: dict, device: str = "cpu"):
         codec = RollCodec.from_spec(config["codec"])
         model_config = PolyConfig(pitches=codec.pitches, **config["model"])
         sliders = list(config.get("sliders", []))
+        refine = Refine.from_config(config)
         if len(sliders) != model_config.directions:
             raise ValueError(f"{len(sliders)} slider names for {model_config.directions} directions")
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe a polyphonic VAE ({e})") from None
     model = build_checked(lambda: PolyVAE(model_config), folder, "a polyphonic VAE")
-    return PolyGenerator(config.get("name", folder.name), model, codec, sliders, device)
+    return PolyGenerator(config.get("name", folder.name), model, codec, sliders, device, refine)

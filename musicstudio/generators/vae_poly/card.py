@@ -27,7 +27,11 @@ PAPERS = ("Roberts, Engel, Raffel, Hawthorne & Eck, \"A Hierarchical Latent Vect
           "Dong, Hsiao, Yang & Yang, \"MuseGAN: Multi-track Sequential Generative Adversarial Networks for "
           "Symbolic Music Generation and Accompaniment\", 2018 (qualified notes, used pitch classes, polyphonicity)",
           "Ghosh, Sajjadi, Vergari, Black & Schölkopf, \"From Variational to Deterministic Autoencoders\", 2020 "
-          "(ex-post density estimation: prior samples drawn from a Gaussian fitted to the training codes)")
+          "(ex-post density estimation: prior samples drawn from a Gaussian fitted to the training codes)",
+          "Cremer, Li & Duvenaud, \"Inference Suboptimality in Variational Autoencoders\", 2018 (the amortisation gap)",
+          "Kim, Wiseman, Miller, Sontag & Rush, \"Semi-Amortized Variational Autoencoders\", 2018, and Krishnan, Liang "
+          "& Hoffman, \"On the Challenges of Learning with Inference Networks on Sparse, High-dimensional Data\", "
+          "2018 (refining the encoder's code by gradient steps on the phrase's ELBO)")
 CURVES = (("reconstruction per phrase (nats)", ("train_recon", "valid_recon")), ("KL per phrase (nats)",
           ("train_kl", "valid_kl")), ("greedy step accuracy (valid)", ("valid_greedy_step_accuracy",)),
           ("adversary", ("d_loss", "adversarial")))
@@ -118,6 +122,7 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
              f"{model.get('feedback_dropout', 0.0)}), latent {model['latent']}, free bits "
              f"{config['objective']['free_bits']}, beta {config['objective']['beta']}, learning rate "
              f"{config['train']['lr']}{_falling(config['train'])} |",
+             f"| encoding | {_encoding(config)} |",
              "", "![curves](curves.png)", "", "## Data", "",
              f"music21's multi-voice and piano collections whose terms allow shipping derived weights (licence of "
              f"each: {LICENCE}): {', '.join(config.get('trained_on', []))}. Every part of a piece is merged into one "
@@ -149,6 +154,15 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
 def _stages(history: list[dict]) -> str:
     stages = int(max(r.get("stage", 1) for r in history))
     return f" in {stages} stages, each continuing from the weights of the one before" if stages > 1 else ""
+
+
+def _encoding(config: dict) -> str:
+    spec = (config.get("encoding") or {}).get("refine") or {}
+    if not spec.get("steps"):
+        return "the encoder's posterior mean"
+    return (f"the encoder's posterior mean refined by {spec['steps']} Adam steps at learning rate "
+            f"{spec.get('lr', 0.05)} on the phrase's ELBO (`encoding.refine`; "
+            "musicstudio/generators/vae_poly/refine.py)")
 
 
 def _falling(train: dict) -> str:

@@ -40,13 +40,18 @@ def all_hold(rolls: np.ndarray) -> np.ndarray:
     return out
 
 
-def reconstruction(vae, groups: dict, bars: int = 2) -> dict:
-    """Step accuracy of greedy reconstructions (chunks of 2 bars for ``bars`` 4), by meter and over all."""
+def reconstruction(vae, groups: dict, bars: int = 2, refined: bool = False) -> dict:
+    """Step accuracy of greedy reconstructions (chunks of 2 bars for ``bars`` 4), by meter and over all: decoded
+    from the encoder's mean, or with ``refined`` from the code the model's encode path gives (:mod:`.refine`
+    where its config asks for it)."""
     hits, steps, rest, hold, by_meter, tp, fp, fn = 0.0, 0, 0.0, 0.0, {}, 0, 0, 0
     for meter, rolls in groups.items():
         size = 2 * steps_in_bar(meter)
         chunks = rolls.reshape(-1, size, rolls.shape[-1])
-        decoded = reconstruct(vae.model, chunks, vae.config.slots(meter, size)).reshape(rolls.shape)
+        if refined:
+            decoded = vae.rolls_for(vae.encode_rolls(chunks, meter), meter).reshape(rolls.shape)
+        else:
+            decoded = reconstruct(vae.model, chunks, vae.config.slots(meter, size)).reshape(rolls.shape)
         a = step_accuracy(decoded, rolls)
         n = rolls.shape[0] * rolls.shape[1]
         by_meter[f"{meter[0]}/{meter[1]}"] = {"phrases": len(rolls), "step_accuracy": round(a, 4)}

@@ -5,6 +5,11 @@ A clip is cut into 2-bar chunks of the song's meter from its start; each chunk i
 has its own latent code. A clip whose notes leave the roll's range is moved by whole octaves (its lowest note
 first); its takes come back by the same shift. Decoding is greedy at temperature 0, else sampled with a
 numpy-seeded torch generator, so ``random_seed`` repeats a take.
+
+A model whose config asks for it (``encoding.refine``: :class:`~.refine.Refine`) refines each chunk's code from
+the encoder's mean by a few gradient steps on the phrase's ELBO (:mod:`.refine`) wherever a clip is encoded
+(reconstruction, sliders, vary, interpolation, the pad); the last few clips' refined codes are kept, so a slider
+dragged over one selection refines it once.
 """
 
 from __future__ import annotations
@@ -26,18 +31,24 @@ from musicstudio.generators.vae.generator import VAEGenerator
 from musicstudio.generators.vae.model import PHRASE_BARS, MeterRefused
 from musicstudio.generators.vae_poly import BACKEND as FAMILY
 from musicstudio.generators.vae_poly.model import PolyVAE
+from musicstudio.generators.vae_poly.refine import Refine, refine_codes
 from musicstudio.generators.vae_poly.roll import RollCodec, roll_features
 
 Phrase = tuple[Note, ...]
 Meter = tuple[int, int]
 FOUR_FOUR: Meter = (4, 4)
+KEPT_CODES = 32          # clips whose refined codes are kept (a dict in insertion order, the oldest dropped)
+KEPT_CHUNKS = 64         # ... of clips of at most this many 2-bar chunks
+REFINE_BATCH = 256       # chunks refined at once
 
 
 class PolyGenerator:
     backend = "vae-poly"
 
-    def __init__(self, name: str, model: PolyVAE, codec: RollCodec, sliders: Sequence[str], device: str = "cpu"):
-        self.name, self.codec, self.device = name, codec, device
+    def __init__(self, name: str, model: PolyVAE, codec: RollCodec, sliders: Sequence[str], device: str = "cpu",
+                 refine: Refine | None = None):
+        self.name, self.codec, self.device, self.refine = name, codec, device, refine or Refine()
+        self._refined: dict = {}
         self.model = model.to(device).eval()
         self.config = model.config
         self.latent = model.config.latent
@@ -103,11 +114,29 @@ class PolyGenerator:
             return None
         return np.array([request.allows(p - shift) for p in range(self.codec.low, self.codec.high)])
 
-    @torch.no_grad()
-    def encode_rolls(self, rolls: np.ndarray, meter: Meter = FOUR_FOUR) -> np.ndarray:
+    def encode_rolls(self, rolls: np.ndarray, meter: Meter = FOUR_FOUR,
+                     cancel: CancelToken | None = None) -> np.ndarray:
+        """The codes ``(chunks, latent)`` of 2-bar rolls: the encoder's means, refined where the config says so
+        (``cancel`` checked between the refinement's steps)."""
         size = self.phrase_steps(meter)
-        x = torch.from_numpy(roll_features(np.asarray(rolls).reshape(-1, size, self.codec.pitches))).to(self.device)
-        return self.model.encode(x, self.config.slots(meter, size))[0].cpu().numpy()
+        rolls = np.ascontiguousarray(np.asarray(rolls).reshape(-1, size, self.codec.pitches))
+        x = torch.from_numpy(roll_features(rolls)).to(self.device)
+        slots = self.config.slots(meter, size)
+        if self.refine.steps <= 0:
+            with torch.no_grad():
+                return self.model.encode(x, slots)[0].cpu().numpy()
+        key = (tuple(meter), rolls.shape, rolls.tobytes()) if len(rolls) <= KEPT_CHUNKS else None
+        if key is None or key not in self._refined:
+            r = self.refine
+            codes = np.concatenate([refine_codes(self.model, x[i:i + REFINE_BATCH], slots, r.steps, r.lr, r.beta,
+                                                 r.free_bits, cancel)[0].cpu().numpy()
+                                    for i in range(0, len(x), REFINE_BATCH)])
+            if key is None:
+                return codes
+            self._refined[key] = codes
+            while len(self._refined) > KEPT_CODES:
+                del self._refined[next(iter(self._refined))]
+        return self._refined[key].copy()
 
     def rolls_for(self, z: np.ndarray, meter: Meter, temperature: float = 0.0, allowed=None,
                   rng: np.random.Generator | None = None) -> np.ndarray:
@@ -191,7 +220,7 @@ class PolyGenerator:
         drift = float(options.get("drift", 0.25))
         if mode == "vary" and request.seed.notes:
             rolls, shift = self.clip_rolls(request.seed, meter)
-            centre, scale = self.encode_rolls(rolls[-1:], meter)[0], float(options.get("amount", 0.5))
+            centre, scale = self.encode_rolls(rolls[-1:], meter, cancel)[0], float(options.get("amount", 0.5))
             place = lambda noise: centre + scale * noise      # noqa: E731
         else:
             shift, scale = 0, request.temperature
