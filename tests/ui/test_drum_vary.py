@@ -5,6 +5,7 @@ it back; a pitched track is refused before anything runs. ``MUSICSTUDIO_SCREENSH
 docs/screenshots/drum-vary.png from the first test."""
 
 import os
+import time
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -16,6 +17,7 @@ from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
 from musicstudio.ui.generate import drum_vary
 from musicstudio.ui.help import shortcut_rows
+from musicstudio.workers.background_job import BackgroundJob
 from musicstudio.workers.generation import GenerationService
 
 BAR = 1920
@@ -119,6 +121,24 @@ def test_a_pitched_track_is_refused_before_anything_runs(qtbot, studio, monkeypa
     said = studio.generate.status.text()
     assert "track 1 (Bass) holds pitched notes" in said and "pick track 2 (Kit)" in said
     assert said in studio.statusBar().currentMessage()
+    assert not studio.generate.take_box.list.takes and studio.document.song == before
+
+
+def test_cancel_stops_it_and_leaves_no_takes(qtbot, studio, monkeypatch):
+    def waits(say):
+        say("Varying the groove… 0%")
+        while True:
+            time.sleep(0.01)     # a model that would run for ever, stopped by Cancel (the progress dialog's)
+    jobs = []
+
+    def job(*_):
+        jobs.append(BackgroundJob(waits, name="vary drums"))
+        QTimer.singleShot(200, lambda: jobs[0].cancel())
+        return jobs[0]
+    monkeypatch.setattr("musicstudio.workers.drum_vary.drum_vary_job", job)
+    before = studio.document.song
+    assert not studio.drum_vary_tool.vary({"amount": 0.5})
+    assert jobs and studio.generate.status.text() == "Vary drums: cancelled"
     assert not studio.generate.take_box.list.takes and studio.document.song == before
 
 
