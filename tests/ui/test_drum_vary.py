@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QDoubleSpinBox
 
 from musicstudio.core import Note, Song, Track
+from musicstudio.core.meter import TimeSignature
 from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
 from musicstudio.ui.generate import drum_vary
@@ -109,6 +110,32 @@ def test_the_selected_bars_vary_and_the_others_stay(qtbot, studio):
     assert {n for n in kit if 2 * BAR <= n.start < 4 * BAR} == {n.moved_by(2 * BAR) for n in takes[0].notes}
     document.undo_stack.undo()
     assert document.song.tracks[1].notes == before
+
+
+def test_a_waltz_varies_in_its_meter(qtbot, studio, tmp_path):
+    waltz = {36: "x...........", 38: "....x...x...", 42: "x.x.x.x.x.x."}
+    kit = tuple(Note(p, (b * 12 + s) * 120, 120, 90) for b in range(4) for p, hits in waltz.items()
+                for s, c in enumerate(hits) if c == "x")
+    export_midi(Song((Track("Kit", 0, True, kit),), time_signatures=(TimeSignature(0, 3, 4),)), tmp_path / "w.mid")
+    assert studio.files.open_file(tmp_path / "w.mid")
+    studio.roll.set_track(0)
+    assert studio.drum_vary_tool.vary({"amount": 0.5})
+    takes = studio.generate.take_box.list.takes
+    assert takes and all(t.length == 4 * 1440 and tuple(t.request["meter"]) == (3, 4) for t in takes)
+    assert all(n.start < 4 * 1440 for t in takes for n in t.notes)
+
+
+def test_a_swung_groove_is_varied_straight_and_its_takes_swung_back(qtbot, studio, tmp_path):
+    shuffle = tuple(Note(p, b * BAR + beat * 480 + off, 100, 90) for b in range(4) for beat in range(4)
+                    for p, off in ((42, 0), (42, 320), *(((36, 0),) if beat % 2 == 0 else ((38, 0),))))
+    export_midi(Song((Track("Kit", 0, True, shuffle),)), tmp_path / "shuffle.mid")
+    assert studio.files.open_file(tmp_path / "shuffle.mid")
+    studio.roll.set_track(0)
+    assert studio.drum_vary_tool.vary({"amount": 0.25})
+    takes = studio.generate.take_box.list.takes
+    assert all(t.request["feel"]["straightened"] == pytest.approx(2 / 3, abs=0.01) for t in takes)
+    places = [n.start % 480 for t in takes for n in t.notes]
+    assert places.count(320) > 10 * places.count(240)        # the off-beat 8ths late, as the groove's
 
 
 def test_a_pitched_track_is_refused_before_anything_runs(qtbot, studio, monkeypatch):
