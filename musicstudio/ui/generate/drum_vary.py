@@ -94,10 +94,11 @@ class DrumVaryTool(QObject):
         track, number = song.tracks[roll.track_index], roll.track_index + 1
         name = track.name or "untitled"
         if not track.is_drum:
-            drums = [f"track {k + 1} ({t.name or 'untitled'})" for k, t in enumerate(song.tracks) if t.is_drum]
+            drums = [f"track {k + 1} ({t.name or 'untitled'})" for k, t in enumerate(song.tracks)
+                     if t.is_drum and t.notes]
             hint = f"pick {drums[0]} in the track list" if drums else "a drum track is on channel 10"
-            return (f"track {number} ({name}) holds pitched notes, and Vary plays variations of a drum groove: "
-                    f"{hint}")
+            what = "holds pitched notes" if track.notes else "is not a drum track"
+            return f"track {number} ({name}) {what}, and Vary plays variations of a drum groove: {hint}"
         if not track.notes:
             return f"track {number} ({name}) has no hits to vary: write or record a groove first"
         return None
