@@ -2,23 +2,23 @@
 (through the registry) and plays variations of a groove
 (:meth:`~musicstudio.generators.drums.generator.DrumGenerator.vary`), saying its progress in a sentence.
 
-As for Add drums (:mod:`.add_drums`), the registry is imported by name when the job runs, in its thread, so
-that importing this module, as the UI does, imports no torch. Cancel stops the job at once (the job's own
-stop); a request the model refuses (an amount outside 0-1) or a damaged model folder ends it with
-``failed(message)`` in the user's words. The takes come back as a :class:`~.generation_job.GenerationResult`,
-as the Generate panel's own generations do, for its Takes box."""
+As for Add drums (:mod:`.add_drums`), the registry is imported by name when the job first runs, in its thread,
+so that importing this module, as the UI does, imports no torch; the registry is the one the saliency jobs keep
+for the same model folders (:mod:`.saliency`), so the model loads once in the app's process. Cancel stops the
+job at once (the job's own stop); a request the model refuses (an amount outside 0-1) or a damaged model folder
+ends it with ``failed(message)`` in the user's words. The takes come back as a
+:class:`~.generation_job.GenerationResult`, as the Generate panel's own generations do, for its Takes box."""
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.workers.background_job import BackgroundJob
 from musicstudio.workers.generation_job import GenerationResult
+from musicstudio.workers.saliency import _registry  # the app process's registries, shared with the saliency jobs
 
-REGISTRY = "musicstudio.generators.registry"
 DEVICE = "cpu"      # a groove's variations take tens of milliseconds on the CPU (docs/drums.md: Speed)
 
 
@@ -32,13 +32,13 @@ def vary_groove(say, folders: list[Path] | None, model: str, request: Generation
     say(f"Loading {model}…")
     began = time.perf_counter()
     try:
-        generator = importlib.import_module(REGISTRY).ModelRegistry(folders).load(model, DEVICE)
+        generator = _registry(folders).load(model, DEVICE)     # loaded once, then kept: the next run is quick
         takes = generator.vary(request, progress=lambda done: say(f"Varying the groove… {done:.0%}"))
     except Exception as e:
         if type(e).__name__ in ("CheckpointError", "GenerationError") or isinstance(e, ValueError):
             raise DrumVaryFailed(str(e)) from None
         raise
-    return GenerationResult(takes, DEVICE, time.perf_counter() - began, loaded=True)
+    return GenerationResult(takes, DEVICE, time.perf_counter() - began)
 
 
 def drum_vary_job(folders: list[Path] | None, model: str, request: GenerationRequest) -> BackgroundJob:
