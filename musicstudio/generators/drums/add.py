@@ -19,8 +19,8 @@ default in the last bar of each pass through the song's form, heard from the ban
 with ``fills`` = N in the last bar of every N (counted from the song's first bar); none with 0. A fill bar
 is guided by a fill of the groove's style (or of the meter's, :func:`fill_for`) instead of the pattern, and
 the bars after it copy the pattern, not the fill. The feel (:func:`part_swing`): the part swings as the band
-does where the band's 8ths swing (or as asked: straight, or a swing), its straight 8ths moved late as the
-Generate panel swings a take. The take's notes use the GM numbers the groove plays; they sound on channel 10.
+does where the band's 8ths swing (or as asked: straight, or a swing), its off-beat hits moved onto the swung
+off-beat (:func:`swung_hits`). The take's notes use the GM numbers the groove plays; they sound on channel 10.
 """
 
 from __future__ import annotations

@@ -191,7 +191,10 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
               "from the training songs whose band sounds most alike: it is the style's, Add drums: Targets); the "
               "mixture with the library's grooves that the training styles chose scores below the listener alone "
               "on the held-out songs.",
-              "- Triplet and swing feels are on the 16th grid; microtiming is dropped.",
+              "- The model plays on the 16th grid (microtiming is dropped); swing is put on around it: Continue and "
+              "Vary straighten a swung seed and swing the takes back, Add drums swings as the band's 8ths do (or "
+              "as asked). A swing the band does not show (quarters and held chords under a swing groove) gives a "
+              "straight part unless the feel is asked for; triplet fills are not on the grid.",
               "- Fills: the only songs here with fills written by people are two of mma's examples (Add drums: "
               "Fills at phrase ends), too few to test a rate; Add drums fills where the form comes round, not "
               "yet where a section inside the form ends (an AABA's bridge), and it finds the form from the song's "
