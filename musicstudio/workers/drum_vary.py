@@ -17,7 +17,7 @@ from pathlib import Path
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.workers.background_job import BackgroundJob
 from musicstudio.workers.generation_job import GenerationResult
-from musicstudio.workers.saliency import _registry  # the app process's registries, shared with the saliency jobs
+from musicstudio.workers.saliency import app_registry  # the app process's registries, shared with the saliency jobs
 
 DEVICE = "cpu"      # a groove's variations take tens of milliseconds on the CPU (docs/drums.md: Speed)
 
@@ -32,7 +32,7 @@ def vary_groove(say, folders: list[Path] | None, model: str, request: Generation
     say(f"Loading {model}…")
     began = time.perf_counter()
     try:
-        generator = _registry(folders).load(model, DEVICE)     # loaded once, then kept: the next run is quick
+        generator = app_registry(folders).load(model, DEVICE)     # loaded once, then kept: the next run is quick
         takes = generator.vary(request, progress=lambda done: say(f"Varying the groove… {done:.0%}"))
     except Exception as e:
         if type(e).__name__ in ("CheckpointError", "GenerationError") or isinstance(e, ValueError):

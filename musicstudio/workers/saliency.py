@@ -43,8 +43,9 @@ class SaliencyAnswer:
     seconds: float
 
 
-def _registry(folders: list[Path] | None):
-    """A :class:`~musicstudio.generators.registry.ModelRegistry` per list of folders, kept: a model loads once."""
+def app_registry(folders: list[Path] | None):
+    """A :class:`~musicstudio.generators.registry.ModelRegistry` per list of folders, kept in the app's process for
+    the jobs that run a model in a thread (saliency, Vary drums): a model loads once."""
     key = tuple(str(f) for f in folders) if folders is not None else ()
     with _lock:
         if key not in _registries:
@@ -61,7 +62,7 @@ def attribute_take(model: str, seed: Clip, take: Clip, meter: tuple[int, int],
     attribution = importlib.import_module(ATTRIBUTION)
     checkpoint = importlib.import_module(CHECKPOINT)
     try:
-        generator = _registry(folders).load(model, "cpu")
+        generator = app_registry(folders).load(model, "cpu")
     except checkpoint.CheckpointError as e:      # a damaged or missing model folder: the user's message
         raise ValueError(str(e)) from None
     found = attribution.attribute(generator, seed, take, tuple(meter))
