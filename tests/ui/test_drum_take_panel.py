@@ -1,5 +1,6 @@
 """Issue 22 in the app: a drum track seeds the shipped drums model like any other track; the take is kept
-on the drum track (channel 10, GM numbers) and undone as usual."""
+on the drum track (channel 10, GM numbers) and undone as usual; the Takes list counts its hits and names its
+drums."""
 
 import pytest
 from PySide6.QtCore import Qt
@@ -45,6 +46,8 @@ def test_a_waltz_drum_track_continues_is_kept_on_the_drum_track_and_undone(qtbot
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     takes = panel.take_box.list.takes
     assert len(takes) == 2 and all(t.length == 2 * 1440 for t in takes)
+    first = panel.take_box.list.item(0)        # listed by hits, each drum named as the drum map names it
+    assert first.text() == f"1  {len(takes[0].notes)} hits" and "Hi-Hat" in first.toolTip()
     QTest.keyClick(panel.take_box.list, Qt.Key.Key_Return)          # keep the first take
     kit = document.song.tracks[1]
     added = sorted(set(kit.notes) - set(seed_song.tracks[1].notes))

@@ -17,14 +17,12 @@ the status bar before anything runs."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel
 
 from musicstudio.core.clip import Clip
-from musicstudio.core.drum_map import drum_name
 from musicstudio.generators.capabilities import DrumWriter
 from musicstudio.generators.fitting import fit_request
 from musicstudio.generators.interface import GenerationRequest
@@ -38,15 +36,6 @@ AMOUNT_RANGE = (0.05, 1.0)  # 0 would give the groove back note for note: no var
 def drum_models(models) -> list:
     """The models of ``models`` (the Generate service's ModelInfos) whose family writes drums."""
     return [m for m in models if m.family.can(DrumWriter)]
-
-
-def describe_hits(index: int, notes) -> tuple[str, str]:
-    """A drum take's line in the Takes list (its hits: short enough for a docked list) and its tooltip: each
-    drum by its drum-map name with its hits, the most hit first."""
-    if not notes:
-        return f"{index + 1}  silence", ""
-    counts = Counter(n.pitch for n in notes).most_common()
-    return f"{index + 1}  {len(notes)} hits", ", ".join(f"{drum_name(p)} {k}" for p, k in counts)
 
 
 def bar_span(song, notes) -> tuple[int, int]:
@@ -203,10 +192,6 @@ class DrumVaryTool(QObject):
         panel.show_takes(takes, plan, model.name, replace(result, takes=takes),
                          f"{len(takes)} variations of bars {first}-{first + plan.bars - 1} (amount {amount:g}), "
                          f"{took(result.seconds)}. 1-9 flip, Space auditions, Enter keeps.")
-        for row, take in enumerate(takes):      # the takes' drums by name, as the roll's drum map shows them
-            text, tip = describe_hits(row, take.notes)
-            panel.take_box.list.item(row).setText(text)
-            panel.take_box.list.item(row).setToolTip(tip)
         return True
 
     def _say(self, text: str) -> bool:

@@ -3,11 +3,16 @@ it, Enter keeps it, Delete discards them all."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
+from musicstudio.core.drum_map import drum_name
 from musicstudio.core.note import pitch_name
+from musicstudio.generators.backends import UnknownBackend, backend_named
+from musicstudio.generators.capabilities import DrumWriter
 from musicstudio.generators.interface import Take, bar_ticks
 from musicstudio.ui.generate.mini_roll import SIZE, mini_roll
 from musicstudio.ui.generate.own_keys import OwnKeys
@@ -16,12 +21,25 @@ DIGITS = {getattr(Qt.Key, f"Key_{i}"): i - 1 for i in range(1, 10)}
 TAKE_COLOUR = QColor("#f1a34e")
 
 
-def describe_take(index: int, take: Take) -> str:
+def is_drum_take(take: Take) -> bool:
+    """Whether ``take`` comes from a model that writes drums (its pitches name drums, not notes)."""
+    try:
+        return backend_named(take.backend).can(DrumWriter)
+    except UnknownBackend:
+        return False
+
+
+def describe_take(index: int, take: Take) -> tuple[str, str]:
+    """A take's line in the Takes list and its tooltip: its notes and their range; a drum take's hits, the
+    tooltip naming each drum as the roll's drum map does, the most hit first."""
     if not take.notes:
-        return f"{index + 1}  silence"
-    low, high = min(n.pitch for n in take.notes), max(n.pitch for n in take.notes)
+        return f"{index + 1}  silence", ""
     count = len(take.notes)
-    return f"{index + 1}  {count} note{'' if count == 1 else 's'}, {pitch_name(low)}–{pitch_name(high)}"
+    if is_drum_take(take):
+        drums = ", ".join(f"{drum_name(p)} {k}" for p, k in Counter(n.pitch for n in take.notes).most_common())
+        return f"{index + 1}  {count} hit{'' if count == 1 else 's'}", drums
+    low, high = min(n.pitch for n in take.notes), max(n.pitch for n in take.notes)
+    return f"{index + 1}  {count} note{'' if count == 1 else 's'}, {pitch_name(low)}–{pitch_name(high)}", ""
 
 
 class TakeList(OwnKeys, QListWidget):
@@ -44,7 +62,10 @@ class TakeList(OwnKeys, QListWidget):
         for i, take in enumerate(self.takes):
             length = lengths[i] if lengths else take.length
             notes = tuple(n for n in take.notes if n.start < length)
-            item = QListWidgetItem(QIcon(mini_roll(notes, length, TAKE_COLOUR, bar=_bar(take))), describe_take(i, take))
+            text, tip = describe_take(i, take)
+            item = QListWidgetItem(QIcon(mini_roll(notes, length, TAKE_COLOUR, bar=_bar(take))), text)
+            if tip:
+                item.setToolTip(tip)
             self.addItem(item)
         if self.takes:
             self.setCurrentRow(0)
