@@ -160,9 +160,12 @@ def _encoding(config: dict) -> str:
     spec = (config.get("encoding") or {}).get("refine") or {}
     if not spec.get("steps"):
         return "the encoder's posterior mean"
+    free = f" above {spec['free_bits']} nats" if spec.get("free_bits") else ""
     return (f"the encoder's posterior mean refined by {spec['steps']} Adam steps at learning rate "
-            f"{spec.get('lr', 0.05)} on the phrase's ELBO (`encoding.refine`; "
-            "musicstudio/generators/vae_poly/refine.py)")
+            f"{spec.get('lr', 0.05)} on the phrase's objective (teacher-forced reconstruction plus "
+            f"{spec.get('beta', 1.0)} times the KL{free}; `encoding.refine`, "
+            "musicstudio/generators/vae_poly/refine.py): the app decodes these codes (`reconstruction_*_refined` "
+            "below; `reconstruction_*`: from the encoder's mean)")
 
 
 def _falling(train: dict) -> str:

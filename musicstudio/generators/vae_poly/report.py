@@ -37,7 +37,8 @@ def measure(vae, cache, seeds: int, samples: int) -> dict:
            "reconstruction_2_bars": reconstruction(vae, two), "reconstruction_4_bars": reconstruction(vae, four, 4),
            "prior_samples": prior_samples(vae, two, samples), "sliders": slider_control(vae, two, seeds)}
     if vae.refine.steps > 0:    # greedy from the refined posterior mean, beside the encoder's (refine.py)
-        out["refine"] = {"steps": vae.refine.steps, "lr": vae.refine.lr, "beta": vae.refine.beta}
+        out["refine"] = {"steps": vae.refine.steps, "lr": vae.refine.lr, "beta": vae.refine.beta,
+                         "free_bits": vae.refine.free_bits}
         out["reconstruction_2_bars_refined"] = reconstruction(vae, two, refined=True)
         out["reconstruction_4_bars_refined"] = reconstruction(vae, four, 4, refined=True)
     out["seconds"] = round(time.monotonic() - started, 1)
@@ -173,8 +174,10 @@ def by_meter(result: dict) -> list[str]:
         lines.append(f"| {meter} ({row['phrases']}) | " + " | ".join(str(c) for c in cells) + " |")
     if refined:
         s = result["refine"]
-        lines += ["", f"Refined: {s['steps']} Adam steps at learning rate {s['lr']:g} on each phrase's ELBO (KL weight "
-                      f"{s['beta']:g}) from the encoder's mean (models/vae-poly/config.json: `encoding.refine`; "
+        free = f" above {s['free_bits']:g} nats" if s.get("free_bits") else ""
+        lines += ["", f"Refined: {s['steps']} Adam steps at learning rate {s['lr']:g} from the encoder's mean on each "
+                      f"phrase's objective: its teacher-forced reconstruction loss plus {s['beta']:g} times the KL"
+                      f"{free} (models/vae-poly/config.json: `encoding.refine`; "
                       "`musicstudio/generators/vae_poly/refine.py`)."]
     return lines
 

@@ -133,4 +133,4 @@ def test_the_report_shows_both_figures_for_a_model_that_refines(tiny_poly_models
     assert summary(results[1])["reconstruction_2_bars_refined"] is None
     text = markdown(results, "report")
     assert "| reconstruction_2_bars_refined >= 0.85 |" in text and "| reconstruction_2_bars >= 0.85 |" in text
-    assert "2 bars, refined" in text and "Refined: 5 Adam steps at learning rate 0.1" in text
+    assert "2 bars, refined" in text and "Refined: 5 Adam steps at learning rate 0.1 from" in text
