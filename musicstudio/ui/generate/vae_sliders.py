@@ -148,7 +148,7 @@ class SlidersPage(QWidget):
         self.sliders.set_position(result.sliders)
         self.phrase_text.setText(phrase.label)
         self._preview()
-        same = len(set(self._placed(self.heard)) & set(phrase.replaced))
+        same = len(_heard_the_same(self._placed(self.heard), phrase.replaced))
         heard = f"the ghost notes show how the VAE hears it ({same} of {len(phrase.replaced)} notes the same)"
         name = self.studio.model_name
         if self.sliders.names:
@@ -255,3 +255,9 @@ class SlidersPage(QWidget):
         else:
             self.studio.clear()
         return True
+
+
+def _heard_the_same(heard, played) -> set:
+    """The played notes the VAE gives back: the same pitch, start and length (the VAE plays a phrase at one
+    velocity, so a chord under a louder tune would otherwise never count as heard)."""
+    return {(n.pitch, n.start, n.duration) for n in heard} & {(n.pitch, n.start, n.duration) for n in played}
