@@ -75,7 +75,8 @@ def test_words_that_would_collide_are_left_out_zoomed_out_and_the_view_menu_hide
 
 def test_a_karaoke_files_syllables_show_as_lyrics_and_are_written_back_as_they_came(main_window, qtbot, tmp_path):
     """A .kar file spells its syllables as text events in a Words track ("\\" a verse, "/" a line, "@"
-    header lines): they show under their notes; saving the song writes the same text events back."""
+    header lines): they show as lyrics along the bottom line; saving the song writes the same text events
+    back."""
     kar = mido.MidiFile(ticks_per_beat=480)
     words = mido.MidiTrack([mido.MetaMessage("text", text="@KMIDI KARAOKE FILE"),
                             mido.MetaMessage("text", text="@TTwinkle"),
@@ -94,7 +95,9 @@ def test_a_karaoke_files_syllables_show_as_lyrics_and_are_written_back_as_they_c
     roll.show(62)
     g, boxes = roll.roll.geometry, placed(roll)
     assert set(boxes) == {"Twin", "kle", "lit"}
-    assert boxes["lit"].top() == pytest.approx(note_rect(g, Note(67, 960, 460)).bottom() + 1, abs=2)
+    bottom = roll.canvas.height()         # the file's words, not a track's: along the bottom line, at their ticks
+    assert all(bottom - 40 < box.top() and box.left() == pytest.approx(g.x_of(tick))
+               for box, tick in ((boxes["Twin"], 0), (boxes["kle"], 480), (boxes["lit"], 960)))
     export_midi(song, tmp_path / "again.mid")
     again = [m.text for t in mido.MidiFile(tmp_path / "again.mid").tracks for m in t if m.type == "text"]
     assert again == ["@KMIDI KARAOKE FILE", "@TTwinkle", "\\Twin", "kle ", "/lit"]

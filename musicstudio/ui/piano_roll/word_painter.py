@@ -1,8 +1,9 @@
 """The song's words in the piano roll, where a singer or a band would look for them.
 
-A lyric stands just under the note it is sung on (the lowest of the notes of the current track that start at
-its tick, as core.words ties a word to its notes), or on a line along the bottom of the roll where no note of
-the current track starts (a lyric on a rest, a song-level lyric of another line). Markers and cue points
+A lyric of the current track stands just under the note it is sung on (the lowest of the track's notes that
+start at its tick, as core.words ties a word to its notes), or on a line along the bottom of the roll where none
+starts (a lyric on a rest). The song's own lyrics (a type 0 file keeps them there, and mma writes them there
+beside its accompaniment) belong to no track, so they run along that bottom line as subtitles do. Markers and cue points
 ("Chorus", "Solo") are labels along the top, each with a short stroke where it stands, as a score's
 rehearsal marks. Shown: the current track's words and the song's own (a type 0 file keeps its lyrics there);
 free text and copyright notices are the file's, not the music's, and stay out of the picture, except a
@@ -57,14 +58,16 @@ def karaoke_lyrics(texts) -> list[SongText]:
             if w.kind == TEXT and not w.text.startswith("@") and w.text.strip("\\/ ")]
 
 
-def shown_words(canvas: NoteCanvas, t0: int, t1: int) -> list[SongText]:
-    """The lyrics, markers and cues of the current track and of the song in ticks [t0, t1), by tick (a karaoke
-    file's syllables among the lyrics)."""
+def shown_words(canvas: NoteCanvas, t0: int, t1: int) -> list[tuple[SongText, bool]]:
+    """The lyrics, markers and cues of the current track and of the song in ticks [t0, t1) (a karaoke file's
+    syllables among the lyrics), by tick, each with whether it is the current track's own."""
     roll, song = canvas.roll, canvas.document.song
     track = roll.active_track
-    words = list(song.texts) + (list(track.texts) if track is not None else [])
-    words = [w for w in words if w.kind == LYRIC or w.kind in LABELS] + karaoke_lyrics(words)
-    return sorted((w for w in words if t0 <= w.tick < t1), key=attrgetter("tick"))
+    words = []
+    for texts, own in ((song.texts, False), (track.texts if track is not None else (), True)):
+        words += [(w, own) for w in texts if w.kind == LYRIC or w.kind in LABELS]
+        words += [(w, own) for w in karaoke_lyrics(texts)]
+    return sorted(((w, own) for w, own in words if t0 <= w.tick < t1), key=lambda pair: pair[0].tick)
 
 
 def placed_words(canvas: NoteCanvas, t0: int, t1: int) -> list[PlacedWord]:
@@ -78,11 +81,11 @@ def placed_words(canvas: NoteCanvas, t0: int, t1: int) -> list[PlacedWord]:
     bottom = canvas.height() - height - 1
     placed: list[PlacedWord] = []
     line_end: dict[float, float] = {}      # the right edge of the last word on each line (its top, in pixels)
-    for word in shown_words(canvas, t0, t1):
+    for word, own in shown_words(canvas, t0, t1):
         x = g.x_of(word.tick)
         if word.kind == LYRIC:
             sung = notes[bisect_left(notes, word.tick, key=_start):bisect_right(notes, word.tick, key=_start)]
-            top = g.y_of(min(n.pitch for n in sung)) + g.row_height if sung else bottom
+            top = g.y_of(min(n.pitch for n in sung)) + g.row_height if sung and own else bottom
         else:
             top, x = 1.0, x + 2
         box = QRectF(x, top, metrics.horizontalAdvance(word.text) + 2 * PAD, height)
