@@ -29,8 +29,8 @@ TOOL_ACTIONS = (
                                 "with any tool)"),
 )
 CARRY_TIP = ("Moving, nudging, duplicating, cutting or pasting notes takes the pedal, bends and other "
-             "controllers under them along, and the lyrics and markers at their starts, in the same undo step. "
-             "Deleting or quantizing notes never does.")
+             "controllers under them along, and the lyrics and markers at their starts, in the same undo step; "
+             "quantizing takes the lyrics and markers along with their notes' starts. Deleting notes never does.")
 
 
 class LaneChooser(QComboBox):

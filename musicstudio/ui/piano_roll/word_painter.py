@@ -1,15 +1,15 @@
 """The song's words in the piano roll, where a singer or a band would look for them.
 
 A lyric of the current track stands just under the note it is sung on (the lowest of the track's notes that
-start at its tick, as core.words ties a word to its notes), or on a line along the bottom of the roll where none
-starts (a lyric on a rest). The song's own lyrics (a type 0 file keeps them there, and mma writes them there
-beside its accompaniment) belong to no track, so they run along that bottom line as subtitles do. Markers and cue points
-("Chorus", "Solo") are labels along the top, each with a short stroke where it stands, as a score's
-rehearsal marks. Shown: the current track's words and the song's own (a type 0 file keeps its lyrics there);
-free text and copyright notices are the file's, not the music's, and stay out of the picture, except a
-karaoke file's syllables, which such files spell as text events. Zoomed out,
-a word that would run into the one before it on its line is left out, so what shows stays readable. View ▸
-Show lyrics and markers turns them off.
+start at its tick, as core.words ties a word to its notes), or on a line along the bottom of the roll where
+none starts (a lyric on a rest). The song's own lyrics (a type 0 file keeps them there, and mma writes them
+there beside its accompaniment) belong to no track, so they run along that bottom line as subtitles do.
+Markers and cue points ("Chorus", "Solo") are labels along the top, each with a short stroke where it stands,
+as a score's rehearsal marks. Shown: the current track's words and the song's own (a type 0 file keeps its
+lyrics there); free text and copyright notices are the file's, not the music's, and stay out of the picture,
+except a karaoke file's syllables, which such files spell as text events. Zoomed out, a word that would run
+into the one before it on its line is left out, so what shows stays readable. View ▸ Show lyrics and markers
+turns them off.
 """
 
 from __future__ import annotations
