@@ -83,7 +83,10 @@ def start_distributed(run) -> None:
 
 
 def stop_distributed() -> None:
+    """Leave the process group together: every rank waits at a barrier first, so none tears down its gloo
+    transport while a peer still talks to it (on a loaded machine one rank aborted in gloo at exit)."""
     if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.barrier()
         torch.distributed.destroy_process_group()
 
 
