@@ -22,7 +22,6 @@ Autoencoders", 2019) do in their aggressive inner loop.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import math
@@ -40,7 +39,7 @@ from musicstudio.generators.vae_poly.objective import phrase_loss, reconstruct, 
 from musicstudio.generators.vae_poly.phrases import meter_groups
 from musicstudio.generators.vae_poly.refine import refine_codes
 from musicstudio.generators.vae_poly.roll import RollCodec
-from musicstudio.generators.vae_poly.training import pick_batch
+from musicstudio.generators.vae_poly.training import pick_batch, write_rows
 
 ENCODER = ("embed.", "encoder.", "to_posterior.")
 FEEDBACK = ("trained", "teacher")
@@ -151,7 +150,7 @@ def tune(src: Path, out: Path, cache, minutes: float, lr: float, feedback: str, 
         tuner.losses = []
         history.append(row)
         log(json.dumps(row))
-        _write(out / HISTORY, history)
+        write_rows(out / HISTORY, history)
         if row["valid_greedy_step_accuracy"] > best:
             best = row["valid_greedy_step_accuracy"]
             save_tensors(out, model.state_dict())
@@ -171,13 +170,6 @@ def tune(src: Path, out: Path, cache, minutes: float, lr: float, feedback: str, 
     (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", "utf-8")
     fit_prior(out, cache)
     return history
-
-
-def _write(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
 
 
 def main(argv=None) -> int:

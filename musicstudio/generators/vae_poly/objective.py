@@ -8,22 +8,35 @@ import torch
 import torch.nn.functional as F
 
 from musicstudio.generators.vae_poly.model import PolyVAE, kl_per_dim
-from musicstudio.generators.vae_poly.roll import HOLD, ONSET, roll_features
+from musicstudio.generators.vae_poly.roll import HOLD, OFF, ONSET, roll_features
 
 
 def as_features(rolls) -> torch.Tensor:
     return torch.from_numpy(roll_features(rolls))
 
 
+def state_features(states: torch.Tensor) -> torch.Tensor:
+    """Onset and sounding multi-hots ``(..., steps, 2 * pitches)`` of states: :func:`~.roll.roll_features` in
+    torch."""
+    return torch.cat([states == ONSET, states != OFF], dim=-1).float()
+
+
+def phrase_objective(logits: torch.Tensor, states: torch.Tensor, kl: torch.Tensor, beta: float,
+                     free_bits: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per phrase: (the objective, its reconstruction part): the states' cross-entropy under ``logits`` summed
+    over the phrase's cells, plus ``beta`` times the KL (``kl``, per phrase) above ``free_bits`` nats."""
+    recon = F.cross_entropy(logits.reshape(-1, 3), states.reshape(-1).long(), reduction="none")
+    recon = recon.view(len(states), -1).sum(dim=1)
+    return recon + beta * torch.clamp(kl - free_bits, min=0.0), recon
+
+
 def phrase_loss(model: PolyVAE, rolls: torch.Tensor, slots, beta: float, free_bits: float, sample: bool = True):
     """(mean loss, reconstruction, KL per phrase, logits, features) for a batch of rolls of one meter; without
     ``sample`` the decoder reads the posterior mean (beta 0 then makes a deterministic autoencoder)."""
-    features = torch.cat([(rolls == ONSET), (rolls == ONSET) | (rolls == HOLD)], dim=-1).float()
+    features = state_features(rolls)
     logits, mu, logvar = model(features, slots, sample)
-    recon = F.cross_entropy(logits.reshape(-1, 3), rolls.reshape(-1).long(), reduction="none")
-    recon = recon.view(len(rolls), -1).sum(dim=1)
     kl = kl_per_dim(mu, logvar).sum(dim=1)
-    loss = recon + beta * torch.clamp(kl - free_bits, min=0.0)
+    loss, recon = phrase_objective(logits, rolls, kl, beta, free_bits)
     return loss.mean(), recon.detach(), kl.detach(), logits, features
 
 

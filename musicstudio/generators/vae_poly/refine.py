@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 
 from musicstudio.generators.vae_poly.model import PolyVAE, kl_per_dim
+from musicstudio.generators.vae_poly.objective import phrase_objective, state_features
 from musicstudio.generators.vae_poly.roll import HOLD, ONSET
 
 
@@ -61,8 +61,7 @@ def code_loss(model: PolyVAE, z: torch.Tensor, logvar: torch.Tensor, fed: torch.
     previous steps (the phrase's own multi-hots: teacher forcing), plus ``beta`` times KL(q || N(0, I)) above
     ``free_bits``, nats."""
     logits = model.decode_logits(z, fed, slots)
-    recon = F.cross_entropy(logits.reshape(-1, 3), targets.reshape(-1), reduction="none").view(len(z), -1).sum(1)
-    return recon + beta * torch.clamp(kl_per_dim(z, logvar).sum(dim=1) - free_bits, min=0.0)
+    return phrase_objective(logits, targets, kl_per_dim(z, logvar).sum(dim=1), beta, free_bits)[0]
 
 
 def refine_steps(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: float = 0.05, beta: float = 1.0,
@@ -85,8 +84,7 @@ def refine_steps(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: 
         for k in range(steps + 1):
             fed = features
             if feedback == "greedy":
-                states = model.decode_states(z.detach(), slots)
-                fed = torch.cat([(states == ONSET), (states != 0)], dim=-1).float()
+                fed = state_features(model.decode_states(z.detach(), slots))
             model.train(feedback == "dropout")
             with torch.enable_grad():
                 loss = code_loss(model, z, logvar, fed, slots, targets, beta, free_bits)

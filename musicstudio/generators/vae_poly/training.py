@@ -145,7 +145,7 @@ def train_model(cfg: dict, out: str | Path, cache: str | Path = DEFAULT_CACHE, l
             trainer.batch(bool(trainer.adversary) and elapsed >= trainer.adversary["start"] * t["max_minutes"])
         history.append(trainer.epoch_row(epoch, time.monotonic() - start))
         log(f"{name}: {history[-1]}")
-        _write_history(out, history)
+        write_rows(out / "history.csv", history)
         if history[-1]["valid_loss"] < best:
             best = history[-1]["valid_loss"]
             save_tensors(out, trainer.model.state_dict())
@@ -187,8 +187,9 @@ def _config(out, cfg, model_config, codec, name, best_epoch, sliders) -> None:
                  batch_size=cfg["batch_size"])
 
 
-def _write_history(out: Path, rows: list[dict]) -> None:
-    with open(out / "history.csv", "w", newline="") as f:
+def write_rows(path: Path, rows: list[dict]) -> None:
+    """``rows`` (dicts with the same keys) as a CSV file with a header."""
+    with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
