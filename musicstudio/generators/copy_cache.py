@@ -206,12 +206,13 @@ class CachedModel:
         return self.inner.push(state[0], tokens), state[1]
 
 
-def with_cache(model, cache: CopyCache | None, phrases):
+def with_cache(model, cache: CopyCache | None, phrases, context=None):
     """The token model a generator samples from: ``model`` itself without a cache, else ``model`` mixed with
-    copying from the seed and the take so far (:class:`CachedModel`, on ``phrases``' grid)."""
+    copying from the seed and the take so far (:class:`CachedModel`, on ``phrases``' grid; ``context`` as
+    there: more to copy from, such as the bars after a gap)."""
     if cache is None:
         return model
-    return CachedModel(model, cache, phrases.steps_of(), phrases.codec.steps_per_quarter)
+    return CachedModel(model, cache, phrases.steps_of(), phrases.codec.steps_per_quarter, context)
 
 
 @dataclass(frozen=True)

@@ -179,10 +179,10 @@ class CachedBaseline:
     def generate(self, request: GenerationRequest) -> list:
         from musicstudio.generators.blas_threads import one_blas_thread
         from musicstudio.generators.continuation import continue_phrase
-        from musicstudio.generators.copy_cache import CachedModel
+        from musicstudio.generators.copy_cache import with_cache
         from musicstudio.generators.lstm.stepper import one_torch_thread
 
-        model = CachedModel(self.inner, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter)
+        model = with_cache(self.inner, self.cache, self.phrases)
         with one_blas_thread(), one_torch_thread():
             return continue_phrase(model, self.phrases, request, self.backend, self.name)
 

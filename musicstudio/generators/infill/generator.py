@@ -22,7 +22,7 @@ from musicstudio.core.clip import Clip
 from musicstudio.generators.blas_threads import one_blas_thread
 from musicstudio.generators.codecs.grid import on_grid, steps_in_bar
 from musicstudio.generators.continuation import continue_phrase
-from musicstudio.generators.copy_cache import CachedModel, CopyCache, copy_statistics, mixed_log_probs
+from musicstudio.generators.copy_cache import CopyCache, copy_statistics, mixed_log_probs, with_cache
 from musicstudio.generators.infill.configs import BACKEND
 from musicstudio.generators.infill.draws import SCORED_BARS, Recorder, after_scores
 from musicstudio.generators.infill.harmony import HarmonyModel, HarmonyPrior, sounding
@@ -201,9 +201,8 @@ class InfillGenerator(LSTMGenerator):
         model has one."""
         filling = filling or _Filling(self, request)
         shift = self.phrases.seed_tokens(request.seed)[2]
-        model = filling if self.cache is None else \
-            CachedModel(filling, self.cache, self.phrases.steps_of(), self.phrases.codec.steps_per_quarter,
-                        lambda seed: [self.after_tokens(request.after, request.bar, shift)])
+        model = with_cache(filling, self.cache, self.phrases,
+                           lambda seed: [self.after_tokens(request.after, request.bar, shift)])
         return self.hearing_others(model, request, shift)
 
     def hearing_others(self, model, request: GenerationRequest, shift: int):
