@@ -14,10 +14,11 @@ torch."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout
 
 from musicstudio.core.changes import TrackChange
 from musicstudio.core.feel import AUTO, OFF, TRIPLET
+from musicstudio.ui.generate.part_tools import ok_pressed
 
 ANY_STYLE = "Any (what fits the song)"
 DENSITIES = {"What fits the song": None, "Sparse": 0.0, "Medium": 0.5, "Busy": 1.0}
@@ -73,11 +74,7 @@ class AddDrumsTool(QObject):
                                 ("Bars", bars, "Where the drums play")):
             box.setToolTip(tip)
             form.addRow(label, box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        accepted = ok_pressed(dialog, form)
         self.dialog = None
         if not accepted:
             return None

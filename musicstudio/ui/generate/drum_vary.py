@@ -20,13 +20,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QLabel
 
 from musicstudio.core.clip import Clip
 from musicstudio.generators.capabilities import DrumWriter
 from musicstudio.generators.fitting import fit_request
 from musicstudio.generators.interface import GenerationRequest
 from musicstudio.generators.seed_plan import SeedPlan, take_meter
+from musicstudio.ui.generate.part_tools import ok_pressed
 
 SHORTCUT = "Ctrl+Alt+V"
 DEFAULT_AMOUNT = 0.5       # the drum generator's VARY_AMOUNT (its module imports torch, which the UI never does)
@@ -42,15 +43,6 @@ def bar_span(song, notes) -> tuple[int, int]:
     """(first bar, end bar exclusive) of the bars the hits of ``notes`` start in."""
     meter = song.meter
     return meter.bar_at(min(n.start for n in notes)), meter.bar_at(max(n.start for n in notes)) + 1
-
-
-def ok_pressed(dialog: QDialog, form: QFormLayout) -> bool:
-    """Put OK and Cancel under ``form``, run ``dialog`` (modal) and say whether it was answered with OK."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
-    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class DrumVaryTool(QObject):

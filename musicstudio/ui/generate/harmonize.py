@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from musicstudio.core.changes import ChangeGroup, TrackChange
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
+from musicstudio.ui.generate.part_tools import ok_pressed
 
 ROLES = ("soprano", "alto", "tenor", "bass")
 REGISTERS = {"soprano": (60, 81), "alto": (53, 74), "tenor": (48, 69), "bass": (36, 62)}
@@ -101,11 +102,7 @@ class HarmonizeTools(QObject):
         form.addRow("Role", role)
         form.addRow("Lowest note (MIDI)", low)
         form.addRow("Highest note (MIDI)", high)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not ok_pressed(dialog, form):
             return None
         return role.currentText(), (min(low.value(), high.value()), max(low.value(), high.value()))
 

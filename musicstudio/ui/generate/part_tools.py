@@ -8,11 +8,23 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout
+
 TOOLS: tuple[str, ...] = (   # module names under musicstudio.ui.generate, e.g. "add_drums"
     "harmonize",
     "add_drums",
     "drum_vary",
 )
+
+
+def ok_pressed(dialog: QDialog, form: QFormLayout) -> bool:
+    """Put OK and Cancel under ``form``, run ``dialog`` (modal) and say whether it was answered with OK: the
+    tools' dialogs end alike."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 def install(window, menu) -> None:
