@@ -182,16 +182,17 @@ def _others(song: Song, segment: Segment) -> list[list[Note]]:
             for t in song.tracks if not t.is_drum]
 
 
-def part_swing(song: Song, segment: Segment, feel: str | float = AUTO) -> Swing | None:
-    """The swing the part plays in ``segment``: with ``feel`` "auto" the band's (its pitched notes' 8ths or
-    16ths read as :func:`~musicstudio.core.feel.measure_swing` reads a seed: a drummer swings with the band),
-    "off" none, a ratio its swing of 8ths. None where it plays straight: "off", a band playing straight or too
-    few pairs to be sure, or a compound meter (its 8ths are the beat's thirds)."""
-    if feel == OFF or not feel_fits(segment.meter):
+def part_swing(band: list[list[Note]], meter: tuple[int, int], feel: str | float = AUTO) -> Swing | None:
+    """The swing the part plays over ``band`` (the pitched tracks' notes of a run of bars in ``meter``): with
+    ``feel`` "auto" the band's (its 8ths or 16ths read as :func:`~musicstudio.core.feel.measure_swing` reads a
+    seed: a drummer swings with the band), "off" none, a ratio its swing of 8ths. None where it plays straight:
+    "off", a band playing straight or too few pairs to be sure, or a compound meter (its 8ths are the beat's
+    thirds)."""
+    if feel == OFF or not feel_fits(meter):
         return None
     if feel != AUTO:
         return Swing.of_ratio(float(feel)) if float(feel) != 0.5 else None
-    reading = measure_swing([n for t in _others(song, segment) for n in t])
+    reading = measure_swing([n for t in band for n in t])
     return reading.swing if reading is not None else None
 
 
@@ -296,14 +297,15 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
     names = []
     total, done = sum(s.bars for s in runs), 0
     for segment in runs:
-        groove = choose(library, rhythm_features(_others(song, segment), segment.meter), segment.meter,
+        band = _others(song, segment)
+        groove = choose(library, rhythm_features(band, segment.meter), segment.meter,
                         request.style, request.density)
         scaled = None if progress is None else (lambda f, d=done, b=segment.bars: progress((d + f * b) / total))
         seed = seed_pattern(generator, song, request, segment, groove)
         tokens = _segment_tokens(generator, request, segment, groove, seed, fill_bars(song, request, segment),
                                  scaled, cancel)
         pitches = groove.pitches if groove is not None else {}
-        swing = part_swing(song, segment, request.feel)
+        swing = part_swing(band, segment.meter, request.feel)
         for row, take in zip(tokens, notes):
             played = generator.codec.decode(row, pitches, start=segment.start)
             take.extend(swung_hits(played, swing) if swing is not None else played)
