@@ -30,3 +30,13 @@ def main_window(qtbot, app_dirs, monkeypatch):
     for w in leaked:
         w.hide()
     assert not leaked, f"windows left open: {leaked}"
+
+
+@pytest.fixture(scope="module")
+def shipped_service():
+    """A generation service over the shipped models, one per test module (its child process starts once)."""
+    from musicstudio.workers.generation import GenerationService
+
+    service = GenerationService()
+    yield service
+    assert service.shutdown(30_000)     # the generation child may still be starting on a busy machine

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 from musicstudio.core import Note, Song, Track
 from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
-from musicstudio.workers.generation import GenerationService
 
 BAR = 1920
 BASS = tuple(Note(36 + (0, 5, 7, 0)[b % 4], b * BAR + s * 120, 240, 96) for b in range(8) for s in (0, 8, 14))
@@ -22,16 +21,9 @@ DRUMS = [m for m in ModelRegistry().models() if m.name == "drums"]
 pytestmark = pytest.mark.skipif(not DRUMS, reason="the drums model is not installed")
 
 
-@pytest.fixture(scope="module")
-def service():
-    service = GenerationService()
-    yield service
-    assert service.shutdown(30_000)     # the generation child may still be starting on a busy machine
-
-
 @pytest.fixture
-def studio(main_window, service, tmp_path):
-    main_window.attach_generation(service, owned=False)
+def studio(main_window, shipped_service, tmp_path):
+    main_window.attach_generation(shipped_service, owned=False)
     path = tmp_path / "band.mid"
     export_midi(Song((Track("Bass", 33, False, BASS), Track("Piano", 0, False, PIANO))), path)
     assert main_window.files.open_file(path)

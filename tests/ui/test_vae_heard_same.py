@@ -11,7 +11,6 @@ from musicstudio.core import Note, Song, Track
 from musicstudio.generators.interface import BAR
 from musicstudio.generators.registry import ModelRegistry
 from musicstudio.io.midi_write import export_midi
-from musicstudio.workers.generation import GenerationService
 
 Q = BAR // 4
 CHORDS = [(50, 54, 57), (45, 49, 52), (47, 50, 54), (42, 45, 49)]
@@ -22,22 +21,15 @@ POLY = [m for m in ModelRegistry().models() if m.name == "vae-poly"]
 pytestmark = pytest.mark.skipif(not POLY, reason="the vae-poly model is not installed")
 
 
-@pytest.fixture(scope="module")
-def service():
-    service = GenerationService()
-    yield service
-    assert service.shutdown(30_000)
-
-
-def test_notes_given_back_count_as_heard_whatever_their_velocity(qtbot, main_window, service, tmp_path):
-    main_window.attach_generation(service, owned=False)
+def test_notes_given_back_count_as_heard_whatever_their_velocity(qtbot, main_window, shipped_service, tmp_path):
+    main_window.attach_generation(shipped_service, owned=False)
     main_window.generate_dock.show()
     assert main_window.generate.picker.select("vae-poly")
     path = tmp_path / "canon.mid"
     export_midi(Song((Track("Piano", 0, False, PIANO),)), path)
     assert main_window.files.open_file(path)
     main_window.roll.set_selection(list(main_window.document.song.tracks[0].notes))
-    with qtbot.waitSignal(service.vae_finished, timeout=120_000):
+    with qtbot.waitSignal(shipped_service.vae_finished, timeout=120_000):
         QTest.keyClick(main_window.roll.canvas, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier |
                        Qt.KeyboardModifier.AltModifier)
     heard = main_window.generate.studio.sliders_page.heard
