@@ -67,6 +67,7 @@ class GenerationService(QObject):
         self.generation, self.vae = JobLane(), JobLane()
         self._next_id = 0
         self._pending = 0
+        self._checking = False   # a CheckModels sent and not yet answered
         self._child = ChildProcess("generation", parent=self)
         self._child.event.connect(self._on_event)
         self._child.lost.connect(self._on_lost)
@@ -102,6 +103,7 @@ class GenerationService(QObject):
     def check_models(self) -> None:
         """Ask the process to rehearse loading every model (a config whose network does not fit its
         weights shows only then); ``models_checked`` answers with a line for each folder that cannot be used."""
+        self._checking = True
         self._send(messages.CheckModels())
 
     def find_device(self, wanted: str = "auto") -> None:
@@ -163,12 +165,20 @@ class GenerationService(QObject):
             self.cancelled.emit(job_id)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel, stop the process and the reader (the app is closing). True if they stopped in time."""
+        """Cancel, stop the process and the reader (the app is closing). True if they stopped in time.
+
+        An idle process is asked to quit and given ``timeout_ms`` to end. A busy one (a job or the models'
+        check still running) would read that request only when its work is done, seconds later (the start-up
+        check rehearses loading every model), so it is stopped at once: it holds nothing of the user's."""
         for lane in (self.generation, self.vae):
             lane.cancel_all(self._next_id)
         self._watchdog.stop()
-        stopped = self._child.shutdown(timeout_ms, messages.Quit())
+        if self._pending or self._checking:
+            stopped = self._child.stop_now()
+        else:
+            stopped = self._child.shutdown(timeout_ms, messages.Quit())
         self._pending = 0
+        self._checking = False
         return stopped
 
     # -- from the process (queued into the GUI thread) --------------------------------------------
@@ -178,6 +188,7 @@ class GenerationService(QObject):
             case messages.DeviceFound(device, name):
                 self.device_found.emit(device, name)
             case messages.ModelsChecked(problems):
+                self._checking = False
                 self.models_checked.emit(list(problems))
             case messages.Started(job_id) if job_id == self.current:
                 self.started.emit(job_id)
@@ -207,6 +218,7 @@ class GenerationService(QObject):
 
     def _on_lost(self, why: str) -> None:
         """The process ended without being asked (crashed, or killed for memory)."""
+        self._checking = False
         self._abandon(f"{why}; it starts again with the next request")
 
     # -- the watchdog -----------------------------------------------------------------------------

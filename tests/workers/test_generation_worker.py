@@ -151,6 +151,18 @@ def test_a_process_stuck_inside_a_step_is_stopped_by_the_watchdog(qtbot, make_se
     assert service.running
 
 
+def test_quitting_while_the_process_is_busy_does_not_wait_for_it(qtbot, make_service):
+    """A busy process reads the quit command only when its work is done (the start-up check of every model
+    takes seconds); closing the app stops it at once instead of waiting out the timeout."""
+    service = make_service(fail="hang")
+    with qtbot.waitSignal(service.started, timeout=START):
+        service.submit(job())
+    began = time.monotonic()
+    assert service.shutdown(120_000), "the busy process was not stopped"
+    assert time.monotonic() - began < 60, "shutdown waited for a busy process instead of stopping it"
+    assert not service.running and not service.working
+
+
 def test_out_of_memory_is_recognised_by_name_or_message():
     class OutOfMemoryError(Exception):
         pass
