@@ -170,7 +170,9 @@ def answer(events, job_id: int, model: str, work) -> None:
 
 def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = None) -> VAEResult:
     """One VAE studio operation on the model's ``vae`` API (the latent arithmetic is the generator's, as for
-    the CLI, so both give one result for one request). A model that is not a VAE is a GenerationError."""
+    the CLI, so both give one result for one request). A model that is not a VAE is a GenerationError.
+    ``token`` goes into the operation (a model that refines its codes checks it between the refinement's
+    steps), so a job cancelled or superseded while it runs raises GenerationCancelled there, as Generate's do."""
     started = time.perf_counter()
     generator, first = load_for(registry, job, token, loaded)
     try:
@@ -183,16 +185,17 @@ def run_vae_job(registry, job: VAEJob, token: CancelToken, loaded: set | None = 
     token.check()
     op, meter = job.op, tuple(job.meter)
     if isinstance(op, EncodeClip):
-        sliders, phrases = generator.sliders_for(op.clip, meter), [generator.move_sliders(op.clip, {}, meter)]
+        sliders = generator.sliders_for(op.clip, meter, cancel=token)
+        phrases = [generator.move_sliders(op.clip, {}, meter, cancel=token)]
     elif isinstance(op, MoveSliders):
         unknown = sorted(set(op.values) - set(generator.slider_names))
         if unknown:
             raise GenerationError(f"{generator.name} has no slider {', '.join(unknown)}")
-        sliders, phrases = dict(op.values), [generator.move_sliders(op.clip, op.values, meter)]
+        sliders, phrases = dict(op.values), [generator.move_sliders(op.clip, op.values, meter, cancel=token)]
     elif isinstance(op, Interpolate):
-        sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps, meter))
+        sliders, phrases = {}, list(generator.interpolate(op.a, op.b, op.steps, meter, cancel=token))
     elif isinstance(op, MixCorners):
-        sliders, phrases = {}, [generator.mix(op.corners, op.weights(), meter)]
+        sliders, phrases = {}, [generator.mix(op.corners, op.weights(), meter, cancel=token)]
     else:
         raise GenerationError(f"the VAE studio has no operation {type(op).__name__}")
     return VAEResult(op, phrases, sliders, generator.device, time.perf_counter() - started, first)

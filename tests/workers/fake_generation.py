@@ -46,7 +46,8 @@ class FakeGenerator:
 
 class FakeVAE:
     """The VAE API the studio uses, on a toy latent: a clip's position on "note_density" is its note count,
-    decoding gives that many notes, and each operation takes ``op_seconds``."""
+    decoding gives that many notes, and encoding a clip for the sliders and interpolating take ``op_seconds``,
+    checking the job's ``cancel`` token as they go (as a refining model does between its steps)."""
 
     backend = "vae"
     slider_names = ("note_density", "pitch_height")
@@ -54,14 +55,20 @@ class FakeVAE:
     def __init__(self, name, device, op_seconds=0.0, fail=None):
         self.name, self.device, self.op_seconds, self.fail = name, device, op_seconds, fail
 
-    def _wait(self):
+    def _wait(self, cancel=None):
         if self.fail == "crash":
             import os
             os._exit(3)
-        time.sleep(self.op_seconds)
+        end = time.monotonic() + self.op_seconds
+        while True:
+            if cancel is not None:
+                cancel.check()
+            if time.monotonic() >= end:
+                return
+            time.sleep(min(0.01, end - time.monotonic()))
 
-    def sliders_for(self, clip, meter=(4, 4)):
-        self._wait()
+    def sliders_for(self, clip, meter=(4, 4), cancel=None):
+        self._wait(cancel)
         return {"note_density": float(len(clip.notes)), "pitch_height": 0.0}
 
     def encode(self, clip):
@@ -77,15 +84,15 @@ class FakeVAE:
         count = max(0, round(float(z[0, 0])))
         return tuple(Note(60, i * 120, 120, 90) for i in range(count))
 
-    def move_sliders(self, clip, values, meter=(4, 4)):
+    def move_sliders(self, clip, values, meter=(4, 4), cancel=None):
         return self.decode(self.move(self.encode(clip), "note_density",
                                      values.get("note_density", len(clip.notes)) - len(clip.notes)))
 
-    def mix(self, clips, weights, meter=(4, 4)):
+    def mix(self, clips, weights, meter=(4, 4), cancel=None):
         return self.decode(sum(w * self.encode(clip) for w, clip in zip(weights, clips)))
 
-    def interpolate(self, a, b, steps, meter=(4, 4)):
-        self._wait()
+    def interpolate(self, a, b, steps, meter=(4, 4), cancel=None):
+        self._wait(cancel)
         na, nb = len(a.notes), len(b.notes)
         return [tuple(Note(60, i * 120, 120, 90) for i in range(round(na + (nb - na) * k / (steps - 1))))
                 for k in range(steps)]

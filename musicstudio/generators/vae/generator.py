@@ -100,7 +100,10 @@ class VAEGenerator:
         return self.phrases.allowed(request, shift)
 
     @torch.no_grad()
-    def _encode_tokens(self, tokens: np.ndarray, meter: Meter = FOUR_FOUR) -> np.ndarray:
+    def _encode_tokens(self, tokens: np.ndarray, meter: Meter = FOUR_FOUR,
+                       cancel: CancelToken | None = None) -> np.ndarray:
+        if cancel is not None:
+            cancel.check()
         size = self.phrase_steps(meter)
         x = torch.as_tensor(np.asarray(tokens, np.int64).reshape(-1, size), device=self.device)
         mu, _ = self.model.encode(x, self._slots(meter, size))
@@ -114,10 +117,13 @@ class VAEGenerator:
                              slots=self._slots(meter, size))
 
     # -- the vae API --------------------------------------------------------------------------------------
-    def encode(self, clip: Clip, meter: Meter = FOUR_FOUR) -> np.ndarray:
+    # encode, interpolate, sliders_for, move_sliders and mix (the studio's operations) take the job's
+    # ``cancel`` token: checked before each encoding here, and between the refinement's steps by a model that
+    # refines its codes (vae-poly), so a cancelled or superseded studio job stops there (GenerationCancelled)
+    def encode(self, clip: Clip, meter: Meter = FOUR_FOUR, cancel: CancelToken | None = None) -> np.ndarray:
         """The posterior means ``(chunks, latent)`` of the clip's 2-bar chunks."""
         tokens, _ = self.clip_tokens(clip, meter)
-        return self._encode_tokens(tokens, meter)
+        return self._encode_tokens(tokens, meter, cancel)
 
     def decode(self, z: np.ndarray, temperature: float = 0.0, random_seed: int = 0, key: Key | None = None,
                pitch_range: tuple[int, int] = (0, 127), transpose: int = 0, velocity: int = 100,
@@ -151,14 +157,15 @@ class VAEGenerator:
             out.append(self._notes(self.tokens_for(z, meter, temperature, 1.0, allowed, rng), shift, velocity))
         return out
 
-    def interpolate(self, a: Clip, b: Clip, steps: int = 8, meter: Meter = FOUR_FOUR) -> list[Phrase]:
+    def interpolate(self, a: Clip, b: Clip, steps: int = 8, meter: Meter = FOUR_FOUR,
+                    cancel: CancelToken | None = None) -> list[Phrase]:
         """``steps`` phrases from A to B (both ends included): spherical interpolation between their
         posterior means, chunk by chunk (over the chunks both have), decoded greedily."""
         if steps < 2:
             raise ValueError("an interpolation has at least 2 steps (A and B)")
         (ta, sa), (tb, sb) = self.clip_tokens(a, meter), self.clip_tokens(b, meter)
         chunks = min(len(ta), len(tb))
-        za, zb = self._encode_tokens(ta[:chunks], meter), self._encode_tokens(tb[:chunks], meter)
+        za, zb = self._encode_tokens(ta[:chunks], meter, cancel), self._encode_tokens(tb[:chunks], meter, cancel)
         ts = np.linspace(0.0, 1.0, steps)
         z = np.stack([np.stack([slerp(za[c], zb[c], t) for c in range(chunks)]) for t in ts])
         tokens = self.tokens_for(z.reshape(-1, self.latent), meter).reshape(steps, -1)
@@ -178,33 +185,35 @@ class VAEGenerator:
             raise KeyError(f"no slider {name!r}: the model has {', '.join(self.slider_names) or 'none'}") from None
         return np.asarray(z, np.float32) + np.float32(amount) * self._directions[i]
 
-    def sliders_for(self, clip: Clip, meter: Meter = FOUR_FOUR) -> dict[str, float]:
+    def sliders_for(self, clip: Clip, meter: Meter = FOUR_FOUR, cancel: CancelToken | None = None) -> dict[str, float]:
         """The clip's coordinates on each slider (0: the training phrases' mean; averaged over chunks)."""
-        return self._position(self.encode(clip, meter))
+        return self._position(self.encode(clip, meter, cancel))
 
     def _position(self, z: np.ndarray) -> dict[str, float]:
         coords = np.mean([coordinates(row, self._directions, self._centre) for row in z], axis=0) \
             if len(self.slider_names) else []
         return {name: float(c) for name, c in zip(self.slider_names, coords)}
 
-    def move_sliders(self, clip: Clip, values: dict[str, float], meter: Meter = FOUR_FOUR) -> Phrase:
+    def move_sliders(self, clip: Clip, values: dict[str, float], meter: Meter = FOUR_FOUR,
+                     cancel: CancelToken | None = None) -> Phrase:
         """The clip with each of its 2-bar chunks moved by (value - the clip's position, :meth:`sliders_for`)
         along the named sliders (others stay), decoded greedily in the clip's octave and touch. The chunks
         keep their differences; with no values it is the clip as the VAE hears it. The CLI's ``--mode slide``
         and the studio's slider moves both call this."""
         tokens, shift = self.clip_tokens(clip, meter)
-        z = self._encode_tokens(tokens, meter)
+        z = self._encode_tokens(tokens, meter, cancel)
         position = self._position(z)
         for name, value in values.items():
             z = self.move(z, name, float(value) - position[name])
         return self.decode(z, transpose=shift, velocity=phrase_velocity(clip), meter=meter)
 
-    def mix(self, clips: Sequence[Clip], weights: Sequence[float], meter: Meter = FOUR_FOUR) -> Phrase:
+    def mix(self, clips: Sequence[Clip], weights: Sequence[float], meter: Meter = FOUR_FOUR,
+            cancel: CancelToken | None = None) -> Phrase:
         """The clips' posterior means mixed by ``weights`` (over the 2-bar chunks all of them have), decoded
         greedily in the octave and touch of the clip with the largest weight (the studio's pad)."""
         if len(clips) != len(weights) or not clips:
             raise ValueError("mix takes one weight per clip, and at least one clip")
-        codes = [self.encode(clip, meter) for clip in clips]
+        codes = [self.encode(clip, meter, cancel) for clip in clips]
         chunks = min(len(z) for z in codes)
         z = sum(w * code[:chunks] for w, code in zip(weights, codes))
         nearest = clips[max(range(len(clips)), key=lambda i: weights[i])]

@@ -175,13 +175,14 @@ class PolyGenerator:
             out.append(self._notes(self.rolls_for(z, meter, temperature, rng=rng), shift, seed_velocity(clip.notes)))
         return out
 
-    def interpolate(self, a: Clip, b: Clip, steps: int = 8, meter: Meter = FOUR_FOUR) -> list[Phrase]:
+    def interpolate(self, a: Clip, b: Clip, steps: int = 8, meter: Meter = FOUR_FOUR,
+                    cancel: CancelToken | None = None) -> list[Phrase]:
         """``steps`` phrases from A to B (both ends included), spherical interpolation chunk by chunk."""
         if steps < 2:
             raise ValueError("an interpolation has at least 2 steps (A and B)")
         (ra, sa), (rb, sb) = self.clip_rolls(a, meter), self.clip_rolls(b, meter)
         chunks = min(len(ra), len(rb))
-        za, zb = self.encode_rolls(ra[:chunks], meter), self.encode_rolls(rb[:chunks], meter)
+        za, zb = self.encode_rolls(ra[:chunks], meter, cancel), self.encode_rolls(rb[:chunks], meter, cancel)
         ts = np.linspace(0.0, 1.0, steps)
         z = np.stack([np.stack([slerp(za[c], zb[c], t) for c in range(chunks)]) for t in ts])
         rolls = self.rolls_for(z.reshape(-1, self.latent), meter).reshape(steps, chunks, *ra.shape[1:])
