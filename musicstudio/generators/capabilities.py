@@ -55,11 +55,18 @@ class ChordFollower(Protocol):
 
 
 class DrumWriter(Protocol):
-    """A model that continues and writes drum parts (General MIDI percussion: the pitch names the drum,
-    on channel 10). Only such a backend is given a drum track as its seed; the others write pitched
-    notes, and a drum groove given to them would come back as piano."""
+    """A model that continues, writes and varies drum parts (General MIDI percussion: the pitch names the
+    drum, on channel 10). Only such a backend is given a drum track as its seed; the others write pitched
+    notes, and a drum groove given to them would come back as piano. The Generate menu offers Add drums and
+    Vary drums with the models whose family declares it, and their jobs call these two methods."""
 
-    def generate(self, request, progress=None, cancel=None) -> list: ...
+    def generate(self, request, progress=None, cancel=None) -> list:
+        """Takes continuing the groove ``request.seed`` for ``request.bars`` bars of ``request.meter``."""
+
+    def vary(self, request, progress=None, cancel=None) -> list:
+        """``request.variations`` takes playing the groove ``request.seed`` again (its whole bars), varied by
+        ``request.options["amount"]`` (0: the groove back, 1: a new groove in its meter); ValueError for an
+        amount outside 0-1 (Vary drums, and ``musicstudio generate --mode vary`` with a drum model)."""
 
 
 class Infiller(Protocol):
