@@ -90,7 +90,7 @@ def test_shift_click_selects_across_tracks_and_a_drag_moves_them_in_one_step(rol
     assert LEAD[0].moved_by(480, 1) in song.tracks[0].notes
     assert PAD[0].moved_by(480, 1) in song.tracks[1].notes
     assert BASS[0].moved_by(480, 1) in song.tracks[2].notes
-    # The pad's sustain pedal went with its note (Move controllers with notes is on by default).
+    # The pad's sustain pedal went with its note (Move controllers and words with notes is on by default).
     assert controller(480, SUSTAIN, 127) in song.tracks[1].controls
     # Shift-click on a selected note of another track takes it out again.
     roll.click(roll.point(580, 49), M.ShiftModifier)

@@ -1,4 +1,4 @@
-"""A track's words follow its notes in the piano roll: with "Move controllers with notes" on, the lyric
+"""A track's words follow its notes in the piano roll: with "Move controllers and words with notes" on, the lyric
 sung on a note goes where the note goes (drag, nudge, duplicate, cut and paste) in the same undo step,
 and undo brings it back; quantizing takes the words along with their notes' starts (the controllers stay);
 deleting notes leaves the words where they are, as it leaves the controllers. Driven with real mouse and key
@@ -75,6 +75,14 @@ def test_nudged_duplicated_cut_and_pasted_notes_take_their_words(roll):
     while stack.canUndo():
         stack.undo()
     assert doc.song == song()
+
+
+def test_the_toggle_is_named_for_the_words_it_carries_in_the_edit_menu_and_the_lane_strip(roll):
+    toggle = roll.roll.lane_header.carry_action
+    assert toggle.text() == "Move controllers and words with notes" and toggle.isChecked()
+    assert "words" in toggle.toolTip() and "lyrics" in toggle.toolTip()
+    edit_menu = next(a.menu() for a in roll.window.menuBar().actions() if a.text() == "&Edit")
+    assert toggle in edit_menu.actions()
 
 
 def test_deleting_notes_or_the_toggle_off_leaves_the_words(roll):

@@ -1,7 +1,7 @@
 """Note edits over a selection that spans tracks, as one change value.
 
 A selection is the selected notes of each track, by track index. Each edit makes one change per track
-(with that track's controllers and words carried along when "Move controllers with notes" is on, as
+(with that track's controllers and words carried along when "Move controllers and words with notes" is on, as
 ``carrying`` does for one track) and puts them in one ChangeGroup, so the whole edit is one undo step.
 Notes of several tracks move, duplicate and paste alike: by the same ticks, over their common span.
 """

@@ -1,5 +1,5 @@
-"""Note edits that take the controllers of their span and their words along ("Move controllers with
-notes"), as change values: moving, duplicating, cutting and pasting notes.
+"""Note edits that take the controllers of their span and their words along ("Move controllers and
+words with notes"), as change values: moving, duplicating, cutting and pasting notes.
 
 With ``carry`` on, the pedal, bends and other controllers under the notes go with them in the same
 undo step (program changes stay: they belong to the track). The span of a group of notes runs from

@@ -5,7 +5,7 @@ core change value, so undo covers all of it (the edits are in ``editing``). Ever
 each in its colour: the current track's opaque, the others dimmer, and a click on one of theirs makes
 its track current. The selection may span tracks; edits of it change every track it touches in one
 step. Under the notes, a lane shows their velocities or one lane of the track's controllers; with "Move
-controllers with notes" on, edits that move or copy notes take the controllers of their span and the
+controllers and words with notes" on, edits that move or copy notes take the controllers of their span and the
 words at their starts along in the same step. A drum track's rows follow a drum map (the drums it uses
 first) instead of the keyboard.
 """

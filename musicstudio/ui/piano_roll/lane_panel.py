@@ -1,5 +1,5 @@
-"""The strip above the lane under the notes (which lane, the lane tools, "Move controllers with notes")
-and the value scale beside it."""
+"""The strip above the lane under the notes (which lane, the lane tools, "Move controllers and words with
+notes") and the value scale beside it."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ TOOL_ACTIONS = (
                                 "with any tool)"),
 )
 CARRY_TIP = ("Moving, nudging, duplicating, cutting or pasting notes takes the pedal, bends and other "
-             "controllers under them along, and the lyrics and markers at their starts, in the same undo step; "
-             "quantizing takes the lyrics and markers along with their notes' starts. Deleting notes never does.")
+             "controllers under them along, and the track's words at their starts (lyrics and markers), in the "
+             "same undo step; quantizing takes the words along with their notes' starts. Deleting notes never does.")
 
 
 class LaneChooser(QComboBox):
@@ -74,7 +74,7 @@ class LaneHeader(QWidget):
             self.tool_actions[tool] = action
             layout.addWidget(self._button(action))
         layout.addSpacing(8)
-        self.carry_action = QAction("Move controllers with notes", self, checkable=True,
+        self.carry_action = QAction("Move controllers and words with notes", self, checkable=True,
                                     checked=roll.carry_controls, toolTip=CARRY_TIP)
         self.carry_action.toggled.connect(roll.set_carry_controls)
         layout.addWidget(self._button(self.carry_action))
