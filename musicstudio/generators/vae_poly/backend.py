@@ -25,6 +25,7 @@ def train(run) -> None:
 
 def load(folder: Path, config: dict, device: str = "cpu"):
     from musicstudio.generators.vae_poly.generator import PolyGenerator
+    from musicstudio.generators.vae_poly.iterative import Fast, load_net
     from musicstudio.generators.vae_poly.model import PolyConfig, PolyVAE
     from musicstudio.generators.vae_poly.refine import Refine
     from musicstudio.generators.vae_poly.roll import RollCodec
@@ -35,9 +36,13 @@ def load(folder: Path, config: dict, device: str = "cpu"):
         model_config = PolyConfig(pitches=codec.pitches, **config["model"])
         sliders = list(config.get("sliders", []))
         refine = Refine.from_config(config)
+        fast = Fast.from_config(config)
         if len(sliders) != model_config.directions:
             raise ValueError(f"{len(sliders)} slider names for {model_config.directions} directions")
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(folder / "config.json", f"it does not describe a polyphonic VAE ({e})") from None
+    if fast is not None and model_config.decoder_kind != "autoregressive":
+        raise CheckpointError(folder / "config.json", "encoding.fast needs the autoregressive decoder")
     model = build_checked(lambda: PolyVAE(model_config), folder, "a polyphonic VAE")
-    return PolyGenerator(config.get("name", folder.name), model, codec, sliders, device, refine)
+    update_net = None if fast is None else load_net(folder / fast.weights, model_config.latent, fast)
+    return PolyGenerator(config.get("name", folder.name), model, codec, sliders, device, refine, fast, update_net)

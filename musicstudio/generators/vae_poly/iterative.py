@@ -1,0 +1,305 @@
+"""Iterative amortised inference for the polyphonic VAE: a small learned update network that moves a phrase's
+code from the encoder's mean towards the code the decoder reads best in a few steps, each step reading the
+gradient of the phrase's objective at the current code (Marino, Yue & Mandt, "Iterative Amortized Inference",
+2018).
+
+Step k (k = 0 .. K-1) of :func:`fast_codes`: the objective of :func:`~.refine.code_loss` (teacher-forced
+reconstruction plus beta times the KL above the free bits) and its gradient g_k at z_k, by the hand-written
+decoder of :mod:`.kernel`; then ``z_{k+1} = z_k + f(z_k, z_k - mu, g_k / rms(g_k), log rms(g_k), k)``, where f
+is :class:`UpdateNet`: a learned per-step, per-dimension step along the normalised gradient plus a two-layer
+MLP's correction. Every phrase keeps the best code its trajectory reached by the objective (the encoder's mean
+included: one objective more, without a gradient, at z_K), so the fast code is never worse than the encoder's.
+
+Training (:func:`train`, ``python -m musicstudio.generators.vae_poly.iterative MODEL --out FILE``) runs on
+the training split's 2-bar phrases against the frozen VAE: the loss is the sum over k = 1..K of the mean
+objective at z_k, the gradients fed to the network detached (as Marino et al. do). Because the network's inputs
+hold no graph through the decoder, the training gradient needs no backward pass of its own through it: the
+objective's gradient at z_k, which the next step reads anyway, is what flows into z_k
+(``sum_k <g_k, z_k>`` is backpropagated through the network alone). Safe to import: no side effects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from musicstudio.generators.vae_poly.kernel import Kernel, Phrases
+
+WEIGHTS_LIMIT = 5 * 2 ** 20          # bytes: an update network ships beside the model, small
+
+
+@dataclass(frozen=True)
+class Fast:
+    """``encoding.fast`` in a model's config.json: ``steps`` learned updates (K), the network's file beside the
+    weights (``weights``) and its ``hidden`` width, and the objective (``beta`` on the KL above ``free_bits``)."""
+    steps: int
+    weights: str
+    hidden: int
+    beta: float = 1.0
+    free_bits: float = 0.0
+    trained_steps: int = 0          # the steps the network was trained for (0: ``steps``)
+
+    def __post_init__(self) -> None:
+        if self.trained_steps == 0:
+            object.__setattr__(self, "trained_steps", self.steps)
+
+    @classmethod
+    def from_config(cls, config: dict | None) -> "Fast | None":
+        spec = ((config or {}).get("encoding") or {}).get("fast")
+        if spec is None:
+            return None
+        if not isinstance(spec, dict):
+            raise ValueError(f"encoding.fast is a table (steps, weights, hidden, beta, free_bits), not {spec!r}")
+        known = {"steps", "weights", "hidden", "beta", "free_bits", "trained_steps"}
+        unknown = set(spec) - known
+        if unknown:
+            raise ValueError(f"encoding.fast has no {', '.join(sorted(unknown))} ({', '.join(sorted(known))})")
+        missing = {"steps", "weights", "hidden"} - set(spec)
+        if missing:
+            raise ValueError(f"encoding.fast lacks {', '.join(sorted(missing))}")
+        out = cls(int(spec["steps"]), str(spec["weights"]), int(spec["hidden"]), float(spec.get("beta", 1.0)),
+                  float(spec.get("free_bits", 0.0)), int(spec.get("trained_steps", spec["steps"])))
+        if out.steps < 1 or out.hidden < 1 or out.beta < 0 or out.free_bits < 0:
+            raise ValueError(f"encoding.fast needs steps >= 1, hidden >= 1, beta >= 0, free_bits >= 0, not {spec}")
+        if out.steps > out.trained_steps:
+            raise ValueError(f"encoding.fast asks for {out.steps} steps of a network trained for {out.trained_steps}")
+        name = Path(out.weights)
+        if name.name != out.weights or name.suffix != ".safetensors":
+            raise ValueError(f"encoding.fast.weights is a .safetensors file beside the model, not {out.weights!r}")
+        return out
+
+
+class UpdateNet(nn.Module):
+    """``f(z, z - mu, g_hat, log rms g, k)``: ``-exp(log_rate[k]) * g_hat`` (a learned step per dimension along
+    the normalised gradient) plus an MLP's correction of the same inputs and a one-hot of the step k."""
+
+    def __init__(self, latent: int, hidden: int, steps: int):
+        super().__init__()
+        self.latent, self.hidden, self.steps = latent, hidden, steps
+        self.log_rate = nn.Parameter(torch.full((steps, latent), float(np.log(0.05))))
+        self.mlp = nn.Sequential(nn.Linear(3 * latent + 1 + steps, hidden), nn.Tanh(), nn.Linear(hidden, hidden),
+                                 nn.Tanh(), nn.Linear(hidden, latent))
+        nn.init.zeros_(self.mlp[-1].weight)
+        nn.init.zeros_(self.mlp[-1].bias)
+
+    def forward(self, z: torch.Tensor, mu: torch.Tensor, grad: torch.Tensor, k: int) -> torch.Tensor:
+        rms = grad.pow(2).mean(dim=1, keepdim=True).sqrt().clamp_min(1e-8)
+        g_hat = grad / rms
+        step = torch.zeros(len(z), self.steps)
+        step[:, k] = 1.0
+        x = torch.cat([z, z - mu, g_hat, torch.log(rms), step], dim=1)
+        return -torch.exp(self.log_rate[k]) * g_hat + self.mlp(x)
+
+
+def fast_codes(kernel: Kernel, net: UpdateNet, phrases: Phrases, mu: torch.Tensor, logvar: torch.Tensor,
+               steps: int, beta: float, free_bits: float, cancel=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each phrase's best code over ``steps`` learned updates from the encoder's mean ``mu``, and its objective
+    (:func:`~.refine.code_loss`). ``cancel`` is checked between steps."""
+    if not 0 <= steps <= net.steps:
+        raise ValueError(f"the update network was trained for 1 to {net.steps} steps, not {steps}")
+    with torch.no_grad():
+        z = mu.detach().float()
+        best, best_loss = z.clone(), None
+        for k in range(steps + 1):
+            loss, grad = kernel.objective(z, phrases, logvar, beta, free_bits, grad=k < steps)
+            if best_loss is None:
+                best_loss = loss.clone()
+            else:
+                better = loss < best_loss
+                best[better] = z[better]
+                best_loss = torch.minimum(loss, best_loss)
+            if k < steps:
+                if cancel is not None:
+                    cancel.check()
+                z = z + net(z, mu, grad, k)
+    return best, best_loss
+
+
+def load_net(path: Path, latent: int, fast: Fast) -> UpdateNet:
+    """The update network in ``path`` (safetensors), checked: present, small, finite, the shapes of a network
+    of ``fast.hidden`` units for ``fast.trained_steps`` steps over ``latent`` dimensions."""
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.weights_header import WeightsFileError, non_finite_tensors, read_header
+
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "the model's encoding.fast names this update network, and it is missing")
+    if path.stat().st_size > WEIGHTS_LIMIT:
+        raise CheckpointError(path, f"an update network is under {WEIGHTS_LIMIT // 2 ** 20} MB; this file is "
+                                    f"{path.stat().st_size:,} bytes")
+    try:
+        header = read_header(path)
+        bad = non_finite_tensors(path, header)
+    except WeightsFileError as e:
+        raise CheckpointError(path, f"the update network is damaged ({e})") from None
+    except OSError as e:
+        raise CheckpointError(path, f"the update network cannot be read ({e.strerror or e})") from None
+    if bad:
+        raise CheckpointError(path, f"the update network holds NaN or infinite values (in {bad[0]})")
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    net = UpdateNet(latent, fast.hidden, fast.trained_steps)
+    try:
+        tensors = load_file(str(path), device="cpu")
+    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
+        raise CheckpointError(path, f"the update network is damaged or truncated ({e})") from None
+    expected = {k: tuple(v.shape) for k, v in net.state_dict().items()}
+    found = {k: tuple(v.shape) for k, v in tensors.items()}
+    if expected != found:
+        wrong = sorted(set(expected) ^ set(found)) or sorted(k for k in expected if expected[k] != found[k])
+        raise CheckpointError(path, f"it is not the update network encoding.fast describes ({fast.hidden} hidden "
+                                    f"units, {fast.trained_steps} steps, {latent} latent dimensions): "
+                                    f"{', '.join(wrong[:3])} differ")
+    net.load_state_dict(tensors)
+    return net.eval()
+
+
+def save_net(net: UpdateNet, path: Path) -> Path:
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    tmp = path.with_suffix(".tmp")
+    save_file({k: v.detach().contiguous() for k, v in net.state_dict().items()}, str(tmp))
+    tmp.replace(path)
+    return path
+
+
+# -- training ---------------------------------------------------------------------------------------------------
+def _groups(vae, cache, split: str, per_meter: int | None = None, seed: int = 0):
+    from musicstudio.generators.vae_poly.data import read_cache
+    from musicstudio.generators.vae_poly.objective import as_features
+    from musicstudio.generators.vae_poly.phrases import meter_groups
+    from musicstudio.generators.vae_poly.refine_report import pick
+
+    groups, _ = meter_groups(read_cache(cache) if not isinstance(cache, tuple) else cache, split, vae.codec,
+                             vae.config)
+    if per_meter:
+        groups = pick(groups, per_meter, seed)
+    out = []
+    for meter, rolls in groups.items():
+        slots = vae.config.slots(meter, rolls.shape[1])
+        out.append((meter, rolls, slots, as_features(rolls)))
+    return out
+
+
+def score(vae, kernel: Kernel, net: UpdateNet, groups, steps: int, beta: float, free_bits: float,
+          batch: int = 256) -> dict:
+    """Greedy step accuracy (the report's measure) and mean objective of the fast codes, over all phrases."""
+    hits, losses = [], []
+    for _, rolls, slots, features in groups:
+        for i in range(0, len(rolls), batch):
+            x = features[i:i + batch]
+            with torch.no_grad():
+                mu, logvar = vae.model.encode(x, slots)
+            z, loss = fast_codes(kernel, net, kernel.phrases(x, slots), mu, logvar, steps, beta, free_bits)
+            hits.append((kernel.decode(z, slots).numpy() == rolls[i:i + batch]).all(axis=-1).ravel())
+            losses.append(loss.numpy())
+    return {"step_accuracy": float(np.concatenate(hits).mean()), "objective": float(np.concatenate(losses).mean())}
+
+
+def train(vae, cache, out: Path, steps: int = 4, hidden: int = 512, beta: float = 0.2, free_bits: float = 512.0,
+          batch: int = 64, lr: float = 1e-3, minutes: float = 30.0, validate_minutes: float = 3.0,
+          valid_per_meter: int = 60, seed: int = 0, log=print) -> dict:
+    """Train an :class:`UpdateNet` for ``steps`` updates on the training split (phrases drawn per batch from one
+    meter, in proportion to the meters' phrases) for ``minutes``; every ``validate_minutes`` score it on a fixed
+    pick of the valid split at ``steps`` updates and keep the best by greedy step accuracy, written to
+    ``out``. Returns the history."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = vae.model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    kernel = Kernel(model)
+    train_groups = _groups(vae, cache, "train")
+    valid_groups = _groups(vae, cache, "valid", valid_per_meter)
+    sizes = np.array([len(g[1]) for g in train_groups], float)
+    log(f"training phrases: {int(sizes.sum())} in {len(sizes)} meters; valid pick: "
+        f"{sum(len(g[1]) for g in valid_groups)}")
+    net = UpdateNet(model.config.latent, hidden, steps)
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
+    history, best = [], None
+    started = last = time.monotonic()
+    batches = 0
+
+    def validate():
+        nonlocal best
+        net.eval()
+        s = score(vae, kernel, net, valid_groups, steps, beta, free_bits)
+        net.train()
+        row = {"minutes": round((time.monotonic() - started) / 60, 2), "batches": batches, **s}
+        history.append(row)
+        log(json.dumps(row))
+        if best is None or s["step_accuracy"] > best["step_accuracy"]:
+            best = row
+            save_net(net, out)
+
+    validate()
+    while time.monotonic() - started < minutes * 60:
+        _, rolls, slots, features = train_groups[rng.choice(len(sizes), p=sizes / sizes.sum())]
+        rows = rng.choice(len(rolls), size=min(batch, len(rolls)), replace=False)
+        x = features[rows]
+        with torch.no_grad():
+            mu, logvar = model.encode(x, slots)
+        phrases = kernel.phrases(x, slots)
+        z = mu
+        _, grad = kernel.objective(z, phrases, logvar, beta, free_bits)
+        surrogate, total = 0.0, 0.0
+        for k in range(steps):
+            z = z + net(z, mu, grad, k)
+            loss, grad = kernel.objective(z, phrases, logvar, beta, free_bits)
+            surrogate = surrogate + (grad * z).sum() / len(z)       # d/dz of the mean objective at z_k is grad/len
+            total += float(loss.mean())
+        optimiser.zero_grad()
+        surrogate.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        optimiser.step()
+        batches += 1
+        if batches % 50 == 0:
+            log(f"batch {batches}: mean objective over the steps {total / steps:.1f}")
+        if time.monotonic() - last >= validate_minutes * 60:
+            last = time.monotonic()
+            validate()
+    validate()
+    return {"history": history, "best": best}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m musicstudio.generators.vae_poly.iterative",
+                                description="train the polyphonic VAE's update network (iterative amortised "
+                                            "inference) against the frozen model")
+    p.add_argument("model", nargs="?", default="vae-poly")
+    p.add_argument("--out", required=True, help="the network's .safetensors file")
+    p.add_argument("--cache", default="cache/poly-pieces.npz")
+    p.add_argument("--steps", type=int, default=4)
+    p.add_argument("--hidden", type=int, default=512)
+    p.add_argument("--beta", type=float, default=0.2)
+    p.add_argument("--free-bits", type=float, default=512.0)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--minutes", type=float, default=30.0)
+    p.add_argument("--validate-minutes", type=float, default=3.0)
+    p.add_argument("--history", help="a JSON file for the validation history")
+    args = p.parse_args(argv)
+
+    from musicstudio.generators.vae_poly.report import load_model
+
+    torch.set_num_threads(1)
+    result = train(load_model(args.model), args.cache, Path(args.out), args.steps, args.hidden, args.beta,
+                   args.free_bits, args.batch, args.lr, args.minutes, args.validate_minutes)
+    if args.history:
+        Path(args.history).write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    print(json.dumps(result["best"]), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""The autoregressive decoder of a :class:`~.model.PolyVAE` written out for speed on one CPU thread: the
+teacher-forced objective of a batch of phrases and its gradient with respect to the code z by hand (the GRU's
+backward pass through time, no autograd graph), and greedy or sampled decoding without ``nn.GRU``'s per-call
+overhead. The figures are those of :func:`~.refine.code_loss` and :meth:`~.model.PolyVAE.decode_states` (to
+float rounding; the tests hold them to that).
+
+What makes it cheaper than running the module: everything the decoder reads that does not depend on z (the
+previous steps' multi-hots and the slots, through the input weights) is projected once per phrase
+(:class:`Phrases`) and reused by every refinement step; z's share of the input projection is one product per
+step, not one per time step; the backward pass keeps, from the forward pass, the gates' derivatives, so each
+time step of it is one small matrix product and three element-wise operations. Safe to import: no side effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from musicstudio.generators.vae_poly.model import PolyVAE
+from musicstudio.generators.vae_poly.roll import HOLD, OFF, ONSET, STATES
+
+
+class Kernel:
+    """The decoder's weights split by what they read: ``previous`` (the fed-back multi-hots), ``z`` and the
+    slot, for the GRU's input; its hidden weights; the initial state's layer and the head. Built once per model
+    (weights copied: rebuild it if the model's weights change)."""
+
+    def __init__(self, model: PolyVAE):
+        if model.parallel:
+            raise ValueError("the kernel writes out the autoregressive decoder, not the parallel one")
+        c = model.config
+        gru = model.decoder
+        w_ih = gru.weight_ih_l0.detach()
+        width = 2 * c.pitches
+        self.pitches, self.hidden, self.latent = c.pitches, c.decoder, c.latent
+        self.w_prev_t = w_ih[:, :width].t().contiguous()                      # (2 pitches, 3 hidden)
+        self.w_z = w_ih[:, width:width + c.latent].contiguous()               # (3 hidden, latent)
+        self.w_z_t = self.w_z.t().contiguous()
+        self.w_slot_t = w_ih[:, width + c.latent:].t().contiguous()
+        self.b_ih = gru.bias_ih_l0.detach().clone()
+        self.w_hh = gru.weight_hh_l0.detach().clone()                    # (3 hidden, hidden)
+        self.w_hh_t = self.w_hh.t().contiguous()
+        self.b_hh = gru.bias_hh_l0.detach().clone()
+        self.w_state = model.to_state.weight.detach().clone()            # (hidden, latent)
+        self.w_state_t = self.w_state.t().contiguous()
+        self.b_state = model.to_state.bias.detach().clone()
+        self.w_head = model.head.weight.detach().clone()                 # (3 pitches, hidden)
+        self.w_head_t = self.w_head.t().contiguous()
+        self.b_head = model.head.bias.detach().clone()
+        self._position = model.position.weight.detach().clone()
+
+    def slot_input(self, slots) -> torch.Tensor:
+        """The slots' share of the input projection plus the input bias, ``(steps, 3 hidden)``."""
+        index = torch.as_tensor(np.asarray(slots, np.int64))
+        return self._position[index] @ self.w_slot_t + self.b_ih
+
+    def phrases(self, features: torch.Tensor, slots) -> "Phrases":
+        """What the objective of these phrases (multi-hots ``(batch, steps, 2 pitches)``) needs that no code
+        changes: the fed-back steps' and slots' input projection, time-major, and the target states."""
+        features = features.float()
+        previous = torch.cat([torch.zeros_like(features[:, :1]), features[:, :-1]], dim=1)
+        fixed = (previous @ self.w_prev_t + self.slot_input(slots)).transpose(0, 1).contiguous()
+        p = self.pitches
+        onset, sounding = features[..., :p] > 0.5, features[..., p:] > 0.5
+        states = torch.where(onset, ONSET, torch.where(sounding, HOLD, OFF)).long()
+        return Phrases(fixed, states.transpose(0, 1).contiguous())
+
+    def objective(self, z: torch.Tensor, phrases: "Phrases", logvar: torch.Tensor | None = None,
+                  beta: float = 0.0, free_bits: float = 0.0, grad: bool = True):
+        """Per phrase ``(batch,)``: the teacher-forced reconstruction loss (nats summed over the phrase's cells)
+        plus ``beta`` times the KL of (z, ``logvar``) to N(0, I) above ``free_bits`` (:func:`~.refine.code_loss`),
+        and, with ``grad``, its gradient with respect to z ``(batch, latent)`` (else None)."""
+        with torch.no_grad():
+            return self._objective(z.detach().float(), phrases, logvar, beta, free_bits, grad)
+
+    def _objective(self, z, phrases, logvar, beta, free_bits, grad):
+        fixed, states = phrases.fixed, phrases.states
+        steps, batch = fixed.shape[:2]
+        n = self.hidden
+        gi = fixed + (z @ self.w_z_t)[None]                                   # (steps, batch, 3 hidden)
+        h0 = torch.tanh(torch.addmm(self.b_state, z, self.w_state_t))
+        hs = torch.empty(steps + 1, batch, n)
+        hs[0] = h0
+        gates = torch.empty(steps, batch, 2 * n)        # r, u
+        news = torch.empty(steps, batch, n)
+        gh_new = torch.empty(steps, batch, n)
+        h = h0
+        for t in range(steps):
+            gh = torch.addmm(self.b_hh, h, self.w_hh_t)
+            g = gi[t]
+            rz = torch.sigmoid(torch.add(g[:, :2 * n], gh[:, :2 * n], out=gates[t]), out=gates[t])
+            gh_new[t] = gh[:, 2 * n:]
+            new = torch.tanh(torch.addcmul(g[:, 2 * n:], rz[:, :n], gh[:, 2 * n:]), out=news[t])
+            h = torch.lerp(new, h, rz[:, n:], out=hs[t + 1])
+        logits = torch.addmm(self.b_head, hs[1:].reshape(-1, n), self.w_head_t).view(steps, batch, -1, STATES)
+        logp = torch.log_softmax(logits, dim=-1)
+        picked = logp.gather(-1, states[..., None])[..., 0]                    # (steps, batch, pitches)
+        loss = -picked.sum(dim=(0, 2))
+        kl = None
+        if logvar is not None:
+            kl = 0.5 * (z.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
+            loss = loss + beta * torch.clamp(kl - free_bits, min=0.0)
+        if not grad:
+            return loss, None
+        d_logits = logp.exp_()
+        d_logits.scatter_add_(-1, states[..., None], torch.full_like(d_logits[..., :1], -1.0))
+        d_h = (d_logits.view(steps * batch, -1) @ self.w_head).view(steps, batch, n)
+        r, u = gates[..., :n], gates[..., n:]
+        new, h_prev = news, hs[:-1]
+        a = (1.0 - u) * (1.0 - new * new)                   # d new-preactivation / d h
+        coef_i = torch.cat([a * gh_new * r * (1.0 - r), (h_prev - new) * u * (1.0 - u), a], dim=-1)
+        coef_h = coef_i.clone()
+        coef_h[..., 2 * n:] *= r
+        coef_i, coef_h = coef_i.view(steps, batch, 3, n), coef_h.view(steps, batch, 3, n)
+        d_all = torch.empty(steps, batch, n)
+        carry = torch.zeros(batch, n)
+        for t in range(steps - 1, -1, -1):
+            dh = torch.add(d_h[t], carry, out=d_all[t])
+            d_gh = (dh[:, None] * coef_h[t]).view(batch, 3 * n)
+            carry = torch.addmm(dh * u[t], d_gh, self.w_hh)
+        d_gi = (d_all[:, :, None] * coef_i).sum(dim=0).view(batch, 3 * n)
+        dz = d_gi @ self.w_z + (carry * (1.0 - h0 * h0)) @ self.w_state
+        if kl is not None and beta > 0:
+            dz = dz + beta * (kl > free_bits).float()[:, None] * z
+        return loss, dz
+
+    def decode(self, z: torch.Tensor, slots, temperature: float = 0.0, allowed: torch.Tensor | None = None,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+        """``(batch, steps, pitches)`` states, as :meth:`~.model.PolyVAE.decode_states` writes them: greedy at
+        temperature 0, else sampled; a hold only where the pitch sounded the step before; ``allowed``
+        ``(pitches,)`` bools masks onsets of the other pitches."""
+        with torch.no_grad():
+            return self._decode(z.detach().float(), slots, temperature, allowed, generator)
+
+    def _decode(self, z, slots, temperature, allowed, generator):
+        batch, steps, n, p = len(z), len(slots), self.hidden, self.pitches
+        fixed = self.slot_input(slots)[:, None] + (z @ self.w_z_t)[None]       # (steps, batch, 3 hidden)
+        h = torch.tanh(torch.addmm(self.b_state, z, self.w_state_t))
+        previous = torch.zeros(batch, 2 * p)
+        sounding = torch.zeros(batch, p, dtype=torch.bool)
+        onset_mask = None if allowed is None else ~torch.as_tensor(allowed, dtype=torch.bool)
+        out = torch.empty(batch, steps, p, dtype=torch.long)
+        for t in range(steps):
+            g = torch.addmm(fixed[t], previous, self.w_prev_t)
+            gh = torch.addmm(self.b_hh, h, self.w_hh_t)
+            rz = torch.sigmoid(g[:, :2 * n] + gh[:, :2 * n])
+            new = torch.tanh(torch.addcmul(g[:, 2 * n:], rz[:, :n], gh[:, 2 * n:]))
+            h = torch.lerp(new, h, rz[:, n:])
+            logits = torch.addmm(self.b_head, h, self.w_head_t).view(batch, p, STATES)
+            logits[..., HOLD].masked_fill_(~sounding, -1e9)
+            if onset_mask is not None:
+                logits[..., ONSET].masked_fill_(onset_mask, -1e9)
+            if temperature <= 0:
+                states = logits.argmax(dim=-1)
+            else:
+                probs = torch.softmax(logits / temperature, dim=-1).reshape(-1, STATES)
+                states = torch.multinomial(probs, 1, generator=generator).view(batch, p)
+            out[:, t] = states
+            sounding = states != OFF
+            previous = torch.cat([states == ONSET, sounding], dim=-1).float()
+        return out
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """A batch of phrases as :meth:`Kernel.objective` reads them: ``fixed`` ``(steps, batch, 3 hidden)``, the
+    input projection of what the decoder is fed besides z, and ``states`` ``(steps, batch, pitches)``."""
+    fixed: torch.Tensor
+    states: torch.Tensor
+
+    def __len__(self) -> int:
+        return self.fixed.shape[1]
+
+    def select(self, rows) -> "Phrases":
+        return Phrases(self.fixed[:, rows], self.states[:, rows])
