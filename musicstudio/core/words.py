@@ -8,7 +8,8 @@ track's word follows this rule (lyrics, text, markers, cue points): the reader g
 words that came in its own MIDI track, and the conductor's markers stay the song's.
 
 :func:`with_song_lyrics` gives lyrics that a file kept at song level (a type 0 file's, a note-less
-track's) to the track they are sung on, for Import MIDI.
+track's, and a karaoke file's syllables: :func:`karaoke_syllables`) to the track they are sung on, for
+Import MIDI.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from collections import Counter
 from operator import attrgetter
 from typing import Sequence
 
-from musicstudio.core.controls import LYRIC, SongText
+from musicstudio.core.controls import LYRIC, TEXT, SongText
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 
 _start = attrgetter("start")
+KARAOKE = "@KMIDI"        # how a karaoke file's words begin: "@KMIDI KARAOKE FILE"
 
 
 def _starting_at(track: Track, tick: int) -> int:
@@ -64,12 +66,27 @@ def sung_on(tracks: Sequence[Track], lyrics: Sequence[SongText]) -> int | None:
     return best
 
 
+def karaoke_syllables(texts: Sequence[SongText]) -> tuple[SongText, ...]:
+    """A karaoke file's syllables among ``texts``, as lyrics: such a file (its words begin "@KMIDI KARAOKE
+    FILE") spells them as text events, "\\" opening a paragraph (a verse) and "/" a line, and its header
+    lines (the title, the language, ...) start with "@" and are left out. The marks go (a lyric is the
+    syllable), the spaces that end a word stay. None for texts that are not a karaoke file's."""
+    if not any(w.kind == TEXT and w.text.startswith(KARAOKE) for w in texts):
+        return ()
+    return tuple(w._replace(kind=LYRIC, text=w.text.lstrip("\\/")) for w in texts
+                 if w.kind == TEXT and not w.text.startswith("@") and w.text.strip("\\/ "))
+
+
 def with_song_lyrics(song: Song) -> tuple[Track, ...]:
     """``song``'s tracks, the one its song-level lyrics are sung on (:func:`sung_on`, or the first track when
-    none has notes) taking them as its own words, after those it has. The song's other words (text, markers,
-    cue points, copyright) are not carried: they tell of that file (its tune book, its sections, its owner),
+    none has notes) taking them as its own words, after those it has. A karaoke file's syllables (text events,
+    :func:`karaoke_syllables`) are lyrics too, but where a lyric event stands at the same tick (a file that
+    spells its words both ways). The song's other words (text, markers, cue points, copyright, a karaoke
+    file's "@" header lines) are not carried: they tell of that file (its tune book, its sections, its owner),
     not of a track."""
     lyrics = [w for w in song.texts if w.kind == LYRIC]
+    sung = {w.tick for w in lyrics}
+    lyrics += [w for w in karaoke_syllables(song.texts) if w.tick not in sung]
     if not lyrics or not song.tracks:
         return song.tracks
     index = sung_on(song.tracks, lyrics) or 0

@@ -166,8 +166,9 @@ class FileActions:
 
     def import_tracks(self, path: Path) -> bool:
         """Add a MIDI file's tracks to the song, as one undo step. Lyrics the file keeps at song level (a
-        type 0 file's, a note-less track's) come with the track they are sung on; its other song-level words
-        (text, markers, copyright) are that file's and stay out (core.words.with_song_lyrics)."""
+        type 0 file's, a note-less track's, a karaoke file's syllables) come with the track they are sung on;
+        its other song-level words (text, markers, copyright, karaoke headers) are that file's and stay out
+        (core.words.with_song_lyrics)."""
         read = self.read(path, "Import")
         if read is None:
             return False

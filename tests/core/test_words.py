@@ -8,7 +8,7 @@ from musicstudio.core.controls import COPYRIGHT, CUE, LYRIC, MARKER, TEXT, SongT
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.core.words import carried_words, sung_on, with_song_lyrics, words_of
+from musicstudio.core.words import carried_words, karaoke_syllables, sung_on, with_song_lyrics, words_of
 
 LOW, HIGH, LATE = Note(60, 0, 480), Note(64, 0, 480), Note(62, 480, 480)
 WORDS = (SongText(0, LYRIC, "Do"), SongText(0, CUE, "go"), SongText(240, MARKER, "half"),
@@ -72,3 +72,25 @@ def test_with_song_lyrics_leaves_the_files_other_words_out():
     assert with_song_lyrics(Song((BASS, TUNE), texts=others)) == (BASS, TUNE)
     assert with_song_lyrics(Song((Track("Words"),), texts=LYRICS)) == (Track("Words", texts=LYRICS),)
     assert with_song_lyrics(Song((), texts=LYRICS)) == ()
+
+
+KARAOKE = (SongText(0, TEXT, "@KMIDI KARAOKE FILE"), SongText(0, TEXT, "@LENGL"), SongText(0, TEXT, "@TAll by myself"),
+           SongText(0, TEXT, "\\All "), SongText(480, TEXT, "by "), SongText(960, TEXT, "/my"),
+           SongText(1440, TEXT, "self", "latin-1"), SongText(1440, TEXT, "/"))
+
+
+def test_a_karaoke_files_syllables_are_its_lyrics_without_its_marks_and_header():
+    assert karaoke_syllables(KARAOKE) == (SongText(0, LYRIC, "All "), SongText(480, LYRIC, "by "),
+                                          SongText(960, LYRIC, "my"), SongText(1440, LYRIC, "self", "latin-1"))
+    assert karaoke_syllables(KARAOKE[1:]) == ()          # text events of a file that is not a karaoke file
+    assert karaoke_syllables(()) == ()
+
+
+def test_with_song_lyrics_carries_a_karaoke_files_syllables_as_lyrics_and_leaves_its_header_out():
+    bass, tune = with_song_lyrics(Song((BASS, TUNE), texts=KARAOKE + (SongText(0, COPYRIGHT, "(c) them"),)))
+    assert bass == BASS and tune.texts == TUNE.texts + karaoke_syllables(KARAOKE)
+    # a file that spells its words both ways: the lyric event stands, the text syllable at its tick is not doubled
+    both = KARAOKE + (SongText(480, LYRIC, "by"),)
+    assert with_song_lyrics(Song((BASS, TUNE), texts=both))[1].texts == (
+        SongText(0, MARKER, "A"), SongText(0, LYRIC, "All "), SongText(480, LYRIC, "by"), SongText(960, LYRIC, "my"),
+        SongText(1440, LYRIC, "self", "latin-1"))

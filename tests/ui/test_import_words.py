@@ -1,7 +1,8 @@
-"""Import MIDI keeps the imported file's lyrics: a type 0 file's lyrics (and a note-less track's) are the
-song's when the file is opened, so importing its tracks into another song gives them to the imported track
-they are sung on, as that track's words; the file's other words (its text, markers, copyright) describe
-that file and stay out of this song. One undo step takes it all back."""
+"""Import MIDI keeps the imported file's lyrics: a type 0 file's lyrics (and a note-less track's, and a
+karaoke file's syllables, spelt as text events) are the song's when the file is opened, so importing its
+tracks into another song gives them to the imported track they are sung on, as that track's words; the
+file's other words (its text, markers, copyright, a karaoke file's "@" header lines) describe that file and
+stay out of this song. One undo step takes it all back."""
 
 import io
 
@@ -80,3 +81,24 @@ def test_a_note_less_words_track_gives_its_lyrics_to_the_tune(main_window, tmp_p
     assert [t.name for t in doc.song.tracks] == ["Mine", "Words", "Tune"]
     assert doc.song.tracks[1].texts == () and len(doc.song.tracks[2].texts) == 5
     assert doc.song.tracks[2].texts[-1] == SongText(1920, LYRIC, "je")
+
+
+def test_a_karaoke_files_syllables_come_with_the_tune_as_lyrics_and_its_header_stays_out(main_window, tmp_path):
+    """A .kar file: its syllables are text events in a note-less "Words" track ("@" header lines, "\\" a
+    paragraph, "/" a line); importing it gives them to the tune as lyrics, as a file's lyric events are."""
+    header = [(0, meta("text", text=t)) for t in ("@KMIDI KARAOKE FILE", "@V0100", "@LENGL", "@TAh vous dirai-je")]
+    marked = ("\\Ah ", "vous ", "/di", "rai-", "je")
+    words = [(0, meta("track_name", name="Words"))] + header + [(i * 480, meta("text", text=s))
+                                                                for i, s in enumerate(marked)]
+    tune = [(0, meta("track_name", name="Tune"))] + _events(0, (60, 60, 67, 67, 69), 480)
+    path = tmp_path / "ah-vous.kar"
+    path.write_bytes(_save(1, [(0, meta("set_tempo", tempo=500000))], words, tune))
+    doc = main_window.document
+    doc.load(MINE, None)
+    assert main_window.files.import_tracks(path)
+    assert [t.name for t in doc.song.tracks] == ["Mine", "Words", "Tune"]
+    sung = ("Ah ", "vous ", "di", "rai-", "je")
+    assert doc.song.tracks[2].texts == tuple(SongText(i * 480, LYRIC, s) for i, s in enumerate(sung))
+    assert doc.song.tracks[1].texts == () and doc.song.texts == MINE.texts    # the "@" lines are that file's
+    doc.undo_stack.undo()
+    assert doc.song == MINE

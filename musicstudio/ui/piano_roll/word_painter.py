@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from musicstudio.core.controls import CUE, LYRIC, MARKER, TEXT, SongText
+from musicstudio.core.controls import CUE, LYRIC, MARKER, SongText
+from musicstudio.core.words import karaoke_syllables
 
 if TYPE_CHECKING:
     from musicstudio.ui.piano_roll.canvas import NoteCanvas
@@ -49,13 +50,10 @@ def word_font(canvas: NoteCanvas) -> QFont:
 
 
 def karaoke_lyrics(texts) -> list[SongText]:
-    """A karaoke file's syllables as lyrics to show: such a file (its words begin "@KMIDI KARAOKE FILE")
-    spells them as text events, "\\" opening a verse and "/" a line, its header lines starting with "@".
-    For the picture only: the song keeps the text events as they came, so the file is written back the same."""
-    if not any(w.kind == TEXT and w.text.startswith("@KMIDI") for w in texts):
-        return []
-    return [w._replace(kind=LYRIC, text=w.text.lstrip("\\/").strip()) for w in texts
-            if w.kind == TEXT and not w.text.startswith("@") and w.text.strip("\\/ ")]
+    """A karaoke file's syllables as lyrics to show (core.words.karaoke_syllables, which Import MIDI carries
+    too), trimmed. For the picture only: the song keeps the text events as they came, so the file is written
+    back the same."""
+    return [w._replace(text=w.text.strip()) for w in karaoke_syllables(texts)]
 
 
 def shown_words(canvas: NoteCanvas, t0: int, t1: int) -> list[tuple[SongText, bool]]:
