@@ -115,3 +115,18 @@ def test_the_studio_cancels_an_operation_under_way_and_the_next_slider_move_is_a
         assert blocker.args[0] == move and len(blocker.args[1].phrases[0]) == 5 and blend not in finished
     finally:
         assert service.shutdown(5000), "the generation process did not stop"
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_the_melody_vae_checks_the_token_before_it_encodes(tiny_vae_models, name):
+    """The melody VAE encodes in one pass (no refinement): its operations check the token before each
+    encoding, so a job cancelled after the worker's own checks still stops there."""
+    registry = ModelRegistry([tiny_vae_models])
+    melody = Clip(tuple(Note(60 + k % 5, k * Q, Q, 90) for k in range(8)), 8 * Q)
+    op = {"encode": EncodeClip(melody), "move": MoveSliders(melody, {"note_density": 1.0}),
+          "interpolate": Interpolate(melody, OTHER, 3), "mix": MixCorners((melody, OTHER, melody, OTHER), 0.3, 0.6)}
+    token = CountingToken(3)                      # loading and the worker's check pass, the third stops it
+    with pytest.raises(GenerationCancelled):
+        run_vae_job(registry, VAEJob("vae-tiny", op[name], "cpu"), token)
+    assert token.checks == 3
+    assert run_vae_job(registry, VAEJob("vae-tiny", op[name], "cpu"), CountingToken()).phrases[0]
