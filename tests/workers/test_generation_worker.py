@@ -65,7 +65,9 @@ def test_a_second_request_supersedes_the_first(qtbot, make_service):
     with qtbot.waitSignal(service.started, timeout=START):
         first = service.submit(job(variations=1))
     second = service.submit(job(variations=2))
-    qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+    # 2 s of steps: the bound is loose, as the test is about who is heard from, not how fast (it failed at 5 s
+    # on the 2-core machine with four jobs beside it)
+    qtbot.waitUntil(lambda: bool(finished), timeout=20_000)
     qtbot.waitUntil(lambda: not service.working, timeout=2000)
     assert finished == [second] and first not in cancelled  # the first is never heard from again
 
