@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
@@ -90,22 +91,37 @@ class CopyCache:
         grown = np.minimum(self.max_weight, self.weight + self.per_token * (lengths - self.min_match))
         return np.where(lengths >= self.min_match, grown, 0.0)
 
+    @cached_property
+    def _by_length(self) -> np.ndarray:
+        """:meth:`weights` of every match length a :class:`Matcher` counts (0 to :data:`LONGEST`), looked up
+        at each sampling step instead of computed again."""
+        return self.weights(np.arange(LONGEST + 1))
+
     def mix(self, log_probs: np.ndarray, matcher: Matcher) -> np.ndarray:
-        """The mixture's log-probabilities for each row of a model's ``(rows, vocab)`` ones."""
-        lengths, copy = matcher.copy(log_probs.shape[1])
-        w = self.weights(lengths)
+        """The mixture's log-probabilities for each row of a model's ``(rows, vocab)`` ones. The copy
+        distribution is only gathered when some row's match is long enough to weigh."""
+        lengths, eligible = matcher.matches()
+        w = self._by_length[lengths]
         if not w.any():
             return log_probs
+        copy = matcher.distribution(lengths, eligible, log_probs.shape[1])
         log_probs = np.asarray(log_probs, np.float64)    # float64: no token the network allows underflows to 0
         p = np.exp(log_probs - log_probs.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
-        return np.log((1 - w)[:, None] * p + w[:, None] * copy)
+        p *= (1 - w)[:, None]
+        copy *= w[:, None]
+        p += copy
+        return np.log(p, out=p)
 
 
 class Matcher:
     """The source (context parts, then the history as it grows) of ``rows`` rows and, for every place in it,
     how many tokens before it match the end of the history. The last part given is where the history starts
-    (the bars before the gap); each step :meth:`push` adds the rows' next tokens to both."""
+    (the bars before the gap); each step :meth:`push` adds the rows' next tokens to both.
+
+    Each place also keeps its *phase*: its step of the bar when the matcher is ``aligned`` (0 for every place
+    when it is not), -1 for a separator. A place is a candidate for the next token when its phase is the next
+    token's (:attr:`now`): one comparison a step instead of a modulo and three masks over the whole source."""
 
     def __init__(self, parts: list[np.ndarray], rows: int, steps_of: np.ndarray, bar_steps: int,
                  aligned: bool = True):
@@ -124,18 +140,37 @@ class Matcher:
         place = np.concatenate(positions).astype(np.int64) if positions else np.zeros(0, np.int64)
         self.src = np.full((rows, n + 64), SEPARATOR, np.int64)
         self.pos = np.full((rows, n + 64), -1, np.int64)
+        self.phase = np.full((rows, n + 64), -1, np.int64)
         self.src[:, :n], self.pos[:, :n] = source, place
+        self.phase[:, :n] = np.where((source >= 0) & (place >= 0), self._phase_of(place), -1)
         self.at = np.full(rows, int(steps_of[last].sum()), np.int64)   # the step of the next token
+        self.now = self._phase_of(self.at)                              # and its phase
         self.length = np.zeros((rows, n + 64), np.int64)
         self.length[:, :n] = _initial_lengths(source, len(last))
+
+    def _phase_of(self, steps: np.ndarray) -> np.ndarray:
+        return steps % self.bar if self.aligned else np.zeros_like(steps)
+
+    def matches(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's longest match (0: none), and the match length of every place that may be copied next
+        (``(rows, n)``: 0 at the places of another phase and at separators)."""
+        n = self.n
+        eligible = np.where(self.phase[:, :n] == self.now[:, None], self.length[:, :n], 0)
+        return (eligible.max(axis=1) if n else np.zeros(len(self.src), np.int64)), eligible
+
+    def distribution(self, longest: np.ndarray, eligible: np.ndarray, vocab: int) -> np.ndarray:
+        """The copy distribution ``(rows, vocab)`` over the tokens that followed each row's longest matches
+        (from :meth:`matches`; zeros where there is none)."""
+        row, place = _longest_places(longest, eligible)
+        counts = np.bincount(row * vocab + self.src[row, place], minlength=len(self.src) * vocab)
+        counts = counts.reshape(len(self.src), vocab)
+        return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
 
     def copy(self, vocab: int) -> tuple[np.ndarray, np.ndarray]:
         """The longest match of each row (0: none) and the copy distribution ``(rows, vocab)`` over the
         tokens that followed its longest matches (zeros where there is none)."""
-        rows = len(self.src)
-        longest, row, place = candidate_places(self)
-        counts = np.bincount(row * vocab + self.src[row, place], minlength=rows * vocab).reshape(rows, vocab)
-        return longest, counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+        longest, eligible = self.matches()
+        return longest, self.distribution(longest, eligible, vocab)
 
     def push(self, tokens: np.ndarray) -> None:
         """The rows' next tokens join the history and the source."""
@@ -145,13 +180,19 @@ class Matcher:
             grow = self.src.shape[1]
             self.src = np.pad(self.src, ((0, 0), (0, grow)), constant_values=SEPARATOR)
             self.pos = np.pad(self.pos, ((0, 0), (0, grow)), constant_values=-1)
+            self.phase = np.pad(self.phase, ((0, 0), (0, grow)), constant_values=-1)
             self.length = np.pad(self.length, ((0, 0), (0, grow)))
         same = self.src[:, :n] == tokens[:, None]
-        self.length[:, 1:n + 1] = np.where(same, np.minimum(self.length[:, :n] + 1, LONGEST), 0)
-        self.length[:, 0] = 0
-        self.src[:, n], self.pos[:, n] = tokens, self.at
+        self.length[:, 1:n + 1] = np.where(same, np.minimum(self.length[:, :n] + 1, LONGEST), 0)  # [:, 0] stays 0
+        self.src[:, n], self.pos[:, n], self.phase[:, n] = tokens, self.at, self.now
         self.at = self.at + self.steps_of[tokens]
+        self.now = self._phase_of(self.at)
         self.n = n + 1
+
+
+def _longest_places(longest: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, place) pairs whose match is their row's longest (none in a row without a match)."""
+    return np.nonzero(eligible == np.where(longest > 0, longest, -1)[:, None])
 
 
 def candidate_places(matcher: Matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -159,14 +200,8 @@ def candidate_places(matcher: Matcher) -> tuple[np.ndarray, np.ndarray, np.ndarr
     (row, place) pairs of the source whose match is that long (each place's token, ``matcher.src[row, place]``,
     is a candidate with an equal share; the ``longest`` tokens before it are the matched run). For the
     saliency's copy attribution (:mod:`musicstudio.generators.saliency.pointer`)."""
-    rows, n = len(matcher.src), matcher.n
-    length = np.where(matcher.src[:, :n] >= 0, matcher.length[:, :n], 0)   # a separator is never copied
-    if matcher.aligned:
-        place = matcher.pos[:, :n]
-        length = np.where((place >= 0) & (place % matcher.bar == (matcher.at % matcher.bar)[:, None]), length, 0)
-    longest = length.max(axis=1) if n else np.zeros(rows, np.int64)
-    row, place = np.nonzero((length == longest[:, None]) & (longest[:, None] > 0))
-    return longest, row, place
+    longest, eligible = matcher.matches()
+    return (longest, *_longest_places(longest, eligible))
 
 
 def _initial_lengths(source: np.ndarray, history: int) -> np.ndarray:

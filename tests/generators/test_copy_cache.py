@@ -77,6 +77,41 @@ def test_aligned_copies_only_from_the_same_step_of_the_bar():
     assert tied.copy(7)[0][0] == 2 and tied.copy(7)[1][0, 2] == 1
 
 
+def _places_by_definition(m: Matcher):
+    """The candidates as the module docstring defines them, from each place's token, step and match length:
+    no separator, and (aligned) the same step of the bar as the next token; the longest such matches."""
+    n = m.n
+    length = np.where(m.src[:, :n] >= 0, m.length[:, :n], 0)
+    if m.aligned:
+        place = m.pos[:, :n]
+        length = np.where((place >= 0) & (place % m.bar == (m.at % m.bar)[:, None]), length, 0)
+    longest = length.max(axis=1)
+    row, place = np.nonzero((length == longest[:, None]) & (longest[:, None] > 0))
+    return longest, row, place
+
+
+@pytest.mark.parametrize("aligned, bar", [(True, 4), (True, 3), (False, 4)])
+def test_each_places_phase_kept_as_it_grows_finds_the_candidates_of_the_definition(aligned, bar):
+    """The matcher keeps each place's step of the bar as it is pushed (and -1 at the separators) rather than
+    working it out again at every step: the same candidates, and the same copy distribution, as the
+    definition at every step of three rows' random histories over three parts (past its first growth)."""
+    rng = np.random.default_rng(bar + aligned)
+    parts = [rng.integers(0, 7, size) for size in (9, 5, 12)]
+    m = Matcher(parts, 3, STEPS, bar, aligned=aligned)
+    found = 0
+    for _ in range(90):
+        longest, row, place = candidate_places(m)
+        expected = _places_by_definition(m)
+        assert longest.tolist() == expected[0].tolist()
+        assert row.tolist() == expected[1].tolist() and place.tolist() == expected[2].tolist()
+        counts = np.zeros((3, 7))
+        np.add.at(counts, (row, m.src[row, place]), 1)
+        assert np.array_equal(m.copy(7)[1], counts / np.maximum(counts.sum(axis=1, keepdims=True), 1))
+        found += len(place)
+        m.push(rng.integers(0, 7, 3))
+    assert found > 90 and m.src.shape[1] > 28 + 64     # candidates were found; the source grew
+
+
 def test_the_mixture_weighs_by_match_length():
     cache = CopyCache(min_match=2, weight=0.3, per_token=0.1, max_weight=0.5, aligned=False)
     assert cache.weights(np.array([0, 1, 2, 3, 9])).tolist() == [0, 0, 0.3, pytest.approx(0.4), 0.5]
