@@ -49,12 +49,15 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
     allowed = phrases.allowed(request, shift)
     step_len = phrases.steps_of()
     is_shift = step_len > 0
+    no_shift = ~is_shift
     velocity = seed_velocity(request.seed.notes)
 
     state = model.begin(seed_tokens, rows, request.meter)
     elapsed = np.zeros(rows, dtype=np.int64)
     since_move = np.zeros(rows, dtype=np.int64)
-    out: list[list[int]] = [[] for _ in range(rows)]
+    longest_shift = int(step_len.max(initial=0))
+    drawn: list[np.ndarray] = []      # each step's tokens,
+    writing: list[np.ndarray] = []    # and the rows whose takes they join (those not at their end yet)
     reported = -1.0
     guard = StallGuard()
     while True:
@@ -64,31 +67,34 @@ def continue_phrase(model: TokenModel, phrases: TokenPhrases, request: Generatio
         active = elapsed < target
         if not active.any():
             break
-        masks = np.broadcast_to(allowed, (rows, len(allowed))).copy()
+        masks = allowed
         if not phrases.is_melody:
             remaining = target - elapsed
-            masks &= ~is_shift | (step_len <= np.maximum(remaining, 1)[:, None])  # no shift past the end
             stuck = since_move >= MAX_EVENTS_PER_STEP
-            masks[stuck] &= is_shift
+            if remaining.min() < longest_shift or stuck.any():   # else every row may take any allowed token
+                masks = allowed & (no_shift | (step_len <= np.maximum(remaining, 1)[:, None]))  # no shift past the end
+                masks[stuck] &= is_shift
         probs = shaped(model.log_probs(state), request.temperature, request.top_p, masks)
         tokens = sample(probs, rng)
-        for r in np.flatnonzero(active):
-            out[r].append(int(tokens[r]))
+        drawn.append(tokens)
+        writing.append(active)
         moved = step_len[tokens]
         elapsed += np.where(active, moved, 0)
         since_move = np.where(moved > 0, 0, since_move + 1)
         state = model.push(state, tokens)
-        done = float(np.minimum(elapsed, target).sum()) / (target * rows)
-        if progress is not None and done - reported >= 0.02:
-            reported = done
-            progress(done)
+        if progress is not None:
+            done = float(np.minimum(elapsed, target).sum()) / (target * rows)
+            if done - reported >= 0.02:
+                reported = done
+                progress(done)
     if progress is not None:
         progress(1.0)
     record = request.record()
     takes = []
+    drawn_tokens = np.asarray(drawn, dtype=np.int64).reshape(len(drawn), rows)
+    written = np.asarray(writing, dtype=bool).reshape(len(writing), rows)
     for r in range(rows):
-        notes = phrases.take_notes(seed_tokens, np.asarray(out[r], dtype=np.int64), seed_steps, target, shift,
-                                   velocity)
+        notes = phrases.take_notes(seed_tokens, drawn_tokens[written[:, r], r], seed_steps, target, shift, velocity)
         takes.append(Take(notes=notes, length=target * step, backend=backend, model=name, request=record,
                           variation=r))
     return takes

@@ -19,15 +19,21 @@ def shaped(log_probs: np.ndarray, temperature: float = 1.0, top_p: float = 1.0,
     scales the log-probabilities; top-p keeps the smallest set of most likely tokens whose mass reaches
     ``top_p`` (the most likely token is always kept).
     """
-    logits = np.array(log_probs, dtype=np.float64, copy=True)
+    logits = np.asarray(log_probs, dtype=np.float64)
     if logits.ndim == 1:
         logits = logits[None]
     if allowed is not None:
-        mask = np.broadcast_to(np.asarray(allowed, dtype=bool), logits.shape)
-        ok = mask.any(axis=1)
-        logits[ok] = np.where(mask[ok], logits[ok], -np.inf)
-    logits = logits / temperature
-    logits -= logits.max(axis=1, keepdims=True)
+        mask = np.asarray(allowed, dtype=bool)
+        if mask.any(axis=-1).all():     # the usual case: every row allows something (one mask for all, or one each)
+            logits = np.where(mask, logits, -np.inf)
+        else:
+            mask = np.broadcast_to(mask, logits.shape)
+            ok = mask.any(axis=1)
+            logits = logits.copy()
+            logits[ok] = np.where(mask[ok], logits[ok], -np.inf)
+    if temperature != 1:
+        logits = logits / temperature
+    logits = logits - logits.max(axis=1, keepdims=True)   # a new array: the caller's is never changed
     probs = np.exp(logits)
     probs /= probs.sum(axis=1, keepdims=True)
     if top_p < 1.0:
@@ -51,4 +57,4 @@ def sample(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     check_row_sums(totals)
     draws = rng.random(len(probs)) * totals
     tokens = (cdf < draws[:, None]).sum(axis=1)
-    return np.minimum(tokens, probs.shape[1] - 1).astype(np.int64)
+    return np.minimum(tokens, probs.shape[1] - 1).astype(np.int64, copy=False)

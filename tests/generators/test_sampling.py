@@ -38,6 +38,20 @@ def test_a_row_with_nothing_allowed_keeps_its_distribution():
     assert np.allclose(p, [[0.5, 0.3, 0.15, 0.05]])
 
 
+def test_one_mask_for_every_row_is_each_row_given_it_and_a_row_with_nothing_allowed_stays_whole():
+    log_p = np.log(np.array([[0.5, 0.3, 0.15, 0.05], [0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25]]))
+    given = log_p.copy()
+    allowed = np.array([True, False, True, True])
+    once = shaped(log_p, allowed=allowed)
+    assert np.array_equal(once, shaped(log_p, allowed=np.tile(allowed, (3, 1))))
+    assert (once[:, 1] == 0).all() and np.allclose(once.sum(axis=1), 1)
+    rows = np.tile(allowed, (3, 1))
+    rows[1] = False                       # the middle row allows nothing: it keeps its distribution
+    mixed = shaped(log_p, allowed=rows)
+    assert np.array_equal(mixed[[0, 2]], once[[0, 2]]) and np.allclose(mixed[1], [0.1, 0.2, 0.3, 0.4])
+    assert np.array_equal(log_p, given)  # the caller's log-probabilities are left as they were
+
+
 def test_sampling_follows_the_probabilities_and_repeats_with_the_seed():
     probs = np.repeat(np.array([[0.7, 0.2, 0.1]]), 20000, axis=0)
     a = sample(probs, np.random.default_rng(5))
