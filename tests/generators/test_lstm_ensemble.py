@@ -99,3 +99,23 @@ def test_the_earlier_ensemble_loads_as_lstm_ensemble_nc_with_its_weights():
     assert [m.name for m in ensemble.members] == names and ensemble.batched
     takes = ensemble.generate(GenerationRequest(seed=WALTZ, bars=2, variations=2, random_seed=4))
     assert [t.length for t in takes] == [2 * BAR] * 2 and all(t.notes for t in takes)
+
+
+def test_the_members_pass_over_the_seed_on_one_torch_thread_and_the_count_comes_back():
+    """The seed goes through each member's torch LSTM once; with torch's two threads on a busy two-core machine
+    those passes waited on each other (lstm-ensemble-nc's chordal request: 756 ms in the seed's passes alone at
+    a load of 2, 40 ms on one thread), so generate holds torch to one thread, as the lstm's does."""
+    phrases = TokenPhrases(codec_from_spec(CONFIGS["lstm-member-small"]["codec"]))
+    members = _members(lambda v: LSTMConfig.meter_aware(v, embed=8, hidden=16, dropout=0.0), 2, phrases)
+    seen = []
+    for member in members:
+        forward = member.model.forward
+        member.model.forward = lambda *a, _f=forward: seen.append(torch.get_num_threads()) or _f(*a)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        EnsembleGenerator("e", members, np.array([0.5, 0.5])).generate(
+            GenerationRequest(seed=WALTZ, bars=1, variations=2, random_seed=1, meter=(3, 4)))
+        assert len(seen) == 2 and set(seen) == {1} and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

@@ -38,6 +38,7 @@ from musicstudio.generators.lstm import backend as lstm
 from musicstudio.generators.lstm.configs import CONFIGS as LSTM_CONFIGS
 from musicstudio.generators.lstm.ensemble_stepper import StackedStepper
 from musicstudio.generators.lstm.generator import LSTMGenerator, score_chunks
+from musicstudio.generators.lstm.stepper import one_torch_thread
 from musicstudio.generators.lstm.training import collate, windows
 from musicstudio.generators.phrases import TokenPhrases
 
@@ -149,7 +150,7 @@ class EnsembleGenerator:
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)
-        with one_blas_thread():
+        with one_blas_thread(), one_torch_thread():   # the members' passes over the seed too, as an lstm's
             return continue_phrase(with_cache(self, self.cache, self.phrases), self.phrases, request, BACKEND,
                                    self.name, progress, cancel)
 
