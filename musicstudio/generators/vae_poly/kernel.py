@@ -43,6 +43,10 @@ class Kernel:
         self.w_hh = gru.weight_hh_l0.detach().clone()                    # (3 hidden, hidden)
         self.w_hh_t = self.w_hh.t().contiguous()
         self.b_hh = gru.bias_hh_l0.detach().clone()
+        self._w_prev_ru_t = self.w_prev_t[:, :2 * self.hidden].contiguous()
+        self._w_prev_n_t = self.w_prev_t[:, 2 * self.hidden:].contiguous()
+        self._w_hh_ru_t = self.w_hh_t[:, :2 * self.hidden].contiguous()
+        self._w_hh_n_t = self.w_hh_t[:, 2 * self.hidden:].contiguous()
         self.w_state = model.to_state.weight.detach().clone()            # (hidden, latent)
         self.w_state_t = self.w_state.t().contiguous()
         self.b_state = model.to_state.bias.detach().clone()
@@ -80,20 +84,23 @@ class Kernel:
         steps, batch = fixed.shape[:2]
         n = self.hidden
         gi = fixed + (z @ self.w_z_t)[None]                                   # (steps, batch, 3 hidden)
+        gi_ru = (gi[..., :2 * n] + self.b_hh[:2 * n]).unbind(0)               # r and u: input and hidden biases
+        gi_n = gi[..., 2 * n:].contiguous().unbind(0)
         h0 = torch.tanh(torch.addmm(self.b_state, z, self.w_state_t))
         hs = torch.empty(steps + 1, batch, n)
         hs[0] = h0
-        gates = torch.empty(steps, batch, 2 * n)        # r, u
+        gates = torch.empty(steps, batch, 2 * n)        # r, u after the sigmoid
         news = torch.empty(steps, batch, n)
         gh_new = torch.empty(steps, batch, n)
+        r_t, u_t = gates[..., :n].unbind(0), gates[..., n:].unbind(0)
+        gates_t, news_t, gh_t, hs_t = gates.unbind(0), news.unbind(0), gh_new.unbind(0), hs.unbind(0)
+        w_ru, w_n, b_n = self._w_hh_ru_t, self._w_hh_n_t, self.b_hh[2 * n:]
         h = h0
         for t in range(steps):
-            gh = torch.addmm(self.b_hh, h, self.w_hh_t)
-            g = gi[t]
-            rz = torch.sigmoid(torch.add(g[:, :2 * n], gh[:, :2 * n], out=gates[t]), out=gates[t])
-            gh_new[t] = gh[:, 2 * n:]
-            new = torch.tanh(torch.addcmul(g[:, 2 * n:], rz[:, :n], gh[:, 2 * n:]), out=news[t])
-            h = torch.lerp(new, h, rz[:, n:], out=hs[t + 1])
+            torch.sigmoid(torch.addmm(gi_ru[t], h, w_ru, out=gates_t[t]), out=gates_t[t])
+            ghn = torch.addmm(b_n, h, w_n, out=gh_t[t])
+            new = torch.tanh(torch.addcmul(gi_n[t], r_t[t], ghn), out=news_t[t])
+            h = torch.lerp(new, h, u_t[t], out=hs_t[t + 1])
         logits = torch.addmm(self.b_head, hs[1:].reshape(-1, n), self.w_head_t).view(steps, batch, -1, STATES)
         logp = torch.log_softmax(logits, dim=-1)
         picked = logp.gather(-1, states[..., None])[..., 0]                    # (steps, batch, pitches)
@@ -116,10 +123,11 @@ class Kernel:
         coef_i, coef_h = coef_i.view(steps, batch, 3, n), coef_h.view(steps, batch, 3, n)
         d_all = torch.empty(steps, batch, n)
         carry = torch.zeros(batch, n)
+        d_h_t, d_all_t, coef_t, u_t = d_h.unbind(0), d_all.unbind(0), coef_h.unbind(0), u.unbind(0)
         for t in range(steps - 1, -1, -1):
-            dh = torch.add(d_h[t], carry, out=d_all[t])
-            d_gh = (dh[:, None] * coef_h[t]).view(batch, 3 * n)
-            carry = torch.addmm(dh * u[t], d_gh, self.w_hh)
+            dh = torch.add(d_h_t[t], carry, out=d_all_t[t])
+            d_gh = torch.mul(dh[:, None], coef_t[t]).view(batch, 3 * n)
+            carry = torch.addmm(dh * u_t[t], d_gh, self.w_hh)
         d_gi = (d_all[:, :, None] * coef_i).sum(dim=0).view(batch, 3 * n)
         dz = d_gi @ self.w_z + (carry * (1.0 - h0 * h0)) @ self.w_state
         if kl is not None and beta > 0:
@@ -137,19 +145,22 @@ class Kernel:
     def _decode(self, z, slots, temperature, allowed, generator):
         batch, steps, n, p = len(z), len(slots), self.hidden, self.pitches
         fixed = self.slot_input(slots)[:, None] + (z @ self.w_z_t)[None]       # (steps, batch, 3 hidden)
+        fixed_ru = (fixed[..., :2 * n] + self.b_hh[:2 * n]).unbind(0)
+        fixed_n = fixed[..., 2 * n:].contiguous().unbind(0)
+        w_prev_ru, w_prev_n = self._w_prev_ru_t, self._w_prev_n_t
+        w_ru, w_n, b_n = self._w_hh_ru_t, self._w_hh_n_t, self.b_hh[2 * n:]
         h = torch.tanh(torch.addmm(self.b_state, z, self.w_state_t))
         previous = torch.zeros(batch, 2 * p)
-        sounding = torch.zeros(batch, p, dtype=torch.bool)
+        quiet = torch.ones(batch, p, dtype=torch.bool)              # pitches not sounding at the step before
         onset_mask = None if allowed is None else ~torch.as_tensor(allowed, dtype=torch.bool)
-        out = torch.empty(batch, steps, p, dtype=torch.long)
+        out = []
         for t in range(steps):
-            g = torch.addmm(fixed[t], previous, self.w_prev_t)
-            gh = torch.addmm(self.b_hh, h, self.w_hh_t)
-            rz = torch.sigmoid(g[:, :2 * n] + gh[:, :2 * n])
-            new = torch.tanh(torch.addcmul(g[:, 2 * n:], rz[:, :n], gh[:, 2 * n:]))
-            h = torch.lerp(new, h, rz[:, n:])
+            ru = torch.sigmoid(torch.addmm(torch.addmm(fixed_ru[t], previous, w_prev_ru), h, w_ru))
+            new = torch.tanh(torch.addcmul(torch.addmm(fixed_n[t], previous, w_prev_n), ru[:, :n],
+                                           torch.addmm(b_n, h, w_n)))
+            h = torch.lerp(new, h, ru[:, n:])
             logits = torch.addmm(self.b_head, h, self.w_head_t).view(batch, p, STATES)
-            logits[..., HOLD].masked_fill_(~sounding, -1e9)
+            logits[..., HOLD].masked_fill_(quiet, -1e9)
             if onset_mask is not None:
                 logits[..., ONSET].masked_fill_(onset_mask, -1e9)
             if temperature <= 0:
@@ -157,10 +168,10 @@ class Kernel:
             else:
                 probs = torch.softmax(logits / temperature, dim=-1).reshape(-1, STATES)
                 states = torch.multinomial(probs, 1, generator=generator).view(batch, p)
-            out[:, t] = states
-            sounding = states != OFF
-            previous = torch.cat([states == ONSET, sounding], dim=-1).float()
-        return out
+            out.append(states)
+            quiet = states == OFF
+            previous = torch.cat([states == ONSET, ~quiet], dim=-1).float()
+        return torch.stack(out, dim=1)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ fed back, as in training, nats summed over its cells) at z = mean, plus ``beta``
 and the encoder's own log-variance, which stays fixed) to N(0, I), the prior the model was trained against,
 above ``free_bits`` nats (beta 1 and no free bits: the ELBO itself). Each phrase keeps the best code its steps
 reached, the encoder's mean included, so a refined code is never worse than the encoder's by that objective.
+With the phrase's own steps fed back (teacher forcing) and the autoregressive decoder, the objective and its
+gradient come from the hand-written decoder of :mod:`.kernel` (the same figures, about half the time a step of
+autograd through ``nn.GRU``); the other feedbacks go through autograd.
 Safe to import: no side effects.
 """
 
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 import torch
 
+from musicstudio.generators.vae_poly.kernel import Kernel
 from musicstudio.generators.vae_poly.model import PolyVAE, kl_per_dim
 from musicstudio.generators.vae_poly.objective import phrase_objective, state_features
 from musicstudio.generators.vae_poly.roll import HOLD, ONSET
@@ -81,15 +85,22 @@ def refine_steps(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: 
         z = mu.clone().requires_grad_(True)
         best, best_loss = mu.clone(), None
         optimiser = torch.optim.Adam([z], lr=lr)
+        kernel = phrases = None
+        if feedback == "true" and not model.parallel and features.device.type == "cpu":
+            kernel = Kernel(model)
+            phrases = kernel.phrases(features, slots)
         for k in range(steps + 1):
-            fed = features
-            if feedback == "greedy":
-                fed = state_features(model.decode_states(z.detach(), slots))
-            model.train(feedback == "dropout")
-            with torch.enable_grad():
-                loss = code_loss(model, z, logvar, fed, slots, targets, beta, free_bits)
-                grad = torch.autograd.grad(loss.sum(), z)[0] if k < steps else None
-            model.eval()
+            if kernel is not None:
+                loss, grad = kernel.objective(z, phrases, logvar, beta, free_bits, grad=k < steps)
+            else:
+                fed = features
+                if feedback == "greedy":
+                    fed = state_features(model.decode_states(z.detach(), slots))
+                model.train(feedback == "dropout")
+                with torch.enable_grad():
+                    loss = code_loss(model, z, logvar, fed, slots, targets, beta, free_bits)
+                    grad = torch.autograd.grad(loss.sum(), z)[0] if k < steps else None
+                model.eval()
             loss = loss.detach()
             if best_loss is None:
                 best_loss = loss.clone()
