@@ -32,6 +32,8 @@ PAPERS = ("Roberts, Engel, Raffel, Hawthorne & Eck, \"A Hierarchical Latent Vect
           "Kim, Wiseman, Miller, Sontag & Rush, \"Semi-Amortized Variational Autoencoders\", 2018, and Krishnan, Liang "
           "& Hoffman, \"On the Challenges of Learning with Inference Networks on Sparse, High-dimensional Data\", "
           "2018 (refining the encoder's code by gradient steps on the phrase's ELBO)")
+FAST_PAPER = ("Marino, Yue & Mandt, \"Iterative Amortized Inference\", 2018 (a learned update network reading the "
+              "objective's gradient: `encoding.fast`)")
 CURVES = (("reconstruction per phrase (nats)", ("train_recon", "valid_recon")), ("KL per phrase (nats)",
           ("train_kl", "valid_kl")), ("greedy step accuracy (valid)", ("valid_greedy_step_accuracy",)),
           ("adversary", ("d_loss", "adversarial")))
@@ -147,7 +149,8 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
                   "quarter of the budget, on; the discriminator soon wins, its hinge loss near 0.2) and history are "
                   "kept here:", "",
                   "![VAE-GAN curves](gan-curves.png)", ""]
-    lines += ["## Papers", "", *[f"- {p}" for p in PAPERS], ""]
+    papers = PAPERS + ((FAST_PAPER,) if (config.get("encoding") or {}).get("fast") else ())
+    lines += ["## Papers", "", *[f"- {p}" for p in papers], ""]
     return "\n".join(lines)
 
 
@@ -157,6 +160,15 @@ def _stages(history: list[dict]) -> str:
 
 
 def _encoding(config: dict) -> str:
+    fast = (config.get("encoding") or {}).get("fast")
+    if fast:
+        free = f" above {fast['free_bits']} nats" if fast.get("free_bits") else ""
+        return (f"the encoder's posterior mean moved by {fast['steps']} steps of a learned update network "
+                f"(`{fast['weights']}` beside the weights, {fast['hidden']} hidden units; `encoding.fast`, "
+                "musicstudio/generators/vae_poly/iterative.py), each step reading the gradient of the phrase's "
+                f"objective (teacher-forced reconstruction plus {fast.get('beta', 1.0)} times the KL{free}); each "
+                "phrase keeps its best code, the encoder's mean included: the app decodes these codes "
+                "(`reconstruction_*_refined` below; `reconstruction_*`: from the encoder's mean)")
     spec = (config.get("encoding") or {}).get("refine") or {}
     if not spec.get("steps"):
         return "the encoder's posterior mean"

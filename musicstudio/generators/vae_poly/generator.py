@@ -11,7 +11,8 @@ the encoder's mean by a few gradient steps on the phrase's ELBO (:mod:`.refine`)
 (reconstruction, sliders, vary, interpolation, the pad); the last few clips' refined codes are kept, so a slider
 dragged over one selection refines it once. A model whose config has ``encoding.fast`` (:class:`~.iterative.Fast`)
 encodes instead through its learned update network (iterative amortised inference, :mod:`.iterative`): a few
-steps, within the studio's 30 ms for 4 bars, where the 50 Adam steps of ``encoding.refine`` take about 0.3 s.
+steps (3 of them: about 50 ms for a new 4-bar selection on the 2-core development machine, where the 50 Adam steps
+of ``encoding.refine`` take about 0.5 s; docs/vae-poly.md, sixth pass).
 Greedy and sampled decoding of the autoregressive decoder run through :class:`~.kernel.Kernel` (the same states as
 :meth:`~.model.PolyVAE.decode_states`, without ``nn.GRU``'s per-call overhead).
 """

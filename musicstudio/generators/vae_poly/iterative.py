@@ -78,25 +78,39 @@ class Fast:
 
 
 class UpdateNet(nn.Module):
-    """``f(z, z - mu, g_hat, log rms g, k)``: ``-exp(log_rate[k]) * g_hat`` (a learned step per dimension along
-    the normalised gradient) plus an MLP's correction of the same inputs and a one-hot of the step k."""
+    """``f(z - mu, g_hat, log rms g, the previous step's g_hat and log rms g, k)``: ``-exp(log_rate[k]) * g_hat``
+    (a learned step per dimension along the normalised gradient) plus an MLP's correction of those inputs and a
+    one-hot of the step k. It reads where the code has moved and the objective's gradients, at this step and the
+    one before (the change of the gradient along the last step: curvature, as a quasi-Newton method reads it),
+    not the code itself, so it cannot learn the training phrases' codes by heart."""
 
     def __init__(self, latent: int, hidden: int, steps: int):
         super().__init__()
         self.latent, self.hidden, self.steps = latent, hidden, steps
         self.log_rate = nn.Parameter(torch.full((steps, latent), float(np.log(0.05))))
-        self.mlp = nn.Sequential(nn.Linear(3 * latent + 1 + steps, hidden), nn.Tanh(), nn.Linear(hidden, hidden),
+        self.mlp = nn.Sequential(nn.Linear(3 * latent + 2 + steps, hidden), nn.Tanh(), nn.Linear(hidden, hidden),
                                  nn.Tanh(), nn.Linear(hidden, latent))
         nn.init.zeros_(self.mlp[-1].weight)
         nn.init.zeros_(self.mlp[-1].bias)
 
-    def forward(self, z: torch.Tensor, mu: torch.Tensor, grad: torch.Tensor, k: int) -> torch.Tensor:
-        rms = grad.pow(2).mean(dim=1, keepdim=True).sqrt().clamp_min(1e-8)
-        g_hat = grad / rms
+    def forward(self, z: torch.Tensor, mu: torch.Tensor, grad: torch.Tensor, k: int,
+                previous: torch.Tensor | None = None) -> torch.Tensor:
+        """The update of codes ``z`` (encoder's means ``mu``) at step ``k``, ``grad`` the objective's gradient at
+        z, ``previous`` that at the step before (None at the first step)."""
+        g_hat, log_rms = _normalised(grad)
+        if previous is None:
+            p_hat, p_log = torch.zeros_like(g_hat), torch.zeros_like(log_rms)
+        else:
+            p_hat, p_log = _normalised(previous)
         step = torch.zeros(len(z), self.steps)
         step[:, k] = 1.0
-        x = torch.cat([z, z - mu, g_hat, torch.log(rms), step], dim=1)
+        x = torch.cat([z - mu, g_hat, log_rms, p_hat, p_log, step], dim=1)
         return -torch.exp(self.log_rate[k]) * g_hat + self.mlp(x)
+
+
+def _normalised(grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    rms = grad.pow(2).mean(dim=1, keepdim=True).sqrt().clamp_min(1e-8)
+    return grad / rms, torch.log(rms)
 
 
 def fast_codes(kernel: Kernel, net: UpdateNet, phrases: Phrases, mu: torch.Tensor, logvar: torch.Tensor,
@@ -107,7 +121,7 @@ def fast_codes(kernel: Kernel, net: UpdateNet, phrases: Phrases, mu: torch.Tenso
         raise ValueError(f"the update network was trained for 1 to {net.steps} steps, not {steps}")
     with torch.no_grad():
         z = mu.detach().float()
-        best, best_loss = z.clone(), None
+        best, best_loss, previous = z.clone(), None, None
         for k in range(steps + 1):
             loss, grad = kernel.objective(z, phrases, logvar, beta, free_bits, grad=k < steps)
             if best_loss is None:
@@ -119,7 +133,7 @@ def fast_codes(kernel: Kernel, net: UpdateNet, phrases: Phrases, mu: torch.Tenso
             if k < steps:
                 if cancel is not None:
                     cancel.check()
-                z = z + net(z, mu, grad, k)
+                z, previous = z + net(z, mu, grad, k, previous), grad
     return best, best_loss
 
 
@@ -174,14 +188,14 @@ def save_net(net: UpdateNet, path: Path) -> Path:
 
 
 # -- training ---------------------------------------------------------------------------------------------------
-def _groups(vae, cache, split: str, per_meter: int | None = None, seed: int = 0):
+def _groups(vae, cache, split: str, per_meter: int | None = None, seed: int = 0, transpose=(0,)):
     from musicstudio.generators.vae_poly.data import read_cache
     from musicstudio.generators.vae_poly.objective import as_features
     from musicstudio.generators.vae_poly.phrases import meter_groups
     from musicstudio.generators.vae_poly.refine_report import pick
 
     groups, _ = meter_groups(read_cache(cache) if not isinstance(cache, tuple) else cache, split, vae.codec,
-                             vae.config)
+                             vae.config, transpose)
     if per_meter:
         groups = pick(groups, per_meter, seed)
     out = []
@@ -208,23 +222,27 @@ def score(vae, kernel: Kernel, net: UpdateNet, groups, steps: int, beta: float, 
 
 def train(vae, cache, out: Path, steps: int = 4, hidden: int = 512, beta: float = 0.2, free_bits: float = 512.0,
           batch: int = 64, lr: float = 1e-3, minutes: float = 30.0, validate_minutes: float = 3.0,
-          valid_per_meter: int = 60, seed: int = 0, log=print) -> dict:
+          valid_per_meter: int = 60, seed: int = 0, transpose=(0,), init: Path | None = None, log=print) -> dict:
     """Train an :class:`UpdateNet` for ``steps`` updates on the training split (phrases drawn per batch from one
-    meter, in proportion to the meters' phrases) for ``minutes``; every ``validate_minutes`` score it on a fixed
+    meter, in proportion to the meters' phrases; each training piece in every transposition of ``transpose``) for
+    ``minutes``; every ``validate_minutes`` score it on a fixed
     pick of the valid split at ``steps`` updates and keep the best by greedy step accuracy, written to
-    ``out``. Returns the history."""
+    ``out``; ``init``: a network of the same shape to start from. Returns the history."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = vae.model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
     kernel = Kernel(model)
-    train_groups = _groups(vae, cache, "train")
+    train_groups = _groups(vae, cache, "train", transpose=transpose)
     valid_groups = _groups(vae, cache, "valid", valid_per_meter)
     sizes = np.array([len(g[1]) for g in train_groups], float)
     log(f"training phrases: {int(sizes.sum())} in {len(sizes)} meters; valid pick: "
         f"{sum(len(g[1]) for g in valid_groups)}")
     net = UpdateNet(model.config.latent, hidden, steps)
+    if init is not None:
+        net = load_net(Path(init), model.config.latent, Fast(steps, Path(init).name, hidden))
+        net.train()
     optimiser = torch.optim.Adam(net.parameters(), lr=lr)
     history, best = [], None
     started = last = time.monotonic()
@@ -252,9 +270,9 @@ def train(vae, cache, out: Path, steps: int = 4, hidden: int = 512, beta: float 
         phrases = kernel.phrases(x, slots)
         z = mu
         _, grad = kernel.objective(z, phrases, logvar, beta, free_bits)
-        surrogate, total = 0.0, 0.0
+        surrogate, total, previous = 0.0, 0.0, None
         for k in range(steps):
-            z = z + net(z, mu, grad, k)
+            z, previous = z + net(z, mu, grad, k, previous), grad
             loss, grad = kernel.objective(z, phrases, logvar, beta, free_bits)
             surrogate = surrogate + (grad * z).sum() / len(z)       # d/dz of the mean objective at z_k is grad/len
             total += float(loss.mean())
@@ -287,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--minutes", type=float, default=30.0)
     p.add_argument("--validate-minutes", type=float, default=3.0)
+    p.add_argument("--transpose", default="0", help="semitones, comma-separated: the training pieces' transpositions")
+    p.add_argument("--init", help="a network of the same shape to start from")
     p.add_argument("--history", help="a JSON file for the validation history")
     args = p.parse_args(argv)
 
@@ -294,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(1)
     result = train(load_model(args.model), args.cache, Path(args.out), args.steps, args.hidden, args.beta,
-                   args.free_bits, args.batch, args.lr, args.minutes, args.validate_minutes)
+                   args.free_bits, args.batch, args.lr, args.minutes, args.validate_minutes,
+                   transpose=tuple(int(t) for t in args.transpose.split(",")), init=args.init)
     if args.history:
         Path(args.history).write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     print(json.dumps(result["best"]), file=sys.stderr)

@@ -36,9 +36,14 @@ def measure(vae, cache, seeds: int, samples: int) -> dict:
     out = {"model": vae.name, "test_pieces": [p["id"] for p in pieces],
            "reconstruction_2_bars": reconstruction(vae, two), "reconstruction_4_bars": reconstruction(vae, four, 4),
            "prior_samples": prior_samples(vae, two, samples), "sliders": slider_control(vae, two, seeds)}
-    if vae.refine.steps > 0:    # greedy from the refined posterior mean, beside the encoder's (refine.py)
-        out["refine"] = {"steps": vae.refine.steps, "lr": vae.refine.lr, "beta": vae.refine.beta,
-                         "free_bits": vae.refine.free_bits}
+    fast = getattr(vae, "fast", None)
+    if vae.refine.steps > 0 or fast is not None:    # greedy from the refined code, beside the encoder's mean
+        if fast is not None:        # the update network's steps (iterative.py), what the generator encodes with
+            out["fast"] = {"steps": fast.steps, "weights": fast.weights, "beta": fast.beta,
+                           "free_bits": fast.free_bits}
+        else:                       # Adam's steps (refine.py)
+            out["refine"] = {"steps": vae.refine.steps, "lr": vae.refine.lr, "beta": vae.refine.beta,
+                             "free_bits": vae.refine.free_bits}
         out["reconstruction_2_bars_refined"] = reconstruction(vae, two, refined=True)
         out["reconstruction_4_bars_refined"] = reconstruction(vae, four, 4, refined=True)
     out["seconds"] = round(time.monotonic() - started, 1)
@@ -172,7 +177,14 @@ def by_meter(result: dict) -> list[str]:
     for meter, row in result["reconstruction_2_bars"]["by_meter"].items():
         cells = [result[f"reconstruction_{k}"]["by_meter"].get(meter, {}).get("step_accuracy", "-") for k, _ in cols]
         lines.append(f"| {meter} ({row['phrases']}) | " + " | ".join(str(c) for c in cells) + " |")
-    if refined:
+    if refined and "fast" in result:
+        s = result["fast"]
+        free = f" above {s['free_bits']:g} nats" if s.get("free_bits") else ""
+        lines += ["", f"Refined: {s['steps']} steps of the learned update network ({s['weights']}) from the encoder's "
+                      "mean, each reading the gradient of the phrase's objective (its teacher-forced reconstruction "
+                      f"loss plus {s['beta']:g} times the KL{free}) (models/vae-poly/config.json: `encoding.fast`; "
+                      "`musicstudio/generators/vae_poly/iterative.py`)."]
+    elif refined:
         s = result["refine"]
         free = f" above {s['free_bits']:g} nats" if s.get("free_bits") else ""
         lines += ["", f"Refined: {s['steps']} Adam steps at learning rate {s['lr']:g} from the encoder's mean on each "

@@ -194,3 +194,17 @@ def test_training_writes_a_loadable_network_no_worse_than_the_encoders_mean(tiny
     trained, untouched = score(vae, kernel, net, groups, 2, 0.2, 0.0), score(vae, kernel, net, groups, 0, 0.2, 0.0)
     assert trained["objective"] <= untouched["objective"] + 1e-3
     assert result["best"]["step_accuracy"] == max(r["step_accuracy"] for r in result["history"])
+
+
+def test_the_report_and_the_card_describe_a_model_that_encodes_through_the_update_network(tiny_poly_models, tmp_path):
+    from musicstudio.generators.vae_poly.card import _encoding
+    from musicstudio.generators.vae_poly.report import by_meter, measure, summary
+
+    spec = {"steps": 2, "weights": "update.safetensors", "hidden": 16, "beta": 0.2, "trained_steps": 3}
+    folder = _with_fast(tiny_poly_models, tmp_path, _tiny_net(tiny_poly_models), spec)
+    vae = load(folder, read_config(folder))
+    result = measure(vae, str(tiny_poly_models / "cache.npz"), seeds=4, samples=4)
+    assert result["fast"]["steps"] == 2 and "refine" not in result
+    assert 0 <= summary(result)["reconstruction_2_bars_refined"] <= 1
+    assert any("2 steps of the learned update network (update.safetensors)" in line for line in by_meter(result))
+    assert "2 steps of a learned update network (`update.safetensors`" in _encoding(read_config(folder))
