@@ -79,3 +79,19 @@ def test_a_step_gets_the_models_slots_for_the_meter(generator, monkeypatch, mete
         state = generator.push(state, tokens)
         position = position + generator._steps_of[tokens]
         assert np.array_equal(given[-1], generator.model.config.position_slots(position, meter))
+
+
+def test_the_matrices_sit_on_64_byte_boundaries_and_hold_the_networks_weights(generator):
+    """MKL multiplies by an unaligned matrix on a slower path (about 1.6 times the time for lstm-nc's two big
+    ones on this machine, the same sums), so the stepper keeps its matrices, and the tensors its products use,
+    on 64-byte boundaries; they are still the network's weights, and the tensors share the arrays' memory."""
+    stepper = generator._stepper
+    weights = generator.model.state_dict()
+    arrays = stepper.recurrent + stepper.stacked[1:] + [stepper.head_w]
+    tensors = stepper._recurrent_t + stepper._stacked_t[1:] + [stepper._head_t]
+    for array, tensor in zip(arrays, tensors):
+        assert array.ctypes.data % 64 == 0 and tensor.data_ptr() == array.ctypes.data
+        assert array.dtype == np.float32 and array.flags["C_CONTIGUOUS"]
+    assert np.array_equal(stepper.head_w, weights["head.weight"].numpy().T)
+    H = stepper.hidden
+    assert np.array_equal(stepper.recurrent[0][:, 2 * H:3 * H], weights["lstm.weight_hh_l0"].numpy().T[:, 2 * H:3 * H])

