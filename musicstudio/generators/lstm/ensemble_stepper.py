@@ -65,9 +65,13 @@ class StackedStepper:
         """The LSTM cell on ``(M, rows, 4H)`` gates whose sigmoid columns are pre-halved (see NumpyStepper)."""
         H = self.hidden
         t = np.tanh(gates)
-        sig = 0.5 + 0.5 * t
-        c = sig[..., H:2 * H] * c + sig[..., :H] * t[..., 2 * H:3 * H]
-        return sig[..., 3 * H:] * np.tanh(c), c
+        sig = t * 0.5         # the same operations as 0.5 + 0.5 * t, f * c + i * g and o * tanh(c), in place
+        sig += 0.5
+        c = sig[..., H:2 * H] * c
+        c += sig[..., :H] * t[..., 2 * H:3 * H]
+        h = np.tanh(c)
+        h *= sig[..., 3 * H:]
+        return h, c
 
     def step(self, tokens: np.ndarray, slots: np.ndarray, state: StackedState) -> tuple[np.ndarray, StackedState]:
         """The mixture's log-probabilities ``(rows, vocab)`` of the token after ``tokens`` (each member's
