@@ -191,8 +191,7 @@ def save_net(net: UpdateNet, path: Path) -> Path:
 def _groups(vae, cache, split: str, per_meter: int | None = None, seed: int = 0, transpose=(0,)):
     from musicstudio.generators.vae_poly.data import read_cache
     from musicstudio.generators.vae_poly.objective import as_features
-    from musicstudio.generators.vae_poly.phrases import meter_groups
-    from musicstudio.generators.vae_poly.refine_report import pick
+    from musicstudio.generators.vae_poly.phrases import meter_groups, pick
 
     groups, _ = meter_groups(read_cache(cache) if not isinstance(cache, tuple) else cache, split, vae.codec,
                              vae.config, transpose)
@@ -310,10 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--history", help="a JSON file for the validation history")
     args = p.parse_args(argv)
 
-    from musicstudio.generators.vae_poly.report import load_model
+    from musicstudio.generators.registry import ModelRegistry  # the backend by name: no import cycle
 
+    folder = Path(args.model) if Path(args.model).is_dir() else Path("models") / args.model
     torch.set_num_threads(1)
-    result = train(load_model(args.model), args.cache, Path(args.out), args.steps, args.hidden, args.beta,
+    vae = ModelRegistry([folder.parent]).load(folder.name, "cpu")
+    result = train(vae, args.cache, Path(args.out), args.steps, args.hidden, args.beta,
                    args.free_bits, args.batch, args.lr, args.minutes, args.validate_minutes,
                    transpose=tuple(int(t) for t in args.transpose.split(",")), init=args.init)
     if args.history:

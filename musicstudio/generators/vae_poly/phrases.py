@@ -78,3 +78,10 @@ def meter_groups(cache, split: str, codec: RollCodec, config, transpose=(0,), ba
             continue
         used.append({"id": row["id"], "collection": row["collection"], "meter": row["meter"], "phrases": found})
     return {m: np.stack(r) for m, r in out.items() if r}, used
+
+
+def pick(groups: dict, per_meter: int, seed: int = 0) -> dict:
+    """At most ``per_meter`` phrases of each meter's group, a fixed random choice kept in their order (the
+    valid picks the refinement tables are measured on)."""
+    rng = np.random.default_rng(seed)
+    return {m: r[np.sort(rng.permutation(len(r))[:per_meter])] for m, r in groups.items()}

@@ -21,10 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-
-def pick(groups: dict, per_meter: int, seed: int = 0) -> dict:
-    rng = np.random.default_rng(seed)
-    return {m: r[np.sort(rng.permutation(len(r))[:per_meter])] for m, r in groups.items()}
+from musicstudio.generators.vae_poly.phrases import pick
 
 
 def trajectory(vae, groups: dict, ks: list[int], lr: float, beta: float, feedback: str,
