@@ -14,7 +14,6 @@ processor time beside it (the machine is shared: the wall time grows with the lo
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -117,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from musicstudio.generators.vae_poly.iterative import Fast, _groups, load_net
     from musicstudio.generators.vae_poly.kernel import Kernel
+    from musicstudio.generators.vae_poly.refine_report import write_outputs
     from musicstudio.generators.vae_poly.report import load_model
 
     torch.set_num_threads(1)
@@ -134,12 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         argv if argv is not None else sys.argv[1:])
     result = {"model": vae.name, "split": args.split, "phrases": {f"{m[0]}/{m[1]}": len(r) for m, r, *_ in groups},
               "rows": rows, "times": times, "command": command}
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-    text = markdown(rows, times, meters, command)
-    if args.docs:
-        Path(args.docs).write_text(text, "utf-8")
-    print(text)
+    write_outputs(result, markdown(rows, times, meters, command), args.json, args.docs)
     return 0
 
 

@@ -85,6 +85,16 @@ def _floats(text: str) -> list[float]:
     return [float(x) for x in text.split(",") if x]
 
 
+def write_outputs(result: dict, text: str, json_path: str | None, docs_path: str | None) -> None:
+    """A table tool's figures to ``json_path`` and its Markdown to ``docs_path`` (where given), the Markdown
+    printed."""
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    if docs_path:
+        Path(docs_path).write_text(text, "utf-8")
+    print(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m musicstudio.generators.vae_poly.refine_report")
     p.add_argument("model", nargs="?", default="vae-poly")
@@ -125,12 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         argv if argv is not None else sys.argv[1:])
     result = {"model": vae.name, "split": args.split, "phrases": {f"{m[0]}/{m[1]}": len(r) for m, r in groups.items()},
               "rows": rows, "ms_per_4_bar_phrase": timings, "command": command}
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-    text = markdown(rows, timings, meters, command)
-    if args.docs:
-        Path(args.docs).write_text(text, "utf-8")
-    print(text)
+    write_outputs(result, markdown(rows, timings, meters, command), args.json, args.docs)
     return 0
 
 

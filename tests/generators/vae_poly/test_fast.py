@@ -9,11 +9,9 @@ import shutil
 import numpy as np
 import pytest
 import torch
+from tiny_poly_vae import CHORDS, tiny_model
 
-from musicstudio.core.clip import Clip
-from musicstudio.core.note import Note
 from musicstudio.generators.checkpoint import CheckpointError, read_config
-from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.vae_poly.backend import load
 from musicstudio.generators.vae_poly.iterative import Fast, UpdateNet, fast_codes, load_net, save_net, score, train
 from musicstudio.generators.vae_poly.kernel import Kernel
@@ -21,14 +19,7 @@ from musicstudio.generators.vae_poly.model import PolyConfig, PolyVAE
 from musicstudio.generators.vae_poly.refine import code_loss, roll_targets
 from musicstudio.generators.vae_poly.roll import roll_features
 
-Q = 4 * STEP_TICKS
-CHORDS = Clip(tuple(Note(p, bar * 4 * Q + beat * Q, Q, 80) for bar, chord in
-                    enumerate([(55, 59, 62, 67), (48, 55, 64, 72)]) for beat in range(4) for p in chord), 8 * Q)
-
-
-def _model(seed=0):
-    torch.manual_seed(seed)
-    return PolyVAE(PolyConfig(pitches=12, embed=8, encoder=8, decoder=16, latent=4, position_embed=4)).eval()
+_model = tiny_model
 
 
 def _features(n=6, seed=1, steps=32):
