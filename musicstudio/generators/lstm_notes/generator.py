@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from musicstudio.core.note import Note
 from musicstudio.core.ticks import PPQ
+from musicstudio.generators.blas_threads import on_one_thread
 from musicstudio.generators.codecs import NotesCodec
 from musicstudio.generators.codecs.grid import STEP_TICKS, STEPS_PER_QUARTER, on_grid
 from musicstudio.generators.continuation import seed_velocity
@@ -104,6 +105,7 @@ class NotesLSTMGenerator:
         return (F.log_softmax(logits.float(), dim=-1).cpu().numpy(), step.float().cpu().numpy(),
                 duration.float().cpu().numpy())
 
+    @on_one_thread
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         torch.manual_seed(request.random_seed)

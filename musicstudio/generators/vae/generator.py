@@ -30,6 +30,7 @@ import torch
 from musicstudio.core.clip import Clip
 from musicstudio.core.key import Key
 from musicstudio.core.note import Note
+from musicstudio.generators.blas_threads import on_one_thread
 from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.continuation import seed_velocity
 from musicstudio.generators.interface import CancelToken, GenerationError, GenerationRequest, Progress, Take
@@ -221,6 +222,7 @@ class VAEGenerator:
         return self.decode(z, transpose=shift, velocity=phrase_velocity(nearest), meter=meter)
 
     # -- the generator interface --------------------------------------------------------------------------
+    @on_one_thread
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
         refuse_meter(FAMILY, request.meter)   # before any work: a meter no VAE writes
