@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from musicstudio.generators.lstm.model import EventLSTM
-from musicstudio.generators.lstm.stepper import NumpyStepper
+from musicstudio.generators.lstm.stepper import NumpyStepper, lstm_cell
 
 # (h per layer, c per layer), each (members, rows, hidden)
 StackedState = tuple[list[np.ndarray], list[np.ndarray]]
@@ -61,18 +61,6 @@ class StackedStepper:
         return ([np.stack([s[0][k] for s in member_states]) for k in range(layers)],
                 [np.stack([s[1][k] for s in member_states]) for k in range(layers)])
 
-    def _cell(self, gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The LSTM cell on ``(M, rows, 4H)`` gates whose sigmoid columns are pre-halved (see NumpyStepper)."""
-        H = self.hidden
-        t = np.tanh(gates)
-        sig = t * 0.5         # the same operations as 0.5 + 0.5 * t, f * c + i * g and o * tanh(c), in place
-        sig += 0.5
-        c = sig[..., H:2 * H] * c
-        c += sig[..., :H] * t[..., 2 * H:3 * H]
-        h = np.tanh(c)
-        h *= sig[..., 3 * H:]
-        return h, c
-
     def step(self, tokens: np.ndarray, slots: np.ndarray, state: StackedState) -> tuple[np.ndarray, StackedState]:
         """The mixture's log-probabilities ``(rows, vocab)`` of the token after ``tokens`` (each member's
         bar-position slots in ``slots``, ``(M, rows)``), and the new stacked state."""
@@ -80,11 +68,11 @@ class StackedStepper:
         gates = self.token_table[:, tokens] + np.matmul(hs[0], self.recurrent)
         if self.position_table is not None:
             gates += self.position_table[self._member_index, slots % self.positions]
-        h, c = self._cell(gates, cs[0])
+        h, c = lstm_cell(gates, cs[0], self.hidden)
         new_h, new_c = [h], [c]
         for k in range(1, self.layers):
             gates = np.matmul(np.concatenate([h, hs[k]], axis=2), self.stacked[k]) + self.bias[k]
-            h, c = self._cell(gates, cs[k])
+            h, c = lstm_cell(gates, cs[k], self.hidden)
             new_h.append(h)
             new_c.append(c)
         logits = np.matmul(h, self.head_w) + self.head_b                           # (M, rows, vocab)

@@ -70,6 +70,22 @@ def products_agree(pairs, rows=range(2, 9), seed: int = 0) -> bool:
     return True
 
 
+def lstm_cell(gates: np.ndarray, c: np.ndarray, hidden: int) -> tuple[np.ndarray, np.ndarray]:
+    """``o * tanh(f * c + i * g)`` and the new ``c`` for gates ``(..., 4 hidden)`` whose sigmoid columns are
+    pre-halved (sigmoid(x) = 0.5 + 0.5 tanh(x / 2)): the sigmoids taken for all the gates in one pass (the g
+    columns' go unused) and the sums made in place, the same operations in a third fewer calls. One stepper's
+    ``(rows, 4H)`` gates or an ensemble's stacked ``(members, rows, 4H)``."""
+    H = hidden
+    t = np.tanh(gates)
+    sig = t * 0.5
+    sig += 0.5
+    c = sig[..., H:2 * H] * c
+    c += sig[..., :H] * t[..., 2 * H:3 * H]
+    h = np.tanh(c)
+    h *= sig[..., 3 * H:]
+    return h, c
+
+
 @contextmanager
 def one_torch_thread() -> Iterator[None]:
     """torch's intra-op threads held at one for the block, the earlier count given back after."""
@@ -117,19 +133,6 @@ class NumpyStepper:
         h, c = state
         return ([x.float().cpu().numpy().copy() for x in h], [x.float().cpu().numpy().copy() for x in c])
 
-    def _cell(self, gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``o * tanh(f * c + i * g)`` and the new ``c``, the sigmoids taken for all the gates in one pass
-        (the g columns' go unused) and the sums made in place: the same operations, a third fewer calls."""
-        H = self.hidden
-        t = np.tanh(gates)
-        sig = t * 0.5
-        sig += 0.5
-        c = sig[:, H:2 * H] * c
-        c += sig[:, :H] * t[:, 2 * H:3 * H]
-        h = np.tanh(c)
-        h *= sig[:, 3 * H:]
-        return h, c
-
     def step(self, tokens: np.ndarray, positions: np.ndarray, state: State) -> tuple[np.ndarray, State]:
         """Log-probabilities ``(rows, vocab)`` of the token after ``tokens`` (which sit at bar
         ``positions``), and the new state."""
@@ -142,11 +145,11 @@ class NumpyStepper:
         gates = self.token_table[tokens] + product(hs[0], self.recurrent[0], self._recurrent_t[0])
         if self.position_table is not None:
             gates += self.position_table[positions % self.positions]
-        h, c = self._cell(gates, cs[0])
+        h, c = lstm_cell(gates, cs[0], self.hidden)
         new_h, new_c = [h], [c]
         for k in range(1, self.layers):
             gates = product(np.concatenate([h, hs[k]], axis=1), self.stacked[k], self._stacked_t[k]) + self.bias[k]
-            h, c = self._cell(gates, cs[k])
+            h, c = lstm_cell(gates, cs[k], self.hidden)
             new_h.append(h)
             new_c.append(c)
         logits = product(h, self.head_w, self._head_t) + self.head_b
