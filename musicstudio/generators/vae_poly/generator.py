@@ -157,7 +157,8 @@ class PolyGenerator:
             return fast_codes(self._kernel, self.update_net, self._kernel.phrases(x, slots), mu, logvar, f.steps,
                               f.beta, f.free_bits, cancel)[0].numpy()
         r = self.refine
-        return refine_codes(self.model, x, slots, r.steps, r.lr, r.beta, r.free_bits, cancel)[0].cpu().numpy()
+        return refine_codes(self.model, x, slots, r.steps, r.lr, r.beta, r.free_bits, cancel,
+                            self._kernel)[0].cpu().numpy()
 
     def rolls_for(self, z: np.ndarray, meter: Meter, temperature: float = 0.0, allowed=None,
                   rng: np.random.Generator | None = None) -> np.ndarray:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from musicstudio.generators.vae_poly.model import PolyVAE
+from musicstudio.generators.vae_poly.model import PolyVAE, kl_per_dim
+from musicstudio.generators.vae_poly.objective import roll_targets
 from musicstudio.generators.vae_poly.roll import HOLD, OFF, ONSET, STATES
 
 
@@ -66,9 +67,7 @@ class Kernel:
         features = features.float()
         previous = torch.cat([torch.zeros_like(features[:, :1]), features[:, :-1]], dim=1)
         fixed = (previous @ self.w_prev_t + self.slot_input(slots)).transpose(0, 1).contiguous()
-        p = self.pitches
-        onset, sounding = features[..., :p] > 0.5, features[..., p:] > 0.5
-        states = torch.where(onset, ONSET, torch.where(sounding, HOLD, OFF)).long()
+        states = roll_targets(features, self.pitches)
         return Phrases(fixed, states.transpose(0, 1).contiguous())
 
     def objective(self, z: torch.Tensor, phrases: "Phrases", logvar: torch.Tensor | None = None,
@@ -107,7 +106,7 @@ class Kernel:
         loss = -picked.sum(dim=(0, 2))
         kl = None
         if logvar is not None:
-            kl = 0.5 * (z.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
+            kl = kl_per_dim(z, logvar).sum(dim=1)
             loss = loss + beta * torch.clamp(kl - free_bits, min=0.0)
         if not grad:
             return loss, None

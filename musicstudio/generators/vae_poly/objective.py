@@ -21,6 +21,13 @@ def state_features(states: torch.Tensor) -> torch.Tensor:
     return torch.cat([states == ONSET, states != OFF], dim=-1).float()
 
 
+def roll_targets(features: torch.Tensor, pitches: int) -> torch.Tensor:
+    """The states (off 0, onset 1, hold 2) ``(batch, steps, pitches)`` of onset and sounding multi-hots: the
+    inverse of :func:`state_features`."""
+    onset, sounding = features[..., :pitches] > 0.5, features[..., pitches:] > 0.5
+    return torch.where(onset, ONSET, torch.where(sounding, HOLD, OFF)).long()
+
+
 def phrase_objective(logits: torch.Tensor, states: torch.Tensor, kl: torch.Tensor, beta: float,
                      free_bits: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Per phrase: (the objective, its reconstruction part): the states' cross-entropy under ``logits`` summed

@@ -27,8 +27,7 @@ import torch
 
 from musicstudio.generators.vae_poly.kernel import Kernel
 from musicstudio.generators.vae_poly.model import PolyVAE, kl_per_dim
-from musicstudio.generators.vae_poly.objective import phrase_objective, state_features
-from musicstudio.generators.vae_poly.roll import HOLD, ONSET
+from musicstudio.generators.vae_poly.objective import phrase_objective, roll_targets, state_features
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,6 @@ class Refine:
         return out
 
 
-def roll_targets(features: torch.Tensor, pitches: int) -> torch.Tensor:
-    """The states (off 0, onset 1, hold 2) ``(batch, steps, pitches)`` of onset and sounding multi-hots."""
-    onset, sounding = features[..., :pitches] > 0.5, features[..., pitches:] > 0.5
-    return torch.where(onset, ONSET, torch.where(sounding, HOLD, 0)).long()
-
-
 def code_loss(model: PolyVAE, z: torch.Tensor, logvar: torch.Tensor, fed: torch.Tensor, slots,
               targets: torch.Tensor, beta: float = 1.0, free_bits: float = 0.0) -> torch.Tensor:
     """Per phrase ``(batch,)``: the reconstruction loss of ``targets`` at ``z``, the decoder fed ``fed`` as the
@@ -69,7 +62,7 @@ def code_loss(model: PolyVAE, z: torch.Tensor, logvar: torch.Tensor, fed: torch.
 
 
 def refine_steps(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: float = 0.05, beta: float = 1.0,
-                 feedback: str = "true", free_bits: float = 0.0):
+                 feedback: str = "true", free_bits: float = 0.0, kernel: Kernel | None = None):
     """Yield ``(k, best codes, their losses)`` after each of ``steps`` Adam steps (k = 0: the encoder's mean).
     ``feedback``: what the decoder is fed as the previous steps while the codes are refined: ``true`` (the
     phrase's own, teacher forcing: the ELBO), ``greedy`` (its greedy decoding of the current code, the targets
@@ -85,10 +78,12 @@ def refine_steps(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: 
         z = mu.clone().requires_grad_(True)
         best, best_loss = mu.clone(), None
         optimiser = torch.optim.Adam([z], lr=lr)
-        kernel = phrases = None
+        phrases = None
         if feedback == "true" and not model.parallel and features.device.type == "cpu":
-            kernel = Kernel(model)
+            kernel = kernel or Kernel(model)
             phrases = kernel.phrases(features, slots)
+        else:
+            kernel = None
         for k in range(steps + 1):
             if kernel is not None:
                 loss, grad = kernel.objective(z, phrases, logvar, beta, free_bits, grad=k < steps)
@@ -117,12 +112,14 @@ def refine_steps(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: 
 
 
 def refine_codes(model: PolyVAE, features: torch.Tensor, slots, steps: int, lr: float = 0.05, beta: float = 1.0,
-                 free_bits: float = 0.0, cancel=None) -> tuple[torch.Tensor, torch.Tensor]:
+                 free_bits: float = 0.0, cancel=None,
+                 kernel: Kernel | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """The refined means ``(batch, latent)`` of the phrases whose multi-hots are ``features`` and their losses
     (:func:`code_loss`, teacher-forced): each phrase's best code over ``steps`` Adam steps from the encoder's
-    mean. ``cancel`` (a :class:`~musicstudio.generators.interface.CancelToken`) is checked between steps."""
+    mean. ``cancel`` (a :class:`~musicstudio.generators.interface.CancelToken`) is checked between steps;
+    ``kernel``: the model's :class:`~.kernel.Kernel` where the caller keeps one (else one is built for the call)."""
     trajectory = []
-    for k, best, loss in refine_steps(model, features, slots, steps, lr, beta, free_bits=free_bits):
+    for k, best, loss in refine_steps(model, features, slots, steps, lr, beta, free_bits=free_bits, kernel=kernel):
         trajectory[:] = [best, loss]
         if cancel is not None and k < steps:
             cancel.check()
