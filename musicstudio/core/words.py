@@ -70,7 +70,7 @@ def karaoke_syllables(texts: Sequence[SongText]) -> tuple[SongText, ...]:
     """A karaoke file's syllables among ``texts``, as lyrics: such a file (its words begin "@KMIDI KARAOKE
     FILE") spells them as text events, "\\" opening a paragraph (a verse) and "/" a line, and its header
     lines (the title, the language, ...) start with "@" and are left out. The marks go (a lyric is the
-    syllable), the spaces that end a word stay. None for texts that are not a karaoke file's."""
+    syllable), the spaces that end a word stay. Nothing (an empty tuple) for texts that are not a karaoke file's."""
     if not any(w.kind == TEXT and w.text.startswith(KARAOKE) for w in texts):
         return ()
     return tuple(w._replace(kind=LYRIC, text=w.text.lstrip("\\/")) for w in texts
