@@ -124,8 +124,8 @@ class NumpyStepper:
         self._recurrent_t = [torch.from_numpy(m) for m in self.recurrent]
         self._stacked_t = [None] + [torch.from_numpy(m) for m in self.stacked[1:]]
         self._head_t = torch.from_numpy(self.head_w)
-        pairs = [(m, t) for m, t in zip(self.recurrent + self.stacked[1:] + [self.head_w],
-                                        self._recurrent_t + self._stacked_t[1:] + [self._head_t])]
+        pairs = zip(self.recurrent + self.stacked[1:] + [self.head_w],
+                    self._recurrent_t + self._stacked_t[1:] + [self._head_t])
         self.torch_agrees = products_agree(pairs)   # torch's products for more than one row
 
     @staticmethod
