@@ -61,6 +61,8 @@ class PolyGenerator:
         self._refined: dict = {}
         self.model = model.to(device).eval()
         self._kernel = None if model.parallel or device != "cpu" else Kernel(self.model)
+        if self._kernel is not None:
+            self._kernel.warm_up()      # numba's compiled loops loaded (or compiled, the first time) now, not mid-job
         self.config = model.config
         self.latent = model.config.latent
         self.slider_names = tuple(sliders)
@@ -152,8 +154,7 @@ class PolyGenerator:
         else the Adam steps of ``encoding.refine``."""
         if self.fast is not None and self._kernel is not None:
             f = self.fast
-            with torch.no_grad():
-                mu, logvar = self.model.encode(x, slots)
+            mu, logvar = self._kernel.encode(x, slots)     # the compiled loops' posterior for a few chunks
             return fast_codes(self._kernel, self.update_net, self._kernel.phrases(x, slots), mu, logvar, f.steps,
                               f.beta, f.free_bits, cancel)[0].numpy()
         r = self.refine

@@ -22,13 +22,35 @@ from musicstudio.generators.vae_poly.model import PolyVAE, kl_per_dim
 from musicstudio.generators.vae_poly.objective import roll_targets
 from musicstudio.generators.vae_poly.roll import HOLD, OFF, ONSET, STATES
 
+FUSED_ROWS = 64     # batches of at most this many rows go through the compiled loops (fused.py), larger ones torch's
+
+
+def compiled_loops(uncached: bool = False):
+    """The compiled loops' module (:mod:`.fused`), or None where numba does not import, or (unless
+    ``uncached``) where numba cannot keep the compiled code on disk, so that every process would compile it anew
+    (about 30 s of the development machine: the torch path is then the faster one for a session)."""
+    try:
+        from musicstudio.generators.vae_poly import fused
+    except ImportError:
+        return None
+    return fused if fused.CACHED or uncached else None
+
+
+def _np(t: torch.Tensor) -> np.ndarray:
+    return np.ascontiguousarray(t.detach().cpu().numpy(), dtype=np.float32)
+
 
 class Kernel:
     """The decoder's weights split by what they read: ``previous`` (the fed-back multi-hots), ``z`` and the
     slot, for the GRU's input; its hidden weights; the initial state's layer and the head. Built once per model
-    (weights copied: rebuild it if the model's weights change)."""
+    (weights copied: rebuild it if the model's weights change).
 
-    def __init__(self, model: PolyVAE):
+    ``compiled``: run batches of at most :data:`FUSED_ROWS` rows (the objective and its gradient, greedy decoding,
+    the encoder's posterior) through the numba-compiled loops of :mod:`.fused` (None: wherever numba imports and
+    can keep its compiled code on disk; False: always torch's path; True: wherever numba imports, refused without
+    it). The same figures to float rounding; sampled decoding stays on torch's path (its random stream)."""
+
+    def __init__(self, model: PolyVAE, compiled: bool | None = None):
         if model.parallel:
             raise ValueError("the kernel writes out the autoregressive decoder, not the parallel one")
         c = model.config
@@ -55,6 +77,60 @@ class Kernel:
         self.w_head_t = self.w_head.t().contiguous()
         self.b_head = model.head.bias.detach().clone()
         self._position = model.position.weight.detach().clone()
+        self._model = model
+        self._fused = None if compiled is False else compiled_loops(uncached=bool(compiled))
+        if compiled and self._fused is None:
+            raise ValueError("the compiled kernel needs numba, which does not import here")
+        if self._fused is not None:
+            self._arrays = {name: _np(t) for name, t in (
+                ("w_z_t", self.w_z_t), ("w_z", self.w_z), ("w_state_t", self.w_state_t), ("w_state", self.w_state),
+                ("b_state", self.b_state), ("w_hh_t", self.w_hh_t), ("w_hh", self.w_hh), ("b_hh", self.b_hh),
+                ("w_head_t", self.w_head_t), ("w_head", self.w_head), ("b_head", self.b_head),
+                ("w_prev_t", self.w_prev_t))}
+            self._arrays_objective = {k: v for k, v in self._arrays.items() if k != "w_prev_t"}
+            gru, e = model.encoder, model.config.embed
+            self._encoder = dict(
+                w_embed_t=_np(model.embed.weight.t()), b_embed=_np(model.embed.bias),
+                w_fwd_t=_np(gru.weight_ih_l0[:, :e].t()), w_bwd_t=_np(gru.weight_ih_l0_reverse[:, :e].t()),
+                w_hh_fwd_t=_np(gru.weight_hh_l0.t()), b_hh_fwd=_np(gru.bias_hh_l0),
+                w_hh_bwd_t=_np(gru.weight_hh_l0_reverse.t()), b_hh_bwd=_np(gru.bias_hh_l0_reverse),
+                w_post_t=_np(model.to_posterior.weight.t()), b_post=_np(model.to_posterior.bias))
+            self._encoder_slots = (gru.weight_ih_l0[:, e:].detach(), gru.bias_ih_l0.detach(),
+                                   gru.weight_ih_l0_reverse[:, e:].detach(), gru.bias_ih_l0_reverse.detach())
+
+    @property
+    def compiled(self) -> bool:
+        """Whether small batches run through the compiled loops."""
+        return self._fused is not None
+
+    def _small(self, rows: int) -> bool:
+        return self._fused is not None and rows <= FUSED_ROWS
+
+    def warm_up(self) -> None:
+        """Run each compiled loop once on a 1-row, 2-step phrase, so that the first real call does not pay numba's
+        compilation (or its cache's load); nothing where the kernel runs on torch alone."""
+        if self._fused is None:
+            return
+        slots = [0, 1]
+        z = torch.zeros(1, self.latent)
+        features = torch.zeros(1, 2, 2 * self.pitches)
+        self.objective(z, self.phrases(features, slots), torch.zeros(1, self.latent), 0.2, 0.0)
+        self.objective(z, self.phrases(features, slots), None, grad=False)
+        self.decode(z, slots)
+        self.encode(features, slots)
+
+    def encode(self, features: torch.Tensor, slots) -> tuple[torch.Tensor, torch.Tensor]:
+        """The encoder's posterior (mu, logvar) ``(batch, latent)`` of multi-hots ``(batch, steps, 2 pitches)``:
+        :meth:`~.model.PolyVAE.encode` (the model's own for larger batches or without numba)."""
+        with torch.no_grad():
+            if not self._small(len(features)):
+                return self._model.encode(features, slots)
+            index = torch.as_tensor(np.asarray(slots, np.int64))
+            position = self._model.position.weight.detach()[index]
+            w_f, b_f, w_b, b_b = self._encoder_slots
+            mu, logvar = self._fused.encode(_np(features), _np(position @ w_f.t() + b_f),
+                                            _np(position @ w_b.t() + b_b), **self._encoder)
+            return torch.from_numpy(mu), torch.from_numpy(logvar)
 
     def slot_input(self, slots) -> torch.Tensor:
         """The slots' share of the input projection plus the input bias, ``(steps, 3 hidden)``."""
@@ -79,6 +155,11 @@ class Kernel:
             return self._objective(z.detach().float(), phrases, logvar, beta, free_bits, grad)
 
     def _objective(self, z, phrases, logvar, beta, free_bits, grad):
+        if self._small(len(z)):
+            lv = np.zeros((0, self.latent), np.float32) if logvar is None else _np(logvar)
+            loss, dz = self._fused.objective(_np(z), _np(phrases.fixed), np.ascontiguousarray(phrases.states.numpy()),
+                                             lv, float(beta), float(free_bits), bool(grad), **self._arrays_objective)
+            return torch.from_numpy(loss.astype(np.float32)), torch.from_numpy(dz) if grad else None
         fixed, states = phrases.fixed, phrases.states
         steps, batch = fixed.shape[:2]
         n = self.hidden
@@ -142,6 +223,13 @@ class Kernel:
             return self._decode(z.detach().float(), slots, temperature, allowed, generator)
 
     def _decode(self, z, slots, temperature, allowed, generator):
+        if temperature <= 0 and self._small(len(z)):
+            a = self._arrays
+            mask = (np.ones(self.pitches, np.bool_) if allowed is None
+                    else np.ascontiguousarray(torch.as_tensor(allowed, dtype=torch.bool).cpu().numpy()))
+            return torch.from_numpy(self._fused.greedy(
+                _np(z), _np(self.slot_input(slots)), mask, a["w_z_t"], a["w_state_t"], a["b_state"], a["w_prev_t"],
+                a["w_hh_t"], a["b_hh"], a["w_head_t"], a["b_head"]))
         batch, steps, n, p = len(z), len(slots), self.hidden, self.pitches
         fixed = self.slot_input(slots)[:, None] + (z @ self.w_z_t)[None]       # (steps, batch, 3 hidden)
         fixed_ru = (fixed[..., :2 * n] + self.b_hh[:2 * n]).unbind(0)
