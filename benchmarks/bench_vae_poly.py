@@ -67,6 +67,7 @@ def run():
                      (f"{name}: a slider move, refined, the selection's codes kept", kept["slider_move_ms"], "ms",
                       lambda v: v <= 30)]
         vae.fast, vae.refine = fast, refine
+        rows += _kernel_rows(name, vae, CHORDS)
         rows += [(f"{name}: encode + decode 4 bars of chords (median)", t["encode_decode_4_bars_ms"], "ms",
                   lambda v: v <= 30),
                  (f"{name}: a slider move to a new 4-bar phrase (median)", t["slider_move_ms"], "ms",
@@ -74,6 +75,47 @@ def run():
                  (f"{name}: interpolation of 8 steps, 4 bars each (median)", t["interpolate_8_steps_ms"], "ms",
                   lambda v: v <= 100)]
     return rows
+
+
+def _kernel_rows(name: str, vae, clip, repeats: int = 50) -> list:
+    """A refinement step's pieces for the two 2-bar codes of a 4-bar 4/4 phrase, each way the kernel runs them
+    (musicstudio/generators/vae_poly/kernel.py: the numba-compiled loops of fused.py, and torch's): the objective
+    with its gradient, greedy decoding, the encoder's posterior. Medians of ``repeats`` calls."""
+    import time
+
+    from musicstudio.generators.vae_poly.kernel import Kernel
+    from musicstudio.generators.vae_poly.roll import roll_features
+
+    if vae.model.parallel:
+        return []
+    rolls, _ = vae.clip_rolls(clip, (4, 4))
+    x = torch.from_numpy(roll_features(rolls))
+    slots = vae.config.slots((4, 4), rolls.shape[1])
+    with torch.no_grad():
+        mu, logvar = vae.model.encode(x, slots)
+
+    def median_ms(f):
+        f()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - start)
+        return 1000 * sorted(times)[len(times) // 2]
+
+    def timed(kernel):
+        kernel.warm_up()
+        way = "compiled" if kernel.compiled else "torch"
+        phrases = kernel.phrases(x, slots)
+        return [(f"{name}: kernel ({way}), objective + gradient of 2 codes (median)",
+                 median_ms(lambda: kernel.objective(mu, phrases, logvar, 0.2, 512.0)), "ms", None),
+                (f"{name}: kernel ({way}), greedy decoding of 2 codes (median)",
+                 median_ms(lambda: kernel.decode(mu, slots)), "ms", None),
+                (f"{name}: kernel ({way}), the encoder's posterior of 2 chunks (median)",
+                 median_ms(lambda: kernel.encode(x, slots)), "ms", None)]
+
+    compiled = Kernel(vae.model)
+    return timed(Kernel(vae.model, compiled=False)) + (timed(compiled) if compiled.compiled else [])
 
 
 class _NewSelection:

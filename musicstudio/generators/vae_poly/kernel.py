@@ -8,7 +8,13 @@ What makes it cheaper than running the module: everything the decoder reads that
 previous steps' multi-hots and the slots, through the input weights) is projected once per phrase
 (:class:`Phrases`) and reused by every refinement step; z's share of the input projection is one product per
 step, not one per time step; the backward pass keeps, from the forward pass, the gates' derivatives, so each
-time step of it is one small matrix product and three element-wise operations. Safe to import: no side effects.
+time step of it is one small matrix product and three element-wise operations.
+
+Batches of up to :data:`FUSED_ROWS` rows (the studio's few chunks, a training batch of 64) run instead through the
+numba-compiled loops of :mod:`.fused`, the same arithmetic fused into a few loops per time step (about 3 times
+faster for two rows on one thread: docs/vae-poly.md, seventh pass); where numba is absent or cannot cache its
+code on disk, and for larger batches and sampled decoding, the torch path here runs. Safe to import: no side
+effects (numba is imported when the first kernel is built).
 """
 
 from __future__ import annotations
@@ -95,6 +101,7 @@ class Kernel:
                 w_hh_fwd_t=_np(gru.weight_hh_l0.t()), b_hh_fwd=_np(gru.bias_hh_l0),
                 w_hh_bwd_t=_np(gru.weight_hh_l0_reverse.t()), b_hh_bwd=_np(gru.bias_hh_l0_reverse),
                 w_post_t=_np(model.to_posterior.weight.t()), b_post=_np(model.to_posterior.bias))
+            self._encoder_inputs: dict = {}
             self._encoder_slots = (gru.weight_ih_l0[:, e:].detach(), gru.bias_ih_l0.detach(),
                                    gru.weight_ih_l0_reverse[:, e:].detach(), gru.bias_ih_l0_reverse.detach())
 
@@ -125,11 +132,13 @@ class Kernel:
         with torch.no_grad():
             if not self._small(len(features)):
                 return self._model.encode(features, slots)
-            index = torch.as_tensor(np.asarray(slots, np.int64))
-            position = self._model.position.weight.detach()[index]
-            w_f, b_f, w_b, b_b = self._encoder_slots
-            mu, logvar = self._fused.encode(_np(features), _np(position @ w_f.t() + b_f),
-                                            _np(position @ w_b.t() + b_b), **self._encoder)
+            key = tuple(int(s) for s in slots)
+            if key not in self._encoder_inputs:     # a few entries: one per meter's phrase of the model
+                index = torch.as_tensor(np.asarray(slots, np.int64))
+                position = self._model.position.weight.detach()[index]
+                w_f, b_f, w_b, b_b = self._encoder_slots
+                self._encoder_inputs[key] = (_np(position @ w_f.t() + b_f), _np(position @ w_b.t() + b_b))
+            mu, logvar = self._fused.encode(_np(features), *self._encoder_inputs[key], **self._encoder)
             return torch.from_numpy(mu), torch.from_numpy(logvar)
 
     def slot_input(self, slots) -> torch.Tensor:
