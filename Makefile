@@ -32,8 +32,11 @@ $(TORCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet "$(TORCH)"
 	rm -f $(VENV)/.torch-* && touch $@
 
+# The polyphonic VAE's compiled loops (numba) are built here, once per install (30-45 s), and read from numba's
+# disk cache after (about 2 s), so the app's first studio job does not wait for the compiler.
 setup: system-deps $(STAMP) $(TORCH_STAMP)
 	@$(BIN)/python packaging/torch_check.py
+	@$(BIN)/python -m musicstudio.generators.vae_poly.kernel
 
 run: WITH_SOUNDFONT = 1
 run: setup

@@ -215,3 +215,20 @@ def test_after_the_warm_up_a_real_call_compiles_nothing_more():
     kernel.objective(mu[:1], kernel.phrases(features, slots).select([0]), None, grad=False)
     kernel.decode(mu, slots, allowed=torch.ones(7, dtype=torch.bool))
     assert [len(f.signatures) for f in loops] == before
+
+
+def test_the_set_up_command_warms_the_shipped_models_loops_and_says_so(capsys):
+    assert kernel_module.main([]) == 0
+    assert "compiled loops ready for vae-poly" in capsys.readouterr().out
+
+
+def test_the_set_up_command_names_a_missing_model_and_exits_cleanly(capsys):
+    assert kernel_module.main(["no-such-model"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing compiled" in out and "no model of that name" in out
+
+
+def test_the_set_up_command_without_numba_says_the_torch_path_runs(monkeypatch, capsys):
+    monkeypatch.setattr(kernel_module, "compiled_loops", lambda uncached=False: None)
+    assert kernel_module.main([]) == 0
+    assert "the torch path runs" in capsys.readouterr().out
