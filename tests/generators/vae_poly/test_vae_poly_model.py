@@ -29,6 +29,34 @@ def poly(tiny_poly_models):
     return load(folder, read_config(folder))
 
 
+def _walked(codec: RollCodec, roll, velocity: int) -> tuple[Note, ...]:
+    """The notes of a roll read cell by cell, pitch by pitch: what decode's rule says, written the slow way."""
+    out = []
+    for p in range(roll.shape[1]):
+        start = None
+        for t, state in enumerate(roll[:, p]):
+            if state == ONSET or (state == HOLD and start is None):
+                if start is not None:
+                    out.append(Note(p + codec.low, start * STEP_TICKS, (t - start) * STEP_TICKS, velocity))
+                start = t
+            elif state == 0 and start is not None:
+                out.append(Note(p + codec.low, start * STEP_TICKS, (t - start) * STEP_TICKS, velocity))
+                start = None
+        if start is not None:
+            out.append(Note(p + codec.low, start * STEP_TICKS, (len(roll) - start) * STEP_TICKS, velocity))
+    return tuple(sorted(out, key=lambda n: (n.start, n.pitch)))
+
+
+@pytest.mark.parametrize("weights", [(5, 1, 3), (90, 4, 6), (1, 1, 1), (0, 1, 0), (0, 0, 1)])
+def test_decoding_a_roll_reads_every_cell_as_walking_it_would(weights):
+    codec, rng = RollCodec(), np.random.default_rng(sum(weights))
+    p = np.array(weights, float) / sum(weights)
+    for steps in (0, 1, 2, 17, 64):
+        for _ in range(20):
+            roll = rng.choice(3, size=(steps, codec.pitches), p=p).astype(np.uint8)
+            assert codec.decode(roll, 77) == _walked(codec, roll, 77)
+
+
 def test_the_roll_codec_round_trips_chords_and_lines():
     codec = RollCodec(24, 108)
     notes = (Note(60, 0, 240, 100), Note(64, 0, 480, 100), Note(67, 120, 120, 100), Note(60, 240, 360, 100),
