@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from musicstudio.generators.vae_poly.conductor import Conductor
+from musicstudio.generators.vae_poly.conductor_model import Conductor
 from musicstudio.generators.vae_poly.conductor_training import chunk_codes, phrase_groups
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from musicstudio.generators.vae_poly.conductor import (
+from musicstudio.generators.vae_poly.conductor_model import (
     OBJECTIVES,
     Conductor,
     ConductorSpec,

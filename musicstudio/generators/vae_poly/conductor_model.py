@@ -1,0 +1,203 @@
+"""The 4-bar conductor's network, its config entry, and its file saved and loaded with checks (the overview, the
+papers and the command line: :mod:`.conductor`). Safe to import: no side effects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+WEIGHTS_LIMIT = 5 * 2 ** 20          # bytes: the conductor ships beside the model, small
+OBJECTIVES = ("code", "decoder")
+
+
+@dataclass(frozen=True)
+class ConductorSpec:
+    """``conductor`` in a model's config.json: the weights' file beside the model, z4's dimensions (``latent``),
+    the GRUs' width (``hidden``), the chunks of 2 bars one z4 stands for, and whether samples draw z4 from the
+    Gaussian fitted to the training phrases' z4 means (``fitted_prior``) rather than N(0, I)."""
+    weights: str
+    latent: int
+    hidden: int
+    chunks: int = 2
+    fitted_prior: bool = False
+
+    @classmethod
+    def from_config(cls, config: dict | None) -> "ConductorSpec | None":
+        spec = (config or {}).get("conductor")
+        if spec is None:
+            return None
+        if not isinstance(spec, dict):
+            raise ValueError(f"conductor is a table (weights, latent, hidden, chunks, fitted_prior), not {spec!r}")
+        known = {"weights", "latent", "hidden", "chunks", "fitted_prior", "measured"}
+        unknown = set(spec) - known
+        if unknown:
+            raise ValueError(f"conductor has no {', '.join(sorted(unknown))} ({', '.join(sorted(known))})")
+        missing = {"weights", "latent", "hidden"} - set(spec)
+        if missing:
+            raise ValueError(f"conductor lacks {', '.join(sorted(missing))}")
+        out = cls(str(spec["weights"]), int(spec["latent"]), int(spec["hidden"]), int(spec.get("chunks", 2)),
+                  bool(spec.get("fitted_prior", False)))
+        if out.latent < 1 or out.hidden < 1 or out.chunks < 1:
+            raise ValueError(f"conductor needs latent, hidden and chunks >= 1, not {spec}")
+        name = Path(out.weights)
+        if name.name != out.weights or name.suffix != ".safetensors":
+            raise ValueError(f"conductor.weights is a .safetensors file beside the model, not {out.weights!r}")
+        return out
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Conductor(nn.Module):
+    """z4 <-> the codes ``(rows, chunks, code)`` of a phrase's 2-bar chunks, in the 2-bar VAE's code space."""
+
+    def __init__(self, code: int, latent: int, hidden: int, chunks: int = 2):
+        super().__init__()
+        self.code, self.latent, self.hidden, self.chunks = code, latent, hidden, chunks
+        self.register_buffer("offset", torch.zeros(code))          # the training codes' mean per dimension
+        self.register_buffer("spread", torch.ones(code))           # ... and standard deviation
+        self.register_buffer("prior_centre", torch.zeros(latent))  # the fitted prior of z4 (N(0, I) until fitted)
+        self.register_buffer("prior_scale", torch.eye(latent))
+        self.encoder = nn.GRU(code + chunks, hidden, batch_first=True, bidirectional=True)
+        self.to_posterior = nn.Linear(2 * hidden, 2 * latent)
+        self.to_state = nn.Linear(latent, hidden)
+        self.conductor = nn.GRU(latent + chunks, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, code)
+        self.log_gamma = nn.Parameter(torch.zeros(code))           # the code objective's variance per dimension
+
+    def _slots(self, rows: int) -> torch.Tensor:
+        return torch.eye(self.chunks)[None].expand(rows, -1, -1)
+
+    def normalise(self, codes: torch.Tensor) -> torch.Tensor:
+        return (codes - self.offset) / self.spread
+
+    def _check(self, codes: torch.Tensor) -> None:
+        if codes.dim() != 3 or codes.shape[1] != self.chunks or codes.shape[2] != self.code:
+            raise ValueError(f"the conductor reads codes (rows, {self.chunks}, {self.code}), not {tuple(codes.shape)}")
+
+    def encode(self, codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Codes ``(rows, chunks, code)`` -> z4's mu, logvar ``(rows, latent)``."""
+        codes = torch.as_tensor(codes, dtype=torch.float32)
+        self._check(codes)
+        x = torch.cat([self.normalise(codes), self._slots(len(codes))], dim=-1)
+        _, h = self.encoder(x)
+        mu, logvar = self.to_posterior(torch.cat([h[0], h[1]], dim=-1)).chunk(2, dim=-1)
+        return mu, logvar.clamp(-12.0, 6.0)
+
+    def decode_normalised(self, z4: torch.Tensor) -> torch.Tensor:
+        x = torch.cat([z4[:, None].expand(-1, self.chunks, -1), self._slots(len(z4))], dim=-1)
+        out, _ = self.conductor(x, torch.tanh(self.to_state(z4))[None])
+        return self.head(out)
+
+    def decode(self, z4: torch.Tensor) -> torch.Tensor:
+        """z4 ``(rows, latent)`` -> the chunk codes ``(rows, chunks, code)`` the conductor writes."""
+        return self.decode_normalised(z4) * self.spread + self.offset
+
+    def forward(self, codes: torch.Tensor, sample: bool = True):
+        mu, logvar = self.encode(codes)
+        z4 = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training and sample else mu
+        return self.decode(z4), mu, logvar
+
+    @torch.no_grad()
+    def reconstruct(self, codes) -> np.ndarray:
+        """The codes the conductor writes from the posterior mean of z4 of ``codes``."""
+        return self.decode(self.encode(torch.as_tensor(np.asarray(codes, np.float32)))[0]).numpy()
+
+    def prior(self, noise: np.ndarray) -> np.ndarray:
+        """z4 for standard normal ``noise`` ``(rows, latent)``: the noise itself, or a draw of the fitted prior."""
+        noise = torch.as_tensor(np.asarray(noise, np.float32))
+        return (self.prior_centre + noise @ self.prior_scale.T).numpy()
+
+    @torch.no_grad()
+    def codes(self, noise: np.ndarray) -> np.ndarray:
+        """Codes ``(rows, chunks, code)`` the conductor writes for z4 = :meth:`prior` of ``noise`` ``(rows,
+        latent)`` (a caller that drifts the noise from one 4-bar block to the next passes it here)."""
+        return self.decode(torch.from_numpy(self.prior(noise))).numpy()
+
+    def sample(self, n: int, rng: np.random.Generator, temperature: float = 1.0) -> np.ndarray:
+        """Codes ``(n, chunks, code)`` of ``n`` phrases from the prior of z4 (its noise scaled by
+        ``temperature``), for the 2-bar decoder to play chunk by chunk."""
+        return self.codes(rng.standard_normal((n, self.latent)).astype(np.float32) * float(temperature))
+
+
+def kl_per_row(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)
+
+
+def code_nll(conductor: Conductor, written: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """Per row: the Gaussian negative log-likelihood (nats, constant left out) of the normalised ``codes``
+    under the normalised ``written`` ones with the learned variance per dimension."""
+    err = conductor.normalise(written) - conductor.normalise(codes)
+    g = conductor.log_gamma
+    return 0.5 * (err.pow(2) * torch.exp(-g) + g).sum(dim=(1, 2))
+
+
+# -- saving and loading -----------------------------------------------------------------------------------------
+def save_conductor(conductor: Conductor, path: Path) -> Path:
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    tmp = path.with_suffix(".tmp")
+    save_file({k: v.detach().contiguous() for k, v in conductor.state_dict().items()}, str(tmp))
+    tmp.replace(path)
+    return path
+
+
+def load_conductor(path: Path, code: int, spec: ConductorSpec) -> Conductor:
+    """The conductor in ``path`` (safetensors), checked: present, small, finite, the shapes ``spec`` describes
+    over the 2-bar model's ``code`` dimensions."""
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.weights_header import WeightsFileError, non_finite_tensors, read_header
+
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "the model's conductor entry names this file, and it is missing")
+    if path.stat().st_size > WEIGHTS_LIMIT:
+        raise CheckpointError(path, f"a conductor is under {WEIGHTS_LIMIT // 2 ** 20} MB; this file is "
+                                    f"{path.stat().st_size:,} bytes")
+    try:
+        header = read_header(path)
+        bad = non_finite_tensors(path, header)
+    except WeightsFileError as e:
+        raise CheckpointError(path, f"the conductor is damaged ({e})") from None
+    except OSError as e:
+        raise CheckpointError(path, f"the conductor cannot be read ({e.strerror or e})") from None
+    if bad:
+        raise CheckpointError(path, f"the conductor holds NaN or infinite values (in {bad[0]})")
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    conductor = Conductor(code, spec.latent, spec.hidden, spec.chunks)
+    try:
+        tensors = load_file(str(path), device="cpu")
+    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
+        raise CheckpointError(path, f"the conductor is damaged or truncated ({e})") from None
+    expected = {k: tuple(v.shape) for k, v in conductor.state_dict().items()}
+    found = {k: tuple(v.shape) for k, v in tensors.items()}
+    if expected != found:
+        wrong = sorted(set(expected) ^ set(found)) or sorted(k for k in expected if expected[k] != found[k])
+        raise CheckpointError(path, f"it is not the conductor the config describes ({spec.latent} latent "
+                                    f"dimensions, {spec.hidden} hidden units, {spec.chunks} chunks of a {code}-"
+                                    f"dimensional code): {', '.join(wrong[:3])} differ")
+    conductor.load_state_dict(tensors)
+    if not spec.fitted_prior:       # N(0, I): whatever fit the file holds is not used
+        conductor.prior_centre.zero_()
+        conductor.prior_scale.copy_(torch.eye(spec.latent))
+    return conductor.eval()
+
+
+def load_for(vae, folder: Path, config: dict) -> Conductor | None:
+    """The conductor of the model in ``folder`` (its config's ``conductor`` entry), or None where it has none."""
+    from musicstudio.generators.checkpoint import CheckpointError
+
+    try:
+        spec = ConductorSpec.from_config(config)
+    except ValueError as e:
+        raise CheckpointError(Path(folder) / "config.json", str(e)) from None
+    if spec is None:
+        return None
+    return load_conductor(Path(folder) / spec.weights, vae.latent, spec)
