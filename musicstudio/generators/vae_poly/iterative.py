@@ -15,7 +15,9 @@ the training split's 2-bar phrases against the frozen VAE: the loss is the sum o
 objective at z_k, the gradients fed to the network detached (as Marino et al. do). Because the network's inputs
 hold no graph through the decoder, the training gradient needs no backward pass of its own through it: the
 objective's gradient at z_k, which the next step reads anyway, is what flows into z_k
-(``sum_k <g_k, z_k>`` is backpropagated through the network alone). Safe to import: no side effects.
+(``sum_k <g_k, z_k>`` is backpropagated through the network alone). ``--widen-from`` starts a network for more
+steps from one trained for fewer (:func:`widen_net`: its later steps begin as its last). Safe to import: no side
+effects.
 """
 
 from __future__ import annotations
@@ -177,6 +179,33 @@ def load_net(path: Path, latent: int, fast: Fast) -> UpdateNet:
     return net.eval()
 
 
+def widen_net(path: Path, latent: int, hidden: int, steps: int) -> UpdateNet:
+    """A network for ``steps`` updates warm-started from the one in ``path`` (``hidden`` units, trained for
+    fewer steps, K0): its weights as they are, and each later step k >= K0 starting as its last step K0 - 1
+    (that step's ``log_rate`` row and the step one-hot's input column copied), so the first K0 steps move codes
+    exactly as the smaller network does."""
+    from musicstudio.generators.checkpoint import CheckpointError
+    from musicstudio.generators.weights_header import WeightsFileError, read_header
+
+    try:
+        shape = read_header(Path(path)).shapes().get("log_rate")
+    except (WeightsFileError, OSError) as e:
+        raise CheckpointError(Path(path), f"the update network to widen cannot be read ({e})") from None
+    if not shape or len(shape) != 2:
+        raise CheckpointError(Path(path), "it is not an update network (no log_rate of steps x latent)")
+    trained = int(shape[0])
+    if not 1 <= trained <= steps:
+        raise ValueError(f"widening a network trained for {trained} steps to {steps}: it needs at least as many")
+    old = load_net(Path(path), latent, Fast(trained, Path(path).name, hidden))
+    net = UpdateNet(latent, hidden, steps)
+    state = {k: v.clone() for k, v in old.state_dict().items()}
+    state["log_rate"] = torch.cat([state["log_rate"], state["log_rate"][-1:].expand(steps - trained, -1)])
+    weight = state["mlp.0.weight"]                      # inputs: 3 * latent + 2 features, then the step one-hot
+    state["mlp.0.weight"] = torch.cat([weight, weight[:, -1:].expand(-1, steps - trained)], dim=1)
+    net.load_state_dict(state)
+    return net
+
+
 def save_net(net: UpdateNet, path: Path) -> Path:
     from safetensors.torch import save_file
 
@@ -221,12 +250,16 @@ def score(vae, kernel: Kernel, net: UpdateNet, groups, steps: int, beta: float, 
 
 def train(vae, cache, out: Path, steps: int = 4, hidden: int = 512, beta: float = 0.2, free_bits: float = 512.0,
           batch: int = 64, lr: float = 1e-3, minutes: float = 30.0, validate_minutes: float = 3.0,
-          valid_per_meter: int = 60, seed: int = 0, transpose=(0,), init: Path | None = None, log=print) -> dict:
+          valid_per_meter: int = 60, seed: int = 0, transpose=(0,), init: Path | None = None,
+          widen_from: Path | None = None, log=print) -> dict:
     """Train an :class:`UpdateNet` for ``steps`` updates on the training split (phrases drawn per batch from one
     meter, in proportion to the meters' phrases; each training piece in every transposition of ``transpose``) for
     ``minutes``; every ``validate_minutes`` score it on a fixed
     pick of the valid split at ``steps`` updates and keep the best by greedy step accuracy, written to
-    ``out``; ``init``: a network of the same shape to start from. Returns the history."""
+    ``out``; ``init``: a network of the same shape to start from; ``widen_from``: one trained for fewer steps,
+    widened by :func:`widen_net`. Returns the history."""
+    if init is not None and widen_from is not None:
+        raise ValueError("start from one network: init (the same shape) or widen_from (fewer steps), not both")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = vae.model.eval()
@@ -242,6 +275,8 @@ def train(vae, cache, out: Path, steps: int = 4, hidden: int = 512, beta: float 
     if init is not None:
         net = load_net(Path(init), model.config.latent, Fast(steps, Path(init).name, hidden))
         net.train()
+    if widen_from is not None:
+        net = widen_net(Path(widen_from), model.config.latent, hidden, steps).train()
     optimiser = torch.optim.Adam(net.parameters(), lr=lr)
     history, best = [], None
     started = last = time.monotonic()
@@ -306,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--validate-minutes", type=float, default=3.0)
     p.add_argument("--transpose", default="0", help="semitones, comma-separated: the training pieces' transpositions")
     p.add_argument("--init", help="a network of the same shape to start from")
+    p.add_argument("--widen-from", help="a network of the same width trained for fewer steps to start from, its "
+                                        "later steps starting as its last")
     p.add_argument("--history", help="a JSON file for the validation history")
     args = p.parse_args(argv)
 
@@ -316,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     vae = ModelRegistry([folder.parent]).load(folder.name, "cpu")
     result = train(vae, args.cache, Path(args.out), args.steps, args.hidden, args.beta,
                    args.free_bits, args.batch, args.lr, args.minutes, args.validate_minutes,
-                   transpose=tuple(int(t) for t in args.transpose.split(",")), init=args.init)
+                   transpose=tuple(int(t) for t in args.transpose.split(",")), init=args.init,
+                   widen_from=args.widen_from)
     if args.history:
         Path(args.history).write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     print(json.dumps(result["best"]), file=sys.stderr)

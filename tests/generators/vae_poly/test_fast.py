@@ -187,6 +187,50 @@ def test_training_writes_a_loadable_network_no_worse_than_the_encoders_mean(tiny
     assert result["best"]["step_accuracy"] == max(r["step_accuracy"] for r in result["history"])
 
 
+def test_a_widened_network_moves_codes_as_the_smaller_one_then_repeats_its_last_step(tiny_poly_models, tmp_path):
+    from musicstudio.generators.vae_poly.iterative import _groups, widen_net
+
+    vae = load(tiny_poly_models / "vae-poly-tiny", read_config(tiny_poly_models / "vae-poly-tiny"))
+    small = _tiny_net(tiny_poly_models, steps=2)
+    with torch.no_grad():
+        small.log_rate.copy_(torch.log(torch.rand_like(small.log_rate) * 0.1 + 0.01))    # the two steps differ
+    save_net(small, tmp_path / "small.safetensors")
+    wide = widen_net(tmp_path / "small.safetensors", vae.config.latent, 16, 5)
+    assert wide.steps == 5 and all(torch.equal(wide.log_rate[k], small.log_rate[1]) for k in (2, 3, 4))
+    rolls, _ = vae.clip_rolls(CHORDS)
+    x = torch.from_numpy(roll_features(rolls))
+    slots = vae.config.slots((4, 4), 32)
+    with torch.no_grad():
+        mu, logvar = vae.model.encode(x, slots)
+    kernel = Kernel(vae.model, compiled=False)   # torch's gradients: the nets' products then agree to the bit
+    phrases = kernel.phrases(x, slots)
+    for k in (0, 1, 2):
+        assert torch.equal(fast_codes(kernel, wide, phrases, mu, logvar, k, 0.2, 0.0)[0],
+                           fast_codes(kernel, small, phrases, mu, logvar, k, 0.2, 0.0)[0])
+    torch.manual_seed(2)
+    z, m, g, previous = (torch.randn(3, vae.config.latent) for _ in range(4))
+    with torch.no_grad():
+        assert not torch.allclose(small(z, m, g, 0, previous), small(z, m, g, 1, previous), atol=1e-3)
+        for k in (2, 3, 4):          # the same sums, in another order (zero columns added): equal to rounding
+            assert torch.allclose(wide(z, m, g, k, previous), small(z, m, g, 1, previous), atol=1e-6)
+    with pytest.raises(ValueError, match="trained for 2 steps to 1"):
+        widen_net(tmp_path / "small.safetensors", vae.config.latent, 16, 1)
+    with pytest.raises(CheckpointError, match="8 hidden units, 2 steps"):
+        widen_net(tmp_path / "small.safetensors", vae.config.latent, 8, 4)
+    (tmp_path / "not.safetensors").write_bytes(b"junk")
+    with pytest.raises(CheckpointError, match="cannot be read"):
+        widen_net(tmp_path / "not.safetensors", vae.config.latent, 16, 4)
+
+    cache, out = str(tiny_poly_models / "cache.npz"), tmp_path / "wide.safetensors"
+    result = train(vae, cache, out, steps=5, hidden=16, beta=0.2, free_bits=0.0, batch=8, minutes=0.0,
+                   valid_per_meter=8, widen_from=tmp_path / "small.safetensors", log=lambda m: None)
+    start = score(vae, kernel, wide, _groups(vae, cache, "valid", 8), 5, 0.2, 0.0)
+    assert result["history"][0]["step_accuracy"] == start["step_accuracy"]
+    assert result["history"][0]["objective"] == pytest.approx(start["objective"])
+    with pytest.raises(ValueError, match="not both"):
+        train(vae, cache, out, steps=5, hidden=16, minutes=0.0, init=out, widen_from=tmp_path / "small.safetensors")
+
+
 def test_the_report_and_the_card_describe_a_model_that_encodes_through_the_update_network(tiny_poly_models, tmp_path):
     from musicstudio.generators.vae_poly.card import _encoding
     from musicstudio.generators.vae_poly.report import by_meter, measure, summary
