@@ -24,6 +24,7 @@ def train(run) -> None:
 
 
 def load(folder: Path, config: dict, device: str = "cpu"):
+    from musicstudio.generators.vae_poly.conductor_model import load_for
     from musicstudio.generators.vae_poly.generator import PolyGenerator
     from musicstudio.generators.vae_poly.iterative import Fast, load_net
     from musicstudio.generators.vae_poly.model import PolyConfig, PolyVAE
@@ -45,4 +46,6 @@ def load(folder: Path, config: dict, device: str = "cpu"):
         raise CheckpointError(folder / "config.json", "encoding.fast needs the autoregressive decoder")
     model = build_checked(lambda: PolyVAE(model_config), folder, "a polyphonic VAE")
     update_net = None if fast is None else load_net(folder / fast.weights, model_config.latent, fast)
-    return PolyGenerator(config.get("name", folder.name), model, codec, sliders, device, refine, fast, update_net)
+    generator = PolyGenerator(config.get("name", folder.name), model, codec, sliders, device, refine, fast, update_net)
+    generator.conductor = load_for(generator, folder, config)       # None where the config has no conductor
+    return generator

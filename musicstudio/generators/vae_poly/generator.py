@@ -61,6 +61,7 @@ class PolyGenerator:
             raise ValueError("encoding.fast needs its update network, and an update network its encoding.fast")
         self.name, self.codec, self.device, self.refine = name, codec, device, refine or Refine()
         self.fast, self.update_net = fast, update_net
+        self.conductor = None     # the 4-bar level (conductor_model.Conductor), set by the backend where shipped
         self._refined: dict = {}
         self.model = model.to(device).eval()
         self._kernel = None if model.parallel or device != "cpu" else Kernel(self.model)
@@ -230,6 +231,19 @@ class PolyGenerator:
     move_sliders = VAEGenerator.move_sliders
     mix = VAEGenerator.mix
 
+    def _conducted(self, rows: int, blocks: int, scale: float, drift: float, rng: np.random.Generator) -> np.ndarray:
+        """Codes ``(rows, blocks, latent)`` of takes from the prior through the 4-bar conductor: each group of its
+        ``chunks`` 2-bar blocks from one z4 (its noise scaled by ``scale``), the noise drifting by ``drift`` from
+        one group to the next as the 2-bar blocks' does without a conductor."""
+        c = self.conductor
+        noise = rng.standard_normal((rows, c.latent))
+        groups = []
+        for k in range(0, blocks, c.chunks):
+            if k:
+                noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, c.latent))
+            groups.append(c.codes((scale * noise).astype(np.float32)))
+        return np.concatenate(groups, axis=1)[:, :blocks]
+
     # -- the generator interface ------------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, progress: Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Take]:
@@ -252,19 +266,26 @@ class PolyGenerator:
             rolls, shift = self.clip_rolls(request.seed, meter)
             centre, scale = self.encode_rolls(rolls[-1:], meter, cancel)[0], float(options.get("amount", 0.5))
             place = lambda noise: centre + scale * noise      # noqa: E731
+        elif self.conductor is not None:        # from the prior, 4 bars at a time through the conductor
+            shift, scale, place = 0, request.temperature, None
         else:
             shift, scale = 0, request.temperature
             place = lambda noise: self.prior(scale * noise)   # noqa: E731
         allowed = self.allowed(request, shift)
-        noise = rng.standard_normal((rows, self.latent))
+        if place is None:
+            codes = self._conducted(rows, blocks, scale, drift, rng)
         parts = []
+        noise = None if place is None else rng.standard_normal((rows, self.latent))
         for k in range(blocks):
             if cancel is not None:
                 cancel.check()
-            if k:
-                noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, self.latent))
-            parts.append(self.rolls_for(place(noise).astype(np.float32), meter, request.temperature,
-                                        allowed, rng))
+            if place is None:
+                z = codes[:, k]
+            else:
+                if k:
+                    noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, self.latent))
+                z = place(noise)
+            parts.append(self.rolls_for(z.astype(np.float32), meter, request.temperature, allowed, rng))
             if progress is not None:
                 progress((k + 1) / blocks)
         rolls = np.concatenate(parts, axis=1)[:, lead:]

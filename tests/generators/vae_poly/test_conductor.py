@@ -69,7 +69,9 @@ def _with_conductor(tiny_poly_models, tmp_path, conductor, spec):
 def test_a_missing_damaged_or_mismatched_conductor_is_refused(tiny_poly_models, tmp_path):
     spec = {"weights": "conductor.safetensors", "latent": 4, "hidden": 8}
     folder = _with_conductor(tiny_poly_models, tmp_path, None, spec)
-    vae = load(folder, read_config(folder))
+    with pytest.raises(CheckpointError, match="conductor.safetensors.*missing"):
+        load(folder, read_config(folder))                  # the model is refused, as for a missing update network
+    vae = load(tiny_poly_models / "vae-poly-tiny", read_config(tiny_poly_models / "vae-poly-tiny"))
     with pytest.raises(CheckpointError, match="conductor.safetensors.*missing"):
         load_for(vae, folder, read_config(folder))
     conductor = Conductor(vae.latent, 4, 8)
@@ -168,3 +170,46 @@ def test_the_shipped_conductors_halves_belong_together_as_the_datas_do():
     drifting = shared(flat_prior_codes(vae, n, np.random.default_rng(0)))
     independent = shared(flat_prior_codes(vae, n, np.random.default_rng(0), drift=1.0))
     assert independent + 0.03 < ours < drifting - 0.1, (independent, ours, drifting)
+
+
+class _Spy:
+    """A conductor that writes known codes and counts the calls (the generator's 4-bar prior path)."""
+
+    def __init__(self, vae, chunks=2):
+        self.latent, self.chunks, self.calls, self._code = 4, chunks, [], vae.latent
+
+    def codes(self, noise):
+        self.calls.append(np.array(noise))
+        rows = len(noise)
+        return np.stack([np.full((rows, self._code), 0.3 * (k + 1) + noise[:, :1], np.float32)
+                         for k in range(self.chunks)], axis=1)
+
+
+def test_the_shipped_model_loads_its_conductor():
+    from musicstudio.generators.registry import ModelRegistry
+
+    vae = ModelRegistry().load("vae-poly", "cpu")
+    assert vae.conductor is not None and vae.conductor.chunks == 2 and vae.conductor.latent == 256
+
+
+def test_takes_from_the_prior_play_the_conductors_codes_and_vary_takes_do_not_call_it(tiny_poly_models):
+    from musicstudio.core.clip import Clip
+    from musicstudio.generators.interface import BAR, GenerationRequest
+
+    vae = load(tiny_poly_models / "vae-poly-tiny", read_config(tiny_poly_models / "vae-poly-tiny"))
+    vae.conductor = spy = _Spy(vae)
+    played, rolls_for = [], vae.rolls_for
+    vae.rolls_for = lambda z, *a, **k: played.append(np.array(z)) or rolls_for(z, *a, **k)
+    request = GenerationRequest(seed=Clip((), 0), bars=8, variations=2, temperature=1.0, random_seed=3,
+                                options={"mode": "sample"})
+    takes = vae.generate(request)
+    assert len(spy.calls) == 2 and all(c.shape == (2, 4) for c in spy.calls)   # 8 bars: two 4-bar groups
+    assert not np.allclose(spy.calls[0], spy.calls[1])                           # the noise drifts between groups
+    written = np.concatenate([spy.codes(c) for c in spy.calls[:2]], axis=1)      # (takes, 4 chunks, latent)
+    assert len(played) == 4 and all(np.array_equal(z, written[:, k]) for k, z in enumerate(played))
+    assert len(takes) == 2 and all(t.notes for t in takes)
+    seed = takes[0].notes[:8] or ()
+    spy.calls.clear()
+    vae.generate(GenerationRequest(seed=Clip(tuple(seed), 2 * BAR), bars=4, variations=1, random_seed=1,
+                                   options={"mode": "vary"}))
+    assert spy.calls == []
