@@ -93,13 +93,15 @@ INTRO = ("A MusicVAE-style VAE over 2-bar piano rolls of the song's meter (off /
          "fitted to its training phrases' codes (Ghosh et al. 2020), and its VAE-GAN twin: the first vae-poly's "
          "network, data and 30-minute CPU budget, with a convolutional discriminator whose features the "
          "reconstruction is matched in, and a hinge loss on reconstructions and prior samples, from a quarter of the "
-         "budget on (Larsen et al. 2016). A 4-bar phrase is two 2-bar codes end to end: the hierarchical conductor "
-         "of MusicVAE was not built (it needs a training run of its own, and the CPU time went to the 2-bar "
-         "model). Where a model's config refines the codes of encoded phrases (`encoding.refine`: a few Adam steps "
-         "on each phrase's objective from the encoder's mean; Kim et al. 2018, the fourth pass below), reconstruction "
-         "is reported both ways: `reconstruction_*` greedy from the encoder's mean, `reconstruction_*_refined` greedy "
-         "from the refined posterior mean (what the app decodes); the sliders are measured from the codes the app "
-         "uses (refined); prior samples use no encoder.")
+         "budget on (Larsen et al. 2016). A selection is encoded 2 bars at a time (a 4-bar phrase is two 2-bar codes "
+         "end to end); a 4-bar level above the frozen 2-bar model, a second-stage VAE whose GRU conductor writes the "
+         "two 2-bar codes (`conductor`; \"4 bars, hierarchical\" below), writes the app's takes from the prior. Where "
+         "a model's config moves the codes of encoded phrases from the encoder's mean (`encoding.fast`: a few steps "
+         "of a learned update network reading the gradient of each phrase's objective, Marino et al. 2018, the "
+         "sixth to eighth passes below; or `encoding.refine`: Adam steps on that objective, Kim et al. 2018, the "
+         "fourth pass), reconstruction is reported both ways: `reconstruction_*` greedy from the encoder's mean, "
+         "`reconstruction_*_refined` greedy from the moved posterior mean (what the app decodes); the sliders are "
+         "measured from the codes the app uses; prior samples use no encoder.")
 KEPT = "<!-- written by hand: the report keeps what follows when it rewrites this file -->"
 
 
