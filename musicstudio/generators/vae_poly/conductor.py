@@ -44,7 +44,6 @@ import torch
 from musicstudio.generators.vae_poly.conductor_measures import measure
 from musicstudio.generators.vae_poly.conductor_model import (  # noqa: F401 - the conductor's API, by this name
     OBJECTIVES,
-    WEIGHTS_LIMIT,
     Conductor,
     ConductorSpec,
     load_conductor,

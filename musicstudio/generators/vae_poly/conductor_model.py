@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-WEIGHTS_LIMIT = 5 * 2 ** 20          # bytes: the conductor ships beside the model, small
+from musicstudio.generators.vae_poly.side_weights import load_side_weights
+
 OBJECTIVES = ("code", "decoder")
 
 
@@ -150,40 +151,11 @@ def save_conductor(conductor: Conductor, path: Path) -> Path:
 def load_conductor(path: Path, code: int, spec: ConductorSpec) -> Conductor:
     """The conductor in ``path`` (safetensors), checked: present, small, finite, the shapes ``spec`` describes
     over the 2-bar model's ``code`` dimensions."""
-    from musicstudio.generators.checkpoint import CheckpointError
-    from musicstudio.generators.weights_header import WeightsFileError, non_finite_tensors, read_header
-
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(path, "the model's conductor entry names this file, and it is missing")
-    if path.stat().st_size > WEIGHTS_LIMIT:
-        raise CheckpointError(path, f"a conductor is under {WEIGHTS_LIMIT // 2 ** 20} MB; this file is "
-                                    f"{path.stat().st_size:,} bytes")
-    try:
-        header = read_header(path)
-        bad = non_finite_tensors(path, header)
-    except WeightsFileError as e:
-        raise CheckpointError(path, f"the conductor is damaged ({e})") from None
-    except OSError as e:
-        raise CheckpointError(path, f"the conductor cannot be read ({e.strerror or e})") from None
-    if bad:
-        raise CheckpointError(path, f"the conductor holds NaN or infinite values (in {bad[0]})")
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    conductor = Conductor(code, spec.latent, spec.hidden, spec.chunks)
-    try:
-        tensors = load_file(str(path), device="cpu")
-    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
-        raise CheckpointError(path, f"the conductor is damaged or truncated ({e})") from None
-    expected = {k: tuple(v.shape) for k, v in conductor.state_dict().items()}
-    found = {k: tuple(v.shape) for k, v in tensors.items()}
-    if expected != found:
-        wrong = sorted(set(expected) ^ set(found)) or sorted(k for k in expected if expected[k] != found[k])
-        raise CheckpointError(path, f"it is not the conductor the config describes ({spec.latent} latent "
-                                    f"dimensions, {spec.hidden} hidden units, {spec.chunks} chunks of a {code}-"
-                                    f"dimensional code): {', '.join(wrong[:3])} differ")
-    conductor.load_state_dict(tensors)
+    conductor = load_side_weights(
+        path, Conductor(code, spec.latent, spec.hidden, spec.chunks), "the conductor",
+        "the model's conductor entry names this file, and it is missing",
+        f"the conductor the config describes ({spec.latent} latent dimensions, {spec.hidden} hidden units, "
+        f"{spec.chunks} chunks of a {code}-dimensional code)")
     if not spec.fitted_prior:       # N(0, I): whatever fit the file holds is not used
         conductor.prior_centre.zero_()
         conductor.prior_scale.copy_(torch.eye(spec.latent))

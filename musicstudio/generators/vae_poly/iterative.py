@@ -34,8 +34,7 @@ import torch
 from torch import nn
 
 from musicstudio.generators.vae_poly.kernel import Kernel, Phrases
-
-WEIGHTS_LIMIT = 5 * 2 ** 20          # bytes: an update network ships beside the model, small
+from musicstudio.generators.vae_poly.side_weights import load_side_weights
 
 
 @dataclass(frozen=True)
@@ -142,41 +141,11 @@ def fast_codes(kernel: Kernel, net: UpdateNet, phrases: Phrases, mu: torch.Tenso
 def load_net(path: Path, latent: int, fast: Fast) -> UpdateNet:
     """The update network in ``path`` (safetensors), checked: present, small, finite, the shapes of a network
     of ``fast.hidden`` units for ``fast.trained_steps`` steps over ``latent`` dimensions."""
-    from musicstudio.generators.checkpoint import CheckpointError
-    from musicstudio.generators.weights_header import WeightsFileError, non_finite_tensors, read_header
-
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(path, "the model's encoding.fast names this update network, and it is missing")
-    if path.stat().st_size > WEIGHTS_LIMIT:
-        raise CheckpointError(path, f"an update network is under {WEIGHTS_LIMIT // 2 ** 20} MB; this file is "
-                                    f"{path.stat().st_size:,} bytes")
-    try:
-        header = read_header(path)
-        bad = non_finite_tensors(path, header)
-    except WeightsFileError as e:
-        raise CheckpointError(path, f"the update network is damaged ({e})") from None
-    except OSError as e:
-        raise CheckpointError(path, f"the update network cannot be read ({e.strerror or e})") from None
-    if bad:
-        raise CheckpointError(path, f"the update network holds NaN or infinite values (in {bad[0]})")
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    net = UpdateNet(latent, fast.hidden, fast.trained_steps)
-    try:
-        tensors = load_file(str(path), device="cpu")
-    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
-        raise CheckpointError(path, f"the update network is damaged or truncated ({e})") from None
-    expected = {k: tuple(v.shape) for k, v in net.state_dict().items()}
-    found = {k: tuple(v.shape) for k, v in tensors.items()}
-    if expected != found:
-        wrong = sorted(set(expected) ^ set(found)) or sorted(k for k in expected if expected[k] != found[k])
-        raise CheckpointError(path, f"it is not the update network encoding.fast describes ({fast.hidden} hidden "
-                                    f"units, {fast.trained_steps} steps, {latent} latent dimensions): "
-                                    f"{', '.join(wrong[:3])} differ")
-    net.load_state_dict(tensors)
-    return net.eval()
+    return load_side_weights(
+        path, UpdateNet(latent, fast.hidden, fast.trained_steps), "the update network",
+        "the model's encoding.fast names this update network, and it is missing",
+        f"the update network encoding.fast describes ({fast.hidden} hidden units, {fast.trained_steps} steps, "
+        f"{latent} latent dimensions)")
 
 
 def widen_net(path: Path, latent: int, hidden: int, steps: int) -> UpdateNet:
