@@ -11,9 +11,10 @@ the encoder's mean by a few gradient steps on the phrase's ELBO (:mod:`.refine`)
 (reconstruction, sliders, vary, interpolation, the pad); the last few clips' refined codes are kept, so a slider
 dragged over one selection refines it once. A model whose config has ``encoding.fast`` (:class:`~.iterative.Fast`)
 encodes instead through its learned update network (iterative amortised inference, :mod:`.iterative`): a few
-steps (3 of them: 17 to 20 ms of processor time for a new 4-bar selection on the 2-core development machine, 20 to
-34 ms wall with other jobs on it, where the 50 Adam steps of ``encoding.refine`` take 170 to 200 ms of processor
-time; docs/vae-poly.md, sixth and seventh passes).
+steps (the shipped model's 5: 18 to 26 ms for a new 4-bar selection, encoded and decoded, on the 2-core
+development machine, where the 50 Adam steps of ``encoding.refine`` take 125 to 180 ms; docs/vae-poly.md, sixth to
+eighth passes). Takes from the prior go through the model's 4-bar conductor where it ships one
+(:mod:`.conductor_model`): each 4-bar group of 2-bar blocks from one z4.
 Greedy and sampled decoding of the autoregressive decoder run through :class:`~.kernel.Kernel` (the same states as
 :meth:`~.model.PolyVAE.decode_states`, without ``nn.GRU``'s per-call overhead), and so do the refinements'
 objectives and gradients: for a few chunks through its numba-compiled loops (:mod:`.fused`), which the generator
