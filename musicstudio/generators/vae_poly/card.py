@@ -32,6 +32,9 @@ PAPERS = ("Roberts, Engel, Raffel, Hawthorne & Eck, \"A Hierarchical Latent Vect
           "Kim, Wiseman, Miller, Sontag & Rush, \"Semi-Amortized Variational Autoencoders\", 2018, and Krishnan, Liang "
           "& Hoffman, \"On the Challenges of Learning with Inference Networks on Sparse, High-dimensional Data\", "
           "2018 (refining the encoder's code by gradient steps on the phrase's ELBO)")
+NUMBA_PAPER = ("Lam, Pitrou & Seibert, \"Numba: a LLVM-based Python JIT compiler\", 2015 (the decoder's and "
+               "encoder's loops compiled: generators/vae_poly/fused.py)")
+KEPT = "<!-- written by hand: card.py keeps what follows when it rewrites this card -->"
 FAST_PAPER = ("Marino, Yue & Mandt, \"Iterative Amortized Inference\", 2018 (a learned update network reading the "
               "objective's gradient: `encoding.fast`)")
 CURVES = (("reconstruction per phrase (nats)", ("train_recon", "valid_recon")), ("KL per phrase (nats)",
@@ -139,9 +142,7 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
         lines += ["On the test split (all figures: [docs/vae-poly.md](../../docs/vae-poly.md)):", "",
                   "| figure | value |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in report.items() if k != "model"]
-        missed = [f"{k} {report.get(k)} < {floor}" for k, floor in TARGETS if not (report.get(k) or 0) >= floor]
-        lines += ["", f"Issue 23's targets not met: {'; '.join(missed)}." if missed else "Issue 23's targets: all met.",
-                  ""]
+        lines += ["", targets_line(report), ""]
     if (folder / "gan-curves.png").exists():
         lines += ["## The VAE-GAN twin", "", "Trained with the first vae-poly's network, data and 30-minute budget "
                   "(`vae-poly-gan`), it was worse than that first model by issue 23's rule on the test split "
@@ -149,9 +150,33 @@ def card_text(folder: Path, config: dict, history: list[dict], pieces: dict, rep
                   "quarter of the budget, on; the discriminator soon wins, its hinge loss near 0.2) and history are "
                   "kept here:", "",
                   "![VAE-GAN curves](gan-curves.png)", ""]
-    papers = PAPERS + ((FAST_PAPER,) if (config.get("encoding") or {}).get("fast") else ())
+    papers = PAPERS + ((FAST_PAPER,) if (config.get("encoding") or {}).get("fast") else ()) + (NUMBA_PAPER,)
     lines += ["## Papers", "", *[f"- {p}" for p in papers], ""]
-    return "\n".join(lines)
+    kept = kept_part(folder / "card.md")
+    return "\n".join(lines) + ("\n" + kept if kept else "")
+
+
+def targets_line(report: dict) -> str:
+    """Which of issue 23's targets the figures miss: those of the encoder's mean and those of the codes the app
+    decodes (``*_refined``: the moved posterior mean) said apart, as the app reads only the latter."""
+    def missed(keys):
+        return [f"{k} {report.get(k)} < {floor}" for k, floor in TARGETS
+                if k in keys and not (report.get(k) or 0) >= floor]
+    moved = {k for k, _ in TARGETS if k.endswith("_refined") and k in report}
+    if not moved:
+        miss = missed({k for k, _ in TARGETS})
+        return f"Issue 23's targets not met: {'; '.join(miss)}." if miss else "Issue 23's targets: all met."
+    app, mean = missed({k for k, _ in TARGETS} - {k.replace("_refined", "") for k in moved}), missed(
+        {k.replace("_refined", "") for k in moved})
+    said = ("Issue 23's targets, from the codes the app decodes (the posterior mean moved from the encoder's: "
+            "`reconstruction_*_refined`): " + (f"not met: {'; '.join(app)}." if app else "all met."))
+    return said + (f" From the encoder's mean alone: {'; '.join(mean)}." if mean else "")
+
+
+def kept_part(card: Path) -> str:
+    """What follows :data:`KEPT` in a card already written (paragraphs written by hand), with the marker."""
+    text = card.read_text("utf-8") if card.is_file() else ""
+    return text[text.index(KEPT):] if KEPT in text else ""
 
 
 def _stages(history: list[dict]) -> str:
