@@ -16,7 +16,7 @@ so the figures need no corpus. The machine is shared: run it more than once.
 
 import torch
 
-from benchmarks.timing import shipped, skipped
+from benchmarks.timing import median_seconds, shipped, skipped
 from musicstudio.core.clip import Clip
 from musicstudio.core.note import Note
 from musicstudio.generators.interface import BAR
@@ -81,8 +81,6 @@ def _kernel_rows(name: str, vae, clip, repeats: int = 50) -> list:
     """A refinement step's pieces for the two 2-bar codes of a 4-bar 4/4 phrase, each way the kernel runs them
     (musicstudio/generators/vae_poly/kernel.py: the numba-compiled loops of fused.py, and torch's): the objective
     with its gradient, greedy decoding, the encoder's posterior. Medians of ``repeats`` calls."""
-    import time
-
     from musicstudio.generators.vae_poly.kernel import Kernel
     from musicstudio.generators.vae_poly.roll import roll_features
 
@@ -95,13 +93,8 @@ def _kernel_rows(name: str, vae, clip, repeats: int = 50) -> list:
         mu, logvar = vae.model.encode(x, slots)
 
     def median_ms(f):
-        f()
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            f()
-            times.append(time.perf_counter() - start)
-        return 1000 * sorted(times)[len(times) // 2]
+        f()                                         # a warm-up call, not timed
+        return 1000 * median_seconds(f, repeats)
 
     def timed(kernel):
         kernel.warm_up()
