@@ -10,7 +10,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from musicstudio.generators.vae_poly.side_weights import load_side_weights
+from musicstudio.generators.vae_poly.side_weights import (
+    load_side_weights,
+    save_side_weights,
+    side_entry,
+    weights_beside,
+)
 
 OBJECTIVES = ("code", "decoder")
 
@@ -28,25 +33,16 @@ class ConductorSpec:
 
     @classmethod
     def from_config(cls, config: dict | None) -> "ConductorSpec | None":
-        spec = (config or {}).get("conductor")
+        spec = side_entry((config or {}).get("conductor"), "conductor", "weights, latent, hidden, chunks, fitted_prior",
+                          {"weights", "latent", "hidden", "chunks", "fitted_prior", "measured"},
+                          {"weights", "latent", "hidden"})
         if spec is None:
             return None
-        if not isinstance(spec, dict):
-            raise ValueError(f"conductor is a table (weights, latent, hidden, chunks, fitted_prior), not {spec!r}")
-        known = {"weights", "latent", "hidden", "chunks", "fitted_prior", "measured"}
-        unknown = set(spec) - known
-        if unknown:
-            raise ValueError(f"conductor has no {', '.join(sorted(unknown))} ({', '.join(sorted(known))})")
-        missing = {"weights", "latent", "hidden"} - set(spec)
-        if missing:
-            raise ValueError(f"conductor lacks {', '.join(sorted(missing))}")
         out = cls(str(spec["weights"]), int(spec["latent"]), int(spec["hidden"]), int(spec.get("chunks", 2)),
                   bool(spec.get("fitted_prior", False)))
         if out.latent < 1 or out.hidden < 1 or out.chunks < 1:
             raise ValueError(f"conductor needs latent, hidden and chunks >= 1, not {spec}")
-        name = Path(out.weights)
-        if name.name != out.weights or name.suffix != ".safetensors":
-            raise ValueError(f"conductor.weights is a .safetensors file beside the model, not {out.weights!r}")
+        weights_beside("conductor", out.weights)
         return out
 
     def to_dict(self) -> dict:
@@ -139,13 +135,7 @@ def code_nll(conductor: Conductor, written: torch.Tensor, codes: torch.Tensor) -
 
 # -- saving and loading -----------------------------------------------------------------------------------------
 def save_conductor(conductor: Conductor, path: Path) -> Path:
-    from safetensors.torch import save_file
-
-    path = Path(path)
-    tmp = path.with_suffix(".tmp")
-    save_file({k: v.detach().contiguous() for k, v in conductor.state_dict().items()}, str(tmp))
-    tmp.replace(path)
-    return path
+    return save_side_weights(conductor, path)
 
 
 def load_conductor(path: Path, code: int, spec: ConductorSpec) -> Conductor:

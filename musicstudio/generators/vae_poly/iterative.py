@@ -34,7 +34,12 @@ import torch
 from torch import nn
 
 from musicstudio.generators.vae_poly.kernel import Kernel, Phrases
-from musicstudio.generators.vae_poly.side_weights import load_side_weights
+from musicstudio.generators.vae_poly.side_weights import (
+    load_side_weights,
+    save_side_weights,
+    side_entry,
+    weights_beside,
+)
 
 
 @dataclass(frozen=True)
@@ -54,27 +59,19 @@ class Fast:
 
     @classmethod
     def from_config(cls, config: dict | None) -> "Fast | None":
-        spec = ((config or {}).get("encoding") or {}).get("fast")
+        spec = side_entry(((config or {}).get("encoding") or {}).get("fast"), "encoding.fast",
+                          "steps, weights, hidden, beta, free_bits",
+                          {"steps", "weights", "hidden", "beta", "free_bits", "trained_steps"},
+                          {"steps", "weights", "hidden"})
         if spec is None:
             return None
-        if not isinstance(spec, dict):
-            raise ValueError(f"encoding.fast is a table (steps, weights, hidden, beta, free_bits), not {spec!r}")
-        known = {"steps", "weights", "hidden", "beta", "free_bits", "trained_steps"}
-        unknown = set(spec) - known
-        if unknown:
-            raise ValueError(f"encoding.fast has no {', '.join(sorted(unknown))} ({', '.join(sorted(known))})")
-        missing = {"steps", "weights", "hidden"} - set(spec)
-        if missing:
-            raise ValueError(f"encoding.fast lacks {', '.join(sorted(missing))}")
         out = cls(int(spec["steps"]), str(spec["weights"]), int(spec["hidden"]), float(spec.get("beta", 1.0)),
                   float(spec.get("free_bits", 0.0)), int(spec.get("trained_steps", spec["steps"])))
         if out.steps < 1 or out.hidden < 1 or out.beta < 0 or out.free_bits < 0:
             raise ValueError(f"encoding.fast needs steps >= 1, hidden >= 1, beta >= 0, free_bits >= 0, not {spec}")
         if out.steps > out.trained_steps:
             raise ValueError(f"encoding.fast asks for {out.steps} steps of a network trained for {out.trained_steps}")
-        name = Path(out.weights)
-        if name.name != out.weights or name.suffix != ".safetensors":
-            raise ValueError(f"encoding.fast.weights is a .safetensors file beside the model, not {out.weights!r}")
+        weights_beside("encoding.fast", out.weights)
         return out
 
 
@@ -176,13 +173,7 @@ def widen_net(path: Path, latent: int, hidden: int, steps: int) -> UpdateNet:
 
 
 def save_net(net: UpdateNet, path: Path) -> Path:
-    from safetensors.torch import save_file
-
-    path = Path(path)
-    tmp = path.with_suffix(".tmp")
-    save_file({k: v.detach().contiguous() for k, v in net.state_dict().items()}, str(tmp))
-    tmp.replace(path)
-    return path
+    return save_side_weights(net, path)
 
 
 # -- training ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The small networks a polyphonic VAE ships beside its weights (the update network of ``encoding.fast``, the
-4-bar conductor), read the one checked way: the file present, under :data:`WEIGHTS_LIMIT`, readable, holding no
-NaN or infinite values, and with exactly the tensors and shapes of the module it is loaded into; anything else is a
-:class:`~musicstudio.generators.checkpoint.CheckpointError` naming the file and the reason. Safe to import."""
+4-bar conductor): their config tables checked one way (:func:`side_entry`, :func:`weights_beside`), their files
+written one way (:func:`save_side_weights`) and read one checked way (:func:`load_side_weights`): the file present,
+under :data:`WEIGHTS_LIMIT`, readable, holding no NaN or infinite values, and with exactly the tensors and shapes
+of the module it is loaded into; anything else is a :class:`~musicstudio.generators.checkpoint.CheckpointError`
+naming the file and the reason. Safe to import."""
 
 from __future__ import annotations
 
@@ -50,3 +52,39 @@ def load_side_weights(path: Path, module: nn.Module, noun: str, missing: str, de
         raise CheckpointError(path, f"it is not {describes}: {', '.join(wrong[:3])} differ")
     module.load_state_dict(tensors)
     return module.eval()
+
+
+def side_entry(spec, name: str, fields: str, known: set, required: set) -> dict | None:
+    """A config table naming a side network (``name``: its place in the config, \"conductor\"), None where the
+    config has none; ValueError for anything but a table (``fields``: what it holds, for the message), keys it
+    does not know, or one of ``required`` missing."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise ValueError(f"{name} is a table ({fields}), not {spec!r}")
+    unknown = set(spec) - known
+    if unknown:
+        raise ValueError(f"{name} has no {', '.join(sorted(unknown))} ({', '.join(sorted(known))})")
+    missing = required - set(spec)
+    if missing:
+        raise ValueError(f"{name} lacks {', '.join(sorted(missing))}")
+    return spec
+
+
+def weights_beside(name: str, weights: str) -> str:
+    """``weights`` if it names a .safetensors file beside the model (no folder), else a ValueError."""
+    path = Path(weights)
+    if path.name != weights or path.suffix != ".safetensors":
+        raise ValueError(f"{name}.weights is a .safetensors file beside the model, not {weights!r}")
+    return weights
+
+
+def save_side_weights(module: nn.Module, path: Path) -> Path:
+    """``module``'s weights to ``path`` (safetensors), through a temporary file replaced at once."""
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    tmp = path.with_suffix(".tmp")
+    save_file({k: v.detach().contiguous() for k, v in module.state_dict().items()}, str(tmp))
+    tmp.replace(path)
+    return path
