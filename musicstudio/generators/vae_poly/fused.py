@@ -37,6 +37,21 @@ from musicstudio.generators.vae_poly.fused_core import (
 
 
 @_compiled
+def _start(z, w_z_t, w_state_t, b_state):
+    """What the decoder makes of the codes ``z`` ``(rows, latent)`` before its first step: z's share of every step's
+    input projection ``(rows, 3 n)``, and the initial state tanh(z W_state + b_state) ``(rows, n)``."""
+    rows = z.shape[0]
+    gz = np.zeros((rows, w_z_t.shape[1]), np.float32)
+    _accumulate(z, w_z_t, gz)
+    h = np.empty((rows, b_state.shape[0]), np.float32)
+    for b in range(rows):
+        h[b, :] = b_state
+    _accumulate(z, w_state_t, h)
+    _tanh(h)
+    return gz, h
+
+
+@_compiled
 def _cell_losses(logits, states, grad, loss, d_logits):
     """Each cell's cross-entropy over its 3 states, summed per row into ``loss`` ``(rows,)`` (float64), for
     ``logits`` ``(steps * rows, 3 pitches)`` time-major and the target ``states`` ``(steps, rows, pitches)``; with
@@ -106,13 +121,7 @@ def objective(z, fixed, states, logvar, beta, free_bits, grad,
     n = three // 3
     latent = z.shape[1]
     pitches = states.shape[2]
-    gz = np.zeros((rows, three), np.float32)
-    _accumulate(z, w_z_t, gz)
-    h0 = np.empty((rows, n), np.float32)
-    for b in range(rows):
-        h0[b, :] = b_state
-    _accumulate(z, w_state_t, h0)
-    _tanh(h0)
+    gz, h0 = _start(z, w_z_t, w_state_t, b_state)
     hs = np.empty((steps, rows, n), np.float32)          # the state after each step
     cache = steps if grad else 0
     r_all = np.empty((cache, rows, n), np.float32)
@@ -180,13 +189,7 @@ def greedy(z, slot_input, allowed, w_z_t, w_state_t, b_state, w_prev_t, w_hh_t, 
     steps, three = slot_input.shape
     n = three // 3
     pitches = allowed.shape[0]
-    gz = np.zeros((rows, three), np.float32)
-    _accumulate(z, w_z_t, gz)
-    h = np.empty((rows, n), np.float32)
-    for b in range(rows):
-        h[b, :] = b_state
-    _accumulate(z, w_state_t, h)
-    _tanh(h)
+    gz, h = _start(z, w_z_t, w_state_t, b_state)
     h_next = np.empty((rows, n), np.float32)
     gi = np.empty((rows, three), np.float32)
     gh = np.empty((rows, three), np.float32)
