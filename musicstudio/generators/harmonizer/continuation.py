@@ -11,6 +11,7 @@ import numpy as np
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.codecs.melody import FIRST_NOTE, monophonic
+from musicstudio.generators.harmonizer.generator import MAX_STEPS
 from musicstudio.generators.harmonizer.octaves import SpanError, octave_shift
 from musicstudio.generators.harmonizer.voices import LOW, PITCHES, Voices, pitch_allowed
 from musicstudio.generators.interface import GenerationError, Take
@@ -40,6 +41,11 @@ def continue_melody(harmonizer, request, progress=None, cancel=None) -> list[Tak
         raise GenerationError(str(e)) from None
     parts = [[n._replace(pitch=n.pitch + shift, duration=min(n.end, seed_end) - n.start) for n in line], [], [], []]
     steps = (seed_end + length - first) // STEP_TICKS
+    if steps > MAX_STEPS:      # said in bars before anything is drawn, not as the network's span in 16ths
+        most = (MAX_STEPS * STEP_TICKS - (seed_end - first)) // bar
+        raise GenerationError(f"the harmonizer writes at most {MAX_STEPS * STEP_TICKS // bar} bars at a time, "
+                              f"the seed's last {(seed_end - first) // bar} bars included: ask for {most} bars "
+                              f"or fewer, not {length // bar}")
     voices = Voices.from_parts(parts, request.meter, steps, first)
     write = np.zeros((4, steps), bool)
     write[1:] = True

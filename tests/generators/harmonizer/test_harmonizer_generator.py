@@ -160,3 +160,14 @@ def test_a_repair_round_leaves_no_written_note_moving_in_parallel(harmonizer):
     left = np.take_along_axis(parallel_penalty(tokens, 50.0, [1, 2, 3]), tokens[..., None], axis=-1)[..., 0] > 0
     assert not (left & write).any()
     assert (tokens[:, 0] == voices.tokens[0]).all()
+
+
+def test_a_continuation_past_the_longest_span_is_refused_in_bars_before_anything_is_drawn(harmonizer):
+    from musicstudio.core.clip import Clip
+    from musicstudio.generators.interface import GenerationError, GenerationRequest
+
+    seed = Clip(tuple(n for n in MELODY if n.start < 2 * BAR), 2 * BAR)
+    with pytest.raises(GenerationError, match="at most 64 bars at a time, the seed's last 2 bars included: "
+                                              "ask for 62 bars or fewer, not 64"):
+        harmonizer.generate(GenerationRequest(seed=seed, bars=64, variations=1))
+    assert len(harmonizer.generate(GenerationRequest(seed=seed, bars=62, variations=1))) == 1
