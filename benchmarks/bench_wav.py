@@ -40,7 +40,11 @@ loud_song = Song(song.tracks + (Track("Wall", 30, False, wall),), tempos=song.te
 t = time.perf_counter()
 export_wav(loud_song, sys.argv[2] + "/loud.wav", soundfont=sf)
 loud = time.perf_counter() - t
-print(quiet, traced / 1e6, loud, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+try:   # this image's own peak: ru_maxrss keeps the forking parent's peak across exec on Linux
+    peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(quiet, traced / 1e6, loud, peak)
 """
 
 
