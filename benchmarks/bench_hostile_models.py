@@ -4,12 +4,10 @@ Each case of tests/hostile_models.py runs in a fresh process under a 2 GB addres
 figure counts only when the command gave one line naming the folder (exit 3 for generate).
 """
 
-import os
-import resource
+import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,22 +21,29 @@ from musicstudio.core.song import Song  # noqa: E402
 from musicstudio.core.track import Track  # noqa: E402
 from musicstudio.io.files import save_song  # noqa: E402
 
-
-def _cap() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+# The command runs under a small runner process: a child's ru_maxrss starts from its forking parent's resident
+# memory and keeps it across exec, so forked from this benchmark process (hundreds of MB once `make bench` has
+# loaded the models) every command would seem to peak at least that high.
+RUNNER = """
+import json, os, resource, subprocess, sys, time
+cap = int(sys.argv[1])
+started = time.perf_counter()
+with open(sys.argv[2], "wb") as err:
+    process = subprocess.Popen([sys.executable, "-m", "musicstudio", *sys.argv[3:]], stdout=subprocess.DEVNULL,
+                               stderr=err, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)))
+    _, status, usage = os.wait4(process.pid, 0)
+print(json.dumps([os.waitstatus_to_exitcode(status), time.perf_counter() - started, usage.ru_maxrss / 1024]))
+"""
 
 
 def measured(args: list[str]) -> tuple[int, float, float, str]:
     """(exit code, seconds, peak RSS in MB, stderr) of ``musicstudio ARGS`` in a fresh capped process."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([sys.executable, "-m", "musicstudio", *args], stdout=subprocess.DEVNULL,
-                                   stderr=err, preexec_fn=_cap)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.perf_counter() - started
-        err.seek(0)
-        return process.returncode, seconds, usage.ru_maxrss / 1024, err.read().decode(errors="replace")
+    with tempfile.TemporaryDirectory() as tmp:
+        err = Path(tmp) / "stderr"
+        done = subprocess.run([sys.executable, "-c", RUNNER, str(ADDRESS_SPACE), str(err), *args],
+                              capture_output=True, text=True, check=True)
+        code, seconds, rss = json.loads(done.stdout)
+        return code, seconds, rss, err.read_bytes().decode(errors="replace")
 
 
 def run():
