@@ -4,7 +4,9 @@
 device, which records shapes and holds no data, so a config that asks for billions of parameters costs
 nothing to look at. The random initialisers are skipped on meta tensors: torch would route them
 through its Python reference kernels, whose first use imports the compiler stack (seconds), and a
-meta tensor has no values to initialise anyway.
+meta tensor has no values to initialise anyway. ``torch.eye`` (an identity buffer, such as vae-poly's
+prior scale) is made as an empty meta tensor of its shape for the same reason: its meta kernel is one of
+those references, and listing the models took 3 s more for it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ class _OnMeta(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if func is torch.eye and kwargs.get("device") is None:   # its meta kernel is a Python reference too
+            rows = args[0] if args else kwargs["n"]
+            columns = args[1] if len(args) > 1 and not isinstance(args[1], torch.Tensor) else kwargs.get("m", rows)
+            return torch.empty((rows, columns), dtype=kwargs.get("dtype"), device="meta")
         if func in self.constructors and kwargs.get("device") is None:
             kwargs["device"] = "meta"
         elif getattr(func, "__name__", "") in INITIALISERS:
