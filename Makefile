@@ -50,7 +50,8 @@ test: setup
 	$(BIN)/lint-imports
 
 # Two benchmarks read held-out tunes from built corpora (the transcriber's melodies, the saliency view's seed):
-# a fresh machine builds them first, once (about 6 and 2 minutes), as the model pages say.
+# a fresh machine builds them first, once, as the model pages say (the full corpus took 12.5 minutes on a 2-core
+# machine; the clean one reads two of its five collections).
 CORPUS       := cache/corpus/manifest.json
 CLEAN_CORPUS := cache/corpus-clean/manifest.json
 $(CORPUS): | $(STAMP)
