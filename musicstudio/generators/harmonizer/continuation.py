@@ -11,8 +11,7 @@ import numpy as np
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.codecs.melody import FIRST_NOTE, monophonic
-from musicstudio.generators.harmonizer.generator import MAX_STEPS
-from musicstudio.generators.harmonizer.octaves import SpanError, octave_shift
+from musicstudio.generators.harmonizer.octaves import MAX_STEPS, SpanError, octave_shift
 from musicstudio.generators.harmonizer.voices import LOW, PITCHES, Voices, pitch_allowed
 from musicstudio.generators.interface import GenerationError, Take
 

@@ -16,10 +16,9 @@ from musicstudio.core.note import Note
 from musicstudio.generators.codecs.grid import STEP_TICKS
 from musicstudio.generators.codecs.melody import monophonic
 from musicstudio.generators.harmonizer.gibbs import Schedule, sample
-from musicstudio.generators.harmonizer.octaves import SpanError, moved, octave_shift
+from musicstudio.generators.harmonizer.octaves import MAX_STEPS, SpanError, moved, octave_shift
 from musicstudio.generators.harmonizer.voices import HIGH, LOW, VOICE_NAMES, Voices, meter_planes, pitch_allowed
 
-MAX_STEPS = 16 * 64          # 64 bars of 4/4: a longer span is refused (the convolution's memory and time)
 Range = tuple[int, int]
 
 

@@ -1,5 +1,6 @@
 """Octaves and spans: the whole-octave moves that bring given parts into the model's range (C2..C6), and
-:class:`SpanError`, what the harmonizer says when it cannot write over a span."""
+:class:`SpanError`, what the harmonizer says when it cannot write over a span, and the longest span it writes
+(:data:`MAX_STEPS`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import numpy as np
 
 from musicstudio.core.note import Note
 from musicstudio.generators.harmonizer.voices import HIGH, LOW
+
+MAX_STEPS = 16 * 64          # 64 bars of 4/4: a longer span is refused (the convolution's memory and time)
 
 
 class SpanError(ValueError):
