@@ -115,11 +115,8 @@ def run():
             t = time.perf_counter()
             stamps.append(t)
             if panel.generate() is None:      # refused before anything ran: nothing will come back
-                timer.stop()
-                panel.takes_ready.disconnect()
-                panel.service.failed.disconnect()
-                raise Refused(panel.status.text())
-            if not wait(app, lambda: done or failed, ANSWER_S):
+                failed.append(panel.status.text())
+            elif not wait(app, lambda: done or failed, ANSWER_S):
                 failed.append(f"no takes in {ANSWER_S} s")
             app.processEvents()
             wall = time.perf_counter() - t
