@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from musicstudio.generators.licences import licence_section, trained_collections
+from musicstudio.generators.vae_poly import report
 from musicstudio.generators.vae_poly.data import LICENCE, SPLIT_RULE
 from musicstudio.generators.vae_poly.report import TARGETS
 
@@ -175,8 +176,7 @@ def targets_line(report: dict) -> str:
 
 def kept_part(card: Path) -> str:
     """What follows :data:`KEPT` in a card already written (paragraphs written by hand), with the marker."""
-    text = card.read_text("utf-8") if card.is_file() else ""
-    return text[text.index(KEPT):] if KEPT in text else ""
+    return report.kept_part(card, KEPT)
 
 
 def _stages(history: list[dict]) -> str:

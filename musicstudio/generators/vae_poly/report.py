@@ -105,10 +105,11 @@ INTRO = ("A MusicVAE-style VAE over 2-bar piano rolls of the song's meter (off /
 KEPT = "<!-- written by hand: the report keeps what follows when it rewrites this file -->"
 
 
-def kept_part(docs: Path) -> str:
-    """What follows :data:`KEPT` in an existing docs file (the diagnosis and history), with the marker."""
+def kept_part(docs: Path, marker: str = KEPT) -> str:
+    """What follows ``marker`` (:data:`KEPT`) in an existing file (the docs' diagnosis and history, the card's
+    paragraphs written by hand), with the marker."""
     text = docs.read_text("utf-8") if docs.exists() else ""
-    return text[text.index(KEPT):] if KEPT in text else ""
+    return text[text.index(marker):] if marker in text else ""
 
 
 def gan_verdict(plain: dict, gan: dict) -> tuple[bool, str]:
