@@ -53,6 +53,11 @@ KEPT_CHUNKS = 64         # ... of clips of at most this many 2-bar chunks
 REFINE_BATCH = 256       # chunks refined at once
 
 
+def drifted(noise: np.ndarray, drift: float, rng: np.random.Generator) -> np.ndarray:
+    """The next block's noise: ``noise`` moved by ``drift`` towards a fresh draw, its variance kept at 1."""
+    return math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal(noise.shape)
+
+
 class PolyGenerator:
     backend = "vae-poly"
 
@@ -241,7 +246,7 @@ class PolyGenerator:
         groups = []
         for k in range(0, blocks, c.chunks):
             if k:
-                noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, c.latent))
+                noise = drifted(noise, drift, rng)
             groups.append(c.codes((scale * noise).astype(np.float32)))
         return np.concatenate(groups, axis=1)[:, :blocks]
 
@@ -284,7 +289,7 @@ class PolyGenerator:
                 z = codes[:, k]
             else:
                 if k:
-                    noise = math.sqrt(1 - drift ** 2) * noise + drift * rng.standard_normal((rows, self.latent))
+                    noise = drifted(noise, drift, rng)
                 z = place(noise)
             parts.append(self.rolls_for(z.astype(np.float32), meter, request.temperature, allowed, rng))
             if progress is not None:
