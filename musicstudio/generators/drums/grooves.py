@@ -29,6 +29,9 @@ from musicstudio.core.ticks import PPQ
 
 CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "grooves.json"
 RENDER_BARS = 16
+# mma's libraries besides ``stdlib`` whose styles play with a band: Add drums' songs (:mod:`.songs`) train on
+# them too. ``zoom`` (drum-machine patterns, no band) gives no songs; the drum model's grooves are stdlib's.
+BAND_LIBRARIES = ("casio", "yamaha", "kara", "pflib", "alexis")
 _DEFGROOVE = re.compile(r"^\s*DefGroove\s+(\S+)", re.IGNORECASE | re.MULTILINE)
 
 

@@ -1,6 +1,12 @@
 """Whole songs from Debian's ``mma`` (Bob van der Poel, GPL-2+): a groove played over a chord progression,
 drums, bass, chords and arpeggios together, the data Add drums (:mod:`.add`) learns and is measured on.
 
+Besides its standard library (``lib/stdlib``, whose styles keep their bare names and hold the held-out
+styles), mma ships other libraries of styles with a band (:data:`.grooves.BAND_LIBRARIES`: conversions of Casio and
+Yamaha keyboard styles, and libraries by Rony Steelandt, Peter Falk and Alexis Archambault); their styles are
+named ``library/style`` and train Add drums too, except those of a held-out style's kind
+(:data:`.data.HELD_OUT_KINDS`). mma's ``zoom`` library is drum-machine patterns without a band: no songs.
+
 :mod:`.grooves` keeps only a groove's drums; a song keeps every track, so that a drum part can be matched
 to the rhythm of the tracks around it. mma renders each song (a groove's main form or one of its
 variations, the intros, endings and fills left out) over a progression of :data:`PROGRESSIONS` at a tempo,
@@ -22,8 +28,15 @@ from pathlib import Path
 import numpy as np
 
 from musicstudio.core.ticks import PPQ
-from musicstudio.generators.drums.data import HELD_OUT
-from musicstudio.generators.drums.grooves import bar_shape, groove_names, load_records, render_all, run_mma
+from musicstudio.generators.drums.data import HELD_OUT, HELD_OUT_KINDS
+from musicstudio.generators.drums.grooves import (
+    BAND_LIBRARIES,
+    bar_shape,
+    groove_names,
+    load_records,
+    render_all,
+    run_mma,
+)
 
 CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "songs.json"
 LIBRARY_BARS, HELD_OUT_BARS, HELD_OUT_SONGS = 8, 16, 80
@@ -37,6 +50,22 @@ _SECTION = re.compile(r"(intro|end|fill)", re.IGNORECASE)
 def is_main(groove: str) -> bool:
     """Whether a groove is a style's main form or a variation (not an intro, an ending or a fill)."""
     return _SECTION.search(groove) is None
+
+
+def library_styles(home: Path) -> list[tuple[str, str]]:
+    """(style, groove) for each main groove that trains Add drums or is held out, in a fixed order: mma's
+    standard library's (bare style names, the held-out styles among them), then :data:`BAND_LIBRARIES`' as
+    ``library/style`` with grooves named ``library/style:Groove`` (how mma finds a groove outside its standard
+    library), those of a held-out style's kind left out."""
+    out = []
+    for library in ("stdlib",) + BAND_LIBRARIES:
+        for path in sorted((home / "lib" / library).glob("*.mma")):
+            if library != "stdlib" and any(kind in path.stem.lower() for kind in HELD_OUT_KINDS):
+                continue
+            style = path.stem if library == "stdlib" else f"{library}/{path.stem}"
+            for groove in filter(is_main, groove_names(path.read_text("latin-1"))):
+                out.append((style, groove if library == "stdlib" else f"{style}:{groove}"))
+    return out
 
 
 def song_text(groove: str, chords: tuple[str, ...], bars: int, tempo: int) -> str:
@@ -71,9 +100,8 @@ def jobs(home: Path, seed: int = 0) -> list[tuple]:
     once (8 bars), and :data:`HELD_OUT_SONGS` held-out songs drawn over the held-out styles' main grooves."""
     rng = np.random.default_rng(seed)
     library, held = [], []
-    for path in sorted((home / "lib" / "stdlib").glob("*.mma")):
-        for groove in filter(is_main, groove_names(path.read_text("latin-1"))):
-            (held if path.stem in HELD_OUT else library).append((path.stem, groove))
+    for style, groove in library_styles(home):
+        (held if style in HELD_OUT else library).append((style, groove))
     out = [(s, g, PROGRESSIONS[i % len(PROGRESSIONS)], LIBRARY_BARS, 120) for i, (s, g) in enumerate(library)]
     for i in rng.permutation(len(held))[:HELD_OUT_SONGS]:
         style, groove = held[int(i)]

@@ -1,0 +1,39 @@
+"""Which of mma's styles Add drums' songs are rendered from, without mma: the standard library's styles under
+their own names, the other band libraries' as library/style, a held-out style's kind left out of those."""
+
+from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.songs import jobs, library_styles
+
+
+def _style(home, library, stem, *grooves):
+    folder = home / "lib" / library
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stem}.mma").write_text("".join(f"DefGroove {g}  a groove\n" for g in grooves))
+
+
+def _library(tmp_path):
+    _style(tmp_path, "stdlib", "swing", "Swing", "SwingFill", "SwingEnd")
+    _style(tmp_path, "stdlib", "rhumba", "Rhumba", "RhumbaSus", "RhumbaIntro")
+    _style(tmp_path, "casio", "funk1", "Funk1", "Funk1Intro")
+    _style(tmp_path, "casio", "slowswing", "SlowSwing")
+    _style(tmp_path, "yamaha", "jazzbossa", "JazzBossaA")
+    _style(tmp_path, "kara", "happyshuffle", "HappyShuffleA")
+    _style(tmp_path, "zoom", "jazz", "JAZZ01")          # drum-machine patterns, no band
+    return tmp_path
+
+
+def test_other_libraries_styles_are_named_by_library_and_their_grooves_found_by_mma_there(tmp_path):
+    assert library_styles(_library(tmp_path)) == [
+        ("rhumba", "Rhumba"), ("rhumba", "RhumbaSus"), ("swing", "Swing"),
+        ("casio/funk1", "casio/funk1:Funk1"), ("kara/happyshuffle", "kara/happyshuffle:HappyShuffleA")]
+
+
+def test_another_hand_of_a_held_out_kind_never_trains_and_the_held_out_songs_stay_stdlibs(tmp_path):
+    rendered = jobs(_library(tmp_path))
+    styles = [job[0] for job in rendered]
+    assert not any(kind in s for s in styles for kind in ("slowswing", "jazzbossa", "zoom"))
+    training = [job for job in rendered if job[0] not in HELD_OUT]
+    assert [job[0] for job in training] == ["rhumba", "rhumba", "casio/funk1", "kara/happyshuffle"]
+    assert all(job[3] == 8 and job[4] == 120 for job in training)
+    assert {job[0] for job in rendered if job[0] in HELD_OUT} == {"swing"}
+    assert all(job[3] == 16 for job in rendered if job[0] in HELD_OUT)
