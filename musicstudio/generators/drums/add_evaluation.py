@@ -38,7 +38,7 @@ from musicstudio.generators.drums.add import AddRequest, add_drums, choose, seed
 from musicstudio.generators.drums.data import HELD_OUT
 from musicstudio.generators.drums.evaluation import instrument_overlap
 from musicstudio.generators.drums.library import build_library, rhythm_features
-from musicstudio.generators.drums.listener import FOLDS, with_kit
+from musicstudio.generators.drums.listener import FOLDS, style_folds, with_kit
 from musicstudio.generators.drums.songs import CACHE, load
 
 SONGS = 50
@@ -120,11 +120,9 @@ def validation(generator, songs: list[dict], grooves: list[dict], options: dict 
     import dataclasses
 
     training = with_kit([r for r in songs if r["style"] not in HELD_OUT])
-    styles = sorted({r["style"] for r in training})
     rows, own = [], generator.library
     try:
-        for fold in range(folds):
-            out = set(styles[fold::folds])
+        for out in style_folds((r["style"] for r in training), folds):
             library = build_library(generator.codec, [r for r in songs if r["style"] not in out],
                                     [g for g in grooves if g["style"] not in out])
             generator.library = library if listener else dataclasses.replace(library, listener=None)

@@ -30,6 +30,7 @@ from musicstudio.generators.drums.listener import (
     fit_listener,
     kit_pattern,
     pattern_overlap,
+    style_folds,
     with_kit,
 )
 
@@ -65,10 +66,8 @@ def fold_predictions(records: Sequence[dict], folds: int = FOLDS) -> list[tuple]
     kept = with_kit(records)
     data = [example(r) for r in kept]
     library = [heard(r) for r in records]
-    styles = sorted({r["style"] for r in kept})
     out = []
-    for fold in range(folds):
-        held = set(styles[fold::folds])
+    for held in style_folds((r["style"] for r in kept), folds):
         listener = fit_listener([d for r, d in zip(kept, data) if r["style"] not in held])
         pool = [h for h in library if h.style not in held]
         for r, (features, profile) in zip(kept, data):

@@ -20,7 +20,7 @@ styles an eighth at a time (:func:`validate`); the held-out styles of :data:`.da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -172,15 +172,25 @@ def with_kit(records: Sequence[dict]) -> list[dict]:
     return [r for r in records if any(GROUP_OF[n[0]] in KIT for n in r["drums"])]
 
 
+def style_folds(styles: Iterable[str], folds: int = FOLDS) -> list[set[str]]:
+    """The styles dealt into ``folds`` folds in name order: mma's standard library's styles (bare names) first and
+    apart, then the other libraries' (``library/style``, :data:`.grooves.BAND_LIBRARIES`), so that each standard
+    style lies in the fold it lay in before the other libraries joined and figures stay comparable."""
+    names = sorted(set(styles))
+    out: list[set[str]] = [set() for _ in range(folds)]
+    for group in ([s for s in names if "/" not in s], [s for s in names if "/" in s]):
+        for i, style in enumerate(group):
+            out[i % folds].add(style)
+    return out
+
+
 def validate(records: Sequence[dict], l2: float = L2, gamma: float = GAMMA, folds: int = FOLDS) -> dict:
     """The listener's pattern against each song's kick and snare, each song predicted by a listener fitted
     without its style (the styles dealt into ``folds`` folds): the mean overlap, overall and per meter."""
     kept = with_kit(records)
     data = [example(r) for r in kept]
-    styles = sorted({r["style"] for r in kept})
     scores: dict[str, list[float]] = {}
-    for fold in range(folds):
-        out = set(styles[fold::folds])
+    for out in style_folds((r["style"] for r in kept), folds):
         listener = fit_listener([d for r, d in zip(kept, data) if r["style"] not in out], l2)
         for r, (features, profile) in zip(kept, data):
             if r["style"] in out:

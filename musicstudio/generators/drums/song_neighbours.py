@@ -47,7 +47,15 @@ import numpy as np
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.add import GAMMA, NEIGHBOURS, mixed_kit
 from musicstudio.generators.drums.library import distance, rhythm_features
-from musicstudio.generators.drums.listener import FOLDS, _notes, _rhythm, kit_pattern, kit_profile, pattern_overlap
+from musicstudio.generators.drums.listener import (
+    FOLDS,
+    _notes,
+    _rhythm,
+    kit_pattern,
+    kit_profile,
+    pattern_overlap,
+    style_folds,
+)
 
 DENSITY_WEIGHT = 0.5     # the log onsets a bar against the histograms in band_distance
 MAIN_METERS = ("3/4", "4/4", "6/8")
@@ -194,8 +202,8 @@ def validate(records: Sequence[dict], configs: Sequence[tuple[str, str, int]], f
     from musicstudio.generators.drums.kit_validation import fold_predictions
 
     predictions = fold_predictions(records, folds)
-    styles = sorted({r["style"] for r, *_ in predictions})
-    fold_of = {s: i % folds for i, s in enumerate(styles)}
+    fold_of = {s: i for i, fold in enumerate(style_folds((r["style"] for r, *_ in predictions), folds))
+               for s in fold}
     everyone = [(r["style"], band_song(r)) for r in records]
     pools = [[b for s, b in everyone if fold_of.get(s, -1) != fold_of[r["style"]]] for r, *_ in predictions]
     scored = {c: score_rows(predictions, pools, c) for c in configs}

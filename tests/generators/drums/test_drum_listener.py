@@ -78,6 +78,16 @@ def test_the_validation_holds_styles_out():
     assert result["songs"] == 5 and 0.0 <= result["overlap"] <= 1.0 and set(result["per_meter"]) == {"4/4"}
 
 
+def test_other_libraries_styles_join_the_folds_without_moving_the_standard_styles():
+    standard = [f"style{i:02}" for i in range(19)]
+    before = lsn.style_folds(standard)
+    after = lsn.style_folds(standard + ["casio/funk1", "alexis/hiphop", "kara/twi", "pflib/metal1"])
+    assert [fold & set(standard) for fold in after] == before
+    assert sorted(s for fold in after for s in fold if "/" in s) == [
+        "alexis/hiphop", "casio/funk1", "kara/twi", "pflib/metal1"]
+    assert [len(fold) for fold in after] == [4, 4, 4, 3, 2, 2, 2, 2]
+
+
 def test_steering_moves_kick_and_snare_and_keeps_the_hats():
     codec = DrumCodec([(), ((0, 2),), ((1, 2),), ((2, 1),), ((0, 2), (2, 1)), ((1, 2), (2, 1))])
     tokens = np.array([4, 0, 3, 0, 5, 0, 3, 0] * 2)      # kick + hat, -, hat, -, snare + hat ...
