@@ -33,9 +33,11 @@ JUDGEMENTS = (
     "\"PDF © 2004 Margaret Greentree\" and none says what is allowed. Written permission from her, or "
     "re-encoding the chorales from a public-domain edition, would change that.",
     "airdsAirs and miscFolk (Jack Campin's transcriptions) are for evaluation only: no weights derive from them.",
-    "Debian's mma grooves (118 files, GPL-2+) are for the drum and accompaniment work: weights trained on them "
-    "would have to be offered under the GPL too, so they are no default either; running mma itself to render "
-    "a groove is a different question (a GPL program called as a separate process).",
+    "Debian's mma grooves (237 files, GPL-2+: the standard library's 118, and 119 of its other libraries, "
+    "Casio and Yamaha styles among them, that only Add drums' library and listener learn from) are for the drum "
+    "and accompaniment work: weights trained on them would have to be offered under the GPL too, so they are no "
+    "default either; running mma itself to render a groove is a different question (a GPL program called as a "
+    "separate process).",
     "Music that is in the public domain may still come in a restricted encoding (Palestrina, Essen): the "
     "verdict is about the files, not the composer.",
 )

@@ -130,8 +130,13 @@ SOURCES: Mapping[str, SourceLicence] = MappingProxyType({s.collection: s for s i
           ("theoryExercises", "music21's authors", 2), ("verdi", "not stated", 1))),
     _source("mma", "GPL-2+",
             "Debian's copyright file for mma: \"Files: * Copyright: 2003–2021 Bob van der Poel; License: GPL-2+\"; "
-            "the groove files state no terms of their own.", "Bob van der Poel", "unclear", TRAINING, 118, 118,
-            {GPL: 118}),
+            "the groove files state no terms of their own. Read: the standard library (118 files) and the libraries "
+            "Add drums also trains on (119): casio's 85 say they were converted from a Casio WK-3000's rhythms, "
+            "yamaha's 14 are machine conversions of Yamaha style (.sty) files, kara's 9 are by Rony Steelandt and "
+            "Kara Music Production, pflib's 9 by Peter Falk, alexis's 2 by Alexis Archambault; what terms Casio, "
+            "Yamaha or Kara set on the patterns converted is not stated.",
+            "Bob van der Poel; Casio and Yamaha styles converted; Peter Falk; Rony Steelandt", "unclear", TRAINING,
+            237, 237, {GPL: 237}),
 )})
 
 USER_FILES = SourceLicence(USER_MIDI, "the files' own", "your own MIDI files: their terms are yours to know.",
