@@ -56,7 +56,11 @@ GPL_NOTE = ("The grooves are Bob van der Poel's mma library (Debian package `mma
             "are fitted to those patterns, so we treat them as a work derived from GPL-2+ data: whoever ships them "
             "should offer them (and this card, and the training code) under the GPL-2+ too, and they are not a "
             "default the app may ship under other terms. Whether trained weights are legally a derivative of their "
-            "training data is not settled; that is a judgement, not a ruling.")
+            "training data is not settled; that is a judgement, not a ruling. Add drums' library and listener also "
+            "learn from mma's other libraries whose styles play with a band (casio, yamaha, kara, pflib, alexis; "
+            "styles of a held-out style's kind left out): the package's GPL-2+ covers them too, but casio's styles "
+            "say they were converted from a Casio keyboard's rhythms and yamaha's from Yamaha style files, and what "
+            "terms Casio or Yamaha set on those patterns is not stated (docs/licences.md: mma).")
 
 
 def _number(value: float) -> str:
@@ -77,8 +81,11 @@ def _figures_table(result: dict, label: str = "all held out") -> list[str]:
     return lines
 
 
-def card_text(config: dict, result: dict) -> str:
+def card_text(config: dict, result: dict, library: dict | None = None) -> str:
+    """The drums card; ``library``: the model folder's ``library.json`` (Add drums'), whose size it states."""
     s = config["summary"]
+    grooves = (library or {}).get("grooves", [])
+    fills = len((library or {}).get("fills", {}))
     lines = ["# drums", "", "An LSTM that continues a drum groove in its meter: one token per 16th step naming the "
              "set of drums hit (ten General MIDI instrument groups, three velocity levels), with the LSTM "
              "backend's meter-aware bar-position input. Takes are General MIDI drum numbers, placed on channel 10.",
@@ -96,12 +103,14 @@ def card_text(config: dict, result: dict) -> str:
              "the 16th after it) until the triplet grid lands.", "",
              "Takes mix the LSTM's distribution with the seed's own bar pattern at each step (the `repeat` option, "
              "docs/drums.md: Decoding).", "",
-             "Add drums reads `library.json` beside the weights: each main groove of the training styles (581, 89 "
-             "styles) rendered by mma over a chord progression with its bass, chords and arpeggios, its band's "
-             "rhythm and its first 4 bars of drums, and 39 fills; and the listener, a logistic regression (64 x 2 "
-             "weights) fitted on those songs' band rhythm to where their kick and snare land; the held-out styles "
-             "are not in it. It is mma's GPL-2+ data too, and so are the listener's weights (docs/drums.md: Add "
-             "drums).", ""]
+             "Add drums reads `library.json` beside the weights: each main groove of the training styles "
+             f"({len(grooves)}, {len({g['style'] for g in grooves})} styles: mma's standard library's and "
+             f"{len({g['style'] for g in grooves if '/' in g['style']})} of its other libraries', named "
+             "library/style) rendered by mma over a chord progression with its bass, chords and arpeggios, its "
+             f"band's rhythm and its first 4 bars of drums, and {fills} fills; and the listener, a logistic "
+             "regression (64 x 2 weights) fitted on those songs' band rhythm to where their kick and snare land; "
+             "the held-out styles, and the other libraries' styles of their kind, are not in it. It is mma's GPL-2+ "
+             "data too, and so are the listener's weights (docs/drums.md: Add drums).", ""]
     lines += licence_section(trained_collections(config))[:-1]
     lines += ["", "## Metrics", "", f"Vocabulary {s['vocab']} step sets; {s['parameters']:,} parameters; best "
               f"validation cross-entropy {s['valid_loss']:.3f} nats a step (epoch {s['best_epoch']}); trained "
@@ -212,6 +221,8 @@ if __name__ == "__main__":
     bench = Path(sys.argv[1]).read_text().strip() if len(sys.argv) > 1 else ""
     alone_file = Path("cache/drums/evaluation-repeat0.json")
     alone = json.loads(alone_file.read_text()) if alone_file.exists() else None
-    (folder / "card.md").write_text(card_text(config, result))
+    library_file = folder / "library.json"
+    library = json.loads(library_file.read_text()) if library_file.exists() else None
+    (folder / "card.md").write_text(card_text(config, result, library))
     Path("docs/drums.md").write_text(docs_text(config, result, bench, alone))
     print("wrote", folder / "card.md", "and docs/drums.md")
