@@ -45,8 +45,9 @@ DEFAULT_REPEAT = 0.7     # how firmly a part keeps the chosen groove (the `repea
 DENSITY_WEIGHT = 0.5     # a whole density step (0 to 1) weighs as much as this much kick/snare overlap
 SPREAD = 0.2             # how far (rhythm distance) the grooves that predict the kit reach; chosen on the
                          # training styles, each song predicted from the other styles (0.05 to 3 tried)
-NEIGHBOURS = 0.3         # the library neighbours' share in the kick/snare pattern (the listener's the rest)
-GAMMA = 1.5              # the sharpening of that mixture before its steps are picked (:func:`.listener.kit_pattern`)
+NEIGHBOURS = 0.45        # the library neighbours' share in the kick/snare pattern (the listener's the rest)
+GAMMA = 1.75             # the sharpening of that mixture before its steps are picked (:func:`.listener.kit_pattern`);
+                         # both chosen on the training styles held out by fold (docs/drums.md: Add drums, Targets)
 DRUM_CHANNEL = 9         # channel 10
 
 
