@@ -59,8 +59,9 @@ GPL_NOTE = ("The grooves are Bob van der Poel's mma library (Debian package `mma
             "training data is not settled; that is a judgement, not a ruling. Add drums' library and listener also "
             "learn from mma's other libraries whose styles play with a band (casio, yamaha, kara, pflib, alexis; "
             "styles of a held-out style's kind left out): the package's GPL-2+ covers them too, but casio's styles "
-            "say they were converted from a Casio keyboard's rhythms and yamaha's from Yamaha style files, and what "
-            "terms Casio or Yamaha set on those patterns is not stated (docs/licences.md: mma).")
+            "say they were converted from a Casio keyboard's rhythms, yamaha's from Yamaha style files and some of "
+            "kara's are by Kara Music Production, and what terms Casio, Yamaha or Kara set on those patterns is not "
+            "stated (docs/licences.md: mma).")
 
 
 def _number(value: float) -> str:
