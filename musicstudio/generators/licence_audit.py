@@ -186,14 +186,13 @@ def audit_mma(library: Path, copyright_file: Path = MMA_COPYRIGHT) -> Collection
     """Debian's mma groove library (``/usr/share/mma`` once installed): its groove files (``lib/stdlib`` and the
     other libraries whose styles Add drums trains on, :data:`.drums.grooves.BAND_LIBRARIES`), their authors, and
     the package's copyright file, whose "License:" holds for every file."""
-    from musicstudio.generators.drums.grooves import BAND_LIBRARIES
+    from musicstudio.generators.drums.grooves import style_files
 
     audit = CollectionAudit("mma")
     text = copyright_file.read_text("utf-8", "replace") if copyright_file.is_file() else ""
     licences = re.findall(r"^License:\s*(\S+)", text, re.MULTILINE)
     audit.licence_file = f"Debian copyright file: License: {licences[0]}" if licences else ""
-    grooves = [p for folder in ("stdlib",) + BAND_LIBRARIES for p in sorted((library / "lib" / folder).glob("*.mma"))]
-    for path in grooves:
+    for _, path in style_files(library):
         lines = path.read_text("utf-8", "replace").splitlines()
         authors = [_one_line(line[len("Author"):]) for line in lines if line.startswith("Author")]
         audit.files += 1

@@ -32,6 +32,7 @@ RENDER_BARS = 16
 # mma's libraries besides ``stdlib`` whose styles play with a band: Add drums' songs (:mod:`.songs`) train on
 # them too. ``zoom`` (drum-machine patterns, no band) gives no songs; the drum model's grooves are stdlib's.
 BAND_LIBRARIES = ("casio", "yamaha", "kara", "pflib", "alexis")
+STYLE_LIBRARIES = ("stdlib",) + BAND_LIBRARIES
 _DEFGROOVE = re.compile(r"^\s*DefGroove\s+(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -128,10 +129,16 @@ def load_records(path: Path, module: str) -> list[dict]:
     return json.loads(path.read_text())
 
 
+def style_files(home: Path, libraries: tuple[str, ...] = STYLE_LIBRARIES) -> list[tuple[str, Path]]:
+    """(library, style file) for each ``*.mma`` file of mma's ``libraries`` under ``home`` (its ``lib`` folder),
+    the libraries in the order given, each one's files by name."""
+    return [(library, path) for library in libraries for path in sorted((home / "lib" / library).glob("*.mma"))]
+
+
 def build(home: Path, out: Path = CACHE, workers: int = 2) -> list[dict]:
     """Render every groove of mma's standard library into ``out`` (JSON)."""
     jobs = []
-    for path in sorted((home / "lib" / "stdlib").glob("*.mma")):
+    for _, path in style_files(home, ("stdlib",)):
         for groove in groove_names(path.read_text("latin-1")):
             jobs.append((path.stem, groove))
     return render_all(jobs, lambda style, groove: render(home, style, groove), out, workers)

@@ -30,12 +30,12 @@ import numpy as np
 from musicstudio.core.ticks import PPQ
 from musicstudio.generators.drums.data import HELD_OUT, HELD_OUT_KINDS
 from musicstudio.generators.drums.grooves import (
-    BAND_LIBRARIES,
     bar_shape,
     groove_names,
     load_records,
     render_all,
     run_mma,
+    style_files,
 )
 
 CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "songs.json"
@@ -58,13 +58,12 @@ def library_styles(home: Path) -> list[tuple[str, str]]:
     ``library/style`` with grooves named ``library/style:Groove`` (how mma finds a groove outside its standard
     library), those of a held-out style's kind left out."""
     out = []
-    for library in ("stdlib",) + BAND_LIBRARIES:
-        for path in sorted((home / "lib" / library).glob("*.mma")):
-            if library != "stdlib" and any(kind in path.stem.lower() for kind in HELD_OUT_KINDS):
-                continue
-            style = path.stem if library == "stdlib" else f"{library}/{path.stem}"
-            for groove in filter(is_main, groove_names(path.read_text("latin-1"))):
-                out.append((style, groove if library == "stdlib" else f"{style}:{groove}"))
+    for library, path in style_files(home):
+        if library != "stdlib" and any(kind in path.stem.lower() for kind in HELD_OUT_KINDS):
+            continue
+        style = path.stem if library == "stdlib" else f"{library}/{path.stem}"
+        for groove in filter(is_main, groove_names(path.read_text("latin-1"))):
+            out.append((style, groove if library == "stdlib" else f"{style}:{groove}"))
     return out
 
 
