@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 from musicstudio.generators.licences import licence_section, trained_collections
-from musicstudio.generators.vae_poly import report
 from musicstudio.generators.vae_poly.data import LICENCE, SPLIT_RULE
-from musicstudio.generators.vae_poly.report import TARGETS
+from musicstudio.generators.vae_poly.report import TARGETS, summary
+from musicstudio.generators.vae_poly.report import kept_part as kept_after
 
 PAPERS = ("Roberts, Engel, Raffel, Hawthorne & Eck, \"A Hierarchical Latent Vector Model for Learning Long-Term "
           "Structure in Music\", 2018 (MusicVAE: the flat 2-bar model, free bits, attribute vectors)",
@@ -176,7 +176,7 @@ def targets_line(report: dict) -> str:
 
 def kept_part(card: Path) -> str:
     """What follows :data:`KEPT` in a card already written (paragraphs written by hand), with the marker."""
-    return report.kept_part(card, KEPT)
+    return kept_after(card, KEPT)
 
 
 def _stages(history: list[dict]) -> str:
@@ -230,8 +230,6 @@ def main(argv=None) -> int:
         (folder / "pieces.json").write_text(json.dumps(pieces, indent=1) + "\n", "utf-8")
     report = None
     if args.report:
-        from musicstudio.generators.vae_poly.report import summary
-
         found = [r for r in json.loads(Path(args.report).read_text("utf-8")) if r["model"] == config.get("name")]
         report = {"model": config.get("name"), **summary(found[0])} if found else None
     curves_png(history, folder / "curves.png", f"{config.get('name', folder.name)}: training curves")
