@@ -13,6 +13,8 @@ is set against the removed one:
   listener's and the neighbours' kick and snare looped (no model), a fixed choice, the library's
   most common groove of the meter, looped (no listening at all), and the ceiling of any choice: the best
   library groove of the meter for each song, chosen knowing the removed part.
+* **Hi-hats and ride**: the same overlap for the drums that keep time (closed and open hi-hat, ride: those
+  the removed part plays, a drum the part lacks scoring 0), what the chosen groove brings (:func:`.add.choose`).
 * **Onsets with the band**: the share of the part's drum onsets (16th steps with a hit) where a pitched
   track also starts a note, for the written part and for the removed one; the target is the written
   part at least the removed one's less 10 points.
@@ -43,6 +45,7 @@ from musicstudio.generators.drums.songs import CACHE, load
 
 SONGS = 50
 KICK_SNARE = {"kick": (0,), "snare": (1,)}
+TIME_KEEPING = {"closed hi-hat": (2,), "open hi-hat": (3,), "ride": (8,)}
 
 
 def kick_snare_overlap(part, truth, bar: int) -> float:
@@ -104,7 +107,8 @@ def song_row(generator, record: dict, k: int, options: dict | None = None) -> di
                                                bar),
             "oa_listener": kick_snare_overlap(_looped(generator.codec, pattern, chosen.pitches, steps), truth, bar),
             "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps), truth, bar),
-            "oa_best": best, "band": with_band(part, others), "truth_band": with_band(truth, others),
+            "oa_best": best, "time": instrument_overlap(part, truth, bar, TIME_KEEPING),
+            "band": with_band(part, others), "truth_band": with_band(truth, others),
             "notes": len(part), "truth_notes": len(truth)}
 
 
@@ -133,11 +137,17 @@ def validation(generator, songs: list[dict], grooves: list[dict], options: dict 
     return summarise(rows)
 
 
+def _mean(values: list[float]) -> float:
+    """The mean of the numbers that are not NaN; NaN when none is (a set whose removed parts play no hi-hat)."""
+    kept = [v for v in values if not np.isnan(v)]
+    return float(np.mean(kept)) if kept else float("nan")
+
+
 def summarise(rows: list[dict]) -> dict:
     def figures(chosen):
-        return {"songs": len(chosen), **{key: float(np.nanmean([r[key] for r in chosen]))
+        return {"songs": len(chosen), **{key: _mean([r.get(key, np.nan) for r in chosen])
                                           for key in ("oa", "oa_retrieved", "oa_listener", "oa_fixed", "oa_best",
-                                                      "band", "truth_band")},
+                                                      "time", "band", "truth_band")},
                 "notes_per_song": float(np.mean([r["notes"] for r in chosen])),
                 "truth_notes_per_song": float(np.mean([r["truth_notes"] for r in chosen]))}
     return {"all": figures(rows),

@@ -12,7 +12,14 @@ from musicstudio.core.track import Track
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.drums import fill_rate
 from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums, segments
-from musicstudio.generators.drums.add_evaluation import evaluate, kick_snare_overlap, validation, with_band
+from musicstudio.generators.drums.add_evaluation import (
+    TIME_KEEPING,
+    evaluate,
+    kick_snare_overlap,
+    validation,
+    with_band,
+)
+from musicstudio.generators.drums.evaluation import instrument_overlap
 from musicstudio.generators.drums.library import Library, rhythm_features
 
 
@@ -100,6 +107,11 @@ def test_the_measure_scores_a_copy_fully_and_a_shifted_part_low():
     assert kick_snare_overlap(shifted, truth, 16) == 0.0
     others = [[Note(48, 0, 480, 90), Note(48, 960, 480, 90)]]
     assert with_band(truth, others) == 0.5
+    # hi-hats and ride: the drums the removed part keeps time with, one the part lacks scoring 0
+    hats = truth + [Note(42, k * 240, 60, 70) for k in range(8)] + [Note(46, 1680, 120, 80)]
+    assert instrument_overlap(hats, hats, 16, TIME_KEEPING) == 1.0
+    assert instrument_overlap(hats[:4] + [Note(51, k * 240, 60, 70) for k in range(8)], hats, 16, TIME_KEEPING) == 0.0
+    assert np.isnan(instrument_overlap(hats, truth, 16, TIME_KEEPING))     # a removed part with neither
 
 
 def test_the_evaluation_runs_on_song_records(generator):
