@@ -33,6 +33,7 @@ import numpy as np
 from musicstudio.core.meter import TimeSignature
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
+from musicstudio.core.tempo import Tempo, bpm_to_us
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
@@ -62,11 +63,12 @@ def with_band(drums, others) -> float:
 
 
 def song_of(record: dict) -> tuple[Song, list[Note]]:
-    """The record as a song without its drums, and the drums taken out."""
+    """The record as a song without its drums (at the tempo mma rendered it at), and the drums taken out."""
     meter = (int(record["meter"][0]), int(record["meter"][1]))
     tracks = [Track(f"Track {i + 1}", 0, False, tuple(Note(*n) for n in notes))
               for i, notes in enumerate(record["others"])]
-    song = Song(tuple(tracks), time_signatures=(TimeSignature(0, *meter),))
+    song = Song(tuple(tracks), tempos=(Tempo(0, bpm_to_us(float(record.get("tempo", 120)))),),
+                time_signatures=(TimeSignature(0, *meter),))
     return song, [Note(*n) for n in record["drums"]]
 
 

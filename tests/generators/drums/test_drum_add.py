@@ -16,6 +16,7 @@ from musicstudio.generators.drums.add_evaluation import (
     TIME_KEEPING,
     evaluate,
     kick_snare_overlap,
+    song_of,
     validation,
     with_band,
 )
@@ -112,6 +113,13 @@ def test_the_measure_scores_a_copy_fully_and_a_shifted_part_low():
     assert instrument_overlap(hats, hats, 16, TIME_KEEPING) == 1.0
     assert instrument_overlap(hats[:4] + [Note(51, k * 240, 60, 70) for k in range(8)], hats, 16, TIME_KEEPING) == 0.0
     assert np.isnan(instrument_overlap(hats, truth, 16, TIME_KEEPING))     # a removed part with neither
+
+
+def test_a_song_record_becomes_a_drumless_song_at_its_tempo():
+    record = dict(song_records()[0], tempo=166)
+    song, drums = song_of(record)
+    assert round(song.tempos[0].bpm) == 166 and not any(t.is_drum for t in song.tracks)
+    assert len(drums) == len(record["drums"]) and len(song.tracks) == len(record["others"])
 
 
 def test_the_evaluation_runs_on_song_records(generator):
