@@ -7,7 +7,7 @@ library's (the training styles' grooves, each heard with the tracks mma plays be
 in that meter: the nearest grooves, weighted by nearness, predict where kick and snare land
 (:func:`expected_kit`), and the groove whose kick and snare come closest to that prediction is chosen (of
 the asked ``style`` if it has one in that meter; nearest the asked ``density``, 0 the meter's sparsest
-grooves and 1 its busiest, if given). Then the listener (:mod:`.listener`), a logistic regression over
+grooves and 1 its busiest, if given). Then the listener (:mod:`.listener`), small networks reading
 each step's rhythm and metric place, gives each step's chance of a kick and a snare; mixed with the nearest
 grooves' kick and snare (:func:`mixed_kit`, weight :data:`NEIGHBOURS`) and sharpened (:data:`GAMMA`), it
 says on which steps of the bar kick and snare hit, and the groove's kick and snare are moved there
@@ -46,8 +46,9 @@ DENSITY_WEIGHT = 0.5     # a whole density step (0 to 1) weighs as much as this 
 SPREAD = 0.2             # how far (rhythm distance) the grooves that predict the kit reach; chosen on the
                          # training styles, each song predicted from the other styles (0.05 to 3 tried)
 NEIGHBOURS = 0.45        # the library neighbours' share in the kick/snare pattern (the listener's the rest)
-GAMMA = 1.75             # the sharpening of that mixture before its steps are picked (:func:`.listener.kit_pattern`);
-                         # both chosen on the training styles held out by fold (docs/drums.md: Add drums, Targets)
+GAMMA = 1.5              # the sharpening of that mixture before its steps are picked (:func:`.listener.kit_pattern`);
+                         # both chosen on the training styles held out by fold, with the listener's networks
+                         # (docs/drums.md: Add drums, Targets)
 DRUM_CHANNEL = 9         # channel 10
 
 

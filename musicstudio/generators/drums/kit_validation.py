@@ -72,7 +72,7 @@ def fold_predictions(records: Sequence[dict], folds: int = FOLDS) -> list[tuple]
         pool = [h for h in library if h.style not in held]
         for r, (features, profile) in zip(kept, data):
             if r["style"] in held:
-                chances = (1.0 / (1.0 + np.exp(-(features @ listener.weights + listener.bias)))).T
+                chances = listener.chances(features)
                 out.append((r, profile, chances, _neighbours(pool, heard(r))))
     return out
 

@@ -5,16 +5,20 @@ do at that step and at the :data:`CONTEXT` steps either side: how often (per bar
 there, the bass (the lowest track), the other tracks, notes of a beat or longer (chords and pads) and the
 high register (tracks above middle C) do, each also relative to its busiest step of the bar, and how
 loud the notes starting there are; and the step's place in the meter (the downbeat, a beat, the middle of
-a beat, an 8th or an off 16th, the half bar, a compound or a 12-step bar). A logistic regression
-(:class:`Listener`, two outputs) maps those features to the chance that the kick and the snare hit the
-step in a bar; it is fitted (:func:`fit_listener`) on the training styles' songs of :mod:`.songs`, the
-share of bars in which each drum hits each step as its target. Because it reads steps, not whole grooves,
-it can predict a pattern no training groove plays (a 6/8 march).
+a beat, an 8th or an off 16th, the half bar, a compound or a 12-step bar). Small networks (:class:`Listener`:
+:data:`MEMBERS` networks of :data:`HIDDEN` tanh units and two logistic outputs, fitted from different random
+starts and their chances averaged) map those features to the chance that the kick and the snare hit the
+step in a bar; they are fitted (:func:`fit_listener`) on the training styles' songs of :mod:`.songs`, the
+share of bars in which each drum hits each step as its target. Because they read steps, not whole grooves,
+they can predict a pattern no training groove plays (a 6/8 march). A hidden layer lets a feature count for
+more in one metric place than another (the bass on a beat against off it); a logistic regression on the same
+features (``hidden`` 0, the listener until 2026-12-04) cannot.
 
 :func:`kit_pattern` turns the predicted chances into the steps to hit: for each drum, the ``k`` likeliest
 steps, ``k`` chosen so that hitting them alike overlaps the chances (sharpened by :data:`GAMMA`) most.
-The features' context, the regularisation and the sharpening were chosen by holding out the training
-styles an eighth at a time (:func:`validate`); the held-out styles of :data:`.data.HELD_OUT` were not used.
+The features' context, the networks' size, the regularisation and the sharpening were chosen by holding out
+the training styles an eighth at a time (:func:`validate`, and Add drums as a whole); the held-out styles of
+:data:`.data.HELD_OUT` were not used.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 
 CONTEXT = 2          # steps either side whose rhythm a step's features read
-L2 = 1e-4            # weight decay of the fit
+HIDDEN = 16          # tanh units of each of the listener's networks (0: a logistic regression)
+MEMBERS = 4          # networks fitted from different random starts, their chances averaged
+L2 = 1e-3            # weight decay of the fit
 GAMMA = 2.0          # sharpening of the predicted chances before the steps are picked
 LONG_TICKS = 480     # a note of a beat (a quarter) or longer
 HIGH_PITCH = 60      # a track whose mean pitch is at least this plays in the high register
@@ -95,44 +101,91 @@ def kit_profile(drums: Sequence[Note], meter: tuple[int, int], bars: int) -> np.
 
 
 @dataclass(frozen=True)
+class Member:
+    """One network of the listener: a layer of tanh units (``hidden``: weights and bias; None for a logistic
+    regression on the features themselves), then two logistic outputs."""
+    hidden: tuple[np.ndarray, np.ndarray] | None     # (features, units) and (units,)
+    weights: np.ndarray                              # (units or features, 2)
+    bias: np.ndarray                                 # (2,)
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        x = features if self.hidden is None else np.tanh(features @ self.hidden[0] + self.hidden[1])
+        return x @ self.weights + self.bias
+
+    def to_json(self) -> dict:
+        out = {"weights": np.round(self.weights, 5).tolist(), "bias": np.round(self.bias, 5).tolist()}
+        if self.hidden is not None:
+            out.update(hidden_weights=np.round(self.hidden[0], 5).tolist(),
+                       hidden_bias=np.round(self.hidden[1], 5).tolist())
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Member:
+        hidden = None if "hidden_weights" not in data else (np.asarray(data["hidden_weights"], float),
+                                                            np.asarray(data["hidden_bias"], float))
+        return cls(hidden, np.asarray(data["weights"], float), np.asarray(data["bias"], float))
+
+
+@dataclass(frozen=True)
 class Listener:
-    weights: np.ndarray      # (features, 2)
-    bias: np.ndarray         # (2,)
+    members: tuple[Member, ...]
+
+    def chances(self, features: np.ndarray) -> np.ndarray:
+        """``(2, steps)``: for ``(steps, features)`` step features, the members' mean chance that the kick and
+        the snare hit each step."""
+        return np.mean([1.0 / (1.0 + np.exp(-m.logits(features))) for m in self.members], axis=0).T
 
     def predict(self, tracks: Sequence[Sequence[Note]], meter: tuple[int, int], bars: int) -> np.ndarray:
         """``(2, bar_steps)``: the chance that the kick and the snare hit each step of a bar."""
-        logits = step_features(tracks, meter, bars) @ self.weights + self.bias
-        return (1.0 / (1.0 + np.exp(-logits))).T
+        return self.chances(step_features(tracks, meter, bars))
 
     def to_json(self) -> dict:
-        return {"context": CONTEXT, "weights": np.round(self.weights, 5).tolist(),
-                "bias": np.round(self.bias, 5).tolist()}
+        return {"context": CONTEXT, "members": [m.to_json() for m in self.members]}
 
     @classmethod
     def from_json(cls, data: dict) -> Listener:
+        """The listener a library file holds: its members, or (a file written before them) one logistic
+        regression."""
         if data.get("context") != CONTEXT:
             raise ValueError(f"the listener reads {data.get('context')} steps either side, not {CONTEXT}")
-        return cls(np.asarray(data["weights"], float), np.asarray(data["bias"], float))
+        members = data["members"] if "members" in data else [data]
+        return cls(tuple(Member.from_json(m) for m in members))
 
 
-def fit_listener(examples: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2) -> Listener:
-    """A listener fitted to (``step_features``, ``kit_profile``) pairs: the soft targets' cross-entropy
-    plus ``l2`` times the squared weights, minimised by L-BFGS."""
+def fit_listener(examples: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = L2, hidden: int = HIDDEN,
+                 members: int = MEMBERS) -> Listener:
+    """A listener fitted to (``step_features``, ``kit_profile``) pairs: ``members`` networks of ``hidden``
+    tanh units, each from its own random start (seeds 0, 1, ...), or with ``hidden`` 0 one logistic regression
+    from zeros; each minimises the soft targets' cross-entropy plus ``l2`` times its squared weights (not its
+    biases) by L-BFGS."""
     import torch
 
     x = torch.tensor(np.concatenate([f for f, _ in examples]), dtype=torch.float64)
     y = torch.tensor(np.concatenate([p.T for _, p in examples]), dtype=torch.float64)
-    weights = torch.zeros((x.shape[1], len(KIT)), dtype=torch.float64, requires_grad=True)
-    bias = torch.zeros(len(KIT), dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS([weights, bias], max_iter=300, line_search_fn="strong_wolfe")
+    fitted = []
+    for seed in range(members if hidden else 1):
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            if hidden:
+                net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], hidden), torch.nn.Tanh(),
+                                          torch.nn.Linear(hidden, len(KIT))).double()
+            else:
+                net = torch.nn.Linear(x.shape[1], len(KIT)).double()
+                torch.nn.init.zeros_(net.weight)
+                torch.nn.init.zeros_(net.bias)
+        optimiser = torch.optim.LBFGS(net.parameters(), max_iter=500 if hidden else 300, line_search_fn="strong_wolfe")
 
-    def closure():
-        optimiser.zero_grad()
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(x @ weights + bias, y) + l2 * (weights ** 2).sum()
-        loss.backward()
-        return loss
-    optimiser.step(closure)
-    return Listener(weights.detach().numpy().copy(), bias.detach().numpy().copy())
+        def closure(net=net, optimiser=optimiser):
+            optimiser.zero_grad()
+            decay = sum((p ** 2).sum() for name, p in net.named_parameters() if name.endswith("weight"))
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(net(x), y) + l2 * decay
+            loss.backward()
+            return loss
+        optimiser.step(closure)
+        layers = [m for m in (net if hidden else [net]) if isinstance(m, torch.nn.Linear)]
+        arrays = [(m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy()) for m in layers]
+        fitted.append(Member(arrays[0] if hidden else None, *arrays[-1]))
+    return Listener(tuple(fitted))
 
 
 def kit_pattern(chances: np.ndarray, gamma: float = GAMMA) -> np.ndarray:
@@ -184,18 +237,18 @@ def style_folds(styles: Iterable[str], folds: int = FOLDS) -> list[set[str]]:
     return out
 
 
-def validate(records: Sequence[dict], l2: float = L2, gamma: float = GAMMA, folds: int = FOLDS) -> dict:
+def validate(records: Sequence[dict], l2: float = L2, gamma: float = GAMMA, folds: int = FOLDS,
+             hidden: int = HIDDEN, members: int = MEMBERS) -> dict:
     """The listener's pattern against each song's kick and snare, each song predicted by a listener fitted
     without its style (the styles dealt into ``folds`` folds): the mean overlap, overall and per meter."""
     kept = with_kit(records)
     data = [example(r) for r in kept]
     scores: dict[str, list[float]] = {}
     for out in style_folds((r["style"] for r in kept), folds):
-        listener = fit_listener([d for r, d in zip(kept, data) if r["style"] not in out], l2)
+        listener = fit_listener([d for r, d in zip(kept, data) if r["style"] not in out], l2, hidden, members)
         for r, (features, profile) in zip(kept, data):
             if r["style"] in out:
-                logits = features @ listener.weights + listener.bias
-                chances = (1.0 / (1.0 + np.exp(-logits))).T
+                chances = listener.chances(features)
                 meter = f"{r['meter'][0]}/{r['meter'][1]}"
                 scores.setdefault(meter, []).append(pattern_overlap(kit_pattern(chances, gamma), profile))
     every = [x for v in scores.values() for x in v]
@@ -213,6 +266,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="The listener held out an eighth of the training styles at a time.")
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--gamma", type=float, default=GAMMA)
+    parser.add_argument("--hidden", type=int, default=HIDDEN, help="tanh units a network (0: logistic regression)")
+    parser.add_argument("--members", type=int, default=MEMBERS)
     args = parser.parse_args()
     training = [r for r in songs.load() if r["style"] not in HELD_OUT]
-    print(json.dumps(validate(training, args.l2, args.gamma), indent=1))
+    print(json.dumps(validate(training, args.l2, args.gamma, hidden=args.hidden, members=args.members), indent=1))

@@ -82,6 +82,18 @@ def _figures_table(result: dict, label: str = "all held out") -> list[str]:
     return lines
 
 
+def _listener_size(library: dict | None) -> str:
+    """The listener's networks in words, from the library file's listener (a logistic regression in files
+    written before the networks)."""
+    listener = (library or {}).get("listener", {})
+    members = listener.get("members", [listener])
+    if not members or "hidden_weights" not in members[0]:
+        return "a logistic regression (64 x 2 weights)"
+    features, units = len(members[0]["hidden_weights"]), len(members[0]["hidden_weights"][0])
+    return (f"{len(members)} small networks whose chances are averaged (each {features} features, {units} tanh "
+            "units and 2 outputs, fitted from different random starts)")
+
+
 def card_text(config: dict, result: dict, library: dict | None = None) -> str:
     """The drums card; ``library``: the model folder's ``library.json`` (Add drums'), whose size it states."""
     s = config["summary"]
@@ -108,8 +120,8 @@ def card_text(config: dict, result: dict, library: dict | None = None) -> str:
              f"({len(grooves)}, {len({g['style'] for g in grooves})} styles: mma's standard library's and "
              f"{len({g['style'] for g in grooves if '/' in g['style']})} of its other libraries', named "
              "library/style) rendered by mma over a chord progression with its bass, chords and arpeggios, its "
-             f"band's rhythm and its first 4 bars of drums, and {fills} fills; and the listener, a logistic "
-             "regression (64 x 2 weights) fitted on those songs' band rhythm to where their kick and snare land; "
+             f"band's rhythm and its first 4 bars of drums, and {fills} fills; and the listener, "
+             f"{_listener_size(library)}, fitted on those songs' band rhythm to where their kick and snare land; "
              "the held-out styles, and the other libraries' styles of their kind, are not in it. It is mma's GPL-2+ "
              "data too, and so are the listener's weights (docs/drums.md: Add drums).", ""]
     lines += licence_section(trained_collections(config))[:-1]

@@ -264,7 +264,7 @@ def held_out(records: Sequence[dict], configs: Sequence[tuple[str, str, int]]) -
     predictions = []
     for record in held_out_songs(list(records)):
         features, profile = example(record)
-        chances = (1.0 / (1.0 + np.exp(-(features @ listener.weights + listener.bias)))).T
+        chances = listener.chances(features)
         predictions.append((record, profile, chances, _neighbours(library, heard(record))))
     return {"/".join(map(str, c)): summary(score_rows(predictions, [pool] * len(predictions), c)) for c in configs}
 

@@ -56,6 +56,28 @@ def test_the_shipped_listener_hears_rock_and_a_waltz():
     assert waltz[0].argmax() == 0 and kit_pattern(waltz)[1][[4, 8]].all()
 
 
+def test_the_listener_is_an_ensemble_of_small_networks_that_survives_its_file():
+    shipped = Listener.from_json(json.loads(SHIPPED.read_text())["listener"])
+    assert len(shipped.members) == lsn.MEMBERS
+    assert all(m.hidden is not None and m.hidden[0].shape[1] == lsn.HIDDEN for m in shipped.members)
+    listener = fit_listener([example(r) for r in TRAINING], members=2)
+    assert len({m.hidden[0].tobytes() for m in listener.members}) == 2          # each from its own start
+    again = Listener.from_json(json.loads(json.dumps(listener.to_json())))
+    features = example(TRAINING[1])[0]
+    assert np.allclose(again.chances(features), listener.chances(features), atol=1e-3)
+    assert again.chances(features).shape == (2, 16)
+
+
+def test_a_library_file_written_before_the_networks_still_reads():
+    linear = fit_listener([example(r) for r in TRAINING], hidden=0)
+    [member] = linear.members
+    assert member.hidden is None
+    old = {"context": lsn.CONTEXT, "weights": member.weights.tolist(), "bias": member.bias.tolist()}
+    read = Listener.from_json(old)
+    features = example(TRAINING[0])[0]
+    assert np.allclose(read.chances(features), linear.chances(features))
+
+
 def test_features_and_profiles_follow_the_meter():
     assert lsn.step_features(_band((0,), (4, 8), bar_steps=12), (3, 4), 8).shape[0] == 12
     assert lsn.step_features([], (6, 8), 4).shape[0] == 12
@@ -74,7 +96,7 @@ def test_the_pattern_picks_the_likely_steps_and_the_overlap_scores_it():
 
 
 def test_the_validation_holds_styles_out():
-    result = lsn.validate(TRAINING, folds=5)
+    result = lsn.validate(TRAINING, folds=5, members=1)
     assert result["songs"] == 5 and 0.0 <= result["overlap"] <= 1.0 and set(result["per_meter"]) == {"4/4"}
 
 
