@@ -7,12 +7,13 @@ high register (tracks above middle C) do, each also relative to its busiest step
 loud the notes starting there are; and the step's place in the meter (the downbeat, a beat, the middle of
 a beat, an 8th or an off 16th, the half bar, a compound or a 12-step bar). Small networks (:class:`Listener`:
 :data:`MEMBERS` networks of :data:`HIDDEN` tanh units and two logistic outputs, fitted from different random
-starts and their chances averaged) map those features to the chance that the kick and the snare hit the
-step in a bar; they are fitted (:func:`fit_listener`) on the training styles' songs of :mod:`.songs`, the
-share of bars in which each drum hits each step as its target. Because they read steps, not whole grooves,
-they can predict a pattern no training groove plays (a 6/8 march). A hidden layer lets a feature count for
-more in one metric place than another (the bass on a beat against off it); a logistic regression on the same
-features (``hidden`` 0, the listener until 2026-12-04) cannot.
+starts and their chances averaged, as Lakshminarayanan, Pritzel and Blundell's "Simple and Scalable Predictive
+Uncertainty Estimation using Deep Ensembles", 2017, average theirs) map those features to the chance that the
+kick and the snare hit the step in a bar; they are fitted (:func:`fit_listener`) on the training styles' songs
+of :mod:`.songs`, the share of bars in which each drum hits each step as its target. Because they read steps,
+not whole grooves, they can predict a pattern no training groove plays (a 6/8 march). A hidden layer lets a
+feature count for more in one metric place than another (the bass on a beat against off it); a logistic
+regression on the same features (``hidden`` 0, the listener until 2026-12-04) cannot.
 
 :func:`kit_pattern` turns the predicted chances into the steps to hit: for each drum, the ``k`` likeliest
 steps, ``k`` chosen so that hitting them alike overlaps the chances (sharpened by :data:`GAMMA`) most.

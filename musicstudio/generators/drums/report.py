@@ -21,6 +21,8 @@ CITATIONS = [
     "Hochreiter and Schmidhuber, \"Long Short-Term Memory\", 1997",
     "Grave, Joulin and Usunier, \"Improving Neural Language Models with a Continuous Cache\", 2017 (the seed's "
     "own pattern mixed into the model's distribution at decoding)",
+    "Lakshminarayanan, Pritzel and Blundell, \"Simple and Scalable Predictive Uncertainty Estimation using Deep "
+    "Ensembles\", 2017 (Add drums' listener: networks fitted from different random starts, their chances averaged)",
 ]
 DATA_COMMANDS = [
     "apt-get download mma && dpkg -x mma_*.deb /tmp/mma",
