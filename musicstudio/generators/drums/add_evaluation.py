@@ -39,7 +39,7 @@ from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.add import AddRequest, add_drums, choose, seed_pattern, segments
 from musicstudio.generators.drums.data import HELD_OUT
-from musicstudio.generators.drums.evaluation import instrument_overlap
+from musicstudio.generators.drums.evaluation import instrument_overlap, mean_of_numbers
 from musicstudio.generators.drums.library import build_library, rhythm_features
 from musicstudio.generators.drums.listener import FOLDS, style_folds, with_kit
 from musicstudio.generators.drums.songs import CACHE, load
@@ -139,15 +139,9 @@ def validation(generator, songs: list[dict], grooves: list[dict], options: dict 
     return summarise(rows)
 
 
-def _mean(values: list[float]) -> float:
-    """The mean of the numbers that are not NaN; NaN when none is (a set whose removed parts play no hi-hat)."""
-    kept = [v for v in values if not np.isnan(v)]
-    return float(np.mean(kept)) if kept else float("nan")
-
-
 def summarise(rows: list[dict]) -> dict:
     def figures(chosen):
-        return {"songs": len(chosen), **{key: _mean([r.get(key, np.nan) for r in chosen])
+        return {"songs": len(chosen), **{key: mean_of_numbers([r.get(key, np.nan) for r in chosen])
                                           for key in ("oa", "oa_retrieved", "oa_listener", "oa_fixed", "oa_best",
                                                       "time", "band", "truth_band")},
                 "notes_per_song": float(np.mean([r["notes"] for r in chosen])),

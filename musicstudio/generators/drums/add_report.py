@@ -243,15 +243,15 @@ WAV = (
     "under xvfb, the new track 'Drums (tango)' beside the band's five, at 143 BPM.")
 
 
-def _figure(x: float) -> str:
-    """An overlap to three places; a dash for none (a set whose removed parts never play the drums measured)."""
-    return "-" if x != x else f"{x:.3f}"
+def overlap_text(value: float) -> str:
+    """An overlap to three places; a dash for NaN (no song or groove of the set plays the drums measured)."""
+    return "-" if value != value else f"{value:.3f}"
 
 
 def _row(name: str, f: dict) -> str:
     return (f"| {name} | {f['songs']} | {f['oa']:.3f} | {f['oa_retrieved']:.3f} | "
             f"{f.get('oa_listener', float('nan')):.3f} | {f['oa_fixed']:.3f} | "
-            f"{f['oa_best']:.3f} | {_figure(f.get('time', float('nan')))} | "
+            f"{f['oa_best']:.3f} | {overlap_text(f.get('time', float('nan')))} | "
             f"{f['band']:.1%} | {f['truth_band']:.1%} | {f['notes_per_song']:.0f} | {f['truth_notes_per_song']:.0f} |")
 
 

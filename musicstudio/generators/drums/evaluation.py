@@ -196,11 +196,11 @@ def vary_figures(generator, grooves: list[Groove], amount: float = 0.5) -> dict:
             overlaps.append(instrument_overlap(take.notes, groove, g.bar_steps))
             moved.append(changed(take.notes, groove))
             kept.append(bar_peak(take.notes, TAKE_BARS * g.bar_steps, g.bar_steps))
-    return {"amount": amount, "grooves": len(grooves), "oa": _mean(overlaps), "changed": float(np.mean(moved)),
-            "meter_peak": float(np.mean(kept))}
+    return {"amount": amount, "grooves": len(grooves), "oa": mean_of_numbers(overlaps),
+            "changed": float(np.mean(moved)), "meter_peak": float(np.mean(kept))}
 
 
-def _mean(values) -> float:
+def mean_of_numbers(values) -> float:
     """The mean of the values that are numbers (NaN when none is)."""
     kept = [v for v in values if not np.isnan(v)]
     return float(np.mean(kept)) if kept else float("nan")
@@ -210,10 +210,10 @@ def summarise(rows: list[dict]) -> dict:
     def figures(chosen):
         kept = [x for r in chosen for x in r["meter_kept"]]
         return {"grooves": len(chosen), "kit_grooves": int(np.sum(~np.isnan([r["oa"] for r in chosen]))),
-                "oa": _mean([r["oa"] for r in chosen]),
-                "oa_loop": _mean([r["oa_loop"] for r in chosen]),
-                "oa_seed_loop": _mean([r.get("oa_seed_loop", np.nan) for r in chosen]),
-                "oa_truth_halves": _mean([r["oa_truth_halves"] for r in chosen]),
+                "oa": mean_of_numbers([r["oa"] for r in chosen]),
+                "oa_loop": mean_of_numbers([r["oa_loop"] for r in chosen]),
+                "oa_seed_loop": mean_of_numbers([r.get("oa_seed_loop", np.nan) for r in chosen]),
+                "oa_truth_halves": mean_of_numbers([r["oa_truth_halves"] for r in chosen]),
                 "meter_kept": float(np.mean(kept)),
                 "meter_kept_evident": float(np.mean([x for r in chosen if r["truth_meter_kept"]
                                                      for x in r["meter_kept"]] or [np.nan])),

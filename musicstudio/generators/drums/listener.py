@@ -183,7 +183,7 @@ def fit_listener(examples: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = 
             loss.backward()
             return loss
         optimiser.step(closure)
-        layers = [m for m in (net if hidden else [net]) if isinstance(m, torch.nn.Linear)]
+        layers = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
         arrays = [(m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy()) for m in layers]
         fitted.append(Member(arrays[0] if hidden else None, *arrays[-1]))
     return Listener(tuple(fitted))

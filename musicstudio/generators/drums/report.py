@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from musicstudio.generators.drums import add_report
+from musicstudio.generators.drums.add_report import overlap_text
 from musicstudio.generators.drums.data import HELD_OUT
 from musicstudio.generators.licences import licence_section, trained_collections
 
@@ -66,10 +67,6 @@ GPL_NOTE = ("The grooves are Bob van der Poel's mma library (Debian package `mma
             "stated (docs/licences.md: mma).")
 
 
-def _number(value: float) -> str:
-    return "-" if value != value else f"{value:.3f}"   # NaN: no groove of the set plays a kit piece
-
-
 def _figures_table(result: dict, label: str = "all held out") -> list[str]:
     lines = ["| set | grooves (with kit) | onset overlap (kick, snare, hi-hat) | loop of the seed's 4 bars "
              "| loop of its last bar | truth's halves | takes keeping the meter | truths keeping it "
@@ -77,8 +74,9 @@ def _figures_table(result: dict, label: str = "all held out") -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     rows = [(label, result["all"])] + [(m, f) for m, f in result["per_meter"].items()]
     for name, f in rows:
-        lines.append(f"| {name} | {f['grooves']} ({f['kit_grooves']}) | {_number(f['oa'])} "
-                     f"| {_number(f['oa_seed_loop'])} | {_number(f['oa_loop'])} | {_number(f['oa_truth_halves'])} "
+        lines.append(f"| {name} | {f['grooves']} ({f['kit_grooves']}) | {overlap_text(f['oa'])} "
+                     f"| {overlap_text(f['oa_seed_loop'])} | {overlap_text(f['oa_loop'])} "
+                     f"| {overlap_text(f['oa_truth_halves'])} "
                      f"| {f['meter_peak']:.1%} | {f['truth_meter_peak']:.1%} | {f['meter_kept']:.1%} "
                      f"| {f['truth_meter_kept']:.1%} | {f['gm']:.1%} |")
     return lines
@@ -146,7 +144,7 @@ def _vary_table(result: dict) -> list[str]:
              "groove's (kick, snare, hi-hat), the hits (drum group and step) changed over the groove's hits, and "
              "the variations keeping the meter.", "",
              "| amount | overlap with the groove | hits changed | keeping the meter |", "|---|---|---|---|"]
-    lines += [f"| {v['amount']} | {_number(v['oa'])} | {v['changed']:.1%} | {v['meter_peak']:.1%} |"
+    lines += [f"| {v['amount']} | {overlap_text(v['oa'])} | {v['changed']:.1%} | {v['meter_peak']:.1%} |"
               for v in result["vary"]]
     return lines + [""]
 
@@ -201,8 +199,8 @@ def docs_text(config: dict, result: dict, bench: str = "", alone: dict | None = 
                                                                                                "the LSTM's takes")]
     lines += ["", "Per held-out style (default decoding):", "", "| style | grooves | overlap | loop of the seed "
               "| takes keeping the meter | truths keeping it |", "|---|---|---|---|---|---|"]
-    lines += [f"| {s} | {f['grooves']} | {_number(f['oa'])} | {_number(f['oa_seed_loop'])} | {f['meter_peak']:.1%} "
-              f"| {f['truth_meter_peak']:.1%} |" for s, f in result["per_style"].items()]
+    lines += [f"| {s} | {f['grooves']} | {overlap_text(f['oa'])} | {overlap_text(f['oa_seed_loop'])} "
+              f"| {f['meter_peak']:.1%} | {f['truth_meter_peak']:.1%} |" for s, f in result["per_style"].items()]
     lines += ["", f"Evaluation took {result.get('seconds', 0)} s on the shared CPU.", ""] + _vary_table(result)
     if (added := add_report.load_result()) is not None:
         lines += add_report.section(added, _plain)
