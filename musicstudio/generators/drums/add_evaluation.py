@@ -3,8 +3,9 @@
 The songs are mma renders of the held-out styles (:mod:`.songs`: bossa, the waltz family, two 6/8 styles,
 swing), each its own progression and tempo; the drum model and its groove library never saw those styles.
 For each of the first :data:`SONGS` songs whose drums play a kick or a snare, the drums are taken out,
-Add drums (:func:`.add.add_drums`, default options, one take) writes a part for the rest, and the part
-is set against the removed one:
+Add drums (:func:`.add.add_drums`, default options) writes :data:`TAKES` parts for the rest (one run, that
+many variations), each is set against the removed one, and the song's figure for the part is their mean
+(a take is a draw from the drum model: one take alone moves the mean over songs by about 0.005):
 
 * **Kick/snare overlap**: for kick and snare (those the removed part plays), the overlapping area of the
   written part's and the removed part's onset-position histograms over the 16th steps of the bar
@@ -45,6 +46,7 @@ from musicstudio.generators.drums.listener import FOLDS, style_folds, with_kit
 from musicstudio.generators.drums.songs import CACHE, load
 
 SONGS = 50
+TAKES = 5            # takes a song whose figures the part's are the mean of (one, until 2026-12-04)
 KICK_SNARE = {"kick": (0,), "snare": (1,)}
 TIME_KEEPING = {"closed hi-hat": (2,), "open hi-hat": (3,), "ride": (8,)}
 
@@ -87,8 +89,9 @@ def _common_groove(library, meter):
     return Counter(g.groove for g in pool).most_common(1)[0][0] if pool else None
 
 
-def song_row(generator, record: dict, k: int, options: dict | None = None) -> dict | None:
-    """One song's figures (see the module's note); None when the library has no groove of its meter."""
+def song_row(generator, record: dict, k: int, options: dict | None = None, takes: int = 1) -> dict | None:
+    """One song's figures (see the module's note), the part's each the mean over ``takes`` takes (one run of
+    Add drums with that many variations); None when the library has no groove of its meter."""
     song, truth = song_of(record)
     meter = (int(record["meter"][0]), int(record["meter"][1]))
     bar, steps = steps_in_bar(meter), int(record["length"]) // STEP_TICKS
@@ -97,29 +100,32 @@ def song_row(generator, record: dict, k: int, options: dict | None = None) -> di
     fixed_name = _common_groove(generator.library, meter)
     if chosen is None or fixed_name is None:
         return None
-    part = add_drums(generator, song, AddRequest(random_seed=k, last_bar=steps // bar, **(options or {})))[0].notes
+    parts = [t.notes for t in add_drums(generator, song, AddRequest(random_seed=k, last_bar=steps // bar,
+                                                                     variations=takes, **(options or {})))]
+    scores = [kick_snare_overlap(part, truth, bar) for part in parts]
     pattern = seed_pattern(generator, song, AddRequest(), segments(song, 0, steps // bar)[0], chosen)
     fixed = next(g for g in generator.library.grooves if g.groove == fixed_name)
     best = max((kick_snare_overlap(_looped(generator.codec, g.tokens, g.pitches, steps), truth, bar)
                 for g in generator.library.grooves if g.meter == meter), default=float("nan"))
     return {"style": record["style"], "groove": record["groove"], "meter": f"{meter[0]}/{meter[1]}",
             "chosen": f"{chosen.style}/{chosen.groove}",
-            "oa": kick_snare_overlap(part, truth, bar),
+            "oa": mean_of_numbers(scores), "oa_takes": scores,
             "oa_retrieved": kick_snare_overlap(_looped(generator.codec, chosen.tokens, chosen.pitches, steps), truth,
                                                bar),
             "oa_listener": kick_snare_overlap(_looped(generator.codec, pattern, chosen.pitches, steps), truth, bar),
             "oa_fixed": kick_snare_overlap(_looped(generator.codec, fixed.tokens, fixed.pitches, steps), truth, bar),
-            "oa_best": best, "time": instrument_overlap(part, truth, bar, TIME_KEEPING),
-            "band": with_band(part, others), "truth_band": with_band(truth, others),
-            "notes": len(part), "truth_notes": len(truth)}
+            "oa_best": best, "time": mean_of_numbers([instrument_overlap(p, truth, bar, TIME_KEEPING) for p in parts]),
+            "band": float(np.mean([with_band(p, others) for p in parts])), "truth_band": with_band(truth, others),
+            "notes": float(np.mean([len(p) for p in parts])), "truth_notes": len(truth)}
 
 
-def evaluate(generator, records: list[dict], options: dict | None = None) -> dict:
-    return summarise([row for k, r in enumerate(records) if (row := song_row(generator, r, k, options)) is not None])
+def evaluate(generator, records: list[dict], options: dict | None = None, takes: int = 1) -> dict:
+    return summarise([row for k, r in enumerate(records)
+                      if (row := song_row(generator, r, k, options, takes)) is not None])
 
 
 def validation(generator, songs: list[dict], grooves: list[dict], options: dict | None = None,
-               listener: bool = True, folds: int = FOLDS) -> dict:
+               listener: bool = True, folds: int = FOLDS, takes: int = 1) -> dict:
     """The same figures on the training styles' songs with a kick or a snare, each song's part written with a
     library (and listener) built without its style: the styles dealt into ``folds`` folds. ``listener``
     False: the library's groove alone (as before the listener)."""
@@ -133,10 +139,16 @@ def validation(generator, songs: list[dict], grooves: list[dict], options: dict 
                                     [g for g in grooves if g["style"] not in out])
             generator.library = library if listener else dataclasses.replace(library, listener=None)
             rows += [row for k, r in enumerate(training)
-                     if r["style"] in out and (row := song_row(generator, r, k, options)) is not None]
+                     if r["style"] in out and (row := song_row(generator, r, k, options, takes)) is not None]
     finally:
         generator.library = own
     return summarise(rows)
+
+
+def take_means(rows: list[dict]) -> list[float]:
+    """The kick/snare overlap over ``rows`` of each take alone (the first takes', the second's, ...)."""
+    takes = min((len(r.get("oa_takes", [])) for r in rows), default=0)
+    return [mean_of_numbers([r["oa_takes"][i] for r in rows]) for i in range(takes)]
 
 
 def summarise(rows: list[dict]) -> dict:
@@ -144,6 +156,7 @@ def summarise(rows: list[dict]) -> dict:
         return {"songs": len(chosen), **{key: mean_of_numbers([r.get(key, np.nan) for r in chosen])
                                           for key in ("oa", "oa_retrieved", "oa_listener", "oa_fixed", "oa_best",
                                                       "time", "band", "truth_band")},
+                "take_means": take_means(chosen),
                 "notes_per_song": float(np.mean([r["notes"] for r in chosen])),
                 "truth_notes_per_song": float(np.mean([r["truth_notes"] for r in chosen]))}
     return {"all": figures(rows),
@@ -163,21 +176,26 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("model", nargs="?", default="drums")
     parser.add_argument("--songs", type=Path, default=CACHE)
     parser.add_argument("--repeat", type=float, help="how firmly the part keeps the chosen groove")
+    parser.add_argument("--temperature", type=float, help="the drum model's sampling temperature (1 unless given)")
+    parser.add_argument("--takes", type=int, default=TAKES, help="takes a song (one run with that many "
+                        "variations), the part's figures their mean")
     parser.add_argument("--validate", action="store_true", help="the training styles' songs, a fold at a time")
     parser.add_argument("--no-listener", action="store_true", help="with --validate: the library's grooves alone")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     started = time.monotonic()
-    options = {} if args.repeat is None else {"repeat": args.repeat}
+    options = {key: value for key, value in (("repeat", args.repeat), ("temperature", args.temperature))
+               if value is not None}
     generator = ModelRegistry().load(args.model, "cpu")
     if args.validate:
         from musicstudio.generators.drums import grooves
 
-        result = validation(generator, load(args.songs), grooves.load(), options, not args.no_listener)
+        result = validation(generator, load(args.songs), grooves.load(), options, not args.no_listener,
+                            takes=args.takes)
     else:
-        result = evaluate(generator, held_out_songs(load(args.songs)), options)
-    result.update(seconds=round(time.monotonic() - started, 1), options=options)
+        result = evaluate(generator, held_out_songs(load(args.songs)), options, args.takes)
+    result.update(seconds=round(time.monotonic() - started, 1), options=options, takes=args.takes)
     out = args.out or Path("cache/drums/add-validation.json" if args.validate else "cache/drums/add-evaluation.json")
     out.write_text(json.dumps(result, indent=1))
     return result

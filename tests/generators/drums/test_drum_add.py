@@ -17,6 +17,7 @@ from musicstudio.generators.drums.add_evaluation import (
     evaluate,
     kick_snare_overlap,
     song_of,
+    take_means,
     validation,
     with_band,
 )
@@ -127,6 +128,16 @@ def test_the_evaluation_runs_on_song_records(generator):
     result = evaluate(generator, records[:2])
     assert result["all"]["songs"] == 2 and 0.0 <= result["all"]["oa"] <= 1.0
     assert 0.0 <= result["all"]["band"] <= 1.0
+
+
+def test_the_evaluation_averages_the_takes_it_is_asked_for(generator):
+    records = [dict(r, style="waltz") for r in song_records() if r["style"] == "threefour"]
+    [one] = evaluate(generator, records[:1])["rows"]
+    [three] = evaluate(generator, records[:1], takes=3)["rows"]
+    assert len(one["oa_takes"]) == 1 and len(three["oa_takes"]) == 3
+    assert three["oa"] == pytest.approx(np.mean(three["oa_takes"])) and one["oa"] == one["oa_takes"][0]
+    assert take_means([three]) == three["oa_takes"] and take_means([one, three]) == [
+        pytest.approx((one["oa"] + three["oa_takes"][0]) / 2)]
 
 
 def test_the_validation_writes_each_style_with_a_library_built_without_it(generator):
