@@ -46,7 +46,7 @@ from musicstudio.generators.drums.listener import FOLDS, style_folds, with_kit
 from musicstudio.generators.drums.songs import CACHE, load
 
 SONGS = 50
-TAKES = 5            # takes a song whose figures the part's are the mean of (one, until 2026-12-04)
+TAKES = 5            # a song's figures for the part are the mean over this many takes (one until 2026-12-04)
 KICK_SNARE = {"kick": (0,), "snare": (1,)}
 TIME_KEEPING = {"closed hi-hat": (2,), "open hi-hat": (3,), "ride": (8,)}
 
