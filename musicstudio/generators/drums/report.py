@@ -12,6 +12,7 @@ from pathlib import Path
 from musicstudio.generators.drums import add_report
 from musicstudio.generators.drums.add_report import overlap_text
 from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.listener import Listener
 from musicstudio.generators.licences import licence_section, trained_collections
 
 CITATIONS = [
@@ -83,13 +84,14 @@ def _figures_table(result: dict, label: str = "all held out") -> list[str]:
 
 
 def _listener_size(library: dict | None) -> str:
-    """The listener's networks in words, from the library file's listener (a logistic regression in files
-    written before the networks)."""
-    listener = (library or {}).get("listener", {})
-    members = listener.get("members", [listener])
-    if not members or "hidden_weights" not in members[0]:
+    """The listener's networks in words, from the library file's listener as :meth:`.Listener.from_json` reads
+    it (a logistic regression in files written before the networks)."""
+    if not library or "listener" not in library:
         return "a logistic regression (64 x 2 weights)"
-    features, units = len(members[0]["hidden_weights"]), len(members[0]["hidden_weights"][0])
+    members = Listener.from_json(library["listener"]).members
+    if members[0].hidden is None:
+        return "a logistic regression ({} x {} weights)".format(*members[0].weights.shape)
+    features, units = members[0].hidden[0].shape
     return (f"{len(members)} small networks whose chances are averaged (each {features} features, {units} tanh "
             "units and 2 outputs, fitted from different random starts)")
 
