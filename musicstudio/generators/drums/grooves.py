@@ -30,7 +30,8 @@ from musicstudio.core.ticks import PPQ
 CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "grooves.json"
 RENDER_BARS = 16
 # mma's libraries besides ``stdlib`` whose styles play with a band: Add drums' songs (:mod:`.songs`) train on
-# them too. ``zoom`` (drum-machine patterns, no band) gives no songs; the drum model's grooves are stdlib's.
+# them too. ``zoom`` (drum-machine patterns, no band) gives no songs. The drum model's grooves are stdlib's:
+# an LSTM trained on these libraries' grooves as well was tried and not kept (docs/drums.md: Add drums, Targets).
 BAND_LIBRARIES = ("casio", "yamaha", "kara", "pflib", "alexis")
 STYLE_LIBRARIES = ("stdlib",) + BAND_LIBRARIES
 _DEFGROOVE = re.compile(r"^\s*DefGroove\s+(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -135,13 +136,36 @@ def style_files(home: Path, libraries: tuple[str, ...] = STYLE_LIBRARIES) -> lis
     return [(library, path) for library in libraries for path in sorted((home / "lib" / library).glob("*.mma"))]
 
 
-def build(home: Path, out: Path = CACHE, workers: int = 2) -> list[dict]:
-    """Render every groove of mma's standard library into ``out`` (JSON)."""
-    jobs = []
-    for _, path in style_files(home, ("stdlib",)):
+def named_grooves(home: Path, libraries: tuple[str, ...] = STYLE_LIBRARIES, keep=None) -> list[tuple[str, str]]:
+    """(style, groove) for each groove of mma's ``libraries`` (those whose bare name ``keep`` passes, all
+    without it), in a fixed order: the standard library's with bare style names (the held-out styles among
+    them), the others' as ``library/style`` with grooves named ``library/style:Groove`` (how mma finds a
+    groove outside its standard library), their styles of a held-out style's kind
+    (:data:`.data.HELD_OUT_KINDS`) left out."""
+    from musicstudio.generators.drums.data import HELD_OUT_KINDS
+
+    out = []
+    for library, path in style_files(home, libraries):
+        if library != "stdlib" and any(kind in path.stem.lower() for kind in HELD_OUT_KINDS):
+            continue
+        style = path.stem if library == "stdlib" else f"{library}/{path.stem}"
         for groove in groove_names(path.read_text("latin-1")):
-            jobs.append((path.stem, groove))
-    return render_all(jobs, lambda style, groove: render(home, style, groove), out, workers)
+            if keep is None or keep(groove):
+                out.append((style, groove if library == "stdlib" else f"{style}:{groove}"))
+    return out
+
+
+def in_standard_library(style: str) -> bool:
+    """Whether a style (as :func:`named_grooves` names it) is of mma's standard library (the others' are
+    ``library/style``)."""
+    return "/" not in style
+
+
+def build(home: Path, out: Path = CACHE, workers: int = 2, libraries: tuple[str, ...] = ("stdlib",)) -> list[dict]:
+    """Render every groove of mma's ``libraries`` (:func:`named_grooves`; the standard library's unless given)
+    into ``out`` (JSON)."""
+    return render_all(named_grooves(home, libraries), lambda style, groove: render(home, style, groove), out,
+                      workers)
 
 
 def load(path: Path = CACHE) -> list[dict]:

@@ -11,7 +11,8 @@ The library (``library.json`` in the drum model's folder, written by ``python -m
 musicstudio.generators.drums.library [MODEL_DIR]`` from the songs cache, :mod:`.songs`) holds for each main
 groove of a training style its rhythm, its first :data:`PATTERN_BARS` bars of drums as the model's tokens,
 its hits a bar, the GM number it plays for each drum group and where its kick and snare land in the bar;
-and for each style with fills (grooves named ``...Fill`` in :mod:`.grooves`' cache) the fill's first bar;
+and for each standard-library style with fills (grooves named ``...Fill`` in :mod:`.grooves`' cache) the
+fill's first bar;
 and the listener (:mod:`.listener`) fitted on the same songs. The held-out styles are not in it.
 """
 
@@ -29,6 +30,7 @@ from musicstudio.core.note import Note
 from musicstudio.generators.codecs.drums import GROUP_OF, DrumCodec, seed_pitches
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.grooves import in_standard_library
 from musicstudio.generators.drums.listener import Listener, example, fit_listener, with_kit
 
 PATTERN_BARS = 4
@@ -135,8 +137,9 @@ def build_library(codec: DrumCodec, songs: list[dict], grooves: list[dict]) -> L
     training = [r for r in songs if r["style"] not in HELD_OUT]
     entries = tuple(library_groove(codec, r) for r in training)
     fills = {}
-    for r in grooves:
-        if r["style"] in HELD_OUT or "fill" not in r["groove"].lower() or r["style"] in fills:
+    for r in grooves:     # the standard library's fills: the fill measure (:mod:`.fill_rate`) was set with them
+        if (r["style"] in HELD_OUT or not in_standard_library(r["style"]) or "fill" not in r["groove"].lower()
+                or r["style"] in fills):
             continue
         bar = steps_in_bar((int(r["meter"][0]), int(r["meter"][1])))
         fills[r["style"]] = codec.encode(_notes(r["notes"]), bar)

@@ -28,15 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from musicstudio.core.ticks import PPQ
-from musicstudio.generators.drums.data import HELD_OUT, HELD_OUT_KINDS
-from musicstudio.generators.drums.grooves import (
-    bar_shape,
-    groove_names,
-    load_records,
-    render_all,
-    run_mma,
-    style_files,
-)
+from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.grooves import bar_shape, load_records, named_grooves, render_all, run_mma
 
 CACHE = Path(__file__).resolve().parents[3] / "cache" / "drums" / "songs.json"
 LIBRARY_BARS, HELD_OUT_BARS, HELD_OUT_SONGS = 8, 16, 80
@@ -53,18 +46,9 @@ def is_main(groove: str) -> bool:
 
 
 def library_styles(home: Path) -> list[tuple[str, str]]:
-    """(style, groove) for each main groove that trains Add drums or is held out, in a fixed order: mma's
-    standard library's (bare style names, the held-out styles among them), then :data:`BAND_LIBRARIES`' as
-    ``library/style`` with grooves named ``library/style:Groove`` (how mma finds a groove outside its standard
-    library), those of a held-out style's kind left out."""
-    out = []
-    for library, path in style_files(home):
-        if library != "stdlib" and any(kind in path.stem.lower() for kind in HELD_OUT_KINDS):
-            continue
-        style = path.stem if library == "stdlib" else f"{library}/{path.stem}"
-        for groove in filter(is_main, groove_names(path.read_text("latin-1"))):
-            out.append((style, groove if library == "stdlib" else f"{style}:{groove}"))
-    return out
+    """(style, groove) for each main groove that trains Add drums or is held out (:func:`.grooves.named_grooves`
+    of every library, intros, endings and fills left out)."""
+    return named_grooves(home, keep=is_main)
 
 
 def song_text(groove: str, chords: tuple[str, ...], bars: int, tempo: int) -> str:

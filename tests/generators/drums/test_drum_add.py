@@ -3,7 +3,7 @@ density and fill controls; and the measure it is reported by."""
 
 import numpy as np
 import pytest
-from add_fixture import band, band_song, song_records
+from add_fixture import band, band_song, groove_records, song_records
 
 from musicstudio.core.feel import AUTO, OFF, TRIPLET, Swing, measure_swing
 from musicstudio.core.note import Note
@@ -22,7 +22,7 @@ from musicstudio.generators.drums.add_evaluation import (
     with_band,
 )
 from musicstudio.generators.drums.evaluation import instrument_overlap
-from musicstudio.generators.drums.library import Library, rhythm_features
+from musicstudio.generators.drums.library import Library, build_library, rhythm_features
 
 
 def test_the_band_rhythm_tells_rock_from_a_waltz():
@@ -160,3 +160,10 @@ def test_the_report_section_says_whether_each_target_is_met(generator):
     text = "\n".join(section(result, str))
     assert "## Add drums" in text and "| all held out | 2 |" in text and "| 3/4 | 2 |" in text
     assert ("not met**, " in text) == (result["all"]["oa"] < 0.7)
+
+
+def test_only_the_standard_librarys_fills_guide_a_fill_bar(generator):
+    codec = generator.codec
+    band_fill = {**groove_records()[-1], "style": "casio/rock"}
+    library = build_library(codec, song_records(), groove_records() + [band_fill])
+    assert set(library.fills) == {"rock"}
