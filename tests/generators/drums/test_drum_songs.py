@@ -2,6 +2,7 @@
 their own names, the other band libraries' as library/style, a held-out style's kind left out of those."""
 
 from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.grooves import in_standard_library, named_grooves
 from musicstudio.generators.drums.songs import jobs, library_styles
 
 
@@ -37,3 +38,14 @@ def test_another_hand_of_a_held_out_kind_never_trains_and_the_held_out_songs_sta
     assert all(job[3] == 8 and job[4] == 120 for job in training)
     assert {job[0] for job in rendered if job[0] in HELD_OUT} == {"swing"}
     assert all(job[3] == 16 for job in rendered if job[0] in HELD_OUT)
+
+
+def test_the_groove_cache_can_hear_every_groove_of_a_library_fills_and_intros_too(tmp_path):
+    home = _library(tmp_path)
+    assert named_grooves(home, ("stdlib",)) == [
+        ("rhumba", "Rhumba"), ("rhumba", "RhumbaSus"), ("rhumba", "RhumbaIntro"),
+        ("swing", "Swing"), ("swing", "SwingFill"), ("swing", "SwingEnd")]
+    assert named_grooves(home, ("casio", "zoom")) == [
+        ("casio/funk1", "casio/funk1:Funk1"), ("casio/funk1", "casio/funk1:Funk1Intro"),   # casio/slowswing: held out
+        ("zoom/jazz", "zoom/jazz:JAZZ01")]
+    assert in_standard_library("rhumba") and not in_standard_library("casio/funk1")
