@@ -21,10 +21,8 @@ from musicstudio.generators.lstm.model import METERS
 DRUM_METERS = METERS + ((5, 4),)     # the position slots the drum model learns (mma has a 5/4 jazz style)
 
 HELD_OUT = ("bossanova", "waltz", "vienesewaltz", "frenchwaltz", "68march", "ballad68", "swing", "fastswing")
-# A style of mma's other libraries (:data:`.grooves.BAND_LIBRARIES`) whose name holds one of these is of a held-out
-# style's kind (casio's swing, yamaha's jazzbossa, casio's 68ballad): another hand's version of a held-out style,
-# so it is left out of training too.
-HELD_OUT_KINDS = ("swing", "bossa", "waltz", "march", "68ballad", "ballad68")
+# A style of mma's other libraries whose name holds one of :data:`.grooves.HELD_OUT_KINDS` is another hand's
+# version of a held-out style, so it is left out of training too (:func:`.grooves.named_grooves`).
 VALID_SHARE = 10     # one groove in VALID_SHARE of the training styles validates
 
 

@@ -34,6 +34,9 @@ RENDER_BARS = 16
 # an LSTM trained on these libraries' grooves as well was tried and not kept (docs/drums.md: Add drums, Targets).
 BAND_LIBRARIES = ("casio", "yamaha", "kara", "pflib", "alexis")
 STYLE_LIBRARIES = ("stdlib",) + BAND_LIBRARIES
+# A style of the band libraries whose name holds one of these is of a held-out style's kind (:data:`.data.HELD_OUT`;
+# casio's swing, yamaha's jazzbossa, casio's 68ballad): another hand's version of a held-out style, left out.
+HELD_OUT_KINDS = ("swing", "bossa", "waltz", "march", "68ballad", "ballad68")
 _DEFGROOVE = re.compile(r"^\s*DefGroove\s+(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -141,9 +144,7 @@ def named_grooves(home: Path, libraries: tuple[str, ...] = STYLE_LIBRARIES, keep
     without it), in a fixed order: the standard library's with bare style names (the held-out styles among
     them), the others' as ``library/style`` with grooves named ``library/style:Groove`` (how mma finds a
     groove outside its standard library), their styles of a held-out style's kind
-    (:data:`.data.HELD_OUT_KINDS`) left out."""
-    from musicstudio.generators.drums.data import HELD_OUT_KINDS
-
+    (:data:`HELD_OUT_KINDS`) left out."""
     out = []
     for library, path in style_files(home, libraries):
         if library != "stdlib" and any(kind in path.stem.lower() for kind in HELD_OUT_KINDS):

@@ -5,7 +5,7 @@ Besides its standard library (``lib/stdlib``, whose styles keep their bare names
 styles), mma ships other libraries of styles with a band (:data:`.grooves.BAND_LIBRARIES`: conversions of Casio and
 Yamaha keyboard styles, and libraries by Rony Steelandt, Peter Falk and Alexis Archambault); their styles are
 named ``library/style`` and train Add drums too, except those of a held-out style's kind
-(:data:`.data.HELD_OUT_KINDS`). mma's ``zoom`` library is drum-machine patterns without a band: no songs.
+(:data:`.grooves.HELD_OUT_KINDS`). mma's ``zoom`` library is drum-machine patterns without a band: no songs.
 
 :mod:`.grooves` keeps only a groove's drums; a song keeps every track, so that a drum part can be matched
 to the rhythm of the tracks around it. mma renders each song (a groove's main form or one of its
