@@ -32,6 +32,7 @@ import numpy as np
 from musicstudio.core.note import Note
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
+from musicstudio.generators.drums.grooves import in_standard_library
 
 CONTEXT = 2          # steps either side whose rhythm a step's features read
 HIDDEN = 16          # tanh units of each of the listener's networks (0: a logistic regression)
@@ -232,7 +233,7 @@ def style_folds(styles: Iterable[str], folds: int = FOLDS) -> list[set[str]]:
     style lies in the fold it lay in before the other libraries joined and figures stay comparable."""
     names = sorted(set(styles))
     out: list[set[str]] = [set() for _ in range(folds)]
-    for group in ([s for s in names if "/" not in s], [s for s in names if "/" in s]):
+    for group in ([s for s in names if in_standard_library(s)], [s for s in names if not in_standard_library(s)]):
         for i, style in enumerate(group):
             out[i % folds].add(style)
     return out

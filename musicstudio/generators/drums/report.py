@@ -12,6 +12,7 @@ from pathlib import Path
 from musicstudio.generators.drums import add_report
 from musicstudio.generators.drums.add_report import overlap_text
 from musicstudio.generators.drums.data import HELD_OUT
+from musicstudio.generators.drums.grooves import in_standard_library
 from musicstudio.generators.drums.listener import Listener
 from musicstudio.generators.licences import licence_section, trained_collections
 
@@ -120,7 +121,8 @@ def card_text(config: dict, result: dict, library: dict | None = None) -> str:
              "docs/drums.md: Decoding).", "",
              "Add drums reads `library.json` beside the weights: each main groove of the training styles "
              f"({len(grooves)}, {len({g['style'] for g in grooves})} styles: mma's standard library's and "
-             f"{len({g['style'] for g in grooves if '/' in g['style']})} of its other libraries', named "
+             f"{len({g['style'] for g in grooves if not in_standard_library(g['style'])})} of its other "
+             "libraries', named "
              "library/style) rendered by mma over a chord progression with its bass, chords and arpeggios, its "
              f"band's rhythm and its first 4 bars of drums, and {fills} fills; and the listener, "
              f"{_listener_size(library)}, fitted on those songs' band rhythm to where their kick and snare land; "
