@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -83,13 +84,17 @@ def _mma_script(home: Path) -> Path:
 
 def run_mma(home: Path, text: str):
     """mma's rendering of a song file's ``text``: (the song read back, beats a bar from its ``Print
-    MMATIME $_Time`` line), or None when mma fails."""
+    MMATIME $_Time`` line), or None when mma fails.
+
+    mma draws its random skips, velocities and timing (a groove's ``RSkip``, ``RVolume``, ``RTime``) from
+    Python's ``random``; the song is rendered after ``RndSeed`` with a number taken from its text (and a fixed
+    hash seed), so the same song renders the same notes on every machine and every run."""
     from musicstudio.io.midi_read import import_midi
 
     with tempfile.TemporaryDirectory() as tmp:
         song = Path(tmp) / "song.mma"
-        song.write_text(text)
-        env = {**os.environ, "MMA_HOME": str(home)}
+        song.write_text(f"RndSeed {zlib.crc32(text.encode())}\n" + text)
+        env = {**os.environ, "MMA_HOME": str(home), "PYTHONHASHSEED": "0"}
         done = subprocess.run([sys.executable, str(_mma_script(home)), str(song)], env=env, cwd=tmp,
                               capture_output=True, timeout=60)
         midi = song.with_suffix(".mid")

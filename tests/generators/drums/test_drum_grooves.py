@@ -1,7 +1,7 @@
 """Reading mma's groove library without mma: the grooves a file defines, the song that renders one, and
 how mma's beats stretch to the meter its Time and Timesig give."""
 
-from musicstudio.generators.drums.grooves import bar_shape, groove_names, song_text
+from musicstudio.generators.drums.grooves import bar_shape, groove_names, run_mma, song_text
 
 LIBRARY = """// a waltz
 SeqSize 1
@@ -36,3 +36,31 @@ def test_a_simple_signature_that_disagrees_with_the_beats_gives_way_to_them():
     assert bar_shape(3, (3, 4)) == ((3, 4), 1.0)
     assert bar_shape(5, (5, 4)) == ((5, 4), 1.0)
 
+
+
+FAKE_MMA = '''import os, sys
+from pathlib import Path
+import mido
+song = Path(sys.argv[1])
+with open(os.environ["SEEN"], "a") as seen:
+    seen.write(os.environ.get("PYTHONHASHSEED", "-") + " " + song.read_text().splitlines()[0] + "\\n")
+track = mido.MidiTrack([mido.Message("note_on", channel=9, note=36, velocity=90),
+                        mido.Message("note_off", channel=9, note=36, time=120)])
+mido.MidiFile(tracks=[track]).save(song.with_suffix(".mid"))
+print("MMATIME 4")
+'''
+
+
+def test_mma_renders_each_song_after_a_seed_of_its_own_so_a_render_repeats(tmp_path, monkeypatch):
+    home = tmp_path / "usr" / "share" / "mma"
+    home.mkdir(parents=True)
+    (tmp_path / "usr" / "bin").mkdir()
+    (tmp_path / "usr" / "bin" / "mma").write_text(FAKE_MMA)
+    monkeypatch.setenv("SEEN", str(tmp_path / "seen.txt"))
+    swing, waltz = song_text("Swing", 2), song_text("Waltz", 2)
+    for text in (swing, swing, waltz):
+        song, beats = run_mma(home, text)
+        assert beats == 4 and [n.pitch for t in song.tracks for n in t.notes] == [36]
+    seen = (tmp_path / "seen.txt").read_text().splitlines()
+    assert all(line.startswith("0 RndSeed ") for line in seen)
+    assert seen[0] == seen[1] != seen[2]
