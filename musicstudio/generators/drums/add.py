@@ -13,14 +13,16 @@ grooves' kick and snare (:func:`mixed_kit`, weight :data:`NEIGHBOURS`) and sharp
 says on which steps of the bar kick and snare hit, and the groove's kick and snare are moved there
 (:func:`steered`; its hi-hat, ride, toms and percussion stay): a pattern the library need not hold. With a
 ``style`` asked, the style's own kick and snare are kept.
-That pattern seeds the drum LSTM, which then plays the run's bars with each step's distribution mixed
-with the pattern (:mod:`.pattern`, weight ``repeat``), as Continue does. Fills (:func:`fill_bars`): by
-default in the last bar of each pass through the song's form, heard from the band's harmony (:mod:`.form`);
-with ``fills`` = N in the last bar of every N (counted from the song's first bar); none with 0. A fill bar
-is guided by a fill of the groove's style (or of the meter's, :func:`fill_for`) instead of the pattern, and
-the bars after it copy the pattern, not the fill. The feel (:func:`part_swing`): the part swings as the band
-does where the band's 8ths swing (or as asked: straight, or a swing), its off-beat hits moved onto the swung
-off-beat (:func:`swung_hits`). The take's notes use the GM numbers the groove plays; they sound on channel 10.
+That pattern seeds the drum LSTM, which then plays the run's bars with each step's distribution mixed with the
+pattern (:mod:`.pattern`, weight ``repeat``), as Continue does. It plays :data:`DRAFTS` drafts of each take,
+and the draft whose kick and snare the other drafts share most is the take (:func:`consensus`). Fills
+(:func:`fill_bars`): by default in the last bar of each pass through the song's form, heard from the band's
+harmony (:mod:`.form`); with ``fills`` = N in the last bar of every N (counted from the song's first bar);
+none with 0. A fill bar is guided by a fill of the groove's style (or of the meter's, :func:`fill_for`)
+instead of the pattern, and the bars after it copy the pattern, not the fill. The feel (:func:`part_swing`):
+the part swings as the band does where the band's 8ths swing (or as asked: straight, or a swing), its off-beat
+hits moved onto the swung off-beat (:func:`swung_hits`). The take's notes use the GM numbers the groove plays;
+they sound on channel 10.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ GAMMA = 1.5              # the sharpening of that mixture before its steps are p
                          # both chosen on the training styles held out by fold, with the listener's networks
                          # (docs/drums.md: Add drums, Targets)
 DRUM_CHANNEL = 9         # channel 10
+DRAFTS = 16              # drafts the drum model plays for each take, the one most like the others kept; 1, 4, 8,
+                         # 16, 32 tried on the training styles (docs/drums.md: Add drums, Targets)
 
 
 class AddDrumsError(ValueError):
@@ -69,13 +73,14 @@ class AddRequest:
     first_bar: int = 0
     last_bar: int | None = None     # exclusive; None: the song's last bar that holds notes
     feel: str | float = AUTO        # the part's swing: the band's ("auto"), straight ("off"), or a ratio of 8ths
+    drafts: int = DRAFTS            # drafts a take (:func:`consensus`)
 
     def __post_init__(self) -> None:
         if self.density is not None and not 0.0 <= self.density <= 1.0:
             raise AddDrumsError(f"density must lie between 0 and 1, not {self.density}")
         if not 0.0 <= self.repeat <= 1.0:
             raise AddDrumsError(f"repeat must lie between 0 and 1, not {self.repeat}")
-        if (self.fills or 0) < 0 or self.variations < 1 or self.first_bar < 0:
+        if (self.fills or 0) < 0 or self.variations < 1 or self.drafts < 1 or self.first_bar < 0:
             raise AddDrumsError("fills, variations and the first bar cannot be negative (and a take is needed)")
 
 
@@ -178,6 +183,36 @@ def steered(codec, tokens: np.ndarray, kit: np.ndarray) -> np.ndarray:
     return out
 
 
+def kit_histograms(codec, tokens: np.ndarray, bar: int) -> np.ndarray:
+    """``(rows, 2, bar)``: each row's kick and snare onset-position histograms over the bar's steps (each
+    summing to 1, or all 0 where the row never plays that drum)."""
+    plays = np.array([[g in dict(s) for g in KIT] for s in codec.sets], float)      # (vocab, 2)
+    tokens = np.atleast_2d(tokens)
+    steps = tokens.shape[1] - tokens.shape[1] % bar
+    hits = plays[tokens[:, :steps]].reshape(len(tokens), steps // bar, bar, len(KIT)).sum(axis=1)
+    hits = hits.transpose(0, 2, 1)
+    return hits / np.maximum(1e-12, hits.sum(axis=2, keepdims=True))
+
+
+def consensus(kits: np.ndarray, takes: int) -> list[int]:
+    """Of ``kits`` (:func:`kit_histograms`; ``takes`` groups of drafts, a group's rows together), each
+    group's draft whose kick and snare overlap the other drafts' most on average (:func:`kit_overlap`, the
+    other draft as the reference): the minimum-Bayes-risk choice under the overlap (Kumar and Byrne,
+    "Minimum Bayes-Risk Decoding for Statistical Machine Translation", 2004), the other drafts standing
+    for the drum model's distribution."""
+    n = len(kits)
+    drafts = n // takes
+    if drafts <= 1:
+        return list(range(n))
+    both = np.minimum(kits[:, None], kits[None, :]).sum(axis=3)                   # (n, n, 2)
+    played = kits.any(axis=2)                                                     # (n, 2)
+    weight = np.broadcast_to(played[None, :, :], both.shape)
+    scores = (both * weight).sum(axis=2) / np.maximum(1, weight.sum(axis=2))     # row i against reference j
+    np.fill_diagonal(scores, 0.0)
+    mean = scores.sum(axis=1) / (n - 1)
+    return [g * drafts + int(np.argmax(mean[g * drafts:(g + 1) * drafts])) for g in range(takes)]
+
+
 def _others(song: Song, segment: Segment) -> list[list[Note]]:
     end = segment.start + segment.bars * steps_in_bar(segment.meter) * STEP_TICKS
     return [[n.moved_by(-segment.start) for n in t.notes if segment.start <= n.start < end]
@@ -274,7 +309,8 @@ def _segment_tokens(generator, request: AddRequest, segment: Segment, groove: Li
             copy[:, fill[step % bar]] = 1.0
             return copy
         return copy_distribution(plain[0], position, cycle, vocab) if cycle else None
-    generation = GenerationRequest(seed=Clip((), 0), bars=segment.bars, variations=request.variations,
+    generation = GenerationRequest(seed=Clip((), 0), bars=segment.bars,
+                                   variations=request.variations * request.drafts,
                                    temperature=request.temperature, random_seed=request.random_seed + segment.first_bar,
                                    meter=segment.meter)
     return generator.sample_steps(generation, seed, segment.bars * bar, guide, request.repeat, progress, cancel)
@@ -306,6 +342,8 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
         seed = seed_pattern(generator, song, request, segment, groove)
         tokens = _segment_tokens(generator, request, segment, groove, seed, fill_bars(song, request, segment),
                                  scaled, cancel)
+        tokens = tokens[consensus(kit_histograms(generator.codec, tokens, steps_in_bar(segment.meter)),
+                                  request.variations)]
         pitches = groove.pitches if groove is not None else {}
         swing = part_swing(band, segment.meter, request.feel)
         for row, take in zip(tokens, notes):

@@ -177,6 +177,7 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--songs", type=Path, default=CACHE)
     parser.add_argument("--repeat", type=float, help="how firmly the part keeps the chosen groove")
     parser.add_argument("--temperature", type=float, help="the drum model's sampling temperature (1 unless given)")
+    parser.add_argument("--drafts", type=int, help="drafts a take, the one most like the others kept")
     parser.add_argument("--takes", type=int, default=TAKES, help="takes a song (one run with that many "
                         "variations), the part's figures their mean")
     parser.add_argument("--validate", action="store_true", help="the training styles' songs, a fold at a time")
@@ -185,7 +186,8 @@ def main(argv: list[str]) -> dict:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     started = time.monotonic()
-    options = {key: value for key, value in (("repeat", args.repeat), ("temperature", args.temperature))
+    options = {key: value for key, value in (("repeat", args.repeat), ("temperature", args.temperature),
+                                                      ("drafts", args.drafts))
                if value is not None}
     generator = ModelRegistry().load(args.model, "cpu")
     if args.validate:

@@ -9,9 +9,16 @@ from musicstudio.core.feel import AUTO, OFF, TRIPLET, Swing, measure_swing
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
-from musicstudio.generators.codecs.drums import GROUP_OF
+from musicstudio.generators.codecs.drums import GROUP_OF, DrumCodec
 from musicstudio.generators.drums import fill_rate
-from musicstudio.generators.drums.add import AddDrumsError, AddRequest, add_drums, segments
+from musicstudio.generators.drums.add import (
+    AddDrumsError,
+    AddRequest,
+    add_drums,
+    consensus,
+    kit_histograms,
+    segments,
+)
 from musicstudio.generators.drums.add_evaluation import (
     TIME_KEEPING,
     evaluate,
@@ -43,6 +50,36 @@ def test_a_part_follows_each_meter_of_the_song_on_channel_10(generator):
     # in the 4/4 bars, 1 in the 3/4 bars
     assert {(t // 120) % 16 for t in kicks if t < rock_end} <= {0, 8, 10}
     assert {((t - rock_end) // 120) % 12 for t in kicks if t >= rock_end} == {0}
+
+
+def _drafts(*parts, bar=4, bars=2):
+    """Token rows of a plain codec: a closed hi-hat on every step, kick and snare on the (kick, snare) steps."""
+    codec = DrumCodec()
+    kick, snare, hat = (codec.token_of(((g, 1),)) for g in (0, 1, 2))
+    rows = np.full((len(parts), bar * bars), hat)
+    for row, (kicks, snares) in zip(rows, parts):
+        for b in range(bars):
+            row[[b * bar + k for k in kicks]] = kick
+            row[[b * bar + s for s in snares]] = snare
+    return codec, rows
+
+
+def test_each_take_keeps_the_draft_whose_kick_and_snare_the_others_share_most():
+    codec, rows = _drafts(([1], [2]), ([0], [2]), ([0], [3]), ([0], [2]), ([3], [1]), ([0], [2]))
+    kits = kit_histograms(codec, rows, 4)
+    assert kits.shape == (6, 2, 4) and np.allclose(kits[0], [[0, 1, 0, 0], [0, 0, 1, 0]])
+    assert consensus(kits, 1) == [1]                      # kick on 1, snare on 3: what most drafts play
+    assert consensus(kits, 2) == [1, 3]                   # a take from each group of three drafts, the first of a tie
+    assert consensus(kits, 6) == list(range(6))           # one draft a take: each kept as it is
+
+
+def test_drafts_leave_as_many_takes_as_asked_and_one_draft_is_the_least(generator):
+    song = band_song([("rock", 4)])
+    one = add_drums(generator, song, AddRequest(drafts=1, variations=2))
+    drafted = add_drums(generator, song, AddRequest(drafts=6, variations=2))
+    assert len(one) == len(drafted) == 2 and all(p.notes for p in drafted)
+    with pytest.raises(AddDrumsError):
+        AddRequest(drafts=0)
 
 
 def test_only_the_bars_asked_for_and_as_many_takes_as_asked(generator):
