@@ -293,7 +293,14 @@ WAV = (
     "written at the 143 beats a minute mma rendered it at) with a part added the same way: the groove chosen is "
     "tango (the genre is not matched: Add drums: Targets, hi-hats and ride); 28.5 s, peak -9.2 dBFS, RMS -27.6 "
     "dBFS, no clipped samples; all 184 drum note-ons on channel 10 (GM 36, 38, 44, 46, 75); opened in the app "
-    "under xvfb, the new track 'Drums (tango)' beside the band's five, at 143 BPM.")
+    "under xvfb, the new track 'Drums (tango)' beside the band's five, at 143 BPM. Rendered again on 2026-12-04 "
+    "17:40 UTC with each take the consensus of 16 drafts, on a song nobody here wrote: OpenTTD's OpenMSX \"Boogi "
+    "Marabi\" (Debian `openttd-openmsx`, GPL-2; 85 bars of 3/4 at 153 beats a minute, flute and three pianos), "
+    "its own drum track taken out: the groove chosen is fastwaltz; 100.7 s, peak -1.1 dBFS, RMS -19.4 dBFS, no "
+    "clipped samples; the drum track alone 100.2 s, peak -14.0 dBFS, RMS -35.1 dBFS; all 352 drum note-ons on "
+    "channel 10 (GM 36, 38, 42, 51, 81); opened in the app under xvfb, the drum map showing kick, snare, closed "
+    "hi-hat, ride and open triangle, the hi-hat and ride only in the fill bars, every 8th bar where the form comes "
+    "round (8 bars heard).")
 
 
 def overlap_text(value: float) -> str:
