@@ -81,7 +81,8 @@ class AddRequest:
         if not 0.0 <= self.repeat <= 1.0:
             raise AddDrumsError(f"repeat must lie between 0 and 1, not {self.repeat}")
         if (self.fills or 0) < 0 or self.variations < 1 or self.drafts < 1 or self.first_bar < 0:
-            raise AddDrumsError("fills, variations and the first bar cannot be negative (and a take is needed)")
+            raise AddDrumsError("fills, variations, drafts and the first bar cannot be negative "
+                                "(and a take and a draft are needed)")
 
 
 @dataclass(frozen=True)

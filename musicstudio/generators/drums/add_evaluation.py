@@ -186,9 +186,8 @@ def main(argv: list[str]) -> dict:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     started = time.monotonic()
-    options = {key: value for key, value in (("repeat", args.repeat), ("temperature", args.temperature),
-                                                      ("drafts", args.drafts))
-               if value is not None}
+    asked = (("repeat", args.repeat), ("temperature", args.temperature), ("drafts", args.drafts))
+    options = {key: value for key, value in asked if value is not None}
     generator = ModelRegistry().load(args.model, "cpu")
     if args.validate:
         from musicstudio.generators.drums import grooves
