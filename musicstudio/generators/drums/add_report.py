@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from musicstudio.generators.drums.add_trials import TRIALS
+
 RESULT = Path("cache/drums/add-evaluation.json")
 FILL_RESULT = Path("cache/drums/fill-rate.json")
 FILL_SIDE = Path("cache/drums/fill-rate-0.json")
@@ -124,145 +126,6 @@ USE = (
     "variations in the panel's Takes box over those bars on the roll's General MIDI drum map; Enter keeps one in "
     "place of the bars on the drum track (channel 10), one undo takes it back, and a pitched track is refused before "
     "anything runs (docs/screenshots/drum-vary.png).")
-FEEL = (
-    "- The feel (2026-12-03 09:40 UTC, `add.part_swing`, no setting tuned): a part now swings where the band's 8ths "
-    "do. The removed parts of all 19 held-out swing songs swing at 66-67% (the triplet); the band's 8ths read as "
-    "swung in 10 of them, and those parts now swing at 65-67% too (on the 16th grid before); in the other 9 the "
-    "band plays quarters and held chords, too few 8th pairs to be sure, and the part stays as the grid has it "
-    "(straight, or a library groove's 16th shuffle, 75%) unless the feel is asked for. Kick and snare sit "
-    "mostly on the beats, so the overlap hardly moves: held-out 0.6732 before, "
-    "0.6735 after; onsets with the band 79.6% before, 80.3% after; training styles (`--validate`) 0.6163 both, "
-    "onsets with the band 87.4% before, 87.6% after.")
-RENDERS = (
-    "- Measured again (2026-12-03 18:10 UTC) on a fresh render of the songs: mma draws its random skips and timing "
-    "anew each time `songs` renders them, so the removed parts differ from one render to the next. The same model "
-    "and code scored 0.682 on this render against 0.673 on the earlier one (the pattern looped 0.681 against "
-    "0.671); the training styles (`--validate`) 0.616 on both. A render moves the held-out figure by about 0.01, "
-    "not the 0.018 still missing. Where the rest is lost: 17 of the 19 swing songs' removed kicks play beats 2 "
-    "and 4 as well as 1 and 3 (at least 30% of their onsets there: the feathered four of a swing drummer), and "
-    "the part's kick plays them in 1 of 19; among the training styles' 4/4 songs with a kick, 93 of 285 do, "
-    "and the listener learns one and three. Measured by scripts not kept, after the figure; no setting was "
-    "changed for them.")
-LIBRARIES = (
-    "- mma's other libraries (2026-12-03 22:30 UTC, `songs.library_styles`): mma ships, besides its standard "
-    "library, libraries of styles that play with a band, unused until now: casio (conversions of a Casio "
-    "keyboard's rhythms), yamaha (conversions of Yamaha style files), kara, pflib and alexis; their 107 styles "
-    "(184 main grooves; those whose name holds a held-out style's kind, such as casio's swing or yamaha's "
-    "jazzbossa, left out, and zoom's drum-machine patterns, which have no band) now join the library and the "
-    "listener's training, named library/style. On the training styles (`--validate`, the standard library's "
-    "488 songs in the folds they lay in before, the other libraries' styles dealt into folds of their own), with "
-    "the pair then in use (neighbours 0.3, sharpening 1.5): 0.623 against 0.616 (3/4 0.667, 4/4 0.611, 6/8 0.794 "
-    "against 0.655, 0.604, 0.803), a gain of +0.007 with a 95% interval of -0.001 to +0.015 resampling the 74 "
-    "styles (32 better, 31 worse, 11 level); the pattern looped 0.633 against 0.620. The held-out songs, "
-    "measured once after that choice on the same render: 0.693 against 0.682 (25 songs better, 17 worse, 8 "
-    "level; against a library rebuilt from this render without the other libraries, 0.673). Tried the same way "
-    "and not kept (each added source in every fold's library; the standard library's songs scored): kara, pflib "
-    "and alexis alone 0.616 (the gain is casio's and yamaha's); OpenTTD's OpenMSX songs (Debian "
-    "`openttd-openmsx`, GPL-2, 29 songs with drums, cut into 212 8-bar windows, one style a song) with these "
-    "libraries 0.618 against 0.624 without; the band's swing (`measure_swing`) and its products with the metric "
-    "places as listener features 0.622 against 0.624.",
-    "- The mixture chosen again with the larger library (no held-out song used): `kit_validation` over the 665 "
-    "training songs gives the pair in use 0.608 (meters' mean 0.702) and its best over songs 0.621 (0.6, 1.5; "
-    "meters' mean 0.684, 6/8 0.708 against 0.829); scored on the standard library's songs alone, the other "
-    "libraries in every fold's library, (0.45, 1.75) is best on both, 0.627 and 0.735, against 0.626 and 0.687. "
-    "Add drums as a whole (`--validate`, 661 songs): 0.609 at (0.45, 1.75), 0.608 at (0.6, 1.5), 0.597 at (0.3, "
-    "1.5); the standard library's songs 0.632, 0.626, 0.623 (6/8 0.819, 0.741, 0.794); (0.45, 1.75) over (0.3, "
-    "1.5) gains +0.012 with a 95% interval of +0.003 to +0.022 resampling the 178 styles (81 better, 62 worse, 35 "
-    "level). `NEIGHBOURS` 0.45 and `GAMMA` 1.75 were taken. The held-out songs, measured once after: 0.689 (3/4 "
-    "0.843, 4/4 0.642, 6/8 0.682), against 0.693 with the earlier pair: the training styles' larger sample "
-    "decides, and the held-out difference, 0.004, is within what a render moves it.",
-    "- Hi-hats and ride (2026-12-04, the table's column): the part's hi-hats and ride against the removed "
-    "part's, by the same overlap (a drum the part lacks scoring 0): 0.414 over the held-out songs and 0.368 "
-    "over the training styles (`--validate`) with the logistic regression as the listener (0.420 and 0.368 "
-    "with the networks below). They come from the chosen groove, chosen for its kick and snare, which the "
-    "listener then replaces: over the training styles the choice falls on one style, tango, for 40% of the "
-    "songs. Tried and not kept, each chosen on the training styles first and the held-out songs measured once "
-    "after (scripts not kept): the groove chosen for the time it keeps, of the 40 grooves whose band is "
-    "nearest the song's the one whose hi-hats and ride overlap theirs most, weighted by nearness (the choice "
-    "alone over the 761 training songs: hi-hats and ride 0.376 against 0.293, percussion 0.224 against 0.066, "
-    "109 styles chosen against 61, none for more than 12% of the songs; Add drums whole, `--validate`: hi-hats "
-    "and ride 0.414 against 0.369, +0.10 a style with a 95% interval of +0.07 to +0.14, kick/snare 0.604 "
-    "against 0.609, +0.001 a style, -0.006 to +0.009; both with the steering below), held out kick/snare 0.650 "
-    "against 0.684 with the same steering (swing 0.576 against 0.663), hi-hats and ride 0.423 against 0.414, "
-    "onsets with the band 75.0% against 79.0%: the bands nearest a swing or bossa song play other grooves than "
-    "the held-out styles do, and the drum model, handed those, plays kick and snare further from the pattern. "
-    "Steering that keeps the listener's kick and snare where the vocabulary lacks a step's set (the groove's "
-    "other drums give way, where the codec's nearest set may drop the kick or the snare): training styles "
-    "0.609 both; held out 0.684 against 0.689, all of it four waltz songs, the only ones where a set was "
-    "missing (4 of the 428 sets the 50 songs' patterns steer to). On the pattern alone, none run on the "
-    "held-out songs (`kit_validation`'s folds, 665 songs, against 0.6165 at the pair in use): the kick's "
-    "chances mixed with the bass's onsets (a kick that doubles the bass; weight 0.15 to 0.5) 0.595 to 0.619; "
-    "the neighbours drawn from grooves of the band's feel (swung or straight by `measure_swing`) 0.607 to "
-    "0.618 (0.615 and 0.617 at the pair in use); each step's hits spread over 2 or 4 bars 0.464 to 0.616; a "
-    "small MLP listener (8 to 32 tanh units, alone or an ensemble of 4) at best 0.629 (16 units, weight decay "
-    "1e-3, neighbours 0.6, sharpening 1.5), against the linear listener's 0.621 at that pair and 0.6165 at the "
-    "pair in use: tried as a whole and taken (next).",
-    "- The listener's networks (2026-12-04, `listener.HIDDEN` and `MEMBERS`): the logistic regression gave way "
-    "to 4 networks of 16 tanh units (weight decay 1e-3), fitted from different random starts, their chances "
-    "averaged; a hidden layer lets the bass or the band count for more on a beat than off it. Chosen on the "
-    "training styles: on the pattern alone (`kit_validation`'s folds) the ensemble scored 0.628 at neighbours "
-    "0.45 and sharpening 1.5, its best of neighbours 0.3, 0.45, 0.6 by sharpening 1.5, 1.75, 2 (the logistic "
-    "regression 0.6165 at the pair then in use, 0.621 at its best); Add drums as a whole (`--validate`, 661 "
-    "songs): 0.615 against 0.609 (3/4 0.717, 4/4 0.602, 6/8 0.778 against 0.704, 0.595, 0.819), +0.012 a style "
-    "with a 95% interval of +0.004 to +0.021 resampling the 178 styles (74 better, 50 worse, 54 level); the "
-    "pattern looped 0.626 against 0.614. One network alone (neighbours 0.6) scored 0.616 (+0.014 a style, "
-    "+0.004 to +0.024); the ensemble was taken so as not to hang on one random start. `GAMMA` 1.5 (1.75 "
-    "before), `NEIGHBOURS` 0.45 kept. The held-out songs, measured once after: 0.696 against 0.689 (3/4 0.850, "
-    "4/4 0.654, 6/8 0.670; swing 0.679 against 0.663, 68march 0.789 against 0.814; 7 songs better, 1 worse, 42 "
-    "level), onsets with the band 78.5% against 79.0%.")
-SAMPLER = (
-    "- Takes, and how firmly to play the drum model (2026-12-04 04:00 UTC). Each song's figure is now the mean of "
-    "5 takes (`add_evaluation.TAKES`); it was one take, and one take is one draw: the five takes alone score "
-    "0.686, 0.692, 0.698, 0.696 and 0.694 over the 50 held-out songs, their mean 0.693 (the take-to-take noise "
-    "left in it about 0.002; the songs themselves, resampled, move it by about 0.020). The 0.696 reported "
-    "before was a run of one take, within that spread. The training styles were asked what a cooler sampler "
-    "does (`add_evaluation --validate --takes 1 --temperature T`, 661 songs): temperature 0.8 and 0.6 scored "
-    "0.622 and 0.624 against 0.615 at 1 (at 0.6 +0.013 a style, a 95% interval of +0.007 to +0.019; 104 "
-    "better, 60 worse), and on the same styles rendered as the held-out songs are (16 bars, a drawn "
-    "progression and tempo, so the form's fill plays; script not kept) 0.609 against 0.598 (+0.013, +0.007 to "
-    "+0.020). There every step "
-    "towards the pattern looped gains (looped: 0.626, and 0.619 on the 16-bar renders): on the training styles "
-    "the LSTM's own kick and snare cost more than they bring. On the held-out songs they have brought more "
-    "than they cost in every measure since the listener came (now 0.693 against 0.673 looped; swing 0.68 "
-    "against 0.59), so a cooler sampler would be expected to lower the held-out figure. The temperature stays "
-    "1: a choice made knowing those earlier held-out figures, recorded here as such, and not measured on the "
-    "held-out songs. Also tried on the training styles and not kept (scripts not kept): the listener fitted "
-    "on two more renders of every training song over other progressions (mma's random skips drawn anew): "
-    "0.6154 against 0.6153 (the renders' band features differ by 0.025 on average, their kick and snare by "
-    "0.003: little new to learn); the library grown with them too: 0.613 (-0.005 a style, -0.011 to +0.001).")
-DRAFTS = (
-    "- Renders that repeat, and takes drawn as the consensus of drafts (2026-12-04 17:30 UTC). (1) mma draws its "
-    "random skips, velocities and timing from Python's `random`, so each render of the songs and grooves differed "
-    "and moved the held-out figure by about 0.01. It now renders every song after `RndSeed` with a number taken "
-    "from the song's text (`grooves.run_mma`): `songs` and `grooves` give the same notes on every machine and "
-    "every run. The figures in this section are on that render; the library was rebuilt from it (`library "
-    "models/drums`). On it, with one draft a take: 0.694 (3/4 0.841, 4/4 0.657, 6/8 0.660; the takes alone "
-    "0.683 to 0.703); the library built from the earlier render scored 0.687. Continue on the held-out grooves "
-    "rendered this way: 0.821, the meter kept by 96.6% of takes. (2) Each take is now the consensus of "
-    "`add.DRAFTS` drafts: the drum model plays 16 drafts of the part, and the draft whose kick and snare overlap "
-    "the other drafts' most on average is the take (`add.consensus`): minimum-Bayes-risk decoding (Kumar and "
-    "Byrne, \"Minimum Bayes-Risk Decoding for Statistical Machine Translation\", 2004) under the measure's own "
-    "overlap, the other drafts standing for the drum model's distribution; no song's drums are read. Chosen on "
-    "the training styles (`add_evaluation --validate --takes 1 --drafts K`, 661 songs): 1, 4, 8, 16 and 32 drafts "
-    "scored 0.613, 0.619, 0.620, 0.622 and 0.623; 16 over 1 gains +0.009 a style with a 95% interval of +0.005 "
-    "to +0.014 resampling the 178 styles (109 better, 52 worse, 17 level; 3/4 0.733, 4/4 0.607, 6/8 0.786 against "
-    "0.732, 0.598, 0.783), 32 over 16 +0.001 (-0.002 to +0.003) for half again the time (Add drums on the "
-    "benchmark's song 397 ms against 260 ms: Speed), so 16 were taken. The held-out songs, measured once after "
-    "that choice: 0.696 against 0.694 with one draft (3/4 0.852, 4/4 0.656, 6/8 0.661), the takes alone 0.694 "
-    "to 0.698; onsets with the band 77.6% against 77.4%. Fills at phrase ends, measured again with the drafts: "
-    "Fills at phrase ends above."
-)
-BAND_LSTM = (
-    "- The drum LSTM trained on mma's other libraries too (2026-12-04 07:30 UTC, tried and not kept): their 488 "
-    "grooves with drums (all in 4/4: main grooves, variations, fills, intros and endings; styles of a held-out "
-    "style's kind left out, `grooves.named_grooves`) joined the standard library's 1,012, the same settings "
-    "trained for 40 minutes (best validation epoch 20 of 58, 1,258 training grooves). Continue on the held-out "
-    "grooves: 0.822 against 0.827, the meter kept by 93.5% of takes against 96.6%; on the standard library's "
-    "validation grooves 0.910 against 0.906. Add drums on the held-out songs (5 takes): 0.688 against 0.693 "
-    "(3/4 0.854, 4/4 0.645, 6/8 0.650; the takes alone 0.683 to 0.695); on the training styles (`--validate "
-    "--takes 1`, 661 songs) 0.617 against 0.615 (3/4 0.716, 4/4 0.604, 6/8 0.773), where that LSTM had heard "
-    "the other libraries' styles scored. More 4/4 styles did not carry over to the held-out ones: the shipped LSTM "
-    "stays the standard library's.")
 FILL_CHOICE = (
     "- How the rule was chosen: it is a drummer's rule (fill in the bar before the song's form comes round), "
     "not a rate fitted to any songs, and it has no threshold; the form lengths it tries are the common ones (8-bar "
@@ -399,7 +262,7 @@ def section(result: dict, plain) -> list[str]:
             "Per held-out style:", "", *head, *styles, "", BEFORE, "",
             f"Evaluation took {result.get('seconds', 0)} s on the shared CPU.", "",
             *fill_section(load_result(FILL_RESULT), load_result(FILL_SIDE), plain),
-            "### Targets", "", _overlap_target(a), *CHOICE, FEEL, RENDERS, *LIBRARIES, SAMPLER, BAND_LSTM, DRAFTS,
+            "### Targets", "", _overlap_target(a), *CHOICE, *TRIALS,
             f"- Onsets with the band at least the removed part's less 10 points: {'met' if band_ok else '**not met**'}"
             f", {a['band']:.1%} of the part's onsets against {a['truth_band']:.1%} of the removed part's{six_band}.",
             "", "### Heard", "", WAV, ""]
