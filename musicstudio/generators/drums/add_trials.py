@@ -135,7 +135,7 @@ DRAFTS = (
     "0.692, 0.690 and 0.691 with the drafts, against 0.691, 0.688 and 0.687 with one draft (the pattern looped "
     "0.670, 0.668, 0.671): whatever the render, the figure sits 0.004 to 0.010 under the target, and the drafts "
     "add 0.001 to 0.004 on each. The takes stay distinct (5 takes of each held-out song, script not kept): two "
-    "takes of a song share all but 30.8% of their hits (35.5% with one draft), their kick and snare overlapping "
+    "takes of a song differ in 30.8% of the hits either plays (35.5% with one draft), their kick and snare overlapping "
     "each other 0.957 (0.901): the drafts agree on kick and snare, and the other drums still vary."
 )
 BAND_LSTM = (
