@@ -205,12 +205,8 @@ def consensus(kits: np.ndarray, takes: int) -> list[int]:
     drafts = n // takes
     if drafts <= 1:
         return list(range(n))
-    both = np.minimum(kits[:, None], kits[None, :]).sum(axis=3)                   # (n, n, 2)
-    played = kits.any(axis=2)                                                     # (n, 2)
-    weight = np.broadcast_to(played[None, :, :], both.shape)
-    scores = (both * weight).sum(axis=2) / np.maximum(1, weight.sum(axis=2))     # row i against reference j
-    np.fill_diagonal(scores, 0.0)
-    mean = scores.sum(axis=1) / (n - 1)
+    mean = np.array([sum(kit_overlap(kit, other) for j, other in enumerate(kits) if j != i) / (n - 1)
+                     for i, kit in enumerate(kits)])
     return [g * drafts + int(np.argmax(mean[g * drafts:(g + 1) * drafts])) for g in range(takes)]
 
 

@@ -37,7 +37,6 @@ def test_a_simple_signature_that_disagrees_with_the_beats_gives_way_to_them():
     assert bar_shape(5, (5, 4)) == ((5, 4), 1.0)
 
 
-
 FAKE_MMA = '''import os, sys
 from pathlib import Path
 import mido
