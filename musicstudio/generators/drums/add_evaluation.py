@@ -178,6 +178,8 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--repeat", type=float, help="how firmly the part keeps the chosen groove")
     parser.add_argument("--temperature", type=float, help="the drum model's sampling temperature (1 unless given)")
     parser.add_argument("--drafts", type=int, help="drafts a take, the one most like the others kept")
+    parser.add_argument("--fills", type=int, help="a fill in the last bar of every N bars, 0 none (unless given: "
+                        "where the band's form comes round)")
     parser.add_argument("--takes", type=int, default=TAKES, help="takes a song (one run with that many "
                         "variations), the part's figures their mean")
     parser.add_argument("--validate", action="store_true", help="the training styles' songs, a fold at a time")
@@ -186,7 +188,8 @@ def main(argv: list[str]) -> dict:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     started = time.monotonic()
-    asked = (("repeat", args.repeat), ("temperature", args.temperature), ("drafts", args.drafts))
+    asked = (("repeat", args.repeat), ("temperature", args.temperature), ("drafts", args.drafts),
+             ("fills", args.fills))
     options = {key: value for key, value in asked if value is not None}
     generator = ModelRegistry().load(args.model, "cpu")
     if args.validate:
