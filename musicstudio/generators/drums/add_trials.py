@@ -152,7 +152,7 @@ BAND_LSTM = (
     "stays the standard library's.")
 
 AFTER_DRAFTS = (
-    "- Tried after the drafts came, on the training styles only, none kept (2026-12-04 19:30 UTC; scripts not "
+    "- Tried after the drafts came, on the training styles only, none kept (2026-12-04 18:50 UTC; scripts not "
     "kept; no held-out song measured). (1) The pair chosen again now that a take is the consensus of 16 drafts "
     "(`add_evaluation --validate --takes 1`, 661 songs; neighbours 0.3, 0.45 and 0.6 by sharpening 1.25, 1.5 "
     "and 1.75): the pair in use, (0.45, 1.5), is still the best, 0.622; then (0.6, 1.75) 0.621, (0.6, 1.5) "
@@ -167,7 +167,7 @@ AFTER_DRAFTS = (
     "swing tells the listener nothing of it.")
 
 FILLS_OFF = (
-    "- Whether the form's fill costs the figure (2026-12-04 19:40 UTC, a diagnostic; no setting changed): the "
+    "- Whether the form's fill costs the figure (2026-12-04 19:20 UTC, a diagnostic; no setting changed): the "
     "held-out songs are rendered from their styles' main grooves, so the removed parts never fill, while Add "
     "drums by default fills the last bar of each pass through the form (bar 8 in 46 of the 50 songs; bars 8, "
     "16 and 24 in the other 4). With fills off (`add_evaluation --fills 0`) the held-out figure is 0.6945 "
