@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget
+from thread_signals import wait_for_signal
 
 from musicstudio.core.examples import four_voice_song
 from musicstudio.io.wav import read_wav
@@ -64,8 +65,7 @@ def test_the_cancel_button_stops_the_render_and_leaves_no_file(qtbot, parent, tm
     assert dialog.thread_ in running_threads()
     button = dialog.findChild(QPushButton)
     assert button.text() == "Cancel"
-    with qtbot.waitSignal(dialog.job.cancelled, timeout=10_000):
-        button.click()
+    wait_for_signal(qtbot, dialog.job.cancelled, 10_000, button.click)
     qtbot.waitUntil(lambda: not running_threads(), timeout=5000)
     assert done == [] and warnings_shown == []
     assert not path.exists() and list(tmp_path.iterdir()) == []
@@ -76,8 +76,7 @@ def test_closing_the_dialog_cancels_too(qtbot, parent, tmp_path, soundfont, warn
     path = tmp_path / "song.wav"
     dialog = export_wav_with_progress(parent, four_voice_song(bars=64), path, soundfont=soundfont)
     qtbot.waitUntil(lambda: dialog.value() > 0, timeout=10_000)
-    with qtbot.waitSignal(dialog.job.cancelled, timeout=10_000):
-        dialog.close()
+    wait_for_signal(qtbot, dialog.job.cancelled, 10_000, dialog.close)
     assert not path.exists()
 
 

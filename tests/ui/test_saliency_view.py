@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QKeySequence
+from thread_signals import wait_for_signal
 
 from musicstudio.core import Note, Song, Track
 from musicstudio.generators.interface import BAR, Take
@@ -147,8 +148,8 @@ def test_a_cancelled_job_s_thread_ends_and_its_answer_never_tints_the_roll(windo
     box, canvas = window.generate.take_box, window.roll.canvas
     box.saliency.button.click()
     job = box.saliency.job
-    with qtbot.waitSignal(job.cancelled, timeout=60_000):
-        box.saliency.button.click()            # at once: the job is loading the model or attributing
+    # at once: the job is loading the model or attributing
+    wait_for_signal(qtbot, job.cancelled, 60_000, box.saliency.button.click)
     qtbot.waitUntil(lambda: not running_threads(), timeout=60_000)
     qtbot.wait(50)
     assert canvas.saliency_tint is None and not box.saliency.button.isChecked()

@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from thread_signals import wait_for_signal
 
 from musicstudio.core.examples import four_voice_song
 from musicstudio.io.wav import read_wav
@@ -22,11 +23,12 @@ def threads_are_joined(qtbot):
 
 
 def run_job(qtbot, job, signal_name, timeout=20_000):
-    """Start ``job`` in a thread and wait for the named ending signal; returns its arguments."""
-    with qtbot.waitSignal(getattr(job, signal_name), timeout=timeout) as blocker:
-        thread = start_in_thread(job)
-    qtbot.waitUntil(lambda: thread not in running_threads(), timeout=5000)
-    return blocker.args
+    """Start ``job`` in a thread and wait for the named ending signal, which the job emits in its own thread
+    (:func:`thread_signals.wait_for_signal`); returns its arguments."""
+    threads = []
+    args = wait_for_signal(qtbot, getattr(job, signal_name), timeout, lambda: threads.append(start_in_thread(job)))
+    qtbot.waitUntil(lambda: threads[0] not in running_threads(), timeout=5000)
+    return args
 
 
 def test_finishes_with_a_wav_and_progress_up_to_one(qtbot, tmp_path, short_song, soundfont):
@@ -143,8 +145,7 @@ def test_the_thread_and_job_survive_the_caller_dropping_them(qtbot, tmp_path, sh
 
 def test_wait_for_threads_cancels_and_joins_running_jobs(qtbot, tmp_path, soundfont):
     job = WavExportJob(four_voice_song(bars=64), tmp_path / "song.wav", 16, soundfont)
-    with qtbot.waitSignal(job.progress, timeout=10_000):
-        start_in_thread(job)
+    wait_for_signal(qtbot, job.progress, 10_000, lambda: start_in_thread(job))
     assert len(running_threads()) == 1
     assert wait_for_threads(10_000)
     assert running_threads() == []
