@@ -1,7 +1,7 @@
 """Add drums' record of what was tried after the listener came, in order (the feel, a fresh render, mma's other
-libraries, the sampler, the drum LSTM trained on more grooves, renders that repeat, the drafts and the fill's
-cost): what each was, how it was chosen and what it measured. :mod:`.add_report` lists them under Add drums,
-Targets."""
+libraries, the sampler, the drum LSTM trained on more grooves, renders that repeat, the drafts, the fill's
+cost, a song-wide listener and a pair a meter): what each was, how it was chosen and what it measured.
+:mod:`.add_report` lists them under Add drums, Targets."""
 
 from __future__ import annotations
 
@@ -174,4 +174,20 @@ FILLS_OFF = (
     "(3/4 0.854, 4/4 0.654, 6/8 0.656; the takes alone 0.693 to 0.696; 25 songs higher with the fill, 22 "
     "lower, 3 level) against 0.6961 with it: the fill bar is not where the shortfall lies.")
 
-TRIALS = (FEEL, RENDERS, *LIBRARIES, SAMPLER, BAND_LSTM, DRAFTS, AFTER_DRAFTS, FILLS_OFF)
+SONG_WIDE = (
+    "- Tried on the training styles only, neither kept (2026-12-04 20:20 UTC; scripts not kept; no held-out song "
+    "measured). (1) The listener told the band's whole bar as well as each step's neighbourhood: each step's "
+    "features joined by each of the 11 rhythm rows' mean over the bar's beat steps and over its other steps (the "
+    "same for every step: does the bass play every beat, how busy are the off-beats), so that the hidden layer "
+    "could weigh a step by the song around it. On the pattern alone (`kit_validation`'s folds): 0.624 at the "
+    "pair in use against 0.6263 (3/4 0.744 against 0.748, 4/4 0.612 both, 6/8 0.698 against 0.797), and no "
+    "better elsewhere on the grid (neighbours 0.3, 0.45, 0.6 by sharpening 1.5, 1.75: at best 0.624 against "
+    "0.6263). (2) A pair (neighbours, sharpening) for each meter: on the same folds the 52 3/4 songs (7 styles) "
+    "prefer a sharper pattern, (0.45, 2.0) 0.805 against 0.748 at the pair in use, the 16 6/8 songs (2 styles) "
+    "and the 593 4/4 songs the pair in use; each fold's pairs chosen on the other folds (one for all meters, or "
+    "one a meter) score 0.6204 and 0.6211, 3/4 0.715 against 0.741. Add drums as a whole on the 3/4 training "
+    "songs (`--validate --takes 5`, 52 songs): 0.7699 with (0.45, 2.0) and 0.7699 with the pair in use (9 "
+    "songs better, 13 worse, 30 level): the pattern looped gains (0.797 against 0.763), and the drum model's "
+    "takes give the gain back.")
+
+TRIALS = (FEEL, RENDERS, *LIBRARIES, SAMPLER, BAND_LSTM, DRAFTS, AFTER_DRAFTS, FILLS_OFF, SONG_WIDE)
