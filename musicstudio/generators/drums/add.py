@@ -346,7 +346,8 @@ def add_drums(generator, song: Song, request: AddRequest, progress: Progress | N
         for row, take in zip(tokens, notes):
             played = generator.codec.decode(row, pitches, start=segment.start)
             take.extend(swung_hits(played, swing) if swing is not None else played)
-        names.append(groove.style if groove is not None else "drums")
+        if groove is not None:          # a run no groove fits is played from the listener's pattern alone
+            names.append(groove.style)
         done += segment.bars
-    name = "Drums (" + ", ".join(dict.fromkeys(names)) + ")"
+    name = "Drums" + (" (" + ", ".join(dict.fromkeys(names)) + ")" if names else "")
     return [Track(name, 0, True, tuple(take), channel=DRUM_CHANNEL) for take in notes]

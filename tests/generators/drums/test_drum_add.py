@@ -6,6 +6,7 @@ import pytest
 from add_fixture import band, band_song, groove_records, song_records
 
 from musicstudio.core.feel import AUTO, OFF, TRIPLET, Swing, measure_swing
+from musicstudio.core.meter import TimeSignature
 from musicstudio.core.note import Note
 from musicstudio.core.song import Song
 from musicstudio.core.track import Track
@@ -50,6 +51,19 @@ def test_a_part_follows_each_meter_of_the_song_on_channel_10(generator):
     # in the 4/4 bars, 1 in the 3/4 bars
     assert {(t // 120) % 16 for t in kicks if t < rock_end} <= {0, 8, 10}
     assert {((t - rock_end) // 120) % 12 for t in kicks if t >= rock_end} == {0}
+
+
+def test_a_bar_no_groove_fits_is_played_and_the_name_holds_only_the_grooves(generator):
+    bar = 16 * 120
+    rock = [list(t) for t in band("rock", 4)]
+    rock[0].append(Note(36, 4 * bar, 240, 90))                  # a 2/4 bar: the library has no 8-step groove
+    rock[1].append(Note(60, 4 * bar + 4 * 120, 240, 90))
+    song = Song((Track("Bass", 33, False, tuple(rock[0])), Track("Piano", 0, False, tuple(rock[1]))),
+                time_signatures=(TimeSignature(0, 4, 4), TimeSignature(4 * bar, 2, 4)))
+    assert [s.meter for s in segments(song, 0, 5)] == [(4, 4), (2, 4)]
+    [part] = add_drums(generator, song, AddRequest())
+    assert part.name == "Drums (rock)"
+    assert any(n.start >= 4 * bar for n in part.notes)         # the 2/4 bar is played all the same
 
 
 def _drafts(*parts, bar=4, bars=2):
