@@ -1,7 +1,7 @@
 """Add drums' record of what was tried after the listener came, in order (the feel, a fresh render, mma's other
 libraries, the sampler, the drum LSTM trained on more grooves, renders that repeat, the drafts, the fill's
-cost, a song-wide listener, a pair a meter and the number of hits): what each was, how it was chosen and what
-it measured.
+cost, a song-wide listener, a pair a meter, the number of hits and main grooves only): what each was, how it was
+chosen and what it measured.
 :mod:`.add_report` lists them under Add drums, Targets."""
 
 from __future__ import annotations
@@ -207,4 +207,27 @@ HOW_MANY = (
     "kick the pair in use; each fold's pairs chosen on the other folds score 0.620 against 0.6263. What decides the "
     "number of hits is not in what the listener hears of the band.")
 
-TRIALS = (FEEL, RENDERS, *LIBRARIES, SAMPLER, BAND_LSTM, DRAFTS, AFTER_DRAFTS, FILLS_OFF, SONG_WIDE, HOW_MANY)
+MAIN_ONLY = (
+    "- The library's grooves all main ones (2026-12-04 20:55 UTC, `songs.is_main`, kept). pflib names its endings "
+    "and fills by a letter after the style's name (`16beat1E`, `16beat1FA`), and yamaha's mambo its one-bar "
+    "breaks `MamboBreakAA`; neither was recognised, so these 29 grooves (27 of pflib's 45, 2 of yamaha's) were "
+    "rendered as training songs and held in the library as main grooves. Add drums chose one of them for 106 of "
+    "the 661 training songs (`--validate`), for 1 of the 50 held-out songs (Swing2Triple: pflib's 8beat1FB) "
+    "and, found on a real song, for OpenMSX's TTSong IV (pflib's 16beat1E, an ending: a snare on every "
+    "16th, for the whole song). They are now left out: 804 songs rendered (62 training songs over another "
+    "progression, the progressions being dealt in order), the library 736 grooves of 196 styles. The training "
+    "styles (`--validate --takes 1`): 0.6275 over their 634 songs with a kit, against 0.6184 on the same songs "
+    "before (0.6215 over the 661), +0.014 a style with a 95% interval of +0.004 to +0.024 resampling the styles "
+    "(63 better, 47 worse, 68 level; the standard library's songs 0.644 against 0.642); the pattern looped "
+    "0.631 against 0.621. On the pattern alone (`kit_validation`, 638 songs) the pair in use is still the best "
+    "of neighbours 0.3, 0.45, 0.6 by sharpening 1.25 to 2: 0.632. The held-out songs (the same 50, unchanged "
+    "by the fix), measured once after: 0.6938 against 0.6961 (3/4 0.846, 4/4 0.654, 6/8 0.661; the takes alone "
+    "0.693 to 0.696); 47 songs level, 3 lower: WaltzWalk 0.763 to 0.709 and Swing1WalkPlus 0.917 to 0.864 (the "
+    "listener fitted without the 29), Swing2Triple 0.364 to 0.357 (tango's groove in place of pflib's fill); "
+    "onsets with the band 77.3% against 77.6%. Kept: a song's groove should be a groove a band plays through a "
+    "song, and the training styles' larger sample decides, as before. One held-out song is mma's "
+    "`Ballad68-44`, which its style file calls a 4/4 fill bar; it scores 0.590 (the ballad68 songs 0.527) and "
+    "stays, the held-out set not being changed after its figures were seen.")
+
+TRIALS = (FEEL, RENDERS, *LIBRARIES, SAMPLER, BAND_LSTM, DRAFTS, AFTER_DRAFTS, FILLS_OFF, SONG_WIDE, HOW_MANY,
+          MAIN_ONLY)

@@ -37,12 +37,15 @@ PROGRESSIONS = (
     ("C", "Am", "F", "G"), ("C", "F", "G", "C"), ("Dm7", "G7", "Cmaj7", "Cmaj7"), ("Am", "Dm", "E7", "Am"),
     ("C", "C7", "F", "Fm"), ("G", "Em", "C", "D7"), ("F", "Bb", "C7", "F"), ("Cmaj7", "A7", "Dm7", "G7"),
 )
-_SECTION = re.compile(r"(intro|end|fill)", re.IGNORECASE)
+_SECTION = re.compile(r"(intro|end|fill|break)", re.IGNORECASE)
+_PFLIB_SECTION = re.compile(r"[a-z0-9](E|F[A-D])$")     # pflib's "16beat1E" (ending), "16beat1FA" (fill of A)
 
 
 def is_main(groove: str) -> bool:
-    """Whether a groove is a style's main form or a variation (not an intro, an ending or a fill)."""
-    return _SECTION.search(groove) is None
+    """Whether a groove is a style's main form or a variation (not an intro, an ending, a fill or a break);
+    pflib names its endings and fills by a letter after the style's name, not a word."""
+    name = groove.rsplit(":", 1)[-1]
+    return _SECTION.search(name) is None and _PFLIB_SECTION.search(name) is None
 
 
 def library_styles(home: Path) -> list[tuple[str, str]]:

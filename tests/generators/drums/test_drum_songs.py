@@ -29,6 +29,15 @@ def test_other_libraries_styles_are_named_by_library_and_their_grooves_found_by_
         ("casio/funk1", "casio/funk1:Funk1"), ("kara/happyshuffle", "kara/happyshuffle:HappyShuffleA")]
 
 
+def test_pflibs_lettered_endings_and_fills_and_a_break_are_not_main_grooves(tmp_path):
+    _style(tmp_path, "pflib", "rock1", "rock1A", "rock1B", "rock1FA", "rock1FB", "rock1E")
+    _style(tmp_path, "yamaha", "mambo", "MamboMainA", "MamboBreakAA")
+    _style(tmp_path, "casio", "dance", "DANCE")             # a name in capitals ending in E stays
+    assert library_styles(tmp_path) == [
+        ("casio/dance", "casio/dance:DANCE"), ("yamaha/mambo", "yamaha/mambo:MamboMainA"),
+        ("pflib/rock1", "pflib/rock1:rock1A"), ("pflib/rock1", "pflib/rock1:rock1B")]
+
+
 def test_another_hand_of_a_held_out_kind_never_trains_and_the_held_out_songs_stay_stdlibs(tmp_path):
     rendered = jobs(_library(tmp_path))
     styles = [job[0] for job in rendered]
