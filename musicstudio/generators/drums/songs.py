@@ -9,8 +9,8 @@ named ``library/style`` and train Add drums too, except those of a held-out styl
 
 :mod:`.grooves` keeps only a groove's drums; a song keeps every track, so that a drum part can be matched
 to the rhythm of the tracks around it. mma renders each song (a groove's main form or one of its
-variations, the intros, endings and fills left out) over a progression of :data:`PROGRESSIONS` at a tempo,
-and the tracks are read back with :func:`musicstudio.io.midi_read.import_midi`, stretched to the groove's
+variations, the intros, endings, fills and breaks left out) over a progression of :data:`PROGRESSIONS` at a
+tempo, and the tracks are read back with :func:`musicstudio.io.midi_read.import_midi`, stretched to the groove's
 meter as :func:`.grooves.bar_shape` says. The records are cached outside git (``cache/drums/songs.json``):
 style, groove, meter, tempo, length, the drum notes and each other track's notes.
 
@@ -42,15 +42,15 @@ _PFLIB_SECTION = re.compile(r"[a-z0-9](E|F[A-D])$")     # pflib's "16beat1E" (en
 
 
 def is_main(groove: str) -> bool:
-    """Whether a groove is a style's main form or a variation (not an intro, an ending, a fill or a break);
-    pflib names its endings and fills by a letter after the style's name, not a word."""
-    name = groove.rsplit(":", 1)[-1]
-    return _SECTION.search(name) is None and _PFLIB_SECTION.search(name) is None
+    """Whether a groove (its bare name, as its style file defines it) is a style's main form or a variation
+    (not an intro, an ending, a fill or a break); pflib names its endings and fills by a letter after the
+    style's name, not a word."""
+    return _SECTION.search(groove) is None and _PFLIB_SECTION.search(groove) is None
 
 
 def library_styles(home: Path) -> list[tuple[str, str]]:
     """(style, groove) for each main groove that trains Add drums or is held out (:func:`.grooves.named_grooves`
-    of every library, intros, endings and fills left out)."""
+    of every library, intros, endings, fills and breaks left out)."""
     return named_grooves(home, keep=is_main)
 
 
