@@ -1,7 +1,7 @@
 """Add drums' record of what was tried after the listener came, in order (the feel, a fresh render, mma's other
 libraries, the sampler, the drum LSTM trained on more grooves, renders that repeat, the drafts, the fill's
-cost, a song-wide listener, a pair a meter, the number of hits and main grooves only): what each was, how it was
-chosen and what it measured.
+cost, a song-wide listener, a pair a meter, the number of hits, main grooves only and styles weighed alike): what
+each was, how it was chosen and what it measured.
 :mod:`.add_report` lists them under Add drums, Targets."""
 
 from __future__ import annotations
@@ -241,5 +241,21 @@ MAIN_ONLY = (
     "scores 0.590 (the ballad68 songs 0.527) and stays, the held-out set not being changed after its figures "
     "were seen.")
 
+BALANCED = (
+    "- Styles weighed alike, tried on the training styles only, not kept (2026-12-04 22:10 UTC; scripts not kept; "
+    "no held-out song measured). The training styles give the listener and the neighbours from 1 song (78 "
+    "styles) to 24 (charleston), so a style of many songs pulls the prediction towards itself, while what is "
+    "asked of Add drums is a style it has never heard. On the pattern alone (`kit_validation`'s folds, 638 songs "
+    "of 179 styles, the pair in use; 0.6324 over songs, 0.6155 over styles): (1) the listener fitted with each "
+    "song weighed by 1 over its style's songs to the power A: A 0.5 0.6316 over songs and 0.6220 over styles "
+    "(+0.0065 a style, a 95% interval of -0.0005 to +0.0139 resampling the styles; 46 better, 29 worse), A 1 "
+    "0.6281 and 0.6213; (2) the neighbours' weights divided by their style's grooves in the pool: 0.6333 and "
+    "0.6180; (3) both: 0.6315 and 0.6250, the 6/8 songs 0.667 against 0.792; (4) the neighbours' reach "
+    "(`SPREAD`) again, now that the listener's networks share the pattern with them: 0.1, 0.4, 0.8 scored "
+    "0.6216, 0.6172, 0.6090 against 0.6324 at 0.2, which stays. Add drums as a whole (`--validate --takes 1`, "
+    "634 songs with a kit, 178 styles; 0.6275): the listener at A 0.5 0.6267 (+0.003 a style, -0.004 to "
+    "+0.010; 48 better, 36 worse), with the neighbours weighed by style too 0.6277 (+0.006 a style, -0.003 to "
+    "+0.015; 63 better, 55 worse). Within the noise over styles and level over songs: not kept.")
+
 TRIALS = (FEEL, RENDERS, *LIBRARIES, SAMPLER, BAND_LSTM, DRAFTS, AFTER_DRAFTS, FILLS_OFF, SONG_WIDE, HOW_MANY,
-          MAIN_ONLY)
+          MAIN_ONLY, BALANCED)
