@@ -9,10 +9,11 @@ in that meter: the nearest grooves, weighted by nearness, predict where kick and
 the asked ``style`` if it has one in that meter; nearest the asked ``density``, 0 the meter's sparsest
 grooves and 1 its busiest, if given). Then the listener (:mod:`.listener`), small networks reading
 each step's rhythm and metric place, gives each step's chance of a kick and a snare; mixed with the nearest
-grooves' kick and snare (:func:`mixed_kit`, weight :data:`NEIGHBOURS`) and sharpened (:data:`GAMMA`), it
-says on which steps of the bar kick and snare hit, and the groove's kick and snare are moved there
-(:func:`steered`; its hi-hat, ride, toms and percussion stay): a pattern the library need not hold. With a
-``style`` asked, the style's own kick and snare are kept.
+grooves' kick and snare (:func:`mixed_kit`, weight :data:`NEIGHBOURS`), it ranks the steps of the bar, and
+kick and snare hit as many of the likeliest as can expect to overlap the song's own most, truths drawn from the
+listener's chances and the near grooves' own kits (:func:`.kit_choice.expected_pattern`); the groove's kick
+and snare are moved there (:func:`steered`; its hi-hat, ride, toms and percussion stay): a pattern the library
+need not hold. With a ``style`` asked, the style's own kick and snare are kept.
 That pattern seeds the drum LSTM, which then plays the run's bars with each step's distribution mixed with the
 pattern (:mod:`.pattern`, weight ``repeat``), as Continue does. It plays :data:`DRAFTS` drafts of each take,
 and the draft whose kick and snare the other drafts share most is the take (:func:`consensus`). Fills
@@ -38,8 +39,9 @@ from musicstudio.core.song import Song
 from musicstudio.core.track import Track
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
 from musicstudio.generators.drums.form import FILL_GROUPS, form_ends
+from musicstudio.generators.drums.kit_choice import Nearest, expected_pattern
 from musicstudio.generators.drums.library import Library, LibraryGroove, distance, rhythm_features
-from musicstudio.generators.drums.listener import KIT, kit_pattern
+from musicstudio.generators.drums.listener import KIT
 from musicstudio.generators.drums.pattern import copy_distribution, cycle_steps
 from musicstudio.generators.interface import CancelToken, GenerationRequest, Progress
 
@@ -47,10 +49,11 @@ DEFAULT_REPEAT = 0.7     # how firmly a part keeps the chosen groove (the `repea
 DENSITY_WEIGHT = 0.5     # a whole density step (0 to 1) weighs as much as this much kick/snare overlap
 SPREAD = 0.2             # how far (rhythm distance) the grooves that predict the kit reach; chosen on the
                          # training styles, each song predicted from the other styles (0.05 to 3 tried)
-NEIGHBOURS = 0.45        # the library neighbours' share in the kick/snare pattern (the listener's the rest)
-GAMMA = 1.5              # the sharpening of that mixture before its steps are picked (:func:`.listener.kit_pattern`);
-                         # both chosen on the training styles held out by fold, with the listener's networks
-                         # (docs/drums.md: Add drums, Targets)
+NEIGHBOURS = 0.45        # the library neighbours' share in the kick/snare pattern (the listener's the rest),
+                         # chosen on the training styles held out by fold, with the listener's networks
+GAMMA = 1.5              # the mixture's sharpening in the rule used until 2026-12-04 (`listener.kit_pattern`),
+                         # kept for the measurements that compare with it (`kit_validation`, `song_neighbours`;
+                         # docs/drums.md: Add drums, Targets)
 DRUM_CHANNEL = 9         # channel 10
 DRAFTS = 16              # drafts the drum model plays for each take, the one most like the others kept; 1, 4, 8,
                          # 16, 32 tried on the training styles (docs/drums.md: Add drums, Targets)
@@ -112,12 +115,17 @@ def _ranks(values: list[float]) -> np.ndarray:
     return order / max(1, len(values) - 1)
 
 
-def expected_kit(pool: list[LibraryGroove], rhythm: np.ndarray, spread: float = SPREAD) -> np.ndarray:
-    """``(2, bar_steps)``: the kick's and snare's onset-position histograms the rhythm predicts: the
-    pool's, each weighted by ``exp(-distance / spread)``."""
+def nearest_kits(pool: list[LibraryGroove], rhythm: np.ndarray, spread: float = SPREAD) -> Nearest:
+    """The pool's kick and snare histograms, each weighted by ``exp(-distance / spread)`` from the rhythm."""
     d = np.array([distance(g.rhythm, rhythm) for g in pool])
     w = np.exp(-(d - d.min()) / spread)
-    return np.tensordot(w / w.sum(), np.stack([g.kit for g in pool]), axes=1)
+    return Nearest(w / w.sum(), np.stack([g.kit for g in pool]))
+
+
+def expected_kit(pool: list[LibraryGroove], rhythm: np.ndarray, spread: float = SPREAD) -> np.ndarray:
+    """``(2, bar_steps)``: the kick's and snare's onset-position histograms the rhythm predicts: the
+    pool's averaged by :func:`nearest_kits`' weights."""
+    return nearest_kits(pool, rhythm, spread).mean
 
 
 def kit_overlap(kit: np.ndarray, predicted: np.ndarray) -> float:
@@ -257,9 +265,9 @@ def mixed_kit(chances: np.ndarray, neighbours: np.ndarray | None, weight: float 
 
 def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
                  groove: LibraryGroove | None) -> np.ndarray:
-    """The pattern a run's part keeps: the groove's bars with the kick and snare of the listener mixed
-    with the neighbours (:func:`mixed_kit`; one bar of them alone when no groove has the bar's length), or
-    the groove's own with a style asked or no listener."""
+    """The pattern a run's part keeps: the groove's bars with the kick and snare that the listener and the
+    neighbours lead to (:func:`.kit_choice.expected_pattern`; one bar of them alone when no groove has the bar's
+    length), or the groove's own with a style asked or no listener."""
     listener = generator.library.listener
     seed = groove.tokens if groove is not None else np.zeros(0, np.int64)
     if listener is None or (request.style is not None and groove is not None):
@@ -267,8 +275,9 @@ def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
     others = _others(song, segment)
     chances = listener.predict(others, segment.meter, segment.bars)
     pool = meter_pool(generator.library, segment.meter)
-    neighbours = expected_kit(pool, rhythm_features(others, segment.meter)) if pool else None
-    kit = kit_pattern(mixed_kit(chances, neighbours, NEIGHBOURS), GAMMA)
+    near = nearest_kits(pool, rhythm_features(others, segment.meter)) if pool else None
+    mixture = mixed_kit(chances, None if near is None else near.mean, NEIGHBOURS)
+    kit = expected_pattern(mixture, chances, near, NEIGHBOURS)
     return steered(generator.codec, seed if len(seed) else np.zeros(kit.shape[1], np.int64), kit)
 
 

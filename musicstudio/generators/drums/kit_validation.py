@@ -4,11 +4,13 @@
 training styles' songs with a kick or a snare (:mod:`.songs`; the held-out styles of :data:`.data.HELD_OUT`
 are not read), the styles dealt into :data:`.listener.FOLDS` folds, each song's pattern is made by a
 listener fitted without its fold and a library of the other folds' songs: the listener's chances and the
-nearest library grooves' kick and snare (:func:`.add.expected_kit`) mixed at weight W
-(:func:`.add.mixed_kit`), sharpened by G and turned into steps (:func:`.listener.kit_pattern`), then set
-against the song's own kick and snare (:func:`.listener.pattern_overlap`). Printed for each (W, G): the
-mean over songs, the mean of the 3/4, 4/4 and 6/8 means, and each meter's. Add drums' ``NEIGHBOURS`` and
-``GAMMA`` are the pair chosen here.
+nearest library grooves' kick and snare (:func:`.add.nearest_kits`) mixed at weight W
+(:func:`.add.mixed_kit`) and turned into steps by Add drums' rule (:func:`.kit_choice.expected_pattern`, the
+neighbours weighed W there too), or, for each G given, by the rule used until 2026-12-04 (the mixture
+sharpened by G, :func:`.listener.kit_pattern`); then set against the song's own kick and snare
+(:func:`.listener.pattern_overlap`). Printed for each (W, rule): the mean over songs, the mean of the 3/4,
+4/4 and 6/8 means, and each meter's. Add drums' ``NEIGHBOURS`` (and the earlier rule's ``GAMMA``) were chosen
+here.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import numpy as np
 
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
-from musicstudio.generators.drums.add import expected_kit, mixed_kit
+from musicstudio.generators.drums.add import mixed_kit, nearest_kits
+from musicstudio.generators.drums.kit_choice import Nearest, expected_pattern
 from musicstudio.generators.drums.library import _histogram, _notes, rhythm_features
 from musicstudio.generators.drums.listener import (
     FOLDS,
@@ -54,15 +57,16 @@ def heard(record: dict) -> Heard:
     return Heard(record["style"], meter, rhythm_features([_notes(t) for t in record["others"]], meter), kit)
 
 
-def _neighbours(pool: Sequence[Heard], song: Heard) -> np.ndarray | None:
+def _neighbours(pool: Sequence[Heard], song: Heard) -> Nearest | None:
     bar = song.kit.shape[1]
     same = [h for h in pool if h.meter == song.meter] or [h for h in pool if h.kit.shape[1] == bar]
-    return expected_kit(same, song.rhythm) if same else None
+    return nearest_kits(same, song.rhythm) if same else None
 
 
 def fold_predictions(records: Sequence[dict], folds: int = FOLDS) -> list[tuple]:
     """For each training song with a kick or a snare: (record, its kick/snare profile, the listener's chances,
-    the neighbours' histograms), both predicted without the song's fold of styles."""
+    the nearest grooves (:class:`.kit_choice.Nearest`, None where none has the bar's length)), both predicted
+    without the song's fold of styles."""
     kept = with_kit(records)
     data = [example(r) for r in kept]
     library = [heard(r) for r in records]
@@ -77,12 +81,19 @@ def fold_predictions(records: Sequence[dict], folds: int = FOLDS) -> list[tuple]
     return out
 
 
-def figures(predictions, weight: float, gamma: float) -> dict:
-    """The pattern's overlap at one (weight, gamma): over songs, the mean of the main meters', per meter."""
+def pattern(chances: np.ndarray, nearest: Nearest | None, weight: float, gamma: float | None = None) -> np.ndarray:
+    """A song's kick/snare steps at ``weight``: by Add drums' rule, or (``gamma`` given) the earlier one."""
+    mixture = mixed_kit(chances, None if nearest is None else nearest.mean, weight)
+    return expected_pattern(mixture, chances, nearest, weight) if gamma is None else kit_pattern(mixture, gamma)
+
+
+def figures(predictions, weight: float, gamma: float | None = None) -> dict:
+    """The pattern's overlap at one weight, by Add drums' rule (``gamma`` None) or the earlier one sharpened by
+    ``gamma``: over songs, the mean of the main meters', per meter."""
     scores: dict[str, list[float]] = {}
-    for r, profile, chances, neighbours in predictions:
-        pattern = kit_pattern(mixed_kit(chances, neighbours, weight), gamma)
-        scores.setdefault(f"{r['meter'][0]}/{r['meter'][1]}", []).append(pattern_overlap(pattern, profile))
+    for r, profile, chances, nearest in predictions:
+        steps = pattern(chances, nearest, weight, gamma)
+        scores.setdefault(f"{r['meter'][0]}/{r['meter'][1]}", []).append(pattern_overlap(steps, profile))
     per_meter = {m: float(np.nanmean(v)) for m, v in sorted(scores.items())}
     return {"neighbours": weight, "gamma": gamma, "songs": sum(map(len, scores.values())),
             "overlap": float(np.nanmean([x for v in scores.values() for x in v])),
@@ -90,7 +101,8 @@ def figures(predictions, weight: float, gamma: float) -> dict:
             "per_meter": per_meter}
 
 
-def grid(records: Sequence[dict], weights: Sequence[float], gammas: Sequence[float]) -> list[dict]:
+def grid(records: Sequence[dict], weights: Sequence[float], gammas: Sequence[float | None] = (None,)) -> list[dict]:
+    """:func:`figures` for each weight and rule (``None`` in ``gammas``: Add drums' own)."""
     predictions = fold_predictions(records)
     return [figures(predictions, w, g) for w, g in itertools.product(weights, gammas)]
 
@@ -103,10 +115,12 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description="Add drums' kick/snare pattern, training styles held out by fold.")
     parser.add_argument("--neighbours", type=float, nargs="+", default=[0.0, 0.15, 0.3, 0.45, 0.6])
-    parser.add_argument("--gamma", type=float, nargs="+", default=[1.25, 1.5, 1.75, 2.0, 2.5])
+    parser.add_argument("--gamma", type=float, nargs="*", default=[],
+                        help="also the rule used until 2026-12-04, the mixture sharpened by each G")
     args = parser.parse_args()
     training = [r for r in songs.load() if r["style"] not in HELD_OUT]
-    for row in grid(training, args.neighbours, args.gamma):
+    for row in grid(training, args.neighbours, [None, *args.gamma]):
         meters = " ".join(f"{m} {v:.3f}" for m, v in row["per_meter"].items())
-        print(f"neighbours {row['neighbours']:.2f} gamma {row['gamma']:.2f}: {row['overlap']:.3f} over "
+        rule = "expected overlap" if row["gamma"] is None else f"gamma {row['gamma']:.2f}"
+        print(f"neighbours {row['neighbours']:.2f} {rule}: {row['overlap']:.4f} over "
               f"{row['songs']} songs, meters' mean {row['meters_mean']:.3f} ({meters})")

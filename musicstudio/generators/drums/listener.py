@@ -16,7 +16,9 @@ feature count for more in one metric place than another (the bass on a beat agai
 regression on the same features (``hidden`` 0, the listener until 2026-12-04) cannot.
 
 :func:`kit_pattern` turns the predicted chances into the steps to hit: for each drum, the ``k`` likeliest
-steps, ``k`` chosen so that hitting them alike overlaps the chances (sharpened by :data:`GAMMA`) most.
+steps, ``k`` chosen so that hitting them alike overlaps the chances (sharpened by :data:`GAMMA`) most. It is
+the rule :func:`validate` scores the listener by, and was Add drums' until 2026-12-04, when
+:func:`.kit_choice.expected_pattern` (the expected overlap with truths drawn from the chances) took its place.
 The features' context, the networks' size, the regularisation and the sharpening were chosen by holding out
 the training styles an eighth at a time (:func:`validate`, and Add drums as a whole); the held-out styles of
 :data:`.data.HELD_OUT` were not used.

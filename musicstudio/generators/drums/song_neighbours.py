@@ -17,7 +17,8 @@ plays the meter), among the training songs of other styles.
 The rules (:func:`rule_pattern`), each giving the steps each drum hits from Add drums' mixture ``q`` (the
 listener's chances mixed with the library's nearest grooves, :func:`.add.mixed_kit`) and the neighbours:
 
-* ``current``: Add drums' own rule, :func:`.listener.kit_pattern` of ``q`` sharpened by :data:`.add.GAMMA`;
+* ``current``: Add drums' rule when this was measured (until 2026-12-04), :func:`.listener.kit_pattern` of ``q``
+  sharpened by :data:`.add.GAMMA`;
 * ``median-distinct`` and ``median-best``: ``q``'s likeliest steps, as many as the median over the
   neighbours that play the drum of the distinct steps they hit, or of the number of steps whose hitting
   alike overlaps their own histogram most;
@@ -180,13 +181,13 @@ def summary(rows: Sequence[tuple[dict, float]]) -> dict:
 
 
 def score_rows(predictions, pools: Sequence[Sequence[BandSong]], config: tuple[str, str, int]) -> list:
-    """(record, overlap) for each prediction (record, profile, chances, library neighbours), its
+    """(record, overlap) for each prediction (record, profile, chances, nearest grooves), its
     neighbours drawn from its pool by ``config`` (rule, distance, k)."""
     rule, kind, k = config
     rows = []
-    for (record, profile, chances, library_kit), pool in zip(predictions, pools):
+    for (record, profile, chances, grooves), pool in zip(predictions, pools):
         song = band_song(record)
-        q = mixed_kit(chances, library_kit, NEIGHBOURS)
+        q = mixed_kit(chances, None if grooves is None else grooves.mean, NEIGHBOURS)
         meter_songs = [p for p in pool if p.meter == song.meter]
         pattern = rule_pattern(rule, q, nearest(pool, song, k, kind), meter_songs)
         rows.append((record, pattern_overlap(pattern, profile)))

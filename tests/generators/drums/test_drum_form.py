@@ -74,8 +74,8 @@ def test_the_pattern_mixes_the_listener_with_the_neighbours():
 
 def test_the_mixture_is_validated_with_the_styles_held_out():
     records = song_records()
-    rows = kit_validation.grid(records, [0.0, 1.0], [1.5])
-    assert [(r["neighbours"], r["gamma"]) for r in rows] == [(0.0, 1.5), (1.0, 1.5)]
+    rows = kit_validation.grid(records, [0.0, 1.0], [None, 1.5])
+    assert [(r["neighbours"], r["gamma"]) for r in rows] == [(0.0, None), (0.0, 1.5), (1.0, None), (1.0, 1.5)]
     for row in rows:
         assert row["songs"] == len(records) and 0.0 <= row["overlap"] <= 1.0
         assert set(row["per_meter"]) == {"4/4", "3/4", "6/8"}
