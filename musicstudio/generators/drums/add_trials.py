@@ -304,7 +304,7 @@ EXPECTED_STEPS = (
     "0.790 against 0.733, 0.614, 0.778), onsets with the band 87.6% against 87.3%, the pattern looped 0.638 "
     "against 0.631. The held-out songs, measured once after that choice: 0.7006 against 0.6938 (3/4 0.821, 4/4 "
     "0.672, 6/8 0.666 against 0.846, 0.654, 0.661; 9 songs better, 10 worse, 31 level: swing up, Swing1WalkSus 0.732 "
-    "to 0.929, and the three waltz songs down, WaltzWalkSus 0.772 to 0.687), the takes alone 0.698 to 0.703, "
+    "to 0.929, and three of the 7 waltz songs down, WaltzWalkSus 0.772 to 0.687), the takes alone 0.698 to 0.703, "
     "onsets with the band 77.6% against 77.3%, the pattern looped 0.688 against 0.675. That is over the target by "
     "0.0006: less than a take moves it (two of the five takes alone fall under 0.7) and far less than resampling "
     "the 50 songs does (a 95% interval of 0.657 to 0.743): recorded as such. From outside, after (OpenTTD's OpenMSX "
