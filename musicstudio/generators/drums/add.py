@@ -263,6 +263,14 @@ def mixed_kit(chances: np.ndarray, neighbours: np.ndarray | None, weight: float 
     return (1.0 - weight) * shares + weight * neighbours
 
 
+def kit_steps(chances: np.ndarray, near: Nearest | None, weight: float = NEIGHBOURS) -> np.ndarray:
+    """``(2, bar_steps)`` booleans: the steps kick and snare hit, the listener's ``chances`` mixed with the near
+    grooves' kits at ``weight`` ranking the steps (:func:`mixed_kit`) and the expected overlap saying how many
+    (:func:`.kit_choice.expected_pattern`)."""
+    mixture = mixed_kit(chances, None if near is None else near.mean, weight)
+    return expected_pattern(mixture, chances, near, weight)
+
+
 def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
                  groove: LibraryGroove | None) -> np.ndarray:
     """The pattern a run's part keeps: the groove's bars with the kick and snare that the listener and the
@@ -275,9 +283,7 @@ def seed_pattern(generator, song: Song, request: AddRequest, segment: Segment,
     others = _others(song, segment)
     chances = listener.predict(others, segment.meter, segment.bars)
     pool = meter_pool(generator.library, segment.meter)
-    near = nearest_kits(pool, rhythm_features(others, segment.meter)) if pool else None
-    mixture = mixed_kit(chances, None if near is None else near.mean, NEIGHBOURS)
-    kit = expected_pattern(mixture, chances, near, NEIGHBOURS)
+    kit = kit_steps(chances, nearest_kits(pool, rhythm_features(others, segment.meter)) if pool else None)
     return steered(generator.codec, seed if len(seed) else np.zeros(kit.shape[1], np.int64), kit)
 
 

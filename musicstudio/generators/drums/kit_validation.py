@@ -23,8 +23,8 @@ import numpy as np
 
 from musicstudio.generators.codecs.drums import GROUP_OF
 from musicstudio.generators.codecs.grid import STEP_TICKS, steps_in_bar
-from musicstudio.generators.drums.add import mixed_kit, nearest_kits
-from musicstudio.generators.drums.kit_choice import Nearest, expected_pattern
+from musicstudio.generators.drums.add import kit_steps, mixed_kit, nearest_kits
+from musicstudio.generators.drums.kit_choice import Nearest
 from musicstudio.generators.drums.library import _histogram, _notes, rhythm_features
 from musicstudio.generators.drums.listener import (
     FOLDS,
@@ -82,9 +82,11 @@ def fold_predictions(records: Sequence[dict], folds: int = FOLDS) -> list[tuple]
 
 
 def pattern(chances: np.ndarray, nearest: Nearest | None, weight: float, gamma: float | None = None) -> np.ndarray:
-    """A song's kick/snare steps at ``weight``: by Add drums' rule, or (``gamma`` given) the earlier one."""
-    mixture = mixed_kit(chances, None if nearest is None else nearest.mean, weight)
-    return expected_pattern(mixture, chances, nearest, weight) if gamma is None else kit_pattern(mixture, gamma)
+    """A song's kick/snare steps at ``weight``: by Add drums' rule (:func:`.add.kit_steps`), or (``gamma`` given)
+    the earlier one."""
+    if gamma is None:
+        return kit_steps(chances, nearest, weight)
+    return kit_pattern(mixed_kit(chances, None if nearest is None else nearest.mean, weight), gamma)
 
 
 def figures(predictions, weight: float, gamma: float | None = None) -> dict:
